@@ -1,0 +1,41 @@
+/* executor.c - the executor registry and what every executor shares. */
+#include <string.h>
+
+#include "executor.h"
+
+const struct executor *const executor_list[] = {
+    &executor_serial,
+    NULL,
+};
+
+const struct executor *executor_find(const char *name)
+{
+    for (size_t k = 0; executor_list[k] != NULL; k++)
+        if (strcmp(executor_list[k]->name, name) == 0)
+            return executor_list[k];
+    return NULL;
+}
+
+uint64_t executor_auto_chunk(uint64_t ntasks, unsigned workers,
+                             uint64_t chunk)
+{
+    if (chunk > 0)
+        return chunk;
+    if (workers == 0)
+        workers = 1;
+    uint64_t per = 4 * (uint64_t)workers;
+    uint64_t c = (ntasks + per - 1) / per;
+    return c > 0 ? c : 1;
+}
+
+void executor_mark(struct task_result *results, uint64_t count,
+                   int32_t status, int32_t error)
+{
+    for (uint64_t k = 0; k < count; k++) {
+        results[k].status = status;
+        results[k].error = error;
+        results[k].value = 0;
+        results[k].bytes = 0;
+        results[k].wait_ns = 0;
+    }
+}

@@ -1,0 +1,135 @@
+/* executor.h - how tasks are run: serial, threads, procs, futures.
+ *
+ * An executor runs task indices [0, ntasks) of one prepared workload and
+ * hands results back to the calling thread in chunks: a chunk is a run of
+ * consecutive indices claimed together by one worker. In ORDERED mode the
+ * chunks reach deliver() in index order (pool.map: a slow task 0 holds
+ * everything back); in UNORDERED mode in completion order (imap_unordered,
+ * as_completed). deliver() is always called from the thread that called
+ * executor run(), never concurrently, once per chunk, and every index is
+ * delivered exactly once, also when tasks failed, were cancelled or timed
+ * out (their status says so).
+ *
+ * Lifecycle per repetition: create() (pool start-up: threads started,
+ * processes forked) -> run() -> destroy(). The driver times create+destroy
+ * as startup_s and run() as wall_s.
+ */
+#ifndef POOLBENCH_EXECUTOR_H
+#define POOLBENCH_EXECUTOR_H
+
+#include <signal.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "workload.h"
+
+enum exec_mode {
+    EXEC_ORDERED = 0,   /* chunks delivered in index order */
+    EXEC_UNORDERED = 1, /* chunks delivered in completion order */
+};
+
+enum exec_transport {
+    EXEC_SHM = 0,  /* procs: indices and results in MAP_SHARED memory */
+    EXEC_PIPE = 1, /* procs: indices out, results back over pipes */
+};
+
+/* Largest worker count accepted anywhere. */
+#define EXEC_MAX_WORKERS 4096
+
+/* How a pool is shaped. */
+struct exec_config {
+    unsigned workers;           /* >= 1 */
+    uint64_t chunk;             /* >= 1, already resolved from "auto" */
+    enum exec_mode mode;
+    enum exec_transport transport; /* only procs looks at it */
+    double timeout_s;           /* 0 = no limit; else run() stops then */
+};
+
+/* Receives one delivered chunk: results[k] is task first + k. */
+typedef void exec_deliver_fn(void *ctx, uint64_t first, uint64_t count,
+                             const struct task_result *results);
+
+/* One job: what to run and where its results go. */
+struct exec_job {
+    const struct workload *wl;
+    void *state;                /* from wl->prepare */
+    uint64_t ntasks;
+    exec_deliver_fn *deliver;
+    void *deliver_ctx;
+    /* Set (to nonzero) from a signal handler or another thread to stop:
+     * no new chunk is started, chunks not started are delivered as
+     * TASK_CANCELLED, run() returns soon. May be NULL. */
+    volatile sig_atomic_t *stop;
+};
+
+/* What run() reports besides the delivered results. */
+struct exec_report {
+    uint64_t delivered;   /* indices delivered (== ntasks unless broken) */
+    uint64_t worker_deaths; /* forked workers that died and were replaced */
+    int timed_out;        /* the time limit was hit */
+    int interrupted;      /* *stop was seen */
+    int broken;           /* the pool cannot be reused or even torn down
+                             cleanly (a thread stuck in a task): the
+                             process should report and exit */
+    char err[256];        /* why, when timed_out, interrupted or broken */
+};
+
+struct exec_pool; /* opaque, one per executor implementation */
+
+/* An executor. */
+struct executor {
+    const char *name;     /* "serial", "threads", "procs", "futures" */
+    const char *summary;  /* one line for `poolbench list` */
+    const char *models;   /* the Python construct it stands for */
+    int uses_transport;   /* 1 if --transport / transport=pipe matters */
+
+    /* Start a pool for job (threads started, children forked). On error
+     * returns -1 with a message in err and nothing left running. */
+    int (*create)(const struct exec_config *cfg, const struct exec_job *job,
+                  struct exec_pool **pool, char *err, size_t err_len);
+
+    /* Run every task of the job. Returns 0 when every index was
+     * delivered (tasks may still have failed: see their status), -1 when
+     * the run was cut short (timeout, stop, broken pool): rep says why and
+     * what was delivered. */
+    int (*run)(struct exec_pool *pool, struct exec_report *rep);
+
+    /* Stop workers, reap children, free everything. */
+    void (*destroy)(struct exec_pool *pool);
+};
+
+/* The built-in executors, in display order; NULL-terminated. */
+extern const struct executor *const executor_list[];
+
+/* Find an executor by name; NULL if there is none. */
+const struct executor *executor_find(const char *name);
+
+/* Resolve a chunk size: chunk > 0 is returned as is; 0 means "auto",
+ * ceil(ntasks / (4 * workers)) as CPython's Pool.map, at least 1. */
+uint64_t executor_auto_chunk(uint64_t ntasks, unsigned workers,
+                             uint64_t chunk);
+
+/* Run one task into *out, zeroing it first; shared by every executor so
+ * that a task is run the same way everywhere. */
+static inline void executor_run_one(const struct exec_job *job, void *wstate,
+                                    uint64_t i, struct task_result *out)
+{
+    out->status = TASK_OK;
+    out->error = 0;
+    out->value = 0;
+    out->bytes = 0;
+    out->wait_ns = 0;
+    job->wl->run_task(job->state, wstate, i, out);
+}
+
+/* Fill results[0..count) as not run with the given status. */
+void executor_mark(struct task_result *results, uint64_t count,
+                   int32_t status, int32_t error);
+
+extern const struct executor executor_serial;
+extern const struct executor executor_threads;
+extern const struct executor executor_procs;
+extern const struct executor executor_futures;
+
+#endif /* POOLBENCH_EXECUTOR_H */

@@ -1,0 +1,43 @@
+/* registry.h - finding workloads (built-in and --plugin shared objects)
+ * and parsing their parameters. */
+#ifndef POOLBENCH_REGISTRY_H
+#define POOLBENCH_REGISTRY_H
+
+#include <stddef.h>
+
+#include "workload.h"
+
+/* Most workloads (built-in plus plugins) and parameters per workload. */
+#define REGISTRY_MAX 64
+#define REGISTRY_MAX_PARAMS 32
+
+/* Number of known workloads, and the k-th in display order. */
+size_t registry_count(void);
+const struct workload *registry_at(size_t k);
+
+/* The workload with this name, or NULL. */
+const struct workload *registry_find(const char *name);
+
+/* Load a plugin: dlopen(path), find WORKLOAD_PLUGIN_SYMBOL, check the ABI,
+ * the name and every declared parameter, refuse a name already taken.
+ * Returns 0, or -1 with a message naming the file and the problem. */
+int registry_load_plugin(const char *path, char *err, size_t err_len);
+
+/* Load every plugin in POOLBENCH_PLUGIN_PATH (':'-separated .so files or
+ * folders of them). Returns 0 or -1 with a message. */
+int registry_load_env(char *err, size_t err_len);
+
+/* Number of parameters wl declares. */
+size_t registry_param_count(const struct workload *wl);
+
+/* Index of parameter key in wl, or -1. */
+int registry_param_index(const struct workload *wl, const char *key);
+
+/* Parse text as the value of wl's parameter k into *out (strings point
+ * into text, which must outlive the value). Returns 0, or -1 with a
+ * message: "factorial: n=abc: expected a whole number from 0 to 100000". */
+int registry_param_parse(const struct workload *wl, size_t k,
+                         const char *text, union wl_value *out, char *err,
+                         size_t err_len);
+
+#endif /* POOLBENCH_REGISTRY_H */

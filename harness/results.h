@@ -1,0 +1,120 @@
+/* results.h - results files: schema poolbench/1, atomic writing, and a
+ * validating reader that turns a file into the rows compare, plot and
+ * report use.
+ *
+ * A file holds one "machine" object, and optionally (files made by merge)
+ * a "machines" array with every run's machine; then each result carries
+ * "machine_index" into it. See README.md "Results JSON" for every field.
+ */
+#ifndef POOLBENCH_RESULTS_H
+#define POOLBENCH_RESULTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "stats.h"
+
+#define RESULTS_SCHEMA "poolbench/1"
+
+/* Largest results file the reader accepts, and deepest nesting. */
+#define RESULTS_MAX_BYTES (256u * 1024 * 1024)
+#define RESULTS_MAX_DEPTH 32
+
+/* One metric's raw samples, as read. */
+struct results_series {
+    const char *name;  /* "wall_s", "first_result_s", "user_s", ... */
+    double *v;
+    size_t n;
+};
+
+/* A completion timeline point: done tasks delivered by t_s seconds. */
+struct results_point {
+    double t_s;
+    uint64_t done;
+};
+
+/* One configuration's result, as read. Strings point into the cJSON tree
+ * and live as long as the file. */
+struct results_row {
+    const char *workload;
+    const char *executor;
+    const char *mode;       /* "ordered" | "unordered" */
+    const char *transport;  /* "shm" | "pipe" */
+    unsigned workers;
+    uint64_t chunk;
+    char *params;           /* canonical "k=v,k=v", keys sorted; owned */
+    uint64_t tasks;
+    uint64_t errors;
+    const char *checksum;   /* 16 lowercase hex digits */
+    const char *failure;    /* why the run failed, or NULL */
+    struct results_series *series;
+    size_t nseries;
+    struct results_point *timeline; /* NULL when absent */
+    size_t ntimeline;
+    double ns_per_task;     /* NAN when absent */
+    double speedup;         /* NAN when absent (no serial baseline) */
+    double efficiency;      /* NAN when absent */
+    size_t machine_index;   /* into results_file.machines */
+    cJSON *json;            /* the row's object in the tree */
+};
+
+/* One machine block, as read (strings may be NULL when null in JSON). */
+struct results_machine {
+    const char *hostname, *os, *kernel, *cpu_model, *affinity;
+    const char *clocksource, *governor, *compiler, *build_type;
+    const char *version, *git_commit;
+    long cpus_online;
+    double mem_total_bytes;
+    cJSON *json;
+};
+
+/* A loaded, validated results file. */
+struct results_file {
+    char *path;             /* owned copy */
+    const char *created;
+    cJSON *root;            /* owned */
+    struct results_machine *machines;
+    size_t nmachines;
+    struct results_row *rows;
+    size_t nrows;
+};
+
+/* Read and validate path. Returns 0, or -1 with a one-line message in
+ * err naming the file and what is wrong ("x.json: results[3].samples.
+ * wall_s[2]: expected a finite number"); *out is then empty. */
+int results_load(const char *path, struct results_file *out, char *err,
+                 size_t err_len);
+
+/* The same from text already in memory (name is used in messages). */
+int results_parse(const char *name, const char *text, size_t len,
+                  struct results_file *out, char *err, size_t err_len);
+
+/* Free everything results_load made; safe on a zeroed struct. */
+void results_free(struct results_file *f);
+
+/* The samples of metric name in row, or NULL when the row has none. */
+const struct results_series *results_series_find(
+    const struct results_row *row, const char *name);
+
+/* Summarize metric name of row into *out; -1 when missing or empty. */
+int results_row_stats(const struct results_row *row, const char *name,
+                      struct stats_summary *out);
+
+/* Write root as JSON to path atomically: a temp file beside it, fsync,
+ * rename, fsync of the folder. An existing file at path is untouched on
+ * any failure. Returns 0, or -1 with a message in err. */
+int results_write_atomic(const char *path, const cJSON *root, char *err,
+                         size_t err_len);
+
+/* The stats object {"median",...} for one summary; NULL on allocation
+ * failure. */
+cJSON *results_stats_json(const struct stats_summary *s);
+
+/* Check that path's folder exists and is writable, before a run starts,
+ * so that a bad -o fails in a second and not after an hour of measuring.
+ * Returns 0 or -1 with a message. */
+int results_check_writable(const char *path, char *err, size_t err_len);
+
+#endif /* POOLBENCH_RESULTS_H */

@@ -1,0 +1,20 @@
+/* workloads.h - the one list of built-in workloads.
+ *
+ * Adding a built-in workload takes two edits: its file in workloads/ (which
+ * exports `const struct workload wl_<name>`, and is listed in meson.build's
+ * workload_sources) and one line here. Order is display order.
+ */
+#ifndef POOLBENCH_WORKLOADS_H
+#define POOLBENCH_WORKLOADS_H
+
+#include "workload.h"
+
+#define WORKLOADS(X) \
+    X(noop)          \
+    X(factorial)
+
+#define WORKLOAD_DECLARE(name) extern const struct workload wl_##name;
+WORKLOADS(WORKLOAD_DECLARE)
+#undef WORKLOAD_DECLARE
+
+#endif /* POOLBENCH_WORKLOADS_H */
