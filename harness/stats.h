@@ -48,4 +48,55 @@ size_t stats_outliers(const double *v, size_t n);
 /* Copy v into out (which holds n) and sort ascending. */
 void stats_sorted_copy(const double *v, size_t n, double *out);
 
+/* ---- two-sample comparison (poolbench compare) ------------------------ */
+
+/* Samples per side up to which the Mann-Whitney U test uses the exact
+ * null distribution (when there are no ties). */
+#define STATS_MWU_EXACT_MAX 20
+
+/* The result of a Mann-Whitney U (Wilcoxon rank-sum) test. */
+struct stats_mwu {
+    double u;      /* U of the first sample: pairs (x_i, y_j) with x_i >
+                    * y_j, a tie counting 1/2; 0..nx*ny */
+    double p;      /* two-sided p-value, in (0, 1] */
+    double z;      /* normal score used (0 when exact) */
+    int exact;     /* 1: p from the exact null distribution (no ties, both
+                    * sides <= STATS_MWU_EXACT_MAX); 0: normal
+                    * approximation with tie and continuity correction */
+};
+
+/* Two-sided Mann-Whitney U test of x[0..nx) against y[0..ny): is one
+ * sample stochastically larger than the other? Without ties and with
+ * nx, ny <= STATS_MWU_EXACT_MAX, p = 2 min(P(U <= u), P(U >= u)) under the
+ * exact distribution of U (counted by q-binomial coefficients);
+ * otherwise z = (|U - nx ny / 2| - 1/2) / sigma with the tie-corrected
+ * sigma^2 = nx ny / 12 ((N + 1) - sum(t^3 - t) / (N (N - 1))), and p =
+ * erfc(z / sqrt 2); p is 1 when every value is tied. p is capped at 1.
+ * Returns 0, or -1 when a side is empty or memory runs out (*out is then
+ * zeroed). */
+int stats_mann_whitney(const double *x, size_t nx, const double *y,
+                       size_t ny, struct stats_mwu *out);
+
+/* The number of orderings of nx + ny distinct values in which U equals u,
+ * for u = 0..nx*ny, into count[] (nx*ny + 1 entries): the exact null
+ * distribution of U, whose total is C(nx + ny, nx). Returns 0, or -1 when
+ * nx + ny > 60 (counts would overflow) or memory runs out. */
+int stats_mwu_counts(size_t nx, size_t ny, double *count);
+
+/* A distribution-free confidence interval for the ratio new / base of two
+ * positive samples (Hodges-Lehmann / Moses, on the log scale): of the
+ * nb*nn ratios new_j / base_i, sorted, the interval is [r_(c), r_(nb nn
+ * + 1 - c)], where c is the largest k with P(U <= k - 1) <= (1 - level) /
+ * 2 under the null distribution of U (exact counts for sides up to
+ * STATS_MWU_EXACT_MAX, else the normal approximation with continuity
+ * correction). *est is the median of the ratios (the Hodges-Lehmann
+ * estimate of the typical ratio). It pairs with the U test: at level
+ * 1 - alpha the interval excludes 1 about when p < alpha. Returns 0; 1
+ * when the samples are too small to reach the level (the interval is then
+ * [min, max] of the ratios); -1 when a side is empty, a base value is not
+ * positive, or memory runs out. */
+int stats_ratio_ci(const double *base, size_t nb, const double *new_v,
+                   size_t nn, double level, double *est, double *lo,
+                   double *hi);
+
 #endif /* POOLBENCH_STATS_H */
