@@ -2,9 +2,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "compare.h"
 #include "driver.h"
 #include "executor.h"
 #include "machine.h"
+#include "merge.h"
 #include "registry.h"
 
 struct command {
@@ -21,6 +23,10 @@ static const struct command commands[] = {
       driver_main },
     { "list", "workloads with their parameters, and executors", list_main },
     { "info", "this machine's metadata", info_main },
+    { "compare", "two results files: what is faster or slower, for real",
+      compare_main },
+    { "merge", "combine results files (many machines) into one",
+      merge_main },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
