@@ -1,0 +1,218 @@
+#!/bin/sh
+# compare_cli_test.sh - `poolbench compare` and `poolbench merge` from the
+# outside: the gate's exit status on real and synthetic files, outputs
+# that parse (markdown tables, JSON, Bencher Metric Format), unusable
+# input refused with exit 2 and one line naming the problem, and merge
+# never touching its output on error. No timing is asserted.
+set -u
+PB=${POOLBENCH:?POOLBENCH must name the poolbench binary}
+work=$(mktemp -d /tmp/pb-cmpcli-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
+pass=0
+failed=0
+
+ok() { pass=$((pass + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+# expect RC ARGS...: poolbench exits RC.
+expect() {
+    want=$1
+    shift
+    "$PB" "$@" > out.txt 2> err.txt
+    rc=$?
+    if [ "$rc" -eq "$want" ]; then ok
+    else bad "exit $rc, not $want: poolbench $*"; cat err.txt; fi
+}
+
+# usage_error NEEDLE ARGS...: exit 2 and one stderr line containing NEEDLE.
+usage_error() {
+    needle=$1
+    shift
+    "$PB" "$@" > out.txt 2> err.txt
+    rc=$?
+    lines=$(wc -l < err.txt)
+    if [ "$rc" -ne 2 ]; then
+        bad "exit $rc, not 2: poolbench $*"; return
+    fi
+    if [ "$lines" -ne 1 ]; then
+        bad "stderr has $lines lines, not 1: poolbench $*"; cat err.txt
+        return
+    fi
+    if ! grep -qF -- "$needle" err.txt; then
+        bad "stderr lacks '$needle': poolbench $*: $(cat err.txt)"; return
+    fi
+    ok
+}
+
+# Synthetic results: python3 synth.py OUT SCALE NOISE [SEED]: serial and
+# threads j=2 of factorial, 10 repetitions, wall times x SCALE for threads,
+# each sample x (1 + NOISE * uniform(-1, 1)).
+cat > synth.py <<'PY'
+import json, random, sys
+out, scale, noise = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+rnd = random.Random(int(sys.argv[4]) if len(sys.argv) > 4 else 1)
+def row(ex, j, wall):
+    w = [wall * (1 + noise * rnd.uniform(-1, 1)) for _ in range(10)]
+    return {"workload": "factorial", "executor": ex, "workers": j,
+            "mode": "unordered", "chunk": 10, "transport": "none",
+            "params": {"n": 300, "skew": 1}, "tasks": 1000, "errors": 0,
+            "checksum": "00000000000003e8", "failure": None,
+            "samples": {"wall_s": w, "user_s": w, "sys_s": [0] * 10}}
+d = {"schema": "poolbench/1", "created": "2026-11-27T09:00:00Z",
+     "machine": {"hostname": "synth", "cpu_model": "Synthetic CPU",
+                 "cpus_online": 2, "mem_total_bytes": 1e9},
+     "config": {}, "results": [row("serial", 1, 0.1),
+                               row("threads", 2, 0.05 * scale)]}
+json.dump(d, open(out, "w"))
+PY
+
+# ---- real runs: a file against itself is "same" everywhere, exit 0 ----
+if "$PB" run -w factorial,noop -e serial -n 2000 -r 5 --no-progress \
+      -o a.json > /dev/null 2>&1; then ok; else bad "real run failed"; fi
+expect 0 compare a.json a.json
+if [ "$(grep -c ' same$' out.txt)" -eq 2 ] &&
+   grep -q "^gate: passed" out.txt; then ok
+else bad "self compare is not 'same' everywhere"; cat out.txt; fi
+
+# ---- the gate on synthetic files ----
+python3 synth.py base.json 1.0 0.01 1
+python3 synth.py slow.json 1.2 0.01 2
+python3 synth.py noisy_base.json 1.0 0.9 7
+python3 synth.py noisy.json 1.2 0.9 3
+python3 synth.py slight.json 1.02 0.002 4
+python3 synth.py slight_base.json 1.0 0.002 5
+expect 1 compare base.json slow.json
+if grep -q "slower (regression)" out.txt && grep -q "^gate: FAILED" out.txt
+then ok; else bad "20% slower not flagged"; cat out.txt; fi
+expect 0 compare noisy_base.json noisy.json
+expect 0 compare slight_base.json slight.json
+if grep -q "threads.* slower$" out.txt; then ok
+else bad "2% slower not reported as slower"; cat out.txt; fi
+expect 1 compare --threshold 1 slight_base.json slight.json
+expect 0 compare slow.json base.json
+
+# ---- formats parse ----
+expect 1 compare --format markdown base.json slow.json
+cp out.txt summary.md
+if python3 - summary.md <<'PY'
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+tables, cur = [], []
+for l in lines + [""]:
+    if l.startswith("|"):
+        cur.append(l)
+    elif cur:
+        tables.append(cur)
+        cur = []
+assert len(tables) == 2, len(tables)
+for t in tables:
+    cols = [len(r.replace("\\|", "").split("|")) for r in t]
+    assert len(set(cols)) == 1, cols          # every row as wide
+    assert set(t[1].replace("|", "").split()) <= {"---", "---:"}, t[1]
+assert any("**slower (regression)**" in r for r in tables[1])
+print("ok")
+PY
+then ok; else bad "markdown tables malformed"; fi
+expect 1 compare --format bmf base.json slow.json
+if python3 - out.txt <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert isinstance(d, dict) and len(d) == 2, d
+for name, measures in d.items():
+    assert isinstance(name, str) and isinstance(measures, dict)
+    for m, v in measures.items():
+        assert isinstance(v["value"], (int, float)), v
+        assert v["lower_value"] <= v["value"] <= v["upper_value"], v
+lat = d["factorial n=300,skew=1/threads/j=2/unordered/chunk=10"]["latency"]
+assert 5.5e7 < lat["value"] < 6.5e7, lat     # nanoseconds
+print("ok")
+PY
+then ok; else bad "bmf shape"; cat out.txt; fi
+expect 1 compare --format json base.json slow.json
+if python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["gate"] == "failed" and d["regressions"] == 1
+assert [c["verdict"] for c in d["comparisons"]] == ["same", "slower"]
+' out.txt; then ok; else bad "json output"; fi
+
+# ---- unusable input: exit 2, one line naming the problem ----
+python3 - <<'PY'
+import json
+d = json.load(open("base.json"))
+s = json.dumps(d)
+open("trunc.json", "w").write(s[: len(s) // 2])
+d2 = dict(d, schema="poolbench/0")
+json.dump(d2, open("schema.json", "w"))
+d3 = json.loads(s); d3["results"][1]["workers"] = "2"
+json.dump(d3, open("types.json", "w"))
+d4 = json.loads(s); d4["results"][0]["samples"]["wall_s"][3] = "fast"
+json.dump(d4, open("types2.json", "w"))
+d5 = json.loads(s); d5["results"] = []
+json.dump(d5, open("empty.json", "w"))
+d6 = json.loads(s)
+for r in d6["results"]: r["workload"] = "noop"
+json.dump(d6, open("other.json", "w"))
+PY
+usage_error "missing.json: cannot open" compare base.json missing.json
+usage_error "schema is \"poolbench/0\"" compare schema.json base.json
+usage_error "trunc.json: not valid JSON" compare base.json trunc.json
+usage_error "results[1].workers: expected a number, found a string" \
+    compare base.json types.json
+usage_error "wall_s[3]: expected a finite number" compare types2.json \
+    base.json
+usage_error "empty.json: results is empty" compare base.json empty.json
+usage_error "no configuration of other.json matches" compare base.json \
+    other.json
+usage_error "--alpha '2'" compare --alpha 2 base.json slow.json
+usage_error "--threshold 'x'" compare --threshold x base.json slow.json
+usage_error "--metric 'gpu'" compare --metric gpu base.json slow.json
+usage_error "--format 'html'" compare --format html base.json slow.json
+usage_error "drop --metric cpu" compare --normalize speedup --metric cpu \
+    base.json slow.json
+usage_error "expected two results files" compare base.json
+usage_error "needs a value" compare base.json slow.json --alpha
+
+# ---- merge ----
+python3 synth.py other_machine.json 1.5 0.01 6
+sed 's/"synth"/"elsewhere"/' other_machine.json > m2.json
+expect 0 merge base.json m2.json a.json -o all.json
+if python3 - <<'PY'
+import json
+d = json.load(open("all.json"))
+assert d["schema"] == "poolbench/1"
+hosts = [m["hostname"] for m in d["machines"]]
+assert len(hosts) == 3 and hosts[:2] == ["synth", "elsewhere"], hosts
+assert [r["machine_index"] for r in d["results"]] == [0, 0, 1, 1, 2, 2]
+assert [r["run_index"] for r in d["results"]] == [0, 0, 1, 1, 2, 2]
+assert len(d["config"]["merged"]) == 3
+print("ok")
+PY
+then ok; else bad "merged file"; fi
+# Identical machine blocks are kept once.
+expect 0 merge base.json slow.json -o same.json
+if python3 -c '
+import json; d = json.load(open("same.json")); assert len(d["machines"]) == 1
+'; then ok; else bad "identical machines not de-duplicated"; fi
+# A merged file holds a configuration twice: compare says so.
+usage_error "same configuration" compare all.json base.json
+echo sentinel > keep.json
+usage_error "trunc.json: not valid JSON" merge base.json trunc.json \
+    -o keep.json
+usage_error "empty.json: results is empty" merge base.json empty.json \
+    -o keep.json
+usage_error "no output file" merge base.json
+usage_error "no input files" merge -o keep.json
+usage_error "does not exist" merge base.json -o nodir/x.json
+if [ "$(cat keep.json)" = sentinel ] && [ ! -e nodir ]; then ok
+else bad "merge touched its output on error"; fi
+
+# ---- help tells the truth ----
+if "$PB" compare --help | grep -q -- "--normalize speedup" &&
+   "$PB" compare --help | grep -q -- "bmf" &&
+   "$PB" merge --help | grep -q -- "-o, --output" &&
+   "$PB" --help | grep -q "^  compare"; then ok; else bad "--help"; fi
+
+echo "compare cli: $pass passed, $failed failed"
+[ "$failed" -eq 0 ]
