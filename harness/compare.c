@@ -699,7 +699,8 @@ static void md_cell(FILE *f, const char *s, int bold)
 
 static void print_markdown(FILE *f, const struct compare_report *r)
 {
-    fprintf(f, "### poolbench compare\n\n");
+    fprintf(f, "### poolbench compare: `%s` vs `%s`\n\n", r->base_name,
+            r->new_name);
     if (r->regressions > 0)
         fprintf(f, "**Gate: failed**: %zu configuration%s slower by more "
                 "than %g%% with p < %g.\n\n", r->regressions,
@@ -1018,11 +1019,12 @@ static void usage(FILE *f)
 "U p-value on the raw samples (exact up to %d samples per side without\n"
 "ties, else normal approximation with tie and continuity correction).\n"
 "\n"
-"      --threshold PCT    a regression is slower by more than PCT percent\n"
-"                         (default %g)\n"
-"      --alpha A          ... with p < A, 0 < A < 1 (default %g)\n"
-"      --metric M         wall: wall_s; cpu: user_s + sys_s; ns_per_task:\n"
-"                         wall_s * 1e9 / tasks; per repetition (default wall)\n"
+"      --threshold PCT    a regression is a configuration significantly\n"
+"                         slower by more than PCT percent (default %g)\n"
+"      --alpha A          significant means p < A, 0 < A < 1 (default %g)\n"
+"      --metric M         per repetition, wall: wall_s; cpu: user_s +\n"
+"                         sys_s; ns_per_task: wall_s * 1e9 / tasks\n"
+"                         (default wall)\n"
 "      --normalize speedup\n"
 "                         compare speedup over serial (serial's median\n"
 "                         wall_s / each repetition's wall_s, within each\n"
@@ -1034,8 +1036,9 @@ static void usage(FILE *f)
 "  -h, --help             this help\n"
 "\n"
 "Verdicts: faster or slower (p < alpha), same, too few samples (fewer\n"
-"than %d on a side), failed (reported, never gated). Configurations in\n"
-"only one file are listed apart.\n"
+"than %d on a side), failed (reported, never gated). Under --normalize\n"
+"speedup, slower means scales worse. Configurations in only one file are\n"
+"listed apart.\n"
 "Exit status: 0 no regression, 1 a configuration is slower by more than\n"
 "the threshold with p < alpha, 2 bad usage or unusable input.\n",
             STATS_MWU_EXACT_MAX, COMPARE_DEFAULT_THRESHOLD_PCT,

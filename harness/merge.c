@@ -165,7 +165,7 @@ static void usage(FILE *f)
 "usage: poolbench merge A.json B.json... -o ALL.json\n"
 "\n"
 "Combine results files (of one machine or of many) into one poolbench/1\n"
-"file, so that compare, plot and report see them together. The output\n"
+"file, so that report and plot can show them side by side. The output\n"
 "has a \"machines\" array with each input's machine block (identical\n"
 "blocks kept once; \"machine\" repeats the first for one-machine readers),\n"
 "and every result carries \"machine_index\" into it and \"run_index\"\n"
