@@ -6,6 +6,8 @@
 # never touching its output on error. No timing is asserted.
 set -u
 PB=${POOLBENCH:?POOLBENCH must name the poolbench binary}
+# PB_WRAPPER runs every poolbench under a checker (the valgrind suite).
+PB="${PB_WRAPPER:-} $PB"
 work=$(mktemp -d /tmp/pb-cmpcli-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
@@ -19,7 +21,7 @@ bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
 expect() {
     want=$1
     shift
-    "$PB" "$@" > out.txt 2> err.txt
+    $PB "$@" > out.txt 2> err.txt
     rc=$?
     if [ "$rc" -eq "$want" ]; then ok
     else bad "exit $rc, not $want: poolbench $*"; cat err.txt; fi
@@ -29,7 +31,7 @@ expect() {
 usage_error() {
     needle=$1
     shift
-    "$PB" "$@" > out.txt 2> err.txt
+    $PB "$@" > out.txt 2> err.txt
     rc=$?
     lines=$(wc -l < err.txt)
     if [ "$rc" -ne 2 ]; then
@@ -68,7 +70,7 @@ json.dump(d, open(out, "w"))
 PY
 
 # ---- real runs: a file against itself is "same" everywhere, exit 0 ----
-if "$PB" run -w factorial,noop -e serial -n 2000 -r 5 --no-progress \
+if $PB run -w factorial,noop -e serial -n 2000 -r 5 --no-progress \
       -o a.json > /dev/null 2>&1; then ok; else bad "real run failed"; fi
 expect 0 compare a.json a.json
 if [ "$(grep -c ' same$' out.txt)" -eq 2 ] &&
@@ -209,10 +211,10 @@ if [ "$(cat keep.json)" = sentinel ] && [ ! -e nodir ]; then ok
 else bad "merge touched its output on error"; fi
 
 # ---- help tells the truth ----
-if "$PB" compare --help | grep -q -- "--normalize speedup" &&
-   "$PB" compare --help | grep -q -- "bmf" &&
-   "$PB" merge --help | grep -q -- "-o, --output" &&
-   "$PB" --help | grep -q "^  compare"; then ok; else bad "--help"; fi
+if $PB compare --help | grep -q -- "--normalize speedup" &&
+   $PB compare --help | grep -q -- "bmf" &&
+   $PB merge --help | grep -q -- "-o, --output" &&
+   $PB --help | grep -q "^  compare"; then ok; else bad "--help"; fi
 
 echo "compare cli: $pass passed, $failed failed"
 [ "$failed" -eq 0 ]
