@@ -426,18 +426,18 @@ static void fmt_p(double p, char *buf, size_t len)
 }
 
 enum {
-    C_WORKLOAD, C_EXECUTOR, C_WORKERS, C_MODE, C_CHUNK, C_BASE, C_NEW,
+    C_WORKLOAD, C_EXECUTOR, C_WORKERS, C_MODE, C_CHUNK, C_N, C_BASE, C_NEW,
     C_RATIO, C_CI, C_P, C_VERDICT, NCOLS
 };
 
 static const char *const col_heads[NCOLS] = {
-    "workload", "executor", "j", "mode", "chunk", "base", "new", "ratio",
-    "95% CI", "p", "verdict",
+    "workload", "executor", "j", "mode", "chunk", "n", "base", "new",
+    "ratio", "95% CI", "p", "verdict",
 };
 
 /* Right-aligned columns (numbers). */
 static const int col_right[NCOLS] = {
-    0, 0, 1, 0, 1, 1, 1, 1, 0, 1, 0,
+    0, 0, 1, 0, 1, 1, 1, 1, 1, 0, 1, 0,
 };
 
 /* One table row of text cells. */
@@ -456,6 +456,10 @@ static void match_cells(const struct compare_report *r,
     snprintf(out->c[C_MODE], sizeof(out->c[0]), "%s", row->mode);
     snprintf(out->c[C_CHUNK], sizeof(out->c[0]), "%llu",
              (unsigned long long)row->chunk);
+    if (m->bv != NULL)
+        snprintf(out->c[C_N], sizeof(out->c[0]), "%zu/%zu", m->nb, m->nn);
+    else
+        snprintf(out->c[C_N], sizeof(out->c[0]), "-");
     fmt_value(&r->opt, m->base_median, out->c[C_BASE], sizeof(out->c[0]));
     fmt_value(&r->opt, m->new_median, out->c[C_NEW], sizeof(out->c[0]));
     if (isnan(m->ratio))
@@ -632,7 +636,8 @@ static void print_text(FILE *f, const struct compare_report *r)
                 w[c] = (int)strlen(rows[k].c[c]);
     }
     for (int c = 0; c < NCOLS; c++)
-        fprintf(f, "%s%*s", c ? "  " : "", col_right[c] ? w[c] : -w[c],
+        fprintf(f, "%s%*s", c ? "  " : "",
+                c == NCOLS - 1 ? 0 : (col_right[c] ? w[c] : -w[c]),
                 col_heads[c]);
     fputc('\n', f);
     for (size_t k = 0; k < r->nmatches; k++) {
