@@ -151,10 +151,21 @@ fail:
     return -1;
 }
 
+/* Take and drop the mutex once, repairing it when its owner died.
+ * Returns 0 if it was free, EOWNERDEAD if a dead worker held it, EBUSY if
+ * someone still holds it. Only called while no worker runs. */
+static int mutex_probe(struct contended_shared *sh)
+{
+    int rc = pthread_mutex_trylock(&sh->mutex);
+    if (rc == EOWNERDEAD)
+        pthread_mutex_consistent(&sh->mutex);
+    if (rc == 0 || rc == EOWNERDEAD)
+        pthread_mutex_unlock(&sh->mutex);
+    return rc;
+}
+
 static int contended_before_rep(void *state, char *err, size_t err_len)
 {
-    (void)err;
-    (void)err_len;
     struct contended_state *st = state;
     /* No worker runs between repetitions, so plain stores are enough. */
     st->sh->counter = 0;
@@ -162,6 +173,11 @@ static int contended_before_rep(void *state, char *err, size_t err_len)
     st->sh->mix = 0;
     st->sh->owner_died = 0;
     atomic_store_explicit(&st->sh->spin, 0, memory_order_relaxed);
+    if (mutex_probe(st->sh) == EBUSY) {
+        snprintf(err, err_len, "the shared mutex is held by a worker that "
+                 "is still running");
+        return -1;
+    }
     return 0;
 }
 
@@ -239,11 +255,20 @@ static int contended_after_rep(void *state, uint64_t ntasks, char *err,
                                size_t err_len)
 {
     const struct contended_state *st = state;
-    const struct contended_shared *sh = st->sh;
+    struct contended_shared *sh = st->sh;
     uint64_t want = sh->ran * (st->inside + 1);
-    if (sh->owner_died) {
+    int held = st->lock == LOCK_SPIN
+                   ? (int)atomic_load_explicit(&sh->spin,
+                                               memory_order_relaxed)
+                   : mutex_probe(sh);
+    if (sh->owner_died || held == EOWNERDEAD) {
         snprintf(err, err_len, "a worker died holding the lock; the shared "
                  "counter cannot be trusted");
+        return -1;
+    }
+    if (held != 0) {
+        snprintf(err, err_len, "the lock is still held after the "
+                 "repetition (a worker died or is stuck inside it)");
         return -1;
     }
     if (sh->counter != want) {

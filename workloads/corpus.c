@@ -473,7 +473,7 @@ static int try_reuse(struct corpus *c, const char *dir,
     if (strncmp(m, head, (size_t)hl) != 0)
         goto out;
     snprintf(path, sizeof(path), "%s/tree", dir);
-    char e[64];
+    char e[PATH_MAX + 64];
     if (corpus_set_root(c, path, e, sizeof(e)) != 0)
         goto out;
     char *save = NULL;
