@@ -135,6 +135,16 @@ static struct outcome run_all(struct prepared *p)
     return o;
 }
 
+/* Run every task without before_rep first. */
+static void run_all_no_reset(struct prepared *p)
+{
+    for (uint64_t i = 0; i < p->s.ntasks_out; i++) {
+        struct task_result r;
+        memset(&r, 0, sizeof(r));
+        p->wl->run_task(p->s.state, NULL, i, &r);
+    }
+}
+
 static void unprep(struct prepared *p)
 {
     if (p->wl->release != NULL)
@@ -656,6 +666,36 @@ static void test_contended_after_rep_catches(void **ts)
     }
 }
 
+/* ---- crawl ---- */
+
+static void test_crawl_set_exact(void **ts)
+{
+    (void)ts;
+    const char *sets[] = { "set=lockfree", "set=mutex" };
+    for (int k = 0; k < 2; k++) {
+        for (int f = 0; f < 2; f++) {
+            const char *kv[] = { "pages=3000", "links=16", sets[k], NULL };
+            struct prepared p;
+            assert_int_equal(prep(&p, "crawl", 600, NULL, kv), 0);
+            assert_int_equal(p.wl->before_rep(p.s.state, p.err,
+                                              sizeof(p.err)), 0);
+            run_parallel(&p, 4, f);
+            assert_int_equal(p.wl->after_rep(p.s.state, 600, p.err,
+                                             sizeof(p.err)), 0);
+            /* Again, serially: the set was reset by before_rep. */
+            struct outcome o = run_all(&p);
+            assert_int_equal(o.checksum, 600 * 599 / 2);
+            assert_int_equal(p.wl->after_rep(p.s.state, 600, p.err,
+                                             sizeof(p.err)), 0);
+            /* Without the reset every link is a duplicate: caught. */
+            run_all_no_reset(&p);
+            assert_int_equal(p.wl->after_rep(p.s.state, 600, p.err,
+                                             sizeof(p.err)), -1);
+            unprep(&p);
+        }
+    }
+}
+
 /* ---- latency ---- */
 
 static double now_s(void)
@@ -703,7 +743,8 @@ static void test_params_rejected(void **ts)
         { "contended", "critical", "1.5" },
         { "contended", "lock", "rwlock" },
         { "contended", "work", "-5" },  { "latency", "us", "-1" },
-        { "latency", "how", "busy" },
+        { "latency", "how", "busy" },   { "crawl", "set", "none" },
+        { "crawl", "pages", "0" },
     };
     for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
         const struct workload *wl = registry_find(bad[k].wl);
@@ -772,6 +813,7 @@ int main(void)
         cmocka_unit_test(test_cache_cold_drops_pages),
         cmocka_unit_test(test_contended_exact),
         cmocka_unit_test(test_contended_after_rep_catches),
+        cmocka_unit_test(test_crawl_set_exact),
         cmocka_unit_test(test_latency_blocks_and_overlaps),
         cmocka_unit_test(test_params_rejected),
         cmocka_unit_test(test_plugin_loads_and_runs),

@@ -39,8 +39,8 @@ for mode in ordered unordered; do
         run_all "io-$wl-$mode.json" --mode $mode -w $wl \
             -p files=150 -p size_mb=2
     done
-    run_all "cpu-$mode.json" --mode $mode -w contended,latency \
-        -p work=3000 -p us=300
+    run_all "cpu-$mode.json" --mode $mode -w contended,latency,crawl \
+        -p work=3000 -p latency.us=300
 done
 python3 - "$work"/io-*.json "$work"/cpu-*.json <<'PY' && ok ||
 import json, sys
@@ -58,9 +58,9 @@ if sums["hashing"] != sums["shuffled"]:
     sys.exit("hashing %s != shuffled %s" % (sums["hashing"],
                                             sums["shuffled"]))
 want = {"%016x" % (60 * 59 // 2)}
-if sums["latency"] != want or sums["contended"] != want:
-    sys.exit("latency %s, contended %s" % (sums["latency"],
-                                           sums["contended"]))
+for wl in ("latency", "contended", "crawl"):
+    if sums[wl] != want:
+        sys.exit("%s: checksum %s, expected %s" % (wl, sums[wl], want))
 PY
     bad "checksums differ"
 

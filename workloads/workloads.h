@@ -15,7 +15,8 @@
     X(hashing)       \
     X(shuffled)      \
     X(contended)     \
-    X(latency)
+    X(latency)       \
+    X(crawl)
 
 #define WORKLOAD_DECLARE(name) extern const struct workload wl_##name;
 WORKLOADS(WORKLOAD_DECLARE)
