@@ -400,7 +400,24 @@ static int generate(const char *tmp, const struct corpus_spec *spec,
             goto out;
         }
     }
-    if (syncfs(tfd) != 0 || write_manifest(dfd, &c, spec) != 0) {
+    /* Wait for this tree's own write-back (started file by file above)
+     * rather than syncfs(), which would also wait for everybody else's
+     * dirty data on a shared machine. */
+    for (size_t k = 0; k < c.count; k++) {
+        int fd = openat(tfd, corpus_path(&c, k), O_RDONLY | O_CLOEXEC);
+        if (fd < 0 ||
+            sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WAIT_BEFORE |
+                                          SYNC_FILE_RANGE_WRITE |
+                                          SYNC_FILE_RANGE_WAIT_AFTER) != 0) {
+            snprintf(err, err_len, "syncing %s/tree/%s: %s", tmp,
+                     corpus_path(&c, k), strerror(errno));
+            if (fd >= 0)
+                close(fd);
+            goto out;
+        }
+        close(fd);
+    }
+    if (write_manifest(dfd, &c, spec) != 0) {
         snprintf(err, err_len, "%s: %s", tmp, strerror(errno));
         goto out;
     }
