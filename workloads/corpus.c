@@ -529,8 +529,7 @@ static void clean_stale(const char *cache_dir)
     DIR *d = opendir(cache_dir);
     if (d == NULL)
         return;
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
+    for (struct dirent *de = readdir(d); de != NULL; de = readdir(d)) {
         long pid = 0;
         if (sscanf(de->d_name, ".tmp-corpus-%ld-", &pid) != 1 || pid <= 0)
             continue;
