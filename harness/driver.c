@@ -1089,6 +1089,24 @@ static int default_output(const struct machine_info *m, char *buf,
     return 0;
 }
 
+/* The results file could not be written (a full disk, say): measuring
+ * may have taken hours, so keep the data in the temporary folder and say
+ * where, after the original error. */
+static void rescue_results(const cJSON *root, const char *why)
+{
+    const char *tmp = getenv("TMPDIR");
+    char path[4096], err2[512];
+    snprintf(path, sizeof(path), "%s/poolbench-rescue-%ld.json",
+             tmp != NULL && tmp[0] == '/' ? tmp : "/tmp", (long)getpid());
+    fprintf(stderr, "poolbench run: %s\n", why);
+    if (results_write_atomic(path, root, err2, sizeof(err2)) == 0)
+        fprintf(stderr, "poolbench run: the results were saved to %s "
+                "instead\n", path);
+    else
+        fprintf(stderr, "poolbench run: and could not be saved elsewhere: "
+                "%s\n", err2);
+}
+
 static int install_signals(void)
 {
     struct sigaction sa;
@@ -1116,6 +1134,12 @@ int driver_main(int argc, char **argv)
     int status = EXIT_USAGE;
 
     memset(&o, 0, sizeof(o));
+    if (install_signals() != 0) {
+        snprintf(err, sizeof(err), "cannot install signal handlers: %s",
+                 strerror(errno));
+        status = EXIT_RUN_FAILED;
+        goto out;
+    }
     int rc = parse_options(argc, argv, &o, err, sizeof(err));
     if (rc != 0) {
         status = rc > 0 ? 0 : EXIT_USAGE;
@@ -1221,12 +1245,6 @@ int driver_main(int argc, char **argv)
             }
         }
 
-    if (install_signals() != 0) {
-        snprintf(err, sizeof(err), "cannot install signal handlers: %s",
-                 strerror(errno));
-        status = EXIT_RUN_FAILED;
-        goto out;
-    }
     struct progress prog;
     progress_begin(&prog, o.progress, (o.warmup + o.repeat) * nconfigs);
     int broken = 0;
@@ -1271,6 +1289,8 @@ int driver_main(int argc, char **argv)
     }
     print_table(configs, nconfigs);
     if (results_write_atomic(out_path, root, err, sizeof(err)) != 0) {
+        rescue_results(root, err);
+        err[0] = '\0';
         cJSON_Delete(root);
         status = EXIT_RUN_FAILED;
         goto out;
@@ -1279,7 +1299,7 @@ int driver_main(int argc, char **argv)
     if (o.output == NULL) {
         if (results_write_atomic("results/latest.json", root, err,
                                  sizeof(err)) != 0) {
-            cJSON_Delete(root);
+            /* The dated file holds everything; only the copy failed. */
             status = EXIT_RUN_FAILED;
             goto out;
         }
