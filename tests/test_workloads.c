@@ -618,6 +618,25 @@ static void test_contended_exact(void **ts)
     }
 }
 
+/* utime + stime of a process, in clock ticks, from /proc. */
+static long cpu_ticks(pid_t pid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return 0;
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    const char *p = strrchr(buf, ')'); /* the name may hold spaces */
+    long utime = 0, stime = 0;
+    if (p == NULL || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u "
+                            "%*u %*u %ld %ld", &utime, &stime) != 2)
+        return 0;
+    return utime + stime;
+}
+
 static void test_contended_after_rep_catches(void **ts)
 {
     (void)ts;
@@ -652,7 +671,10 @@ static void test_contended_after_rep_catches(void **ts)
             run_span(&one);
             _exit(0);
         }
-        usleep(300 * 1000);
+        /* critical=1: once the child has burnt CPU it is in the
+         * critical section, holding the lock. */
+        for (int t = 0; t < 1000 && cpu_ticks(pid) < 5; t++)
+            usleep(10 * 1000);
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
         assert_int_equal(p.wl->after_rep(p.s.state, 2, p.err,
