@@ -60,7 +60,7 @@ test-asan:
 	    -Dbuildtype=debug -Db_sanitize=address,undefined
 	ninja -C $(ASAN_BUILD)
 	$(SAN_ENV) meson test -C $(ASAN_BUILD) --print-errorlogs \
-	    --no-suite fuzz --timeout-multiplier 3
+	    --no-suite fuzz --no-suite valgrind --timeout-multiplier 3
 
 test-tsan:
 	@[ -f $(TSAN_BUILD)/build.ninja ] || meson setup $(TSAN_BUILD) \

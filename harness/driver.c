@@ -1056,6 +1056,42 @@ static void print_table(const struct config *configs, size_t n)
 
 /* ---- main ------------------------------------------------------------- */
 
+/* Bytes of memory the kernel says can be had without swapping, or 0. */
+static uint64_t mem_available(void)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    char line[256];
+    unsigned long long kb = 0;
+    if (f == NULL)
+        return 0;
+    while (fgets(line, sizeof(line), f) != NULL)
+        if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+            break;
+    fclose(f);
+    return (uint64_t)kb * 1024;
+}
+
+/* Parallel executors keep one struct task_result per task (results are
+ * handed back in chunks, and ordered delivery must hold them): refuse a
+ * task count whose results cannot fit, instead of dying mid-run. */
+static int check_memory(const struct options *o, const struct instance *in,
+                        char *err, size_t err_len)
+{
+    int parallel = 0;
+    for (size_t e = 0; e < o->nexecutors; e++)
+        if (strcmp(o->executors[e]->name, "serial") != 0)
+            parallel = 1;
+    uint64_t need = in->ntasks * (uint64_t)sizeof(struct task_result);
+    uint64_t have = mem_available();
+    if (!parallel || have == 0 || need < have / 2)
+        return 0;
+    snprintf(err, err_len, "%s: %" PRIu64 " tasks need %.1f GiB for their "
+             "results, more than half of the %.1f GiB of memory available; "
+             "give fewer tasks with -n", in->label, in->ntasks,
+             (double)need / (1u << 30), (double)have / (1u << 30));
+    return -1;
+}
+
 void driver_cache_dir(const char *override, char *buf, size_t len)
 {
     const char *xdg = getenv("XDG_CACHE_HOME");
@@ -1209,6 +1245,10 @@ int driver_main(int argc, char **argv)
         if (in->ntasks == 0 || in->ntasks > MAX_TASKS) {
             snprintf(err, sizeof(err), "%s: %" PRIu64 " tasks; expected 1 "
                      "to %llu (give -n)", in->label, in->ntasks, MAX_TASKS);
+            status = EXIT_USAGE;
+            goto out;
+        }
+        if (check_memory(&o, in, err, sizeof(err)) != 0) {
             status = EXIT_USAGE;
             goto out;
         }
