@@ -696,7 +696,8 @@ static void test_crawl_set_exact(void **ts)
     const char *sets[] = { "set=lockfree", "set=mutex" };
     for (int k = 0; k < 2; k++) {
         for (int f = 0; f < 2; f++) {
-            const char *kv[] = { "pages=3000", "links=16", sets[k], NULL };
+            const char *kv[] = { "pages=3000", "links=16", "us=0", sets[k],
+                                 NULL };
             struct prepared p;
             assert_int_equal(prep(&p, "crawl", 600, NULL, kv), 0);
             assert_int_equal(p.wl->before_rep(p.s.state, p.err,

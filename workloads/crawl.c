@@ -33,7 +33,7 @@ static const struct wl_param crawl_params[] = {
       1000000000, NULL },
     { "links", WL_PARAM_INT, "8", "links found on each page", 0, 1024,
       NULL },
-    { "us", WL_PARAM_INT, "0", "microseconds each page fetch blocks", 0,
+    { "us", WL_PARAM_INT, "200", "microseconds each page fetch blocks", 0,
       10000000, NULL },
     { "set", WL_PARAM_CHOICE, "lockfree",
       "visited set: lock-free CAS table, or one process-shared mutex", 0, 0,
@@ -260,7 +260,7 @@ const struct workload wl_crawl = {
     .value_doc = "i; and the visited set must end with exactly the "
                  "distinct links",
     .params = crawl_params,
-    .default_tasks = 2000,
+    .default_tasks = 1000,
     .prepare = crawl_prepare,
     .before_rep = crawl_before_rep,
     .run_task = crawl_run,
