@@ -5,6 +5,7 @@
 
 const struct executor *const executor_list[] = {
     &executor_serial,
+    &executor_threads,
     NULL,
 };
 
