@@ -6,6 +6,7 @@
 const struct executor *const executor_list[] = {
     &executor_serial,
     &executor_threads,
+    &executor_procs,
     NULL,
 };
 
