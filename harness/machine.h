@@ -11,7 +11,7 @@ struct machine_info {
     char hostname[256];
     char os[128];          /* PRETTY_NAME from /etc/os-release */
     char kernel[128];      /* uname -r */
-    char arch[32];         /* uname -m */
+    char arch[65];         /* uname -m */
     char cpu_model[128];
     long cpus_online;
     char affinity[256];    /* CPUs this process may run on, "0-3,6" */

@@ -1,0 +1,20 @@
+/* driver.h - `poolbench run`: the sweep of workloads x parameter sets x
+ * executors x workers x modes x chunk sizes, measured in interleaved
+ * rounds and written as one results file. */
+#ifndef POOLBENCH_DRIVER_H
+#define POOLBENCH_DRIVER_H
+
+/* Exit statuses of the whole program (DESIGN.md). */
+#define EXIT_REGRESSION 1
+#define EXIT_USAGE 2
+#define EXIT_RUN_FAILED 3
+#define EXIT_INTERRUPTED 130
+
+/* Run `poolbench run` with argv[0] == "run". Returns the exit status. */
+int driver_main(int argc, char **argv);
+
+/* The folder workloads may cache generated data in (--corpus-dir, else
+ * $XDG_CACHE_HOME/poolbench, else ~/.cache/poolbench), into buf. */
+void driver_cache_dir(const char *override, char *buf, size_t len);
+
+#endif /* POOLBENCH_DRIVER_H */

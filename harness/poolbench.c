@@ -1,0 +1,151 @@
+/* poolbench.c - the command line: dispatch to run, list, info, ... */
+#include <stdio.h>
+#include <string.h>
+
+#include "driver.h"
+#include "executor.h"
+#include "machine.h"
+#include "registry.h"
+
+struct command {
+    const char *name;
+    const char *summary;
+    int (*main)(int argc, char **argv);
+};
+
+static int list_main(int argc, char **argv);
+static int info_main(int argc, char **argv);
+
+static const struct command commands[] = {
+    { "run", "run workloads under executors, write results JSON",
+      driver_main },
+    { "list", "workloads with their parameters, and executors", list_main },
+    { "info", "this machine's metadata", info_main },
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: poolbench COMMAND [options]\n\n"
+               "Threads, processes or futures: how many workers, what "
+               "chunk size, for this\nwork on this machine? poolbench "
+               "measures it.\n\ncommands:\n");
+    for (size_t k = 0; k < NCOMMANDS; k++)
+        fprintf(f, "  %-17s %s\n", commands[k].name, commands[k].summary);
+    fprintf(f, "\n`poolbench COMMAND --help` tells more. Exit status: 0 ok, "
+               "1 a comparison found\na regression, 2 bad usage or input, "
+               "3 a run failed, 130 interrupted.\n");
+}
+
+/* Accept only --help for commands that take no options. */
+static int no_options(const char *cmd, int argc, char **argv,
+                      const char *help)
+{
+    for (int k = 1; k < argc; k++) {
+        if (strcmp(argv[k], "-h") == 0 || strcmp(argv[k], "--help") == 0) {
+            printf("usage: poolbench %s\n\n%s\n", cmd, help);
+            return 1;
+        }
+        fprintf(stderr, "poolbench %s: unexpected argument '%s'; it takes "
+                "none (see --help)\n", cmd, argv[k]);
+        return -1;
+    }
+    return 0;
+}
+
+static const char *type_word(enum wl_param_type t)
+{
+    switch (t) {
+    case WL_PARAM_INT: return "int";
+    case WL_PARAM_REAL: return "real";
+    case WL_PARAM_CHOICE: return "choice";
+    case WL_PARAM_STRING: return "text";
+    }
+    return "?";
+}
+
+static int list_main(int argc, char **argv)
+{
+    int rc = no_options("list", argc, argv, "Lists the workloads (built-in "
+                        "and POOLBENCH_PLUGIN_PATH plugins),\ntheir "
+                        "parameters with defaults, and the executors.");
+    if (rc != 0)
+        return rc > 0 ? 0 : EXIT_USAGE;
+    char err[512];
+    if (registry_load_env(err, sizeof(err)) != 0) {
+        fprintf(stderr, "poolbench list: %s\n", err);
+        return EXIT_USAGE;
+    }
+    printf("workloads:\n");
+    for (size_t k = 0; k < registry_count(); k++) {
+        const struct workload *wl = registry_at(k);
+        printf("  %-12s %s\n", wl->name, wl->summary);
+        printf("  %-12s value of task i: %s\n", "", wl->value_doc);
+        if (wl->default_tasks > 0)
+            printf("  %-12s default tasks: %llu\n", "",
+                   (unsigned long long)wl->default_tasks);
+        for (size_t p = 0; p < registry_param_count(wl); p++) {
+            const struct wl_param *pa = &wl->params[p];
+            char range[160] = "";
+            if (pa->type == WL_PARAM_INT)
+                snprintf(range, sizeof(range), " %.0f..%.0f", pa->min,
+                         pa->max);
+            else if (pa->type == WL_PARAM_REAL)
+                snprintf(range, sizeof(range), " %g..%g", pa->min, pa->max);
+            else if (pa->type == WL_PARAM_CHOICE)
+                snprintf(range, sizeof(range), " %s", pa->choices);
+            printf("  %-12s   -p %s=%s  (%s%s) %s\n", "", pa->name,
+                   pa->def != NULL ? pa->def : "(unset)",
+                   type_word(pa->type), range, pa->help);
+        }
+    }
+    printf("\nexecutors:\n");
+    for (size_t k = 0; executor_list[k] != NULL; k++)
+        printf("  %-12s %s  [%s]\n", executor_list[k]->name,
+               executor_list[k]->summary, executor_list[k]->models);
+    return 0;
+}
+
+static int info_main(int argc, char **argv)
+{
+    int rc = no_options("info", argc, argv, "Prints the metadata recorded "
+                        "in every results file's \"machine\" block.");
+    if (rc != 0)
+        return rc > 0 ? 0 : EXIT_USAGE;
+    struct machine_info m;
+    machine_read(&m);
+    machine_print(&m);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 ||
+        strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
+        struct machine_info m;
+        machine_read(&m);
+        printf("poolbench %s%s%s (%s, %s)\n", m.version,
+               m.git_commit[0] ? " " : "", m.git_commit, m.build_type,
+               m.compiler);
+        return 0;
+    }
+    for (size_t k = 0; k < NCOMMANDS; k++)
+        if (strcmp(cmd, commands[k].name) == 0)
+            return commands[k].main(argc - 1, argv + 1);
+    fprintf(stderr, "poolbench: unknown command '%s'; expected one of: ",
+            cmd);
+    for (size_t k = 0; k < NCOMMANDS; k++)
+        fprintf(stderr, "%s%s", k ? ", " : "", commands[k].name);
+    fprintf(stderr, " (see poolbench --help)\n");
+    return EXIT_USAGE;
+}

@@ -1,0 +1,60 @@
+/* progress.c - a progress bar with ETA on stderr, only on a terminal. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "progress.h"
+
+#define PROGRESS_DELAY_S 1.0   /* short runs never show a bar */
+#define PROGRESS_REDRAW_S 0.1
+#define PROGRESS_WIDTH 30
+
+static double mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void progress_begin(struct progress *p, int allowed, uint64_t total)
+{
+    memset(p, 0, sizeof(*p));
+    p->enabled = allowed && isatty(STDERR_FILENO);
+    p->total = total > 0 ? total : 1;
+    p->start_s = mono_s();
+}
+
+void progress_step(struct progress *p, uint64_t n, const char *label)
+{
+    p->done += n;
+    if (!p->enabled)
+        return;
+    double now = mono_s();
+    double elapsed = now - p->start_s;
+    if (elapsed < PROGRESS_DELAY_S || now - p->last_draw_s < PROGRESS_REDRAW_S)
+        return;
+    p->last_draw_s = now;
+    double frac = (double)p->done / (double)p->total;
+    if (frac > 1)
+        frac = 1;
+    int fill = (int)(frac * PROGRESS_WIDTH);
+    char bar[PROGRESS_WIDTH + 1];
+    memset(bar, '#', (size_t)fill);
+    memset(bar + fill, '.', (size_t)(PROGRESS_WIDTH - fill));
+    bar[PROGRESS_WIDTH] = '\0';
+    double eta = frac > 0 ? elapsed * (1 - frac) / frac : 0;
+    fprintf(stderr, "\r\033[K[%s] %3.0f%% ETA %4.0fs  %.40s", bar,
+            frac * 100, eta, label != NULL ? label : "");
+    fflush(stderr);
+    p->drawn = 1;
+}
+
+void progress_end(struct progress *p)
+{
+    if (p->drawn) {
+        fprintf(stderr, "\r\033[K");
+        fflush(stderr);
+    }
+    p->drawn = 0;
+}

@@ -1,0 +1,694 @@
+/* results.c - results files: atomic writing and a validating reader. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "results.h"
+
+/* ---- writing ---------------------------------------------------------- */
+
+/* The folder part of path ("." when none), into buf. */
+static void dir_of(const char *path, char *buf, size_t len)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof(tmp), "%s", path);
+    snprintf(buf, len, "%s", dirname(tmp));
+}
+
+int results_check_writable(const char *path, char *err, size_t err_len)
+{
+    struct stat st;
+    char dir[4096];
+    if (path[0] == '\0') {
+        snprintf(err, err_len, "output path is empty; expected a file path");
+        return -1;
+    }
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(err, err_len, "%s is a directory; expected a file path",
+                 path);
+        return -1;
+    }
+    dir_of(path, dir, sizeof(dir));
+    if (stat(dir, &st) != 0) {
+        snprintf(err, err_len, "%s: folder %s does not exist; create it or "
+                 "choose another -o", path, dir);
+        return -1;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        snprintf(err, err_len, "%s: %s is not a folder", path, dir);
+        return -1;
+    }
+    if (access(dir, W_OK) != 0) {
+        snprintf(err, err_len, "%s: folder %s is not writable: %s", path,
+                 dir, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+    while (len > 0) {
+        ssize_t w = write(fd, buf, len);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        buf += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+int results_write_atomic(const char *path, const cJSON *root, char *err,
+                         size_t err_len)
+{
+    char dir[4096], tmp[4200];
+    char *text = cJSON_Print(root);
+    int fd = -1;
+    if (text == NULL) {
+        snprintf(err, err_len, "%s: out of memory formatting JSON", path);
+        return -1;
+    }
+    dir_of(path, dir, sizeof(dir));
+    char base[4096];
+    snprintf(base, sizeof(base), "%s", path);
+    snprintf(tmp, sizeof(tmp), "%s/.%s.tmp.XXXXXX", dir, basename(base));
+    fd = mkstemp(tmp);
+    if (fd < 0) {
+        snprintf(err, err_len, "%s: cannot create a temporary file in %s: "
+                 "%s", path, dir, strerror(errno));
+        goto fail;
+    }
+    size_t len = strlen(text);
+    text[len] = '\0';
+    if (write_all(fd, text, len) != 0 || write_all(fd, "\n", 1) != 0 ||
+        fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
+        snprintf(err, err_len, "%s: cannot write: %s", path,
+                 strerror(errno));
+        goto fail_unlink;
+    }
+    if (close(fd) != 0) {
+        fd = -1;
+        snprintf(err, err_len, "%s: cannot write: %s", path,
+                 strerror(errno));
+        goto fail_unlink;
+    }
+    fd = -1;
+    if (rename(tmp, path) != 0) {
+        snprintf(err, err_len, "%s: cannot rename the temporary file into "
+                 "place: %s", path, strerror(errno));
+        goto fail_unlink;
+    }
+    /* The rename is durable only once the folder is synced. */
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    cJSON_free(text);
+    return 0;
+fail_unlink:
+    if (fd >= 0)
+        close(fd);
+    unlink(tmp);
+    fd = -1;
+fail:
+    if (fd >= 0)
+        close(fd);
+    cJSON_free(text);
+    return -1;
+}
+
+cJSON *results_stats_json(const struct stats_summary *s)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (o == NULL)
+        return NULL;
+    cJSON_AddNumberToObject(o, "n", (double)s->n);
+    cJSON_AddNumberToObject(o, "median", s->median);
+    cJSON_AddNumberToObject(o, "mean", s->mean);
+    cJSON_AddNumberToObject(o, "stddev", s->stddev);
+    cJSON_AddNumberToObject(o, "min", s->min);
+    cJSON_AddNumberToObject(o, "max", s->max);
+    cJSON_AddNumberToObject(o, "mad", s->mad);
+    cJSON_AddNumberToObject(o, "ci95_low", s->ci95_low);
+    cJSON_AddNumberToObject(o, "ci95_high", s->ci95_high);
+    cJSON_AddNumberToObject(o, "outliers", (double)s->outliers);
+    return o;
+}
+
+/* ---- reading ---------------------------------------------------------- */
+
+/* Reader state: where we are, for messages like results[3].samples. */
+struct reader {
+    const char *name;
+    char *err;
+    size_t err_len;
+};
+
+static int fail(struct reader *r, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    snprintf(r->err, r->err_len, "%s: %s", r->name, msg);
+    return -1;
+}
+
+/* Offset of the first byte that is not valid UTF-8, or -1. */
+static long utf8_invalid_at(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = s[i];
+        size_t n;
+        uint32_t cp;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if ((c & 0xe0) == 0xc0) {
+            n = 1;
+            cp = c & 0x1f;
+        } else if ((c & 0xf0) == 0xe0) {
+            n = 2;
+            cp = c & 0x0f;
+        } else if ((c & 0xf8) == 0xf0) {
+            n = 3;
+            cp = c & 0x07;
+        } else {
+            return (long)i;
+        }
+        for (size_t k = 1; k <= n; k++) {
+            if (i + k >= len || (s[i + k] & 0xc0) != 0x80)
+                return (long)i;
+            cp = (cp << 6) | (s[i + k] & 0x3f);
+        }
+        /* Overlong forms, surrogates and values past U+10FFFF. */
+        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
+            (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+            (cp >= 0xd800 && cp <= 0xdfff))
+            return (long)i;
+        i += n + 1;
+    }
+    return -1;
+}
+
+static int depth_of(const cJSON *j)
+{
+    int best = 0;
+    for (const cJSON *c = j->child; c != NULL; c = c->next) {
+        int d = depth_of(c);
+        if (d > best)
+            best = d;
+    }
+    return best + 1;
+}
+
+static const char *type_name(const cJSON *j)
+{
+    if (j == NULL)
+        return "nothing";
+    if (cJSON_IsString(j))
+        return "a string";
+    if (cJSON_IsNumber(j))
+        return "a number";
+    if (cJSON_IsBool(j))
+        return "a boolean";
+    if (cJSON_IsNull(j))
+        return "null";
+    if (cJSON_IsArray(j))
+        return "an array";
+    if (cJSON_IsObject(j))
+        return "an object";
+    return "something else";
+}
+
+static int want_string(struct reader *r, const cJSON *o, const char *where,
+                       const char *key, int nullable, const char **out)
+{
+    const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (nullable && (j == NULL || cJSON_IsNull(j))) {
+        *out = NULL;
+        return 0;
+    }
+    if (!cJSON_IsString(j))
+        return fail(r, "%s.%s: expected a string, found %s", where, key,
+                    type_name(j));
+    *out = j->valuestring;
+    return 0;
+}
+
+/* A finite number in [min, max]; whole when whole is set. */
+static int want_number(struct reader *r, const cJSON *o, const char *where,
+                       const char *key, double min, double max, int whole,
+                       double *out)
+{
+    const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!cJSON_IsNumber(j))
+        return fail(r, "%s.%s: expected a number, found %s", where, key,
+                    type_name(j));
+    double v = j->valuedouble;
+    if (!isfinite(v))
+        return fail(r, "%s.%s: expected a finite number", where, key);
+    if (v < min || v > max || (whole && v != floor(v)))
+        return fail(r, "%s.%s: %g is out of range; expected %s from %g "
+                    "to %g", where, key, v, whole ? "a whole number" :
+                    "a number", min, max);
+    *out = v;
+    return 0;
+}
+
+/* An optional number that may be absent or null (then NAN). */
+static int want_optional_number(struct reader *r, const cJSON *o,
+                                const char *where, const char *key,
+                                double *out)
+{
+    const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, key);
+    *out = NAN;
+    if (j == NULL || cJSON_IsNull(j))
+        return 0;
+    if (!cJSON_IsNumber(j) || !isfinite(j->valuedouble))
+        return fail(r, "%s.%s: expected a finite number or null, found %s",
+                    where, key, type_name(j));
+    *out = j->valuedouble;
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* "k=v,k=v" with keys sorted, so equal parameter sets compare equal. */
+static int canonical_params(struct reader *r, const cJSON *params,
+                            const char *where, char **out)
+{
+    size_t n = (size_t)cJSON_GetArraySize(params);
+    char **items = calloc(n + 1, sizeof(*items));
+    size_t total = 1;
+    int rc = -1;
+    if (items == NULL)
+        return fail(r, "out of memory");
+    size_t k = 0;
+    for (const cJSON *c = params->child; c != NULL; c = c->next, k++) {
+        char val[512];
+        if (cJSON_IsString(c))
+            snprintf(val, sizeof(val), "%s", c->valuestring);
+        else if (cJSON_IsNumber(c) && isfinite(c->valuedouble))
+            snprintf(val, sizeof(val), "%.17g", c->valuedouble);
+        else if (cJSON_IsBool(c))
+            snprintf(val, sizeof(val), "%s",
+                     cJSON_IsTrue(c) ? "true" : "false");
+        else {
+            fail(r, "%s.params.%s: expected a string, number or boolean, "
+                 "found %s", where, c->string, type_name(c));
+            goto out;
+        }
+        size_t len = strlen(c->string) + strlen(val) + 2;
+        items[k] = malloc(len);
+        if (items[k] == NULL) {
+            fail(r, "out of memory");
+            goto out;
+        }
+        snprintf(items[k], len, "%s=%s", c->string, val);
+        total += len;
+    }
+    qsort(items, n, sizeof(*items), cmp_str);
+    *out = malloc(total);
+    if (*out == NULL) {
+        fail(r, "out of memory");
+        goto out;
+    }
+    (*out)[0] = '\0';
+    for (k = 0; k < n; k++) {
+        if (k > 0)
+            strcat(*out, ",");
+        strcat(*out, items[k]);
+    }
+    rc = 0;
+out:
+    for (k = 0; k < n; k++)
+        free(items[k]);
+    free(items);
+    return rc;
+}
+
+static int read_samples(struct reader *r, const cJSON *samples,
+                        const char *where, struct results_row *row)
+{
+    if (!cJSON_IsObject(samples))
+        return fail(r, "%s.samples: expected an object, found %s", where,
+                    type_name(samples));
+    size_t n = (size_t)cJSON_GetArraySize(samples);
+    row->series = calloc(n > 0 ? n : 1, sizeof(*row->series));
+    if (row->series == NULL)
+        return fail(r, "out of memory");
+    for (const cJSON *a = samples->child; a != NULL; a = a->next) {
+        if (!cJSON_IsArray(a))
+            return fail(r, "%s.samples.%s: expected an array of numbers, "
+                        "found %s", where, a->string, type_name(a));
+        struct results_series *s = &row->series[row->nseries++];
+        s->name = a->string;
+        size_t m = (size_t)cJSON_GetArraySize(a);
+        s->v = malloc((m > 0 ? m : 1) * sizeof(*s->v));
+        if (s->v == NULL)
+            return fail(r, "out of memory");
+        for (const cJSON *x = a->child; x != NULL; x = x->next) {
+            if (!cJSON_IsNumber(x) || !isfinite(x->valuedouble))
+                return fail(r, "%s.samples.%s[%zu]: expected a finite "
+                            "number, found %s", where, a->string, s->n,
+                            type_name(x));
+            if (x->valuedouble < 0)
+                return fail(r, "%s.samples.%s[%zu]: %g is negative", where,
+                            a->string, s->n, x->valuedouble);
+            s->v[s->n++] = x->valuedouble;
+        }
+    }
+    if (results_series_find(row, "wall_s") == NULL)
+        return fail(r, "%s.samples: no wall_s array", where);
+    return 0;
+}
+
+static int read_timeline(struct reader *r, const cJSON *tl,
+                         const char *where, struct results_row *row)
+{
+    if (tl == NULL || cJSON_IsNull(tl))
+        return 0;
+    if (!cJSON_IsArray(tl))
+        return fail(r, "%s.timeline: expected an array of [t_s, done] "
+                    "pairs, found %s", where, type_name(tl));
+    size_t n = (size_t)cJSON_GetArraySize(tl);
+    row->timeline = calloc(n > 0 ? n : 1, sizeof(*row->timeline));
+    if (row->timeline == NULL)
+        return fail(r, "out of memory");
+    for (const cJSON *p = tl->child; p != NULL; p = p->next) {
+        const cJSON *t = cJSON_GetArrayItem(p, 0);
+        const cJSON *d = cJSON_GetArrayItem(p, 1);
+        if (!cJSON_IsArray(p) || cJSON_GetArraySize(p) != 2 ||
+            !cJSON_IsNumber(t) || !cJSON_IsNumber(d) ||
+            !isfinite(t->valuedouble) || t->valuedouble < 0 ||
+            d->valuedouble < 0 || d->valuedouble > 1.8e19)
+            return fail(r, "%s.timeline[%zu]: expected [t_s, done] with "
+                        "t_s >= 0 and done >= 0", where, row->ntimeline);
+        row->timeline[row->ntimeline].t_s = t->valuedouble;
+        row->timeline[row->ntimeline].done = (uint64_t)d->valuedouble;
+        row->ntimeline++;
+    }
+    return 0;
+}
+
+static int read_row(struct reader *r, cJSON *o, size_t idx,
+                    size_t nmachines, struct results_row *row)
+{
+    char where[64];
+    double v;
+    snprintf(where, sizeof(where), "results[%zu]", idx);
+    row->json = o;
+    row->ns_per_task = row->speedup = row->efficiency = NAN;
+    if (!cJSON_IsObject(o))
+        return fail(r, "%s: expected an object, found %s", where,
+                    type_name(o));
+    if (want_string(r, o, where, "workload", 0, &row->workload) ||
+        want_string(r, o, where, "executor", 0, &row->executor) ||
+        want_string(r, o, where, "mode", 0, &row->mode) ||
+        want_string(r, o, where, "transport", 0, &row->transport) ||
+        want_string(r, o, where, "checksum", 0, &row->checksum) ||
+        want_string(r, o, where, "failure", 1, &row->failure))
+        return -1;
+    if (strcmp(row->mode, "ordered") != 0 &&
+        strcmp(row->mode, "unordered") != 0)
+        return fail(r, "%s.mode: '%s'; expected ordered or unordered",
+                    where, row->mode);
+    if (strlen(row->checksum) != 16 ||
+        strspn(row->checksum, "0123456789abcdef") != 16)
+        return fail(r, "%s.checksum: '%s'; expected 16 lowercase hex "
+                    "digits", where, row->checksum);
+    if (want_number(r, o, where, "workers", 1, 4096, 1, &v))
+        return -1;
+    row->workers = (unsigned)v;
+    if (want_number(r, o, where, "chunk", 1, 1.8e19, 1, &v))
+        return -1;
+    row->chunk = (uint64_t)v;
+    if (want_number(r, o, where, "tasks", 0, 1.8e19, 1, &v))
+        return -1;
+    row->tasks = (uint64_t)v;
+    if (want_number(r, o, where, "errors", 0, 1.8e19, 1, &v))
+        return -1;
+    row->errors = (uint64_t)v;
+    const cJSON *params = cJSON_GetObjectItemCaseSensitive(o, "params");
+    if (!cJSON_IsObject(params))
+        return fail(r, "%s.params: expected an object, found %s", where,
+                    type_name(params));
+    if (canonical_params(r, params, where, &row->params) != 0)
+        return -1;
+    if (read_samples(r, cJSON_GetObjectItemCaseSensitive(o, "samples"),
+                     where, row) != 0)
+        return -1;
+    if (read_timeline(r, cJSON_GetObjectItemCaseSensitive(o, "timeline"),
+                      where, row) != 0)
+        return -1;
+    if (want_optional_number(r, o, where, "ns_per_task", &row->ns_per_task)
+        || want_optional_number(r, o, where, "speedup", &row->speedup) ||
+        want_optional_number(r, o, where, "efficiency", &row->efficiency))
+        return -1;
+    const cJSON *mi = cJSON_GetObjectItemCaseSensitive(o, "machine_index");
+    if (mi != NULL) {
+        if (want_number(r, o, where, "machine_index", 0,
+                        (double)nmachines - 1, 1, &v))
+            return -1;
+        row->machine_index = (size_t)v;
+    }
+    return 0;
+}
+
+static int read_machine(struct reader *r, cJSON *m, const char *where,
+                        struct results_machine *out)
+{
+    double v;
+    if (!cJSON_IsObject(m))
+        return fail(r, "%s: expected an object, found %s", where,
+                    type_name(m));
+    out->json = m;
+    if (want_string(r, m, where, "hostname", 1, &out->hostname) ||
+        want_string(r, m, where, "os", 1, &out->os) ||
+        want_string(r, m, where, "kernel", 1, &out->kernel) ||
+        want_string(r, m, where, "cpu_model", 1, &out->cpu_model) ||
+        want_string(r, m, where, "affinity", 1, &out->affinity) ||
+        want_string(r, m, where, "clocksource", 1, &out->clocksource) ||
+        want_string(r, m, where, "governor", 1, &out->governor) ||
+        want_string(r, m, where, "compiler", 1, &out->compiler) ||
+        want_string(r, m, where, "build_type", 1, &out->build_type) ||
+        want_string(r, m, where, "poolbench_version", 1, &out->version) ||
+        want_string(r, m, where, "git_commit", 1, &out->git_commit))
+        return -1;
+    if (want_number(r, m, where, "cpus_online", 0, 1e6, 1, &v))
+        return -1;
+    out->cpus_online = (long)v;
+    if (want_number(r, m, where, "mem_total_bytes", 0, 1e20, 0, &v))
+        return -1;
+    out->mem_total_bytes = v;
+    return 0;
+}
+
+int results_parse(const char *name, const char *text, size_t len,
+                  struct results_file *out, char *err, size_t err_len)
+{
+    struct reader r = { name, err, err_len };
+    memset(out, 0, sizeof(*out));
+    out->path = strdup(name);
+    if (out->path == NULL)
+        return fail(&r, "out of memory");
+    if (len == 0) {
+        fail(&r, "empty file; expected a poolbench/1 results JSON");
+        goto bad;
+    }
+    long bad_at = utf8_invalid_at((const unsigned char *)text, len);
+    if (bad_at >= 0) {
+        fail(&r, "not valid UTF-8 at byte %ld; expected JSON text", bad_at);
+        goto bad;
+    }
+    if (memchr(text, '\0', len) != NULL) {
+        fail(&r, "contains a NUL byte; expected JSON text");
+        goto bad;
+    }
+    const char *end = NULL;
+    out->root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    if (out->root == NULL) {
+        const char *at = cJSON_GetErrorPtr();
+        long off = at != NULL && at >= text && at <= text + len
+                       ? (long)(at - text) : -1;
+        fail(&r, "not valid JSON (error near byte %ld%s)", off,
+             off >= (long)len - 1 ? ": truncated?" : "");
+        goto bad;
+    }
+    if (depth_of(out->root) > RESULTS_MAX_DEPTH) {
+        fail(&r, "nested deeper than %d levels; not a results file",
+             RESULTS_MAX_DEPTH);
+        goto bad;
+    }
+    cJSON *root = out->root;
+    if (!cJSON_IsObject(root)) {
+        fail(&r, "top level is %s; expected an object", type_name(root));
+        goto bad;
+    }
+    const cJSON *schema = cJSON_GetObjectItemCaseSensitive(root, "schema");
+    if (schema == NULL) {
+        fail(&r, "no \"schema\" field; expected \"%s\" (is this a "
+             "poolbench results file?)", RESULTS_SCHEMA);
+        goto bad;
+    }
+    if (!cJSON_IsString(schema) ||
+        strcmp(schema->valuestring, RESULTS_SCHEMA) != 0) {
+        fail(&r, "schema is %s%s%s; this poolbench reads \"%s\"",
+             cJSON_IsString(schema) ? "\"" : "",
+             cJSON_IsString(schema) ? schema->valuestring
+                                    : type_name(schema),
+             cJSON_IsString(schema) ? "\"" : "", RESULTS_SCHEMA);
+        goto bad;
+    }
+    if (want_string(&r, root, "top level", "created", 0, &out->created))
+        goto bad;
+    cJSON *machines = cJSON_GetObjectItemCaseSensitive(root, "machines");
+    cJSON *machine = cJSON_GetObjectItemCaseSensitive(root, "machine");
+    if (machines != NULL) {
+        if (!cJSON_IsArray(machines) || cJSON_GetArraySize(machines) < 1) {
+            fail(&r, "machines: expected a non-empty array of objects");
+            goto bad;
+        }
+        out->nmachines = (size_t)cJSON_GetArraySize(machines);
+    } else {
+        out->nmachines = 1;
+    }
+    out->machines = calloc(out->nmachines, sizeof(*out->machines));
+    if (out->machines == NULL) {
+        fail(&r, "out of memory");
+        goto bad;
+    }
+    if (machines != NULL) {
+        size_t k = 0;
+        for (cJSON *m = machines->child; m != NULL; m = m->next, k++) {
+            char where[32];
+            snprintf(where, sizeof(where), "machines[%zu]", k);
+            if (read_machine(&r, m, where, &out->machines[k]) != 0)
+                goto bad;
+        }
+    } else if (read_machine(&r, machine, "machine", &out->machines[0])) {
+        goto bad;
+    }
+    cJSON *results = cJSON_GetObjectItemCaseSensitive(root, "results");
+    if (!cJSON_IsArray(results)) {
+        fail(&r, "results: expected an array, found %s",
+             type_name(results));
+        goto bad;
+    }
+    size_t n = (size_t)cJSON_GetArraySize(results);
+    out->rows = calloc(n > 0 ? n : 1, sizeof(*out->rows));
+    if (out->rows == NULL) {
+        fail(&r, "out of memory");
+        goto bad;
+    }
+    for (cJSON *o = results->child; o != NULL; o = o->next) {
+        struct results_row *row = &out->rows[out->nrows++];
+        if (read_row(&r, o, out->nrows - 1, out->nmachines, row) != 0)
+            goto bad;
+    }
+    return 0;
+bad:
+    results_free(out);
+    return -1;
+}
+
+int results_load(const char *path, struct results_file *out, char *err,
+                 size_t err_len)
+{
+    memset(out, 0, sizeof(*out));
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, err_len, "%s: cannot open: %s", path,
+                 strerror(errno));
+        return -1;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(err, err_len, "%s: not a regular file; expected a results "
+                 "JSON file", path);
+        close(fd);
+        return -1;
+    }
+    if ((uint64_t)st.st_size > RESULTS_MAX_BYTES) {
+        snprintf(err, err_len, "%s: %lld bytes is larger than the %u bytes "
+                 "a results file may have", path, (long long)st.st_size,
+                 RESULTS_MAX_BYTES);
+        close(fd);
+        return -1;
+    }
+    size_t len = (size_t)st.st_size;
+    char *buf = malloc(len + 1);
+    size_t got = 0;
+    if (buf == NULL) {
+        snprintf(err, err_len, "%s: out of memory", path);
+        close(fd);
+        return -1;
+    }
+    while (got < len) {
+        ssize_t n = read(fd, buf + got, len - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    close(fd);
+    buf[got] = '\0';
+    int rc = results_parse(path, buf, got, out, err, err_len);
+    free(buf);
+    return rc;
+}
+
+void results_free(struct results_file *f)
+{
+    for (size_t k = 0; k < f->nrows; k++) {
+        struct results_row *row = &f->rows[k];
+        for (size_t s = 0; s < row->nseries; s++)
+            free(row->series[s].v);
+        free(row->series);
+        free(row->timeline);
+        free(row->params);
+    }
+    free(f->rows);
+    free(f->machines);
+    cJSON_Delete(f->root);
+    free(f->path);
+    memset(f, 0, sizeof(*f));
+}
+
+const struct results_series *results_series_find(
+    const struct results_row *row, const char *name)
+{
+    for (size_t k = 0; k < row->nseries; k++)
+        if (strcmp(row->series[k].name, name) == 0)
+            return &row->series[k];
+    return NULL;
+}
+
+int results_row_stats(const struct results_row *row, const char *name,
+                      struct stats_summary *out)
+{
+    const struct results_series *s = results_series_find(row, name);
+    if (s == NULL || s->n == 0) {
+        memset(out, 0, sizeof(*out));
+        return -1;
+    }
+    return stats_summarize(s->v, s->n, out);
+}

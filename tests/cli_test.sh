@@ -1,0 +1,134 @@
+#!/bin/sh
+# cli_test.sh - the poolbench binary from the outside: usage errors exit 2
+# with one line naming the problem and touch no results file; real runs
+# write valid, reproducible results.
+set -u
+PB=${POOLBENCH:?POOLBENCH must name the poolbench binary}
+work=$(mktemp -d /tmp/pb-cli-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
+mkdir results
+echo '{"sentinel": true}' > results/latest.json
+cp results/latest.json sentinel.json
+pass=0
+failed=0
+
+ok() { pass=$((pass + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+# usage_error NEEDLE ARGS...: exit 2, one stderr line containing NEEDLE,
+# nothing new in results/, latest.json untouched.
+usage_error() {
+    needle=$1
+    shift
+    "$PB" "$@" > out.txt 2> err.txt
+    rc=$?
+    lines=$(wc -l < err.txt)
+    if [ "$rc" -ne 2 ]; then
+        bad "exit $rc, not 2: poolbench $*"; return
+    fi
+    if [ "$lines" -ne 1 ]; then
+        bad "stderr has $lines lines, not 1: poolbench $*"; cat err.txt
+        return
+    fi
+    if ! grep -qF -- "$needle" err.txt; then
+        bad "stderr lacks '$needle': poolbench $*: $(cat err.txt)"; return
+    fi
+    if [ "$(ls results | wc -l)" -ne 1 ] ||
+       ! cmp -s results/latest.json sentinel.json; then
+        bad "results/ was touched by: poolbench $*"; return
+    fi
+    ok
+}
+
+usage_error "unknown command 'frobnicate'" frobnicate
+usage_error "unknown workload 'nope'" run -w nope
+usage_error "unknown executor 'fibers'" run -e fibers
+usage_error "unknown option '--bogus'" run --bogus
+usage_error "-j/--workers 'abc'" run -j abc
+usage_error "-j/--workers '0'" run -j 0
+usage_error "-j/--workers '5000'" run -j 5000
+usage_error "-j/--workers '-1'" run -j -1
+usage_error "empty item" run -j 1,,2
+usage_error "listed twice" run -e serial,serial
+usage_error "-n/--tasks '0'" run -n 0
+usage_error "-n/--tasks '4294967297'" run -n 4294967297
+usage_error "-n/--tasks '99999999999999999999999'" run -n 99999999999999999999999
+usage_error "-r/--repeat '0'" run -r 0
+usage_error "--warmup 'x'" run --warmup x
+usage_error "--mode: 'sideways'" run --mode sideways
+usage_error "--chunk '0'" run --chunk 0
+usage_error "--transport: 'carrier'" run --transport carrier
+usage_error "--timeout '-5'" run --timeout -5
+usage_error "needs a value" run -w
+usage_error "unexpected argument 'extra'" run extra
+usage_error "-p 'n'" run -w factorial -p n
+usage_error "factorial: n=abc" run -w factorial -p n=abc
+usage_error "factorial: n=-3" run -w factorial -p n=-3
+usage_error "factorial: skew=0" run -w factorial -p skew=0
+usage_error "no selected workload has a parameter 'bogus'" run -w factorial -p bogus=1
+usage_error "unknown workload 'nope'" run -w factorial -p nope.n=1
+usage_error "given twice" run -w factorial -p n=1 -p n=2
+usage_error "does not exist" run -w noop -e serial -o missing/dir/out.json
+usage_error "is a directory" run -w noop -e serial -o results
+usage_error "--plugin /nonexistent.so" run --plugin /nonexistent.so
+usage_error "cannot load as a shared object" run --plugin sentinel.json
+usage_error "unexpected argument 'x'" list x
+usage_error "unexpected argument '-v'" info -v
+
+# Help and version tell the truth and exit 0.
+if "$PB" --help | grep -q "run" && "$PB" run --help | grep -q -- "--chunk"
+then ok; else bad "--help"; fi
+if "$PB" --version | grep -q "^poolbench "; then ok; else bad "--version"; fi
+if "$PB" list | grep -q "factorial" && "$PB" list | grep -q "skew=1" &&
+   "$PB" list | grep -q "noop"; then ok; else bad "list"; fi
+if "$PB" info | grep -q "cpus_online"; then ok; else bad "info"; fi
+
+# A real run: exit 0, valid JSON, the documented checksums, reproducible.
+check_json() {
+    python3 - "$@" <<'PY'
+import json, sys
+path, want_rows = sys.argv[1], int(sys.argv[2])
+d = json.load(open(path))
+assert d["schema"] == "poolbench/1", d["schema"]
+rows = d["results"]
+assert len(rows) == want_rows, len(rows)
+for r in rows:
+    assert r["failure"] is None, r["failure"]
+    assert len(r["samples"]["wall_s"]) == 5, r["samples"]["wall_s"]
+    if r["workload"] == "noop":
+        # value of task i is i: sum over 0..n-1
+        n = r["tasks"]
+        assert r["checksum"] == "%016x" % (n * (n - 1) // 2 % 2**64)
+    if r["workload"] == "factorial":
+        import math
+        v = math.factorial(int(r["params"]["n"])) % (2**61 - 1)
+        assert r["checksum"] == "%016x" % (v * r["tasks"] % 2**64)
+print("ok")
+PY
+}
+if "$PB" run -w factorial,noop -e serial -n 2000 -r 5 --no-progress \
+      -o a.json > run1.txt 2>&1 &&
+   "$PB" run -w factorial,noop -e serial -n 2000 -r 5 --no-progress \
+      -o b.json > run2.txt 2>&1; then ok; else bad "serial run failed"; fi
+if check_json a.json 2 > /dev/null; then ok; else bad "a.json invalid"; fi
+sums_a=$(grep -o '"checksum":[^,]*' a.json)
+sums_b=$(grep -o '"checksum":[^,]*' b.json)
+if [ -n "$sums_a" ] && [ "$sums_a" = "$sums_b" ]; then ok
+else bad "checksums differ between runs"; fi
+if grep -q "factorial n=300,skew=1" run1.txt && grep -q "results: a.json" \
+   run1.txt; then ok; else bad "summary table"; fi
+
+# The default output goes to results/HOST-TIME.json and latest.json.
+if "$PB" run -w noop -e serial -n 100 -r 1 --warmup 0 --no-progress \
+      > /dev/null 2>&1 && ! cmp -s results/latest.json sentinel.json &&
+   [ "$(ls results/*.json | wc -l)" -eq 2 ]; then ok
+else bad "default output"; fi
+
+# A sweep of parameter values gives one row per value.
+if "$PB" run -w factorial -e serial -n 50 -r 5 -p n=10,20 --no-progress \
+      -o sweep.json > /dev/null 2>&1 && check_json sweep.json 2 >/dev/null
+then ok; else bad "parameter sweep"; fi
+
+echo "cli: $pass passed, $failed failed"
+[ "$failed" -eq 0 ]

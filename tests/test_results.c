@@ -1,0 +1,225 @@
+/* test_results.c - results files: round trip, atomic writes, and the
+ * reader's refusal of everything that is not poolbench/1. */
+#include <dirent.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "test_util.h"
+
+#include "results.h"
+
+/* A valid file; ROW is replaced by the row's fields. */
+static const char *valid_head =
+    "{\"schema\":\"poolbench/1\",\"created\":\"2026-01-01T00:00:00Z\","
+    "\"machine\":{\"hostname\":\"h\",\"os\":null,\"kernel\":\"6.1\","
+    "\"cpu_model\":\"cpu\",\"cpus_online\":2,\"affinity\":\"0-1\","
+    "\"mem_total_bytes\":1024,\"clocksource\":\"tsc\",\"governor\":null,"
+    "\"compiler\":\"gcc\",\"build_type\":\"release\","
+    "\"poolbench_version\":\"0.1.0\",\"git_commit\":null},"
+    "\"config\":{},\"results\":[";
+
+static const char *valid_row =
+    "{\"workload\":\"factorial\",\"executor\":\"threads\",\"workers\":2,"
+    "\"mode\":\"unordered\",\"chunk\":7,\"transport\":\"none\","
+    "\"params\":{\"skew\":1,\"n\":300},\"tasks\":100,\"errors\":0,"
+    "\"checksum\":\"00000000001e8098\",\"failure\":null,"
+    "\"samples\":{\"wall_s\":[0.5,0.25,0.75],\"user_s\":[1,1,1]},"
+    "\"timeline\":[[0.1,50],[0.2,100]],"
+    "\"ns_per_task\":5000000,\"speedup\":1.9,\"efficiency\":0.95}";
+
+static char *make_file(const char *row)
+{
+    size_t len = strlen(valid_head) + strlen(row) + 8;
+    char *s = malloc(len);
+    snprintf(s, len, "%s%s]}", valid_head, row);
+    return s;
+}
+
+/* Replace the first occurrence of from with to in the valid row. */
+static char *row_with(const char *from, const char *to)
+{
+    const char *at = strstr(valid_row, from);
+    assert_non_null(at);
+    size_t len = strlen(valid_row) - strlen(from) + strlen(to) + 1;
+    char *row = malloc(len);
+    snprintf(row, len, "%.*s%s%s", (int)(at - valid_row), valid_row, to,
+             at + strlen(from));
+    char *file = make_file(row);
+    free(row);
+    return file;
+}
+
+static void test_parse_valid(void **state)
+{
+    (void)state;
+    char *text = make_file(valid_row);
+    struct results_file f;
+    char err[512];
+    assert_int_equal(results_parse("t.json", text, strlen(text), &f, err,
+                                   sizeof(err)), 0);
+    assert_int_equal(f.nrows, 1);
+    assert_int_equal(f.nmachines, 1);
+    assert_string_equal(f.machines[0].hostname, "h");
+    assert_null(f.machines[0].os);
+    const struct results_row *r = &f.rows[0];
+    assert_string_equal(r->workload, "factorial");
+    assert_string_equal(r->executor, "threads");
+    assert_int_equal(r->workers, 2);
+    assert_int_equal(r->chunk, 7);
+    assert_string_equal(r->params, "n=300,skew=1"); /* keys sorted */
+    assert_null(r->failure);
+    assert_int_equal(r->ntimeline, 2);
+    assert_int_equal(r->timeline[1].done, 100);
+    struct stats_summary s;
+    assert_int_equal(results_row_stats(r, "wall_s", &s), 0);
+    assert_double_equal(s.median, 0.5, 1e-12);
+    assert_int_equal(results_row_stats(r, "sys_s", &s), -1);
+    assert_double_equal(r->speedup, 1.9, 1e-12);
+    results_free(&f);
+    free(text);
+}
+
+/* Each broken variant must be refused with a message naming the spot. */
+static void expect_error(const char *text, size_t len, const char *needle)
+{
+    struct results_file f;
+    char err[512] = "";
+    int rc = results_parse("bad.json", text, len, &f, err, sizeof(err));
+    if (rc == 0 || strstr(err, needle) == NULL)
+        fail_msg("expected an error containing '%s', got rc=%d '%s'",
+                 needle, rc, err);
+    assert_int_equal(f.nrows, 0);
+    assert_null(f.root);
+    assert_non_null(strstr(err, "bad.json"));
+    assert_null(strchr(err, '\n'));
+}
+
+static void expect_row_error(const char *from, const char *to,
+                             const char *needle)
+{
+    char *text = row_with(from, to);
+    expect_error(text, strlen(text), needle);
+    free(text);
+}
+
+static void test_refusals(void **state)
+{
+    (void)state;
+    char *good = make_file(valid_row);
+    /* Truncated anywhere: never accepted. */
+    for (size_t cut = 0; cut < strlen(good); cut += 37)
+        expect_error(good, cut, cut == 0 ? "empty" : "bad.json");
+    free(good);
+    expect_error("[]", 2, "top level is an array");
+    expect_error("{\"results\":[]}", 14, "no \"schema\"");
+    const char *other = "{\"schema\":\"poolbench/2\",\"results\":[]}";
+    expect_error(other, strlen(other), "\"poolbench/2\"");
+    const char *numschema = "{\"schema\":7}";
+    expect_error(numschema, strlen(numschema), "schema is a number");
+    const char *nonutf = "{\"schema\":\"pool\xff\"}";
+    expect_error(nonutf, strlen(nonutf), "UTF-8");
+    const char *nan = "{\"schema\":NaN}";
+    expect_error(nan, strlen(nan), "not valid JSON");
+    char deep[200];
+    memset(deep, '[', 100);
+    memset(deep + 100, ']', 100);
+    expect_error(deep, sizeof(deep), "deeper");
+
+    expect_row_error("\"workers\":2", "\"workers\":\"2\"",
+                     "results[0].workers: expected a number");
+    expect_row_error("\"workers\":2", "\"workers\":0", "out of range");
+    expect_row_error("\"workers\":2", "\"workers\":2.5", "whole number");
+    expect_row_error("\"chunk\":7", "\"chunk\":-7", "chunk");
+    expect_row_error("\"mode\":\"unordered\"", "\"mode\":\"random\"",
+                     "expected ordered or unordered");
+    expect_row_error("\"checksum\":\"00000000001e8098\"",
+                     "\"checksum\":\"1E8098\"", "16 lowercase hex");
+    expect_row_error("[0.5,0.25,0.75]", "[0.5,\"x\",0.75]",
+                     "wall_s[1]: expected a finite number");
+    expect_row_error("[0.5,0.25,0.75]", "[0.5,1e999,0.75]",
+                     "wall_s[1]: expected a finite number");
+    expect_row_error("[0.5,0.25,0.75]", "[0.5,-1,0.75]", "negative");
+    expect_row_error("\"wall_s\"", "\"wallx_s\"", "no wall_s");
+    expect_row_error("\"params\":{", "\"params\":{\"x\":[1],",
+                     "params.x");
+    expect_row_error("[[0.1,50],[0.2,100]]", "[[0.1]]", "timeline[0]");
+    expect_row_error("\"failure\":null", "\"failure\":3",
+                     "failure: expected a string");
+    expect_row_error("\"speedup\":1.9", "\"speedup\":\"fast\"",
+                     "speedup");
+    expect_row_error("\"tasks\":100", "\"machine_index\":3,\"tasks\":100",
+                     "machine_index");
+}
+
+static void test_write_atomic(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/pb-results-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256], err[512];
+    snprintf(path, sizeof(path), "%s/out.json", dir);
+    char *text = make_file(valid_row);
+    cJSON *root = cJSON_Parse(text);
+    assert_int_equal(results_write_atomic(path, root, err, sizeof(err)), 0);
+    struct results_file f;
+    assert_int_equal(results_load(path, &f, err, sizeof(err)), 0);
+    assert_int_equal(f.nrows, 1);
+    assert_string_equal(f.rows[0].checksum, "00000000001e8098");
+    results_free(&f);
+
+    /* A folder that does not exist: refused, nothing written anywhere. */
+    char missing[300];
+    snprintf(missing, sizeof(missing), "%s/nope/out.json", dir);
+    assert_int_equal(results_write_atomic(missing, root, err, sizeof(err)),
+                     -1);
+    assert_int_equal(results_check_writable(missing, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "does not exist"));
+    assert_int_equal(results_check_writable(dir, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "is a directory"));
+
+    /* No temporary file is left behind. */
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int files = 0;
+    while ((e = readdir(d)) != NULL)
+        if (e->d_name[0] != '.' || strstr(e->d_name, ".tmp.") != NULL)
+            files++;
+    closedir(d);
+    assert_int_equal(files, 1);
+    cJSON_Delete(root);
+    free(text);
+    unlink(path);
+    rmdir(dir);
+}
+
+static void test_load_errors(void **state)
+{
+    (void)state;
+    struct results_file f;
+    char err[512];
+    assert_int_equal(results_load("/nonexistent/x.json", &f, err,
+                                  sizeof(err)), -1);
+    assert_non_null(strstr(err, "cannot open"));
+    assert_int_equal(results_load("/tmp", &f, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "not a regular file"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse_valid),
+        cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_write_atomic),
+        cmocka_unit_test(test_load_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

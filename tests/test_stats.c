@@ -1,0 +1,133 @@
+/* test_stats.c - statistics against values worked out by hand. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "test_util.h"
+
+#include "stats.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static void test_median_odd_even(void **state)
+{
+    (void)state;
+    double odd[] = { 3, 1, 2 };
+    double even[] = { 4, 1, 3, 2 };
+    double one[] = { 7.5 };
+    assert_double_equal(stats_median(odd, N(odd)), 2.0, 1e-12);
+    assert_double_equal(stats_median(even, N(even)), 2.5, 1e-12);
+    assert_double_equal(stats_median(one, 1), 7.5, 1e-12);
+    assert_true(isnan(stats_median(odd, 0)));
+    /* The input is not reordered. */
+    assert_double_equal(odd[0], 3, 0);
+    assert_double_equal(odd[1], 1, 0);
+}
+
+static void test_mean_stddev(void **state)
+{
+    (void)state;
+    double v[] = { 1, 2, 3, 4 };
+    struct stats_summary s;
+    assert_int_equal(stats_summarize(v, N(v), &s), 0);
+    assert_double_equal(s.mean, 2.5, 1e-12);
+    /* sqrt(((1.5^2 + 0.5^2) * 2) / 3) = sqrt(5/3) */
+    assert_double_equal(s.stddev, sqrt(5.0 / 3.0), 1e-12);
+    assert_double_equal(s.min, 1, 0);
+    assert_double_equal(s.max, 4, 0);
+    assert_int_equal(s.n, 4);
+}
+
+static void test_mad(void **state)
+{
+    (void)state;
+    /* median 3; |x - 3| = 2,1,0,1,97 -> sorted 0,1,1,2,97 -> 1 */
+    double v[] = { 1, 2, 3, 4, 100 };
+    assert_double_equal(stats_mad(v, N(v)), 1.0, 1e-12);
+    /* median 2.5; deviations 1.5,0.5,0.5,1.5 -> 1.0 */
+    double w[] = { 1, 2, 3, 4 };
+    assert_double_equal(stats_mad(w, N(w)), 1.0, 1e-12);
+}
+
+static void test_ci_ranks(void **state)
+{
+    (void)state;
+    size_t lo, hi;
+    double cov;
+    /* n = 5: even [min, max] covers only 1 - 2/32. */
+    stats_median_ci_ranks(5, 0.95, &lo, &hi, &cov);
+    assert_int_equal(lo, 1);
+    assert_int_equal(hi, 5);
+    assert_double_equal(cov, 1 - 2.0 / 32, 1e-12);
+    /* n = 6: P(B <= 0) = 1/64 <= 0.025 < P(B <= 1) = 7/64. */
+    stats_median_ci_ranks(6, 0.95, &lo, &hi, &cov);
+    assert_int_equal(lo, 1);
+    assert_int_equal(hi, 6);
+    assert_double_equal(cov, 1 - 2.0 / 64, 1e-12);
+    /* n = 10: P(B <= 1) = 11/1024, P(B <= 2) = 56/1024. */
+    stats_median_ci_ranks(10, 0.95, &lo, &hi, &cov);
+    assert_int_equal(lo, 2);
+    assert_int_equal(hi, 9);
+    assert_double_equal(cov, 1 - 22.0 / 1024, 1e-12);
+    /* n = 20: P(B <= 5) = 21700/2^20 <= 0.025 < P(B <= 6). */
+    stats_median_ci_ranks(20, 0.95, &lo, &hi, &cov);
+    assert_int_equal(lo, 6);
+    assert_int_equal(hi, 15);
+    assert_double_equal(cov, 1 - 2 * 21700.0 / 1048576, 1e-12);
+}
+
+static void test_ci_values(void **state)
+{
+    (void)state;
+    double v[] = { 10, 9, 8, 7, 6, 5, 4, 3, 2, 1 };
+    struct stats_summary s;
+    assert_int_equal(stats_summarize(v, N(v), &s), 0);
+    assert_double_equal(s.median, 5.5, 1e-12);
+    assert_double_equal(s.ci95_low, 2, 0);  /* 2nd smallest */
+    assert_double_equal(s.ci95_high, 9, 0); /* 9th smallest */
+}
+
+static void test_outliers(void **state)
+{
+    (void)state;
+    /* median 11, MAD 1: 50 has z = 0.6745 * 39 = 26.3 > 3.5. */
+    double v[] = { 10, 11, 10, 12, 11, 10, 50 };
+    assert_int_equal(stats_outliers(v, N(v)), 1);
+    double flat[] = { 5, 5, 5, 5, 9 }; /* MAD 0: nothing is flagged */
+    assert_int_equal(stats_outliers(flat, N(flat)), 0);
+    double calm[] = { 10, 11, 12, 13, 14 };
+    assert_int_equal(stats_outliers(calm, N(calm)), 0);
+}
+
+static void test_single_and_empty(void **state)
+{
+    (void)state;
+    double one[] = { 4.25 };
+    struct stats_summary s;
+    assert_int_equal(stats_summarize(one, 1, &s), 0);
+    assert_double_equal(s.median, 4.25, 0);
+    assert_double_equal(s.stddev, 0, 0);
+    assert_double_equal(s.mad, 0, 0);
+    assert_double_equal(s.ci95_low, 4.25, 0);
+    assert_double_equal(s.ci95_high, 4.25, 0);
+    assert_int_equal(stats_summarize(one, 0, &s), -1);
+    assert_int_equal(s.n, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_median_odd_even),
+        cmocka_unit_test(test_mean_stddev),
+        cmocka_unit_test(test_mad),
+        cmocka_unit_test(test_ci_ranks),
+        cmocka_unit_test(test_ci_values),
+        cmocka_unit_test(test_outliers),
+        cmocka_unit_test(test_single_and_empty),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
