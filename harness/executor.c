@@ -7,6 +7,7 @@ const struct executor *const executor_list[] = {
     &executor_serial,
     &executor_threads,
     &executor_procs,
+    &executor_futures,
     NULL,
 };
 

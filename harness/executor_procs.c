@@ -124,7 +124,7 @@ struct exec_pool {
 
 static int prc_pidfd_open(pid_t pid)
 {
-#if HAVE_PIDFD_OPEN
+#ifdef HAVE_PIDFD_OPEN
     return (int)syscall(SYS_pidfd_open, pid, 0);
 #else
     (void)pid;
