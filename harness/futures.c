@@ -140,6 +140,33 @@ static void fx_free(struct futures_executor *ex, struct future *f)
 
 /* ---- the ring ---- */
 
+/* Wake one parked worker, unless a wake-up is already on its way.
+ * FX_WAKING is set only while some worker is counted in q_park, and that
+ * worker clears it when it leaves the parking path, which it does since
+ * q_ev moved. A woken worker that finds more queued calls this again, so
+ * that a burst of submissions wakes every parked worker in turn. */
+static void fx_wake_one(struct futures_executor *ex)
+{
+    unsigned s = atomic_load_explicit(&ex->q_park, memory_order_relaxed);
+    while ((s & ~FX_WAKING) != 0 && !(s & FX_WAKING)) {
+        if (atomic_compare_exchange_weak_explicit(&ex->q_park, &s,
+                                                  s | FX_WAKING,
+                                                  memory_order_relaxed,
+                                                  memory_order_relaxed)) {
+            atomic_fetch_add_explicit(&ex->q_ev, 1, memory_order_relaxed);
+            exec_futex_wake(&ex->q_ev, 1, 0);
+            return;
+        }
+    }
+}
+
+/* 1 if the ring holds something (a hint: it may change at once). */
+static int fx_queued(struct futures_executor *ex)
+{
+    return atomic_load_explicit(&ex->q_tail, memory_order_relaxed) !=
+           atomic_load_explicit(&ex->q_head, memory_order_relaxed);
+}
+
 static void fx_enqueue(struct futures_executor *ex, struct future *f)
 {
     uint64_t pos = atomic_load_explicit(&ex->q_tail, memory_order_relaxed);
@@ -165,21 +192,9 @@ static void fx_enqueue(struct futures_executor *ex, struct future *f)
     /* release: the worker's acquire of seq sees f and its fields */
     atomic_store_explicit(&c->seq, pos + 1, memory_order_release);
     /* Pairs with a parking worker's fence: it sees the cell or we see it
-     * counted in q_park. One wake-up at a time: FX_WAKING is set only
-     * while some worker is counted, and that worker clears it when it
-     * leaves the parking path, which it does since we bump q_ev. */
+     * counted in q_park. */
     atomic_thread_fence(memory_order_seq_cst);
-    unsigned s = atomic_load_explicit(&ex->q_park, memory_order_relaxed);
-    while ((s & ~FX_WAKING) != 0 && !(s & FX_WAKING)) {
-        if (atomic_compare_exchange_weak_explicit(&ex->q_park, &s,
-                                                  s | FX_WAKING,
-                                                  memory_order_relaxed,
-                                                  memory_order_relaxed)) {
-            atomic_fetch_add_explicit(&ex->q_ev, 1, memory_order_relaxed);
-            exec_futex_wake(&ex->q_ev, 1, 0);
-            break;
-        }
-    }
+    fx_wake_one(ex);
 }
 
 static struct future *fx_dequeue(struct futures_executor *ex)
@@ -322,6 +337,11 @@ static void *fx_main(void *arg)
                 &ex->q_park, &s, (s - 1) & ~FX_WAKING,
                 memory_order_relaxed, memory_order_relaxed))
                 ;
+            /* Pass the wake-up on if more is queued: see fx_wake_one. */
+            if (fx_queued(ex)) {
+                atomic_thread_fence(memory_order_seq_cst);
+                fx_wake_one(ex);
+            }
             if (f == NULL)
                 continue;
         }
