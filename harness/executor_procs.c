@@ -256,9 +256,14 @@ static void prc_child(struct exec_pool *p, unsigned id)
     void *ws = NULL;
     sigset_t none;
 
-    /* The parent coordinates Ctrl-C; a worker must not die of it. */
+    /* The parent coordinates Ctrl-C; a worker must not die of it. A
+     * crash must kill the worker whatever handlers the parent had (a
+     * test framework's, say), so that the parent sees the signal. */
+    static const int crash[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT,
+                                 SIGTERM, SIGPIPE };
     signal(SIGINT, SIG_IGN);
-    signal(SIGPIPE, SIG_DFL);
+    for (size_t k = 0; k < sizeof(crash) / sizeof(crash[0]); k++)
+        signal(crash[k], SIG_DFL);
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     /* Keep only this worker's ends: a sibling's inherited pipe end would
