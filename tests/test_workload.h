@@ -40,19 +40,19 @@ struct tw_state {
     atomic_uint runs[];   /* per task */
 };
 
-static uint64_t tw_value(uint64_t i)
+static inline uint64_t tw_value(uint64_t i)
 {
     return i * 0x9e3779b97f4a7c15ULL + 1;
 }
 
-static void tw_sleep_us(unsigned us)
+static inline void tw_sleep_us(unsigned us)
 {
     struct timespec ts = { us / 1000000, (long)(us % 1000000) * 1000 };
     while (nanosleep(&ts, &ts) != 0)
         ;
 }
 
-static int tw_init(void *state, unsigned id, void **ws)
+static inline int tw_init(void *state, unsigned id, void **ws)
 {
     struct tw_state *st = state;
     (void)id;
@@ -61,14 +61,14 @@ static int tw_init(void *state, unsigned id, void **ws)
     return 0;
 }
 
-static void tw_fini(void *state, void *ws)
+static inline void tw_fini(void *state, void *ws)
 {
     struct tw_state *st = state;
     if (ws == st)
         atomic_fetch_add(&st->finis, 1);
 }
 
-static void tw_run(void *state, void *ws, uint64_t i,
+static inline void tw_run(void *state, void *ws, uint64_t i,
                    struct task_result *out)
 {
     struct tw_state *st = state;
@@ -110,7 +110,7 @@ static const struct workload tw_workload = {
 };
 
 /* A fresh state for n tasks, every fault off. */
-static struct tw_state *tw_new(uint64_t n)
+static inline struct tw_state *tw_new(uint64_t n)
 {
     size_t len = sizeof(struct tw_state) + n * sizeof(atomic_uint);
     struct tw_state *st = mmap(NULL, len, PROT_READ | PROT_WRITE,
@@ -123,7 +123,7 @@ static struct tw_state *tw_new(uint64_t n)
     return st;
 }
 
-static void tw_free(struct tw_state *st)
+static inline void tw_free(struct tw_state *st)
 {
     munmap(st, sizeof(*st) + st->ntasks * sizeof(atomic_uint));
 }
@@ -142,7 +142,8 @@ struct tw_check {
     volatile sig_atomic_t *stop_after_first; /* set *this on first call */
 };
 
-static void tw_check_init(struct tw_check *c, uint64_t n, int ordered)
+static inline void tw_check_init(struct tw_check *c, uint64_t n,
+                                 int ordered)
 {
     memset(c, 0, sizeof(*c));
     c->ntasks = n;
@@ -154,13 +155,13 @@ static void tw_check_init(struct tw_check *c, uint64_t n, int ordered)
         abort();
 }
 
-static void tw_check_free(struct tw_check *c)
+static inline void tw_check_free(struct tw_check *c)
 {
     free(c->seen);
     free(c->res);
 }
 
-static void tw_deliver(void *ctx, uint64_t first, uint64_t count,
+static inline void tw_deliver(void *ctx, uint64_t first, uint64_t count,
                        const struct task_result *r)
 {
     struct tw_check *c = ctx;
@@ -185,7 +186,7 @@ static void tw_deliver(void *ctx, uint64_t first, uint64_t count,
 }
 
 /* Open descriptors of this process. */
-static int tw_count_fds(void)
+static inline int tw_count_fds(void)
 {
     DIR *d = opendir("/proc/self/fd");
     int n = 0;
