@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include "exec_sync.h"
 #include "executor.h"
@@ -35,6 +36,8 @@ struct exec_pool {
     int64_t deadline_ns;
     int ran;
     int broken;
+    uint64_t submitted;          /* chunks submitted (ordered: win) */
+    uint64_t released;           /* chunks delivered and released */
     struct task_result *results; /* ntasks, mmap'd */
     size_t results_len;
     struct futures_executor *fx;
@@ -224,14 +227,18 @@ cut_now:
         p->deadline_ns = 0;
         futures_shutdown(p->fx, FUTURES_CANCEL_PENDING);
     }
+    p->submitted = next;
+    p->released = done;
     if (!cut)
         return 0;
     if (p->broken && ordered) {
         /* Deliver what finished past the stuck futures, in order. */
         for (uint64_t c = done; c < next; c++) {
             struct future *f = p->win[c % p->window];
-            if (future_done(f))
+            if (future_done(f)) {
                 fut_deliver(p, f, rep);
+                p->win[c % p->window] = NULL;
+            }
         }
     }
     fut_deliver_rest(p, next, rep);
@@ -250,10 +257,34 @@ cut_now:
     return -1;
 }
 
+/* 1 once no future of a broken run is still running. */
+static int fut_settled(struct exec_pool *p)
+{
+    if (p->it != NULL)
+        return futures_iter_pending(p->it) == 0;
+    for (uint64_t c = p->released; c < p->submitted; c++) {
+        struct future *f = p->win[c % p->window];
+        if (f != NULL && !future_done(f))
+            return 0;
+    }
+    return 1;
+}
+
 static void fut_destroy(struct exec_pool *p)
 {
-    if (p == NULL || p->broken)
-        return; /* a stuck thread may still write to the pool: leak it */
+    if (p == NULL)
+        return;
+    if (p->broken) {
+        /* Free only if the stuck tasks have come back within the grace
+         * period; else a thread may still write to the pool: leak it. */
+        int64_t end = exec_now_ns() + FUT_GRACE_NS;
+        while (!fut_settled(p)) {
+            if (exec_now_ns() >= end)
+                return;
+            struct timespec ts = { 0, 1000000 };
+            nanosleep(&ts, NULL);
+        }
+    }
     fut_free(p);
 }
 

@@ -315,10 +315,13 @@ fail:
     return -1;
 }
 
-/* Park the consumer until *slot is set or a worker's completion count
- * reaches want (or the park times out). Returns 1 if *slot is set. */
+/* Park the consumer until *slot is set or (by_count) the workers'
+ * completion count reaches want, or the park times out. Returns 1 if
+ * *slot is set. The Dekker pair with thr_publish is *slot, and with
+ * by_count also ndone: whichever the worker stored last before its fence,
+ * either we see it here or it sees us asleep and wants us. */
 static int thr_wait_slot(struct exec_pool *p, atomic_uint *slot,
-                         uint64_t want)
+                         uint64_t want, int by_count)
 {
     for (int s = 0; s < EXEC_SPIN; s++) {
         if (atomic_load_explicit(slot, memory_order_acquire))
@@ -329,7 +332,9 @@ static int thr_wait_slot(struct exec_pool *p, atomic_uint *slot,
     atomic_store_explicit(&p->cons_want, want, memory_order_relaxed);
     atomic_store_explicit(&p->cons_sleep, 1, memory_order_relaxed);
     atomic_thread_fence(memory_order_seq_cst); /* see thr_publish */
-    if (!atomic_load_explicit(slot, memory_order_acquire))
+    if (!atomic_load_explicit(slot, memory_order_acquire) &&
+        (!by_count ||
+         atomic_load_explicit(&p->ndone, memory_order_relaxed) < want))
         exec_futex_wait(&p->cons_event, ev, exec_park_ns(p->deadline_ns),
                         0);
     atomic_store_explicit(&p->cons_sleep, 0, memory_order_relaxed);
@@ -413,8 +418,22 @@ static int thr_run(struct exec_pool *p, struct exec_report *rep)
             p->broken = 1;
             break;
         }
-        uint64_t want = eager ? 1 : head + p->batch;
-        eager = !thr_wait_slot(p, slot, want < limit ? want : limit);
+        uint64_t n = atomic_load_explicit(&p->ndone, memory_order_relaxed);
+        uint64_t want;
+        int by_count = 1;
+        if (!ordered && n > head) {
+            /* the worker that claimed ring position head is late with
+             * its store: wait for exactly that */
+            want = head + 1;
+            by_count = 0;
+        } else if (eager) {
+            want = n + 1; /* the next completion, whichever it is */
+        } else {
+            want = head + p->batch;
+        }
+        if (want > limit)
+            want = limit;
+        eager = !thr_wait_slot(p, slot, want, by_count);
         continue;
 cut_now:
         /* Hand out nothing more: every later claim is >= nchunks. */

@@ -754,17 +754,32 @@ struct future *futures_iter_next(struct futures_iter *it, double timeout_s)
                 return NULL;
             }
         }
+        /* Two ways to sleep. If a push is claimed past head, the pusher
+         * of head is late between its fetch_add and its store: sleep
+         * until that store (want = head + 1; the Dekker pair is the slot).
+         * Otherwise sleep until the pushes reach want (the pair is the
+         * tail counter): the pusher that makes them reach it wakes us. */
         unsigned ev = atomic_load_explicit(&it->ev, memory_order_relaxed);
-        uint64_t want = it->head + it->batch;
-        atomic_store_explicit(&it->want, want < it->added ? want
-                                                          : it->added,
-                              memory_order_relaxed);
+        uint64_t t = atomic_load_explicit(&it->tail, memory_order_relaxed);
+        int late = t > it->head;
+        uint64_t want = late ? it->head + 1 : it->head + it->batch;
+        if (want > it->added)
+            want = it->added;
+        atomic_store_explicit(&it->want, want, memory_order_relaxed);
         atomic_store_explicit(&it->sleep, 1, memory_order_relaxed);
         atomic_thread_fence(memory_order_seq_cst); /* see fx_iter_push */
-        if (atomic_load_explicit(slot, memory_order_acquire) == NULL)
+        if (atomic_load_explicit(slot, memory_order_acquire) == NULL &&
+            (late || atomic_load_explicit(&it->tail, memory_order_relaxed) <
+                         want))
             exec_futex_wait(&it->ev, ev, ns, 0);
         atomic_store_explicit(&it->sleep, 0, memory_order_relaxed);
     }
+}
+
+size_t futures_iter_pending(struct futures_iter *it)
+{
+    return (size_t)(it->added - atomic_load_explicit(&it->pushed,
+                                                     memory_order_acquire));
 }
 
 void futures_iter_free(struct futures_iter *it)

@@ -135,6 +135,10 @@ void futures_iter_set_batch(struct futures_iter *it, size_t batch);
  * ETIMEDOUT when none completed in time. */
 struct future *futures_iter_next(struct futures_iter *it, double timeout_s);
 
+/* How many added futures are not done yet (their callbacks may still be
+ * running). */
+size_t futures_iter_pending(struct futures_iter *it);
+
 /* End the iteration. Waits until every added future is done (cancel them
  * first not to wait). */
 void futures_iter_free(struct futures_iter *it);
