@@ -156,14 +156,6 @@ static void fut_deliver_rest(struct exec_pool *p, uint64_t from,
     }
 }
 
-/* Submit chunk c; NULL only if the pool refuses (shut down). */
-static struct future *fut_submit(struct exec_pool *p, uint64_t c)
-{
-    uint64_t first = c * p->cfg.chunk;
-    return futures_submit_range(p->fx, first, fut_count(p, c),
-                                p->results + first);
-}
-
 static int fut_run(struct exec_pool *p, struct exec_report *rep)
 {
     const int ordered = p->cfg.mode == EXEC_ORDERED;
@@ -181,19 +173,26 @@ static int fut_run(struct exec_pool *p, struct exec_report *rep)
     for (;;) {
         /* Keep the window full. */
         while (!cut && next < p->nchunks && next - done < p->window) {
-            struct future *f = fut_submit(p, next);
+            uint64_t first = next * p->cfg.chunk;
+            struct future *f;
+            if (ordered)
+                f = futures_submit_range(p->fx, first, fut_count(p, next),
+                                         p->results + first);
+            else
+                f = futures_iter_submit_range(p->it, p->fx, first,
+                                              fut_count(p, next),
+                                              p->results + first);
             if (f == NULL)
                 break;
             if (ordered)
                 p->win[next % p->window] = f;
-            else
-                futures_iter_add(p->it, f);
             next++;
         }
         if (done == next)
             break;
         struct future *f;
-        double park_s = (double)exec_park_ns(p->deadline_ns) * 1e-9;
+        /* Park at most EXEC_PARK_NS, then look at the clock and stop. */
+        double park_s = (double)EXEC_PARK_NS * 1e-9;
         if (ordered) {
             f = p->win[done % p->window];
             if (future_result(f, park_s, NULL) < 0)

@@ -35,6 +35,10 @@
 /* q_park: the wake-up bit above the count of parking workers. */
 #define FX_WAKING 0x80000000u
 
+/* Free futures the creating thread keeps for itself, so that its own
+ * release-then-submit cycle takes no atomic operation. */
+#define FX_OWN_CACHE 32
+
 /* Tries of an idle worker before it parks. */
 #define FX_WORKER_SPIN 256
 
@@ -43,6 +47,8 @@ struct future_cb {
     void *arg;
 };
 
+/* What a submit, a run and a completion touch is in the first 64 bytes
+ * (with the first callback, the one as_completed uses). */
 struct future {
     _Alignas(64) atomic_uint state;
     atomic_uint free_next;        /* slab index + 1 of next free, or 0 */
@@ -50,8 +56,8 @@ struct future {
     uint64_t first;
     uint64_t count;
     struct task_result *out;      /* where results go (&res for one) */
-    struct task_result res;       /* the result, or a range's summary */
     struct future_cb cb[FUTURES_MAX_CALLBACKS];
+    struct task_result res;       /* the result, or a range's summary */
 };
 
 struct fx_cell {
@@ -82,6 +88,9 @@ struct futures_executor {
     uint64_t q_mask;
     struct future *slab;
     size_t capacity;
+    pthread_t owner;              /* the creating thread */
+    uint32_t own_free[FX_OWN_CACHE]; /* its private free futures */
+    unsigned own_n;
     pthread_t *tids;
     struct fx_worker *workers;
     unsigned nthreads;            /* started */
@@ -89,11 +98,12 @@ struct futures_executor {
 };
 
 struct futures_iter {
-    _Alignas(EXEC_CACHE_LINE) atomic_uint_fast64_t tail; /* pushes */
+    /* pushes begun and pushes done: one line, as a pusher bumps both */
+    _Alignas(EXEC_CACHE_LINE) atomic_uint_fast64_t tail;
+    atomic_uint_fast64_t pushed;
     _Alignas(EXEC_CACHE_LINE) atomic_uint sleep;  /* next() is parked */
     atomic_uint ev;               /* its futex word */
     atomic_uint_fast64_t want;    /* wake it at this many pushes */
-    _Alignas(EXEC_CACHE_LINE) atomic_uint_fast64_t pushed; /* cbs done */
     _Alignas(EXEC_CACHE_LINE) uint64_t head; /* yielded (iterating thread) */
     uint64_t added;
     size_t capacity;
@@ -106,6 +116,8 @@ struct futures_iter {
 
 static struct future *fx_alloc(struct futures_executor *ex)
 {
+    if (pthread_equal(pthread_self(), ex->owner) && ex->own_n > 0)
+        return &ex->slab[ex->own_free[--ex->own_n]];
     uint64_t h = atomic_load_explicit(&ex->free_head, memory_order_acquire);
     for (;;) {
         uint32_t idx = (uint32_t)h;
@@ -127,6 +139,12 @@ static void fx_free(struct futures_executor *ex, struct future *f)
 {
     uint32_t idx = (uint32_t)(f - ex->slab) + 1;
     atomic_store_explicit(&f->state, 0, memory_order_relaxed);
+    /* owner first: own_n is the owner's alone */
+    if (pthread_equal(pthread_self(), ex->owner) &&
+        ex->own_n < FX_OWN_CACHE) {
+        ex->own_free[ex->own_n++] = idx - 1;
+        return;
+    }
     uint64_t h = atomic_load_explicit(&ex->free_head, memory_order_relaxed);
     uint64_t nh;
     do {
@@ -264,21 +282,22 @@ static int fx_finish(struct future *f, unsigned from, unsigned to)
 static void fx_execute(struct futures_executor *ex, struct future *f,
                        void *ws)
 {
-    unsigned s = atomic_fetch_and_explicit(&f->state, ~FU_QUEUED,
-                                           memory_order_acq_rel);
-    if (s & FU_RELEASED) { /* cancelled and given back while queued */
-        fx_free(ex, f);
-        return;
-    }
-    s &= ~FU_QUEUED;
+    /* Take f out of the queue and start it in one step, unless it was
+     * cancelled (then only let go of it; free it if its owner did). */
+    unsigned s = atomic_load_explicit(&f->state, memory_order_relaxed);
     for (;;) {
-        if ((s & FU_PHASE) != FUTURE_PENDING)
-            return; /* cancelled; its owner releases it */
-        unsigned ns = (s & ~FU_PHASE) | FUTURE_RUNNING;
+        unsigned ns = s & ~FU_QUEUED;
+        if ((s & FU_PHASE) == FUTURE_PENDING)
+            ns = (ns & ~FU_PHASE) | FUTURE_RUNNING;
         if (atomic_compare_exchange_weak_explicit(&f->state, &s, ns,
-                                                  memory_order_acquire,
+                                                  memory_order_acq_rel,
                                                   memory_order_relaxed))
             break;
+    }
+    if ((s & FU_PHASE) != FUTURE_PENDING) {
+        if (s & FU_RELEASED) /* cancelled and given back while queued */
+            fx_free(ex, f);
+        return;
     }
     if (f->out == &f->res) {
         executor_run_one(&ex->job, ws, f->first, &f->res);
@@ -400,8 +419,9 @@ int futures_create(struct futures_executor **exp, const struct workload *wl,
         atomic_init(&ex->q[k].seq, k);
     for (size_t k = capacity; k-- > 0;) {
         ex->slab[k].ex = ex;
-        fx_free(ex, &ex->slab[k]);
+        fx_free(ex, &ex->slab[k]); /* no owner yet: the shared list */
     }
+    ex->owner = pthread_self();
 
     /* Workers start with every signal blocked: SIGINT is for the
      * driver's thread. */
@@ -441,7 +461,8 @@ fail:
 }
 
 static struct future *fx_submit(struct futures_executor *ex, uint64_t first,
-                                uint64_t count, struct task_result *out)
+                                uint64_t count, struct task_result *out,
+                                future_callback_fn *fn, void *arg)
 {
     if (atomic_load_explicit(&ex->shut, memory_order_relaxed)) {
         errno = ESHUTDOWN;
@@ -455,17 +476,22 @@ static struct future *fx_submit(struct futures_executor *ex, uint64_t first,
     f->first = first;
     f->count = count;
     f->out = out != NULL ? out : &f->res;
+    unsigned st = FU_LIVE | FU_QUEUED | FUTURE_PENDING;
+    if (fn != NULL) { /* a callback set before anyone else can see f */
+        f->cb[0].fn = fn;
+        f->cb[0].arg = arg;
+        st += FU_NCB_ONE;
+    }
     /* relaxed: the ring's release store publishes f to workers; a
      * shutdown scanning the slab only CASes a LIVE|PENDING word. */
-    atomic_store_explicit(&f->state, FU_LIVE | FU_QUEUED | FUTURE_PENDING,
-                          memory_order_relaxed);
+    atomic_store_explicit(&f->state, st, memory_order_relaxed);
     fx_enqueue(ex, f);
     return f;
 }
 
 struct future *futures_submit(struct futures_executor *ex, uint64_t i)
 {
-    return fx_submit(ex, i, 1, NULL);
+    return fx_submit(ex, i, 1, NULL, NULL, NULL);
 }
 
 struct future *futures_submit_range(struct futures_executor *ex,
@@ -476,11 +502,19 @@ struct future *futures_submit_range(struct futures_executor *ex,
         errno = EINVAL;
         return NULL;
     }
-    return fx_submit(ex, first, count, out);
+    return fx_submit(ex, first, count, out, NULL, NULL);
 }
 
-/* Wait until f is done or deadline_ns (0: none) passes. 1 if done. */
-static int fx_wait_done(struct future *f, int64_t deadline_ns)
+static int64_t fx_deadline(double timeout_s)
+{
+    if (timeout_s < 0)
+        return 0;
+    return exec_now_ns() + (int64_t)(timeout_s * 1e9) + 1;
+}
+
+/* Wait until f is done or timeout_s (< 0: no limit) passes. 1 if done.
+ * The clock is read only once it has to sleep. */
+static int fx_wait_done(struct future *f, double timeout_s)
 {
     for (int k = 0; k < EXEC_SPIN; k++) {
         if ((atomic_load_explicit(&f->state, memory_order_acquire) &
@@ -488,6 +522,7 @@ static int fx_wait_done(struct future *f, int64_t deadline_ns)
             return 1;
         exec_cpu_relax();
     }
+    int64_t deadline_ns = fx_deadline(timeout_s);
     for (;;) {
         unsigned s = atomic_load_explicit(&f->state, memory_order_acquire);
         if ((s & FU_PHASE) >= FUTURE_FINISHED)
@@ -508,17 +543,10 @@ static int fx_wait_done(struct future *f, int64_t deadline_ns)
     }
 }
 
-static int64_t fx_deadline(double timeout_s)
-{
-    if (timeout_s < 0)
-        return 0;
-    return exec_now_ns() + (int64_t)(timeout_s * 1e9) + 1;
-}
-
 int future_result(struct future *f, double timeout_s,
                   struct task_result *out)
 {
-    if (!fx_wait_done(f, fx_deadline(timeout_s))) {
+    if (!fx_wait_done(f, timeout_s)) {
         errno = ETIMEDOUT;
         return -1;
     }
@@ -606,9 +634,11 @@ int future_release(struct future *f)
         sched_yield();
         s = atomic_load_explicit(&f->state, memory_order_acquire);
     }
-    s = atomic_fetch_or_explicit(&f->state, FU_RELEASED,
-                                 memory_order_acq_rel);
-    if (!(s & FU_QUEUED))
+    /* A worker clears QUEUED when it takes f and nothing sets it again:
+     * seen clear, f is ours alone. Else race the worker for it. */
+    if (!(s & FU_QUEUED) ||
+        !(atomic_fetch_or_explicit(&f->state, FU_RELEASED,
+                                   memory_order_acq_rel) & FU_QUEUED))
         fx_free(f->ex, f);
     return 0;
 }
@@ -722,6 +752,26 @@ int futures_iter_add(struct futures_iter *it, struct future *f)
     return 0;
 }
 
+struct future *futures_iter_submit_range(struct futures_iter *it,
+                                         struct futures_executor *ex,
+                                         uint64_t first, uint64_t count,
+                                         struct task_result *out)
+{
+    if (count < 1 || out == NULL) {
+        errno = EINVAL;
+        return NULL;
+    }
+    if (it->added - it->head >= it->capacity) {
+        errno = ENOSPC;
+        return NULL;
+    }
+    it->added++; /* first: the callback may run as soon as f is queued */
+    struct future *f = fx_submit(ex, first, count, out, fx_iter_push, it);
+    if (f == NULL)
+        it->added--;
+    return f;
+}
+
 void futures_iter_set_batch(struct futures_iter *it, size_t batch)
 {
     it->batch = batch > 0 ? batch : 1;
@@ -734,7 +784,7 @@ struct future *futures_iter_next(struct futures_iter *it, double timeout_s)
         return NULL;
     }
     _Atomic(struct future *) *slot = &it->ring[it->head & it->mask];
-    int64_t deadline = fx_deadline(timeout_s);
+    int64_t deadline = -1; /* read the clock only once we must sleep */
     for (int spin = 0;; spin++) {
         struct future *f = atomic_load_explicit(slot, memory_order_acquire);
         if (f != NULL) {
@@ -746,6 +796,8 @@ struct future *futures_iter_next(struct futures_iter *it, double timeout_s)
             exec_cpu_relax();
             continue;
         }
+        if (deadline < 0)
+            deadline = fx_deadline(timeout_s);
         long long ns = -1;
         if (deadline != 0) {
             ns = deadline - exec_now_ns();

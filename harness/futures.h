@@ -125,6 +125,14 @@ struct futures_iter *futures_as_completed(struct future *const *fs,
  * futures not yet yielded) or EBUSY (f has no callback left). */
 int futures_iter_add(struct futures_iter *it, struct future *f);
 
+/* futures_submit_range() and futures_iter_add() in one step, cheaper:
+ * the callback is in place before a worker can see the future. Returns
+ * as futures_submit_range(), or NULL with errno ENOSPC. */
+struct future *futures_iter_submit_range(struct futures_iter *it,
+                                         struct futures_executor *ex,
+                                         uint64_t first, uint64_t count,
+                                         struct task_result *out);
+
 /* Let next() sleep until `batch` futures are ready (or every added one
  * is done) rather than wake for each: fewer wake-ups, coarser timing.
  * Default 1. */
