@@ -73,11 +73,11 @@ struct options {
     size_t nexecutors;
     unsigned workers[MAX_LIST];
     size_t nworkers;
-    enum exec_mode modes[2];
+    int modes[2];                /* enum exec_mode */
     size_t nmodes;
     uint64_t chunks[MAX_LIST];   /* 0 = auto */
     size_t nchunks;
-    enum exec_transport transports[2];
+    int transports[2];           /* enum exec_transport */
     size_t ntransports;
     struct param_arg params[MAX_PARAM_ARGS];
     size_t nparams;
@@ -89,7 +89,7 @@ struct options {
     int progress;
     const char *output;
     const char *corpus_dir;
-    char *list_storage[8];       /* strdup'd lists the items point into */
+    char **list_storage;         /* strdup'd lists the items point into */
     size_t nstorage;
 };
 
@@ -135,8 +135,11 @@ static void usage(FILE *f)
 /* Keep a strdup of text alive for the whole run; NULL on failure. */
 static char *keep(struct options *o, const char *text)
 {
-    if (o->nstorage == sizeof(o->list_storage) / sizeof(o->list_storage[0]))
+    char **grown = realloc(o->list_storage,
+                           (o->nstorage + 1) * sizeof(*grown));
+    if (grown == NULL)
         return NULL;
+    o->list_storage = grown;
     char *copy = strdup(text);
     if (copy != NULL)
         o->list_storage[o->nstorage++] = copy;
@@ -148,7 +151,7 @@ static int split_list(struct options *o, const char *what, const char *text,
 {
     char *copy = keep(o, text);
     if (copy == NULL) {
-        snprintf(err, err_len, "%s: too many lists or out of memory", what);
+        snprintf(err, err_len, "%s: out of memory", what);
         return -1;
     }
     return args_split(what, copy, items, MAX_LIST, err, err_len);
@@ -192,42 +195,31 @@ static int parse_executors(struct options *o, const char *text, char *err,
     return n > 0 ? 0 : -1;
 }
 
-static int parse_modes(struct options *o, const char *text, char *err,
-                       size_t err_len)
+/* A list of words from choices ("ordered|unordered") into out[] as their
+ * indices; duplicates are refused by args_split, so out needs one slot per
+ * choice. */
+static int parse_choices(struct options *o, const char *what,
+                         const char *choices, const char *text, int *out,
+                         size_t *nout, char *err, size_t err_len)
 {
     char *items[MAX_LIST];
-    int n = split_list(o, "--mode", text, items, err, err_len);
+    int n = split_list(o, what, text, items, err, err_len);
     if (n < 0)
         return -1;
-    o->nmodes = 0;
+    *nout = 0;
     for (int k = 0; k < n; k++) {
-        int c = args_choice("ordered|unordered", items[k]);
+        int c = args_choice(choices, items[k]);
         if (c < 0) {
-            snprintf(err, err_len, "--mode: '%s'; expected ordered, "
-                     "unordered or both as ordered,unordered", items[k]);
+            char list[64];
+            snprintf(list, sizeof(list), "%s", choices);
+            for (char *bar = strchr(list, '|'); bar != NULL;
+                 bar = strchr(bar, '|'))
+                *bar = ',';
+            snprintf(err, err_len, "%s: '%s'; expected one or more of %s",
+                     what, items[k], list);
             return -1;
         }
-        o->modes[o->nmodes++] = (enum exec_mode)c;
-    }
-    return 0;
-}
-
-static int parse_transports(struct options *o, const char *text, char *err,
-                            size_t err_len)
-{
-    char *items[MAX_LIST];
-    int n = split_list(o, "--transport", text, items, err, err_len);
-    if (n < 0)
-        return -1;
-    o->ntransports = 0;
-    for (int k = 0; k < n; k++) {
-        int c = args_choice("shm|pipe", items[k]);
-        if (c < 0) {
-            snprintf(err, err_len, "--transport: '%s'; expected shm, pipe "
-                     "or shm,pipe", items[k]);
-            return -1;
-        }
-        o->transports[o->ntransports++] = (enum exec_transport)c;
+        out[(*nout)++] = c;
     }
     return 0;
 }
@@ -305,6 +297,7 @@ static void options_free(struct options *o)
 {
     for (size_t k = 0; k < o->nstorage; k++)
         free(o->list_storage[k]);
+    free(o->list_storage);
     for (size_t k = 0; k < o->nparams; k++)
         free((char *)(o->params[k].scope != NULL ? o->params[k].scope
                                                  : o->params[k].key));
@@ -462,9 +455,11 @@ static int parse_options(int argc, char **argv, struct options *o,
             o->workers[o->nworkers++] =
                 (unsigned)(cpus < EXEC_MAX_WORKERS ? cpus : EXEC_MAX_WORKERS);
     }
-    if (parse_modes(o, mode_text, err, err_len) != 0 ||
+    if (parse_choices(o, "--mode", "ordered|unordered", mode_text, o->modes,
+                      &o->nmodes, err, err_len) != 0 ||
         parse_chunks(o, chunk_text, err, err_len) != 0 ||
-        parse_transports(o, transport_text, err, err_len) != 0)
+        parse_choices(o, "--transport", "shm|pipe", transport_text,
+                      o->transports, &o->ntransports, err, err_len) != 0)
         return -1;
     return 0;
 }
@@ -787,7 +782,7 @@ static int expand_instances(struct options *o, const struct workload *wl,
         snprintf(what, sizeof(what), "-p %s", p->key);
         char *copy = keep(o, p->values);
         if (copy == NULL) {
-            snprintf(err, err_len, "-p: too many parameters");
+            snprintf(err, err_len, "-p: out of memory");
             return -1;
         }
         int n = args_split(what, copy, vals[k], MAX_LIST, err, err_len);
@@ -1018,8 +1013,14 @@ static void format_time(double s, char *buf, size_t len)
 
 static void print_table(const struct config *configs, size_t n)
 {
-    printf("%-28s %-8s %3s %-9s %7s %11s %9s %10s %8s %6s %6s  %s\n",
-           "workload", "executor", "j", "mode", "chunk", "wall(med)",
+    int width = 8; /* the label column fits the longest label */
+    for (size_t k = 0; k < n; k++) {
+        int len = (int)strlen(configs[k].inst->label);
+        if (len > width)
+            width = len;
+    }
+    printf("%-*s %-9s %3s %-9s %7s %11s %9s %10s %8s %6s %6s  %s\n",
+           width, "workload", "executor", "j", "mode", "chunk", "wall(med)",
            "+-ci95%", "ns/task", "speedup", "eff", "errors", "checksum");
     for (size_t k = 0; k < n; k++) {
         const struct config *c = &configs[k];
@@ -1045,16 +1046,52 @@ static void print_table(const struct config *configs, size_t n)
             snprintf(ex, sizeof(ex), "%s/pipe", c->ex->name);
         else
             snprintf(ex, sizeof(ex), "%s", c->ex->name);
-        printf("%-28.28s %-8s %3u %-9s %7" PRIu64 " %11s %9s %10s %8s %6s "
-               "%6" PRIu64 "  %016" PRIx64 "%s%s\n", c->inst->label, ex,
-               c->cfg.workers, c->cfg.mode == EXEC_ORDERED ? "ordered"
-                                                           : "unordered",
+        printf("%-*s %-9s %3u %-9s %7" PRIu64 " %11s %9s %10s %8s %6s "
+               "%6" PRIu64 "  %016" PRIx64 "%s%s\n", width, c->inst->label,
+               ex, c->cfg.workers, c->cfg.mode == EXEC_ORDERED ? "ordered"
+                                                               : "unordered",
                c->cfg.chunk, wall, ci, nspt, sp, eff, c->errors,
                c->checksum, c->failure[0] ? "  FAILED: " : "", c->failure);
     }
 }
 
 /* ---- main ------------------------------------------------------------- */
+
+/* Bytes of memory the kernel says can be had without swapping, or 0. */
+static uint64_t mem_available(void)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    char line[256];
+    unsigned long long kb = 0;
+    if (f == NULL)
+        return 0;
+    while (fgets(line, sizeof(line), f) != NULL)
+        if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+            break;
+    fclose(f);
+    return (uint64_t)kb * 1024;
+}
+
+/* Parallel executors keep one struct task_result per task (results are
+ * handed back in chunks, and ordered delivery must hold them): refuse a
+ * task count whose results cannot fit, instead of dying mid-run. */
+static int check_memory(const struct options *o, const struct instance *in,
+                        char *err, size_t err_len)
+{
+    int parallel = 0;
+    for (size_t e = 0; e < o->nexecutors; e++)
+        if (strcmp(o->executors[e]->name, "serial") != 0)
+            parallel = 1;
+    uint64_t need = in->ntasks * (uint64_t)sizeof(struct task_result);
+    uint64_t have = mem_available();
+    if (!parallel || have == 0 || need < have / 2)
+        return 0;
+    snprintf(err, err_len, "%s: %" PRIu64 " tasks need %.1f GiB for their "
+             "results, more than half of the %.1f GiB of memory available; "
+             "give fewer tasks with -n", in->label, in->ntasks,
+             (double)need / (1u << 30), (double)have / (1u << 30));
+    return -1;
+}
 
 void driver_cache_dir(const char *override, char *buf, size_t len)
 {
@@ -1089,6 +1126,24 @@ static int default_output(const struct machine_info *m, char *buf,
     return 0;
 }
 
+/* The results file could not be written (a full disk, say): measuring
+ * may have taken hours, so keep the data in the temporary folder and say
+ * where, after the original error. */
+static void rescue_results(const cJSON *root, const char *why)
+{
+    const char *tmp = getenv("TMPDIR");
+    char path[4096], err2[512];
+    snprintf(path, sizeof(path), "%s/poolbench-rescue-%ld.json",
+             tmp != NULL && tmp[0] == '/' ? tmp : "/tmp", (long)getpid());
+    fprintf(stderr, "poolbench run: %s\n", why);
+    if (results_write_atomic(path, root, err2, sizeof(err2)) == 0)
+        fprintf(stderr, "poolbench run: the results were saved to %s "
+                "instead\n", path);
+    else
+        fprintf(stderr, "poolbench run: and could not be saved elsewhere: "
+                "%s\n", err2);
+}
+
 static int install_signals(void)
 {
     struct sigaction sa;
@@ -1116,6 +1171,12 @@ int driver_main(int argc, char **argv)
     int status = EXIT_USAGE;
 
     memset(&o, 0, sizeof(o));
+    if (install_signals() != 0) {
+        snprintf(err, sizeof(err), "cannot install signal handlers: %s",
+                 strerror(errno));
+        status = EXIT_RUN_FAILED;
+        goto out;
+    }
     int rc = parse_options(argc, argv, &o, err, sizeof(err));
     if (rc != 0) {
         status = rc > 0 ? 0 : EXIT_USAGE;
@@ -1188,6 +1249,10 @@ int driver_main(int argc, char **argv)
             status = EXIT_USAGE;
             goto out;
         }
+        if (check_memory(&o, in, err, sizeof(err)) != 0) {
+            status = EXIT_USAGE;
+            goto out;
+        }
         for (size_t e = 0; e < o.nexecutors; e++) {
             const struct executor *ex = o.executors[e];
             int serial = strcmp(ex->name, "serial") == 0;
@@ -1200,11 +1265,12 @@ int driver_main(int argc, char **argv)
                             c->inst = in;
                             c->ex = ex;
                             c->cfg.workers = serial ? 1 : o.workers[w];
-                            c->cfg.mode = o.modes[md];
+                            c->cfg.mode = (enum exec_mode)o.modes[md];
                             c->chunk_asked = o.chunks[ch];
                             c->cfg.chunk = executor_auto_chunk(
                                 in->ntasks, c->cfg.workers, o.chunks[ch]);
-                            c->cfg.transport = o.transports[t];
+                            c->cfg.transport =
+                                (enum exec_transport)o.transports[t];
                             c->cfg.timeout_s = o.timeout_s;
                             c->first_error_task = -1;
                         }
@@ -1221,12 +1287,6 @@ int driver_main(int argc, char **argv)
             }
         }
 
-    if (install_signals() != 0) {
-        snprintf(err, sizeof(err), "cannot install signal handlers: %s",
-                 strerror(errno));
-        status = EXIT_RUN_FAILED;
-        goto out;
-    }
     struct progress prog;
     progress_begin(&prog, o.progress, (o.warmup + o.repeat) * nconfigs);
     int broken = 0;
@@ -1271,6 +1331,8 @@ int driver_main(int argc, char **argv)
     }
     print_table(configs, nconfigs);
     if (results_write_atomic(out_path, root, err, sizeof(err)) != 0) {
+        rescue_results(root, err);
+        err[0] = '\0';
         cJSON_Delete(root);
         status = EXIT_RUN_FAILED;
         goto out;
@@ -1279,7 +1341,7 @@ int driver_main(int argc, char **argv)
     if (o.output == NULL) {
         if (results_write_atomic("results/latest.json", root, err,
                                  sizeof(err)) != 0) {
-            cJSON_Delete(root);
+            /* The dated file holds everything; only the copy failed. */
             status = EXIT_RUN_FAILED;
             goto out;
         }
