@@ -156,6 +156,28 @@ static void fut_deliver_rest(struct exec_pool *p, uint64_t from,
     }
 }
 
+/* Submit chunks from next on until the window is full; returns the new
+ * next. */
+static uint64_t fut_refill(struct exec_pool *p, uint64_t next, uint64_t done)
+{
+    while (next < p->nchunks && next - done < p->window) {
+        uint64_t first = next * p->cfg.chunk, count = fut_count(p, next);
+        struct future *f;
+        if (p->cfg.mode == EXEC_ORDERED)
+            f = futures_submit_range(p->fx, first, count,
+                                     p->results + first);
+        else
+            f = futures_iter_submit_range(p->it, p->fx, first, count,
+                                          p->results + first);
+        if (f == NULL)
+            break;
+        if (p->cfg.mode == EXEC_ORDERED)
+            p->win[next % p->window] = f;
+        next++;
+    }
+    return next;
+}
+
 static int fut_run(struct exec_pool *p, struct exec_report *rep)
 {
     const int ordered = p->cfg.mode == EXEC_ORDERED;
@@ -171,23 +193,12 @@ static int fut_run(struct exec_pool *p, struct exec_report *rep)
     if (p->cfg.timeout_s > 0)
         p->deadline_ns = exec_now_ns() + (int64_t)(p->cfg.timeout_s * 1e9);
     for (;;) {
-        /* Keep the window full. */
-        while (!cut && next < p->nchunks && next - done < p->window) {
-            uint64_t first = next * p->cfg.chunk;
-            struct future *f;
-            if (ordered)
-                f = futures_submit_range(p->fx, first, fut_count(p, next),
-                                         p->results + first);
-            else
-                f = futures_iter_submit_range(p->it, p->fx, first,
-                                              fut_count(p, next),
-                                              p->results + first);
-            if (f == NULL)
-                break;
-            if (ordered)
-                p->win[next % p->window] = f;
-            next++;
-        }
+        /* Refill the window in bursts, once half of it is consumed: a
+         * burst writes consecutive ring cells and futures while the
+         * workers are busy elsewhere, instead of handing each line back
+         * and forth per future. */
+        if (!cut && next - done <= p->window / 2)
+            next = fut_refill(p, next, done);
         if (done == next)
             break;
         struct future *f;

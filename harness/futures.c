@@ -36,8 +36,10 @@
 #define FX_WAKING 0x80000000u
 
 /* Free futures the creating thread keeps for itself, so that its own
- * release-then-submit cycle takes no atomic operation. */
-#define FX_OWN_CACHE 32
+ * release-then-submit cycle takes no atomic operation. Another thread's
+ * submit does not see them: it may get EAGAIN while up to this many
+ * futures sit there. */
+#define FX_OWN_CACHE 1024
 
 /* Tries of an idle worker before it parks. */
 #define FX_WORKER_SPIN 256
@@ -60,9 +62,17 @@ struct future {
     struct task_result res;       /* the result, or a range's summary */
 };
 
+/* A ring cell, alone on its line: the submitter fills the next cell
+ * while a worker empties this one. */
 struct fx_cell {
-    atomic_uint_fast64_t seq;     /* Vyukov: position + 1 when full */
+    _Alignas(64) atomic_uint_fast64_t seq; /* Vyukov: position + 1 when
+                                              full */
     struct future *f;
+};
+
+/* An as_completed slot, alone on its line for the same reason. */
+struct fx_slot {
+    _Alignas(64) _Atomic(struct future *) f;
 };
 
 struct fx_worker {
@@ -109,7 +119,7 @@ struct futures_iter {
     size_t capacity;
     size_t batch;
     uint64_t mask;
-    _Atomic(struct future *) *ring;
+    struct fx_slot *ring;
 };
 
 /* ---- the slab ---- */
@@ -407,7 +417,7 @@ int futures_create(struct futures_executor **exp, const struct workload *wl,
     while (qn < 2 * (uint64_t)capacity)
         qn *= 2;
     ex->q_mask = qn - 1;
-    ex->q = calloc(qn, sizeof(*ex->q));
+    ex->q = aligned_alloc(64, qn * sizeof(*ex->q));
     ex->slab = aligned_alloc(64, capacity * sizeof(*ex->slab));
     ex->tids = calloc(workers, sizeof(*ex->tids));
     ex->workers = calloc(workers, sizeof(*ex->workers));
@@ -415,6 +425,7 @@ int futures_create(struct futures_executor **exp, const struct workload *wl,
         ex->workers == NULL)
         goto oom;
     memset(ex->slab, 0, capacity * sizeof(*ex->slab));
+    memset(ex->q, 0, qn * sizeof(*ex->q));
     for (uint64_t k = 0; k < qn; k++)
         atomic_init(&ex->q[k].seq, k);
     for (size_t k = capacity; k-- > 0;) {
@@ -685,7 +696,7 @@ static void fx_iter_push(struct future *f, void *arg)
     uint64_t pos = atomic_fetch_add_explicit(&it->tail, 1,
                                              memory_order_relaxed);
     /* release: next() acquires f and, through fx_finish's CAS, its result */
-    atomic_store_explicit(&it->ring[pos & it->mask], f,
+    atomic_store_explicit(&it->ring[pos & it->mask].f, f,
                           memory_order_release);
     atomic_thread_fence(memory_order_seq_cst); /* see futures_iter_next */
     if (atomic_load_explicit(&it->sleep, memory_order_relaxed) &&
@@ -718,12 +729,13 @@ struct futures_iter *futures_as_completed(struct future *const *fs,
     uint64_t rn = 1;
     while (rn < capacity)
         rn *= 2;
-    it->ring = calloc(rn, sizeof(*it->ring));
+    it->ring = aligned_alloc(64, rn * sizeof(*it->ring));
     if (it->ring == NULL) {
         free(it);
         errno = ENOMEM;
         return NULL;
     }
+    memset(it->ring, 0, rn * sizeof(*it->ring));
     it->mask = rn - 1;
     it->capacity = capacity;
     it->batch = 1;
@@ -783,7 +795,7 @@ struct future *futures_iter_next(struct futures_iter *it, double timeout_s)
         errno = 0;
         return NULL;
     }
-    _Atomic(struct future *) *slot = &it->ring[it->head & it->mask];
+    _Atomic(struct future *) *slot = &it->ring[it->head & it->mask].f;
     int64_t deadline = -1; /* read the clock only once we must sleep */
     for (int spin = 0;; spin++) {
         struct future *f = atomic_load_explicit(slot, memory_order_acquire);

@@ -15,7 +15,7 @@ PB=${POOLBENCH:-$here/../build/poolbench}
 REPS=${REPS:-7}
 N=${N:-1000000}       # noop tasks for the fine-grained figures
 NPIPE=${NPIPE:-100000} # noop tasks for pipe chunk 1 (about 1 s)
-NFACT=${NFACT:-20000}  # factorial tasks
+NFACT=${NFACT:-100000} # factorial tasks (serial: about 0.3 s)
 
 if [ ! -x "$PB" ]; then
     echo "overhead.sh: $PB not found; build first (make build)" >&2
@@ -77,7 +77,7 @@ def ns(r):
 
 out = []
 def line(what, value, unit, target, ok):
-    out.append("%-52s %10.1f %-6s %-10s %s" %
+    out.append("%-52s %10.2f %-6s %-10s %s" %
                (what, value, unit, target, "ok" if ok else "MISSED"))
 
 noop = rows("noop")
