@@ -84,6 +84,8 @@ struct prc_worker {
     int res_fd;             /* pipe: parent's read end, else -1 */
     uint64_t out[PRC_DEPTH]; /* pipe: chunks sent, oldest first */
     unsigned nout;
+    int exited;             /* SIGCHLD mode: reaped, status below */
+    int status;
 };
 
 /* A pipe message: a command, or a header followed by count task results.
@@ -120,7 +122,62 @@ struct exec_pool {
     size_t nretry;
     int32_t last_status, last_error; /* of the last worker death */
     uint64_t deaths;
+    int sigchld;            /* no pidfd: SIGCHLD and a self-pipe */
 };
+
+/* The SIGCHLD fallback, for kernels without pidfd_open (before 5.3) or
+ * when POOLBENCH_PROCS_SIGCHLD=1 asks for it (to test it): a handler
+ * writes a byte to a pipe that ppoll() watches instead of the pidfds,
+ * and the parent then asks waitpid(WNOHANG) which worker it was. Shared
+ * by the pools of the process (counted), installed on the first. */
+static int prc_chld_pipe[2] = { -1, -1 };
+static unsigned prc_chld_users;
+static struct sigaction prc_chld_old;
+
+static void prc_on_sigchld(int sig)
+{
+    int saved = errno;
+    char c = 0;
+    ssize_t r = write(prc_chld_pipe[1], &c, 1); /* full pipe: fine */
+    (void)r;
+    (void)sig;
+    errno = saved;
+}
+
+static int prc_chld_start(char *err, size_t err_len)
+{
+    if (prc_chld_users++ > 0)
+        return 0;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = prc_on_sigchld;
+    sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+    sigemptyset(&sa.sa_mask);
+    if (pipe2(prc_chld_pipe, O_CLOEXEC | O_NONBLOCK) != 0 ||
+        sigaction(SIGCHLD, &sa, &prc_chld_old) != 0) {
+        snprintf(err, err_len, "procs: SIGCHLD pipe: %s", strerror(errno));
+        prc_chld_users--;
+        return -1;
+    }
+    return 0;
+}
+
+static void prc_chld_stop(void)
+{
+    if (prc_chld_users == 0 || --prc_chld_users > 0)
+        return;
+    sigaction(SIGCHLD, &prc_chld_old, NULL);
+    close(prc_chld_pipe[0]);
+    close(prc_chld_pipe[1]);
+    prc_chld_pipe[0] = prc_chld_pipe[1] = -1;
+}
+
+static void prc_chld_drain(void)
+{
+    char buf[64];
+    while (read(prc_chld_pipe[0], buf, sizeof(buf)) > 0)
+        ;
+}
 
 static int prc_pidfd_open(pid_t pid)
 {
@@ -145,6 +202,27 @@ static void prc_close(int *fd)
     if (*fd >= 0)
         close(*fd);
     *fd = -1;
+}
+
+/* What ppoll() watches for worker k's death. */
+static int prc_death_fd(const struct exec_pool *p, unsigned k)
+{
+    return p->sigchld ? prc_chld_pipe[0] : p->w[k].pidfd;
+}
+
+/* 1 if worker k has exited (not blocking); then prc_reap() is quick. */
+static int prc_exited(struct exec_pool *p, unsigned k)
+{
+    struct prc_worker *w = &p->w[k];
+    if (w->pid <= 0)
+        return 0;
+    if (!p->sigchld) {
+        struct pollfd pf = { .fd = w->pidfd, .events = POLLIN };
+        return poll(&pf, 1, 0) == 1;
+    }
+    if (!w->exited && waitpid(w->pid, &w->status, WNOHANG) == w->pid)
+        w->exited = 1;
+    return w->exited;
 }
 
 /* ---- the worker (child) side ---- */
@@ -268,6 +346,11 @@ static void prc_child(struct exec_pool *p, unsigned id)
     sigprocmask(SIG_SETMASK, &none, NULL);
     /* Keep only this worker's ends: a sibling's inherited pipe end would
      * hide EOF from it. */
+    if (p->sigchld) {
+        signal(SIGCHLD, SIG_DFL);
+        close(prc_chld_pipe[0]);
+        close(prc_chld_pipe[1]);
+    }
     for (unsigned k = 0; k < p->nworkers; k++) {
         prc_close(&p->w[k].pidfd);
         if (k != id) {
@@ -323,8 +406,11 @@ static int prc_spawn(struct exec_pool *p, unsigned id, char *err,
     w->res_fd = res[0];
     prc_close(&cmd[0]);
     prc_close(&res[1]);
-    w->pidfd = prc_pidfd_open(pid);
-    if (w->pidfd < 0) {
+    w->exited = 0;
+    w->pidfd = p->sigchld ? -2 : prc_pidfd_open(pid);
+    if (w->pidfd == -2) {
+        w->pidfd = -1;
+    } else if (w->pidfd < 0) {
         snprintf(err, err_len, "procs: pidfd_open: %s (Linux >= 5.3 is "
                  "needed)", strerror(errno));
         kill(pid, SIGKILL);
@@ -349,10 +435,12 @@ fail:
 static int prc_reap(struct exec_pool *p, unsigned id)
 {
     struct prc_worker *w = &p->w[id];
-    int st = 0;
-    while (waitpid(w->pid, &st, 0) < 0 && errno == EINTR)
-        ;
+    int st = w->status;
+    if (!w->exited)
+        while (waitpid(w->pid, &st, 0) < 0 && errno == EINTR)
+            ;
     w->pid = 0;
+    w->exited = 0;
     prc_close(&w->pidfd);
     prc_close(&w->cmd_fd);
     prc_close(&w->res_fd);
@@ -381,6 +469,8 @@ static void prc_free(struct exec_pool *p)
     }
     if (p->efd >= 0)
         close(p->efd);
+    if (p->sigchld)
+        prc_chld_stop();
     if (p->map != NULL)
         munmap(p->map, p->map_len);
     free(p->w);
@@ -404,10 +494,21 @@ static void prc_stop_workers(struct exec_pool *p)
         struct prc_worker *w = &p->w[k];
         if (w->pid <= 0)
             continue;
-        struct pollfd pf = { .fd = w->pidfd, .events = POLLIN };
-        int64_t left = end - exec_now_ns();
-        if (left < 0 || poll(&pf, 1, (int)(left / 1000000)) <= 0)
-            kill(w->pid, SIGKILL);
+        for (;;) {
+            if (p->sigchld)
+                prc_chld_drain();
+            if (prc_exited(p, k))
+                break;
+            struct pollfd pf = { .fd = prc_death_fd(p, k),
+                                 .events = POLLIN };
+            int64_t left = end - exec_now_ns();
+            if (left <= 0 ||
+                (poll(&pf, 1, (int)(left / 1000000) + 1) < 0 &&
+                 errno != EINTR)) {
+                kill(w->pid, SIGKILL);
+                break;
+            }
+        }
         prc_reap(p, k);
     }
 }
@@ -473,6 +574,15 @@ static int prc_create(const struct exec_config *cfg,
     for (unsigned k = 0; k < n; k++)
         atomic_init(&p->wl[k].cur, PRC_NONE);
 
+    const char *force = getenv("POOLBENCH_PROCS_SIGCHLD");
+    int probe = prc_pidfd_open(getpid());
+    if (probe >= 0)
+        close(probe);
+    if (probe < 0 || (force != NULL && strcmp(force, "1") == 0)) {
+        if (prc_chld_start(err, err_len) != 0)
+            goto fail;
+        p->sigchld = 1;
+    }
     p->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (p->efd < 0) {
         snprintf(err, err_len, "procs: eventfd: %s", strerror(errno));
@@ -487,7 +597,7 @@ static int prc_create(const struct exec_config *cfg,
            n) {
         p->pfd[0] = (struct pollfd){ .fd = p->efd, .events = POLLIN };
         for (unsigned k = 0; k < n; k++)
-            p->pfd[k + 1] = (struct pollfd){ .fd = p->w[k].pidfd,
+            p->pfd[k + 1] = (struct pollfd){ .fd = prc_death_fd(p, k),
                                              .events = POLLIN };
         if (poll(p->pfd, n + 1, -1) < 0 && errno != EINTR) {
             snprintf(err, err_len, "procs: poll: %s", strerror(errno));
@@ -496,8 +606,10 @@ static int prc_create(const struct exec_config *cfg,
         uint64_t v;
         if (read(p->efd, &v, sizeof(v)) < 0 && errno != EAGAIN)
             goto fail;
+        if (p->sigchld)
+            prc_chld_drain();
         for (unsigned k = 0; k < n; k++) {
-            if (!(p->pfd[k + 1].revents & POLLIN))
+            if (!(p->pfd[k + 1].revents & POLLIN) || !prc_exited(p, k))
                 continue;
             int st = prc_reap(p, k);
             if (WIFEXITED(st) && WEXITSTATUS(st) == PRC_EXIT_INIT)
@@ -652,8 +764,8 @@ static void prc_park_shm(struct exec_pool *p, struct exec_report *rep)
     unsigned n = p->nworkers, np = 1;
     p->pfd[0] = (struct pollfd){ .fd = p->efd, .events = POLLIN };
     for (unsigned k = 0; k < n; k++)
-        if (p->w[k].pidfd >= 0)
-            p->pfd[np++] = (struct pollfd){ .fd = p->w[k].pidfd,
+        if (p->w[k].pid > 0)
+            p->pfd[np++] = (struct pollfd){ .fd = prc_death_fd(p, k),
                                             .events = POLLIN };
     long long ns = exec_park_ns(p->deadline_ns);
     struct timespec ts = { .tv_sec = (time_t)(ns / 1000000000LL),
@@ -666,13 +778,11 @@ static void prc_park_shm(struct exec_pool *p, struct exec_report *rep)
     if (read(p->efd, &v, sizeof(v)) < 0) {
         /* EAGAIN: nothing was written */
     }
-    for (unsigned k = 0; k < n; k++) {
-        if (p->w[k].pidfd < 0)
-            continue;
-        struct pollfd pf = { .fd = p->w[k].pidfd, .events = POLLIN };
-        if (poll(&pf, 1, 0) == 1)
+    if (p->sigchld)
+        prc_chld_drain();
+    for (unsigned k = 0; k < n; k++)
+        if (prc_exited(p, k))
             prc_death(p, k, rep);
-    }
 }
 
 /* Deliver what is done (shm: flags; pipe: flags set by the reader).
@@ -838,7 +948,7 @@ static int prc_run_pipe(struct exec_pool *p, struct exec_report *rep)
                 continue;
             p->pfd[np++] = (struct pollfd){ .fd = p->w[k].res_fd,
                                             .events = POLLIN };
-            p->pfd[np++] = (struct pollfd){ .fd = p->w[k].pidfd,
+            p->pfd[np++] = (struct pollfd){ .fd = prc_death_fd(p, k),
                                             .events = POLLIN };
         }
         long long ns = exec_park_ns(p->deadline_ns);
@@ -846,6 +956,8 @@ static int prc_run_pipe(struct exec_pool *p, struct exec_report *rep)
                                .tv_nsec = (long)(ns % 1000000000LL) };
         if (ppoll(p->pfd, np, &ts, NULL) <= 0)
             continue;
+        if (p->sigchld)
+            prc_chld_drain();
         np = 0;
         for (unsigned k = 0; k < n; k++) {
             struct prc_worker *w = &p->w[k];
@@ -853,6 +965,8 @@ static int prc_run_pipe(struct exec_pool *p, struct exec_report *rep)
                 continue;
             short rres = p->pfd[np++].revents;
             short rpid = p->pfd[np++].revents;
+            if ((rpid & POLLIN) && p->sigchld && !prc_exited(p, k))
+                rpid = 0; /* another child's SIGCHLD */
             if ((rres & POLLIN) && w->nout > 0) {
                 uint64_t c = w->out[0], first = c * p->cfg.chunk;
                 uint64_t count = prc_count(p, c);
@@ -874,14 +988,19 @@ static int prc_run_pipe(struct exec_pool *p, struct exec_report *rep)
                                               memory_order_relaxed);
                     }
                     prc_send(p, k, &next);
-                    continue;
-                }
-                /* a short read: the worker is dying */
-                if (!(rpid & POLLIN)) {
+                } else if (!(rpid & POLLIN)) {
+                    /* a short read: the worker is dying */
                     kill(w->pid, SIGKILL);
                     rpid = POLLIN;
                 }
             }
+            /* Its result pipe at EOF: it exited, whether or not its
+             * SIGCHLD came yet (with pidfd: whether or not it fired). */
+            if (!(rpid & POLLIN) && (rres & (POLLHUP | POLLERR)) &&
+                !(rres & POLLIN) && w->pid > 0 && prc_exited(p, k))
+                rpid = POLLIN;
+            /* Fall through even after a result: with SIGCHLD the byte
+             * that announced this death is drained already. */
             if (rpid & POLLIN) {
                 prc_death(p, k, rep);
                 if (p->cfg.mode == EXEC_UNORDERED) {

@@ -151,6 +151,21 @@ static void test_hang_timeout(void **s)
     check_fault(F_HANG);
 }
 
+/* The same faults detected without pidfd: a SIGCHLD handler and a
+ * self-pipe, as on kernels before 5.3. The handler is gone afterwards. */
+static void test_sigchld_fallback(void **s)
+{
+    (void)s;
+    struct sigaction before, after;
+    sigaction(SIGCHLD, NULL, &before);
+    setenv("POOLBENCH_PROCS_SIGCHLD", "1", 1);
+    check_fault(F_ALL);
+    check_fault(F_HANG);
+    unsetenv("POOLBENCH_PROCS_SIGCHLD");
+    sigaction(SIGCHLD, NULL, &after);
+    assert_ptr_equal(after.sa_handler, before.sa_handler);
+}
+
 /* A worker_init that fails makes create() fail, with nothing left. */
 static int init_fails(void *state, unsigned id, void **ws)
 {
@@ -196,6 +211,7 @@ int main(void)
         cmocka_unit_test(test_exit),
         cmocka_unit_test(test_three_deaths),
         cmocka_unit_test(test_hang_timeout),
+        cmocka_unit_test(test_sigchld_fallback),
         cmocka_unit_test(test_init_failure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
