@@ -19,6 +19,9 @@
  * two chunks outstanding per worker so that a worker is not idle during
  * the round trip. Nothing but the start-up handshake is shared.
  *
+ * Without pidfd_open (Linux < 5.3) a SIGCHLD handler writing to a pipe
+ * stands in for the pidfds (see prc_chld_start).
+ *
  * A worker that dies (signal, or _exit) is reaped at once: the tasks of
  * the chunk it was running are marked TASK_SIGNALED with the signal (or
  * TASK_ERROR with the exit status), a replacement is forked, and the run

@@ -16,7 +16,10 @@
  * wait() returns on FIRST_COMPLETED or ALL_COMPLETED, as_completed()
  * yields futures in completion order, shutdown() waits for or cancels
  * what is pending. Every function may be called from any thread unless
- * it says otherwise. Only a thread backend exists: a forked backend would
+ * it says otherwise; the thread that created the executor keeps the
+ * futures it releases for its own next submissions, so that its submit and
+ * release take no atomic operation (another thread's submit may then see
+ * EAGAIN while some of them wait there). Only a thread backend exists: a forked backend would
  * need the futures themselves in shared memory and callbacks that cannot
  * run in the parent; `-e procs` covers processes.
  */
