@@ -311,6 +311,37 @@ static void test_threads_stuck(void **s)
     }
 }
 
+/* Zero tasks (or workers, or a zero chunk) is refused with a message,
+ * nothing started. */
+static void test_bad_config(void **s)
+{
+    (void)s;
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        const struct executor *ex = executor_find(cases[k].name);
+        struct tw_state *st = tw_new(1);
+        struct exec_config good = { .workers = 2, .chunk = 1,
+                                    .transport = cases[k].transport };
+        struct exec_config bad[3] = { good, good, good };
+        uint64_t ntasks[3] = { 0, 1, 1 };
+        bad[1].workers = 0;
+        bad[2].chunk = 0;
+        for (int b = 0; b < 3; b++) {
+            struct exec_job job = { .wl = &tw_workload, .state = st,
+                                    .ntasks = ntasks[b],
+                                    .deliver = tw_deliver };
+            struct exec_pool *pool = NULL;
+            char err[256] = "";
+            int fds = tw_count_fds();
+            assert_int_equal(ex->create(&bad[b], &job, &pool, err,
+                                        sizeof(err)), -1);
+            assert_true(strlen(err) > 0);
+            assert_int_equal(tw_count_fds(), fds);
+            assert_int_equal(atomic_load(&st->inits), 0);
+        }
+        tw_free(st);
+    }
+}
+
 static void test_auto_chunk(void **s)
 {
     (void)s;
@@ -340,6 +371,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_registry),
         cmocka_unit_test(test_auto_chunk),
+        cmocka_unit_test(test_bad_config),
         cmocka_unit_test(test_matrix_threads),
         cmocka_unit_test(test_matrix_procs_shm),
         cmocka_unit_test(test_matrix_procs_pipe),
