@@ -126,6 +126,7 @@ struct exec_pool {
     int32_t last_status, last_error; /* of the last worker death */
     uint64_t deaths;
     int sigchld;            /* no pidfd: SIGCHLD and a self-pipe */
+    int orphaned;           /* no worker left: the rest failed */
 };
 
 /* The SIGCHLD fallback, for kernels without pidfd_open (before 5.3) or
@@ -717,14 +718,17 @@ static void prc_death(struct exec_pool *p, unsigned id,
         status = TASK_ERROR;
         error = WIFEXITED(st) ? WEXITSTATUS(st) : 0;
     }
+    /* A replacement whose worker_init failed ran nothing; starting
+     * another would likely loop. */
+    int init_failed = WIFEXITED(st) && WEXITSTATUS(st) == PRC_EXIT_INIT;
     p->last_status = status;
     p->last_error = error;
     rep->worker_deaths++;
     p->deaths++;
     if (p->cfg.transport == EXEC_PIPE) {
-        if (w->nout > 0)
+        if (w->nout > 0 && !init_failed)
             prc_fail_chunk(p, w->out[0], status, error);
-        for (unsigned k = 1; k < w->nout; k++)
+        for (unsigned k = init_failed ? 0 : 1; k < w->nout; k++)
             p->retry[p->nretry++] = w->out[k]; /* never started */
         w->nout = 0;
     } else {
@@ -737,8 +741,33 @@ static void prc_death(struct exec_pool *p, unsigned id,
                               memory_order_relaxed);
     }
     char err[128];
-    if (prc_spawn(p, id, err, sizeof(err)) != 0)
+    if (init_failed)
+        snprintf(rep->err, sizeof(rep->err), "procs: %s: worker_init "
+                 "failed in a replacement worker", p->job.wl->name);
+    else if (prc_spawn(p, id, err, sizeof(err)) != 0)
         snprintf(rep->err, sizeof(rep->err), "%s", err);
+}
+
+/* Workers still running. */
+static unsigned prc_live(const struct exec_pool *p)
+{
+    unsigned live = 0;
+    for (unsigned k = 0; k < p->nworkers; k++)
+        live += p->w[k].pid > 0;
+    return live;
+}
+
+/* No worker is left (replacements could not start): fail every chunk not
+ * done, so that the run ends; run() then reports it. */
+static void prc_orphan(struct exec_pool *p)
+{
+    atomic_exchange_explicit(&p->sh->next, p->nchunks,
+                             memory_order_relaxed);
+    for (uint64_t c = 0; c < p->nchunks; c++)
+        if (!atomic_load_explicit(&p->flags[c], memory_order_acquire))
+            prc_fail_chunk(p, c, TASK_ERROR, ECHILD);
+    p->nretry = 0;
+    p->orphaned = 1;
 }
 
 /* Every worker has died or found nothing left to claim: a chunk still not
@@ -746,6 +775,10 @@ static void prc_death(struct exec_pool *p, unsigned id,
  * it. Fail those, so the run can finish. */
 static void prc_sweep(struct exec_pool *p)
 {
+    if (p->deaths > 0 && !p->orphaned && prc_live(p) == 0) {
+        prc_orphan(p);
+        return;
+    }
     if (p->deaths == 0 ||
         atomic_load_explicit(&p->sh->next, memory_order_relaxed) <
             p->nchunks)
@@ -1006,6 +1039,10 @@ static int prc_run_pipe(struct exec_pool *p, struct exec_report *rep)
              * that announced this death is drained already. */
             if (rpid & POLLIN) {
                 prc_death(p, k, rep);
+                if (prc_live(p) == 0 && !p->orphaned) {
+                    prc_orphan(p);
+                    next = p->nchunks;
+                }
                 if (p->cfg.mode == EXEC_UNORDERED) {
                     /* its failed and drained chunks are flagged 1 */
                     for (uint64_t c = 0; c < p->nchunks && c < next; c++)
@@ -1044,6 +1081,11 @@ static int prc_run(struct exec_pool *p, struct exec_report *rep)
         prc_run_pipe(p, rep);
     else
         prc_run_shm(p, rep);
+    if (p->orphaned && !rep->timed_out && !rep->interrupted) {
+        if (rep->err[0] == '\0')
+            snprintf(rep->err, sizeof(rep->err), "procs: no worker left");
+        return -1;
+    }
     if (!rep->timed_out && !rep->interrupted)
         return 0;
     snprintf(rep->err, sizeof(rep->err), "procs: %s; workers killed",

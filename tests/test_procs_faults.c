@@ -166,6 +166,61 @@ static void test_sigchld_fallback(void **s)
     assert_ptr_equal(after.sa_handler, before.sa_handler);
 }
 
+/* A crash whose replacement cannot start (its worker_init fails): with a
+ * second worker the run finishes on it; with none left every task not
+ * done fails with ECHILD and run() says why. Nothing hangs or leaks. */
+static void test_replacement_fails(void **s)
+{
+    (void)s;
+    const struct executor *ex = executor_find("procs");
+    for (int tr = 0; tr < 2; tr++)
+        for (unsigned workers = 1; workers <= 2; workers++) {
+        struct tw_state *st = tw_new(N);
+        st->segv_at = 5;
+        st->init_fail_from = workers; /* every replacement fails */
+        struct tw_check chk;
+        struct exec_report rep;
+        struct exec_config cfg = { .workers = workers, .chunk = 1,
+                                   .mode = EXEC_UNORDERED,
+                                   .transport = tr };
+        struct exec_job job = { .wl = &tw_workload, .state = st,
+                                .ntasks = N, .deliver = tw_deliver,
+                                .deliver_ctx = &chk };
+        struct exec_pool *pool;
+        char err[256];
+        int fds = tw_count_fds();
+        tw_check_init(&chk, N, 0);
+        memset(&rep, 0, sizeof(rep));
+        assert_int_equal(ex->create(&cfg, &job, &pool, err, sizeof(err)),
+                         0);
+        int rc = ex->run(pool, &rep);
+        ex->destroy(pool);
+        assert_int_equal(rep.delivered, N);
+        for (uint64_t i = 0; i < N; i++)
+            assert_int_equal(chk.seen[i], 1);
+        assert_int_equal(chk.res[5].status, TASK_SIGNALED);
+        if (workers == 2) {
+            /* the failed replacement may be seen only after the end */
+            assert_int_equal(rc, 0);
+            assert_true(rep.worker_deaths == 1 || rep.worker_deaths == 2);
+            assert_int_equal(chk.by_status[TASK_OK], N - 1);
+            assert_int_equal(atomic_load(&st->finis), 1);
+        } else {
+            if (rc != -1 || strstr(rep.err, "worker_init") == NULL)
+                fail_msg("transport %d: rc %d, err '%s'", tr, rc, rep.err);
+            assert_int_equal(chk.by_status[TASK_OK], 5);
+            assert_int_equal(chk.by_status[TASK_ERROR], N - 6);
+            assert_int_equal(chk.res[6].error, ECHILD);
+        }
+        errno = 0;
+        assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
+        assert_int_equal(errno, ECHILD);
+        assert_int_equal(tw_count_fds(), fds);
+        tw_check_free(&chk);
+        tw_free(st);
+    }
+}
+
 /* A worker_init that fails makes create() fail, with nothing left. */
 static int init_fails(void *state, unsigned id, void **ws)
 {
@@ -212,6 +267,7 @@ int main(void)
         cmocka_unit_test(test_three_deaths),
         cmocka_unit_test(test_hang_timeout),
         cmocka_unit_test(test_sigchld_fallback),
+        cmocka_unit_test(test_replacement_fails),
         cmocka_unit_test(test_init_failure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -34,6 +34,7 @@ struct tw_state {
     uint64_t exit_at;     /* _exit(TW_EXIT_CODE) */
     uint64_t sleep_at;    /* sleeps sleep_ms */
     uint64_t gate_from;   /* waits for gate_open */
+    uint64_t init_fail_from; /* worker_init calls from this one fail */
     unsigned sleep_ms;
     unsigned tick_us;     /* every task sleeps this long */
     uint64_t ntasks;
@@ -56,7 +57,8 @@ static inline int tw_init(void *state, unsigned id, void **ws)
 {
     struct tw_state *st = state;
     (void)id;
-    atomic_fetch_add(&st->inits, 1);
+    if (atomic_fetch_add(&st->inits, 1) >= st->init_fail_from)
+        return -1;
     *ws = st; /* checked in run_task */
     return 0;
 }
@@ -118,7 +120,7 @@ static inline struct tw_state *tw_new(uint64_t n)
     if (st == MAP_FAILED)
         abort();
     st->fail_at = st->segv_at = st->abort_at = st->exit_at = TW_NONE;
-    st->sleep_at = st->gate_from = TW_NONE;
+    st->sleep_at = st->gate_from = st->init_fail_from = TW_NONE;
     st->ntasks = n;
     return st;
 }
