@@ -19,9 +19,11 @@
  * it says otherwise; the thread that created the executor keeps the
  * futures it releases for its own next submissions, so that its submit and
  * release take no atomic operation (another thread's submit may then see
- * EAGAIN while some of them wait there). Only a thread backend exists: a forked backend would
- * need the futures themselves in shared memory and callbacks that cannot
- * run in the parent; `-e procs` covers processes.
+ * EAGAIN while some of them wait there).
+ *
+ * Only a thread backend exists: a forked backend would need the futures
+ * themselves in shared memory and callbacks that cannot run in the
+ * parent; `-e procs` covers processes.
  */
 #ifndef POOLBENCH_FUTURES_H
 #define POOLBENCH_FUTURES_H
