@@ -16,7 +16,7 @@
  *
  * pipe: like Python, the parent writes (first, count) to a worker's
  * command pipe and reads the fixed-size results back from its result pipe,
- * two chunks outstanding per worker so that a worker is not idle during
+ * PRC_DEPTH chunks outstanding per worker so that it is not idle during
  * the round trip. Nothing but the start-up handshake is shared.
  *
  * Without pidfd_open (Linux < 5.3) a SIGCHLD handler writing to a pipe
@@ -38,6 +38,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 
 #include "config.h"
@@ -45,7 +46,7 @@
 #include "executor.h"
 
 /* Chunks sent ahead to a pipe worker. */
-#define PRC_DEPTH 2
+#define PRC_DEPTH 4
 
 /* How long destroy() waits for a worker to leave before killing it. */
 #define PRC_QUIT_NS 2000000000LL
@@ -297,6 +298,35 @@ static int prc_full_read(int fd, void *buf, size_t len)
         len -= (size_t)r;
     }
     return 0;
+}
+
+/* Read one result message of worker w for chunk c: its header and its
+ * results straight into place, in one readv() when the pipe has it all.
+ * Returns 0, or -1 on EOF, error or a header that is not c's. */
+static int prc_read_result(struct exec_pool *p, int fd, uint64_t c)
+{
+    uint64_t first = c * p->cfg.chunk, count = prc_count(p, c);
+    struct prc_msg m;
+    struct iovec iov[2] = {
+        { &m, sizeof(m) },
+        { p->results + first, count * sizeof(struct task_result) },
+    };
+    int k = 0;
+    while (k < 2) {
+        ssize_t r = readv(fd, iov + k, 2 - k);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return -1;
+        size_t got = (size_t)r;
+        while (k < 2 && got >= iov[k].iov_len)
+            got -= iov[k++].iov_len;
+        if (k < 2) {
+            iov[k].iov_base = (char *)iov[k].iov_base + got;
+            iov[k].iov_len -= got;
+        }
+    }
+    return m.first == first && m.count == count ? 0 : -1;
 }
 
 static int prc_full_write(int fd, const void *buf, size_t len)
@@ -699,12 +729,8 @@ static void prc_death(struct exec_pool *p, unsigned id,
         /* Take the results it did send; the write ends are all closed
          * now, so these reads end in EOF rather than block. */
         while (w->nout > 0) {
-            uint64_t c = w->out[0], first = c * p->cfg.chunk;
-            uint64_t count = prc_count(p, c);
-            struct prc_msg m;
-            if (prc_full_read(w->res_fd, &m, sizeof(m)) != 0 ||
-                prc_full_read(w->res_fd, p->results + first,
-                              count * sizeof(struct task_result)) != 0)
+            uint64_t c = w->out[0];
+            if (prc_read_result(p, w->res_fd, c) != 0)
                 break;
             atomic_store_explicit(&p->flags[c], 1, memory_order_relaxed);
             memmove(w->out, w->out + 1, --w->nout * sizeof(w->out[0]));
@@ -1004,14 +1030,8 @@ static int prc_run_pipe(struct exec_pool *p, struct exec_report *rep)
             if ((rpid & POLLIN) && p->sigchld && !prc_exited(p, k))
                 rpid = 0; /* another child's SIGCHLD */
             if ((rres & POLLIN) && w->nout > 0) {
-                uint64_t c = w->out[0], first = c * p->cfg.chunk;
-                uint64_t count = prc_count(p, c);
-                struct prc_msg m;
-                if (prc_full_read(w->res_fd, &m, sizeof(m)) == 0 &&
-                    m.first == first && m.count == count &&
-                    prc_full_read(w->res_fd, p->results + first,
-                                  count * sizeof(struct task_result)) ==
-                        0) {
+                uint64_t c = w->out[0];
+                if (prc_read_result(p, w->res_fd, c) == 0) {
                     memmove(w->out, w->out + 1,
                             --w->nout * sizeof(w->out[0]));
                     if (p->cfg.mode == EXEC_UNORDERED) {
