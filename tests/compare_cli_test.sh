@@ -77,6 +77,18 @@ if [ "$(grep -c ' same$' out.txt)" -eq 2 ] &&
    grep -q "^gate: passed" out.txt; then ok
 else bad "self compare is not 'same' everywhere"; cat out.txt; fi
 
+# ---- real runs kept as fixtures (README's worked example) ----
+fx=${SOURCE_DIR:?SOURCE_DIR must name the source tree}/tests/fixtures/compare
+expect 1 compare "$fx/free.json" "$fx/pinned.json"
+if [ "$(grep -c 'regression' out.txt)" -eq 1 ] &&
+   grep -q "^factorial n=300,skew=1 *threads *2 .*slower (regression)$" \
+       out.txt && grep -q "^\* affinity" out.txt; then ok
+else bad "pinned run: 2-worker factorial not the one regression"; fi
+expect 0 compare "$fx/free.json" "$fx/free2.json"
+expect 1 compare --normalize speedup "$fx/free.json" "$fx/pinned.json"
+if grep -q "serial .* baseline$" out.txt; then ok
+else bad "--normalize speedup: serial is not the baseline"; fi
+
 # ---- the gate on synthetic files ----
 python3 synth.py base.json 1.0 0.01 1
 python3 synth.py slow.json 1.2 0.01 2
