@@ -948,6 +948,24 @@ static void bmf_add(cJSON *root, const struct compare_report *r,
                                                      m->ci_high));
 }
 
+/* Add a new-side row that compare did not measure (only in new, or its
+ * base failed), unless it has nothing to report. */
+static void bmf_add_unmatched(cJSON *root, const struct compare_report *r,
+                              const struct results_row *row)
+{
+    double *v = NULL;
+    size_t n = 0;
+    enum compare_verdict no;
+    char why[256];
+    if (row->failure != NULL ||
+        (r->opt.normalize_speedup && strcmp(row->executor, "serial") == 0))
+        return;
+    if (metric_values(r->new_file, row, &r->opt, &v, &n, &no, why,
+                      sizeof(why)) == 0)
+        bmf_add(root, r, row, v, n, NULL);
+    free(v);
+}
+
 static cJSON *report_bmf(const struct compare_report *r)
 {
     cJSON *root = cJSON_CreateObject();
@@ -957,22 +975,11 @@ static cJSON *report_bmf(const struct compare_report *r)
         const struct compare_match *m = &r->matches[k];
         if (m->nv != NULL)
             bmf_add(root, r, m->new_row, m->nv, m->nn, m);
+        else
+            bmf_add_unmatched(root, r, m->new_row);
     }
-    for (size_t k = 0; k < r->nonly_new; k++) {
-        const struct results_row *row = r->only_new[k];
-        double *v = NULL;
-        size_t n = 0;
-        enum compare_verdict no;
-        char why[256];
-        if (row->failure != NULL ||
-            (r->opt.normalize_speedup &&
-             strcmp(row->executor, "serial") == 0))
-            continue;
-        if (metric_values(r->new_file, row, &r->opt, &v, &n, &no, why,
-                          sizeof(why)) == 0)
-            bmf_add(root, r, row, v, n, NULL);
-        free(v);
-    }
+    for (size_t k = 0; k < r->nonly_new; k++)
+        bmf_add_unmatched(root, r, r->only_new[k]);
     return root;
 }
 

@@ -633,6 +633,58 @@ static void test_formats(void **state)
     unload(f, &r);
 }
 
+/* BMF reports every measured configuration of the new run: also one whose
+ * base failed and one only in new (without a ratio), never a failed one. */
+static void test_bmf_unmatched(void **state)
+{
+    (void)state;
+    struct fx a_rows[2], b_rows[3];
+    lcg_state = 13;
+    base_rows(a_rows, 0.01);
+    a_rows[1].failure = "worker 1 died: Killed";
+    base_rows(b_rows, 0.01);
+    b_rows[2] = (struct fx){ "noop", "threads", 2, 0.001, 0.01, 10, 0, 0,
+                             NULL };
+    const char *a = write_fx("bmfa.json", "h", a_rows, 2);
+    const char *b = write_fx("bmfb.json", "h", b_rows, 3);
+    struct compare_options o = defaults;
+    o.format = COMPARE_BMF;
+    struct results_file f[2];
+    struct compare_report r;
+    char *text = NULL;
+    size_t len = 0;
+    load_compare(a, b, &o, f, &r);
+    FILE *mem = open_memstream(&text, &len);
+    assert_int_equal(compare_print(mem, &r), 0);
+    fclose(mem);
+    cJSON *j = cJSON_Parse(text);
+    assert_non_null(j);
+    assert_int_equal(cJSON_GetArraySize(j), 3);
+    cJSON *t = cJSON_GetObjectItem(
+        j, "factorial n=300/threads/j=2/unordered/chunk=10");
+    assert_non_null(cJSON_GetObjectItem(t, "latency"));
+    assert_null(cJSON_GetObjectItem(t, "ratio"));
+    cJSON *s = cJSON_GetObjectItem(
+        j, "factorial n=300/serial/j=1/unordered/chunk=10");
+    assert_non_null(cJSON_GetObjectItem(s, "ratio"));
+    assert_non_null(cJSON_GetObjectItem(
+        j, "noop n=300/threads/j=2/unordered/chunk=10"));
+    cJSON_Delete(j);
+    free(text);
+    unload(f, &r);
+    /* A failed new row is left out. */
+    o.format = COMPARE_BMF;
+    load_compare(b, a, &o, f, &r);
+    mem = open_memstream(&text, &len);
+    assert_int_equal(compare_print(mem, &r), 0);
+    fclose(mem);
+    j = cJSON_Parse(text);
+    assert_int_equal(cJSON_GetArraySize(j), 1);
+    cJSON_Delete(j);
+    free(text);
+    unload(f, &r);
+}
+
 /* ---- merge -------------------------------------------------------------- */
 
 static void test_merge(void **state)
@@ -719,6 +771,7 @@ int main(void)
         cmocka_unit_test(test_normalize_speedup),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_formats),
+        cmocka_unit_test(test_bmf_unmatched),
         cmocka_unit_test(test_merge),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
