@@ -5,6 +5,7 @@
 #include "driver.h"
 #include "executor.h"
 #include "machine.h"
+#include "plot.h"
 #include "registry.h"
 
 struct command {
@@ -21,6 +22,8 @@ static const struct command commands[] = {
       driver_main },
     { "list", "workloads with their parameters, and executors", list_main },
     { "info", "this machine's metadata", info_main },
+    { "plot", "charts (SVG, PNG) of results files, via gnuplot",
+      plot_main },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
