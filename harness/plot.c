@@ -29,16 +29,7 @@
 
 /* ---- a growable text buffer ------------------------------------------ */
 
-struct buf {
-    char *p;
-    size_t len, cap;
-    int oom;
-};
-
-static void buf_printf(struct buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void buf_printf(struct buf *b, const char *fmt, ...)
+void plot_buf_printf(struct plot_buf *b, const char *fmt, ...)
 {
     va_list ap;
     if (b->oom)
@@ -71,36 +62,36 @@ static void buf_printf(struct buf *b, const char *fmt, ...)
 }
 
 /* A gnuplot double-quoted string literal of text. */
-static void buf_gp_string(struct buf *b, const char *text)
+static void buf_gp_string(struct plot_buf *b, const char *text)
 {
-    buf_printf(b, "\"");
+    plot_buf_printf(b, "\"");
     for (const char *s = text; *s != '\0'; s++) {
         if (*s == '"' || *s == '\\')
-            buf_printf(b, "\\%c", *s);
+            plot_buf_printf(b, "\\%c", *s);
         else if (*s == '\n')
-            buf_printf(b, "\\n");
+            plot_buf_printf(b, "\\n");
         else if ((unsigned char)*s >= 0x20)
-            buf_printf(b, "%c", *s);
+            plot_buf_printf(b, "%c", *s);
     }
-    buf_printf(b, "\"");
+    plot_buf_printf(b, "\"");
 }
 
-static void buf_gp_var(struct buf *b, const char *name, const char *text)
+static void buf_gp_var(struct plot_buf *b, const char *name, const char *text)
 {
-    buf_printf(b, "%s = ", name);
+    plot_buf_printf(b, "%s = ", name);
     buf_gp_string(b, text);
-    buf_printf(b, "\n");
+    plot_buf_printf(b, "\n");
 }
 
-static void buf_gp_array(struct buf *b, const char *name,
+static void buf_gp_array(struct plot_buf *b, const char *name,
                          char (*items)[128], size_t n)
 {
-    buf_printf(b, "array %s[%zu] = [", name, n);
+    plot_buf_printf(b, "array %s[%zu] = [", name, n);
     for (size_t k = 0; k < n; k++) {
-        buf_printf(b, "%s", k ? ", " : "");
+        plot_buf_printf(b, "%s", k ? ", " : "");
         buf_gp_string(b, items[k]);
     }
-    buf_printf(b, "]\n");
+    plot_buf_printf(b, "]\n");
 }
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -415,7 +406,7 @@ static int write_file(const char *path, const char *text, size_t len,
     return 0;
 }
 
-static int append_template(struct render *rd, struct buf *b,
+static int append_template(struct render *rd, struct plot_buf *b,
                            const char *name)
 {
     char path[4200];
@@ -426,10 +417,10 @@ static int append_template(struct render *rd, struct buf *b,
                  "%s (set POOLBENCH_SCRIPTS_DIR?)", path, strerror(errno));
         return -1;
     }
-    buf_printf(b, "\n# ---- from scripts/%s.gp ----\n", name);
+    plot_buf_printf(b, "\n# ---- from scripts/%s.gp ----\n", name);
     char line[1024];
     while (fgets(line, sizeof(line), f) != NULL)
-        buf_printf(b, "%s", line);
+        plot_buf_printf(b, "%s", line);
     fclose(f);
     return 0;
 }
@@ -516,7 +507,7 @@ static void note(struct render *rd, const char *fmt, ...)
 /* Write stem.dat and stem.gp (header + common + kind), run gnuplot and
  * record the chart. */
 static int emit(struct render *rd, const char *kind, const char *stem_in,
-                const char *title, struct buf *head, struct buf *dat)
+                const char *title, struct plot_buf *head, struct plot_buf *dat)
 {
     char stem[128], path[4400];
     snprintf(stem, sizeof(stem), "%s", stem_in);
@@ -530,16 +521,16 @@ static int emit(struct render *rd, const char *kind, const char *stem_in,
             break;
         snprintf(stem, sizeof(stem), "%.100s-%d", stem_in, k);
     }
-    struct buf gp = { 0 };
-    buf_printf(&gp, "# %s.gp - drawn by `poolbench plot` from scripts/"
+    struct plot_buf gp = { 0 };
+    plot_buf_printf(&gp, "# %s.gp - drawn by `poolbench plot` from scripts/"
                "common.gp and\n# scripts/%s.gp. Restyle freely, then "
                "redraw with: gnuplot %s.gp\n", stem, kind, stem);
     buf_gp_var(&gp, "out", stem);
-    buf_printf(&gp, "datafile = \"%s.dat\"\n", stem);
-    buf_printf(&gp, "png = %d\nwidth = %d\nheight = %d\n",
+    plot_buf_printf(&gp, "datafile = \"%s.dat\"\n", stem);
+    plot_buf_printf(&gp, "png = %d\nwidth = %d\nheight = %d\n",
                rd->opt->png ? 1 : 0, PLOT_WIDTH, PLOT_HEIGHT);
     buf_gp_var(&gp, "chart_title", title);
-    buf_printf(&gp, "%s", head->p != NULL ? head->p : "");
+    plot_buf_printf(&gp, "%s", head->p != NULL ? head->p : "");
     if (append_template(rd, &gp, "common") != 0 ||
         append_template(rd, &gp, kind) != 0) {
         free(gp.p);
@@ -613,13 +604,13 @@ static int chart_bars(struct render *rd, const struct view *v,
     double scale;
     const char *unit;
     time_unit(maxv, &scale, &unit);
-    struct buf dat = { 0 }, head = { 0 };
-    buf_printf(&dat, "# x  median_%s  ci95_low_%s  ci95_high_%s  "
+    struct plot_buf dat = { 0 }, head = { 0 };
+    plot_buf_printf(&dat, "# x  median_%s  ci95_low_%s  ci95_high_%s  "
                "(one block per worker count)\n", unit, unit, unit);
     for (size_t s = 0; s < nw; s++) {
         snprintf(titles[nseries++], 128, "%llu worker%s",
                  (unsigned long long)workers[s], workers[s] == 1 ? "" : "s");
-        buf_printf(&dat, "# %llu workers\n",
+        plot_buf_printf(&dat, "# %llu workers\n",
                    (unsigned long long)workers[s]);
         for (size_t k = 0; k < in->n; k++) {
             const struct prow *p = in->rows[k];
@@ -631,26 +622,26 @@ static int chart_bars(struct render *rd, const struct view *v,
             if (gi < 0)
                 continue;
             double x = (double)gi * ((double)nw + 1) + (double)s;
-            buf_printf(&dat, "%g %.9g %.9g %.9g\n", x, p->med * scale,
+            plot_buf_printf(&dat, "%g %.9g %.9g %.9g\n", x, p->med * scale,
                        p->lo * scale, p->hi * scale);
         }
-        buf_printf(&dat, "\n\n");
+        plot_buf_printf(&dat, "\n\n");
     }
-    buf_printf(&head, "nseries = %zu\n", nseries);
+    plot_buf_printf(&head, "nseries = %zu\n", nseries);
     buf_gp_array(&head, "titles", titles, nseries);
     char ylabel[64];
     snprintf(ylabel, sizeof(ylabel), "median wall time (%s)", unit);
     buf_gp_var(&head, "ylabel_text", ylabel);
     buf_gp_var(&head, "xlabel_text", "executor");
     buf_gp_var(&head, "caption", v->caption);
-    buf_printf(&head, "set xtics (");
+    plot_buf_printf(&head, "set xtics (");
     for (size_t g = 0; g < ngroups; g++) {
-        buf_printf(&head, "%s", g ? ", " : "");
+        plot_buf_printf(&head, "%s", g ? ", " : "");
         buf_gp_string(&head, groups[g]);
-        buf_printf(&head, " %g", (double)g * ((double)nw + 1) +
+        plot_buf_printf(&head, " %g", (double)g * ((double)nw + 1) +
                                  ((double)nw - 1) / 2);
     }
-    buf_printf(&head, ")\nset xrange [-1:%g]\n",
+    plot_buf_printf(&head, ")\nset xrange [-1:%g]\n",
                (double)ngroups * ((double)nw + 1) - 1);
     char title[256], stem[128];
     snprintf(title, sizeof(title), "%.120s: median wall time, 95%% CI",
@@ -696,8 +687,8 @@ static int chart_scaling(struct render *rd, const struct view *v,
         return 0;
     }
     double base = in->serial->med;
-    struct buf dat = { 0 }, head = { 0 };
-    buf_printf(&dat, "# workers  speedup  ci95_low  ci95_high  (speedup "
+    struct plot_buf dat = { 0 }, head = { 0 };
+    plot_buf_printf(&dat, "# workers  speedup  ci95_low  ci95_high  (speedup "
                "= serial median %.9g s / median; one block per line)\n",
                base);
     for (size_t l = 0; l < nlines; l++) {
@@ -712,7 +703,7 @@ static int chart_scaling(struct render *rd, const struct view *v,
                 ws[nws++] = in->rows[k]->r->workers;
         }
         nws = uniq_u64(ws, nws);
-        buf_printf(&dat, "# %s\n", lines[l]);
+        plot_buf_printf(&dat, "# %s\n", lines[l]);
         for (size_t w = 0; w < nws; w++)
             for (size_t k = 0; k < in->n; k++) {
                 const struct prow *p = in->rows[k];
@@ -722,16 +713,16 @@ static int chart_scaling(struct render *rd, const struct view *v,
                 variant(in, p->r, 1, name, sizeof(name));
                 if (strcmp(name, lines[l]) != 0 || p->med <= 0)
                     continue;
-                buf_printf(&dat, "%u %.6g %.6g %.6g\n", p->r->workers,
+                plot_buf_printf(&dat, "%u %.6g %.6g %.6g\n", p->r->workers,
                            base / p->med, p->hi > 0 ? base / p->hi : 0,
                            p->lo > 0 ? base / p->lo : base / p->med);
                 break;
             }
-        buf_printf(&dat, "\n\n");
+        plot_buf_printf(&dat, "\n\n");
     }
-    buf_printf(&head, "nlines = %zu\n", nlines);
+    plot_buf_printf(&head, "nlines = %zu\n", nlines);
     buf_gp_array(&head, "titles", lines, nlines);
-    buf_printf(&head, "cpus = %ld\nmaxw = %u\n", v->cpus, maxw);
+    plot_buf_printf(&head, "cpus = %ld\nmaxw = %u\n", v->cpus, maxw);
     buf_gp_var(&head, "ylabel_text", "speedup vs serial (x, higher is "
                "better)");
     buf_gp_var(&head, "xlabel_text", "workers");
@@ -803,11 +794,11 @@ static int chart_delivery(struct render *rd, const struct view *v,
     const char *unit;
     time_unit(maxt, &scale, &unit);
     char titles[PLOT_MAX_GROUPS][128], mtitles[PLOT_MAX_GROUPS][128];
-    struct buf dat = { 0 }, head = { 0 };
-    buf_printf(&dat, "# time_%s  tasks_done  (blocks 0..n-1: completion "
+    struct plot_buf dat = { 0 }, head = { 0 };
+    plot_buf_printf(&dat, "# time_%s  tasks_done  (blocks 0..n-1: completion "
                "timelines of the last repetition; n..2n-1: first "
                "result)\n", unit);
-    buf_printf(&head, "array lcolor[%zu] = [", npick);
+    plot_buf_printf(&head, "array lcolor[%zu] = [", npick);
     for (size_t k = 0; k < npick; k++) {
         const struct results_row *r = pick[k]->r;
         char ft[32];
@@ -817,14 +808,14 @@ static int chart_delivery(struct render *rd, const struct view *v,
                  r->workers, r->mode, strcmp(r->mode, "ordered") == 0
                  ? "map" : "as completed");
         snprintf(mtitles[k], 128, "first result, %s: %s", r->mode, ft);
-        buf_printf(&head, "%s%zu", k ? ", " : "", k / 2 + 1);
-        buf_printf(&dat, "# %s\n0 0\n", titles[k]);
+        plot_buf_printf(&head, "%s%zu", k ? ", " : "", k / 2 + 1);
+        plot_buf_printf(&dat, "# %s\n0 0\n", titles[k]);
         for (size_t t = 0; t < r->ntimeline; t++)
-            buf_printf(&dat, "%.9g %llu\n", r->timeline[t].t_s * scale,
+            plot_buf_printf(&dat, "%.9g %llu\n", r->timeline[t].t_s * scale,
                        (unsigned long long)r->timeline[t].done);
-        buf_printf(&dat, "\n\n");
+        plot_buf_printf(&dat, "\n\n");
     }
-    buf_printf(&head, "]\n");
+    plot_buf_printf(&head, "]\n");
     for (size_t k = 0; k < npick; k++) {
         const struct results_row *r = pick[k]->r;
         double t = pick[k]->first_s;
@@ -834,10 +825,10 @@ static int chart_delivery(struct render *rd, const struct view *v,
                 y = r->timeline[q].done;
                 break;
             }
-        buf_printf(&dat, "# %s\n%.9g %llu\n\n\n", mtitles[k],
+        plot_buf_printf(&dat, "# %s\n%.9g %llu\n\n\n", mtitles[k],
                    isfinite(t) ? t * scale : 0, (unsigned long long)y);
     }
-    buf_printf(&head, "nlines = %zu\n", npick);
+    plot_buf_printf(&head, "nlines = %zu\n", npick);
     buf_gp_array(&head, "titles", titles, npick);
     buf_gp_array(&head, "mtitles", mtitles, npick);
     char xlabel[64];
@@ -880,8 +871,8 @@ static int chart_overhead(struct render *rd, const struct view *v,
              "sizes (e.g. --chunk 1,16,auto)", in->label);
         return 0;
     }
-    struct buf dat = { 0 }, head = { 0 };
-    buf_printf(&dat, "# chunk  ns_per_task  ci95_low  ci95_high  (one "
+    struct plot_buf dat = { 0 }, head = { 0 };
+    plot_buf_printf(&dat, "# chunk  ns_per_task  ci95_low  ci95_high  (one "
                "block per executor and worker count)\n");
     for (size_t l = 0; l < nlines; l++) {
         uint64_t cs[PLOT_MAX_ROWS];
@@ -898,7 +889,7 @@ static int chart_overhead(struct render *rd, const struct view *v,
                 cs[ncs++] = r->chunk;
         }
         ncs = uniq_u64(cs, ncs);
-        buf_printf(&dat, "# %s\n", lines[l]);
+        plot_buf_printf(&dat, "# %s\n", lines[l]);
         for (size_t c = 0; c < ncs; c++)
             for (size_t k = 0; k < in->n; k++) {
                 const struct prow *p = in->rows[k];
@@ -913,19 +904,19 @@ static int chart_overhead(struct render *rd, const struct view *v,
                 if (strcmp(name, lines[l]) != 0)
                     continue;
                 double t = (double)p->r->tasks;
-                buf_printf(&dat, "%llu %.6g %.6g %.6g\n",
+                plot_buf_printf(&dat, "%llu %.6g %.6g %.6g\n",
                            (unsigned long long)cs[c], p->med * 1e9 / t,
                            p->lo * 1e9 / t, p->hi * 1e9 / t);
                 break;
             }
-        buf_printf(&dat, "\n\n");
+        plot_buf_printf(&dat, "\n\n");
     }
-    buf_printf(&head, "nlines = %zu\n", nlines);
+    plot_buf_printf(&head, "nlines = %zu\n", nlines);
     buf_gp_array(&head, "titles", lines, nlines);
     double serial_ns = in->serial != NULL && in->serial->r->tasks > 0
                            ? in->serial->med * 1e9 /
                                  (double)in->serial->r->tasks : -1;
-    buf_printf(&head, "serial_ns = %.6g\n", serial_ns);
+    plot_buf_printf(&head, "serial_ns = %.6g\n", serial_ns);
     buf_gp_var(&head, "xlabel_text", "chunk size (tasks per claim, log "
                "scale)");
     buf_gp_var(&head, "ylabel_text", "wall time per task (ns, log scale)");
@@ -985,34 +976,34 @@ static int chart_ratio(struct render *rd, const struct view *views,
              "files", base->f->path);
         return 0;
     }
-    struct buf dat = { 0 }, head = { 0 };
-    buf_printf(&dat, "# x  ratio  ci95_low  ci95_high  (median wall of file "
+    struct plot_buf dat = { 0 }, head = { 0 };
+    plot_buf_printf(&dat, "# x  ratio  ci95_low  ci95_high  (median wall of file "
                "k / of the first file; one block per file k)\n");
     for (size_t f = 1; f <= nseries; f++) {
         snprintf(titles[f - 1], 128, "%.60s (%.40s)", views[f].f->path,
                  views[f].f->machines[0].hostname
                      ? views[f].f->machines[0].hostname : "?");
-        buf_printf(&dat, "# %s\n", views[f].f->path);
+        plot_buf_printf(&dat, "# %s\n", views[f].f->path);
         for (size_t g = 0; g < ngroups; g++) {
             const struct prow *b = gbase[g];
             const struct prow *p = find_same(&views[f], b->r);
             if (p == NULL)
                 continue;
             double x = (double)g * ((double)nseries + 1) + (double)f - 1;
-            buf_printf(&dat, "%g %.6g %.6g %.6g\n", x, p->med / b->med,
+            plot_buf_printf(&dat, "%g %.6g %.6g %.6g\n", x, p->med / b->med,
                        b->hi > 0 ? p->lo / b->hi : 0,
                        b->lo > 0 ? p->hi / b->lo : p->med / b->med);
         }
-        buf_printf(&dat, "\n\n");
+        plot_buf_printf(&dat, "\n\n");
     }
     size_t longest = 0;
     for (size_t g = 0; g < ngroups; g++)
         if (strlen(groups[g]) > longest)
             longest = strlen(groups[g]);
     /* Upright labels need room below the axis: grow the chart with them. */
-    buf_printf(&head, "height = %d\nlabel_margin = %zu\n",
+    plot_buf_printf(&head, "height = %d\nlabel_margin = %zu\n",
                PLOT_HEIGHT + (int)longest * 5, longest / 3 + 5);
-    buf_printf(&head, "nseries = %zu\n", nseries);
+    plot_buf_printf(&head, "nseries = %zu\n", nseries);
     buf_gp_array(&head, "titles", titles, nseries);
     char ylabel[256], caption[1200];
     snprintf(ylabel, sizeof(ylabel), "median wall time / %.150s "
@@ -1021,14 +1012,14 @@ static int chart_ratio(struct render *rd, const struct view *views,
     buf_gp_var(&head, "xlabel_text", "configuration");
     snprintf(caption, sizeof(caption), "baseline: %s", base->caption);
     buf_gp_var(&head, "caption", caption);
-    buf_printf(&head, "set xtics (");
+    plot_buf_printf(&head, "set xtics (");
     for (size_t g = 0; g < ngroups; g++) {
-        buf_printf(&head, "%s", g ? ", " : "");
+        plot_buf_printf(&head, "%s", g ? ", " : "");
         buf_gp_string(&head, groups[g]);
-        buf_printf(&head, " %g", (double)g * ((double)nseries + 1) +
+        plot_buf_printf(&head, " %g", (double)g * ((double)nseries + 1) +
                                  ((double)nseries - 1) / 2);
     }
-    buf_printf(&head, ")\nset xrange [-1:%g]\n",
+    plot_buf_printf(&head, ")\nset xrange [-1:%g]\n",
                (double)ngroups * ((double)nseries + 1) - 1);
     int rc = emit(rd, "ratio", "ratio", "Median wall time relative to the "
                   "first file, 95% CI", &head, &dat);

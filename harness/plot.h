@@ -18,6 +18,17 @@
 #define PLOT_WIDTH 960
 #define PLOT_HEIGHT 600
 
+/* A growable text buffer; zero-initialize, free(p) when done. */
+struct plot_buf {
+    char *p;      /* NUL-terminated text, NULL while empty */
+    size_t len, cap;
+    int oom;      /* an allocation failed: p holds what fit before */
+};
+
+/* Append printf-style text to b (sets b->oom on allocation failure). */
+void plot_buf_printf(struct plot_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /* One chart that was drawn. */
 struct plot_chart {
     char name[128];   /* file stem: "bars-factorial-n-300" */

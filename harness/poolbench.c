@@ -7,6 +7,7 @@
 #include "machine.h"
 #include "plot.h"
 #include "registry.h"
+#include "report.h"
 
 struct command {
     const char *name;
@@ -24,6 +25,8 @@ static const struct command commands[] = {
     { "info", "this machine's metadata", info_main },
     { "plot", "charts (SVG, PNG) of results files, via gnuplot",
       plot_main },
+    { "report", "one self-contained HTML report of results files",
+      report_main },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
