@@ -27,7 +27,7 @@
 #define PLOT_MAX_ROWS 4096   /* rows of one workload instance */
 #define PLOT_STDERR_MAX 4096 /* gnuplot stderr kept for a message */
 
-/* ---- a growable text buffer ------------------------------------------ */
+/* ---- a growable text buffer --------------------------------------------- */
 
 void plot_buf_printf(struct plot_buf *b, const char *fmt, ...)
 {
@@ -977,8 +977,9 @@ static int chart_ratio(struct render *rd, const struct view *views,
         return 0;
     }
     struct plot_buf dat = { 0 }, head = { 0 };
-    plot_buf_printf(&dat, "# x  ratio  ci95_low  ci95_high  (median wall of file "
-               "k / of the first file; one block per file k)\n");
+    plot_buf_printf(&dat, "# x  ratio  ci95_low  ci95_high  (median wall "
+                    "of file k / of the first file; one block per file "
+                    "k)\n");
     for (size_t f = 1; f <= nseries; f++) {
         snprintf(titles[f - 1], 128, "%.60s (%.40s)", views[f].f->path,
                  views[f].f->machines[0].hostname
@@ -1028,7 +1029,7 @@ static int chart_ratio(struct render *rd, const struct view *views,
     return rc;
 }
 
-/* ---- the whole render ----------------------------------------------------- */
+/* ---- the whole render --------------------------------------------------- */
 
 static int mkdir_p(const char *dir, char *err, size_t err_len)
 {
@@ -1119,7 +1120,7 @@ void plot_set_free(struct plot_set *set)
     memset(set, 0, sizeof(*set));
 }
 
-/* ---- the command ---------------------------------------------------------- */
+/* ---- the command -------------------------------------------------------- */
 
 static void usage(FILE *f)
 {

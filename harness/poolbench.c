@@ -4,6 +4,7 @@
 
 #include "driver.h"
 #include "executor.h"
+#include "hyperfine.h"
 #include "machine.h"
 #include "plot.h"
 #include "registry.h"
@@ -27,6 +28,8 @@ static const struct command commands[] = {
       plot_main },
     { "report", "one self-contained HTML report of results files",
       report_main },
+    { "import-hyperfine", "hyperfine JSON into a poolbench/1 results file",
+      hyperfine_main },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

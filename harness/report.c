@@ -606,7 +606,7 @@ size_t report_findings(const struct results_file *files, size_t nfiles,
     return count;
 }
 
-/* ---- HTML ------------------------------------------------------------------ */
+/* ---- HTML --------------------------------------------------------------- */
 
 static void html_text(struct plot_buf *b, const char *text)
 {
@@ -1052,7 +1052,7 @@ out:
     return rc;
 }
 
-/* ---- the command ------------------------------------------------------------ */
+/* ---- the command -------------------------------------------------------- */
 
 static void usage(FILE *f)
 {
