@@ -167,16 +167,20 @@ struct prow {
     const struct results_row *r;
     double med, lo, hi;   /* wall_s median and 95% CI, seconds */
     double first_s;       /* first_result_s of the last repetition */
+    int chunk_auto;       /* the chunk was "auto" */
 };
 
 /* One workload with one parameter set, and its rows. */
 struct inst {
     char key[512];        /* workload + params */
     char label[256];
+    const char *workload;
+    const char *params;   /* "" when none */
     struct prow *rows[PLOT_MAX_ROWS];
     size_t n;
     int both_modes;       /* parallel rows in ordered and unordered */
     int chunk_varies;     /* one executor/workers/mode at several chunks */
+    int has_auto;         /* some rows ran with chunk auto */
     const struct prow *serial;
 };
 
@@ -235,6 +239,8 @@ static int view_build(const struct results_file *f, size_t index,
         const struct results_series *fr =
             results_series_find(r, "first_result_s");
         p->first_s = fr != NULL && fr->n > 0 ? fr->v[fr->n - 1] : NAN;
+        p->chunk_auto = cJSON_IsTrue(
+            cJSON_GetObjectItemCaseSensitive(r->json, "chunk_auto"));
     }
     for (size_t k = 0; k < v->nrows; k++) {
         struct prow *p = &v->rows[k];
@@ -249,6 +255,8 @@ static int view_build(const struct results_file *f, size_t index,
             in = &v->insts[v->ninsts++];
             snprintf(in->key, sizeof(in->key), "%s", key);
             plot_instance_label(p->r, in->label, sizeof(in->label));
+            in->workload = p->r->workload;
+            in->params = p->r->params;
         }
         if (in->n < PLOT_MAX_ROWS)
             in->rows[in->n++] = p;
@@ -258,6 +266,8 @@ static int view_build(const struct results_file *f, size_t index,
         int ord = 0, unord = 0;
         for (size_t a = 0; a < in->n; a++) {
             const struct results_row *r = in->rows[a]->r;
+            if (in->rows[a]->chunk_auto)
+                in->has_auto = 1;
             if (is_serial(r)) {
                 if (in->serial == NULL)
                     in->serial = in->rows[a];
@@ -296,9 +306,32 @@ static void variant(const struct inst *in, const struct results_row *r,
         n += (size_t)snprintf(buf + n, len - n, "/pipe");
     if (in->both_modes && !is_serial(r) && n < len)
         n += (size_t)snprintf(buf + n, len - n, " %s", r->mode);
-    if (with_chunk && in->chunk_varies && !is_serial(r) && n < len)
+    if (with_chunk && in->chunk_varies && !in->has_auto && n < len)
         snprintf(buf + n, len - n, " chunk %llu",
                  (unsigned long long)r->chunk);
+}
+
+/* Whether bars and scaling draw row p: with several chunk sizes they
+ * keep to "auto" (the overhead chart shows the rest). */
+static int main_row(const struct inst *in, const struct prow *p)
+{
+    return !(in->chunk_varies && in->has_auto) || p->chunk_auto;
+}
+
+/* Whether the overhead chart draws row p: one delivery mode only, the
+ * default unordered one when both were run. */
+static int overhead_row(const struct inst *in, const struct prow *p)
+{
+    return !is_serial(p->r) &&
+           (!in->both_modes || strcmp(p->r->mode, "unordered") == 0);
+}
+
+/* "threads j2", "procs/pipe j4": one line of the overhead chart. */
+static void overhead_label(const struct results_row *r, char *buf,
+                           size_t len)
+{
+    snprintf(buf, len, "%s%s j%u", r->executor,
+             strcmp(r->transport, "pipe") == 0 ? "/pipe" : "", r->workers);
 }
 
 /* Index of text in list[0..*n), appending it when absent and there is
@@ -507,8 +540,10 @@ static void note(struct render *rd, const char *fmt, ...)
 /* Write stem.dat and stem.gp (header + common + kind), run gnuplot and
  * record the chart. */
 static int emit(struct render *rd, const char *kind, const char *stem_in,
-                const char *title, struct plot_buf *head, struct plot_buf *dat)
+                const char *title, const char *subtitle,
+                struct plot_buf *head, struct plot_buf *dat)
 {
+    char full[512];
     char stem[128], path[4400];
     snprintf(stem, sizeof(stem), "%s", stem_in);
     /* Two instances may slug alike: keep every name unique. */
@@ -529,7 +564,11 @@ static int emit(struct render *rd, const char *kind, const char *stem_in,
     plot_buf_printf(&gp, "datafile = \"%s.dat\"\n", stem);
     plot_buf_printf(&gp, "png = %d\nwidth = %d\nheight = %d\n",
                rd->opt->png ? 1 : 0, PLOT_WIDTH, PLOT_HEIGHT);
-    buf_gp_var(&gp, "chart_title", title);
+    /* The parameters go on a second title line: they can be long. */
+    snprintf(full, sizeof(full), "%s%s%s", title,
+             subtitle != NULL && subtitle[0] ? "\n" : "",
+             subtitle != NULL ? subtitle : "");
+    buf_gp_var(&gp, "chart_title", full);
     plot_buf_printf(&gp, "%s", head->p != NULL ? head->p : "");
     if (append_template(rd, &gp, "common") != 0 ||
         append_template(rd, &gp, kind) != 0) {
@@ -564,7 +603,10 @@ static int emit(struct render *rd, const char *kind, const char *stem_in,
     memset(c, 0, sizeof(*c));
     snprintf(c->name, sizeof(c->name), "%s", stem);
     snprintf(c->kind, sizeof(c->kind), "%s", kind);
-    snprintf(c->title, sizeof(c->title), "%s", title);
+    snprintf(c->title, sizeof(c->title), "%.200s%s%.50s%s", title,
+             subtitle != NULL && subtitle[0] ? " (" : "",
+             subtitle != NULL ? subtitle : "",
+             subtitle != NULL && subtitle[0] ? ")" : "");
     return 0;
 }
 
@@ -596,6 +638,8 @@ static int chart_bars(struct render *rd, const struct view *v,
         nw = PLOT_MAX_SERIES;
     for (size_t k = 0; k < in->n; k++) {
         char g[128];
+        if (!main_row(in, in->rows[k]))
+            continue;
         variant(in, in->rows[k]->r, 1, g, sizeof(g));
         intern(groups, &ngroups, PLOT_MAX_GROUPS, g);
         if (in->rows[k]->hi > maxv)
@@ -615,7 +659,7 @@ static int chart_bars(struct render *rd, const struct view *v,
         for (size_t k = 0; k < in->n; k++) {
             const struct prow *p = in->rows[k];
             char g[128];
-            if (p->r->workers != workers[s])
+            if (p->r->workers != workers[s] || !main_row(in, p))
                 continue;
             variant(in, p->r, 1, g, sizeof(g));
             int gi = intern(groups, &ngroups, PLOT_MAX_GROUPS, g);
@@ -645,9 +689,10 @@ static int chart_bars(struct render *rd, const struct view *v,
                (double)ngroups * ((double)nw + 1) - 1);
     char title[256], stem[128];
     snprintf(title, sizeof(title), "%.120s: median wall time, 95%% CI",
-             in->label);
+             in->workload);
     stem_of(v, "bars", in->label, stem, sizeof(stem));
-    int rc = emit(rd, "bars", stem, title, &head, &dat);
+    int rc = emit(rd, "bars", stem, title, in->params, &head,
+                    &dat);
     free(dat.p);
     free(head.p);
     return rc;
@@ -669,7 +714,7 @@ static int chart_scaling(struct render *rd, const struct view *v,
     unsigned maxw = 1;
     for (size_t k = 0; k < in->n; k++) {
         const struct results_row *r = in->rows[k]->r;
-        if (is_serial(r))
+        if (is_serial(r) || !main_row(in, in->rows[k]))
             continue;
         char l[128];
         variant(in, r, 1, l, sizeof(l));
@@ -696,7 +741,7 @@ static int chart_scaling(struct render *rd, const struct view *v,
         size_t nws = 0;
         for (size_t k = 0; k < in->n; k++) {
             char name[128];
-            if (is_serial(in->rows[k]->r))
+            if (is_serial(in->rows[k]->r) || !main_row(in, in->rows[k]))
                 continue;
             variant(in, in->rows[k]->r, 1, name, sizeof(name));
             if (strcmp(name, lines[l]) == 0)
@@ -708,7 +753,8 @@ static int chart_scaling(struct render *rd, const struct view *v,
             for (size_t k = 0; k < in->n; k++) {
                 const struct prow *p = in->rows[k];
                 char name[128];
-                if (is_serial(p->r) || p->r->workers != ws[w])
+                if (is_serial(p->r) || p->r->workers != ws[w] ||
+                    !main_row(in, p))
                     continue;
                 variant(in, p->r, 1, name, sizeof(name));
                 if (strcmp(name, lines[l]) != 0 || p->med <= 0)
@@ -729,9 +775,10 @@ static int chart_scaling(struct render *rd, const struct view *v,
     buf_gp_var(&head, "caption", v->caption);
     char title[256], stem[128];
     snprintf(title, sizeof(title), "%.120s: speedup vs workers",
-             in->label);
+             in->workload);
     stem_of(v, "scaling", in->label, stem, sizeof(stem));
-    int rc = emit(rd, "scaling", stem, title, &head, &dat);
+    int rc = emit(rd, "scaling", stem, title, in->params, &head,
+                    &dat);
     free(dat.p);
     free(head.p);
     return rc;
@@ -839,9 +886,10 @@ static int chart_delivery(struct render *rd, const struct view *v,
     buf_gp_var(&head, "caption", v->caption);
     char title[256], stem[128];
     snprintf(title, sizeof(title), "%.120s: delivery, ordered (map) vs "
-             "unordered", in->label);
+             "unordered", in->workload);
     stem_of(v, "delivery", in->label, stem, sizeof(stem));
-    int rc = emit(rd, "delivery", stem, title, &head, &dat);
+    int rc = emit(rd, "delivery", stem, title, in->params, &head,
+                    &dat);
     free(dat.p);
     free(head.p);
     return rc;
@@ -859,9 +907,9 @@ static int chart_overhead(struct render *rd, const struct view *v,
         char l[128];
         if (is_serial(r))
             continue;
-        variant(in, r, 0, l, sizeof(l));
-        size_t len = strlen(l);
-        snprintf(l + len, sizeof(l) - len, " j%u", r->workers);
+        if (!overhead_row(in, in->rows[k]))
+            continue;
+        overhead_label(r, l, sizeof(l));
         int li = intern(lines, &nlines, PLOT_MAX_GROUPS, l);
         if (li >= 0 && ++count[li] > most)
             most = count[li];
@@ -882,9 +930,9 @@ static int chart_overhead(struct render *rd, const struct view *v,
             const struct results_row *r = in->rows[k]->r;
             if (is_serial(r))
                 continue;
-            variant(in, r, 0, name, sizeof(name));
-            size_t len = strlen(name);
-            snprintf(name + len, sizeof(name) - len, " j%u", r->workers);
+            if (!overhead_row(in, in->rows[k]))
+                continue;
+            overhead_label(r, name, sizeof(name));
             if (strcmp(name, lines[l]) == 0)
                 cs[ncs++] = r->chunk;
         }
@@ -897,10 +945,9 @@ static int chart_overhead(struct render *rd, const struct view *v,
                 if (is_serial(p->r) || p->r->chunk != cs[c] ||
                     p->r->tasks == 0)
                     continue;
-                variant(in, p->r, 0, name, sizeof(name));
-                size_t len = strlen(name);
-                snprintf(name + len, sizeof(name) - len, " j%u",
-                         p->r->workers);
+                if (!overhead_row(in, p))
+                    continue;
+                overhead_label(p->r, name, sizeof(name));
                 if (strcmp(name, lines[l]) != 0)
                     continue;
                 double t = (double)p->r->tasks;
@@ -922,10 +969,11 @@ static int chart_overhead(struct render *rd, const struct view *v,
     buf_gp_var(&head, "ylabel_text", "wall time per task (ns, log scale)");
     buf_gp_var(&head, "caption", v->caption);
     char title[256], stem[128];
-    snprintf(title, sizeof(title), "%.120s: cost per task vs chunk size",
-             in->label);
+    snprintf(title, sizeof(title), "%.120s: cost per task vs chunk size%s",
+             in->workload, in->both_modes ? " (unordered)" : "");
     stem_of(v, "overhead", in->label, stem, sizeof(stem));
-    int rc = emit(rd, "overhead", stem, title, &head, &dat);
+    int rc = emit(rd, "overhead", stem, title, in->params, &head,
+                    &dat);
     free(dat.p);
     free(head.p);
     return rc;
@@ -1023,7 +1071,7 @@ static int chart_ratio(struct render *rd, const struct view *views,
     plot_buf_printf(&head, ")\nset xrange [-1:%g]\n",
                (double)ngroups * ((double)nseries + 1) - 1);
     int rc = emit(rd, "ratio", "ratio", "Median wall time relative to the "
-                  "first file, 95% CI", &head, &dat);
+                  "first file, 95% CI", NULL, &head, &dat);
     free(dat.p);
     free(head.p);
     return rc;

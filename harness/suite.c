@@ -119,7 +119,7 @@ static int seed_options(struct suite_plan *p, char **opts, size_t *n,
 }
 
 static int default_options(struct suite_plan *p, char **opts, size_t *n,
-                           char *err, size_t err_len)
+                           int quick, char *err, size_t err_len)
 {
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     if (cpus < 1)
@@ -143,8 +143,12 @@ static int default_options(struct suite_plan *p, char **opts, size_t *n,
     /* Task sizes that keep the sweep near half a minute: each
      * workload's serial repetition costs 10 to 60 ms. */
     rc |= add_param(p, opts, n, "latency", "us", "100");
-    rc |= add_param(p, opts, n, "hashing", "size_mb", "16");
-    rc |= add_param(p, opts, n, "shuffled", "size_mb", "16");
+    /* --quick divides task counts by ten, but the corpus workloads have
+     * one task per file: give them a smaller corpus instead. */
+    rc |= add_param(p, opts, n, "hashing", "size_mb", quick ? "4" : "16");
+    rc |= add_param(p, opts, n, "shuffled", "size_mb", quick ? "4" : "16");
+    rc |= add_param(p, opts, n, "hashing", "files", quick ? "400" : "2000");
+    rc |= add_param(p, opts, n, "shuffled", "files", quick ? "400" : "2000");
     rc |= add_param(p, opts, n, "contended", "work", "5000");
     if (rc != 0) {
         snprintf(err, err_len, "--suite default: out of memory");
@@ -181,11 +185,14 @@ int suite_expand(int *argc, char ***argv, struct suite_plan *plan,
         return 0;
     char *opts[SUITE_MAX_ARGS];
     size_t n = 0;
-    int rc;
+    int rc, quick = 0;
+    for (int k = 1; k < ac; k++)
+        if (strcmp(av[k], "--quick") == 0)
+            quick = 1;
     if (strcmp(plan->name, "seed") == 0)
         rc = seed_options(plan, opts, &n, err, err_len);
     else if (strcmp(plan->name, "default") == 0)
-        rc = default_options(plan, opts, &n, err, err_len);
+        rc = default_options(plan, opts, &n, quick, err, err_len);
     else {
         snprintf(err, err_len, "--suite: unknown suite '%s'; expected seed "
                  "or default", plan->name);

@@ -14,7 +14,7 @@
  *            unordered.
  *   default  what `make bench` runs: every workload x every executor x
  *            workers {1, online CPUs, 2 x online CPUs}, ordered and
- *            unordered, chunk 1 and auto, with task sizes that keep the
+ *            unordered, chunk 16 and auto, with task sizes that keep the
  *            whole sweep near half a minute on a 2-CPU machine.
  */
 #ifndef POOLBENCH_SUITE_H
