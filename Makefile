@@ -1,12 +1,30 @@
 # Makefile - a thin wrapper over meson/ninja so that `make bench` and
 # `make test` work on a fresh clone: each installs what is missing,
-# configures the build directory once, builds, and runs.
+# configures its build directory once, builds, and runs.
 
 BUILD ?= build
 MESON_OPTS ?=
 QUICK ?=
+SECONDS ?= 600
 
-.PHONY: all bootstrap build bench bench-hyperfine test clean
+# Sanitizer and fuzz builds live beside the main one; `make test` runs the
+# whole suite under ASan+UBSan, the concurrent parts under TSan, and a
+# bounded fuzz run of the results reader.
+ASAN_BUILD = build-asan
+TSAN_BUILD = build-tsan
+FUZZ_BUILD = build-fuzz
+TSAN_SUITES = --suite unit --suite executor --suite workloads
+TEST_PACKAGES = clang libclang-rt-14-dev valgrind
+SAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+          UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+          TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+LOGS = $(BUILD)/meson-logs/testlog.json \
+       $(ASAN_BUILD)/meson-logs/testlog.json \
+       $(TSAN_BUILD)/meson-logs/testlog.json \
+       $(FUZZ_BUILD)/meson-logs/testlog.json
+
+.PHONY: all bootstrap build bench bench-hyperfine test test-main test-asan \
+        test-tsan test-fuzz fuzz clean
 
 all: build
 
@@ -43,12 +61,47 @@ bench: build
 bench-hyperfine: build
 	@$(if $(QUICK),RUNS=3 WARMUP=1 TASKS=5000) sh scripts/hyperfine.sh
 
-# The last line printed is "N passed, N failed", counted from meson's own
-# test log (never typed by hand); the exit status is non-zero on failure.
-test: build
-	@rm -f $(BUILD)/meson-logs/testlog.json
-	-meson test -C $(BUILD) --print-errorlogs
-	@python3 scripts/test-summary.py $(BUILD)/meson-logs/testlog.json
+# The last line printed is "N passed, N failed", counted by
+# scripts/test-summary.py from meson's own test logs (never typed by
+# hand); a build that fails leaves no log and counts as a failure.
+test:
+	@sh scripts/bootstrap.sh $(TEST_PACKAGES)
+	@rm -f $(LOGS)
+	-@$(MAKE) --no-print-directory test-main
+	-@$(MAKE) --no-print-directory test-asan
+	-@$(MAKE) --no-print-directory test-tsan
+	-@$(MAKE) --no-print-directory test-fuzz SECONDS=60
+	@python3 scripts/test-summary.py $(LOGS)
+
+test-main: build
+	meson test -C $(BUILD) --print-errorlogs
+
+test-asan:
+	@[ -f $(ASAN_BUILD)/build.ninja ] || meson setup $(ASAN_BUILD) \
+	    -Dbuildtype=debug -Db_sanitize=address,undefined
+	ninja -C $(ASAN_BUILD)
+	$(SAN_ENV) meson test -C $(ASAN_BUILD) --print-errorlogs \
+	    --no-suite fuzz --no-suite valgrind --timeout-multiplier 3
+
+test-tsan:
+	@[ -f $(TSAN_BUILD)/build.ninja ] || meson setup $(TSAN_BUILD) \
+	    -Dbuildtype=debug -Db_sanitize=thread
+	ninja -C $(TSAN_BUILD)
+	$(SAN_ENV) meson test -C $(TSAN_BUILD) --print-errorlogs $(TSAN_SUITES) \
+	    --timeout-multiplier 5
+
+test-fuzz:
+	@[ -f $(FUZZ_BUILD)/build.ninja ] || CC=clang meson setup $(FUZZ_BUILD) \
+	    -Dbuildtype=debug -Db_sanitize=address,undefined -Db_lundef=false \
+	    -Dfuzz=true -Dfuzz_seconds=$(SECONDS)
+	meson configure $(FUZZ_BUILD) -Dfuzz_seconds=$(SECONDS)
+	ninja -C $(FUZZ_BUILD)
+	meson test -C $(FUZZ_BUILD) --print-errorlogs --suite fuzz
+
+# A long fuzz run of the results reader: make fuzz SECONDS=600
+fuzz: bootstrap
+	@sh scripts/bootstrap.sh $(TEST_PACKAGES)
+	$(MAKE) --no-print-directory test-fuzz SECONDS=$(SECONDS)
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD)

@@ -1060,6 +1060,42 @@ static void print_table(const struct config *configs, size_t n)
 
 /* ---- main ------------------------------------------------------------- */
 
+/* Bytes of memory the kernel says can be had without swapping, or 0. */
+static uint64_t mem_available(void)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    char line[256];
+    unsigned long long kb = 0;
+    if (f == NULL)
+        return 0;
+    while (fgets(line, sizeof(line), f) != NULL)
+        if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+            break;
+    fclose(f);
+    return (uint64_t)kb * 1024;
+}
+
+/* Parallel executors keep one struct task_result per task (results are
+ * handed back in chunks, and ordered delivery must hold them): refuse a
+ * task count whose results cannot fit, instead of dying mid-run. */
+static int check_memory(const struct options *o, const struct instance *in,
+                        char *err, size_t err_len)
+{
+    int parallel = 0;
+    for (size_t e = 0; e < o->nexecutors; e++)
+        if (strcmp(o->executors[e]->name, "serial") != 0)
+            parallel = 1;
+    uint64_t need = in->ntasks * (uint64_t)sizeof(struct task_result);
+    uint64_t have = mem_available();
+    if (!parallel || have == 0 || need < have / 2)
+        return 0;
+    snprintf(err, err_len, "%s: %" PRIu64 " tasks need %.1f GiB for their "
+             "results, more than half of the %.1f GiB of memory available; "
+             "give fewer tasks with -n", in->label, in->ntasks,
+             (double)need / (1u << 30), (double)have / (1u << 30));
+    return -1;
+}
+
 void driver_cache_dir(const char *override, char *buf, size_t len)
 {
     const char *xdg = getenv("XDG_CACHE_HOME");
@@ -1093,6 +1129,24 @@ static int default_output(const struct machine_info *m, char *buf,
     return 0;
 }
 
+/* The results file could not be written (a full disk, say): measuring
+ * may have taken hours, so keep the data in the temporary folder and say
+ * where, after the original error. */
+static void rescue_results(const cJSON *root, const char *why)
+{
+    const char *tmp = getenv("TMPDIR");
+    char path[4096], err2[512];
+    snprintf(path, sizeof(path), "%s/poolbench-rescue-%ld.json",
+             tmp != NULL && tmp[0] == '/' ? tmp : "/tmp", (long)getpid());
+    fprintf(stderr, "poolbench run: %s\n", why);
+    if (results_write_atomic(path, root, err2, sizeof(err2)) == 0)
+        fprintf(stderr, "poolbench run: the results were saved to %s "
+                "instead\n", path);
+    else
+        fprintf(stderr, "poolbench run: and could not be saved elsewhere: "
+                "%s\n", err2);
+}
+
 static int install_signals(void)
 {
     struct sigaction sa;
@@ -1123,6 +1177,12 @@ int driver_main(int argc, char **argv)
     memset(&o, 0, sizeof(o));
     if (suite_expand(&argc, &argv, &plan, err, sizeof(err)) != 0)
         goto out;
+    if (install_signals() != 0) {
+        snprintf(err, sizeof(err), "cannot install signal handlers: %s",
+                 strerror(errno));
+        status = EXIT_RUN_FAILED;
+        goto out;
+    }
     int rc = parse_options(argc, argv, &o, err, sizeof(err));
     if (rc != 0) {
         status = rc > 0 ? 0 : EXIT_USAGE;
@@ -1195,6 +1255,10 @@ int driver_main(int argc, char **argv)
             status = EXIT_USAGE;
             goto out;
         }
+        if (check_memory(&o, in, err, sizeof(err)) != 0) {
+            status = EXIT_USAGE;
+            goto out;
+        }
         for (size_t e = 0; e < o.nexecutors; e++) {
             const struct executor *ex = o.executors[e];
             int serial = strcmp(ex->name, "serial") == 0;
@@ -1228,12 +1292,6 @@ int driver_main(int argc, char **argv)
             }
         }
 
-    if (install_signals() != 0) {
-        snprintf(err, sizeof(err), "cannot install signal handlers: %s",
-                 strerror(errno));
-        status = EXIT_RUN_FAILED;
-        goto out;
-    }
     struct progress prog;
     progress_begin(&prog, o.progress, (o.warmup + o.repeat) * nconfigs);
     int broken = 0;
@@ -1278,6 +1336,8 @@ int driver_main(int argc, char **argv)
     }
     print_table(configs, nconfigs);
     if (results_write_atomic(out_path, root, err, sizeof(err)) != 0) {
+        rescue_results(root, err);
+        err[0] = '\0';
         cJSON_Delete(root);
         status = EXIT_RUN_FAILED;
         goto out;
@@ -1286,7 +1346,7 @@ int driver_main(int argc, char **argv)
     if (o.output == NULL) {
         if (results_write_atomic("results/latest.json", root, err,
                                  sizeof(err)) != 0) {
-            cJSON_Delete(root);
+            /* The dated file holds everything; only the copy failed. */
             status = EXIT_RUN_FAILED;
             goto out;
         }

@@ -8,7 +8,9 @@
  * as_completed). deliver() is always called from the thread that called
  * executor run(), never concurrently, once per chunk, and every index is
  * delivered exactly once, also when tasks failed, were cancelled or timed
- * out (their status says so).
+ * out (their status says so). An executor may deliver one chunk in several
+ * consecutive pieces (serial does, for huge chunks); in ORDERED mode the
+ * pieces still arrive in index order.
  *
  * Lifecycle per repetition: create() (pool start-up: threads started,
  * processes forked) -> run() -> destroy(). The driver times create+destroy

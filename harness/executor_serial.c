@@ -3,6 +3,8 @@
  * The baseline every speedup is measured against. Tasks run in index
  * order, one chunk at a time into a chunk-sized buffer, and each chunk is
  * delivered as soon as it is done, so ordered and unordered are the same.
+ * A huge chunk is run and delivered in pieces of at most SERIAL_PIECE
+ * tasks, so the buffer stays small whatever the task count.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -10,6 +12,8 @@
 #include <time.h>
 
 #include "executor.h"
+
+#define SERIAL_PIECE 65536
 
 struct exec_pool {
     struct exec_config cfg;
@@ -36,6 +40,8 @@ static int serial_create(const struct exec_config *cfg,
     p->cfg = *cfg;
     p->job = *job;
     uint64_t n = cfg->chunk < job->ntasks ? cfg->chunk : job->ntasks;
+    if (n > SERIAL_PIECE)
+        n = SERIAL_PIECE;
     p->buf = calloc(n > 0 ? n : 1, sizeof(*p->buf));
     if (p->buf == NULL)
         goto oom;
@@ -59,7 +65,8 @@ static int serial_run(struct exec_pool *p, struct exec_report *rep)
 {
     const struct exec_job *job = &p->job;
     double deadline = p->cfg.timeout_s > 0 ? now_s() + p->cfg.timeout_s : 0;
-    uint64_t chunk = p->cfg.chunk;
+    uint64_t chunk = p->cfg.chunk < SERIAL_PIECE ? p->cfg.chunk
+                                                 : SERIAL_PIECE;
     uint64_t i = 0;
     int cut = 0;
 

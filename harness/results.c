@@ -361,6 +361,10 @@ static int read_samples(struct reader *r, const cJSON *samples,
         struct results_series *s = &row->series[row->nseries++];
         s->name = a->string;
         size_t m = (size_t)cJSON_GetArraySize(a);
+        if (m > RESULTS_MAX_SAMPLES)
+            return fail(r, "%s.samples.%s: %zu samples; at most %d are "
+                        "accepted", where, a->string, m,
+                        RESULTS_MAX_SAMPLES);
         s->v = malloc((m > 0 ? m : 1) * sizeof(*s->v));
         if (s->v == NULL)
             return fail(r, "out of memory");
@@ -530,6 +534,14 @@ int results_parse(const char *name, const char *text, size_t len,
                        ? (long)(at - text) : -1;
         fail(&r, "not valid JSON (error near byte %ld%s)", off,
              off >= (long)len - 1 ? ": truncated?" : "");
+        goto bad;
+    }
+    while (end != NULL && end < text + len &&
+           (*end == ' ' || *end == '\n' || *end == '\r' || *end == '\t'))
+        end++;
+    if (end != NULL && end < text + len) {
+        fail(&r, "text after the JSON value at byte %ld; expected one "
+             "object", (long)(end - text));
         goto bad;
     }
     if (depth_of(out->root) > RESULTS_MAX_DEPTH) {

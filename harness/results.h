@@ -21,6 +21,7 @@
 /* Largest results file the reader accepts, and deepest nesting. */
 #define RESULTS_MAX_BYTES (256u * 1024 * 1024)
 #define RESULTS_MAX_DEPTH 32
+#define RESULTS_MAX_SAMPLES 100000 /* per series: -r takes at most this */
 
 /* One metric's raw samples, as read. */
 struct results_series {

@@ -71,37 +71,31 @@ double stats_mad(const double *v, size_t n)
     return mad;
 }
 
-/* P(B <= j) for B ~ binomial(n, 1/2), in log space so large n is fine. */
-static double binom_half_cdf(size_t n, size_t j)
-{
-    double sum = 0;
-    double ln2n = (double)n * log(2.0);
-    for (size_t k = 0; k <= j && k <= n; k++)
-        sum += exp(lgamma((double)n + 1) - lgamma((double)k + 1) -
-                   lgamma((double)(n - k) + 1) - ln2n);
-    return sum;
-}
-
 void stats_median_ci_ranks(size_t n, double level, size_t *lo, size_t *hi,
                            double *covered)
 {
     double alpha_half = (1.0 - level) / 2.0;
+    /* Walk the binomial(n, 1/2) CDF once, in log space so that large n
+     * neither underflows nor costs more than O(n). */
+    double log_pmf = -(double)n * log(2.0); /* P(B = 0) */
+    double cdf = exp(log_pmf);              /* P(B <= j - 1), j = 1 */
+    double cdf_best = 0;
     size_t best = 0; /* largest j with P(B <= j - 1) <= alpha/2 */
-    for (size_t j = 1; j <= n / 2 + 1; j++) {
-        if (binom_half_cdf(n, j - 1) <= alpha_half)
-            best = j;
-        else
-            break;
+    for (size_t j = 1; j <= n / 2 + 1 && cdf <= alpha_half; j++) {
+        best = j;
+        cdf_best = cdf;
+        log_pmf += log((double)(n - j + 1)) - log((double)j); /* P(B=j) */
+        cdf += exp(log_pmf);
     }
     if (best == 0) {
         *lo = n > 0 ? 1 : 0;
         *hi = n;
-        *covered = n > 0 ? 1.0 - 2.0 * binom_half_cdf(n, 0) : 0.0;
+        *covered = n > 0 ? 1.0 - 2.0 * exp(-(double)n * log(2.0)) : 0.0;
         return;
     }
     *lo = best;
     *hi = n - best + 1;
-    *covered = 1.0 - 2.0 * binom_half_cdf(n, best - 1);
+    *covered = 1.0 - 2.0 * cdf_best;
 }
 
 size_t stats_outliers(const double *v, size_t n)

@@ -4,6 +4,8 @@
 # write valid, reproducible results.
 set -u
 PB=${POOLBENCH:?POOLBENCH must name the poolbench binary}
+# PB_WRAPPER runs every poolbench under a checker (the valgrind suite).
+PB="${PB_WRAPPER:-} $PB"
 work=$(mktemp -d /tmp/pb-cli-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
@@ -21,7 +23,7 @@ bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
 usage_error() {
     needle=$1
     shift
-    "$PB" "$@" > out.txt 2> err.txt
+    $PB "$@" > out.txt 2> err.txt
     rc=$?
     lines=$(wc -l < err.txt)
     if [ "$rc" -ne 2 ]; then
@@ -77,12 +79,12 @@ usage_error "unexpected argument 'x'" list x
 usage_error "unexpected argument '-v'" info -v
 
 # Help and version tell the truth and exit 0.
-if "$PB" --help | grep -q "run" && "$PB" run --help | grep -q -- "--chunk"
+if $PB --help | grep -q "run" && $PB run --help | grep -q -- "--chunk"
 then ok; else bad "--help"; fi
-if "$PB" --version | grep -q "^poolbench "; then ok; else bad "--version"; fi
-if "$PB" list | grep -q "factorial" && "$PB" list | grep -q "skew=1" &&
-   "$PB" list | grep -q "noop"; then ok; else bad "list"; fi
-if "$PB" info | grep -q "cpus_online"; then ok; else bad "info"; fi
+if $PB --version | grep -q "^poolbench "; then ok; else bad "--version"; fi
+if $PB list | grep -q "factorial" && $PB list | grep -q "skew=1" &&
+   $PB list | grep -q "noop"; then ok; else bad "list"; fi
+if $PB info | grep -q "cpus_online"; then ok; else bad "info"; fi
 
 # A real run: exit 0, valid JSON, the documented checksums, reproducible.
 check_json() {
@@ -107,9 +109,9 @@ for r in rows:
 print("ok")
 PY
 }
-if "$PB" run -w factorial,noop -e serial -n 2000 -r 5 --no-progress \
+if $PB run -w factorial,noop -e serial -n 2000 -r 5 --no-progress \
       -o a.json > run1.txt 2>&1 &&
-   "$PB" run -w factorial,noop -e serial -n 2000 -r 5 --no-progress \
+   $PB run -w factorial,noop -e serial -n 2000 -r 5 --no-progress \
       -o b.json > run2.txt 2>&1; then ok; else bad "serial run failed"; fi
 if check_json a.json 2 > /dev/null; then ok; else bad "a.json invalid"; fi
 sums_a=$(grep -o '"checksum":[^,]*' a.json)
@@ -120,13 +122,13 @@ if grep -q "factorial n=300,skew=1" run1.txt && grep -q "results: a.json" \
    run1.txt; then ok; else bad "summary table"; fi
 
 # The default output goes to results/HOST-TIME.json and latest.json.
-if "$PB" run -w noop -e serial -n 100 -r 1 --warmup 0 --no-progress \
+if $PB run -w noop -e serial -n 100 -r 1 --warmup 0 --no-progress \
       > /dev/null 2>&1 && ! cmp -s results/latest.json sentinel.json &&
    [ "$(ls results/*.json | wc -l)" -eq 2 ]; then ok
 else bad "default output"; fi
 
 # A sweep of parameter values gives one row per value.
-if "$PB" run -w factorial -e serial -n 50 -r 5 -p n=10,20 --no-progress \
+if $PB run -w factorial -e serial -n 50 -r 5 -p n=10,20 --no-progress \
       -o sweep.json > /dev/null 2>&1 && check_json sweep.json 2 >/dev/null
 then ok; else bad "parameter sweep"; fi
 

@@ -213,6 +213,44 @@ static void test_load_errors(void **state)
     assert_non_null(strstr(err, "not a regular file"));
 }
 
+/* Every committed bad fixture is refused with its expected message, and
+ * the good ones load (tests/fixtures/make_bad.py made them). */
+static void test_fixtures(void **state)
+{
+    (void)state;
+    const char *dir = getenv("FIXTURES");
+    if (dir == NULL)
+        skip();
+    char path[4096], err[512], line[512];
+    snprintf(path, sizeof(path), "%s/bad/EXPECT", dir);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    int n = 0;
+    while (fgets(line, sizeof(line), f) != NULL) {
+        line[strcspn(line, "\n")] = '\0';
+        char *tab = strchr(line, '\t');
+        assert_non_null(tab);
+        *tab = '\0';
+        snprintf(path, sizeof(path), "%s/bad/%s", dir, line);
+        struct results_file rf;
+        err[0] = '\0';
+        if (results_load(path, &rf, err, sizeof(err)) == 0)
+            fail_msg("%s was accepted", line);
+        if (strstr(err, tab + 1) == NULL)
+            fail_msg("%s: '%s' lacks '%s'", line, err, tab + 1);
+        assert_null(strchr(err, '\n'));
+        n++;
+    }
+    fclose(f);
+    assert_true(n >= 20);
+    snprintf(path, sizeof(path), "%s/good/serial.json", dir);
+    struct results_file rf;
+    if (results_load(path, &rf, err, sizeof(err)) != 0)
+        fail_msg("%s", err);
+    assert_true(rf.nrows > 0);
+    results_free(&rf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -220,6 +258,7 @@ int main(void)
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_write_atomic),
         cmocka_unit_test(test_load_errors),
+        cmocka_unit_test(test_fixtures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
