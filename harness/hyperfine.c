@@ -171,14 +171,16 @@ static int want_num(const cJSON *o, const char *key, const char *name,
     return 0;
 }
 
-/* A parameter value as a JSON number when it is one, else a string. */
+/* A parameter value as a JSON number when it is a whole number (as the
+ * driver writes integer parameters), else as the string given. */
 static cJSON *param_item(const char *v)
 {
     char *end;
     errno = 0;
-    double d = strtod(v, &end);
-    if (v[0] != '\0' && *end == '\0' && errno == 0 && isfinite(d))
-        return cJSON_CreateNumber(d);
+    long long i = strtoll(v, &end, 10);
+    if (v[0] != '\0' && *end == '\0' && errno == 0 &&
+        i > -(1LL << 53) && i < (1LL << 53))
+        return cJSON_CreateNumber((double)i);
     return cJSON_CreateString(v);
 }
 

@@ -875,8 +875,11 @@ static int inline_svg(struct plot_buf *b, const char *path,
         snprintf(err, err_len, "%s: no <svg> element", path);
         return -1;
     }
+    /* gnuplot repeats its group ids (gnuplot_plot_N) within one chart;
+     * nothing refers to them, so they are dropped (marks[0]). */
     static const char *const marks[] = {
-        "id='", "id=\"", "href='#", "href=\"#", "url(#",
+        " id=\"gnuplot_plot_", "id='", "id=\"", "href='#", "href=\"#",
+        "url(#",
     };
     while (*s != '\0') {
         size_t best = strlen(s), which = 0;
@@ -891,8 +894,13 @@ static int inline_svg(struct plot_buf *b, const char *path,
         s += best;
         if (*s == '\0')
             break;
-        plot_buf_printf(b, "%s%s-", marks[which], prefix);
         s += strlen(marks[which]);
+        if (which == 0) {
+            char *end = strchr(s, '"');
+            s = end != NULL ? end + 1 : s + strlen(s);
+            continue;
+        }
+        plot_buf_printf(b, "%s%s-", marks[which], prefix);
     }
     free(text);
     return 0;
