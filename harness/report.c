@@ -286,7 +286,7 @@ static size_t find_speedups(const struct rset *s, struct plot_buf *out)
 
         /* The fastest configuration overall. */
         const struct rrow *best = fastest(s, inst, NULL, 0);
-        if (best != NULL && best != base && best->med > 0) {
+        if (best != NULL && !is_serial(best->r) && best->med > 0) {
             char t[32];
             plot_format_time(best->med, t, sizeof(t));
             plot_buf_printf(out, "The fastest configuration for %s is %s "
@@ -301,7 +301,7 @@ static size_t find_speedups(const struct rset *s, struct plot_buf *out)
                                 < 0 ? "" : " (not clearly faster than "
                                            "serial: the 95% CIs overlap)");
             count++;
-        } else if (best == base && nex > 0) {
+        } else if (best != NULL && is_serial(best->r) && nex > 0) {
             plot_buf_printf(out, "No parallel configuration had a lower "
                             "median than the plain serial loop for %s.\n",
                             label);
@@ -393,7 +393,12 @@ static size_t find_shuffled(const struct rset *s, struct plot_buf *out)
     size_t count = 0;
     for (size_t k = 0; k < s->n; k++) {
         const struct rrow *sh = &s->rows[k];
-        if (strcmp(sh->r->workload, "shuffled") != 0 || !is_serial(sh->r))
+        int seen = 0;
+        for (size_t q = 0; q < k; q++)
+            seen |= is_serial(s->rows[q].r) &&
+                    same_inst(s->rows[q].r, sh->r);
+        if (strcmp(sh->r->workload, "shuffled") != 0 || !is_serial(sh->r) ||
+            seen)
             continue;
         char rest[512];
         params_without(sh->r->params, "seed", rest, sizeof(rest));
@@ -527,18 +532,20 @@ static size_t find_delivery(const struct rset *s, struct plot_buf *out)
         int v = verdict(bu->first_lo, bu->first_hi, bo->first_lo,
                         bo->first_hi);
         if (v < 0)
-            plot_buf_printf(out, "On %s with %s at %u workers, unordered "
+            plot_buf_printf(out, "On %s with %s at %u worker%s, unordered "
                             "delivery (as completed) hands over the first "
                             "result %.1fx sooner than ordered (map): %s vs "
                             "%s; the whole run takes %s vs %s.\n", label,
-                            bo->r->executor, bo->r->workers, best_ratio, fu,
+                            bo->r->executor, bo->r->workers,
+                            bo->r->workers == 1 ? "" : "s", best_ratio, fu,
                             fo, wu, wo);
         else
-            plot_buf_printf(out, "On %s with %s at %u workers, ordered and "
-                            "unordered delivery give the first result at "
-                            "about the same time (%s vs %s, 95%% CIs "
+            plot_buf_printf(out, "On %s with %s at %u worker%s, ordered "
+                            "and unordered delivery give the first result "
+                            "at about the same time (%s vs %s, 95%% CIs "
                             "overlap).\n", label, bo->r->executor,
-                            bo->r->workers, fo, fu);
+                            bo->r->workers, bo->r->workers == 1 ? "" : "s",
+                            fo, fu);
         count++;
     }
     return count;

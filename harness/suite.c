@@ -260,7 +260,7 @@ void suite_free(struct suite_plan *plan)
     memset(plan, 0, sizeof(*plan));
 }
 
-/* ---- the seed table ------------------------------------------------------ */
+/* ---- the seed table ---------------------------------------------------- */
 
 /* The seed's figures, in seconds (NAN: the seed did not measure it). The
  * Python 3 figures are of the factorial-heavy case ("best case"). */
