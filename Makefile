@@ -38,12 +38,14 @@ build: bootstrap $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
 # The default suite (poolbench run --suite default: every workload x every
-# executor x workers 1, CPUs, 2 x CPUs), then charts and the report. A run
-# that failed (exit 3) is still drawn, and make fails after.
+# executor x workers 1, CPUs, 2 x CPUs), then charts and the report. The
+# charts of the previous make bench are removed first. A run that failed
+# (exit 3) is still drawn, and make fails after.
 bench: build
 	@t0=$$(date +%s.%N); rc=0; mkdir -p results plots; \
 	$(BUILD)/poolbench run --suite default $(if $(QUICK),--quick) || rc=$$?; \
 	if [ $$rc -ne 0 ] && [ $$rc -ne 3 ]; then exit $$rc; fi; \
+	rm -f plots/*.svg plots/*.png plots/*.gp plots/*.dat; \
 	$(BUILD)/poolbench plot results/latest.json -o plots > plots/plot.log \
 	    || exit $$?; \
 	$(BUILD)/poolbench report results/latest.json -o plots/report.html \

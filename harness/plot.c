@@ -798,7 +798,7 @@ static int chart_delivery(struct render *rd, const struct view *v,
         for (size_t a = 0; a < in->n; a++) {
             const struct prow *p = in->rows[a];
             if (is_serial(p->r) || strcmp(p->r->mode, "ordered") != 0 ||
-                p->r->ntimeline < 2)
+                p->r->ntimeline < 2 || !main_row(in, p))
                 continue;
             for (size_t b = 0; b < in->n; b++) {
                 const struct prow *q = in->rows[b];
@@ -854,7 +854,8 @@ static int chart_delivery(struct render *rd, const struct view *v,
                  strcmp(r->transport, "pipe") == 0 ? "/pipe" : "",
                  r->workers, r->mode, strcmp(r->mode, "ordered") == 0
                  ? "map" : "as completed");
-        snprintf(mtitles[k], 128, "first result, %s: %s", r->mode, ft);
+        snprintf(mtitles[k], 128, "%s %s: first result %s", r->executor,
+                 r->mode, ft);
         plot_buf_printf(&head, "%s%zu", k ? ", " : "", k / 2 + 1);
         plot_buf_printf(&dat, "# %s\n0 0\n", titles[k]);
         for (size_t t = 0; t < r->ntimeline; t++)

@@ -5,7 +5,7 @@
 # nlines..2*nlines-1 one point each: the first result.
 set xrange [0:*]
 set yrange [0:*]
-set key title "executor, mode" bottom right inside opaque box
+set key title "executor, mode"
 
 eval svg_term
 set output out.".svg"
