@@ -453,8 +453,8 @@ static void print_notes(const struct results_file *f, long cpus)
         for (size_t k = 0; k < 3; k++)
             if (find(f, "factorial", "n", "20", exs[k], SUITE_SEED_WORKERS,
                      "ordered", &t) == 0 && t.wall.median > 0) {
-                printf("%s %s %.2fx (%s)", any ? "," : " here", exs[k],
-                       base.wall.median / t.wall.median,
+                printf("%s %s %.2fx (%s)", any ? "," : "\n  here:",
+                       exs[k], base.wall.median / t.wall.median,
                        word(&t.wall, &base.wall));
                 any = 1;
             }
