@@ -45,6 +45,31 @@ static int add(struct suite_plan *p, char **opts, size_t *n, const char *fmt,
  * workloads that will run (the driver refuses -p for others). */
 static const char *user_workloads;
 
+/* The user's own -p values: a suite leaves those parameters to them. */
+static char **user_argv;
+static int user_argc;
+
+static int user_sets(const char *wl, const char *key)
+{
+    char scoped[256], bare[128];
+    snprintf(scoped, sizeof(scoped), "%s.%s=", wl, key);
+    snprintf(bare, sizeof(bare), "%s=", key);
+    for (int k = 1; k < user_argc; k++) {
+        const char *v = NULL;
+        if ((strcmp(user_argv[k], "-p") == 0 ||
+             strcmp(user_argv[k], "--param") == 0) && k + 1 < user_argc)
+            v = user_argv[k + 1];
+        else if (strncmp(user_argv[k], "--param=", 8) == 0)
+            v = user_argv[k] + 8;
+        else if (strncmp(user_argv[k], "-p", 2) == 0 && user_argv[k][2])
+            v = user_argv[k] + 2;
+        if (v != NULL && (strncmp(v, scoped, strlen(scoped)) == 0 ||
+                          strncmp(v, bare, strlen(bare)) == 0))
+            return 1;
+    }
+    return 0;
+}
+
 static int selected(const char *wl)
 {
     size_t len = strlen(wl);
@@ -58,13 +83,14 @@ static int selected(const char *wl)
     return 0;
 }
 
-/* -p WORKLOAD.KEY=VALUE when the workload exists, has that parameter and
- * is selected. */
+/* -p WORKLOAD.KEY=VALUE when the workload exists, has that parameter, is
+ * selected, and the user did not set that parameter. */
 static int add_param(struct suite_plan *p, char **opts, size_t *n,
                      const char *wl, const char *key, const char *value)
 {
     const struct workload *w = registry_find(wl);
-    if (w == NULL || registry_param_index(w, key) < 0 || !selected(wl))
+    if (w == NULL || registry_param_index(w, key) < 0 || !selected(wl) ||
+        user_sets(wl, key))
         return 0;
     if (add(p, opts, n, "-p") != 0 ||
         add(p, opts, n, "%s.%s=%s", wl, key, value) != 0)
@@ -208,6 +234,8 @@ int suite_expand(int *argc, char ***argv, struct suite_plan *plan,
     size_t n = 0;
     int rc, quick = 0;
     user_workloads = NULL;
+    user_argv = av;
+    user_argc = ac;
     for (int k = 1; k < ac; k++) {
         if (strcmp(av[k], "--quick") == 0)
             quick = 1;

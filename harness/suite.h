@@ -1,7 +1,8 @@
 /* suite.h - named presets of `poolbench run` options: --suite NAME.
  *
  * A suite is a list of options inserted into argv before the user's own
- * (so that a later -r or -o given by the user wins), built at run time
+ * (so that a later -r or -o given by the user wins; a -p the user gives
+ * replaces the suite's for that parameter), built at run time
  * from the workloads and executors this poolbench has (registry_find,
  * executor_find): a suite runs whatever subset exists. A suite may print
  * something after the run from the results file written (the seed suite

@@ -229,5 +229,11 @@ if "$PB" run --suite seed -n 40 -r 1 --warmup 0 --no-progress \
    grep -q "suite seed: -w factorial" seed.err; then ok
 else bad "run --suite seed: $(tail -n 3 seed.err)"; fi
 
+# A -p of the user's replaces the suite's value for that parameter.
+if "$PB" run --suite seed -p factorial.n=50 -n 20 -r 1 --warmup 0 \
+      --no-progress -o seed2.json > /dev/null 2> seed2.err &&
+   grep -Eq '"n":[[:space:]]*50,' seed2.json; then ok
+else bad "run --suite seed -p factorial.n=50: $(tail -n 1 seed2.err)"; fi
+
 echo "plot-cli: $pass passed, $failed failed"
 [ "$failed" -eq 0 ]
