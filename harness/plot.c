@@ -558,12 +558,12 @@ static int emit(struct render *rd, const char *kind, const char *stem_in,
     }
     struct plot_buf gp = { 0 };
     plot_buf_printf(&gp, "# %s.gp - drawn by `poolbench plot` from scripts/"
-               "common.gp and\n# scripts/%s.gp. Restyle freely, then "
-               "redraw with: gnuplot %s.gp\n", stem, kind, stem);
+                    "common.gp and\n# scripts/%s.gp. Restyle freely, then "
+                    "redraw with: gnuplot %s.gp\n", stem, kind, stem);
     buf_gp_var(&gp, "out", stem);
     plot_buf_printf(&gp, "datafile = \"%s.dat\"\n", stem);
     plot_buf_printf(&gp, "png = %d\nwidth = %d\nheight = %d\n",
-               rd->opt->png ? 1 : 0, PLOT_WIDTH, PLOT_HEIGHT);
+                    rd->opt->png ? 1 : 0, PLOT_WIDTH, PLOT_HEIGHT);
     /* The parameters go on a second title line: they can be long. */
     snprintf(full, sizeof(full), "%s%s%s", title,
              subtitle != NULL && subtitle[0] ? "\n" : "",
@@ -650,12 +650,12 @@ static int chart_bars(struct render *rd, const struct view *v,
     time_unit(maxv, &scale, &unit);
     struct plot_buf dat = { 0 }, head = { 0 };
     plot_buf_printf(&dat, "# x  median_%s  ci95_low_%s  ci95_high_%s  "
-               "(one block per worker count)\n", unit, unit, unit);
+                    "(one block per worker count)\n", unit, unit, unit);
     for (size_t s = 0; s < nw; s++) {
         snprintf(titles[nseries++], 128, "%llu worker%s",
                  (unsigned long long)workers[s], workers[s] == 1 ? "" : "s");
         plot_buf_printf(&dat, "# %llu workers\n",
-                   (unsigned long long)workers[s]);
+                        (unsigned long long)workers[s]);
         for (size_t k = 0; k < in->n; k++) {
             const struct prow *p = in->rows[k];
             char g[128];
@@ -667,7 +667,7 @@ static int chart_bars(struct render *rd, const struct view *v,
                 continue;
             double x = (double)gi * ((double)nw + 1) + (double)s;
             plot_buf_printf(&dat, "%g %.9g %.9g %.9g\n", x, p->med * scale,
-                       p->lo * scale, p->hi * scale);
+                            p->lo * scale, p->hi * scale);
         }
         plot_buf_printf(&dat, "\n\n");
     }
@@ -686,7 +686,7 @@ static int chart_bars(struct render *rd, const struct view *v,
                                  ((double)nw - 1) / 2);
     }
     plot_buf_printf(&head, ")\nset xrange [-1:%g]\n",
-               (double)ngroups * ((double)nw + 1) - 1);
+                    (double)ngroups * ((double)nw + 1) - 1);
     char title[256], stem[128];
     snprintf(title, sizeof(title), "%.120s: median wall time, 95%% CI",
              in->workload);
@@ -734,8 +734,8 @@ static int chart_scaling(struct render *rd, const struct view *v,
     double base = in->serial->med;
     struct plot_buf dat = { 0 }, head = { 0 };
     plot_buf_printf(&dat, "# workers  speedup  ci95_low  ci95_high  (speedup "
-               "= serial median %.9g s / median; one block per line)\n",
-               base);
+                    "= serial median %.9g s / median; one block per line)\n",
+                    base);
     for (size_t l = 0; l < nlines; l++) {
         uint64_t ws[PLOT_MAX_ROWS];
         size_t nws = 0;
@@ -760,8 +760,8 @@ static int chart_scaling(struct render *rd, const struct view *v,
                 if (strcmp(name, lines[l]) != 0 || p->med <= 0)
                     continue;
                 plot_buf_printf(&dat, "%u %.6g %.6g %.6g\n", p->r->workers,
-                           base / p->med, p->hi > 0 ? base / p->hi : 0,
-                           p->lo > 0 ? base / p->lo : base / p->med);
+                                base / p->med, p->hi > 0 ? base / p->hi : 0,
+                                p->lo > 0 ? base / p->lo : base / p->med);
                 break;
             }
         plot_buf_printf(&dat, "\n\n");
@@ -843,8 +843,8 @@ static int chart_delivery(struct render *rd, const struct view *v,
     char titles[PLOT_MAX_GROUPS][128], mtitles[PLOT_MAX_GROUPS][128];
     struct plot_buf dat = { 0 }, head = { 0 };
     plot_buf_printf(&dat, "# time_%s  tasks_done  (blocks 0..n-1: completion "
-               "timelines of the last repetition; n..2n-1: first "
-               "result)\n", unit);
+                    "timelines of the last repetition; n..2n-1: first "
+                    "result)\n", unit);
     plot_buf_printf(&head, "array lcolor[%zu] = [", npick);
     for (size_t k = 0; k < npick; k++) {
         const struct results_row *r = pick[k]->r;
@@ -860,7 +860,7 @@ static int chart_delivery(struct render *rd, const struct view *v,
         plot_buf_printf(&dat, "# %s\n0 0\n", titles[k]);
         for (size_t t = 0; t < r->ntimeline; t++)
             plot_buf_printf(&dat, "%.9g %llu\n", r->timeline[t].t_s * scale,
-                       (unsigned long long)r->timeline[t].done);
+                            (unsigned long long)r->timeline[t].done);
         plot_buf_printf(&dat, "\n\n");
     }
     plot_buf_printf(&head, "]\n");
@@ -874,7 +874,7 @@ static int chart_delivery(struct render *rd, const struct view *v,
                 break;
             }
         plot_buf_printf(&dat, "# %s\n%.9g %llu\n\n\n", mtitles[k],
-                   isfinite(t) ? t * scale : 0, (unsigned long long)y);
+                        isfinite(t) ? t * scale : 0, (unsigned long long)y);
     }
     plot_buf_printf(&head, "nlines = %zu\n", npick);
     buf_gp_array(&head, "titles", titles, npick);
@@ -922,7 +922,7 @@ static int chart_overhead(struct render *rd, const struct view *v,
     }
     struct plot_buf dat = { 0 }, head = { 0 };
     plot_buf_printf(&dat, "# chunk  ns_per_task  ci95_low  ci95_high  (one "
-               "block per executor and worker count)\n");
+                    "block per executor and worker count)\n");
     for (size_t l = 0; l < nlines; l++) {
         uint64_t cs[PLOT_MAX_ROWS];
         size_t ncs = 0;
@@ -953,8 +953,8 @@ static int chart_overhead(struct render *rd, const struct view *v,
                     continue;
                 double t = (double)p->r->tasks;
                 plot_buf_printf(&dat, "%llu %.6g %.6g %.6g\n",
-                           (unsigned long long)cs[c], p->med * 1e9 / t,
-                           p->lo * 1e9 / t, p->hi * 1e9 / t);
+                                (unsigned long long)cs[c], p->med * 1e9 / t,
+                                p->lo * 1e9 / t, p->hi * 1e9 / t);
                 break;
             }
         plot_buf_printf(&dat, "\n\n");
@@ -1041,8 +1041,8 @@ static int chart_ratio(struct render *rd, const struct view *views,
                 continue;
             double x = (double)g * ((double)nseries + 1) + (double)f - 1;
             plot_buf_printf(&dat, "%g %.6g %.6g %.6g\n", x, p->med / b->med,
-                       b->hi > 0 ? p->lo / b->hi : 0,
-                       b->lo > 0 ? p->hi / b->lo : p->med / b->med);
+                            b->hi > 0 ? p->lo / b->hi : 0,
+                            b->lo > 0 ? p->hi / b->lo : p->med / b->med);
         }
         plot_buf_printf(&dat, "\n\n");
     }
@@ -1052,7 +1052,7 @@ static int chart_ratio(struct render *rd, const struct view *views,
             longest = strlen(groups[g]);
     /* Upright labels need room below the axis: grow the chart with them. */
     plot_buf_printf(&head, "height = %d\nlabel_margin = %zu\n",
-               PLOT_HEIGHT + (int)longest * 5, longest / 3 + 5);
+                    PLOT_HEIGHT + (int)longest * 5, longest / 3 + 5);
     plot_buf_printf(&head, "nseries = %zu\n", nseries);
     buf_gp_array(&head, "titles", titles, nseries);
     char ylabel[256], caption[1200];
@@ -1070,7 +1070,7 @@ static int chart_ratio(struct render *rd, const struct view *views,
                                  ((double)nseries - 1) / 2);
     }
     plot_buf_printf(&head, ")\nset xrange [-1:%g]\n",
-               (double)ngroups * ((double)nseries + 1) - 1);
+                    (double)ngroups * ((double)nseries + 1) - 1);
     int rc = emit(rd, "ratio", "ratio", "Median wall time relative to the "
                   "first file, 95% CI", NULL, &head, &dat);
     free(dat.p);
