@@ -90,7 +90,7 @@ struct options {
     int progress;
     const char *output;
     const char *corpus_dir;
-    char *list_storage[MAX_PARAM_ARGS + 8]; /* strdup'd lists and -p values */
+    char **list_storage;         /* strdup'd lists the items point into */
     size_t nstorage;
 };
 
@@ -139,8 +139,11 @@ static void usage(FILE *f)
 /* Keep a strdup of text alive for the whole run; NULL on failure. */
 static char *keep(struct options *o, const char *text)
 {
-    if (o->nstorage == sizeof(o->list_storage) / sizeof(o->list_storage[0]))
+    char **grown = realloc(o->list_storage,
+                           (o->nstorage + 1) * sizeof(*grown));
+    if (grown == NULL)
         return NULL;
+    o->list_storage = grown;
     char *copy = strdup(text);
     if (copy != NULL)
         o->list_storage[o->nstorage++] = copy;
@@ -152,7 +155,7 @@ static int split_list(struct options *o, const char *what, const char *text,
 {
     char *copy = keep(o, text);
     if (copy == NULL) {
-        snprintf(err, err_len, "%s: too many lists or out of memory", what);
+        snprintf(err, err_len, "%s: out of memory", what);
         return -1;
     }
     return args_split(what, copy, items, MAX_LIST, err, err_len);
@@ -309,6 +312,7 @@ static void options_free(struct options *o)
 {
     for (size_t k = 0; k < o->nstorage; k++)
         free(o->list_storage[k]);
+    free(o->list_storage);
     for (size_t k = 0; k < o->nparams; k++)
         free((char *)(o->params[k].scope != NULL ? o->params[k].scope
                                                  : o->params[k].key));
@@ -791,7 +795,7 @@ static int expand_instances(struct options *o, const struct workload *wl,
         snprintf(what, sizeof(what), "-p %s", p->key);
         char *copy = keep(o, p->values);
         if (copy == NULL) {
-            snprintf(err, err_len, "-p: too many parameters");
+            snprintf(err, err_len, "-p: out of memory");
             return -1;
         }
         int n = args_split(what, copy, vals[k], MAX_LIST, err, err_len);
@@ -1022,8 +1026,14 @@ static void format_time(double s, char *buf, size_t len)
 
 static void print_table(const struct config *configs, size_t n)
 {
-    printf("%-28s %-8s %3s %-9s %7s %11s %9s %10s %8s %6s %6s  %s\n",
-           "workload", "executor", "j", "mode", "chunk", "wall(med)",
+    int width = 8; /* the label column fits the longest label */
+    for (size_t k = 0; k < n; k++) {
+        int len = (int)strlen(configs[k].inst->label);
+        if (len > width)
+            width = len;
+    }
+    printf("%-*s %-9s %3s %-9s %7s %11s %9s %10s %8s %6s %6s  %s\n",
+           width, "workload", "executor", "j", "mode", "chunk", "wall(med)",
            "+-ci95%", "ns/task", "speedup", "eff", "errors", "checksum");
     for (size_t k = 0; k < n; k++) {
         const struct config *c = &configs[k];
@@ -1049,10 +1059,10 @@ static void print_table(const struct config *configs, size_t n)
             snprintf(ex, sizeof(ex), "%s/pipe", c->ex->name);
         else
             snprintf(ex, sizeof(ex), "%s", c->ex->name);
-        printf("%-28.28s %-8s %3u %-9s %7" PRIu64 " %11s %9s %10s %8s %6s "
-               "%6" PRIu64 "  %016" PRIx64 "%s%s\n", c->inst->label, ex,
-               c->cfg.workers, c->cfg.mode == EXEC_ORDERED ? "ordered"
-                                                           : "unordered",
+        printf("%-*s %-9s %3u %-9s %7" PRIu64 " %11s %9s %10s %8s %6s "
+               "%6" PRIu64 "  %016" PRIx64 "%s%s\n", width, c->inst->label,
+               ex, c->cfg.workers, c->cfg.mode == EXEC_ORDERED ? "ordered"
+                                                               : "unordered",
                c->cfg.chunk, wall, ci, nspt, sp, eff, c->errors,
                c->checksum, c->failure[0] ? "  FAILED: " : "", c->failure);
     }

@@ -6,6 +6,7 @@
  * Value of task i: n! mod (2^61 - 1), the same for every i.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <openssl/bn.h>
@@ -33,8 +34,10 @@ struct factorial_state {
 static int factorial_prepare(struct wl_setup *s)
 {
     struct factorial_state *st = malloc(sizeof(*st));
-    if (st == NULL)
+    if (st == NULL) {
+        snprintf(s->err, s->err_len, "out of memory");
         return -1;
+    }
     st->n = (uint64_t)s->args[P_N].i;
     st->skew = (uint64_t)s->args[P_SKEW].i;
     s->state = st;

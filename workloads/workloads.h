@@ -11,7 +11,12 @@
 
 #define WORKLOADS(X) \
     X(noop)          \
-    X(factorial)
+    X(factorial)     \
+    X(hashing)       \
+    X(shuffled)      \
+    X(contended)     \
+    X(latency)       \
+    X(crawl)
 
 #define WORKLOAD_DECLARE(name) extern const struct workload wl_##name;
 WORKLOADS(WORKLOAD_DECLARE)

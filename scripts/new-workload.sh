@@ -1,0 +1,187 @@
+#!/bin/sh
+# new-workload.sh - write a compiling skeleton of a new workload.
+#
+#   scripts/new-workload.sh NAME
+#       built-in: writes workloads/NAME.c and adds its two lines (X(NAME)
+#       in workloads/workloads.h, 'workloads/NAME.c' in meson.build).
+#   scripts/new-workload.sh --plugin NAME [-o FILE]
+#       plugin: writes FILE (default ./NAME.c) exporting poolbench_workload;
+#       build it with cc -shared -fPIC $(pkg-config --cflags poolbench).
+#   scripts/new-workload.sh -o FILE NAME
+#       built-in form into FILE only; no list is edited.
+#
+# Exits 2 with a message on bad usage, a bad name, or a name in use.
+set -eu
+
+usage() {
+    echo "usage: $0 [--plugin] [-o FILE] NAME" >&2
+    echo "  NAME: lower-case letters, digits and _ (a C identifier)" >&2
+    exit 2
+}
+
+plugin=0
+out=
+name=
+while [ $# -gt 0 ]; do
+    case $1 in
+    --plugin) plugin=1 ;;
+    -o) [ $# -ge 2 ] || usage; out=$2; shift ;;
+    -h|--help) usage ;;
+    -*) echo "$0: unknown option $1" >&2; usage ;;
+    *) [ -z "$name" ] || usage; name=$1 ;;
+    esac
+    shift
+done
+[ -n "$name" ] || usage
+case $name in
+[a-z]*) ;;
+*) echo "$0: name '$name' must start with a lower-case letter" >&2; exit 2 ;;
+esac
+if [ -n "$(printf '%s' "$name" | tr -d 'a-z0-9_')" ]; then
+    echo "$0: name '$name' may hold only a-z, 0-9 and _" >&2
+    exit 2
+fi
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+edit_lists=0
+if [ -z "$out" ]; then
+    if [ $plugin -eq 1 ]; then
+        out=./$name.c
+    else
+        out=$root/workloads/$name.c
+        edit_lists=1
+    fi
+fi
+if [ -e "$out" ]; then
+    echo "$0: $out exists; not overwriting it" >&2
+    exit 2
+fi
+if [ $edit_lists -eq 1 ] &&
+   grep -q "X($name)" "$root/workloads/workloads.h"; then
+    echo "$0: workload '$name' is already in workloads/workloads.h" >&2
+    exit 2
+fi
+
+if [ $plugin -eq 1 ]; then
+    symbol=poolbench_workload
+    form="a plugin: build it with
+ *     cc -shared -fPIC \$(pkg-config --cflags poolbench) -o $name.so $name.c
+ * and run it with poolbench run --plugin ./$name.so -w $name"
+else
+    symbol=wl_$name
+    form="built in: listed in workloads/workloads.h and meson.build"
+fi
+
+cat > "$out" <<SKELETON
+/* $name.c - TODO: what this workload models, in one line.
+ *
+ * This is $form.
+ *
+ * Task i: TODO (the skeleton sums the squares 1..n, plus i).
+ * Value of task i: TODO (the skeleton: i + sum of k^2 for k in 1..n,
+ * mod 2^64). Document it so that anyone can recompute the checksum.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "workload.h"
+
+/* Parameters, in declaration order: prepare() finds them parsed and
+ * range-checked in setup->args[P_...]. */
+enum { P_N };
+
+static const struct wl_param ${name}_params[] = {
+    { "n", WL_PARAM_INT, "1000", "terms per task", 1, 100000000, NULL },
+    { 0 },
+};
+
+/* Everything tasks read. Built in the parent before any worker exists;
+ * threads share it and forked workers inherit a copy, so run_task must
+ * only read it (shared writes go in memory mapped MAP_SHARED). */
+struct ${name}_state {
+    uint64_t n;
+};
+
+static int ${name}_prepare(struct wl_setup *s)
+{
+    struct ${name}_state *st = malloc(sizeof(*st));
+    if (st == NULL) {
+        snprintf(s->err, s->err_len, "out of memory");
+        return -1;
+    }
+    st->n = (uint64_t)s->args[P_N].i;
+    s->state = st;
+    s->ntasks_out = s->ntasks; /* -n, or default_tasks below */
+    return 0;
+}
+
+/* Called concurrently from many workers: no allocation, no globals. */
+static void ${name}_run(void *state, void *wstate, uint64_t i,
+                        struct task_result *out)
+{
+    (void)wstate;
+    const struct ${name}_state *st = state;
+    uint64_t sum = i;
+    for (uint64_t k = 1; k <= st->n; k++)
+        sum += k * k;
+    out->value = sum;
+    /* On failure: out->status = TASK_ERROR; out->error = errno; */
+}
+
+static void ${name}_release(void *state)
+{
+    free(state);
+}
+
+const struct workload $symbol = {
+    .abi = WORKLOAD_ABI,
+    .name = "$name",
+    .summary = "TODO: what it models, one line",
+    .value_doc = "i + sum of k^2 for k in 1..n (TODO)",
+    .params = ${name}_params,
+    .default_tasks = 1000,
+    .prepare = ${name}_prepare,
+    .run_task = ${name}_run,
+    .release = ${name}_release,
+    /* Optional hooks, NULL when unused: before_rep, worker_init,
+     * worker_fini, after_rep (see workload.h). */
+};
+SKELETON
+echo "wrote $out"
+
+if [ $edit_lists -eq 1 ]; then
+    h=$root/workloads/workloads.h
+    m=$root/meson.build
+    # Append X($name) to the list: the last X(...) line gains a backslash.
+    awk -v name="$name" '
+        /^#define WORKLOADS\(X\)/ { inlist = 1 }
+        inlist && /^[ \t]*X\([a-z0-9_]+\)[ \t]*$/ {
+            sub(/[ \t]+$/, "")
+            printf "%-20s \\\n", $0
+            printf "    X(%s)\n", name
+            inlist = 0
+            next
+        }
+        { print }
+    ' "$h" > "$h.tmp" && mv "$h.tmp" "$h"
+    awk -v name="$name" '
+        /^workload_sources = files\(/ { inlist = 1 }
+        inlist && /^\)/ {
+            printf "  '\''workloads/%s.c'\'',\n", name
+            inlist = 0
+        }
+        { print }
+    ' "$m" > "$m.tmp" && mv "$m.tmp" "$m"
+    if ! grep -q "X($name)" "$h" || ! grep -q "workloads/$name.c" "$m"; then
+        echo "$0: could not add $name to $h and $m; add the lines by hand" >&2
+        exit 1
+    fi
+    echo "added X($name) to workloads/workloads.h and" \
+         "'workloads/$name.c' to meson.build"
+    echo "next: ninja -C build && build/poolbench run -w $name -e serial"
+elif [ $plugin -eq 1 ]; then
+    echo "next: cc -shared -fPIC \$(pkg-config --cflags poolbench)" \
+         "-o $name.so $out"
+    echo "      poolbench run --plugin ./$name.so -w $name -e serial"
+fi
