@@ -425,7 +425,9 @@ static void print_main_table(const struct results_file *f, long cpus)
                          heavy ? "heavy" : "light", n);
             printf("%-22s %-8s %9s %8s %9s %8s %11s %8s  %s\n", kase,
                    s->executor, p2, x2, p3, x3, pb, xb,
-                   !have ? "not measured (executor missing?)"
+                   !have && executor_find(s->executor) == NULL
+                       ? "not in this build"
+                   : !have ? "not measured"
                    : strcmp(s->executor, "serial") == 0 || !have_base ? ""
                    : word(&m.wall, &base.wall));
         }
