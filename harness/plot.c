@@ -176,8 +176,8 @@ struct inst {
     char label[256];
     const char *workload;
     const char *params;   /* "" when none */
-    struct prow *rows[PLOT_MAX_ROWS];
-    size_t n;
+    struct prow **rows;   /* at most PLOT_MAX_ROWS; owned */
+    size_t n, cap;
     int both_modes;       /* parallel rows in ordered and unordered */
     int chunk_varies;     /* one executor/workers/mode at several chunks */
     int has_auto;         /* some rows ran with chunk auto */
@@ -207,6 +207,8 @@ static int same_shape(const struct results_row *a,
 
 static void view_free(struct view *v)
 {
+    for (size_t i = 0; i < v->ninsts; i++)
+        free(v->insts[i].rows);
     free(v->rows);
     free(v->insts);
     memset(v, 0, sizeof(*v));
@@ -258,7 +260,18 @@ static int view_build(const struct results_file *f, size_t index,
             in->workload = p->r->workload;
             in->params = p->r->params;
         }
-        if (in->n < PLOT_MAX_ROWS)
+        if (in->n == in->cap && in->cap < PLOT_MAX_ROWS) {
+            size_t cap = in->cap ? 2 * in->cap : 16;
+            struct prow **grown = realloc(in->rows, cap * sizeof(*grown));
+            if (grown == NULL) {
+                snprintf(err, err_len, "%s: out of memory", f->path);
+                view_free(v);
+                return -1;
+            }
+            in->rows = grown;
+            in->cap = cap;
+        }
+        if (in->n < in->cap)
             in->rows[in->n++] = p;
     }
     for (size_t i = 0; i < v->ninsts; i++) {
