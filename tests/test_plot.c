@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -79,6 +80,18 @@ static void test_hyperfine_real(void **state)
     /* Speedup against the serial row of the same workload and tasks. */
     assert_true(f.rows[2].speedup > 0);
     assert_string_equal(f.created, "2023-11-14T22:13:20Z");
+    results_free(&f);
+    /* And from a file, as plot, report and compare read it. */
+    char tmp[] = "/tmp/pb-test-plot-XXXXXX";
+    int fd = mkstemp(tmp);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, out, strlen(out)), (ssize_t)strlen(out));
+    close(fd);
+    rc = results_load(tmp, &f, err, sizeof(err));
+    unlink(tmp);
+    if (rc != 0)
+        fail_msg("%s", err);
+    assert_int_equal(f.nrows, 4);
     results_free(&f);
     cJSON_free(out);
     cJSON_Delete(root);
