@@ -187,7 +187,9 @@ struct inst {
 /* Everything plot needs of one file. */
 struct view {
     const struct results_file *f;
-    size_t index;         /* in the command line */
+    char prefix[24];      /* stem prefix: "" for the first, "f2-" ... */
+    char name[512];       /* the file, and machine of a merged file */
+    const char *host;     /* the machine's hostname, or "?" */
     struct prow *rows;
     size_t nrows;
     struct inst *insts;
@@ -214,12 +216,13 @@ static void view_free(struct view *v)
     memset(v, 0, sizeof(*v));
 }
 
-static int view_build(const struct results_file *f, size_t index,
+/* The view of file f, or of its machine `machine` when the file is a
+ * merge of several (SIZE_MAX: every row). */
+static int view_build(const struct results_file *f, size_t machine,
                       struct view *v, char *err, size_t err_len)
 {
     memset(v, 0, sizeof(*v));
     v->f = f;
-    v->index = index;
     v->rows = calloc(f->nrows + 1, sizeof(*v->rows));
     v->insts = calloc(f->nrows + 1, sizeof(*v->insts));
     if (v->rows == NULL || v->insts == NULL) {
@@ -231,6 +234,7 @@ static int view_build(const struct results_file *f, size_t index,
         const struct results_row *r = &f->rows[k];
         struct stats_summary s;
         if (r->failure != NULL || r->errors > 0 ||
+            (machine != SIZE_MAX && r->machine_index != machine) ||
             results_row_stats(r, "wall_s", &s) != 0)
             continue;
         struct prow *p = &v->rows[v->nrows++];
@@ -298,14 +302,20 @@ static int view_build(const struct results_file *f, size_t index,
         in->both_modes = ord && unord;
     }
     const struct results_machine *m =
-        &f->machines[f->nrows > 0 ? f->rows[0].machine_index : 0];
+        &f->machines[machine != SIZE_MAX ? machine : 0];
     v->cpus = m->cpus_online;
+    v->host = m->hostname ? m->hostname : "?";
+    if (machine != SIZE_MAX && f->nmachines > 1)
+        snprintf(v->name, sizeof(v->name), "%.400s [%.100s]", f->path,
+                 m->hostname ? m->hostname : "?");
+    else
+        snprintf(v->name, sizeof(v->name), "%s", f->path);
     snprintf(v->caption, sizeof(v->caption),
              "%s | %s | %ld CPUs online | poolbench %s %s | %s | %s",
              m->hostname ? m->hostname : "?",
              m->cpu_model ? m->cpu_model : "unknown CPU", m->cpus_online,
              m->version ? m->version : "?",
-             m->git_commit ? m->git_commit : "", f->created, f->path);
+             m->git_commit ? m->git_commit : "", f->created, v->name);
     return 0;
 }
 
@@ -628,10 +638,7 @@ static void stem_of(const struct view *v, const char *kind,
 {
     char s[96];
     slug(label, s, sizeof(s));
-    if (v->index > 0)
-        snprintf(buf, len, "f%zu-%s-%s", v->index + 1, kind, s);
-    else
-        snprintf(buf, len, "%s-%s", kind, s);
+    snprintf(buf, len, "%.24s%.10s-%.80s", v->prefix, kind, s);
 }
 
 /* ---- 1. bars: median wall per configuration and worker count ------------ */
@@ -1035,7 +1042,7 @@ static int chart_ratio(struct render *rd, const struct view *views,
     }
     if (ngroups == 0) {
         note(rd, "ratio chart: no configuration of %s appears in the other "
-             "files", base->f->path);
+             "files", base->name);
         return 0;
     }
     struct plot_buf dat = { 0 }, head = { 0 };
@@ -1043,10 +1050,12 @@ static int chart_ratio(struct render *rd, const struct view *views,
                     "of file k / of the first file; one block per file "
                     "k)\n");
     for (size_t f = 1; f <= nseries; f++) {
-        snprintf(titles[f - 1], 128, "%.60s (%.40s)", views[f].f->path,
-                 views[f].f->machines[0].hostname
-                     ? views[f].f->machines[0].hostname : "?");
-        plot_buf_printf(&dat, "# %s\n", views[f].f->path);
+        if (views[f].f->nmachines > 1)
+            snprintf(titles[f - 1], 128, "%.120s", views[f].name);
+        else
+            snprintf(titles[f - 1], 128, "%.80s (%.40s)", views[f].name,
+                     views[f].host);
+        plot_buf_printf(&dat, "# %s\n", views[f].name);
         for (size_t g = 0; g < ngroups; g++) {
             const struct prow *b = gbase[g];
             const struct prow *p = find_same(&views[f], b->r);
@@ -1070,7 +1079,7 @@ static int chart_ratio(struct render *rd, const struct view *views,
     buf_gp_array(&head, "titles", titles, nseries);
     char ylabel[256], caption[1200];
     snprintf(ylabel, sizeof(ylabel), "median wall time / %.150s "
-             "(below 1 = faster)", base->f->path);
+             "(below 1 = faster)", base->name);
     buf_gp_var(&head, "ylabel_text", ylabel);
     buf_gp_var(&head, "xlabel_text", "configuration");
     snprintf(caption, sizeof(caption), "baseline: %s", base->caption);
@@ -1143,20 +1152,37 @@ int plot_render(const struct results_file *files, size_t nfiles,
     rd.scripts = plot_scripts_dir();
     if (mkdir_p(opt->dir, err, err_len) != 0)
         return -1;
-    views = calloc(nfiles + 1, sizeof(*views));
+    /* One view per file, or per machine of a merged file. */
+    size_t total = 0;
+    for (size_t f = 0; f < nfiles; f++)
+        total += files[f].nmachines > 1 ? files[f].nmachines : 1;
+    views = calloc(total + 1, sizeof(*views));
     if (views == NULL) {
         snprintf(err, err_len, "out of memory");
         return -1;
     }
     for (size_t f = 0; f < nfiles; f++) {
-        if (view_build(&files[f], f, &views[f], err, err_len) != 0)
-            goto out;
-        nviews++;
+        size_t nm = files[f].nmachines;
+        for (size_t m = 0; m < (nm > 1 ? nm : 1); m++) {
+            struct view *v = &views[nviews];
+            if (view_build(&files[f], nm > 1 ? m : SIZE_MAX, v, err,
+                           err_len) != 0)
+                goto out;
+            if (nm > 1)
+                snprintf(v->prefix, sizeof(v->prefix), "f%um%u-",
+                         (unsigned)(f + 1) % 10000, (unsigned)(m + 1) % 10000);
+            else if (f > 0)
+                snprintf(v->prefix, sizeof(v->prefix), "f%u-",
+                         (unsigned)(f + 1) % 10000);
+            if (nviews == 0)
+                v->prefix[0] = '\0';
+            nviews++;
+        }
     }
     for (size_t f = 0; f < nviews; f++) {
         const struct view *v = &views[f];
         if (v->ninsts == 0)
-            note(&rd, "%s: no successful result to draw", v->f->path);
+            note(&rd, "%s: no successful result to draw", v->name);
         for (size_t i = 0; i < v->ninsts; i++)
             if (chart_bars(&rd, v, &v->insts[i]) != 0 ||
                 chart_scaling(&rd, v, &v->insts[i]) != 0 ||

@@ -64,12 +64,15 @@ static double stat_median(const struct results_row *r, const char *name)
     return results_row_stats(r, name, &s) == 0 ? s.median : NAN;
 }
 
-static int rset_build(const struct results_file *f, struct rset *s)
+/* The usable rows of f, of one machine of a merged file when machine is
+ * not SIZE_MAX. Returns 0, or -1 when out of memory. */
+static int rset_build(const struct results_file *f, size_t machine,
+                      struct rset *s)
 {
     memset(s, 0, sizeof(*s));
     s->f = f;
     s->hyperfine = file_is_hyperfine(f);
-    s->cpus = f->machines[0].cpus_online;
+    s->cpus = f->machines[machine != SIZE_MAX ? machine : 0].cpus_online;
     s->rows = calloc(f->nrows + 1, sizeof(*s->rows));
     if (s->rows == NULL)
         return -1;
@@ -77,6 +80,7 @@ static int rset_build(const struct results_file *f, struct rset *s)
         const struct results_row *r = &f->rows[k];
         struct stats_summary w, fr;
         if (r->failure != NULL || r->errors > 0 ||
+            (machine != SIZE_MAX && r->machine_index != machine) ||
             results_row_stats(r, "wall_s", &w) != 0)
             continue;
         struct rrow *x = &s->rows[s->n++];
@@ -595,20 +599,28 @@ size_t report_findings(const struct results_file *files, size_t nfiles,
 {
     size_t count = 0;
     for (size_t f = 0; f < nfiles; f++) {
-        struct rset s;
-        if (rset_build(&files[f], &s) != 0)
-            continue;
-        if (!s.hyperfine) {
-            if (nfiles > 1)
-                plot_buf_printf(out, "#%s\n", files[f].path);
-            count += find_speedups(&s, out);
-            count += find_breakeven(&s, out);
-            count += find_shuffled(&s, out);
-            count += find_lock(&s, out);
-            count += find_delivery(&s, out);
-            count += find_oversubscription(&s, out);
+        /* A merged file: each machine on its own. */
+        size_t nm = files[f].nmachines > 1 ? files[f].nmachines : 1;
+        for (size_t m = 0; m < nm; m++) {
+            struct rset s;
+            if (rset_build(&files[f], nm > 1 ? m : SIZE_MAX, &s) != 0)
+                continue;
+            if (!s.hyperfine) {
+                const char *host = files[f].machines[m].hostname;
+                if (nm > 1)
+                    plot_buf_printf(out, "#%s [%s]\n", files[f].path,
+                                    host != NULL ? host : "?");
+                else if (nfiles > 1)
+                    plot_buf_printf(out, "#%s\n", files[f].path);
+                count += find_speedups(&s, out);
+                count += find_breakeven(&s, out);
+                count += find_shuffled(&s, out);
+                count += find_lock(&s, out);
+                count += find_delivery(&s, out);
+                count += find_oversubscription(&s, out);
+            }
+            free(s.rows);
         }
-        free(s.rows);
     }
     return count;
 }
@@ -762,7 +774,7 @@ static void hyperfine_section(struct plot_buf *b,
     struct rset sets[64];
     size_t nsets = nfiles < 64 ? nfiles : 64, have = 0;
     for (size_t f = 0; f < nsets; f++)
-        if (rset_build(&files[f], &sets[f]) != 0)
+        if (rset_build(&files[f], SIZE_MAX, &sets[f]) != 0)
             sets[f].rows = NULL;
     for (size_t f = 0; f < nsets; f++)
         if (sets[f].hyperfine)

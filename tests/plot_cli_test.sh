@@ -107,6 +107,23 @@ if "$PB" plot "$FX/plot-a.json" "$FX/plot-b.json" -o two > /dev/null \
 # shellcheck disable=SC2086
 if check_charts two $two; then ok; else bad "charts of two files"; fi
 
+# A merged file (machines + machine_index): each machine on its own, and
+# the ratio of the second machine against the first.
+python3 - "$FX/plot-a.json" "$FX/plot-b.json" <<'PY'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+m = dict(a, machines=[a["machine"], dict(b["machine"], hostname="other")])
+m["results"] = [dict(r, machine_index=0) for r in a["results"][:10]] + \
+               [dict(r, machine_index=1) for r in b["results"][:10]]
+json.dump(m, open("merged.json", "w"))
+PY
+if "$PB" plot merged.json -o merged > /dev/null 2> merged.err &&
+   [ -f merged/ratio.svg ] && [ -f merged/bars-factorial-n-300-skew-1.svg ] &&
+   [ -f merged/f1m2-bars-factorial-n-300-skew-1.png ] &&
+   "$PB" report merged.json -o merged.html > /dev/null 2>&1 &&
+   grep -q "merged.json \[other\]" merged.html; then ok
+else bad "plot/report of a merged file: $(cat merged.err)"; fi
+
 # A chart the data cannot support is a note on stderr, not an error.
 "$PB" run -w noop -e serial -n 100 -r 3 --no-progress -o serial.json \
     > /dev/null 2>&1
