@@ -49,7 +49,7 @@ bench: build
 	$(BUILD)/poolbench plot results/latest.json -o plots > plots/plot.log \
 	    || exit $$?; \
 	$(BUILD)/poolbench report results/latest.json -o plots/report.html \
-	    2> /dev/null > /dev/null || exit $$?; \
+	    > /dev/null 2> plots/report.log || { cat plots/report.log; exit 2; }; \
 	echo; \
 	echo "results: results/latest.json (and a timestamped copy in results/)"; \
 	echo "charts:  $$(tail -n 1 plots/plot.log | sed 's/^plot: //')"; \
