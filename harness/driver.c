@@ -74,11 +74,11 @@ struct options {
     size_t nexecutors;
     unsigned workers[MAX_LIST];
     size_t nworkers;
-    enum exec_mode modes[2];
+    int modes[2];                /* enum exec_mode */
     size_t nmodes;
     uint64_t chunks[MAX_LIST];   /* 0 = auto */
     size_t nchunks;
-    enum exec_transport transports[2];
+    int transports[2];           /* enum exec_transport */
     size_t ntransports;
     struct param_arg params[MAX_PARAM_ARGS];
     size_t nparams;
@@ -199,42 +199,31 @@ static int parse_executors(struct options *o, const char *text, char *err,
     return n > 0 ? 0 : -1;
 }
 
-static int parse_modes(struct options *o, const char *text, char *err,
-                       size_t err_len)
+/* A list of words from choices ("ordered|unordered") into out[] as their
+ * indices; duplicates are refused by args_split, so out needs one slot per
+ * choice. */
+static int parse_choices(struct options *o, const char *what,
+                         const char *choices, const char *text, int *out,
+                         size_t *nout, char *err, size_t err_len)
 {
     char *items[MAX_LIST];
-    int n = split_list(o, "--mode", text, items, err, err_len);
+    int n = split_list(o, what, text, items, err, err_len);
     if (n < 0)
         return -1;
-    o->nmodes = 0;
+    *nout = 0;
     for (int k = 0; k < n; k++) {
-        int c = args_choice("ordered|unordered", items[k]);
+        int c = args_choice(choices, items[k]);
         if (c < 0) {
-            snprintf(err, err_len, "--mode: '%s'; expected ordered, "
-                     "unordered or both as ordered,unordered", items[k]);
+            char list[64];
+            snprintf(list, sizeof(list), "%s", choices);
+            for (char *bar = strchr(list, '|'); bar != NULL;
+                 bar = strchr(bar, '|'))
+                *bar = ',';
+            snprintf(err, err_len, "%s: '%s'; expected one or more of %s",
+                     what, items[k], list);
             return -1;
         }
-        o->modes[o->nmodes++] = (enum exec_mode)c;
-    }
-    return 0;
-}
-
-static int parse_transports(struct options *o, const char *text, char *err,
-                            size_t err_len)
-{
-    char *items[MAX_LIST];
-    int n = split_list(o, "--transport", text, items, err, err_len);
-    if (n < 0)
-        return -1;
-    o->ntransports = 0;
-    for (int k = 0; k < n; k++) {
-        int c = args_choice("shm|pipe", items[k]);
-        if (c < 0) {
-            snprintf(err, err_len, "--transport: '%s'; expected shm, pipe "
-                     "or shm,pipe", items[k]);
-            return -1;
-        }
-        o->transports[o->ntransports++] = (enum exec_transport)c;
+        out[(*nout)++] = c;
     }
     return 0;
 }
@@ -470,9 +459,11 @@ static int parse_options(int argc, char **argv, struct options *o,
             o->workers[o->nworkers++] =
                 (unsigned)(cpus < EXEC_MAX_WORKERS ? cpus : EXEC_MAX_WORKERS);
     }
-    if (parse_modes(o, mode_text, err, err_len) != 0 ||
+    if (parse_choices(o, "--mode", "ordered|unordered", mode_text, o->modes,
+                      &o->nmodes, err, err_len) != 0 ||
         parse_chunks(o, chunk_text, err, err_len) != 0 ||
-        parse_transports(o, transport_text, err, err_len) != 0)
+        parse_choices(o, "--transport", "shm|pipe", transport_text,
+                      o->transports, &o->ntransports, err, err_len) != 0)
         return -1;
     return 0;
 }
@@ -1281,11 +1272,12 @@ int driver_main(int argc, char **argv)
                             c->inst = in;
                             c->ex = ex;
                             c->cfg.workers = serial ? 1 : o.workers[w];
-                            c->cfg.mode = o.modes[md];
+                            c->cfg.mode = (enum exec_mode)o.modes[md];
                             c->chunk_asked = o.chunks[ch];
                             c->cfg.chunk = executor_auto_chunk(
                                 in->ntasks, c->cfg.workers, o.chunks[ch]);
-                            c->cfg.transport = o.transports[t];
+                            c->cfg.transport =
+                                (enum exec_transport)o.transports[t];
                             c->cfg.timeout_s = o.timeout_s;
                             c->first_error_task = -1;
                         }
