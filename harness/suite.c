@@ -196,7 +196,9 @@ static int default_options(struct suite_plan *p, char **opts, size_t *n,
     rc |= add_param(p, opts, n, "shuffled", "size_mb", quick ? "4" : "8");
     rc |= add_param(p, opts, n, "hashing", "files", quick ? "400" : "2000");
     rc |= add_param(p, opts, n, "shuffled", "files", quick ? "400" : "2000");
-    rc |= add_param(p, opts, n, "contended", "work", "5000");
+    /* The seed's lock question: all of the work under it, or none. */
+    rc |= add_param(p, opts, n, "contended", "critical", "1,0");
+    rc |= add_param(p, opts, n, "contended", "work", "2500");
     if (rc != 0) {
         snprintf(err, err_len, "--suite default: out of memory");
         return -1;

@@ -15,8 +15,9 @@
  *            unordered.
  *   default  what `make bench` runs: every workload x every executor x
  *            workers {1, online CPUs, 2 x online CPUs}, ordered and
- *            unordered, chunk 16 and auto, with task sizes that keep the
- *            whole sweep near half a minute on a 2-CPU machine.
+ *            unordered, chunk 16 and auto, contended with critical 1
+ *            and 0, with task sizes that keep the whole sweep near half
+ *            a minute on a 2-CPU machine.
  */
 #ifndef POOLBENCH_SUITE_H
 #define POOLBENCH_SUITE_H
