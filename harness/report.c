@@ -880,8 +880,15 @@ static int inline_svg(struct plot_buf *b, const char *path,
         snprintf(err, err_len, "cannot read %s: %s", path, strerror(errno));
         return -1;
     }
-    char *text = malloc(REPORT_SVG_MAX + 1);
-    size_t len = text != NULL ? fread(text, 1, REPORT_SVG_MAX, f) : 0;
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || st.st_size > REPORT_SVG_MAX) {
+        fclose(f);
+        snprintf(err, err_len, "%s: not a chart of at most %u bytes", path,
+                 REPORT_SVG_MAX);
+        return -1;
+    }
+    char *text = malloc((size_t)st.st_size + 1);
+    size_t len = text != NULL ? fread(text, 1, (size_t)st.st_size, f) : 0;
     fclose(f);
     if (text == NULL) {
         snprintf(err, err_len, "out of memory");
