@@ -108,14 +108,17 @@ static int same_inst(const struct results_row *a,
            strcmp(a->params, b->params) == 0;
 }
 
-/* The serial row of r's instance, or NULL. */
+/* The baseline of r's instance: its fastest serial row (the plain loop
+ * at its best chunk size), or NULL. */
 static const struct rrow *serial_of(const struct rset *s,
                                     const struct results_row *r)
 {
+    const struct rrow *best = NULL;
     for (size_t k = 0; k < s->n; k++)
-        if (is_serial(s->rows[k].r) && same_inst(s->rows[k].r, r))
-            return &s->rows[k];
-    return NULL;
+        if (is_serial(s->rows[k].r) && same_inst(s->rows[k].r, r) &&
+            (best == NULL || s->rows[k].med < best->med))
+            best = &s->rows[k];
+    return best;
 }
 
 /* The fastest row of r's instance with this executor, and workers when
@@ -594,6 +597,23 @@ static size_t find_oversubscription(const struct rset *s,
     return count;
 }
 
+/* The seed's questions, each answered by one kind of finding. */
+static const struct {
+    const char *text;
+    size_t (*find)(const struct rset *s, struct plot_buf *out);
+} questions[] = {
+    { "Processes, threads or futures, and how many workers, for each "
+      "workload?", find_speedups },
+    { "When does a pool lose to the plain loop (the seed's light tasks)?",
+      find_breakeven },
+    { "Does file order matter (the seed's shuffled file list)?",
+      find_shuffled },
+    { "What does one shared lock cost (the seed's Lock)?", find_lock },
+    { "map or apply_async: when does the first result arrive?",
+      find_delivery },
+    { "Do more workers than CPUs help?", find_oversubscription },
+};
+
 size_t report_findings(const struct results_file *files, size_t nfiles,
                        struct plot_buf *out)
 {
@@ -612,12 +632,17 @@ size_t report_findings(const struct results_file *files, size_t nfiles,
                                     host != NULL ? host : "?");
                 else if (nfiles > 1)
                     plot_buf_printf(out, "#%s\n", files[f].path);
-                count += find_speedups(&s, out);
-                count += find_breakeven(&s, out);
-                count += find_shuffled(&s, out);
-                count += find_lock(&s, out);
-                count += find_delivery(&s, out);
-                count += find_oversubscription(&s, out);
+                for (size_t q = 0; q < sizeof(questions) /
+                                       sizeof(questions[0]); q++) {
+                    struct plot_buf part = { 0 };
+                    size_t n = questions[q].find(&s, &part);
+                    if (n > 0 && part.p != NULL) {
+                        plot_buf_printf(out, "=%s\n%s", questions[q].text,
+                                        part.p);
+                        count += n;
+                    }
+                    free(part.p);
+                }
             }
             free(s.rows);
         }
@@ -1002,12 +1027,12 @@ int report_write(const struct results_file *files, size_t nfiles,
             size_t len = strcspn(line, "\n");
             char save = line[len];
             line[len] = '\0';
-            if (line[0] == '#') {
+            if (line[0] == '#' || line[0] == '=') {
+                const char *tag = line[0] == '#' ? "h3" : "h4";
                 if (open)
                     plot_buf_printf(&b, "</ul>\n");
-                plot_buf_printf(&b, "<h3>");
-                html_text(&b, line + 1);
-                plot_buf_printf(&b, "</h3>\n");
+                html_cell(&b, tag, line + 1);
+                plot_buf_printf(&b, "\n");
                 open = 0;
             } else {
                 if (!open)

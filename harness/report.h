@@ -15,7 +15,9 @@
 #include "results.h"
 
 /* Append the findings for files[0..nfiles) to out as one sentence per
- * line (plain text, no markup). Returns the number of sentences. */
+ * line (plain text, no markup), under heading lines: "#FILE" when there
+ * are several files or machines, "=QUESTION" before the sentences that
+ * answer one of the seed's questions. Returns the number of sentences. */
 size_t report_findings(const struct results_file *files, size_t nfiles,
                        struct plot_buf *out);
 
