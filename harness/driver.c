@@ -11,7 +11,9 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1059,6 +1061,119 @@ static void print_table(const struct config *configs, size_t n)
     }
 }
 
+/* ---- the watchdog ----------------------------------------------------- */
+
+/* Executors honour --timeout themselves, but a task stuck under serial
+ * (or any executor bug) would hang the run forever. The watchdog thread
+ * notices a repetition that is still running WATCHDOG_GRACE_S after its
+ * time limit, writes what was measured with that configuration marked
+ * failed, and ends the process: no hang, nothing lost. */
+#define WATCHDOG_GRACE_S 3.0
+#define WATCHDOG_TICK_NS 100000000L
+
+struct watchdog {
+    pthread_t tid;
+    int started;
+    pthread_mutex_t lock;     /* with wake: quit ends the wait at once */
+    pthread_cond_t wake;
+    int quit;                 /* under lock */
+    atomic_long current;      /* index of the running config, or -1 */
+    _Atomic double deadline;  /* monotonic seconds; 0 = none */
+    /* What the rescue writes; read only while the main thread is stuck. */
+    int argc;
+    char **argv;
+    const struct options *o;
+    const struct machine_info *m;
+    struct config *configs;
+    size_t nconfigs;
+    const char *out_path;
+    const char *cache_dir;
+};
+
+static cJSON *build_json(int argc, char **argv, const struct options *o,
+                         const struct machine_info *m,
+                         const struct config *configs, size_t n,
+                         const char *cache_dir, int interrupted);
+static void rescue_results(const cJSON *root, const char *why);
+
+static void *watchdog_main(void *arg)
+{
+    struct watchdog *w = arg;
+    pthread_mutex_lock(&w->lock);
+    for (;;) {
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_nsec += WATCHDOG_TICK_NS;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        if (!w->quit)
+            pthread_cond_timedwait(&w->wake, &w->lock, &until);
+        if (w->quit)
+            break;
+        double deadline = atomic_load(&w->deadline);
+        long k = atomic_load(&w->current);
+        if (deadline == 0 || k < 0 || mono_s() < deadline + WATCHDOG_GRACE_S)
+            continue;
+        struct config *c = &w->configs[k];
+        snprintf(c->failure, sizeof(c->failure), "a task ran %.0fs past the "
+                 "time limit and could not be stopped under %s; use -e "
+                 "procs to isolate tasks that may hang", WATCHDOG_GRACE_S,
+                 c->ex->name);
+        fprintf(stderr, "\npoolbench run: %s: %s\n", c->inst->label,
+                c->failure);
+        cJSON *root = build_json(w->argc, w->argv, w->o, w->m, w->configs,
+                                 w->nconfigs, w->cache_dir, 0);
+        char err[512];
+        if (root != NULL &&
+            results_write_atomic(w->out_path, root, err, sizeof(err)) == 0)
+            fprintf(stderr, "poolbench run: kept what was measured in "
+                    "%s\n", w->out_path);
+        else if (root != NULL)
+            rescue_results(root, err);
+        _exit(EXIT_RUN_FAILED);
+    }
+    pthread_mutex_unlock(&w->lock);
+    return NULL;
+}
+
+/* Start the watchdog; without it the run still works, unguarded. */
+static void watchdog_start(struct watchdog *w)
+{
+    pthread_condattr_t attr;
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&w->wake, &attr);
+    pthread_condattr_destroy(&attr);
+    atomic_init(&w->current, -1);
+    atomic_init(&w->deadline, 0.0);
+    w->started = pthread_create(&w->tid, NULL, watchdog_main, w) == 0;
+}
+
+static void watchdog_stop(struct watchdog *w)
+{
+    if (!w->started)
+        return;
+    pthread_mutex_lock(&w->lock);
+    w->quit = 1;
+    pthread_cond_signal(&w->wake);
+    pthread_mutex_unlock(&w->lock);
+    pthread_join(w->tid, NULL);
+    pthread_cond_destroy(&w->wake);
+    pthread_mutex_destroy(&w->lock);
+    w->started = 0;
+}
+
+/* Arm the watchdog for config k's repetition (or disarm with k < 0). */
+static void watchdog_arm(struct watchdog *w, long k, double timeout_s)
+{
+    atomic_store(&w->deadline, k >= 0 && timeout_s > 0
+                                   ? mono_s() + timeout_s : 0.0);
+    atomic_store(&w->current, k);
+}
+
 /* ---- main ------------------------------------------------------------- */
 
 /* Bytes of memory the kernel says can be had without swapping, or 0. */
@@ -1294,6 +1409,12 @@ int driver_main(int argc, char **argv)
             }
         }
 
+    struct watchdog wd = {
+        .argc = argc, .argv = argv, .o = &o, .m = &m, .configs = configs,
+        .nconfigs = nconfigs, .out_path = out_path, .cache_dir = cache_dir,
+    };
+    if (o.timeout_s > 0)
+        watchdog_start(&wd);
     struct progress prog;
     progress_begin(&prog, o.progress, (o.warmup + o.repeat) * nconfigs);
     int broken = 0;
@@ -1301,14 +1422,21 @@ int driver_main(int argc, char **argv)
                              !broken; round++) {
         for (size_t k = 0; k < nconfigs && !stop_flag && !broken; k++) {
             struct config *c = &configs[k];
-            if (!c->done && run_rep(c, round >= o.warmup) != 0) {
+            if (c->done) {
+                progress_step(&prog, 1, c->inst->label);
+                continue;
+            }
+            watchdog_arm(&wd, (long)k, o.timeout_s);
+            if (run_rep(c, round >= o.warmup) != 0) {
                 c->done = 1;
                 broken = c->broken;
             }
+            watchdog_arm(&wd, -1, 0);
             progress_step(&prog, 1, c->inst->label);
         }
     }
     progress_end(&prog);
+    watchdog_stop(&wd);
 
     /* The same workload instance must give the same checksum under every
      * executor: poolbench's proof that a fast executor did the work. */

@@ -5,6 +5,9 @@
 
 const struct executor *const executor_list[] = {
     &executor_serial,
+    &executor_threads,
+    &executor_procs,
+    &executor_futures,
     NULL,
 };
 

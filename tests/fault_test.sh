@@ -98,6 +98,65 @@ valid slow.json '"time limit" in d["results"][0]["failure"] and
     d["results"][0]["errors_by_kind"]["timeout"] > 0' && ok ||
     bad "timeout not recorded"
 
+# Faulting tasks (tests/plugin_faulty.c), task 3 of 20, chunk 1, 3 reps.
+# fault_run NAME EXECUTOR FAULT [ARGS...]: exit status in $rc.
+# Crashes must reach poolbench as signals, not as ASan's reports.
+ASAN_OPTIONS="${ASAN_OPTIONS:-}:handle_segv=0:handle_abort=0"
+export ASAN_OPTIONS
+fault_run() {
+    name=$1 ex=$2 fault=$3
+    shift 3
+    $PB run --plugin "$PLUGIN_FAULTY" -w faulty -p fault="$fault" -e "$ex" \
+        -j 2 -n 20 --chunk 1 -r 3 --warmup 0 --no-progress \
+        -o "$name.json" "$@" > "$name.out" 2> "$name.err"
+    rc=$?
+}
+if [ -n "${PLUGIN_FAULTY:-}" ]; then
+    # A crashing or exiting worker process is replaced; the run finishes
+    # with exactly the faulting task failed in each repetition.
+    for t in shm pipe; do
+        for f in segv abort exit; do
+            fault_run "p-$t-$f" procs "$f" --transport "$t"
+            kind=signaled
+            [ "$f" = exit ] && kind=error
+            [ "$rc" -eq 0 ] && valid "p-$t-$f.json" \
+                "d['results'][0]['errors'] == 3 and
+                 d['results'][0]['errors_by_kind']['$kind'] == 3 and
+                 d['results'][0]['worker_deaths'] == 3" && ok ||
+                bad "procs/$t fault=$f: exit $rc or wrong counts"
+        done
+    done
+    # A task error is data under every executor.
+    for ex in serial threads procs futures; do
+        fault_run "e-$ex" "$ex" error
+        [ "$rc" -eq 0 ] && valid "e-$ex.json" \
+            "d['results'][0]['errors_by_kind']['error'] == 3 and
+             'Input/output error' in d['results'][0]['first_error']" &&
+            ok || bad "$ex fault=error: exit $rc or not counted"
+    done
+    # A segfault under threads takes the process down (documented); the
+    # old results file is untouched.
+    echo '{"old": true}' > t-segv.json
+    fault_run t-segv threads segv
+    [ "$rc" -gt 128 ] && grep -q '"old": true' t-segv.json && ok ||
+        bad "threads fault=segv: exit $rc"
+    # A hanging task: the time limit ends the run under every executor,
+    # the results are written, no worker is left behind.
+    for ex in procs threads futures serial; do
+        fault_run "h-$ex" "$ex" hang --timeout 1
+        [ "$rc" -eq 3 ] && valid "h-$ex.json" \
+            "d['results'][0]['failure'] is not None" && ok ||
+            bad "$ex fault=hang: exit $rc: $(cat "h-$ex.err")"
+        sleep 0.2
+        if pgrep -f "h-$ex.json" > /dev/null; then
+            bad "$ex fault=hang: a process is left behind"
+            pkill -9 -f "h-$ex.json"
+        else
+            ok
+        fi
+    done
+fi
+
 # Normal runs leave no temporary files beside the output.
 [ -z "$(ls -A | grep '\.tmp\.' | grep -v k9)" ] && ok || bad "temp files left"
 

@@ -1,0 +1,87 @@
+/* exec_sync.h - futex parking and clocks shared by the parallel executors.
+ *
+ * Workers and consumers park on 32-bit futex words instead of spinning:
+ * on a 2-core machine a spinning consumer steals a core from the workers.
+ * The wait helpers take a timeout so that a parked consumer still notices
+ * a stop request or a deadline. `shared` selects a futex that works across
+ * fork() (no FUTEX_PRIVATE_FLAG) for words in MAP_SHARED memory.
+ */
+#ifndef POOLBENCH_EXEC_SYNC_H
+#define POOLBENCH_EXEC_SYNC_H
+
+#include <errno.h>
+#include <limits.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/futex.h>
+#include <sys/syscall.h>
+
+/* Hot shared words are padded to this so that two of them never share a
+ * line (128: adjacent-line prefetch pairs 64-byte lines on x86). */
+#define EXEC_CACHE_LINE 128
+
+/* Spins of a consumer before it parks: about a microsecond. */
+#define EXEC_SPIN 64
+
+/* Longest single park of a consumer, so stop and deadlines are seen. */
+#define EXEC_PARK_NS 20000000LL
+
+static inline void exec_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield" ::: "memory");
+#endif
+}
+
+/* Sleep while *word == expect, at most timeout_ns (< 0: no limit).
+ * Returns 0 when woken or the value differs, -1 with errno ETIMEDOUT or
+ * EINTR otherwise; callers re-check their condition in any case. */
+static inline int exec_futex_wait(atomic_uint *word, unsigned expect,
+                                  long long timeout_ns, int shared)
+{
+    struct timespec ts, *tsp = NULL;
+    if (timeout_ns >= 0) {
+        ts.tv_sec = (time_t)(timeout_ns / 1000000000LL);
+        ts.tv_nsec = (long)(timeout_ns % 1000000000LL);
+        tsp = &ts;
+    }
+    int op = FUTEX_WAIT | (shared ? 0 : FUTEX_PRIVATE_FLAG);
+    long r = syscall(SYS_futex, (void *)word, op, expect, tsp, NULL, 0);
+    if (r == -1 && errno == EAGAIN)
+        return 0;
+    return r == 0 ? 0 : -1;
+}
+
+/* Wake up to n sleepers on word. */
+static inline void exec_futex_wake(atomic_uint *word, int n, int shared)
+{
+    int op = FUTEX_WAKE | (shared ? 0 : FUTEX_PRIVATE_FLAG);
+    syscall(SYS_futex, (void *)word, op, n, NULL, NULL, 0);
+}
+
+/* CLOCK_MONOTONIC in nanoseconds. */
+static inline int64_t exec_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* How long a consumer may park now: until deadline_ns (0 = none), but no
+ * longer than EXEC_PARK_NS. */
+static inline long long exec_park_ns(int64_t deadline_ns)
+{
+    if (deadline_ns == 0)
+        return EXEC_PARK_NS;
+    int64_t left = deadline_ns - exec_now_ns();
+    if (left < 0)
+        return 0;
+    return left < EXEC_PARK_NS ? left : EXEC_PARK_NS;
+}
+
+#endif /* POOLBENCH_EXEC_SYNC_H */

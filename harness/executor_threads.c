@@ -1,0 +1,497 @@
+/* executor_threads.c - N pthreads claiming chunks from one atomic counter.
+ *
+ * The model is multiprocessing.dummy.Pool. create() starts the threads;
+ * each calls worker_init and parks on a futex until run() says go. A
+ * worker claims chunk c with one fetch_add on `next` (alone on its cache
+ * line), runs its tasks straight into results[] (allocated and touched at
+ * create, 32 bytes per task and nothing else per task) and publishes the
+ * chunk through a 32-bit slot per chunk: in ordered mode slot[c] = 1, in
+ * unordered mode the chunk id goes to the next position of a completion
+ * ring (slot[pos] = c + 1). The calling thread is the consumer: it reads
+ * slots in order, delivers, and parks on a futex when nothing is ready,
+ * asking to be woken only once `batch` more chunks are done so that a
+ * fine-grained run does not pay a wake-up per chunk.
+ *
+ * A thread stuck in a task cannot be killed. On a timeout or a stop, no
+ * further chunk is handed out, unclaimed tasks are delivered as
+ * TASK_TIMEOUT / TASK_CANCELLED, and in-flight chunks get a grace period;
+ * if they are still running after it the pool reports itself broken and
+ * those tasks are not delivered. Use `procs` when tasks may hang: it is
+ * the executor that isolates them.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "exec_sync.h"
+#include "executor.h"
+
+/* How long in-flight chunks may run on after a timeout or stop. */
+#define THR_GRACE_NS 1000000000LL
+
+/* Largest number of chunks (slot values are chunk id + 1 in 32 bits). */
+#define THR_MAX_CHUNKS (UINT32_MAX - 1)
+
+enum thr_phase {
+    THR_WAIT = 0, /* created, waiting for run() */
+    THR_RUN = 1,  /* claim and run chunks */
+    THR_QUIT = 2, /* leave */
+};
+
+/* Per-worker state, written only by its thread, on its own line. */
+struct thr_worker {
+    _Alignas(EXEC_CACHE_LINE) struct exec_pool *pool;
+    pthread_t tid;
+    unsigned id;
+    int started;       /* pthread_create succeeded (written by creator) */
+    int init_ok;       /* worker_init succeeded */
+    void *wstate;
+    uint64_t chunks;   /* chunks run */
+};
+
+struct exec_pool {
+    /* The claim counter, alone: every claim bounces this line. */
+    _Alignas(EXEC_CACHE_LINE) atomic_uint_fast64_t next;
+    /* Completions so far (ordered: a count; unordered: ring positions). */
+    _Alignas(EXEC_CACHE_LINE) atomic_uint_fast64_t ndone;
+    /* Consumer parking: sleeping flag, wake threshold, futex word. */
+    _Alignas(EXEC_CACHE_LINE) atomic_uint cons_sleep;
+    atomic_uint cons_event;
+    atomic_uint_fast64_t cons_want;
+    /* Worker phase (futex word) and start-up handshake. */
+    _Alignas(EXEC_CACHE_LINE) atomic_uint phase;
+    atomic_uint nready;   /* workers done with worker_init (futex word) */
+    atomic_uint init_bad; /* a worker_init failed */
+
+    _Alignas(EXEC_CACHE_LINE) struct exec_config cfg;
+    struct exec_job job;
+    uint64_t nchunks;
+    uint64_t batch;       /* chunks per consumer wake-up once going */
+    int64_t deadline_ns;  /* 0: none */
+    int ran;
+    int broken;           /* threads may still touch the pool: leak it */
+    struct task_result *results; /* ntasks, mmap'd */
+    size_t results_len;
+    atomic_uint *slots;   /* nchunks, mmap'd */
+    size_t slots_len;
+    struct thr_worker *workers;
+    unsigned nworkers;
+};
+
+/* mmap an array and touch it now, so that run() does not pay the page
+ * faults (they are pool start-up, timed as startup_s). */
+static void *thr_map(size_t len)
+{
+    void *m = mmap(NULL, len, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+    return m == MAP_FAILED ? NULL : m;
+}
+
+/* Publish chunk c as done and wake the consumer if it asked for it. */
+static void thr_publish(struct exec_pool *p, uint64_t c)
+{
+    uint64_t n;
+    if (p->cfg.mode == EXEC_ORDERED) {
+        /* release: the consumer's acquire load of the slot makes the
+         * chunk's results visible. */
+        atomic_store_explicit(&p->slots[c], 1, memory_order_release);
+        n = atomic_fetch_add_explicit(&p->ndone, 1,
+                                      memory_order_relaxed) + 1;
+    } else {
+        /* relaxed: the position only has to be unique; the slot store
+         * carries the results. */
+        n = atomic_fetch_add_explicit(&p->ndone, 1,
+                                      memory_order_relaxed) + 1;
+        atomic_store_explicit(&p->slots[n - 1], (unsigned)(c + 1),
+                              memory_order_release);
+    }
+    /* Pairs with the consumer's fence between setting cons_sleep and
+     * re-checking its slot: either it sees our slot or we see it asleep. */
+    atomic_thread_fence(memory_order_seq_cst);
+    if (atomic_load_explicit(&p->cons_sleep, memory_order_relaxed) &&
+        n >= atomic_load_explicit(&p->cons_want, memory_order_relaxed) &&
+        atomic_exchange_explicit(&p->cons_sleep, 0, memory_order_relaxed)) {
+        atomic_fetch_add_explicit(&p->cons_event, 1, memory_order_relaxed);
+        exec_futex_wake(&p->cons_event, 1, 0);
+    }
+}
+
+static void thr_work(struct exec_pool *p, struct thr_worker *w)
+{
+    const struct exec_job *job = &p->job;
+    uint64_t chunk = p->cfg.chunk;
+    for (;;) {
+        /* relaxed: the claim only needs atomicity; the job was set up
+         * before the phase store this thread acquired. */
+        uint64_t c = atomic_fetch_add_explicit(&p->next, 1,
+                                               memory_order_relaxed);
+        if (c >= p->nchunks)
+            return;
+        uint64_t first = c * chunk;
+        uint64_t count = job->ntasks - first < chunk ? job->ntasks - first
+                                                     : chunk;
+        for (uint64_t k = 0; k < count; k++)
+            executor_run_one(job, w->wstate, first + k,
+                             &p->results[first + k]);
+        w->chunks++;
+        thr_publish(p, c);
+    }
+}
+
+/* Park until phase differs from cur; returns the new phase. */
+static unsigned thr_wait_phase(struct exec_pool *p, unsigned cur)
+{
+    unsigned ph;
+    while ((ph = atomic_load_explicit(&p->phase, memory_order_acquire)) ==
+           cur)
+        exec_futex_wait(&p->phase, cur, -1, 0);
+    return ph;
+}
+
+static void *thr_main(void *arg)
+{
+    struct thr_worker *w = arg;
+    struct exec_pool *p = w->pool;
+    const struct workload *wl = p->job.wl;
+
+    w->init_ok = 1;
+    if (wl->worker_init != NULL &&
+        wl->worker_init(p->job.state, w->id, &w->wstate) != 0) {
+        w->init_ok = 0;
+        atomic_store_explicit(&p->init_bad, 1, memory_order_relaxed);
+    }
+    /* release: create() reads init_bad after seeing every worker ready */
+    atomic_fetch_add_explicit(&p->nready, 1, memory_order_release);
+    exec_futex_wake(&p->nready, 1, 0);
+
+    if (thr_wait_phase(p, THR_WAIT) == THR_RUN && w->init_ok) {
+        thr_work(p, w);
+        thr_wait_phase(p, THR_RUN);
+    }
+    if (w->init_ok && wl->worker_fini != NULL)
+        wl->worker_fini(p->job.state, w->wstate);
+    return NULL;
+}
+
+/* Tell the workers to leave and join them. Workers that do not leave
+ * within the grace period (stuck in a task) are detached and the pool is
+ * leaked for them; returns the number left behind. */
+static unsigned thr_stop_workers(struct exec_pool *p, int64_t grace_ns)
+{
+    unsigned stuck = 0;
+    atomic_store_explicit(&p->phase, THR_QUIT, memory_order_release);
+    exec_futex_wake(&p->phase, INT_MAX, 0);
+    int64_t end = exec_now_ns() + grace_ns;
+    for (unsigned k = 0; k < p->nworkers; k++) {
+        struct thr_worker *w = &p->workers[k];
+        if (!w->started)
+            continue;
+        if (!p->broken) {
+            pthread_join(w->tid, NULL);
+            continue;
+        }
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        int64_t left = end - exec_now_ns();
+        if (left < 0)
+            left = 0;
+        ts.tv_sec += (time_t)(left / 1000000000LL);
+        ts.tv_nsec += (long)(left % 1000000000LL);
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        if (pthread_timedjoin_np(w->tid, NULL, &ts) != 0) {
+            pthread_detach(w->tid);
+            stuck++;
+        }
+    }
+    return stuck;
+}
+
+static void thr_free(struct exec_pool *p)
+{
+    if (p->results != NULL)
+        munmap(p->results, p->results_len);
+    if (p->slots != NULL)
+        munmap(p->slots, p->slots_len);
+    free(p->workers);
+    free(p);
+}
+
+static int thr_create(const struct exec_config *cfg,
+                      const struct exec_job *job, struct exec_pool **pool,
+                      char *err, size_t err_len)
+{
+    struct exec_pool *p = NULL;
+    sigset_t all, old;
+    int masked = 0;
+
+    if (cfg->workers < 1 || cfg->workers > EXEC_MAX_WORKERS ||
+        cfg->chunk < 1 || job->ntasks < 1) {
+        snprintf(err, err_len,
+                 "threads: need 1..%d workers, chunk >= 1 and tasks >= 1",
+                 EXEC_MAX_WORKERS);
+        return -1;
+    }
+    uint64_t nchunks = (job->ntasks + cfg->chunk - 1) / cfg->chunk;
+    if (nchunks > THR_MAX_CHUNKS) {
+        snprintf(err, err_len, "threads: %llu chunks is too many (at most "
+                 "%llu; use a larger chunk)", (unsigned long long)nchunks,
+                 (unsigned long long)THR_MAX_CHUNKS);
+        return -1;
+    }
+    p = aligned_alloc(EXEC_CACHE_LINE,
+                      (sizeof(*p) + EXEC_CACHE_LINE - 1) /
+                          EXEC_CACHE_LINE * EXEC_CACHE_LINE);
+    if (p == NULL)
+        goto oom;
+    memset(p, 0, sizeof(*p));
+    p->cfg = *cfg;
+    p->job = *job;
+    p->nchunks = nchunks;
+    p->batch = nchunks / 1024 > 1 ? nchunks / 1024 : 1;
+    p->nworkers = cfg->workers;
+    p->results_len = job->ntasks * sizeof(*p->results);
+    p->results = thr_map(p->results_len);
+    if (p->results == NULL)
+        goto oom;
+    p->slots_len = nchunks * sizeof(*p->slots);
+    p->slots = thr_map(p->slots_len);
+    if (p->slots == NULL)
+        goto oom;
+    p->workers = aligned_alloc(EXEC_CACHE_LINE,
+                               cfg->workers * sizeof(*p->workers));
+    if (p->workers == NULL)
+        goto oom;
+    memset(p->workers, 0, cfg->workers * sizeof(*p->workers));
+
+    /* Workers inherit a full signal mask, so SIGINT reaches the thread
+     * that runs the driver and its handler can set job->stop. */
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    masked = 1;
+    for (unsigned k = 0; k < cfg->workers; k++) {
+        struct thr_worker *w = &p->workers[k];
+        w->pool = p;
+        w->id = k;
+        int rc = pthread_create(&w->tid, NULL, thr_main, w);
+        if (rc != 0) {
+            snprintf(err, err_len, "threads: pthread_create: %s",
+                     strerror(rc));
+            goto fail;
+        }
+        w->started = 1;
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    masked = 0;
+
+    unsigned r;
+    while ((r = atomic_load_explicit(&p->nready, memory_order_acquire)) <
+           cfg->workers)
+        exec_futex_wait(&p->nready, r, -1, 0);
+    if (atomic_load_explicit(&p->init_bad, memory_order_relaxed)) {
+        snprintf(err, err_len, "threads: %s: worker_init failed",
+                 job->wl->name);
+        goto fail;
+    }
+    *pool = p;
+    return 0;
+
+oom:
+    snprintf(err, err_len, "threads: out of memory for %llu tasks",
+             (unsigned long long)job->ntasks);
+fail:
+    if (masked)
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (p != NULL) {
+        if (p->workers != NULL)
+            thr_stop_workers(p, 0);
+        thr_free(p);
+    }
+    return -1;
+}
+
+/* Park the consumer until *slot is set or (by_count) the workers'
+ * completion count reaches want, or the park times out. Returns 1 if
+ * *slot is set. The Dekker pair with thr_publish is *slot, and with
+ * by_count also ndone: whichever the worker stored last before its fence,
+ * either we see it here or it sees us asleep and wants us. */
+static int thr_wait_slot(struct exec_pool *p, atomic_uint *slot,
+                         uint64_t want, int by_count)
+{
+    for (int s = 0; s < EXEC_SPIN; s++) {
+        if (atomic_load_explicit(slot, memory_order_acquire))
+            return 1;
+        exec_cpu_relax();
+    }
+    unsigned ev = atomic_load_explicit(&p->cons_event, memory_order_relaxed);
+    atomic_store_explicit(&p->cons_want, want, memory_order_relaxed);
+    atomic_store_explicit(&p->cons_sleep, 1, memory_order_relaxed);
+    atomic_thread_fence(memory_order_seq_cst); /* see thr_publish */
+    if (!atomic_load_explicit(slot, memory_order_acquire) &&
+        (!by_count ||
+         atomic_load_explicit(&p->ndone, memory_order_relaxed) < want))
+        exec_futex_wait(&p->cons_event, ev, exec_park_ns(p->deadline_ns),
+                        0);
+    atomic_store_explicit(&p->cons_sleep, 0, memory_order_relaxed);
+    return atomic_load_explicit(slot, memory_order_acquire) != 0;
+}
+
+static void thr_deliver(struct exec_pool *p, uint64_t c,
+                        struct exec_report *rep)
+{
+    uint64_t first = c * p->cfg.chunk;
+    uint64_t count = p->job.ntasks - first < p->cfg.chunk
+                         ? p->job.ntasks - first
+                         : p->cfg.chunk;
+    p->job.deliver(p->job.deliver_ctx, first, count, p->results + first);
+    rep->delivered += count;
+}
+
+/* Mark chunks [from, to), which no worker claimed, and deliver them. */
+static void thr_deliver_marked(struct exec_pool *p, uint64_t from,
+                               uint64_t to, int32_t status,
+                               struct exec_report *rep)
+{
+    for (uint64_t c = from; c < to; c++) {
+        uint64_t first = c * p->cfg.chunk;
+        uint64_t count = p->job.ntasks - first < p->cfg.chunk
+                             ? p->job.ntasks - first
+                             : p->cfg.chunk;
+        executor_mark(p->results + first, count, status, 0);
+        thr_deliver(p, c, rep);
+    }
+}
+
+/* 1 if the run must be cut: stop requested or deadline passed. */
+static int thr_should_cut(struct exec_pool *p, struct exec_report *rep)
+{
+    if (p->job.stop != NULL && *p->job.stop) {
+        rep->interrupted = 1;
+        return 1;
+    }
+    if (p->deadline_ns != 0 && exec_now_ns() >= p->deadline_ns) {
+        rep->timed_out = 1;
+        return 1;
+    }
+    return 0;
+}
+
+static int thr_run(struct exec_pool *p, struct exec_report *rep)
+{
+    const int ordered = p->cfg.mode == EXEC_ORDERED;
+    uint64_t limit = p->nchunks; /* slots that will be published */
+    uint64_t claimed = p->nchunks;
+    uint64_t head = 0;
+    int cut = 0, eager = 1;
+    int64_t grace_end = 0;
+
+    if (p->ran) {
+        snprintf(rep->err, sizeof(rep->err), "threads: pool already ran");
+        return -1;
+    }
+    p->ran = 1;
+    if (p->cfg.timeout_s > 0)
+        p->deadline_ns = exec_now_ns() + (int64_t)(p->cfg.timeout_s * 1e9);
+    /* release: workers acquire the phase before touching the job */
+    atomic_store_explicit(&p->phase, THR_RUN, memory_order_release);
+    exec_futex_wake(&p->phase, INT_MAX, 0);
+
+    while (head < limit) {
+        atomic_uint *slot = &p->slots[head];
+        unsigned v = atomic_load_explicit(slot, memory_order_acquire);
+        if (v != 0) {
+            thr_deliver(p, ordered ? head : v - 1, rep);
+            head++;
+            eager = 0;
+            if ((head & 1023) == 0 && !cut && thr_should_cut(p, rep))
+                goto cut_now;
+            continue;
+        }
+        if (!cut && thr_should_cut(p, rep))
+            goto cut_now;
+        if (cut && exec_now_ns() >= grace_end) {
+            p->broken = 1;
+            break;
+        }
+        uint64_t n = atomic_load_explicit(&p->ndone, memory_order_relaxed);
+        uint64_t want;
+        int by_count = 1;
+        if (!ordered && n > head) {
+            /* the worker that claimed ring position head is late with
+             * its store: wait for exactly that */
+            want = head + 1;
+            by_count = 0;
+        } else if (eager) {
+            want = n + 1; /* the next completion, whichever it is */
+        } else {
+            want = head + p->batch;
+        }
+        if (want > limit)
+            want = limit;
+        eager = !thr_wait_slot(p, slot, want, by_count);
+        continue;
+cut_now:
+        /* Hand out nothing more: every later claim is >= nchunks. */
+        claimed = atomic_exchange_explicit(&p->next, p->nchunks,
+                                           memory_order_relaxed);
+        if (claimed > p->nchunks)
+            claimed = p->nchunks;
+        cut = 1;
+        grace_end = exec_now_ns() + THR_GRACE_NS;
+        p->deadline_ns = 0;
+        limit = claimed;
+        if (!ordered)
+            thr_deliver_marked(p, claimed, p->nchunks,
+                               rep->timed_out ? TASK_TIMEOUT
+                                              : TASK_CANCELLED, rep);
+    }
+    if (p->broken && ordered) {
+        /* Deliver what did finish past the stuck chunks, in order. */
+        for (uint64_t c = head; c < limit; c++)
+            if (atomic_load_explicit(&p->slots[c], memory_order_acquire))
+                thr_deliver(p, c, rep);
+    }
+    if (cut && ordered)
+        thr_deliver_marked(p, claimed, p->nchunks,
+                           rep->timed_out ? TASK_TIMEOUT : TASK_CANCELLED,
+                           rep);
+    if (!cut)
+        return 0;
+    if (p->broken) {
+        rep->broken = 1;
+        snprintf(rep->err, sizeof(rep->err),
+                 "threads: %s, and a worker is still inside a task after "
+                 "%.1f s (threads cannot be killed; use -e procs to "
+                 "isolate hanging tasks)",
+                 rep->timed_out ? "time limit reached" : "interrupted",
+                 THR_GRACE_NS / 1e9);
+    } else {
+        snprintf(rep->err, sizeof(rep->err), "threads: %s",
+                 rep->timed_out ? "time limit reached" : "interrupted");
+    }
+    return -1;
+}
+
+static void thr_destroy(struct exec_pool *p)
+{
+    if (p == NULL)
+        return;
+    if (thr_stop_workers(p, THR_GRACE_NS) > 0)
+        return; /* a stuck thread may still write to the pool: leak it */
+    thr_free(p);
+}
+
+const struct executor executor_threads = {
+    .name = "threads",
+    .summary = "N pthreads claiming chunks from one atomic counter",
+    .models = "multiprocessing.dummy.Pool",
+    .uses_transport = 0,
+    .create = thr_create,
+    .run = thr_run,
+    .destroy = thr_destroy,
+};

@@ -1,0 +1,897 @@
+/* futures.c - concurrent.futures for task indices, on a thread pool.
+ *
+ * Futures live in a slab with a lock-free free list (a tagged index, so
+ * that a pop racing a pop-and-push cannot succeed with a stale next).
+ * Submitted futures go through a bounded MPMC ring (Vyukov's: one
+ * sequence word per cell); idle workers park on a futex and a submit
+ * wakes one only if one sleeps. A future's life is one 32-bit state word:
+ * its phase, a lock bit for adding callbacks, a "sleeper" bit for
+ * result() waiters (futex on the word), a "notifying" bit held while its
+ * callbacks run (release() waits for it), "queued" and "released" bits so
+ * that a cancelled future still in the ring is freed by whoever lets go of
+ * it last, and the number of callbacks.
+ */
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec_sync.h"
+#include "executor.h"
+#include "futures.h"
+
+#define FU_PHASE 3u        /* enum future_state */
+#define FU_LOCK 4u         /* a callback is being added */
+#define FU_SLEEP 8u        /* someone sleeps on the word */
+#define FU_NOTIFYING 16u   /* done, callbacks still running */
+#define FU_QUEUED 32u      /* in the ring, not yet taken by a worker */
+#define FU_RELEASED 64u    /* given back by its owner */
+#define FU_LIVE 128u       /* allocated */
+#define FU_NCB_SHIFT 8     /* number of callbacks from here up */
+#define FU_NCB_ONE (1u << FU_NCB_SHIFT)
+
+/* q_park: the wake-up bit above the count of parking workers. */
+#define FX_WAKING 0x80000000u
+
+/* Free futures the creating thread keeps for itself, so that its own
+ * release-then-submit cycle takes no atomic operation. Another thread's
+ * submit does not see them: it may get EAGAIN while up to this many
+ * futures sit there. */
+#define FX_OWN_CACHE 1024
+
+/* Tries of an idle worker before it parks. */
+#define FX_WORKER_SPIN 256
+
+struct future_cb {
+    future_callback_fn *fn;
+    void *arg;
+};
+
+/* What a submit, a run and a completion touch is in the first 64 bytes
+ * (with the first callback, the one as_completed uses). */
+struct future {
+    _Alignas(64) atomic_uint state;
+    atomic_uint free_next;        /* slab index + 1 of next free, or 0 */
+    struct futures_executor *ex;
+    uint64_t first;
+    uint64_t count;
+    struct task_result *out;      /* where results go (&res for one) */
+    struct future_cb cb[FUTURES_MAX_CALLBACKS];
+    struct task_result res;       /* the result, or a range's summary */
+};
+
+/* A ring cell, alone on its line: the submitter fills the next cell
+ * while a worker empties this one. */
+struct fx_cell {
+    _Alignas(64) atomic_uint_fast64_t seq; /* Vyukov: position + 1 when
+                                              full */
+    struct future *f;
+};
+
+/* An as_completed slot, alone on its line for the same reason. */
+struct fx_slot {
+    _Alignas(64) _Atomic(struct future *) f;
+};
+
+struct fx_worker {
+    struct futures_executor *ex;
+    unsigned id;
+};
+
+struct futures_executor {
+    _Alignas(EXEC_CACHE_LINE) atomic_uint_fast64_t q_tail;
+    _Alignas(EXEC_CACHE_LINE) atomic_uint_fast64_t q_head;
+    _Alignas(EXEC_CACHE_LINE) atomic_uint q_ev;   /* workers park here */
+    atomic_uint q_park;           /* workers parked or about to, and
+                                     FX_WAKING: a wake-up is on its way */
+    _Alignas(EXEC_CACHE_LINE) atomic_uint_fast64_t free_head; /* tag|idx */
+    _Alignas(EXEC_CACHE_LINE) atomic_uint done_ev; /* futures_wait parks */
+    atomic_uint done_waiters;
+    _Alignas(EXEC_CACHE_LINE) atomic_uint quit;   /* leave when idle */
+    atomic_uint shut;             /* no more submissions */
+    atomic_uint nready;           /* workers past worker_init */
+    atomic_uint init_bad;
+    struct exec_job job;          /* wl and state, for executor_run_one */
+    struct fx_cell *q;
+    uint64_t q_mask;
+    struct future *slab;
+    size_t capacity;
+    pthread_t owner;              /* the creating thread */
+    uint32_t own_free[FX_OWN_CACHE]; /* its private free futures */
+    unsigned own_n;
+    pthread_t *tids;
+    struct fx_worker *workers;
+    unsigned nthreads;            /* started */
+    int joined;
+};
+
+struct futures_iter {
+    /* pushes begun and pushes done: one line, as a pusher bumps both */
+    _Alignas(EXEC_CACHE_LINE) atomic_uint_fast64_t tail;
+    atomic_uint_fast64_t pushed;
+    _Alignas(EXEC_CACHE_LINE) atomic_uint sleep;  /* next() is parked */
+    atomic_uint ev;               /* its futex word */
+    atomic_uint_fast64_t want;    /* wake it at this many pushes */
+    _Alignas(EXEC_CACHE_LINE) uint64_t head; /* yielded (iterating thread) */
+    uint64_t added;
+    size_t capacity;
+    size_t batch;
+    uint64_t mask;
+    struct fx_slot *ring;
+};
+
+/* ---- the slab ---- */
+
+static struct future *fx_alloc(struct futures_executor *ex)
+{
+    if (pthread_equal(pthread_self(), ex->owner) && ex->own_n > 0)
+        return &ex->slab[ex->own_free[--ex->own_n]];
+    uint64_t h = atomic_load_explicit(&ex->free_head, memory_order_acquire);
+    for (;;) {
+        uint32_t idx = (uint32_t)h;
+        if (idx == 0)
+            return NULL;
+        struct future *f = &ex->slab[idx - 1];
+        uint32_t nxt = atomic_load_explicit(&f->free_next,
+                                            memory_order_relaxed);
+        uint64_t nh = (((h >> 32) + 1) << 32) | nxt;
+        /* acquire: see what the releaser wrote before pushing f */
+        if (atomic_compare_exchange_weak_explicit(&ex->free_head, &h, nh,
+                                                  memory_order_acquire,
+                                                  memory_order_acquire))
+            return f;
+    }
+}
+
+static void fx_free(struct futures_executor *ex, struct future *f)
+{
+    uint32_t idx = (uint32_t)(f - ex->slab) + 1;
+    atomic_store_explicit(&f->state, 0, memory_order_relaxed);
+    /* owner first: own_n is the owner's alone */
+    if (pthread_equal(pthread_self(), ex->owner) &&
+        ex->own_n < FX_OWN_CACHE) {
+        ex->own_free[ex->own_n++] = idx - 1;
+        return;
+    }
+    uint64_t h = atomic_load_explicit(&ex->free_head, memory_order_relaxed);
+    uint64_t nh;
+    do {
+        atomic_store_explicit(&f->free_next, (uint32_t)h,
+                              memory_order_relaxed);
+        nh = (((h >> 32) + 1) << 32) | idx;
+    } while (!atomic_compare_exchange_weak_explicit(
+        &ex->free_head, &h, nh, memory_order_release,
+        memory_order_relaxed));
+}
+
+/* ---- the ring ---- */
+
+/* Wake one parked worker, unless a wake-up is already on its way.
+ * FX_WAKING is set only while some worker is counted in q_park, and that
+ * worker clears it when it leaves the parking path, which it does since
+ * q_ev moved. A woken worker that finds more queued calls this again, so
+ * that a burst of submissions wakes every parked worker in turn. */
+static void fx_wake_one(struct futures_executor *ex)
+{
+    unsigned s = atomic_load_explicit(&ex->q_park, memory_order_relaxed);
+    while ((s & ~FX_WAKING) != 0 && !(s & FX_WAKING)) {
+        if (atomic_compare_exchange_weak_explicit(&ex->q_park, &s,
+                                                  s | FX_WAKING,
+                                                  memory_order_relaxed,
+                                                  memory_order_relaxed)) {
+            atomic_fetch_add_explicit(&ex->q_ev, 1, memory_order_relaxed);
+            exec_futex_wake(&ex->q_ev, 1, 0);
+            return;
+        }
+    }
+}
+
+/* 1 if the ring holds something (a hint: it may change at once). */
+static int fx_queued(struct futures_executor *ex)
+{
+    return atomic_load_explicit(&ex->q_tail, memory_order_relaxed) !=
+           atomic_load_explicit(&ex->q_head, memory_order_relaxed);
+}
+
+static void fx_enqueue(struct futures_executor *ex, struct future *f)
+{
+    uint64_t pos = atomic_load_explicit(&ex->q_tail, memory_order_relaxed);
+    struct fx_cell *c;
+    for (;;) {
+        c = &ex->q[pos & ex->q_mask];
+        uint64_t seq = atomic_load_explicit(&c->seq, memory_order_acquire);
+        int64_t dif = (int64_t)(seq - pos);
+        if (dif == 0) {
+            if (atomic_compare_exchange_weak_explicit(
+                    &ex->q_tail, &pos, pos + 1, memory_order_relaxed,
+                    memory_order_relaxed))
+                break;
+        } else if (dif < 0) {
+            /* A worker took the cell a lap ago and has not let go. */
+            sched_yield();
+            pos = atomic_load_explicit(&ex->q_tail, memory_order_relaxed);
+        } else {
+            pos = atomic_load_explicit(&ex->q_tail, memory_order_relaxed);
+        }
+    }
+    c->f = f;
+    /* release: the worker's acquire of seq sees f and its fields */
+    atomic_store_explicit(&c->seq, pos + 1, memory_order_release);
+    /* Pairs with a parking worker's fence: it sees the cell or we see it
+     * counted in q_park. */
+    atomic_thread_fence(memory_order_seq_cst);
+    fx_wake_one(ex);
+}
+
+static struct future *fx_dequeue(struct futures_executor *ex)
+{
+    uint64_t pos = atomic_load_explicit(&ex->q_head, memory_order_relaxed);
+    for (;;) {
+        struct fx_cell *c = &ex->q[pos & ex->q_mask];
+        uint64_t seq = atomic_load_explicit(&c->seq, memory_order_acquire);
+        int64_t dif = (int64_t)(seq - (pos + 1));
+        if (dif == 0) {
+            if (atomic_compare_exchange_weak_explicit(
+                    &ex->q_head, &pos, pos + 1, memory_order_relaxed,
+                    memory_order_relaxed)) {
+                struct future *f = c->f;
+                /* release: the producer a lap later may reuse the cell */
+                atomic_store_explicit(&c->seq, pos + ex->q_mask + 1,
+                                      memory_order_release);
+                return f;
+            }
+        } else if (dif < 0) {
+            return NULL; /* empty */
+        } else {
+            pos = atomic_load_explicit(&ex->q_head, memory_order_relaxed);
+        }
+    }
+}
+
+/* ---- completion ---- */
+
+/* Move f from phase `from` to `to` (FINISHED or CANCELLED), run its
+ * callbacks, wake its waiters. Returns 1, or 0 if f was not in `from`. */
+static int fx_finish(struct future *f, unsigned from, unsigned to)
+{
+    struct futures_executor *ex = f->ex;
+    unsigned s = atomic_load_explicit(&f->state, memory_order_relaxed);
+    for (;;) {
+        if ((s & FU_PHASE) != from)
+            return 0;
+        if (s & FU_LOCK) { /* a callback is being added: a few stores */
+            exec_cpu_relax();
+            s = atomic_load_explicit(&f->state, memory_order_relaxed);
+            continue;
+        }
+        unsigned ns = (s & ~(FU_PHASE | FU_SLEEP)) | to | FU_NOTIFYING;
+        /* acq_rel: publishes the result; acquires the callbacks added */
+        if (atomic_compare_exchange_weak_explicit(&f->state, &s, ns,
+                                                  memory_order_acq_rel,
+                                                  memory_order_relaxed))
+            break;
+    }
+    if (s & FU_SLEEP)
+        exec_futex_wake(&f->state, INT_MAX, 0);
+    unsigned n = s >> FU_NCB_SHIFT;
+    for (unsigned k = 0; k < n; k++)
+        f->cb[k].fn(f, f->cb[k].arg);
+    /* release: after this the owner may release f; we touch it no more */
+    atomic_fetch_and_explicit(&f->state, ~FU_NOTIFYING,
+                              memory_order_release);
+    atomic_thread_fence(memory_order_seq_cst); /* see futures_wait */
+    if (atomic_load_explicit(&ex->done_waiters, memory_order_relaxed)) {
+        atomic_fetch_add_explicit(&ex->done_ev, 1, memory_order_relaxed);
+        exec_futex_wake(&ex->done_ev, INT_MAX, 0);
+    }
+    return 1;
+}
+
+static void fx_execute(struct futures_executor *ex, struct future *f,
+                       void *ws)
+{
+    /* Take f out of the queue and start it in one step, unless it was
+     * cancelled (then only let go of it; free it if its owner did). */
+    unsigned s = atomic_load_explicit(&f->state, memory_order_relaxed);
+    for (;;) {
+        unsigned ns = s & ~FU_QUEUED;
+        if ((s & FU_PHASE) == FUTURE_PENDING)
+            ns = (ns & ~FU_PHASE) | FUTURE_RUNNING;
+        if (atomic_compare_exchange_weak_explicit(&f->state, &s, ns,
+                                                  memory_order_acq_rel,
+                                                  memory_order_relaxed))
+            break;
+    }
+    if ((s & FU_PHASE) != FUTURE_PENDING) {
+        if (s & FU_RELEASED) /* cancelled and given back while queued */
+            fx_free(ex, f);
+        return;
+    }
+    if (f->out == &f->res) {
+        executor_run_one(&ex->job, ws, f->first, &f->res);
+    } else {
+        int failed = 0;
+        for (uint64_t k = 0; k < f->count; k++) {
+            executor_run_one(&ex->job, ws, f->first + k, &f->out[k]);
+            if (!failed && f->out[k].status != TASK_OK) {
+                f->res = f->out[k];
+                failed = 1;
+            }
+        }
+        if (!failed)
+            f->res = f->out[0];
+    }
+    fx_finish(f, FUTURE_RUNNING, FUTURE_FINISHED);
+}
+
+static void *fx_main(void *arg)
+{
+    struct fx_worker *w = arg;
+    struct futures_executor *ex = w->ex;
+    const struct workload *wl = ex->job.wl;
+    void *ws = NULL;
+    int ok = 1;
+
+    if (wl->worker_init != NULL &&
+        wl->worker_init(ex->job.state, w->id, &ws) != 0) {
+        ok = 0;
+        atomic_store_explicit(&ex->init_bad, 1, memory_order_relaxed);
+    }
+    atomic_fetch_add_explicit(&ex->nready, 1, memory_order_release);
+    exec_futex_wake(&ex->nready, 1, 0);
+    for (;;) {
+        struct future *f = NULL;
+        for (int k = 0; k < FX_WORKER_SPIN && f == NULL; k++) {
+            f = fx_dequeue(ex);
+            if (f == NULL)
+                exec_cpu_relax();
+        }
+        if (f == NULL) {
+            if (atomic_load_explicit(&ex->quit, memory_order_acquire))
+                break;
+            unsigned ev = atomic_load_explicit(&ex->q_ev,
+                                               memory_order_relaxed);
+            atomic_fetch_add_explicit(&ex->q_park, 1,
+                                      memory_order_relaxed);
+            atomic_thread_fence(memory_order_seq_cst); /* see enqueue */
+            f = fx_dequeue(ex);
+            if (f == NULL &&
+                !atomic_load_explicit(&ex->quit, memory_order_acquire))
+                exec_futex_wait(&ex->q_ev, ev, -1, 0);
+            unsigned s = atomic_load_explicit(&ex->q_park,
+                                              memory_order_relaxed);
+            while (!atomic_compare_exchange_weak_explicit(
+                &ex->q_park, &s, (s - 1) & ~FX_WAKING,
+                memory_order_relaxed, memory_order_relaxed))
+                ;
+            /* Pass the wake-up on if more is queued: see fx_wake_one. */
+            if (fx_queued(ex)) {
+                atomic_thread_fence(memory_order_seq_cst);
+                fx_wake_one(ex);
+            }
+            if (f == NULL)
+                continue;
+        }
+        if (ok) {
+            fx_execute(ex, f, ws);
+        } else if (atomic_fetch_and_explicit(&f->state, ~FU_QUEUED,
+                                             memory_order_acq_rel) &
+                   FU_RELEASED) {
+            fx_free(ex, f);
+        } else {
+            fx_finish(f, FUTURE_PENDING, FUTURE_CANCELLED);
+        }
+    }
+    if (ok && wl->worker_fini != NULL)
+        wl->worker_fini(ex->job.state, ws);
+    return NULL;
+}
+
+/* ---- the executor ---- */
+
+int futures_create(struct futures_executor **exp, const struct workload *wl,
+                   void *state, unsigned workers, size_t capacity,
+                   char *err, size_t err_len)
+{
+    struct futures_executor *ex = NULL;
+    sigset_t all, old;
+
+    if (workers < 1 || workers > EXEC_MAX_WORKERS || capacity < 1 ||
+        capacity > UINT32_MAX / 4) {
+        snprintf(err, err_len, "futures: need 1..%d workers and a capacity "
+                 "of 1..%u", EXEC_MAX_WORKERS, UINT32_MAX / 4);
+        return -1;
+    }
+    ex = aligned_alloc(EXEC_CACHE_LINE,
+                       (sizeof(*ex) + EXEC_CACHE_LINE - 1) /
+                           EXEC_CACHE_LINE * EXEC_CACHE_LINE);
+    if (ex == NULL)
+        goto oom;
+    memset(ex, 0, sizeof(*ex));
+    ex->job.wl = wl;
+    ex->job.state = state;
+    ex->capacity = capacity;
+    uint64_t qn = 1;
+    while (qn < 2 * (uint64_t)capacity)
+        qn *= 2;
+    ex->q_mask = qn - 1;
+    ex->q = aligned_alloc(64, qn * sizeof(*ex->q));
+    ex->slab = aligned_alloc(64, capacity * sizeof(*ex->slab));
+    ex->tids = calloc(workers, sizeof(*ex->tids));
+    ex->workers = calloc(workers, sizeof(*ex->workers));
+    if (ex->q == NULL || ex->slab == NULL || ex->tids == NULL ||
+        ex->workers == NULL)
+        goto oom;
+    memset(ex->slab, 0, capacity * sizeof(*ex->slab));
+    memset(ex->q, 0, qn * sizeof(*ex->q));
+    for (uint64_t k = 0; k < qn; k++)
+        atomic_init(&ex->q[k].seq, k);
+    for (size_t k = capacity; k-- > 0;) {
+        ex->slab[k].ex = ex;
+        fx_free(ex, &ex->slab[k]); /* no owner yet: the shared list */
+    }
+    ex->owner = pthread_self();
+
+    /* Workers start with every signal blocked: SIGINT is for the
+     * driver's thread. */
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    for (unsigned k = 0; k < workers; k++) {
+        ex->workers[k] = (struct fx_worker){ ex, k };
+        int rc = pthread_create(&ex->tids[k], NULL, fx_main,
+                                &ex->workers[k]);
+        if (rc != 0) {
+            pthread_sigmask(SIG_SETMASK, &old, NULL);
+            snprintf(err, err_len, "futures: pthread_create: %s",
+                     strerror(rc));
+            goto fail;
+        }
+        ex->nthreads++;
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    unsigned r;
+    while ((r = atomic_load_explicit(&ex->nready, memory_order_acquire)) <
+           workers)
+        exec_futex_wait(&ex->nready, r, -1, 0);
+    if (atomic_load_explicit(&ex->init_bad, memory_order_relaxed)) {
+        snprintf(err, err_len, "futures: %s: worker_init failed",
+                 wl->name);
+        goto fail;
+    }
+    *exp = ex;
+    return 0;
+
+oom:
+    snprintf(err, err_len, "futures: out of memory");
+fail:
+    if (ex != NULL)
+        futures_destroy(ex);
+    return -1;
+}
+
+static struct future *fx_submit(struct futures_executor *ex, uint64_t first,
+                                uint64_t count, struct task_result *out,
+                                future_callback_fn *fn, void *arg)
+{
+    if (atomic_load_explicit(&ex->shut, memory_order_relaxed)) {
+        errno = ESHUTDOWN;
+        return NULL;
+    }
+    struct future *f = fx_alloc(ex);
+    if (f == NULL) {
+        errno = EAGAIN;
+        return NULL;
+    }
+    f->first = first;
+    f->count = count;
+    f->out = out != NULL ? out : &f->res;
+    unsigned st = FU_LIVE | FU_QUEUED | FUTURE_PENDING;
+    if (fn != NULL) { /* a callback set before anyone else can see f */
+        f->cb[0].fn = fn;
+        f->cb[0].arg = arg;
+        st += FU_NCB_ONE;
+    }
+    /* relaxed: the ring's release store publishes f to workers; a
+     * shutdown scanning the slab only CASes a LIVE|PENDING word. */
+    atomic_store_explicit(&f->state, st, memory_order_relaxed);
+    fx_enqueue(ex, f);
+    return f;
+}
+
+struct future *futures_submit(struct futures_executor *ex, uint64_t i)
+{
+    return fx_submit(ex, i, 1, NULL, NULL, NULL);
+}
+
+struct future *futures_submit_range(struct futures_executor *ex,
+                                    uint64_t first, uint64_t count,
+                                    struct task_result *out)
+{
+    if (count < 1 || out == NULL) {
+        errno = EINVAL;
+        return NULL;
+    }
+    return fx_submit(ex, first, count, out, NULL, NULL);
+}
+
+static int64_t fx_deadline(double timeout_s)
+{
+    if (timeout_s < 0)
+        return 0;
+    return exec_now_ns() + (int64_t)(timeout_s * 1e9) + 1;
+}
+
+/* Wait until f is done or timeout_s (< 0: no limit) passes. 1 if done.
+ * The clock is read only once it has to sleep. */
+static int fx_wait_done(struct future *f, double timeout_s)
+{
+    for (int k = 0; k < EXEC_SPIN; k++) {
+        if ((atomic_load_explicit(&f->state, memory_order_acquire) &
+             FU_PHASE) >= FUTURE_FINISHED)
+            return 1;
+        exec_cpu_relax();
+    }
+    int64_t deadline_ns = fx_deadline(timeout_s);
+    for (;;) {
+        unsigned s = atomic_load_explicit(&f->state, memory_order_acquire);
+        if ((s & FU_PHASE) >= FUTURE_FINISHED)
+            return 1;
+        long long ns = -1;
+        if (deadline_ns != 0) {
+            ns = deadline_ns - exec_now_ns();
+            if (ns <= 0)
+                return 0;
+        }
+        if (!(s & FU_SLEEP) &&
+            !atomic_compare_exchange_weak_explicit(&f->state, &s,
+                                                   s | FU_SLEEP,
+                                                   memory_order_relaxed,
+                                                   memory_order_relaxed))
+            continue;
+        exec_futex_wait(&f->state, s | FU_SLEEP, ns, 0);
+    }
+}
+
+int future_result(struct future *f, double timeout_s,
+                  struct task_result *out)
+{
+    if (!fx_wait_done(f, timeout_s)) {
+        errno = ETIMEDOUT;
+        return -1;
+    }
+    unsigned s = atomic_load_explicit(&f->state, memory_order_acquire);
+    if ((s & FU_PHASE) == FUTURE_CANCELLED) {
+        if (out != NULL)
+            executor_mark(out, 1, TASK_CANCELLED, 0);
+        return TASK_CANCELLED;
+    }
+    if (out != NULL)
+        *out = f->res;
+    return f->res.status;
+}
+
+int future_cancel(struct future *f)
+{
+    if (fx_finish(f, FUTURE_PENDING, FUTURE_CANCELLED))
+        return 1;
+    return future_state(f) == FUTURE_CANCELLED;
+}
+
+enum future_state future_state(const struct future *f)
+{
+    return (enum future_state)(atomic_load_explicit(
+        (atomic_uint *)&f->state, memory_order_acquire) & FU_PHASE);
+}
+
+int future_done(const struct future *f)
+{
+    return future_state(f) >= FUTURE_FINISHED;
+}
+
+uint64_t future_first(const struct future *f)
+{
+    return f->first;
+}
+
+uint64_t future_count(const struct future *f)
+{
+    return f->count;
+}
+
+int future_add_done_callback(struct future *f, future_callback_fn *fn,
+                             void *arg)
+{
+    unsigned s = atomic_load_explicit(&f->state, memory_order_acquire);
+    for (;;) {
+        if ((s & FU_PHASE) >= FUTURE_FINISHED) {
+            fn(f, arg);
+            return 0;
+        }
+        if (s & FU_LOCK) {
+            exec_cpu_relax();
+            s = atomic_load_explicit(&f->state, memory_order_acquire);
+            continue;
+        }
+        if ((s >> FU_NCB_SHIFT) >= FUTURES_MAX_CALLBACKS) {
+            errno = EBUSY;
+            return -1;
+        }
+        if (atomic_compare_exchange_weak_explicit(&f->state, &s, s | FU_LOCK,
+                                                  memory_order_acquire,
+                                                  memory_order_acquire))
+            break;
+    }
+    unsigned n = s >> FU_NCB_SHIFT;
+    f->cb[n].fn = fn;
+    f->cb[n].arg = arg;
+    /* One more callback and the lock off in one step; release: the
+     * finisher's acquire sees the slot. */
+    atomic_fetch_add_explicit(&f->state, FU_NCB_ONE - FU_LOCK,
+                              memory_order_release);
+    return 0;
+}
+
+int future_release(struct future *f)
+{
+    unsigned s = atomic_load_explicit(&f->state, memory_order_acquire);
+    if (!(s & FU_LIVE) || (s & FU_PHASE) < FUTURE_FINISHED ||
+        (s & FU_RELEASED)) {
+        errno = EBUSY;
+        return -1;
+    }
+    while (s & FU_NOTIFYING) {
+        sched_yield();
+        s = atomic_load_explicit(&f->state, memory_order_acquire);
+    }
+    /* A worker clears QUEUED when it takes f and nothing sets it again:
+     * seen clear, f is ours alone. Else race the worker for it. */
+    if (!(s & FU_QUEUED) ||
+        !(atomic_fetch_or_explicit(&f->state, FU_RELEASED,
+                                   memory_order_acq_rel) & FU_QUEUED))
+        fx_free(f->ex, f);
+    return 0;
+}
+
+size_t futures_wait(struct future *const *fs, size_t n,
+                    enum futures_return_when when, double timeout_s)
+{
+    if (n == 0)
+        return 0;
+    struct futures_executor *ex = fs[0]->ex;
+    int64_t deadline = fx_deadline(timeout_s);
+    for (;;) {
+        size_t done = 0;
+        for (size_t k = 0; k < n; k++)
+            done += future_done(fs[k]) ? 1 : 0;
+        if (when == FUTURES_ALL_COMPLETED ? done == n : done > 0)
+            return done;
+        long long ns = -1;
+        if (deadline != 0) {
+            ns = deadline - exec_now_ns();
+            if (ns <= 0)
+                return done;
+        }
+        unsigned ev = atomic_load_explicit(&ex->done_ev,
+                                           memory_order_relaxed);
+        atomic_fetch_add_explicit(&ex->done_waiters, 1,
+                                  memory_order_relaxed);
+        atomic_thread_fence(memory_order_seq_cst); /* see fx_finish */
+        size_t again = 0;
+        for (size_t k = 0; k < n; k++)
+            again += future_done(fs[k]) ? 1 : 0;
+        if (again == done)
+            exec_futex_wait(&ex->done_ev, ev, ns, 0);
+        atomic_fetch_sub_explicit(&ex->done_waiters, 1,
+                                  memory_order_relaxed);
+    }
+}
+
+/* ---- as_completed ---- */
+
+static void fx_iter_push(struct future *f, void *arg)
+{
+    struct futures_iter *it = arg;
+    uint64_t pos = atomic_fetch_add_explicit(&it->tail, 1,
+                                             memory_order_relaxed);
+    /* release: next() acquires f and, through fx_finish's CAS, its result */
+    atomic_store_explicit(&it->ring[pos & it->mask].f, f,
+                          memory_order_release);
+    atomic_thread_fence(memory_order_seq_cst); /* see futures_iter_next */
+    if (atomic_load_explicit(&it->sleep, memory_order_relaxed) &&
+        pos + 1 >= atomic_load_explicit(&it->want, memory_order_relaxed) &&
+        atomic_exchange_explicit(&it->sleep, 0, memory_order_relaxed)) {
+        atomic_fetch_add_explicit(&it->ev, 1, memory_order_relaxed);
+        exec_futex_wake(&it->ev, 1, 0);
+    }
+    /* release: futures_iter_free may free it once this is counted */
+    atomic_fetch_add_explicit(&it->pushed, 1, memory_order_release);
+}
+
+struct futures_iter *futures_as_completed(struct future *const *fs,
+                                          size_t n, size_t capacity)
+{
+    if (capacity == 0)
+        capacity = n > 0 ? n : 1;
+    if (capacity < n) {
+        errno = ENOSPC;
+        return NULL;
+    }
+    struct futures_iter *it = aligned_alloc(
+        EXEC_CACHE_LINE, (sizeof(*it) + EXEC_CACHE_LINE - 1) /
+                             EXEC_CACHE_LINE * EXEC_CACHE_LINE);
+    if (it == NULL) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    memset(it, 0, sizeof(*it));
+    uint64_t rn = 1;
+    while (rn < capacity)
+        rn *= 2;
+    it->ring = aligned_alloc(64, rn * sizeof(*it->ring));
+    if (it->ring == NULL) {
+        free(it);
+        errno = ENOMEM;
+        return NULL;
+    }
+    memset(it->ring, 0, rn * sizeof(*it->ring));
+    it->mask = rn - 1;
+    it->capacity = capacity;
+    it->batch = 1;
+    for (size_t k = 0; k < n; k++) {
+        if (futures_iter_add(it, fs[k]) != 0) {
+            int e = errno;
+            futures_iter_free(it);
+            errno = e;
+            return NULL;
+        }
+    }
+    return it;
+}
+
+int futures_iter_add(struct futures_iter *it, struct future *f)
+{
+    if (it->added - it->head >= it->capacity) {
+        errno = ENOSPC;
+        return -1;
+    }
+    it->added++; /* first: the callback may run right here */
+    if (future_add_done_callback(f, fx_iter_push, it) != 0) {
+        it->added--;
+        return -1;
+    }
+    return 0;
+}
+
+struct future *futures_iter_submit_range(struct futures_iter *it,
+                                         struct futures_executor *ex,
+                                         uint64_t first, uint64_t count,
+                                         struct task_result *out)
+{
+    if (count < 1 || out == NULL) {
+        errno = EINVAL;
+        return NULL;
+    }
+    if (it->added - it->head >= it->capacity) {
+        errno = ENOSPC;
+        return NULL;
+    }
+    it->added++; /* first: the callback may run as soon as f is queued */
+    struct future *f = fx_submit(ex, first, count, out, fx_iter_push, it);
+    if (f == NULL)
+        it->added--;
+    return f;
+}
+
+void futures_iter_set_batch(struct futures_iter *it, size_t batch)
+{
+    it->batch = batch > 0 ? batch : 1;
+}
+
+struct future *futures_iter_next(struct futures_iter *it, double timeout_s)
+{
+    if (it->head == it->added) {
+        errno = 0;
+        return NULL;
+    }
+    _Atomic(struct future *) *slot = &it->ring[it->head & it->mask].f;
+    int64_t deadline = -1; /* read the clock only once we must sleep */
+    for (int spin = 0;; spin++) {
+        struct future *f = atomic_load_explicit(slot, memory_order_acquire);
+        if (f != NULL) {
+            atomic_store_explicit(slot, NULL, memory_order_relaxed);
+            it->head++;
+            return f;
+        }
+        if (spin < EXEC_SPIN) {
+            exec_cpu_relax();
+            continue;
+        }
+        if (deadline < 0)
+            deadline = fx_deadline(timeout_s);
+        long long ns = -1;
+        if (deadline != 0) {
+            ns = deadline - exec_now_ns();
+            if (ns <= 0) {
+                errno = ETIMEDOUT;
+                return NULL;
+            }
+        }
+        /* Two ways to sleep. If a push is claimed past head, the pusher
+         * of head is late between its fetch_add and its store: sleep
+         * until that store (want = head + 1; the Dekker pair is the slot).
+         * Otherwise sleep until the pushes reach want (the pair is the
+         * tail counter): the pusher that makes them reach it wakes us. */
+        unsigned ev = atomic_load_explicit(&it->ev, memory_order_relaxed);
+        uint64_t t = atomic_load_explicit(&it->tail, memory_order_relaxed);
+        int late = t > it->head;
+        uint64_t want = late ? it->head + 1 : it->head + it->batch;
+        if (want > it->added)
+            want = it->added;
+        atomic_store_explicit(&it->want, want, memory_order_relaxed);
+        atomic_store_explicit(&it->sleep, 1, memory_order_relaxed);
+        atomic_thread_fence(memory_order_seq_cst); /* see fx_iter_push */
+        if (atomic_load_explicit(slot, memory_order_acquire) == NULL &&
+            (late || atomic_load_explicit(&it->tail, memory_order_relaxed) <
+                         want))
+            exec_futex_wait(&it->ev, ev, ns, 0);
+        atomic_store_explicit(&it->sleep, 0, memory_order_relaxed);
+    }
+}
+
+size_t futures_iter_pending(struct futures_iter *it)
+{
+    return (size_t)(it->added - atomic_load_explicit(&it->pushed,
+                                                     memory_order_acquire));
+}
+
+void futures_iter_free(struct futures_iter *it)
+{
+    if (it == NULL)
+        return;
+    while (atomic_load_explicit(&it->pushed, memory_order_acquire) <
+           it->added) {
+        struct timespec ts = { 0, 200000 };
+        nanosleep(&ts, NULL);
+    }
+    free(it->ring);
+    free(it);
+}
+
+/* ---- shutdown ---- */
+
+void futures_shutdown(struct futures_executor *ex, int how)
+{
+    atomic_store_explicit(&ex->shut, 1, memory_order_relaxed);
+    if (how & FUTURES_CANCEL_PENDING) {
+        for (size_t k = 0; k < ex->capacity; k++) {
+            struct future *f = &ex->slab[k];
+            unsigned s = atomic_load_explicit(&f->state,
+                                              memory_order_acquire);
+            if ((s & FU_LIVE) && (s & FU_PHASE) == FUTURE_PENDING)
+                fx_finish(f, FUTURE_PENDING, FUTURE_CANCELLED);
+        }
+    }
+    atomic_store_explicit(&ex->quit, 1, memory_order_release);
+    atomic_fetch_add_explicit(&ex->q_ev, 1, memory_order_relaxed);
+    exec_futex_wake(&ex->q_ev, INT_MAX, 0);
+    if ((how & FUTURES_WAIT) && !ex->joined) {
+        for (unsigned k = 0; k < ex->nthreads; k++)
+            pthread_join(ex->tids[k], NULL);
+        ex->joined = 1;
+    }
+}
+
+void futures_destroy(struct futures_executor *ex)
+{
+    if (ex == NULL)
+        return;
+    if (ex->slab != NULL)
+        futures_shutdown(ex, FUTURES_WAIT | FUTURES_CANCEL_PENDING);
+    free(ex->q);
+    free(ex->slab);
+    free(ex->tids);
+    free(ex->workers);
+    free(ex);
+}

@@ -1,0 +1,385 @@
+/* test_executor.c - every executor x mode x chunk x workers runs each task
+ * exactly once, with serial's checksum; failures, time limits and stops
+ * end a run with every index accounted for. Real threads, real fork(). */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+#include <cmocka.h>
+
+#include "executor.h"
+#include "test_workload.h"
+
+/* An executor under test, with the transport it runs with. */
+struct tcase {
+    const char *name;
+    enum exec_transport transport;
+};
+
+static const struct tcase cases[] = {
+    { "threads", EXEC_SHM },
+    { "procs", EXEC_SHM },
+    { "procs", EXEC_PIPE },
+    { "futures", EXEC_SHM },
+};
+
+/* Run one job; returns run()'s value. */
+static int run_job(const char *name, const struct exec_config *cfg,
+                   struct tw_state *st, struct tw_check *chk,
+                   volatile sig_atomic_t *stop, struct exec_report *rep)
+{
+    const struct executor *ex = executor_find(name);
+    struct exec_job job = {
+        .wl = &tw_workload, .state = st, .ntasks = st->ntasks,
+        .deliver = tw_deliver, .deliver_ctx = chk, .stop = stop,
+    };
+    struct exec_pool *pool = NULL;
+    char err[256] = "";
+    assert_non_null(ex);
+    memset(rep, 0, sizeof(*rep));
+    if (ex->create(cfg, &job, &pool, err, sizeof(err)) != 0)
+        fail_msg("%s create: %s", name, err);
+    int rc = ex->run(pool, rep);
+    if (!rep->broken)
+        ex->destroy(pool);
+    return rc;
+}
+
+/* The checksum serial computes for n tasks. */
+static uint64_t serial_sum(uint64_t n)
+{
+    struct tw_state *st = tw_new(n);
+    struct tw_check chk;
+    struct exec_report rep;
+    struct exec_config cfg = { .workers = 1, .chunk = 3,
+                               .mode = EXEC_ORDERED };
+    tw_check_init(&chk, n, 1);
+    assert_int_equal(run_job("serial", &cfg, st, &chk, NULL, &rep), 0);
+    uint64_t sum = chk.sum;
+    tw_check_free(&chk);
+    tw_free(st);
+    return sum;
+}
+
+static void check_matrix(const struct tcase *tc)
+{
+    static const uint64_t ntasks[] = { 1, 3, 1000 };
+    static const unsigned workers[] = { 1, 2, 5 };
+    static const uint64_t chunks[] = { 1, 7, 0 }; /* 0: auto */
+    static const enum exec_mode modes[] = { EXEC_ORDERED, EXEC_UNORDERED };
+
+    for (size_t a = 0; a < sizeof(ntasks) / sizeof(ntasks[0]); a++) {
+        uint64_t n = ntasks[a];
+        uint64_t want_sum = serial_sum(n);
+        for (size_t b = 0; b < 3; b++)
+            for (size_t c = 0; c < 3; c++)
+                for (size_t d = 0; d < 2; d++) {
+            struct exec_config cfg = {
+                .workers = workers[b],
+                .chunk = executor_auto_chunk(n, workers[b], chunks[c]),
+                .mode = modes[d], .transport = tc->transport,
+            };
+            struct tw_state *st = tw_new(n);
+            struct tw_check chk;
+            struct exec_report rep;
+            int fds = tw_count_fds();
+            tw_check_init(&chk, n, modes[d] == EXEC_ORDERED);
+            int rc = run_job(tc->name, &cfg, st, &chk, NULL, &rep);
+            const char *what = modes[d] == EXEC_ORDERED ? "ordered"
+                                                        : "unordered";
+            if (rc != 0 || rep.delivered != n || chk.sum != want_sum ||
+                !chk.order_ok)
+                fail_msg("%s/%d %s n=%llu j=%u chunk=%llu: rc=%d "
+                         "delivered=%llu sum ok=%d order ok=%d",
+                         tc->name, tc->transport, what,
+                         (unsigned long long)n, workers[b],
+                         (unsigned long long)cfg.chunk, rc,
+                         (unsigned long long)rep.delivered,
+                         chk.sum == want_sum, chk.order_ok);
+            for (uint64_t i = 0; i < n; i++) {
+                if (chk.seen[i] != 1 || atomic_load(&st->runs[i]) != 1)
+                    fail_msg("%s %s j=%u chunk=%llu: task %llu delivered "
+                             "%u times, run %u times", tc->name, what,
+                             workers[b], (unsigned long long)cfg.chunk,
+                             (unsigned long long)i, chk.seen[i],
+                             atomic_load(&st->runs[i]));
+            }
+            assert_int_equal(chk.by_status[TASK_OK], n);
+            /* one delivery per chunk */
+            assert_int_equal(chk.calls, (n + cfg.chunk - 1) / cfg.chunk);
+            /* every worker initialised once and finished */
+            assert_int_equal(atomic_load(&st->inits), workers[b]);
+            assert_int_equal(atomic_load(&st->finis), workers[b]);
+            assert_int_equal(rep.worker_deaths, 0);
+            assert_int_equal(tw_count_fds(), fds);
+            errno = 0;
+            assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
+            assert_int_equal(errno, ECHILD);
+            tw_check_free(&chk);
+            tw_free(st);
+        }
+    }
+}
+
+static void test_matrix_threads(void **s)
+{
+    (void)s;
+    check_matrix(&cases[0]);
+}
+
+static void test_matrix_procs_shm(void **s)
+{
+    (void)s;
+    check_matrix(&cases[1]);
+}
+
+static void test_matrix_procs_pipe(void **s)
+{
+    (void)s;
+    check_matrix(&cases[2]);
+}
+
+static void test_matrix_futures(void **s)
+{
+    (void)s;
+    check_matrix(&cases[3]);
+}
+
+/* A task that returns TASK_ERROR is counted and the run goes on. */
+static void test_task_error(void **s)
+{
+    (void)s;
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        for (int mode = 0; mode < 2; mode++) {
+            struct tw_state *st = tw_new(200);
+            st->fail_at = 17;
+            struct tw_check chk;
+            struct exec_report rep;
+            struct exec_config cfg = { .workers = 2, .chunk = 5,
+                                       .mode = mode,
+                                       .transport = cases[k].transport };
+            tw_check_init(&chk, 200, mode == EXEC_ORDERED);
+            assert_int_equal(run_job(cases[k].name, &cfg, st, &chk, NULL,
+                                     &rep), 0);
+            assert_int_equal(rep.delivered, 200);
+            assert_int_equal(chk.by_status[TASK_ERROR], 1);
+            assert_int_equal(chk.by_status[TASK_OK], 199);
+            assert_int_equal(chk.res[17].status, TASK_ERROR);
+            assert_int_equal(chk.res[17].error, TW_ERROR_CODE);
+            assert_int_equal(chk.sum, serial_sum(200) - tw_value(17));
+            assert_true(chk.order_ok);
+            tw_check_free(&chk);
+            tw_free(st);
+        }
+    }
+}
+
+/* A time limit on a run of slow tasks: the run stops early, every index
+ * is delivered, what did not run says TASK_TIMEOUT. Tasks are short, so
+ * no pool is broken. */
+static void test_timeout_short_tasks(void **s)
+{
+    (void)s;
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        for (int mode = 0; mode < 2; mode++) {
+            uint64_t n = 20000;
+            struct tw_state *st = tw_new(n);
+            st->tick_us = 500; /* 20000 x 0.5 ms / 2 workers = 5 s */
+            struct tw_check chk;
+            struct exec_report rep;
+            struct exec_config cfg = { .workers = 2, .chunk = 3,
+                                       .mode = mode, .timeout_s = 0.2,
+                                       .transport = cases[k].transport };
+            int fds = tw_count_fds();
+            tw_check_init(&chk, n, mode == EXEC_ORDERED);
+            assert_int_equal(run_job(cases[k].name, &cfg, st, &chk, NULL,
+                                     &rep), -1);
+            assert_true(rep.timed_out);
+            assert_false(rep.broken);
+            assert_int_equal(rep.delivered, n);
+            assert_true(chk.by_status[TASK_TIMEOUT] > 0);
+            assert_int_equal(chk.by_status[TASK_OK] +
+                                 chk.by_status[TASK_TIMEOUT], n);
+            assert_true(chk.order_ok);
+            for (uint64_t i = 0; i < n; i++) {
+                assert_int_equal(chk.seen[i], 1);
+                if (chk.res[i].status == TASK_OK)
+                    assert_int_equal(atomic_load(&st->runs[i]), 1);
+            }
+            assert_int_equal(tw_count_fds(), fds);
+            errno = 0;
+            assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
+            assert_int_equal(errno, ECHILD);
+            tw_check_free(&chk);
+            tw_free(st);
+        }
+    }
+}
+
+/* *job->stop set after the first delivery: the run ends, interrupted,
+ * with every index delivered and the rest TASK_CANCELLED. */
+static void test_stop(void **s)
+{
+    (void)s;
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        for (int mode = 0; mode < 2; mode++) {
+            uint64_t n = 5000;
+            static volatile sig_atomic_t stop;
+            struct tw_state *st = tw_new(n);
+            st->tick_us = 200;
+            struct tw_check chk;
+            struct exec_report rep;
+            struct exec_config cfg = { .workers = 2, .chunk = 2,
+                                       .mode = mode,
+                                       .transport = cases[k].transport };
+            stop = 0;
+            tw_check_init(&chk, n, mode == EXEC_ORDERED);
+            chk.stop_after_first = &stop;
+            assert_int_equal(run_job(cases[k].name, &cfg, st, &chk, &stop,
+                                     &rep), -1);
+            assert_true(rep.interrupted);
+            assert_false(rep.timed_out);
+            assert_int_equal(rep.delivered, n);
+            assert_true(chk.by_status[TASK_CANCELLED] > 0);
+            assert_int_equal(chk.by_status[TASK_OK] +
+                                 chk.by_status[TASK_CANCELLED], n);
+            for (uint64_t i = 0; i < n; i++)
+                assert_int_equal(chk.seen[i], 1);
+            errno = 0;
+            assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
+            assert_int_equal(errno, ECHILD);
+            tw_check_free(&chk);
+            tw_free(st);
+        }
+    }
+}
+
+/* A thread stuck in a task past the time limit and the grace period: the
+ * pool says it is broken, delivers everything else, and returns. Once the
+ * task comes back, destroy() cleans up after all. */
+static void test_threads_stuck(void **s)
+{
+    (void)s;
+    const char *names[] = { "threads", "futures" };
+    for (size_t k = 0; k < 2; k++) {
+        for (int mode = 0; mode < 2; mode++) {
+            uint64_t n = 50;
+            struct tw_state *st = tw_new(n);
+            st->gate_from = 10; /* tasks 10.. wait for the gate */
+            struct tw_check chk;
+            struct exec_report rep;
+            struct exec_config cfg = { .workers = 2, .chunk = 1,
+                                       .mode = mode, .timeout_s = 0.2 };
+            const struct executor *ex = executor_find(names[k]);
+            struct exec_job job = {
+                .wl = &tw_workload, .state = st, .ntasks = n,
+                .deliver = tw_deliver, .deliver_ctx = &chk,
+            };
+            struct exec_pool *pool = NULL;
+            char err[256];
+            tw_check_init(&chk, n, mode == EXEC_ORDERED);
+            memset(&rep, 0, sizeof(rep));
+            assert_int_equal(ex->create(&cfg, &job, &pool, err,
+                                        sizeof(err)), 0);
+            assert_int_equal(ex->run(pool, &rep), -1);
+            assert_true(rep.timed_out);
+            assert_true(rep.broken);
+            assert_true(strstr(rep.err, "procs") != NULL);
+            /* tasks 10 and 11 are stuck in the two workers; in ordered
+             * mode nothing after them can be delivered in order, but the
+             * rest is delivered anyway, in index order */
+            if (rep.delivered != n - 2)
+                fail_msg("%s: delivered %llu ok %llu timeout %llu",
+                         names[k], (unsigned long long)rep.delivered,
+                         (unsigned long long)chk.by_status[TASK_OK],
+                         (unsigned long long)chk.by_status[TASK_TIMEOUT]);
+            assert_int_equal(chk.by_status[TASK_OK], 10);
+            assert_int_equal(chk.by_status[TASK_TIMEOUT], n - 12);
+            for (uint64_t i = 0; i < n; i++)
+                assert_int_equal(chk.seen[i], i == 10 || i == 11 ? 0 : 1);
+            /* Let the stuck tasks go: now the pool can be torn down. */
+            atomic_store(&st->gate_open, 1);
+            ex->destroy(pool);
+            assert_int_equal(atomic_load(&st->finis), 2);
+            tw_check_free(&chk);
+            tw_free(st);
+        }
+    }
+}
+
+/* Zero tasks (or workers, or a zero chunk) is refused with a message,
+ * nothing started. */
+static void test_bad_config(void **s)
+{
+    (void)s;
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        const struct executor *ex = executor_find(cases[k].name);
+        struct tw_state *st = tw_new(1);
+        struct exec_config good = { .workers = 2, .chunk = 1,
+                                    .transport = cases[k].transport };
+        struct exec_config bad[3] = { good, good, good };
+        uint64_t ntasks[3] = { 0, 1, 1 };
+        bad[1].workers = 0;
+        bad[2].chunk = 0;
+        for (int b = 0; b < 3; b++) {
+            struct exec_job job = { .wl = &tw_workload, .state = st,
+                                    .ntasks = ntasks[b],
+                                    .deliver = tw_deliver };
+            struct exec_pool *pool = NULL;
+            char err[256] = "";
+            int fds = tw_count_fds();
+            assert_int_equal(ex->create(&bad[b], &job, &pool, err,
+                                        sizeof(err)), -1);
+            assert_true(strlen(err) > 0);
+            assert_int_equal(tw_count_fds(), fds);
+            assert_int_equal(atomic_load(&st->inits), 0);
+        }
+        tw_free(st);
+    }
+}
+
+static void test_auto_chunk(void **s)
+{
+    (void)s;
+    assert_int_equal(executor_auto_chunk(1000000, 2, 0), 125000);
+    assert_int_equal(executor_auto_chunk(3, 5, 0), 1);
+    assert_int_equal(executor_auto_chunk(1001, 2, 0), 126);
+    assert_int_equal(executor_auto_chunk(10, 2, 7), 7);
+}
+
+static void test_registry(void **s)
+{
+    (void)s;
+    const char *names[] = { "serial", "threads", "procs", "futures" };
+    for (size_t k = 0; k < 4; k++) {
+        assert_non_null(executor_list[k]);
+        assert_string_equal(executor_list[k]->name, names[k]);
+        assert_ptr_equal(executor_find(names[k]), executor_list[k]);
+    }
+    assert_null(executor_list[4]);
+    assert_null(executor_find("nope"));
+}
+
+int main(void)
+{
+    struct rlimit no_core = { 0, 0 };
+    setrlimit(RLIMIT_CORE, &no_core);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_registry),
+        cmocka_unit_test(test_auto_chunk),
+        cmocka_unit_test(test_bad_config),
+        cmocka_unit_test(test_matrix_threads),
+        cmocka_unit_test(test_matrix_procs_shm),
+        cmocka_unit_test(test_matrix_procs_pipe),
+        cmocka_unit_test(test_matrix_futures),
+        cmocka_unit_test(test_task_error),
+        cmocka_unit_test(test_timeout_short_tasks),
+        cmocka_unit_test(test_stop),
+        cmocka_unit_test(test_threads_stuck),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
