@@ -468,8 +468,8 @@ static void print_notes(const struct results_file *f, long cpus)
              "ordered", &p) == 0 && p.wall.median > 0) {
         long cap = cpus < SUITE_SEED_WORKERS ? cpus : SUITE_SEED_WORKERS;
         printf("- procs, heavy case: %.2fx (py2) and %.2fx (py3) in the "
-               "seed; %.2fx here, where\n  %ld online CPUs cap any speedup "
-               "at %ldx.\n", 16.230872 / 4.874608, 12.71012 / 5.799454,
+               "seed; %.2fx here, where\n  %ld online CPUs allow about "
+               "%ldx.\n", 16.230872 / 4.874608, 12.71012 / 5.799454,
                base.wall.median / p.wall.median, cpus, cap);
     }
     if (find(f, "factorial", "n", "20", "serial", 1, NULL, &base) == 0) {
