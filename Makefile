@@ -23,8 +23,8 @@ LOGS = $(BUILD)/meson-logs/testlog.json \
        $(TSAN_BUILD)/meson-logs/testlog.json \
        $(FUZZ_BUILD)/meson-logs/testlog.json
 
-.PHONY: all bootstrap build bench test test-main test-asan test-tsan \
-        test-fuzz fuzz clean
+.PHONY: all bootstrap build bench bench-hyperfine test test-main test-asan \
+        test-tsan test-fuzz fuzz clean
 
 all: build
 
@@ -37,8 +37,31 @@ $(BUILD)/build.ninja:
 build: bootstrap $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
+# The default suite (poolbench run --suite default: every workload x every
+# executor x workers 1, CPUs, 2 x CPUs), then charts and the report. The
+# charts of the previous make bench are removed first. A run that failed
+# (exit 3) is still drawn, and make fails after.
 bench: build
-	$(BUILD)/poolbench run $(if $(QUICK),--quick)
+	@t0=$$(date +%s.%N); rc=0; mkdir -p results plots; \
+	$(BUILD)/poolbench run --suite default $(if $(QUICK),--quick) || rc=$$?; \
+	if [ $$rc -ne 0 ] && [ $$rc -ne 3 ]; then exit $$rc; fi; \
+	rm -f plots/*.svg plots/*.png plots/*.gp plots/*.dat; \
+	$(BUILD)/poolbench plot results/latest.json -o plots > plots/plot.log \
+	    || exit $$?; \
+	$(BUILD)/poolbench report results/latest.json -o plots/report.html \
+	    > /dev/null 2> plots/report.log || { cat plots/report.log; exit 2; }; \
+	echo; \
+	echo "results: results/latest.json (and a timestamped copy in results/)"; \
+	echo "charts:  $$(tail -n 1 plots/plot.log | sed 's/^plot: //')"; \
+	echo "         list: plots/plot.log"; \
+	echo "report:  plots/report.html"; \
+	echo "make bench$(if $(QUICK), QUICK=1) took $$(echo "$$t0 $$(date +%s.%N)" \
+	    | awk '{ printf "%.1f", $$2 - $$1 }') s"; \
+	exit $$rc
+
+# Whole-process times per executor with hyperfine (scripts/hyperfine.sh).
+bench-hyperfine: build
+	@$(if $(QUICK),RUNS=3 WARMUP=1 TASKS=5000) sh scripts/hyperfine.sh
 
 # The last line printed is "N passed, N failed", counted by
 # scripts/test-summary.py from meson's own test logs (never typed by

@@ -32,6 +32,7 @@
 #include "registry.h"
 #include "results.h"
 #include "stats.h"
+#include "suite.h"
 
 #define MAX_LIST 64          /* items in one -w/-e/-j/--mode/--chunk list */
 #define MAX_PARAM_ARGS 64    /* -p options */
@@ -126,6 +127,9 @@ static void usage(FILE *f)
 "      --quick            smoke run: 3 repetitions, no warm-up, a tenth of\n"
 "                         the default tasks\n"
 "      --no-progress      no progress bar (none is drawn off a terminal)\n"
+"      --suite NAME       a preset of the options above, given first: seed\n"
+"                         (the seed experiment, then its table) or default\n"
+"                         (what make bench runs)\n"
 "  -h, --help             this help\n"
 "\n"
 "Lists are comma-separated: -w factorial,noop -e serial,threads -j 1,2,4.\n"
@@ -1283,9 +1287,12 @@ int driver_main(int argc, char **argv)
     struct config *configs = NULL;
     size_t nconfigs = 0;
     struct machine_info m;
+    struct suite_plan plan;
     int status = EXIT_USAGE;
 
     memset(&o, 0, sizeof(o));
+    if (suite_expand(&argc, &argv, &plan, err, sizeof(err)) != 0)
+        goto out;
     if (install_signals() != 0) {
         snprintf(err, sizeof(err), "cannot install signal handlers: %s",
                  strerror(errno));
@@ -1475,6 +1482,7 @@ int driver_main(int argc, char **argv)
         }
         printf("results: results/latest.json\n");
     }
+    suite_after_run(&plan, out_path);
     cJSON_Delete(root);
     err[0] = '\0';
     for (size_t k = 0; k < nconfigs; k++)
@@ -1503,5 +1511,6 @@ out:
             insts[i].wl->release(insts[i].state);
     free(insts);
     options_free(&o);
+    suite_free(&plan);
     return status;
 }

@@ -5,9 +5,12 @@
 #include "compare.h"
 #include "driver.h"
 #include "executor.h"
+#include "hyperfine.h"
 #include "machine.h"
 #include "merge.h"
+#include "plot.h"
 #include "registry.h"
+#include "report.h"
 
 struct command {
     const char *name;
@@ -27,6 +30,12 @@ static const struct command commands[] = {
       compare_main },
     { "merge", "combine results files (many machines) into one",
       merge_main },
+    { "plot", "charts (SVG, PNG) of results files, via gnuplot",
+      plot_main },
+    { "report", "one self-contained HTML report of results files",
+      report_main },
+    { "import-hyperfine", "hyperfine JSON into a poolbench/1 results file",
+      hyperfine_main },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

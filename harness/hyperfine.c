@@ -1,0 +1,579 @@
+/* hyperfine.c - hyperfine's --export-json into a poolbench/1 results file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "driver.h"
+#include "hyperfine.h"
+#include "machine.h"
+#include "results.h"
+#include "stats.h"
+
+#define HF_MAX_BYTES (64u * 1024 * 1024)
+#define HF_MAX_ARGS 256
+#define HF_MAX_TIMES 1000000
+
+/* What a `poolbench run` command line says about its configuration. */
+struct hf_cmd {
+    int poolbench;              /* it is a `poolbench run` */
+    char workload[128];
+    char executor[64];
+    unsigned workers;
+    unsigned long long tasks;   /* 0 = unknown */
+    char mode[16];
+    unsigned long long chunk;   /* 0 = auto */
+    char transport[8];
+    char *params[HF_MAX_ARGS];  /* "k=v" pointing into words */
+    size_t nparams;
+    char words[8192];           /* the split command line */
+};
+
+static int hf_fail(char *err, size_t err_len, const char *name,
+                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int hf_fail(char *err, size_t err_len, const char *name,
+                   const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    snprintf(err, err_len, "%s: %s", name, msg);
+    return -1;
+}
+
+/* Split cmd into words (single and double quotes group, no escapes). */
+static size_t split_words(const char *cmd, char *store, size_t store_len,
+                          char **words, size_t max)
+{
+    size_t n = 0, used = 0;
+    const char *s = cmd;
+    while (*s != '\0' && n < max) {
+        while (*s == ' ' || *s == '\t')
+            s++;
+        if (*s == '\0')
+            break;
+        words[n++] = store + used;
+        char quote = 0;
+        while (*s != '\0' && (quote || (*s != ' ' && *s != '\t'))) {
+            if (!quote && (*s == '\'' || *s == '"'))
+                quote = *s;
+            else if (quote && *s == quote)
+                quote = 0;
+            else if (used + 1 < store_len)
+                store[used++] = *s;
+            s++;
+        }
+        if (used < store_len)
+            store[used++] = '\0';
+    }
+    if (store_len > 0)
+        store[store_len - 1] = '\0';
+    return n;
+}
+
+/* Value of option word k (short -x V, -xV, long --name V, --name=V). */
+static const char *opt_value(char **w, size_t n, size_t *k,
+                             const char *shrt, const char *lng)
+{
+    const char *a = w[*k];
+    size_t ll = strlen(lng);
+    if (strcmp(a, shrt) == 0 || strcmp(a, lng) == 0)
+        return *k + 1 < n ? w[++*k] : NULL;
+    if (strncmp(a, lng, ll) == 0 && a[ll] == '=')
+        return a + ll + 1;
+    if (shrt[0] != '\0' && strncmp(a, shrt, 2) == 0 && a[2] != '\0' &&
+        a[1] != '-')
+        return a + 2;
+    return NULL;
+}
+
+static void parse_command(const char *cmd, struct hf_cmd *c)
+{
+    char *w[HF_MAX_ARGS];
+    memset(c, 0, sizeof(*c));
+    snprintf(c->workload, sizeof(c->workload), "command");
+    snprintf(c->executor, sizeof(c->executor), "process");
+    snprintf(c->mode, sizeof(c->mode), "unordered");
+    snprintf(c->transport, sizeof(c->transport), "none");
+    c->workers = 1;
+    size_t n = split_words(cmd, c->words, sizeof(c->words), w, HF_MAX_ARGS);
+    size_t k = 0;
+    for (; k + 1 < n; k++) {
+        const char *base = strrchr(w[k], '/');
+        base = base != NULL ? base + 1 : w[k];
+        if (strcmp(base, "poolbench") == 0 && strcmp(w[k + 1], "run") == 0)
+            break;
+    }
+    if (k + 1 >= n)
+        return;
+    c->poolbench = 1;
+    snprintf(c->workload, sizeof(c->workload), "all");
+    snprintf(c->executor, sizeof(c->executor), "all");
+    for (k += 2; k < n; k++) {
+        const char *v;
+        size_t at = k;
+        if ((v = opt_value(w, n, &k, "-w", "--workloads")) != NULL)
+            snprintf(c->workload, sizeof(c->workload), "%s", v);
+        else if ((k = at, v = opt_value(w, n, &k, "-e", "--executors")))
+            snprintf(c->executor, sizeof(c->executor), "%s", v);
+        else if ((k = at, v = opt_value(w, n, &k, "-j", "--workers")))
+            c->workers = (unsigned)strtoul(v, NULL, 10);
+        else if ((k = at, v = opt_value(w, n, &k, "-n", "--tasks")))
+            c->tasks = strtoull(v, NULL, 10);
+        else if ((k = at, v = opt_value(w, n, &k, "", "--mode")))
+            snprintf(c->mode, sizeof(c->mode), "%s", v);
+        else if ((k = at, v = opt_value(w, n, &k, "", "--chunk")))
+            c->chunk = strtoull(v, NULL, 10);
+        else if ((k = at, v = opt_value(w, n, &k, "", "--transport")))
+            snprintf(c->transport, sizeof(c->transport), "%s", v);
+        else if ((k = at, v = opt_value(w, n, &k, "-p", "--param")) &&
+                 c->nparams < HF_MAX_ARGS && strchr(v, '=') != NULL)
+            c->params[c->nparams++] = (char *)v;
+        else
+            k = at;
+    }
+    if (c->workers == 0)
+        c->workers = 1;
+    if (strcmp(c->mode, "ordered") != 0)
+        snprintf(c->mode, sizeof(c->mode), "unordered");
+    if (strcmp(c->executor, "procs") == 0 &&
+        strcmp(c->transport, "pipe") != 0)
+        snprintf(c->transport, sizeof(c->transport), "shm");
+}
+
+/* A finite number >= 0 at key of o, or -1 with a message. */
+static int want_num(const cJSON *o, const char *key, const char *name,
+                    size_t idx, int nullable, double *out, char *err,
+                    size_t err_len)
+{
+    const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (nullable && (j == NULL || cJSON_IsNull(j))) {
+        *out = NAN;
+        return 0;
+    }
+    if (!cJSON_IsNumber(j) || !isfinite(j->valuedouble) ||
+        j->valuedouble < 0)
+        return hf_fail(err, err_len, name, "results[%zu].%s: expected a "
+                       "number of seconds >= 0%s", idx, key,
+                       j == NULL ? ", found nothing" : "");
+    *out = j->valuedouble;
+    return 0;
+}
+
+/* A parameter value as a JSON number when it is a whole number (as the
+ * driver writes integer parameters), else as the string given. */
+static cJSON *param_item(const char *v)
+{
+    char *end;
+    errno = 0;
+    long long i = strtoll(v, &end, 10);
+    if (v[0] != '\0' && *end == '\0' && errno == 0 &&
+        i > -(1LL << 53) && i < (1LL << 53))
+        return cJSON_CreateNumber((double)i);
+    return cJSON_CreateString(v);
+}
+
+static cJSON *convert_one(const cJSON *r, size_t idx, const char *name,
+                          char *err, size_t err_len)
+{
+    const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(r, "command");
+    double mean = 0, sd = 0, median = 0, mn = 0, mx = 0, user = 0, sys = 0;
+    struct hf_cmd c;
+    if (!cJSON_IsObject(r)) {
+        hf_fail(err, err_len, name, "results[%zu]: expected an object",
+                idx);
+        return NULL;
+    }
+    if (!cJSON_IsString(cmd) || cmd->valuestring[0] == '\0') {
+        hf_fail(err, err_len, name, "results[%zu].command: expected the "
+                "command line as a string", idx);
+        return NULL;
+    }
+    if (want_num(r, "mean", name, idx, 0, &mean, err, err_len) ||
+        want_num(r, "stddev", name, idx, 1, &sd, err, err_len) ||
+        want_num(r, "median", name, idx, 0, &median, err, err_len) ||
+        want_num(r, "min", name, idx, 0, &mn, err, err_len) ||
+        want_num(r, "max", name, idx, 0, &mx, err, err_len) ||
+        want_num(r, "user", name, idx, 0, &user, err, err_len) ||
+        want_num(r, "system", name, idx, 0, &sys, err, err_len))
+        return NULL;
+    const cJSON *times = cJSON_GetObjectItemCaseSensitive(r, "times");
+    int ntimes = cJSON_GetArraySize(times);
+    if (!cJSON_IsArray(times) || ntimes < 1 || ntimes > HF_MAX_TIMES) {
+        hf_fail(err, err_len, name, "results[%zu].times: expected a "
+                "non-empty array of run times in seconds", idx);
+        return NULL;
+    }
+    double *v = malloc((size_t)ntimes * sizeof(*v));
+    if (v == NULL) {
+        hf_fail(err, err_len, name, "out of memory");
+        return NULL;
+    }
+    int k = 0;
+    for (const cJSON *t = times->child; t != NULL; t = t->next, k++) {
+        if (!cJSON_IsNumber(t) || !isfinite(t->valuedouble) ||
+            t->valuedouble < 0) {
+            free(v);
+            hf_fail(err, err_len, name, "results[%zu].times[%d]: expected "
+                    "a number of seconds >= 0", idx, k);
+            return NULL;
+        }
+        v[k] = t->valuedouble;
+    }
+    const cJSON *codes = cJSON_GetObjectItemCaseSensitive(r, "exit_codes");
+    unsigned long long nonzero = 0;
+    for (const cJSON *x = cJSON_IsArray(codes) ? codes->child : NULL;
+         x != NULL; x = x->next)
+        if (!cJSON_IsNumber(x) || x->valuedouble != 0)
+            nonzero++;
+    const cJSON *params = cJSON_GetObjectItemCaseSensitive(r, "parameters");
+    if (params != NULL && !cJSON_IsNull(params) && !cJSON_IsObject(params)) {
+        free(v);
+        hf_fail(err, err_len, name, "results[%zu].parameters: expected an "
+                "object of name: value", idx);
+        return NULL;
+    }
+
+    parse_command(cmd->valuestring, &c);
+    cJSON *o = cJSON_CreateObject();
+    cJSON *pj = cJSON_CreateObject();
+    for (size_t p = 0; p < c.nparams; p++) {
+        char *eq = strchr(c.params[p], '=');
+        *eq = '\0';
+        const char *key = strchr(c.params[p], '.');
+        key = key != NULL ? key + 1 : c.params[p];
+        if (!cJSON_HasObjectItem(pj, key))
+            cJSON_AddItemToObject(pj, key, param_item(eq + 1));
+    }
+    if (!c.poolbench)
+        cJSON_AddStringToObject(pj, "command", cmd->valuestring);
+    for (const cJSON *p = params != NULL ? params->child : NULL; p != NULL;
+         p = p->next) {
+        const char *pv = cJSON_IsString(p) ? p->valuestring : NULL;
+        char num[64];
+        if (pv == NULL && cJSON_IsNumber(p)) {
+            snprintf(num, sizeof(num), "%.17g", p->valuedouble);
+            pv = num;
+        }
+        if (pv == NULL)
+            continue;
+        if (strcmp(p->string, "workload") == 0)
+            snprintf(c.workload, sizeof(c.workload), "%s", pv);
+        else if (strcmp(p->string, "executor") == 0)
+            snprintf(c.executor, sizeof(c.executor), "%s", pv);
+        else if (strcmp(p->string, "workers") == 0)
+            c.workers = (unsigned)strtoul(pv, NULL, 10);
+        else if (strcmp(p->string, "tasks") == 0)
+            c.tasks = strtoull(pv, NULL, 10);
+        else if (!cJSON_HasObjectItem(pj, p->string))
+            cJSON_AddItemToObject(pj, p->string, param_item(pv));
+    }
+    if (c.workers < 1 || c.workers > 4096)
+        c.workers = 1;
+    cJSON_AddStringToObject(o, "workload", c.workload);
+    cJSON_AddStringToObject(o, "executor", c.executor);
+    cJSON_AddNumberToObject(o, "workers", c.workers);
+    cJSON_AddStringToObject(o, "mode", c.mode);
+    cJSON_AddNumberToObject(o, "chunk", c.chunk > 0 ? (double)c.chunk : 1);
+    cJSON_AddBoolToObject(o, "chunk_auto", c.chunk == 0);
+    cJSON_AddStringToObject(o, "transport", c.transport);
+    cJSON_AddItemToObject(o, "params", pj);
+    cJSON_AddNumberToObject(o, "tasks", (double)c.tasks);
+    cJSON_AddNumberToObject(o, "errors", (double)nonzero);
+    cJSON_AddObjectToObject(o, "errors_by_kind");
+    cJSON_AddNumberToObject(o, "worker_deaths", 0);
+    /* Nothing was folded: hyperfine sees exit codes, not task values. */
+    cJSON_AddStringToObject(o, "checksum", "0000000000000000");
+    if (nonzero > 0) {
+        char why[128];
+        snprintf(why, sizeof(why), "%llu of %d runs exited non-zero",
+                 nonzero, ntimes);
+        cJSON_AddStringToObject(o, "failure", why);
+    } else {
+        cJSON_AddNullToObject(o, "failure");
+    }
+    cJSON_AddStringToObject(o, "command", cmd->valuestring);
+    if (c.poolbench && strcmp(c.workload, "noop") == 0 && c.tasks == 1)
+        cJSON_AddStringToObject(o, "role", "baseline");
+    cJSON *samples = cJSON_AddObjectToObject(o, "samples");
+    cJSON_AddItemToObject(samples, "wall_s",
+                          cJSON_CreateDoubleArray(v, ntimes));
+    cJSON_AddItemToObject(samples, "user_s",
+                          cJSON_CreateDoubleArray(&user, 1));
+    cJSON_AddItemToObject(samples, "sys_s",
+                          cJSON_CreateDoubleArray(&sys, 1));
+    struct stats_summary s;
+    cJSON *stats = cJSON_AddObjectToObject(o, "stats");
+    if (stats_summarize(v, (size_t)ntimes, &s) == 0)
+        cJSON_AddItemToObject(stats, "wall_s", results_stats_json(&s));
+    cJSON *hf = cJSON_AddObjectToObject(o, "hyperfine");
+    cJSON_AddNumberToObject(hf, "mean", mean);
+    if (isfinite(sd))
+        cJSON_AddNumberToObject(hf, "stddev", sd);
+    else
+        cJSON_AddNullToObject(hf, "stddev");
+    cJSON_AddNumberToObject(hf, "median", median);
+    cJSON_AddNumberToObject(hf, "min", mn);
+    cJSON_AddNumberToObject(hf, "max", mx);
+    cJSON_AddNumberToObject(hf, "user", user);
+    cJSON_AddNumberToObject(hf, "system", sys);
+    if (c.tasks > 0)
+        cJSON_AddNumberToObject(o, "ns_per_task",
+                                s.median * 1e9 / (double)c.tasks);
+    else
+        cJSON_AddNullToObject(o, "ns_per_task");
+    cJSON_AddNullToObject(o, "speedup");
+    cJSON_AddNullToObject(o, "efficiency");
+    free(v);
+    return o;
+}
+
+/* speedup and efficiency against a serial row of the same workload, params
+ * and tasks in the same file (whole-process times, so start-up included). */
+static void add_speedups(cJSON *results)
+{
+    for (cJSON *r = results->child; r != NULL; r = r->next) {
+        const char *ex = cJSON_GetStringValue(
+            cJSON_GetObjectItemCaseSensitive(r, "executor"));
+        if (ex == NULL || strcmp(ex, "serial") == 0)
+            continue;
+        for (cJSON *b = results->child; b != NULL; b = b->next) {
+            const char *bex = cJSON_GetStringValue(
+                cJSON_GetObjectItemCaseSensitive(b, "executor"));
+            if (bex == NULL || strcmp(bex, "serial") != 0 ||
+                !cJSON_Compare(cJSON_GetObjectItemCaseSensitive(r,
+                                                                "workload"),
+                               cJSON_GetObjectItemCaseSensitive(b,
+                                                                "workload"),
+                               1) ||
+                !cJSON_Compare(cJSON_GetObjectItemCaseSensitive(r, "params"),
+                               cJSON_GetObjectItemCaseSensitive(b, "params"),
+                               1) ||
+                !cJSON_Compare(cJSON_GetObjectItemCaseSensitive(r, "tasks"),
+                               cJSON_GetObjectItemCaseSensitive(b, "tasks"),
+                               1))
+                continue;
+            const cJSON *m = cJSON_GetObjectItemCaseSensitive(
+                cJSON_GetObjectItemCaseSensitive(
+                    cJSON_GetObjectItemCaseSensitive(r, "stats"), "wall_s"),
+                "median");
+            const cJSON *bm = cJSON_GetObjectItemCaseSensitive(
+                cJSON_GetObjectItemCaseSensitive(
+                    cJSON_GetObjectItemCaseSensitive(b, "stats"), "wall_s"),
+                "median");
+            double w = cJSON_GetNumberValue(
+                cJSON_GetObjectItemCaseSensitive(r, "workers"));
+            if (!cJSON_IsNumber(m) || !cJSON_IsNumber(bm) ||
+                m->valuedouble <= 0 || w < 1)
+                break;
+            double sp = bm->valuedouble / m->valuedouble;
+            cJSON_ReplaceItemInObjectCaseSensitive(r, "speedup",
+                                                   cJSON_CreateNumber(sp));
+            cJSON_ReplaceItemInObjectCaseSensitive(r, "efficiency",
+                                                   cJSON_CreateNumber(sp /
+                                                                      w));
+            break;
+        }
+    }
+}
+
+int hyperfine_convert(const char *name, const char *text, size_t len,
+                      long long mtime, cJSON **out, char *err,
+                      size_t err_len)
+{
+    *out = NULL;
+    if (len == 0)
+        return hf_fail(err, err_len, name, "empty file; expected hyperfine "
+                       "--export-json output");
+    cJSON *in = cJSON_ParseWithLength(text, len);
+    if (in == NULL)
+        return hf_fail(err, err_len, name, "not valid JSON; expected "
+                       "hyperfine --export-json output");
+    const cJSON *results = cJSON_GetObjectItemCaseSensitive(in, "results");
+    if (!cJSON_IsObject(in) || !cJSON_IsArray(results)) {
+        cJSON_Delete(in);
+        return hf_fail(err, err_len, name, "no \"results\" array; expected "
+                       "hyperfine --export-json output");
+    }
+    if (cJSON_GetArraySize(results) == 0) {
+        cJSON_Delete(in);
+        return hf_fail(err, err_len, name, "\"results\" is empty: hyperfine "
+                       "timed no command");
+    }
+    cJSON *root = cJSON_CreateObject();
+    char created[64];
+    time_t t = (time_t)mtime;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    cJSON_AddStringToObject(root, "schema", RESULTS_SCHEMA);
+    cJSON_AddStringToObject(root, "created", created);
+    struct machine_info m;
+    machine_read(&m);
+    cJSON_AddItemToObject(root, "machine", machine_to_json(&m));
+    cJSON *cfg = cJSON_AddObjectToObject(root, "config");
+    cJSON_AddStringToObject(cfg, "source", "hyperfine");
+    cJSON_AddStringToObject(cfg, "hyperfine_file", name);
+    cJSON *rows = cJSON_AddArrayToObject(root, "results");
+    size_t idx = 0;
+    for (const cJSON *r = results->child; r != NULL; r = r->next, idx++) {
+        cJSON *row = convert_one(r, idx, name, err, err_len);
+        if (row == NULL) {
+            cJSON_Delete(in);
+            cJSON_Delete(root);
+            return -1;
+        }
+        cJSON_AddItemToArray(rows, row);
+    }
+    add_speedups(rows);
+    cJSON_Delete(in);
+    *out = root;
+    return 0;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+"usage: poolbench import-hyperfine HYPERFINE.json [-o FILE]\n"
+"\n"
+"Convert hyperfine's --export-json output into a poolbench/1 results file\n"
+"that plot, report and compare read like any run. For `poolbench run`\n"
+"commands, the workload, executor, workers, tasks and -p parameters come\n"
+"from the command line (hyperfine -L parameters named workload, executor,\n"
+"workers or tasks override them); other commands become workload\n"
+"\"command\". wall_s is hyperfine's per-run times; user_s and sys_s its\n"
+"means. scripts/hyperfine.sh (make bench-hyperfine) makes such a file.\n"
+"\n"
+"  -o, --output FILE   where to write (default: results/hyperfine-HOST-\n"
+"                      TIME.json)\n"
+"  -h, --help          this help\n"
+"\n"
+"Exit status: 0 written, 2 bad usage or a file that is not hyperfine's.\n");
+}
+
+int hyperfine_main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "output", required_argument, NULL, 'o' },
+        { "help", no_argument, NULL, 'h' },
+        { 0 },
+    };
+    const char *output = NULL;
+    char err[1024], path[4096];
+    optind = 1;
+    opterr = 0;
+    for (;;) {
+        int c = getopt_long(argc, argv, ":o:h", longopts, NULL);
+        if (c == -1)
+            break;
+        switch (c) {
+        case 'o': output = optarg; break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        case ':':
+            fprintf(stderr, "poolbench import-hyperfine: option '%s' needs a "
+                    "value; see --help\n", argv[optind - 1]);
+            return EXIT_USAGE;
+        default:
+            fprintf(stderr, "poolbench import-hyperfine: unknown option "
+                    "'%s'; see --help\n", argv[optind - 1]);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "poolbench import-hyperfine: expected exactly one "
+                "hyperfine JSON file, got %d\n", argc - optind);
+        return EXIT_USAGE;
+    }
+    const char *in = argv[optind];
+    int fd = open(in, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+        st.st_size > HF_MAX_BYTES) {
+        fprintf(stderr, "poolbench import-hyperfine: %s: %s\n", in,
+                fd < 0 ? strerror(errno)
+                       : "not a regular file of at most 64 MiB");
+        if (fd >= 0)
+            close(fd);
+        return EXIT_USAGE;
+    }
+    size_t len = (size_t)st.st_size, got = 0;
+    char *text = malloc(len + 1);
+    while (text != NULL && got < len) {
+        ssize_t n = read(fd, text + got, len - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    close(fd);
+    if (text == NULL) {
+        fprintf(stderr, "poolbench import-hyperfine: out of memory\n");
+        return EXIT_USAGE;
+    }
+    text[got] = '\0';
+    cJSON *root;
+    int rc = hyperfine_convert(in, text, got, (long long)st.st_mtime, &root,
+                               err, sizeof(err));
+    free(text);
+    if (rc != 0) {
+        fprintf(stderr, "poolbench import-hyperfine: %s\n", err);
+        return EXIT_USAGE;
+    }
+    if (output != NULL) {
+        snprintf(path, sizeof(path), "%s", output);
+    } else {
+        char stamp[32], host[256] = "host";
+        time_t now = time(NULL);
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+        gethostname(host, sizeof(host) - 1);
+        if (mkdir("results", 0755) != 0 && errno != EEXIST) {
+            fprintf(stderr, "poolbench import-hyperfine: cannot create "
+                    "results/: %s; give -o FILE\n", strerror(errno));
+            cJSON_Delete(root);
+            return EXIT_USAGE;
+        }
+        snprintf(path, sizeof(path), "results/hyperfine-%s-%s.json", host,
+                 stamp);
+    }
+    /* What we write must read back: check it with the real reader. */
+    char *out = cJSON_Print(root);
+    struct results_file check;
+    if (out == NULL || results_parse(path, out, strlen(out), &check, err,
+                                     sizeof(err)) != 0) {
+        fprintf(stderr, "poolbench import-hyperfine: internal error: the "
+                "converted file does not validate: %s\n",
+                out == NULL ? "out of memory" : err);
+        cJSON_free(out);
+        cJSON_Delete(root);
+        return EXIT_USAGE;
+    }
+    size_t nrows = check.nrows;
+    results_free(&check);
+    cJSON_free(out);
+    if (results_check_writable(path, err, sizeof(err)) != 0 ||
+        results_write_atomic(path, root, err, sizeof(err)) != 0) {
+        fprintf(stderr, "poolbench import-hyperfine: %s\n", err);
+        cJSON_Delete(root);
+        return EXIT_USAGE;
+    }
+    cJSON_Delete(root);
+    printf("import-hyperfine: %zu command%s from %s into %s\n", nrows,
+           nrows == 1 ? "" : "s", in, path);
+    return 0;
+}

@@ -1,0 +1,85 @@
+/* plot.h - `poolbench plot`: charts from results files, drawn by gnuplot.
+ *
+ * For every chart the data supports, plot writes NAME.dat (the numbers),
+ * NAME.gp (a gnuplot script: variables first, then the template from
+ * scripts/NAME-KIND.gp) and runs gnuplot on it in the output folder, which
+ * leaves NAME.svg and NAME.png. `cd DIR && gnuplot NAME.gp` redraws one
+ * after a user restyles it. A chart the data cannot support is skipped
+ * with a note on stderr; that is not an error.
+ */
+#ifndef POOLBENCH_PLOT_H
+#define POOLBENCH_PLOT_H
+
+#include <stddef.h>
+
+#include "results.h"
+
+/* Chart size in pixels (PNG) and SVG user units. */
+#define PLOT_WIDTH 960
+#define PLOT_HEIGHT 600
+
+/* A growable text buffer; zero-initialize, free(p) when done. */
+struct plot_buf {
+    char *p;      /* NUL-terminated text, NULL while empty */
+    size_t len, cap;
+    int oom;      /* an allocation failed: p holds what fit before */
+};
+
+/* Append printf-style text to b (sets b->oom on allocation failure). */
+void plot_buf_printf(struct plot_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* One chart that was drawn. */
+struct plot_chart {
+    char name[128];   /* file stem: "bars-factorial-n-300" */
+    char kind[16];    /* "bars", "scaling", "delivery", "overhead", "ratio" */
+    char title[256];  /* the chart's title, as drawn */
+};
+
+/* Every chart one plot_render drew, in drawing order. */
+struct plot_set {
+    struct plot_chart *charts;
+    size_t ncharts;
+    size_t skipped;   /* charts the data could not support */
+};
+
+/* How to render. */
+struct plot_options {
+    const char *dir;  /* output folder; created when missing */
+    int png;          /* also write NAME.png (pngcairo) */
+    int notes;        /* print "skipped: why" notes on stderr */
+};
+
+/* The folder holding the gnuplot templates: $POOLBENCH_SCRIPTS_DIR, else
+ * the source tree's scripts/, else the installed data folder. */
+const char *plot_scripts_dir(void);
+
+/* Check that gnuplot ($POOLBENCH_GNUPLOT or `gnuplot` on PATH) can be
+ * run. Returns 0, or -1 with a one-line message in err. */
+int plot_find_gnuplot(char *path, size_t path_len, char *err,
+                      size_t err_len);
+
+/* Draw every chart that files[0..nfiles) support into opt->dir. With
+ * several files the per-run charts of file k > 0 get the prefix "fK-" and
+ * a ratio chart compares each against files[0]. Returns 0 (out filled;
+ * free with plot_set_free), or -1 with a message (gnuplot missing or
+ * failing, folder not writable). */
+int plot_render(const struct results_file *files, size_t nfiles,
+                const struct plot_options *opt, struct plot_set *out,
+                char *err, size_t err_len);
+
+/* Free what plot_render filled in; safe on a zeroed set. */
+void plot_set_free(struct plot_set *set);
+
+/* "factorial n=300,skew=1", or the bare workload name without params. */
+void plot_instance_label(const struct results_row *row, char *buf,
+                         size_t len);
+
+/* A time in seconds as "6.38 ms", "12.3 us", "1.234 s" into buf. */
+void plot_format_time(double s, char *buf, size_t len);
+
+/* `poolbench plot RESULTS.json... [-o DIR]`; argv[0] == "plot". Returns
+ * the exit status: 0, or 2 for bad usage, a bad file or no gnuplot. */
+int plot_main(int argc, char **argv);
+
+#endif /* POOLBENCH_PLOT_H */

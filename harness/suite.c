@@ -1,0 +1,589 @@
+/* suite.c - named presets of `poolbench run` options, and the seed table.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "executor.h"
+#include "plot.h"
+#include "registry.h"
+#include "results.h"
+#include "stats.h"
+#include "suite.h"
+
+/* Workers of the seed: multiprocessing.Pool(4). */
+#define SUITE_SEED_WORKERS 4
+
+/* ---- building the option list ------------------------------------------ */
+
+static int add(struct suite_plan *p, char **opts, size_t *n, const char *fmt,
+               ...) __attribute__((format(printf, 4, 5)));
+
+/* Append one option text (formatted) to opts. */
+static int add(struct suite_plan *p, char **opts, size_t *n, const char *fmt,
+               ...)
+{
+    char text[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    if (*n == SUITE_MAX_ARGS || p->nowned == SUITE_MAX_ARGS)
+        return -1;
+    char *copy = strdup(text);
+    if (copy == NULL)
+        return -1;
+    p->owned[p->nowned++] = copy;
+    opts[(*n)++] = copy;
+    return 0;
+}
+
+/* The user's own -w list, when given: a suite sets parameters only for
+ * workloads that will run (the driver refuses -p for others). */
+static const char *user_workloads;
+
+/* The user's own -p values: a suite leaves those parameters to them. */
+static char **user_argv;
+static int user_argc;
+
+static int user_sets(const char *wl, const char *key)
+{
+    char scoped[256], bare[128];
+    snprintf(scoped, sizeof(scoped), "%s.%s=", wl, key);
+    snprintf(bare, sizeof(bare), "%s=", key);
+    for (int k = 1; k < user_argc; k++) {
+        const char *v = NULL;
+        if ((strcmp(user_argv[k], "-p") == 0 ||
+             strcmp(user_argv[k], "--param") == 0) && k + 1 < user_argc)
+            v = user_argv[k + 1];
+        else if (strncmp(user_argv[k], "--param=", 8) == 0)
+            v = user_argv[k] + 8;
+        else if (strncmp(user_argv[k], "-p", 2) == 0 && user_argv[k][2])
+            v = user_argv[k] + 2;
+        if (v != NULL && (strncmp(v, scoped, strlen(scoped)) == 0 ||
+                          strncmp(v, bare, strlen(bare)) == 0))
+            return 1;
+    }
+    return 0;
+}
+
+static int selected(const char *wl)
+{
+    size_t len = strlen(wl);
+    if (user_workloads == NULL)
+        return 1;
+    for (const char *s = user_workloads; s != NULL; s = strchr(s, ',')) {
+        s += *s == ',';
+        if (strncmp(s, wl, len) == 0 && (s[len] == ',' || s[len] == '\0'))
+            return 1;
+    }
+    return 0;
+}
+
+/* -p WORKLOAD.KEY=VALUE when the workload exists, has that parameter, is
+ * selected, and the user did not set that parameter. */
+static int add_param(struct suite_plan *p, char **opts, size_t *n,
+                     const char *wl, const char *key, const char *value)
+{
+    const struct workload *w = registry_find(wl);
+    if (w == NULL || registry_param_index(w, key) < 0 || !selected(wl) ||
+        user_sets(wl, key))
+        return 0;
+    if (add(p, opts, n, "-p") != 0 ||
+        add(p, opts, n, "%s.%s=%s", wl, key, value) != 0)
+        return -1;
+    return 0;
+}
+
+/* Comma list of the names that exist, via found(). */
+static void existing(const char *const *names, int (*found)(const char *),
+                     char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; names[k] != NULL; k++)
+        if (found(names[k]) && used < len)
+            used += (size_t)snprintf(buf + used, len - used, "%s%s",
+                                     used ? "," : "", names[k]);
+}
+
+static int workload_exists(const char *name)
+{
+    return registry_find(name) != NULL;
+}
+
+static int executor_exists(const char *name)
+{
+    return executor_find(name) != NULL;
+}
+
+static int seed_options(struct suite_plan *p, char **opts, size_t *n,
+                        char *err, size_t err_len)
+{
+    static const char *const wls[] = {
+        "factorial", "hashing", "shuffled", "contended", NULL,
+    };
+    static const char *const exs[] = {
+        "serial", "procs", "threads", "futures", NULL,
+    };
+    char w[256], e[256];
+    existing(wls, workload_exists, w, sizeof(w));
+    existing(exs, executor_exists, e, sizeof(e));
+    if (registry_find("factorial") == NULL) {
+        snprintf(err, err_len, "--suite seed: needs the factorial "
+                 "workload, which this poolbench lacks");
+        return -1;
+    }
+    int rc = 0;
+    rc |= add(p, opts, n, "-w");
+    rc |= add(p, opts, n, "%s", w);
+    rc |= add(p, opts, n, "-e");
+    rc |= add(p, opts, n, "%s", e);
+    rc |= add(p, opts, n, "-j");
+    rc |= add(p, opts, n, "%d", SUITE_SEED_WORKERS);
+    rc |= add(p, opts, n, "--mode");
+    rc |= add(p, opts, n, "ordered,unordered");
+    /* Heavy: the seed's reduce over range(1, 300). Light: about
+     * what md5 of a file name costs in C. */
+    rc |= add_param(p, opts, n, "factorial", "n", "300,20");
+    rc |= add_param(p, opts, n, "hashing", "cache", "cold");
+    rc |= add_param(p, opts, n, "shuffled", "cache", "cold");
+    rc |= add_param(p, opts, n, "hashing", "size_mb", "16");
+    rc |= add_param(p, opts, n, "shuffled", "size_mb", "16");
+    rc |= add_param(p, opts, n, "contended", "critical", "1,0");
+    rc |= add_param(p, opts, n, "contended", "work", "5000");
+    if (rc != 0) {
+        snprintf(err, err_len, "--suite seed: out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+static int default_options(struct suite_plan *p, char **opts, size_t *n,
+                           int quick, char *err, size_t err_len)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    if (cpus < 1)
+        cpus = 1;
+    if (cpus > EXEC_MAX_WORKERS / 2)
+        cpus = EXEC_MAX_WORKERS / 2;
+    /* Workers 1, the online CPUs and twice that (deduplicated). */
+    char j[64];
+    if (cpus == 1)
+        snprintf(j, sizeof(j), "1,2");
+    else
+        snprintf(j, sizeof(j), "1,%ld,%ld", cpus, 2 * cpus);
+    int rc = 0;
+    rc |= add(p, opts, n, "-j");
+    rc |= add(p, opts, n, "%s", j);
+    rc |= add(p, opts, n, "--mode");
+    rc |= add(p, opts, n, "ordered,unordered");
+    /* Two chunk sizes give the overhead chart its x axis. */
+    rc |= add(p, opts, n, "--chunk");
+    rc |= add(p, opts, n, "16,auto");
+    /* Task sizes that keep the sweep near half a minute on 2 CPUs: each
+     * workload's serial repetition costs at most about 70 ms (a sleep
+     * costs about 90 us here whatever it asks for, so crawl runs without
+     * one; latency keeps the blocking case). */
+    rc |= add_param(p, opts, n, "latency", "us", "50");
+    rc |= add_param(p, opts, n, "crawl", "us", "0");
+    /* --quick divides task counts by ten, but the corpus workloads have
+     * one task per file: give them a smaller corpus instead. */
+    rc |= add_param(p, opts, n, "hashing", "size_mb", quick ? "4" : "8");
+    rc |= add_param(p, opts, n, "shuffled", "size_mb", quick ? "4" : "8");
+    rc |= add_param(p, opts, n, "hashing", "files", quick ? "400" : "2000");
+    rc |= add_param(p, opts, n, "shuffled", "files", quick ? "400" : "2000");
+    /* The seed's lock question: all of the work under it, or none. */
+    rc |= add_param(p, opts, n, "contended", "critical", "1,0");
+    rc |= add_param(p, opts, n, "contended", "work", "2500");
+    if (rc != 0) {
+        snprintf(err, err_len, "--suite default: out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+int suite_expand(int *argc, char ***argv, struct suite_plan *plan,
+                 char *err, size_t err_len)
+{
+    char **av = *argv;
+    int ac = *argc, at = -1, width = 0;
+    memset(plan, 0, sizeof(*plan));
+    for (int k = 1; k < ac; k++) {
+        if (strcmp(av[k], "--") == 0)
+            break;
+        if (strcmp(av[k], "--suite") == 0) {
+            if (k + 1 >= ac) {
+                snprintf(err, err_len, "--suite needs a name: seed or "
+                         "default");
+                return -1;
+            }
+            plan->name = av[k + 1];
+            at = k;
+            width = 2;
+        } else if (strncmp(av[k], "--suite=", 8) == 0) {
+            plan->name = av[k] + 8;
+            at = k;
+            width = 1;
+        }
+    }
+    if (plan->name == NULL)
+        return 0;
+    char *opts[SUITE_MAX_ARGS];
+    size_t n = 0;
+    int rc, quick = 0;
+    user_workloads = NULL;
+    user_argv = av;
+    user_argc = ac;
+    for (int k = 1; k < ac; k++) {
+        if (strcmp(av[k], "--quick") == 0)
+            quick = 1;
+        else if ((strcmp(av[k], "-w") == 0 ||
+                  strcmp(av[k], "--workloads") == 0) && k + 1 < ac)
+            user_workloads = av[k + 1];
+        else if (strncmp(av[k], "--workloads=", 12) == 0)
+            user_workloads = av[k] + 12;
+        else if (strncmp(av[k], "-w", 2) == 0 && av[k][2] != '\0')
+            user_workloads = av[k] + 2;
+    }
+    if (strcmp(plan->name, "seed") == 0)
+        rc = seed_options(plan, opts, &n, err, err_len);
+    else if (strcmp(plan->name, "default") == 0)
+        rc = default_options(plan, opts, &n, quick, err, err_len);
+    else {
+        snprintf(err, err_len, "--suite: unknown suite '%s'; expected seed "
+                 "or default", plan->name);
+        plan->name = NULL;
+        return -1;
+    }
+    if (rc != 0)
+        return -1;
+    plan->argv = calloc((size_t)ac + n + 1, sizeof(*plan->argv));
+    if (plan->argv == NULL) {
+        snprintf(err, err_len, "--suite: out of memory");
+        return -1;
+    }
+    plan->argv[plan->argc++] = av[0];
+    for (size_t k = 0; k < n; k++)
+        plan->argv[plan->argc++] = opts[k];
+    for (int k = 1; k < ac; k++)
+        if (k < at || k >= at + width)
+            plan->argv[plan->argc++] = av[k];
+    plan->argv[plan->argc] = NULL;
+    *argc = plan->argc;
+    *argv = plan->argv;
+    fprintf(stderr, "poolbench: suite %s:", plan->name);
+    for (size_t k = 0; k < n; k++)
+        fprintf(stderr, " %s", opts[k]);
+    fprintf(stderr, "\n");
+    return 0;
+}
+
+void suite_free(struct suite_plan *plan)
+{
+    for (size_t k = 0; k < plan->nowned; k++)
+        free(plan->owned[k]);
+    free(plan->argv);
+    memset(plan, 0, sizeof(*plan));
+}
+
+/* ---- the seed table ---------------------------------------------------- */
+
+/* The seed's figures, in seconds (NAN: the seed did not measure it). The
+ * Python 3 figures are of the factorial-heavy case ("best case"). */
+struct seed_fig {
+    int heavy;
+    const char *executor;
+    double py2_s, py3_s;
+};
+
+static const struct seed_fig seed_figs[] = {
+    { 1, "serial", 16.230872, 12.71012 },
+    { 1, "procs", 4.874608, 5.799454 },
+    { 1, "threads", 21.812273, 18.085609 },
+    { 1, "futures", NAN, 18.403806 },   /* ThreadPoolExecutor */
+    { 0, "serial", 0.182251, NAN },
+    { 0, "procs", 0.39652, NAN },
+    { 0, "threads", 0.234787, NAN },
+    { 0, "futures", NAN, NAN },
+};
+
+#define SEED_PPE_S 5.764657 /* ProcessPoolExecutor, Python 3 */
+
+/* One measured configuration's wall-time summary. */
+struct meas {
+    const struct results_row *row;
+    struct stats_summary wall, first;
+};
+
+/* The value of key in a canonical "k=v,k=v" string equals value? */
+static int has_param(const char *params, const char *key, const char *value)
+{
+    char want[128];
+    snprintf(want, sizeof(want), "%s=%s", key, value);
+    size_t wl = strlen(want);
+    for (const char *p = params; p != NULL && *p != '\0';) {
+        if (strncmp(p, want, wl) == 0 && (p[wl] == ',' || p[wl] == '\0'))
+            return 1;
+        p = strchr(p, ',');
+        if (p != NULL)
+            p++;
+    }
+    return 0;
+}
+
+/* Find workload (with key=value when key is not NULL), executor, workers
+ * (serial: any), mode (NULL: any). Returns 0 with *m filled, or -1. */
+static int find(const struct results_file *f, const char *workload,
+                const char *key, const char *value, const char *executor,
+                unsigned workers, const char *mode, struct meas *m)
+{
+    for (size_t k = 0; k < f->nrows; k++) {
+        const struct results_row *r = &f->rows[k];
+        int serial = strcmp(executor, "serial") == 0;
+        if (strcmp(r->workload, workload) != 0 ||
+            strcmp(r->executor, executor) != 0 || r->failure != NULL ||
+            r->errors > 0 || (key != NULL && !has_param(r->params, key,
+                                                        value)) ||
+            (!serial && r->workers != workers) ||
+            (!serial && mode != NULL && strcmp(r->mode, mode) != 0))
+            continue;
+        m->row = r;
+        if (results_row_stats(r, "wall_s", &m->wall) != 0)
+            continue;
+        if (results_row_stats(r, "first_result_s", &m->first) != 0)
+            m->first = m->wall;
+        return 0;
+    }
+    return -1;
+}
+
+/* "faster", "slower" or "~same" by the 95% CIs of the medians. */
+static const char *word(const struct stats_summary *x,
+                        const struct stats_summary *base)
+{
+    if (x->ci95_high < base->ci95_low)
+        return "faster";
+    if (x->ci95_low > base->ci95_high)
+        return "slower";
+    return "~same";
+}
+
+static void fmt_s(double s, char *buf, size_t len)
+{
+    if (isfinite(s))
+        snprintf(buf, len, "%.2f s", s);
+    else
+        snprintf(buf, len, "-");
+}
+
+static void fmt_x(double x, char *buf, size_t len)
+{
+    if (isfinite(x))
+        snprintf(buf, len, "%.2fx", x);
+    else
+        snprintf(buf, len, "-");
+}
+
+static void print_main_table(const struct results_file *f, long cpus)
+{
+    printf("%-22s %-8s %9s %8s %9s %8s %11s %8s  %s\n", "case", "executor",
+           "seed py2", "x serial", "seed py3", "x serial", "poolbench",
+           "x serial", "vs serial");
+    for (int heavy = 1; heavy >= 0; heavy--) {
+        const char *n = heavy ? "300" : "20";
+        struct meas base;
+        int have_base = find(f, "factorial", "n", n, "serial", 1, NULL,
+                             &base) == 0;
+        const struct seed_fig *sb = NULL;
+        for (size_t k = 0; k < sizeof(seed_figs) / sizeof(seed_figs[0]);
+             k++)
+            if (seed_figs[k].heavy == heavy &&
+                strcmp(seed_figs[k].executor, "serial") == 0)
+                sb = &seed_figs[k];
+        for (size_t k = 0; k < sizeof(seed_figs) / sizeof(seed_figs[0]);
+             k++) {
+            const struct seed_fig *s = &seed_figs[k];
+            if (s->heavy != heavy)
+                continue;
+            struct meas m;
+            int have = find(f, "factorial", "n", n, s->executor,
+                            SUITE_SEED_WORKERS, "ordered", &m) == 0;
+            char p2[16], x2[16], p3[16], x3[16], pb[32] = "-", xb[16] = "-",
+                 kase[64] = "";
+            fmt_s(s->py2_s, p2, sizeof(p2));
+            fmt_s(s->py3_s, p3, sizeof(p3));
+            fmt_x(sb->py2_s / s->py2_s, x2, sizeof(x2));
+            fmt_x(sb->py3_s / s->py3_s, x3, sizeof(x3));
+            if (have)
+                plot_format_time(m.wall.median, pb, sizeof(pb));
+            if (have && have_base && m.wall.median > 0)
+                fmt_x(base.wall.median / m.wall.median, xb, sizeof(xb));
+            if (strcmp(s->executor, "serial") == 0)
+                snprintf(kase, sizeof(kase), "%s: factorial(%s)",
+                         heavy ? "heavy" : "light", n);
+            printf("%-22s %-8s %9s %8s %9s %8s %11s %8s  %s\n", kase,
+                   s->executor, p2, x2, p3, x3, pb, xb,
+                   !have && executor_find(s->executor) == NULL
+                       ? "not in this build"
+                   : !have ? "not measured"
+                   : strcmp(s->executor, "serial") == 0 || !have_base ? ""
+                   : word(&m.wall, &base.wall));
+        }
+    }
+    printf("(x serial: serial time / this time, above 1 is faster; faster "
+           "or slower only when\nthe 95%% CIs of the medians do not "
+           "overlap, else ~same. The seed "
+           "ran 403345 tasks\nin CPython; poolbench ran %llu per case in C "
+           "with %d workers on %ld online CPUs,\nordered delivery as "
+           "pool.map. Python 3 ProcessPoolExecutor: %.2f s.)\n",
+           f->nrows > 0 ? (unsigned long long)f->rows[0].tasks : 0ULL,
+           SUITE_SEED_WORKERS, cpus, SEED_PPE_S);
+}
+
+/* Where native code differs from the seed, from the numbers. */
+static void print_notes(const struct results_file *f, long cpus)
+{
+    struct meas base, t, p;
+    printf("\nwhere native code differs:\n");
+    if (find(f, "factorial", "n", "300", "serial", 1, NULL, &base) == 0 &&
+        find(f, "factorial", "n", "300", "threads", SUITE_SEED_WORKERS,
+             "ordered", &t) == 0 && t.wall.median > 0) {
+        const char *w = word(&t.wall, &base.wall);
+        printf("- threads, heavy case: the seed's Python threads ran at "
+               "%.2fx (py2) and %.2fx (py3)\n  the plain loop's speed: "
+               "the GIL lets one thread run Python code at a time.\n  Native "
+               "threads have no GIL: here they run at %.2fx, %s.\n",
+               16.230872 / 21.812273, 12.71012 / 18.085609,
+               base.wall.median / t.wall.median,
+               w[0] == 'f' ? "faster than serial"
+               : w[0] == 's' ? "slower than serial (were the CPUs busy?)"
+                             : "not slower than serial (CIs overlap)");
+    }
+    if (find(f, "factorial", "n", "300", "serial", 1, NULL, &base) == 0 &&
+        find(f, "factorial", "n", "300", "procs", SUITE_SEED_WORKERS,
+             "ordered", &p) == 0 && p.wall.median > 0) {
+        long cap = cpus < SUITE_SEED_WORKERS ? cpus : SUITE_SEED_WORKERS;
+        printf("- procs, heavy case: %.2fx (py2) and %.2fx (py3) in the "
+               "seed; %.2fx here, where\n  %ld online CPUs allow about "
+               "%ldx.\n", 16.230872 / 4.874608, 12.71012 / 5.799454,
+               base.wall.median / p.wall.median, cpus, cap);
+    }
+    if (find(f, "factorial", "n", "20", "serial", 1, NULL, &base) == 0) {
+        char per[32];
+        plot_format_time(base.wall.median / (double)(base.row->tasks > 0
+                                                     ? base.row->tasks : 1),
+                         per, sizeof(per));
+        printf("- light tasks (%s each, serially): the seed's pools lost to "
+               "the plain loop\n  (procs %.2fx, threads %.2fx);", per,
+               0.182251 / 0.39652, 0.182251 / 0.234787);
+        const char *exs[] = { "procs", "threads", "futures" };
+        int any = 0;
+        for (size_t k = 0; k < 3; k++)
+            if (find(f, "factorial", "n", "20", exs[k], SUITE_SEED_WORKERS,
+                     "ordered", &t) == 0 && t.wall.median > 0) {
+                printf("%s %s %.2fx (%s)", any ? "," : "\n  here:",
+                       exs[k], base.wall.median / t.wall.median,
+                       word(&t.wall, &base.wall));
+                any = 1;
+            }
+        printf("%s.\n", any ? "" : " no parallel run here");
+    }
+}
+
+static void print_extras(const struct results_file *f)
+{
+    static const char *const exs[] = { "serial", "procs", "threads",
+                                       "futures" };
+    struct meas a, b;
+    int head = 0;
+    for (size_t k = 1; k < 4; k++) {
+        if (find(f, "factorial", "n", "300", exs[k], SUITE_SEED_WORKERS,
+                 "ordered", &a) != 0 ||
+            find(f, "factorial", "n", "300", exs[k], SUITE_SEED_WORKERS,
+                 "unordered", &b) != 0)
+            continue;
+        if (!head)
+            printf("\nmap (ordered) vs unordered (apply_async / "
+                   "as_completed), heavy case, %d workers:\n",
+                   SUITE_SEED_WORKERS);
+        head = 1;
+        char fa[32], fb[32], wa[32], wb[32];
+        plot_format_time(a.first.median, fa, sizeof(fa));
+        plot_format_time(b.first.median, fb, sizeof(fb));
+        plot_format_time(a.wall.median, wa, sizeof(wa));
+        plot_format_time(b.wall.median, wb, sizeof(wb));
+        printf("  %-8s first result %10s ordered, %10s unordered (%s); "
+               "whole run %s vs %s\n", exs[k], fa, fb,
+               word(&b.first, &a.first), wa, wb);
+    }
+    if (head)
+        printf("  (pool.map hands over its list when the last task is done; "
+               "ordered delivery here\n  streams in index order like "
+               "imap, so its first result waits for chunk 0 only)\n");
+    head = 0;
+    for (size_t k = 0; k < 4; k++) {
+        if (find(f, "hashing", NULL, NULL, exs[k], SUITE_SEED_WORKERS,
+                 "ordered", &a) != 0 ||
+            find(f, "shuffled", NULL, NULL, exs[k], SUITE_SEED_WORKERS,
+                 "ordered", &b) != 0 || a.wall.median <= 0)
+            continue;
+        if (!head)
+            printf("\nsorted vs shuffled file order (hashing vs shuffled, "
+                   "cold page cache):\n");
+        head = 1;
+        char wa[32], wb[32];
+        plot_format_time(a.wall.median, wa, sizeof(wa));
+        plot_format_time(b.wall.median, wb, sizeof(wb));
+        printf("  %-8s sorted %10s, shuffled %10s: %+.0f%% (shuffled %s)\n",
+               exs[k], wa, wb, 100 * (b.wall.median / a.wall.median - 1),
+               word(&b.wall, &a.wall));
+    }
+    head = 0;
+    struct meas s1, s0;
+    if (find(f, "contended", "critical", "1", "serial", 1, NULL, &s1) != 0 ||
+        find(f, "contended", "critical", "0", "serial", 1, NULL, &s0) != 0)
+        return;
+    for (size_t k = 1; k < 4; k++) {
+        if (find(f, "contended", "critical", "1", exs[k],
+                 SUITE_SEED_WORKERS, "ordered", &a) != 0 ||
+            find(f, "contended", "critical", "0", exs[k],
+                 SUITE_SEED_WORKERS, "ordered", &b) != 0 ||
+            a.wall.median <= 0 || b.wall.median <= 0)
+            continue;
+        if (!head)
+            printf("\nall work under one lock vs none (contended critical=1 "
+                   "vs 0), x serial:\n");
+        head = 1;
+        printf("  %-8s under the lock %.2fx (%s), no lock %.2fx (%s)\n",
+               exs[k], s1.wall.median / a.wall.median,
+               word(&a.wall, &s1.wall), s0.wall.median / b.wall.median,
+               word(&b.wall, &s0.wall));
+    }
+    if (head)
+        printf("  (the seed: with every function under the lock, processes "
+               "ran slower than serial)\n");
+}
+
+void suite_after_run(const struct suite_plan *plan,
+                     const char *results_path)
+{
+    if (plan->name == NULL || strcmp(plan->name, "seed") != 0)
+        return;
+    struct results_file f;
+    char err[512];
+    if (results_load(results_path, &f, err, sizeof(err)) != 0) {
+        fprintf(stderr, "poolbench: seed table: %s\n", err);
+        return;
+    }
+    long cpus = f.machines[0].cpus_online;
+    printf("\nThe seed experiment: its Python figures beside poolbench on "
+           "this machine\n\n");
+    print_main_table(&f, cpus);
+    print_notes(&f, cpus);
+    print_extras(&f);
+    results_free(&f);
+}

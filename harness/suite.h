@@ -1,0 +1,54 @@
+/* suite.h - named presets of `poolbench run` options: --suite NAME.
+ *
+ * A suite is a list of options inserted into argv before the user's own
+ * (so that a later -r or -o given by the user wins; a -p the user gives
+ * replaces the suite's for that parameter), built at run time
+ * from the workloads and executors this poolbench has (registry_find,
+ * executor_find): a suite runs whatever subset exists. A suite may print
+ * something after the run from the results file written (the seed suite
+ * prints the seed's Python figures beside poolbench's).
+ *
+ *   seed     the seed experiment: factorial heavy (n=300) and light
+ *            (n=20) tasks, sorted vs shuffled hashing with a cold cache,
+ *            all vs none of the work under a lock; serial, procs,
+ *            threads, futures at 4 workers (Pool(4)); map (ordered) vs
+ *            unordered.
+ *   default  what `make bench` runs: every workload x every executor x
+ *            workers {1, online CPUs, 2 x online CPUs}, ordered and
+ *            unordered, chunk 16 and auto, contended with critical 1
+ *            and 0, with task sizes that keep the whole sweep near half
+ *            a minute on a 2-CPU machine.
+ */
+#ifndef POOLBENCH_SUITE_H
+#define POOLBENCH_SUITE_H
+
+#include <stddef.h>
+
+#define SUITE_MAX_ARGS 96 /* options one suite may add */
+
+/* A suite's expansion of one command line. */
+struct suite_plan {
+    const char *name;   /* the suite, or NULL when none was asked for */
+    int argc;
+    char **argv;        /* expanded argv, owned (strings are not) */
+    char *owned[SUITE_MAX_ARGS]; /* option texts this plan allocated */
+    size_t nowned;
+};
+
+/* If argv holds --suite NAME (or --suite=NAME), replace *argc / *argv
+ * with argv[0], the suite's options, then the caller's other options;
+ * otherwise leave them as they are. Returns 0, or -1 with a one-line
+ * message (unknown suite, missing name). The plan must be freed with
+ * suite_free, also after a failure. */
+int suite_expand(int *argc, char ***argv, struct suite_plan *plan,
+                 char *err, size_t err_len);
+
+/* After a run that wrote results_path: print what the suite adds (the
+ * seed table). Does nothing when no suite was asked for. */
+void suite_after_run(const struct suite_plan *plan,
+                     const char *results_path);
+
+/* Free what suite_expand allocated; safe on a zeroed plan. */
+void suite_free(struct suite_plan *plan);
+
+#endif /* POOLBENCH_SUITE_H */

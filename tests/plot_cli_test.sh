@@ -1,0 +1,256 @@
+#!/bin/sh
+# plot_cli_test.sh - plot, report, import-hyperfine and run --suite from the
+# outside, with the real gnuplot (and hyperfine when it is installed):
+# every chart is well-formed SVG with drawn paths and its title, every PNG
+# has the size its script asks for, every .gp redraws its chart, the report
+# is one valid HTML page with every chart and table and no external URL,
+# bad input exits 2 with one line. No timing is asserted.
+set -u
+PB=${POOLBENCH:?POOLBENCH must name the poolbench binary}
+SRC=${SOURCE_DIR:?SOURCE_DIR must name the source tree}
+FX=$SRC/tests/fixtures
+GNUPLOT=$(command -v gnuplot || true)
+if [ -z "$GNUPLOT" ]; then
+    echo "gnuplot is not installed: skipped"
+    exit 77
+fi
+work=$(mktemp -d /tmp/pb-plot-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
+pass=0
+failed=0
+
+ok() { pass=$((pass + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+# usage_error NEEDLE ARGS...: exit 2 and one stderr line with NEEDLE.
+usage_error() {
+    needle=$1
+    shift
+    "$@" > out.txt 2> err.txt
+    rc=$?
+    if [ "$rc" -ne 2 ]; then
+        bad "exit $rc, not 2: $*"; cat err.txt; return
+    fi
+    if [ "$(wc -l < err.txt)" -ne 1 ]; then
+        bad "stderr is not one line: $*"; cat err.txt; return
+    fi
+    if ! grep -qF -- "$needle" err.txt; then
+        bad "stderr lacks '$needle': $*: $(cat err.txt)"; return
+    fi
+    ok
+}
+
+# check_charts DIR STEM...: each STEM has .svg (well-formed XML with drawn
+# paths and the title its .gp sets), .png (the size its .gp sets), .gp
+# and a non-empty .dat; and DIR holds no other chart.
+check_charts() {
+    python3 - "$@" <<'PY'
+import os, re, struct, sys
+import xml.etree.ElementTree as ET
+d, stems = sys.argv[1], sys.argv[2:]
+NS = "{http://www.w3.org/2000/svg}"
+found = sorted(f[:-4] for f in os.listdir(d) if f.endswith(".svg"))
+assert found == sorted(stems), "charts %s, expected %s" % (found, sorted(stems))
+for s in stems:
+    gp = open(os.path.join(d, s + ".gp")).read()
+    title = re.search(r'^chart_title = "(.*)"$', gp, re.M).group(1)
+    title = title.split("\\n")[0].replace('\\"', '"').replace("\\\\", "\\")
+    width = int(re.findall(r"^width = (\d+)$", gp, re.M)[-1])
+    height = int(re.findall(r"^height = (\d+)$", gp, re.M)[-1])
+    root = ET.parse(os.path.join(d, s + ".svg")).getroot()
+    assert root.tag == NS + "svg", (s, root.tag)
+    paths = [p for p in root.iter(NS + "path") if p.get("d", "").strip()]
+    assert len(paths) >= 10, "%s.svg: only %d drawn paths" % (s, len(paths))
+    texts = ["".join(t.itertext()) for t in root.iter(NS + "text")]
+    assert title in texts, "%s.svg: title %r not in %r" % (s, title, texts[:5])
+    with open(os.path.join(d, s + ".png"), "rb") as f:
+        head = f.read(24)
+    assert head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR", s
+    w, h = struct.unpack(">II", head[16:24])
+    assert (w, h) == (width, height), "%s.png is %dx%d, not %dx%d" % (
+        s, w, h, width, height)
+    dat = open(os.path.join(d, s + ".dat")).read()
+    assert re.search(r"^[0-9.]", dat, re.M), s + ".dat has no numbers"
+print("ok")
+PY
+}
+
+one="bars-factorial-n-300-skew-1 scaling-factorial-n-300-skew-1
+     delivery-factorial-n-300-skew-1 overhead-factorial-n-300-skew-1
+     bars-noop scaling-noop delivery-noop overhead-noop"
+
+# One file: the four kinds of chart per workload instance.
+if "$PB" plot "$FX/plot-a.json" -o one > one.txt 2> one.err; then ok
+else bad "plot one file: $(cat one.err)"; fi
+# shellcheck disable=SC2086
+if check_charts one $one; then ok; else bad "charts of one file"; fi
+if grep -q "^plot: 8 charts in one/ (0 skipped)" one.txt; then ok
+else bad "plot summary line: $(tail -n 1 one.txt)"; fi
+
+# Every .gp redraws its chart on its own, in its folder.
+cp -r one rerun && rm rerun/*.svg rerun/*.png
+redrawn=0
+for gp in rerun/*.gp; do
+    (cd rerun && "$GNUPLOT" "$(basename "$gp")") 2> /dev/null &&
+        redrawn=$((redrawn + 1))
+done
+# shellcheck disable=SC2086
+if [ "$redrawn" -eq 8 ] && check_charts rerun $one > /dev/null; then ok
+else bad ".gp files do not redraw their charts ($redrawn of 8)"; fi
+
+# Two files: per-run charts of the second get f2-, and the ratio chart.
+two="$one ratio"
+for s in $one; do two="$two f2-$s"; done
+if "$PB" plot "$FX/plot-a.json" "$FX/plot-b.json" -o two > /dev/null \
+      2> two.err; then ok; else bad "plot two files: $(cat two.err)"; fi
+# shellcheck disable=SC2086
+if check_charts two $two; then ok; else bad "charts of two files"; fi
+
+# A merged file (machines + machine_index): each machine on its own, and
+# the ratio of the second machine against the first.
+python3 - "$FX/plot-a.json" "$FX/plot-b.json" <<'PY'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+m = dict(a, machines=[a["machine"], dict(b["machine"], hostname="other")])
+m["results"] = [dict(r, machine_index=0) for r in a["results"][:10]] + \
+               [dict(r, machine_index=1) for r in b["results"][:10]]
+json.dump(m, open("merged.json", "w"))
+PY
+if "$PB" plot merged.json -o merged > /dev/null 2> merged.err &&
+   [ -f merged/ratio.svg ] && [ -f merged/bars-factorial-n-300-skew-1.svg ] &&
+   [ -f merged/f1m2-bars-factorial-n-300-skew-1.png ] &&
+   "$PB" report merged.json -o merged.html > /dev/null 2>&1 &&
+   grep -q "merged.json \[other\]" merged.html; then ok
+else bad "plot/report of a merged file: $(cat merged.err)"; fi
+
+# A chart the data cannot support is a note on stderr, not an error.
+"$PB" run -w noop -e serial -n 100 -r 3 --no-progress -o serial.json \
+    > /dev/null 2>&1
+if "$PB" plot serial.json -o lone > /dev/null 2> lone.err &&
+   grep -q "skipped scaling for noop" lone.err &&
+   check_charts lone bars-noop > /dev/null; then ok
+else bad "unsupported charts: $(cat lone.err)"; fi
+
+# Bad input: exit 2, one line naming the problem.
+echo '{' > broken.json
+usage_error "no results file given" "$PB" plot
+usage_error "missing.json: cannot open" "$PB" plot missing.json
+usage_error "broken.json: not valid JSON" "$PB" plot broken.json
+usage_error "no \"schema\" field" "$PB" plot "$FX/hyperfine-real.json"
+usage_error "unknown option '--bogus'" "$PB" plot --bogus serial.json
+usage_error "gnuplot not found" env PATH=/nonexistent "$PB" plot serial.json
+usage_error "POOLBENCH_GNUPLOT=/nonexistent" \
+    env POOLBENCH_GNUPLOT=/nonexistent "$PB" plot serial.json
+usage_error "gnuplot failed on" \
+    env POOLBENCH_GNUPLOT=/bin/false "$PB" plot serial.json -o f
+usage_error "not a folder" "$PB" plot serial.json -o serial.json
+usage_error "no results file given" "$PB" report
+usage_error "broken.json: not valid JSON" "$PB" report broken.json -o r.html
+usage_error "does not exist" "$PB" report serial.json -o no/such/r.html
+usage_error "gnuplot not found" env PATH=/nonexistent "$PB" report \
+    serial.json -o r.html
+
+# import-hyperfine: the committed real hyperfine file, then a fresh one.
+if "$PB" import-hyperfine "$FX/hyperfine-real.json" -o hf.json \
+      > /dev/null 2> hf.err &&
+   "$PB" plot hf.json -o hfplots > /dev/null 2>&1; then ok
+else bad "import-hyperfine of the fixture: $(cat hf.err)"; fi
+if command -v hyperfine > /dev/null 2>&1; then
+    if hyperfine --runs 3 --warmup 1 --shell=none --export-json live.json \
+          "$PB run -w noop -e serial -n 100 -r 1 --warmup 0 --no-progress -o $work/l.json" \
+          "$PB run -w factorial -e serial -n 100 -r 1 --warmup 0 --no-progress -o $work/m.json" \
+          > /dev/null 2>&1 &&
+       "$PB" import-hyperfine live.json -o live-pb.json > /dev/null &&
+       "$PB" plot live-pb.json -o liveplots > /dev/null 2>&1 &&
+       check_charts liveplots bars-factorial bars-noop > /dev/null; then ok
+    else bad "import-hyperfine of a live hyperfine run"; fi
+else
+    echo "hyperfine is not installed: live import skipped"
+fi
+echo '{"results": []}' > hf-empty.json
+echo '{"results": [{"command": "x"}]}' > hf-nomean.json
+usage_error "hf-empty.json: \"results\" is empty" \
+    "$PB" import-hyperfine hf-empty.json -o x.json
+usage_error "hf-nomean.json: results[0].mean" \
+    "$PB" import-hyperfine hf-nomean.json -o x.json
+usage_error "broken.json: not valid JSON" \
+    "$PB" import-hyperfine broken.json -o x.json
+usage_error "expected exactly one" "$PB" import-hyperfine
+if [ ! -e x.json ]; then ok; else bad "a failed import wrote x.json"; fi
+
+# report: one self-contained page with every chart and table.
+if "$PB" report "$FX/plot-a.json" "$FX/plot-b.json" hf.json -o r.html \
+      > /dev/null 2> r.err; then ok; else bad "report: $(cat r.err)"; fi
+nchart=$("$PB" plot "$FX/plot-a.json" "$FX/plot-b.json" hf.json -o rp \
+         2> /dev/null | grep -c '\.svg')
+if python3 - r.html "$nchart" <<'PY'
+import re, sys
+from html.parser import HTMLParser
+text = open(sys.argv[1]).read()
+want = int(sys.argv[2])
+VOID = {"meta", "br", "img", "input", "link", "hr", "path", "circle",
+        "rect", "use", "polygon", "line", "image", "stop", "ellipse"}
+class Check(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.stack, self.errors, self.tags = [], [], {}
+    def handle_starttag(self, tag, attrs):
+        self.tags[tag] = self.tags.get(tag, 0) + 1
+        for k, v in attrs:
+            if k in ("src", "href", "xlink:href") and v and \
+               re.match(r"\s*(https?:)?//", v):
+                self.errors.append("external %s=%s" % (k, v))
+        if tag not in VOID:
+            self.stack.append(tag)
+    def handle_startendtag(self, tag, attrs):
+        self.tags[tag] = self.tags.get(tag, 0) + 1
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append("</%s> closes %s" % (tag, self.stack[-1:]))
+            return
+        self.stack.pop()
+p = Check()
+p.feed(text)
+p.close()
+assert text.startswith("<!DOCTYPE html>"), "no doctype"
+assert not p.errors, p.errors[:5]
+assert not p.stack, "unclosed: %s" % p.stack
+assert p.tags.get("script", 0) == 0 and p.tags.get("link", 0) == 0
+assert p.tags.get("img", 0) == 0 and p.tags.get("iframe", 0) == 0
+assert not re.search(r"url\(\s*['\"]?https?:|@import", text), "external CSS"
+assert p.tags.get("svg", 0) == want >= 9, (p.tags.get("svg"), want)
+assert text.count('<figure id="chart-') == want
+assert 'class="machines"' in text and text.count('class="summary"') == 3
+assert 'class="hyperfine"' in text, "no hyperfine table"
+find = text[text.index('id="findings"'):text.index('id="machine"')]
+assert find.count("<li>") >= 4, "findings: %d" % find.count("<li>")
+ids = re.findall(r"\bid=['\"]([^'\"]+)", text)
+dup = sorted({i for i in ids if ids.count(i) > 1})
+assert not dup, "duplicate ids: %s" % dup[:5]
+print("ok")
+PY
+then ok; else bad "report.html is not a valid self-contained page"; fi
+
+# run --suite: an unknown suite is a usage error; the seed suite prints
+# the seed's Python figures beside poolbench's.
+usage_error "unknown suite 'bogus'" "$PB" run --suite bogus
+usage_error "--suite needs a name" "$PB" run --suite
+if "$PB" run --suite seed -n 40 -r 1 --warmup 0 --no-progress \
+      -o seed.json > seed.txt 2> seed.err &&
+   grep -q "The seed experiment" seed.txt &&
+   grep -q "16.23 s" seed.txt && grep -q "12.71 s" seed.txt &&
+   grep -q "^heavy: factorial(300)" seed.txt &&
+   grep -q "suite seed: -w factorial" seed.err; then ok
+else bad "run --suite seed: $(tail -n 3 seed.err)"; fi
+
+# A -p of the user's replaces the suite's value for that parameter.
+if "$PB" run --suite seed -p factorial.n=50 -n 20 -r 1 --warmup 0 \
+      --no-progress -o seed2.json > /dev/null 2> seed2.err &&
+   grep -Eq '"n":[[:space:]]*50,' seed2.json; then ok
+else bad "run --suite seed -p factorial.n=50: $(tail -n 1 seed2.err)"; fi
+
+echo "plot-cli: $pass passed, $failed failed"
+[ "$failed" -eq 0 ]
