@@ -78,6 +78,33 @@ usage_error "cannot load as a shared object" run --plugin sentinel.json
 usage_error "unexpected argument 'x'" list x
 usage_error "unexpected argument '-v'" info -v
 
+usage_error "expected two results files" compare
+usage_error "no results file given" plot
+usage_error "no output file" merge a.json
+usage_error "--threshold 'x'" compare --threshold x a.json b.json
+usage_error "cannot open" report /nonexistent.json
+usage_error "/nonexistent.json: No such file" import-hyperfine /nonexistent.json
+
+# Every malformed results file (tests/fixtures/bad, made by make_bad.py)
+# is refused by every reader: exit 2, one line naming the file and the
+# problem, an existing output untouched.
+FIX=${SOURCE_DIR:?SOURCE_DIR must name the source tree}/tests/fixtures
+GOOD=$FIX/good/serial.json
+echo '{"sentinel": true}' > keep.json
+echo '<p>sentinel</p>' > keep.html
+while IFS="$(printf '\t')" read -r name needle; do
+    bad_file=$FIX/bad/$name
+    usage_error "$needle" compare "$bad_file" "$GOOD"
+    usage_error "$needle" compare "$GOOD" "$bad_file"
+    usage_error "$needle" merge "$GOOD" "$bad_file" -o keep.json
+    usage_error "$needle" report "$bad_file" -o keep.html
+    usage_error "$needle" plot "$bad_file" -o plots-out
+    if ! grep -q sentinel keep.json || ! grep -q sentinel keep.html ||
+       [ -e plots-out ]; then
+        bad "an output was touched by a reader of $name"
+    fi
+done < "$FIX/bad/EXPECT"
+
 # Help and version tell the truth and exit 0.
 if $PB --help | grep -q "run" && $PB run --help | grep -q -- "--chunk"
 then ok; else bad "--help"; fi
