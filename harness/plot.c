@@ -119,6 +119,42 @@ void plot_instance_label(const struct results_row *row, char *buf,
         snprintf(buf, len, "%s", row->workload);
 }
 
+static long run_of(const struct results_row *row)
+{
+    const cJSON *j = cJSON_GetObjectItemCaseSensitive(row->json,
+                                                      "run_index");
+    return cJSON_IsNumber(j) && j->valuedouble >= 0 ? (long)j->valuedouble
+                                                    : -1;
+}
+
+int plot_row_in_part(const struct results_row *row,
+                     const struct plot_part *part)
+{
+    return part == NULL ||
+           (row->machine_index == part->machine && run_of(row) == part->run);
+}
+
+size_t plot_parts(const struct results_file *f, struct plot_part **out)
+{
+    size_t n = 0;
+    *out = calloc(f->nrows + 1, sizeof(**out));
+    if (*out == NULL)
+        return 0;
+    for (size_t k = 0; k < f->nrows; k++) {
+        struct plot_part p = { f->rows[k].machine_index,
+                               run_of(&f->rows[k]) };
+        size_t q = 0;
+        while (q < n && !((*out)[q].machine == p.machine &&
+                          (*out)[q].run == p.run))
+            q++;
+        if (q == n)
+            (*out)[n++] = p;
+    }
+    if (n == 0)
+        (*out)[n++] = (struct plot_part){ 0, -1 };
+    return n;
+}
+
 /* Seconds-to-display scale for values up to max_s. */
 static void time_unit(double max_s, double *scale, const char **unit)
 {
@@ -216,10 +252,11 @@ static void view_free(struct view *v)
     memset(v, 0, sizeof(*v));
 }
 
-/* The view of file f, or of its machine `machine` when the file is a
- * merge of several (SIZE_MAX: every row). */
-static int view_build(const struct results_file *f, size_t machine,
-                      struct view *v, char *err, size_t err_len)
+/* The view of file f, or of one part of a merged file (NULL: every
+ * row). */
+static int view_build(const struct results_file *f,
+                      const struct plot_part *part, struct view *v,
+                      char *err, size_t err_len)
 {
     memset(v, 0, sizeof(*v));
     v->f = f;
@@ -234,7 +271,7 @@ static int view_build(const struct results_file *f, size_t machine,
         const struct results_row *r = &f->rows[k];
         struct stats_summary s;
         if (r->failure != NULL || r->errors > 0 ||
-            (machine != SIZE_MAX && r->machine_index != machine) ||
+            !plot_row_in_part(r, part) ||
             results_row_stats(r, "wall_s", &s) != 0)
             continue;
         struct prow *p = &v->rows[v->nrows++];
@@ -302,10 +339,13 @@ static int view_build(const struct results_file *f, size_t machine,
         in->both_modes = ord && unord;
     }
     const struct results_machine *m =
-        &f->machines[machine != SIZE_MAX ? machine : 0];
+        &f->machines[part != NULL ? part->machine : 0];
     v->cpus = m->cpus_online;
     v->host = m->hostname ? m->hostname : "?";
-    if (machine != SIZE_MAX && f->nmachines > 1)
+    if (part != NULL && part->run >= 0)
+        snprintf(v->name, sizeof(v->name), "%.400s [%.60s, run %ld]",
+                 f->path, m->hostname ? m->hostname : "?", part->run + 1);
+    else if (part != NULL)
         snprintf(v->name, sizeof(v->name), "%.400s [%.100s]", f->path,
                  m->hostname ? m->hostname : "?");
     else
@@ -1050,7 +1090,7 @@ static int chart_ratio(struct render *rd, const struct view *views,
                     "of file k / of the first file; one block per file "
                     "k)\n");
     for (size_t f = 1; f <= nseries; f++) {
-        if (views[f].f->nmachines > 1)
+        if (strchr(views[f].name, '[') != NULL)
             snprintf(titles[f - 1], 128, "%.120s", views[f].name);
         else
             snprintf(titles[f - 1], 128, "%.80s (%.40s)", views[f].name,
@@ -1152,25 +1192,32 @@ int plot_render(const struct results_file *files, size_t nfiles,
     rd.scripts = plot_scripts_dir();
     if (mkdir_p(opt->dir, err, err_len) != 0)
         return -1;
-    /* One view per file, or per machine of a merged file. */
+    /* One view per file, or per machine and run of a merged file. */
     size_t total = 0;
     for (size_t f = 0; f < nfiles; f++)
-        total += files[f].nmachines > 1 ? files[f].nmachines : 1;
+        total += files[f].nrows + 1;
     views = calloc(total + 1, sizeof(*views));
     if (views == NULL) {
         snprintf(err, err_len, "out of memory");
         return -1;
     }
     for (size_t f = 0; f < nfiles; f++) {
-        size_t nm = files[f].nmachines;
-        for (size_t m = 0; m < (nm > 1 ? nm : 1); m++) {
+        struct plot_part *parts;
+        size_t np = plot_parts(&files[f], &parts);
+        if (np == 0) {
+            snprintf(err, err_len, "out of memory");
+            goto out;
+        }
+        for (size_t q = 0; q < np; q++) {
             struct view *v = &views[nviews];
-            if (view_build(&files[f], nm > 1 ? m : SIZE_MAX, v, err,
-                           err_len) != 0)
+            if (view_build(&files[f], np > 1 ? &parts[q] : NULL, v, err,
+                           err_len) != 0) {
+                free(parts);
                 goto out;
-            if (nm > 1)
-                snprintf(v->prefix, sizeof(v->prefix), "f%um%u-",
-                         (unsigned)(f + 1) % 10000, (unsigned)(m + 1) % 10000);
+            }
+            if (np > 1)
+                snprintf(v->prefix, sizeof(v->prefix), "f%up%u-",
+                         (unsigned)(f + 1) % 10000, (unsigned)(q + 1) % 10000);
             else if (f > 0)
                 snprintf(v->prefix, sizeof(v->prefix), "f%u-",
                          (unsigned)(f + 1) % 10000);
@@ -1178,6 +1225,7 @@ int plot_render(const struct results_file *files, size_t nfiles,
                 v->prefix[0] = '\0';
             nviews++;
         }
+        free(parts);
     }
     for (size_t f = 0; f < nviews; f++) {
         const struct view *v = &views[f];

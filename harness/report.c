@@ -64,15 +64,15 @@ static double stat_median(const struct results_row *r, const char *name)
     return results_row_stats(r, name, &s) == 0 ? s.median : NAN;
 }
 
-/* The usable rows of f, of one machine of a merged file when machine is
- * not SIZE_MAX. Returns 0, or -1 when out of memory. */
-static int rset_build(const struct results_file *f, size_t machine,
-                      struct rset *s)
+/* The usable rows of f, of one part (machine and run) of a merged file
+ * when part is not NULL. Returns 0, or -1 when out of memory. */
+static int rset_build(const struct results_file *f,
+                      const struct plot_part *part, struct rset *s)
 {
     memset(s, 0, sizeof(*s));
     s->f = f;
     s->hyperfine = file_is_hyperfine(f);
-    s->cpus = f->machines[machine != SIZE_MAX ? machine : 0].cpus_online;
+    s->cpus = f->machines[part != NULL ? part->machine : 0].cpus_online;
     s->rows = calloc(f->nrows + 1, sizeof(*s->rows));
     if (s->rows == NULL)
         return -1;
@@ -80,7 +80,7 @@ static int rset_build(const struct results_file *f, size_t machine,
         const struct results_row *r = &f->rows[k];
         struct stats_summary w, fr;
         if (r->failure != NULL || r->errors > 0 ||
-            (machine != SIZE_MAX && r->machine_index != machine) ||
+            !plot_row_in_part(r, part) ||
             results_row_stats(r, "wall_s", &w) != 0)
             continue;
         struct rrow *x = &s->rows[s->n++];
@@ -619,15 +619,21 @@ size_t report_findings(const struct results_file *files, size_t nfiles,
 {
     size_t count = 0;
     for (size_t f = 0; f < nfiles; f++) {
-        /* A merged file: each machine on its own. */
-        size_t nm = files[f].nmachines > 1 ? files[f].nmachines : 1;
+        /* A merged file: each machine and run on its own. */
+        struct plot_part *parts;
+        size_t nm = plot_parts(&files[f], &parts);
         for (size_t m = 0; m < nm; m++) {
             struct rset s;
-            if (rset_build(&files[f], nm > 1 ? m : SIZE_MAX, &s) != 0)
+            if (rset_build(&files[f], nm > 1 ? &parts[m] : NULL, &s) != 0)
                 continue;
             if (!s.hyperfine) {
-                const char *host = files[f].machines[m].hostname;
-                if (nm > 1)
+                const char *host =
+                    files[f].machines[parts[m].machine].hostname;
+                if (nm > 1 && parts[m].run >= 0)
+                    plot_buf_printf(out, "#%s [%s, run %ld]\n",
+                                    files[f].path, host != NULL ? host : "?",
+                                    parts[m].run + 1);
+                else if (nm > 1)
                     plot_buf_printf(out, "#%s [%s]\n", files[f].path,
                                     host != NULL ? host : "?");
                 else if (nfiles > 1)
@@ -646,6 +652,7 @@ size_t report_findings(const struct results_file *files, size_t nfiles,
             }
             free(s.rows);
         }
+        free(parts);
     }
     return count;
 }
@@ -799,7 +806,7 @@ static void hyperfine_section(struct plot_buf *b,
     struct rset sets[64];
     size_t nsets = nfiles < 64 ? nfiles : 64, have = 0;
     for (size_t f = 0; f < nsets; f++)
-        if (rset_build(&files[f], SIZE_MAX, &sets[f]) != 0)
+        if (rset_build(&files[f], NULL, &sets[f]) != 0)
             sets[f].rows = NULL;
     for (size_t f = 0; f < nsets; f++)
         if (sets[f].hyperfine)

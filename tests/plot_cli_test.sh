@@ -119,10 +119,20 @@ json.dump(m, open("merged.json", "w"))
 PY
 if "$PB" plot merged.json -o merged > /dev/null 2> merged.err &&
    [ -f merged/ratio.svg ] && [ -f merged/bars-factorial-n-300-skew-1.svg ] &&
-   [ -f merged/f1m2-bars-factorial-n-300-skew-1.png ] &&
+   [ -f merged/f1p2-bars-factorial-n-300-skew-1.png ] &&
    "$PB" report merged.json -o merged.html > /dev/null 2>&1 &&
    grep -q "merged.json \[other\]" merged.html; then ok
 else bad "plot/report of a merged file: $(cat merged.err)"; fi
+
+# poolbench merge of two runs of one machine: each run on its own.
+if "$PB" merge "$FX/plot-a.json" "$FX/plot-b.json" -o runs.json \
+      > /dev/null 2>&1; then
+    if "$PB" plot runs.json -o runs > /dev/null 2> runs.err &&
+       [ -f runs/ratio.svg ] && [ -f runs/f1p2-scaling-noop.svg ] &&
+       "$PB" report runs.json -o runs.html > /dev/null 2>&1 &&
+       grep -q "runs.json \[.*, run 2\]" runs.html; then ok
+    else bad "plot/report of merged runs: $(cat runs.err)"; fi
+fi
 
 # A chart the data cannot support is a note on stderr, not an error.
 "$PB" run -w noop -e serial -n 100 -r 3 --no-progress -o serial.json \
