@@ -14,7 +14,7 @@ ASAN_BUILD = build-asan
 TSAN_BUILD = build-tsan
 FUZZ_BUILD = build-fuzz
 TSAN_SUITES = --suite unit --suite executor --suite workloads
-TEST_PACKAGES = clang libclang-rt-14-dev valgrind
+TEST_PACKAGES = clang libclang-rt-14-dev valgrind chromium
 SAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
           UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
           TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1

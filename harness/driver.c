@@ -832,7 +832,7 @@ static int expand_instances(struct options *o, const struct workload *wl,
             if (text != NULL && used < sizeof(in->label))
                 used += (size_t)snprintf(in->label + used,
                                          sizeof(in->label) - used, "%s%s=%s",
-                                         k == 0 ? " " : ",",
+                                         strchr(in->label, ' ') ? "," : " ",
                                          wl->params[k].name, text);
         }
     }
@@ -869,16 +869,25 @@ static double median_of(const struct config *c, int s)
     return stats_median(c->samples[s], c->nsamples);
 }
 
-/* The serial configuration of the same instance, if any was measured. */
+/* The serial baseline of c's instance: the fastest measured serial
+ * configuration (serial may run at several chunk sizes), or NULL. */
 static const struct config *serial_of(const struct config *configs,
                                       size_t n, const struct config *c)
 {
-    for (size_t k = 0; k < n; k++)
-        if (configs[k].inst == c->inst &&
-            strcmp(configs[k].ex->name, "serial") == 0 &&
-            configs[k].nsamples > 0 && configs[k].failure[0] == '\0')
-            return &configs[k];
-    return NULL;
+    const struct config *best = NULL;
+    double best_wall = 0;
+    for (size_t k = 0; k < n; k++) {
+        const struct config *s = &configs[k];
+        if (s->inst != c->inst || strcmp(s->ex->name, "serial") != 0 ||
+            s->nsamples == 0 || s->failure[0] != '\0')
+            continue;
+        double wall = median_of(s, S_WALL);
+        if (best == NULL || wall < best_wall) {
+            best = s;
+            best_wall = wall;
+        }
+    }
+    return best;
 }
 
 static cJSON *config_json(const struct config *configs, size_t n,
