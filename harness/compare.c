@@ -46,8 +46,8 @@ static const char *metric_word(const struct compare_options *o)
 static const char *metric_doc(const struct compare_options *o)
 {
     if (o->normalize_speedup)
-        return "speedup over serial (serial's median wall_s / each "
-               "repetition's wall_s); higher is better";
+        return "speedup over serial (the fastest serial median wall_s / "
+               "each repetition's wall_s); higher is better";
     switch (o->metric) {
     case COMPARE_WALL: return "wall_s per repetition; lower is better";
     case COMPARE_CPU: return "user_s + sys_s per repetition; lower is better";
@@ -120,19 +120,30 @@ static void config_label(const struct results_row *row, char *buf,
              row->mode, (unsigned long long)row->chunk);
 }
 
-/* The serial row of the same workload, parameters and machine, or NULL. */
+/* The serial baseline of row, as `run` computes speedup: the fastest
+ * (lowest median wall_s) serial row of the same workload, parameters and
+ * machine, or NULL. Its median wall_s goes into *median_s. */
 static const struct results_row *serial_of(const struct results_file *f,
-                                           const struct results_row *row)
+                                           const struct results_row *row,
+                                           double *median_s)
 {
+    const struct results_row *best = NULL;
     for (size_t k = 0; k < f->nrows; k++) {
         const struct results_row *s = &f->rows[k];
-        if (strcmp(s->executor, "serial") == 0 && s->failure == NULL &&
-            strcmp(s->workload, row->workload) == 0 &&
-            strcmp(s->params, row->params) == 0 &&
-            s->machine_index == row->machine_index)
-            return s;
+        const struct results_series *w = results_series_find(s, "wall_s");
+        if (strcmp(s->executor, "serial") != 0 || s->failure != NULL ||
+            strcmp(s->workload, row->workload) != 0 ||
+            strcmp(s->params, row->params) != 0 ||
+            s->machine_index != row->machine_index || w == NULL ||
+            w->n == 0)
+            continue;
+        double m = stats_median(w->v, w->n);
+        if (best == NULL || m < *median_s) {
+            best = s;
+            *median_s = m;
+        }
     }
-    return NULL;
+    return best;
 }
 
 /* The compared metric of row, per repetition, into a new array. Returns
@@ -150,16 +161,12 @@ static int metric_values(const struct results_file *f,
     *n = 0;
     *verdict = COMPARE_NO_DATA;
     if (o->normalize_speedup) {
-        const struct results_row *s = serial_of(f, row);
-        const struct results_series *sw =
-            s != NULL ? results_series_find(s, "wall_s") : NULL;
-        if (sw == NULL || sw->n == 0) {
+        if (serial_of(f, row, &median_serial) == NULL) {
             *verdict = COMPARE_NO_SERIAL;
             snprintf(why, why_len, "%s has no serial run of %s %s to "
                      "normalize by", f->path, row->workload, row->params);
             return -1;
         }
-        median_serial = stats_median(sw->v, sw->n);
     } else if (o->metric == COMPARE_CPU) {
         a = results_series_find(row, "user_s");
         b = results_series_find(row, "sys_s");
@@ -1038,10 +1045,11 @@ static void usage(FILE *f)
 "                         sys_s; ns_per_task: wall_s * 1e9 / tasks\n"
 "                         (default wall)\n"
 "      --normalize speedup\n"
-"                         compare speedup over serial (serial's median\n"
-"                         wall_s / each repetition's wall_s, within each\n"
-"                         file) instead of time: how well each executor\n"
-"                         scales, not how fast the clock is\n"
+"                         compare speedup over serial (the fastest serial\n"
+"                         median wall_s / each repetition's wall_s, within\n"
+"                         each file, as `run` computes speedup) instead\n"
+"                         of time: how well each executor scales, not how\n"
+"                         fast the clock is\n"
 "      --format F         text, markdown (a CI job summary), json (for\n"
 "                         tools) or bmf (Bencher Metric Format) (default\n"
 "                         text)\n"

@@ -195,6 +195,7 @@ struct fx {
     double cpu_s;      /* user_s centre (0: same as wall_s) */
     uint64_t tasks;
     const char *failure;
+    uint64_t chunk;    /* 0: 10 */
 };
 
 static cJSON *fx_row(const struct fx *f)
@@ -204,7 +205,7 @@ static cJSON *fx_row(const struct fx *f)
     cJSON_AddStringToObject(o, "executor", f->executor);
     cJSON_AddNumberToObject(o, "workers", f->workers);
     cJSON_AddStringToObject(o, "mode", "unordered");
-    cJSON_AddNumberToObject(o, "chunk", 10);
+    cJSON_AddNumberToObject(o, "chunk", f->chunk ? (double)f->chunk : 10);
     cJSON_AddStringToObject(o, "transport", "none");
     cJSON *p = cJSON_AddObjectToObject(o, "params");
     cJSON_AddNumberToObject(p, "n", 300);
@@ -299,9 +300,9 @@ static const struct compare_options defaults = {
 static void base_rows(struct fx *rows, double noise)
 {
     rows[0] = (struct fx){ "factorial", "serial", 1, 0.100, noise, 10, 0,
-                           0, NULL };
+                           0, NULL, 0 };
     rows[1] = (struct fx){ "factorial", "threads", 2, 0.050, noise, 10, 0,
-                           0, NULL };
+                           0, NULL, 0 };
 }
 
 static void test_self_same(void **state)
@@ -411,15 +412,15 @@ static void test_unmatched_few_failed(void **state)
     lcg_state = 7;
     base_rows(a_rows, 0.01);
     a_rows[2] = (struct fx){ "noop", "serial", 1, 0.001, 0.01, 3, 0, 0,
-                             NULL };
+                             NULL, 0 };
     a_rows[3] = (struct fx){ "hashing", "serial", 1, 0.2, 0.01, 10, 0, 0,
-                             NULL };
+                             NULL, 0 };
     memcpy(b_rows, a_rows, sizeof(a_rows));
     b_rows[1].failure = "time limit of 1 s reached";
     b_rows[1].wall_s *= 2;
     b_rows[2].wall_s *= 2;   /* 3 reps: too few to judge */
     b_rows[3] = (struct fx){ "noop", "threads", 2, 0.001, 0.01, 10, 0, 0,
-                             NULL };
+                             NULL, 0 };
     const char *a = write_fx("ua.json", "h", a_rows, 4);
     const char *b = write_fx("ub.json", "h", b_rows, 4);
     struct results_file f[2];
@@ -515,6 +516,20 @@ static void test_normalize_speedup(void **state)
     assert_double_equal(r.matches[1].new_median, 2.0 / 1.5, 0.05);
     assert_true(r.matches[1].regression);
     unload(f, &r);
+
+    /* Serial at two chunk sizes: the fastest is the baseline, as in run. */
+    struct fx three[3];
+    base_rows(three, 0.01);
+    three[1] = three[0];
+    three[1].chunk = 20;
+    three[1].wall_s = 0.080;
+    three[2] = (struct fx){ "factorial", "threads", 2, 0.040, 0.01, 10, 0,
+                            0, NULL, 0 };
+    const char *d = write_fx("sd.json", "h", three, 3);
+    load_compare(d, d, &o, f, &r);
+    assert_int_equal(r.matches[2].verdict, COMPARE_SAME);
+    assert_double_equal(r.matches[2].base_median, 2.0, 0.05);
+    unload(f, &r);
 }
 
 static void test_bad_input(void **state)
@@ -525,7 +540,8 @@ static void test_bad_input(void **state)
     base_rows(rows, 0.01);
     const char *a = write_fx("ba.json", "h", rows, 2);
     const char *empty = write_fx("empty.json", "h", rows, 0);
-    struct fx other = { "noop", "serial", 1, 0.1, 0.01, 10, 0, 0, NULL };
+    struct fx other = { "noop", "serial", 1, 0.1, 0.01, 10, 0, 0, NULL,
+                       0 };
     const char *b = write_fx("other.json", "h", &other, 1);
     struct fx twice[2] = { rows[0], rows[0] };
     const char *d = write_fx("twice.json", "h", twice, 2);
@@ -644,7 +660,7 @@ static void test_bmf_unmatched(void **state)
     a_rows[1].failure = "worker 1 died: Killed";
     base_rows(b_rows, 0.01);
     b_rows[2] = (struct fx){ "noop", "threads", 2, 0.001, 0.01, 10, 0, 0,
-                             NULL };
+                             NULL, 0 };
     const char *a = write_fx("bmfa.json", "h", a_rows, 2);
     const char *b = write_fx("bmfb.json", "h", b_rows, 3);
     struct compare_options o = defaults;
