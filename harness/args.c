@@ -1,5 +1,6 @@
 /* args.c - strict parsing of command-line numbers and lists. */
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -109,4 +110,40 @@ int args_choice(const char *choices, const char *word)
         p = bar != NULL ? bar + 1 : NULL;
     }
     return -1;
+}
+
+int args_output_only(const char *cmd, int argc, char **argv,
+                     const char **output, char *err, size_t err_len)
+{
+    static const struct option longopts[] = {
+        { "output", required_argument, NULL, 'o' },
+        { "help", no_argument, NULL, 'h' },
+        { 0 },
+    };
+    optind = 0; /* a full restart of getopt: commands may run twice */
+    opterr = 0;
+    for (;;) {
+        int c = getopt_long(argc, argv, ":o:h", longopts, NULL);
+        if (c == -1)
+            return 0;
+        switch (c) {
+        case 'o':
+            if (optarg[0] == '\0') {
+                snprintf(err, err_len, "-o: empty file name");
+                return -1;
+            }
+            *output = optarg;
+            break;
+        case 'h':
+            return ARGS_HELP;
+        case ':':
+            snprintf(err, err_len, "option '%s' needs a value; see "
+                     "`poolbench %s --help`", argv[optind - 1], cmd);
+            return -1;
+        default:
+            snprintf(err, err_len, "unknown option '%s'; see `poolbench %s "
+                     "--help`", argv[optind - 1], cmd);
+            return -1;
+        }
+    }
 }

@@ -27,6 +27,15 @@ int args_double(const char *what, const char *text, double min, double max,
 int args_split(const char *what, char *text, char **items, size_t max,
                char *err, size_t err_len);
 
+/* Parse the options of a command that takes only -o/--output FILE and
+ * -h/--help, for `poolbench CMD`: *output is set when -o is given (left
+ * as is otherwise). Returns 0, ARGS_HELP when --help was asked for (the
+ * caller prints its usage), or -1 with a message. On return optind is the
+ * first operand. */
+#define ARGS_HELP 1
+int args_output_only(const char *cmd, int argc, char **argv,
+                     const char **output, char *err, size_t err_len);
+
 /* Index of word in the '|'-separated list choices, or -1. */
 int args_choice(const char *choices, const char *word);
 

@@ -2,7 +2,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "driver.h"
 #include "hyperfine.h"
 #include "machine.h"
@@ -464,33 +464,17 @@ static void usage(FILE *f)
 
 int hyperfine_main(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "output", required_argument, NULL, 'o' },
-        { "help", no_argument, NULL, 'h' },
-        { 0 },
-    };
     const char *output = NULL;
     char err[1024], path[4096];
-    optind = 1;
-    opterr = 0;
-    for (;;) {
-        int c = getopt_long(argc, argv, ":o:h", longopts, NULL);
-        if (c == -1)
-            break;
-        switch (c) {
-        case 'o': output = optarg; break;
-        case 'h':
-            usage(stdout);
-            return 0;
-        case ':':
-            fprintf(stderr, "poolbench import-hyperfine: option '%s' needs a "
-                    "value; see --help\n", argv[optind - 1]);
-            return EXIT_USAGE;
-        default:
-            fprintf(stderr, "poolbench import-hyperfine: unknown option "
-                    "'%s'; see --help\n", argv[optind - 1]);
-            return EXIT_USAGE;
-        }
+    int parsed = args_output_only("import-hyperfine", argc, argv, &output, err,
+                                  sizeof(err));
+    if (parsed == ARGS_HELP) {
+        usage(stdout);
+        return 0;
+    }
+    if (parsed != 0) {
+        fprintf(stderr, "poolbench import-hyperfine: %s\n", err);
+        return EXIT_USAGE;
     }
     if (optind != argc - 1) {
         fprintf(stderr, "poolbench import-hyperfine: expected exactly one "

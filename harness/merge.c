@@ -1,10 +1,11 @@
 /* merge.c - `poolbench merge`: many results files into one. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
+#include "args.h"
 #include "driver.h"
 #include "merge.h"
 
@@ -181,39 +182,21 @@ static void usage(FILE *f)
 
 int merge_main(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "output", required_argument, NULL, 'o' },
-        { "help", no_argument, NULL, 'h' },
-        { 0 },
-    };
     const char *output = NULL;
     char err[1024];
     struct results_file *files = NULL;
     size_t nfiles = 0;
     cJSON *root = NULL;
     int rc = EXIT_USAGE;
-    optind = 0; /* a full restart of getopt */
-    opterr = 0;
-    for (;;) {
-        int c = getopt_long(argc, argv, ":o:h", longopts, NULL);
-        if (c == -1)
-            break;
-        switch (c) {
-        case 'o':
-            output = optarg;
-            break;
-        case 'h':
-            usage(stdout);
-            return 0;
-        case ':':
-            fprintf(stderr, "poolbench merge: option '%s' needs a value; "
-                    "see `poolbench merge --help`\n", argv[optind - 1]);
-            return EXIT_USAGE;
-        default:
-            fprintf(stderr, "poolbench merge: unknown option '%s'; see "
-                    "`poolbench merge --help`\n", argv[optind - 1]);
-            return EXIT_USAGE;
-        }
+    int parsed = args_output_only("merge", argc, argv, &output, err,
+                                  sizeof(err));
+    if (parsed == ARGS_HELP) {
+        usage(stdout);
+        return 0;
+    }
+    if (parsed != 0) {
+        fprintf(stderr, "poolbench merge: %s\n", err);
+        return EXIT_USAGE;
     }
     if (output == NULL) {
         fprintf(stderr, "poolbench merge: no output file; add -o "

@@ -7,7 +7,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "args.h"
 #include "driver.h"
 #include "plot.h"
 #include "report.h"
@@ -1140,33 +1140,17 @@ static void usage(FILE *f)
 
 int report_main(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "output", required_argument, NULL, 'o' },
-        { "help", no_argument, NULL, 'h' },
-        { 0 },
-    };
     const char *path = "plots/report.html";
     char err[1024];
-    optind = 1;
-    opterr = 0;
-    for (;;) {
-        int c = getopt_long(argc, argv, ":o:h", longopts, NULL);
-        if (c == -1)
-            break;
-        switch (c) {
-        case 'o': path = optarg; break;
-        case 'h':
-            usage(stdout);
-            return 0;
-        case ':':
-            fprintf(stderr, "poolbench report: option '%s' needs a value; "
-                    "see `poolbench report --help`\n", argv[optind - 1]);
-            return EXIT_USAGE;
-        default:
-            fprintf(stderr, "poolbench report: unknown option '%s'; see "
-                    "`poolbench report --help`\n", argv[optind - 1]);
-            return EXIT_USAGE;
-        }
+    int parsed = args_output_only("report", argc, argv, &path, err,
+                                  sizeof(err));
+    if (parsed == ARGS_HELP) {
+        usage(stdout);
+        return 0;
+    }
+    if (parsed != 0) {
+        fprintf(stderr, "poolbench report: %s\n", err);
+        return EXIT_USAGE;
     }
     if (optind >= argc) {
         fprintf(stderr, "poolbench report: no results file given; expected "
