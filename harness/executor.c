@@ -1,4 +1,5 @@
 /* executor.c - the executor registry and what every executor shares. */
+#include <stdio.h>
 #include <string.h>
 
 #include "executor.h"
@@ -41,4 +42,19 @@ void executor_mark(struct task_result *results, uint64_t count,
         results[k].bytes = 0;
         results[k].wait_ns = 0;
     }
+}
+
+int executor_report_cut(struct exec_report *rep, const char *name,
+                        int stuck, double grace_s)
+{
+    const char *why = rep->timed_out ? "time limit reached" : "interrupted";
+    if (stuck) {
+        rep->broken = 1;
+        snprintf(rep->err, sizeof(rep->err), "%s: %s, and a worker is still "
+                 "inside a task after %.1f s (threads cannot be killed; use "
+                 "-e procs to isolate hanging tasks)", name, why, grace_s);
+    } else {
+        snprintf(rep->err, sizeof(rep->err), "%s: %s", name, why);
+    }
+    return -1;
 }

@@ -125,6 +125,13 @@ static inline void executor_run_one(const struct exec_job *job, void *wstate,
     job->wl->run_task(job->state, wstate, i, out);
 }
 
+/* Say in rep->err why a run was cut short ("threads: time limit
+ * reached"); when stuck is set, add that a worker is still inside a task
+ * after grace_s and that only procs can isolate such tasks. Returns -1,
+ * what run() returns for a cut run. */
+int executor_report_cut(struct exec_report *rep, const char *name,
+                        int stuck, double grace_s);
+
 /* Fill results[0..count) as not run with the given status. */
 void executor_mark(struct task_result *results, uint64_t count,
                    int32_t status, int32_t error);

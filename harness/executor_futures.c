@@ -252,19 +252,7 @@ cut_now:
         }
     }
     fut_deliver_rest(p, next, rep);
-    if (p->broken) {
-        rep->broken = 1;
-        snprintf(rep->err, sizeof(rep->err),
-                 "futures: %s, and a worker is still inside a task after "
-                 "%.1f s (threads cannot be killed; use -e procs to "
-                 "isolate hanging tasks)",
-                 rep->timed_out ? "time limit reached" : "interrupted",
-                 FUT_GRACE_NS / 1e9);
-    } else {
-        snprintf(rep->err, sizeof(rep->err), "futures: %s",
-                 rep->timed_out ? "time limit reached" : "interrupted");
-    }
-    return -1;
+    return executor_report_cut(rep, "futures", p->broken, FUT_GRACE_NS / 1e9);
 }
 
 /* 1 once no future of a broken run is still running. */

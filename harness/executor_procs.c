@@ -1108,9 +1108,7 @@ static int prc_run(struct exec_pool *p, struct exec_report *rep)
     }
     if (!rep->timed_out && !rep->interrupted)
         return 0;
-    snprintf(rep->err, sizeof(rep->err), "procs: %s; workers killed",
-             rep->timed_out ? "time limit reached" : "interrupted");
-    return -1;
+    return executor_report_cut(rep, "procs (workers killed)", 0, 0);
 }
 
 static void prc_destroy(struct exec_pool *p)

@@ -98,9 +98,7 @@ static int serial_run(struct exec_pool *p, struct exec_report *rep)
         rep->delivered += n;
         i += n;
     }
-    snprintf(rep->err, sizeof(rep->err), "%s",
-             rep->timed_out ? "time limit reached" : "interrupted");
-    return -1;
+    return executor_report_cut(rep, "serial", 0, 0);
 }
 
 static void serial_destroy(struct exec_pool *p)

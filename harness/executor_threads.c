@@ -462,19 +462,7 @@ cut_now:
                            rep);
     if (!cut)
         return 0;
-    if (p->broken) {
-        rep->broken = 1;
-        snprintf(rep->err, sizeof(rep->err),
-                 "threads: %s, and a worker is still inside a task after "
-                 "%.1f s (threads cannot be killed; use -e procs to "
-                 "isolate hanging tasks)",
-                 rep->timed_out ? "time limit reached" : "interrupted",
-                 THR_GRACE_NS / 1e9);
-    } else {
-        snprintf(rep->err, sizeof(rep->err), "threads: %s",
-                 rep->timed_out ? "time limit reached" : "interrupted");
-    }
-    return -1;
+    return executor_report_cut(rep, "threads", p->broken, THR_GRACE_NS / 1e9);
 }
 
 static void thr_destroy(struct exec_pool *p)
