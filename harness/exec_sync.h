@@ -19,6 +19,8 @@
 #include <linux/futex.h>
 #include <sys/syscall.h>
 
+#include "executor.h"
+
 /* Hot shared words are padded to this so that two of them never share a
  * line (128: adjacent-line prefetch pairs 64-byte lines on x86). */
 #define EXEC_CACHE_LINE 128
@@ -82,6 +84,23 @@ static inline long long exec_park_ns(int64_t deadline_ns)
     if (left < 0)
         return 0;
     return left < EXEC_PARK_NS ? left : EXEC_PARK_NS;
+}
+
+/* 1 if a run must be cut: *job->stop was set (rep->interrupted) or the
+ * deadline (0: none) has passed (rep->timed_out). */
+static inline int exec_should_cut(const struct exec_job *job,
+                                  int64_t deadline_ns,
+                                  struct exec_report *rep)
+{
+    if (job->stop != NULL && *job->stop) {
+        rep->interrupted = 1;
+        return 1;
+    }
+    if (deadline_ns != 0 && exec_now_ns() >= deadline_ns) {
+        rep->timed_out = 1;
+        return 1;
+    }
+    return 0;
 }
 
 #endif /* POOLBENCH_EXEC_SYNC_H */

@@ -117,15 +117,7 @@ oom:
 
 static int fut_should_cut(struct exec_pool *p, struct exec_report *rep)
 {
-    if (p->job.stop != NULL && *p->job.stop) {
-        rep->interrupted = 1;
-        return 1;
-    }
-    if (p->deadline_ns != 0 && exec_now_ns() >= p->deadline_ns) {
-        rep->timed_out = 1;
-        return 1;
-    }
-    return 0;
+    return exec_should_cut(&p->job, p->deadline_ns, rep);
 }
 
 /* Deliver the chunk of a done future (marked if it was cancelled) and

@@ -692,15 +692,7 @@ static void prc_fail_chunk(struct exec_pool *p, uint64_t c, int32_t status,
 
 static int prc_should_cut(struct exec_pool *p, struct exec_report *rep)
 {
-    if (p->job.stop != NULL && *p->job.stop) {
-        rep->interrupted = 1;
-        return 1;
-    }
-    if (p->deadline_ns != 0 && exec_now_ns() >= p->deadline_ns) {
-        rep->timed_out = 1;
-        return 1;
-    }
-    return 0;
+    return exec_should_cut(&p->job, p->deadline_ns, rep);
 }
 
 /* The run is cut: hand out nothing more, kill every worker (one may be

@@ -367,18 +367,9 @@ static void thr_deliver_marked(struct exec_pool *p, uint64_t from,
     }
 }
 
-/* 1 if the run must be cut: stop requested or deadline passed. */
 static int thr_should_cut(struct exec_pool *p, struct exec_report *rep)
 {
-    if (p->job.stop != NULL && *p->job.stop) {
-        rep->interrupted = 1;
-        return 1;
-    }
-    if (p->deadline_ns != 0 && exec_now_ns() >= p->deadline_ns) {
-        rep->timed_out = 1;
-        return 1;
-    }
-    return 0;
+    return exec_should_cut(&p->job, p->deadline_ns, rep);
 }
 
 static int thr_run(struct exec_pool *p, struct exec_report *rep)
