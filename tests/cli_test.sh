@@ -3,6 +3,7 @@
 # with one line naming the problem and touch no results file; real runs
 # write valid, reproducible results.
 set -u
+. "$(dirname "$0")/cli_lib.sh"
 PB=${POOLBENCH:?POOLBENCH must name the poolbench binary}
 # PB_WRAPPER runs every poolbench under a checker (the valgrind suite).
 PB="${PB_WRAPPER:-} $PB"
@@ -12,30 +13,13 @@ cd "$work" || exit 1
 mkdir results
 echo '{"sentinel": true}' > results/latest.json
 cp results/latest.json sentinel.json
-pass=0
-failed=0
-
-ok() { pass=$((pass + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
 
 # usage_error NEEDLE ARGS...: exit 2, one stderr line containing NEEDLE,
 # nothing new in results/, latest.json untouched.
 usage_error() {
     needle=$1
     shift
-    $PB "$@" > out.txt 2> err.txt
-    rc=$?
-    lines=$(wc -l < err.txt)
-    if [ "$rc" -ne 2 ]; then
-        bad "exit $rc, not 2: poolbench $*"; return
-    fi
-    if [ "$lines" -ne 1 ]; then
-        bad "stderr has $lines lines, not 1: poolbench $*"; cat err.txt
-        return
-    fi
-    if ! grep -qF -- "$needle" err.txt; then
-        bad "stderr lacks '$needle': poolbench $*: $(cat err.txt)"; return
-    fi
+    check_usage "$needle" $PB "$@" || return
     if [ "$(ls results | wc -l)" -ne 1 ] ||
        ! cmp -s results/latest.json sentinel.json; then
         bad "results/ was touched by: poolbench $*"; return
@@ -159,5 +143,4 @@ if $PB run -w factorial -e serial -n 50 -r 5 -p n=10,20 --no-progress \
       -o sweep.json > /dev/null 2>&1 && check_json sweep.json 2 >/dev/null
 then ok; else bad "parameter sweep"; fi
 
-echo "cli: $pass passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish cli

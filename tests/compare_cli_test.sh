@@ -5,17 +5,13 @@
 # input refused with exit 2 and one line naming the problem, and merge
 # never touching its output on error. No timing is asserted.
 set -u
+. "$(dirname "$0")/cli_lib.sh"
 PB=${POOLBENCH:?POOLBENCH must name the poolbench binary}
 # PB_WRAPPER runs every poolbench under a checker (the valgrind suite).
 PB="${PB_WRAPPER:-} $PB"
 work=$(mktemp -d /tmp/pb-cmpcli-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
-pass=0
-failed=0
-
-ok() { pass=$((pass + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
 
 # expect RC ARGS...: poolbench exits RC.
 expect() {
@@ -31,20 +27,7 @@ expect() {
 usage_error() {
     needle=$1
     shift
-    $PB "$@" > out.txt 2> err.txt
-    rc=$?
-    lines=$(wc -l < err.txt)
-    if [ "$rc" -ne 2 ]; then
-        bad "exit $rc, not 2: poolbench $*"; return
-    fi
-    if [ "$lines" -ne 1 ]; then
-        bad "stderr has $lines lines, not 1: poolbench $*"; cat err.txt
-        return
-    fi
-    if ! grep -qF -- "$needle" err.txt; then
-        bad "stderr lacks '$needle': poolbench $*: $(cat err.txt)"; return
-    fi
-    ok
+    check_usage "$needle" $PB "$@" && ok
 }
 
 # Synthetic results: python3 synth.py OUT SCALE NOISE [SEED]: serial and
@@ -228,5 +211,4 @@ if $PB compare --help | grep -q -- "--normalize speedup" &&
    $PB merge --help | grep -q -- "-o, --output" &&
    $PB --help | grep -q "^  compare"; then ok; else bad "--help"; fi
 
-echo "compare cli: $pass passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish "compare cli"

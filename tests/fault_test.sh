@@ -4,6 +4,7 @@
 # With the argument "full-disk" it runs only the tmpfs test, which needs
 # root and mount (exit 77, skipped, where it cannot mount).
 set -u
+. "$(dirname "$0")/cli_lib.sh"
 PB=${POOLBENCH:?POOLBENCH must name the poolbench binary}
 work=$(mktemp -d /tmp/pb-fault-XXXXXX)
 mnt=""
@@ -13,10 +14,6 @@ cleanup() {
 }
 trap cleanup EXIT
 cd "$work" || exit 1
-pass=0
-failed=0
-ok() { pass=$((pass + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
 
 # valid FILE [PY-CONDITION]: FILE is a poolbench/1 JSON for which the
 # python expression (over d, the parsed file) holds.
@@ -50,8 +47,7 @@ full_disk() {
     rescued=$(ls "$work"/poolbench-rescue-*.json 2>/dev/null | head -n 1)
     [ -n "$rescued" ] && valid "$rescued" && ok ||
         bad "results not rescued to TMPDIR"
-    echo "full-disk: $pass passed, $failed failed"
-    [ "$failed" -eq 0 ]
+    finish full-disk
     exit $?
 }
 [ "${1:-}" = "full-disk" ] && full_disk
@@ -160,5 +156,4 @@ fi
 # Normal runs leave no temporary files beside the output.
 [ -z "$(ls -A | grep '\.tmp\.' | grep -v k9)" ] && ok || bad "temp files left"
 
-echo "faults: $pass passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish faults

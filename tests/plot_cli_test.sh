@@ -6,6 +6,7 @@
 # is one valid HTML page with every chart and table and no external URL,
 # bad input exits 2 with one line. No timing is asserted.
 set -u
+. "$(dirname "$0")/cli_lib.sh"
 PB=${POOLBENCH:?POOLBENCH must name the poolbench binary}
 SRC=${SOURCE_DIR:?SOURCE_DIR must name the source tree}
 FX=$SRC/tests/fixtures
@@ -17,28 +18,12 @@ fi
 work=$(mktemp -d /tmp/pb-plot-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
-pass=0
-failed=0
-
-ok() { pass=$((pass + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
 
 # usage_error NEEDLE ARGS...: exit 2 and one stderr line with NEEDLE.
 usage_error() {
     needle=$1
     shift
-    "$@" > out.txt 2> err.txt
-    rc=$?
-    if [ "$rc" -ne 2 ]; then
-        bad "exit $rc, not 2: $*"; cat err.txt; return
-    fi
-    if [ "$(wc -l < err.txt)" -ne 1 ]; then
-        bad "stderr is not one line: $*"; cat err.txt; return
-    fi
-    if ! grep -qF -- "$needle" err.txt; then
-        bad "stderr lacks '$needle': $*: $(cat err.txt)"; return
-    fi
-    ok
+    check_usage "$needle" "$@" && ok
 }
 
 # check_charts DIR STEM...: each STEM has .svg (well-formed XML with drawn
@@ -262,5 +247,4 @@ if "$PB" run --suite seed -p factorial.n=50 -n 20 -r 1 --warmup 0 \
    grep -Eq '"n":[[:space:]]*50,' seed2.json; then ok
 else bad "run --suite seed -p factorial.n=50: $(tail -n 1 seed2.err)"; fi
 
-echo "plot-cli: $pass passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish plot-cli

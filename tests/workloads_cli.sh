@@ -5,15 +5,12 @@
 # POOLBENCH_PLUGIN_PATH and --plugin, new-workload.sh skeletons build and
 # run, and an installed workload.h + poolbench.pc build a plugin.
 set -u
+. "$(dirname "$0")/cli_lib.sh"
 PB=${POOLBENCH:?POOLBENCH must name the poolbench binary}
 SRC=${SOURCE_DIR:?SOURCE_DIR must name the source tree}
 work=$(mktemp -d /tmp/pb-wlcli-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
-pass=0
-failed=0
-ok() { pass=$((pass + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
 CC=${CC:-cc}
 
 # Every executor poolbench knows, from `poolbench list`.
@@ -143,5 +140,4 @@ if [ -n "${BUILD_DIR:-}" ] && command -v pkg-config > /dev/null; then
     fi
 fi
 
-echo "$pass passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish workloads-cli
