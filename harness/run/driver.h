@@ -4,11 +4,9 @@
 #ifndef POOLBENCH_DRIVER_H
 #define POOLBENCH_DRIVER_H
 
-/* Exit statuses of the whole program (DESIGN.md). */
-#define EXIT_REGRESSION 1
-#define EXIT_USAGE 2
-#define EXIT_RUN_FAILED 3
-#define EXIT_INTERRUPTED 130
+#include <stddef.h>
+
+#include "exit.h"
 
 /* Run `poolbench run` with argv[0] == "run". Returns the exit status. */
 int driver_main(int argc, char **argv);

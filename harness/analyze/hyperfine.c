@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "args.h"
-#include "driver.h"
+#include "exit.h"
 #include "hyperfine.h"
 #include "machine.h"
 #include "results.h"

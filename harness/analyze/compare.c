@@ -10,7 +10,7 @@
 
 #include "args.h"
 #include "compare.h"
-#include "driver.h"
+#include "exit.h"
 
 /* ---- names ------------------------------------------------------------ */
 

@@ -8,11 +8,11 @@
 #include <unistd.h>
 
 #include "executor.h"
-#include "plot.h"
 #include "registry.h"
 #include "results.h"
 #include "stats.h"
 #include "suite.h"
+#include "units.h"
 
 /* Workers of the seed: multiprocessing.Pool(4). */
 #define SUITE_SEED_WORKERS 4
@@ -419,7 +419,7 @@ static void print_main_table(const struct results_file *f, long cpus)
             fmt_x(sb->py2_s / s->py2_s, x2, sizeof(x2));
             fmt_x(sb->py3_s / s->py3_s, x3, sizeof(x3));
             if (have)
-                plot_format_time(m.wall.median, pb, sizeof(pb));
+                units_format_time(m.wall.median, pb, sizeof(pb));
             if (have && have_base && m.wall.median > 0)
                 fmt_x(base.wall.median / m.wall.median, xb, sizeof(xb));
             if (strcmp(s->executor, "serial") == 0)
@@ -474,7 +474,7 @@ static void print_notes(const struct results_file *f, long cpus)
     }
     if (find(f, "factorial", "n", "20", "serial", 1, NULL, &base) == 0) {
         char per[32];
-        plot_format_time(base.wall.median / (double)(base.row->tasks > 0
+        units_format_time(base.wall.median / (double)(base.row->tasks > 0
                                                      ? base.row->tasks : 1),
                          per, sizeof(per));
         printf("- light tasks (%s each, serially): the seed's pools lost to "
@@ -512,10 +512,10 @@ static void print_extras(const struct results_file *f)
                    SUITE_SEED_WORKERS);
         head = 1;
         char fa[32], fb[32], wa[32], wb[32];
-        plot_format_time(a.first.median, fa, sizeof(fa));
-        plot_format_time(b.first.median, fb, sizeof(fb));
-        plot_format_time(a.wall.median, wa, sizeof(wa));
-        plot_format_time(b.wall.median, wb, sizeof(wb));
+        units_format_time(a.first.median, fa, sizeof(fa));
+        units_format_time(b.first.median, fb, sizeof(fb));
+        units_format_time(a.wall.median, wa, sizeof(wa));
+        units_format_time(b.wall.median, wb, sizeof(wb));
         printf("  %-8s first result %10s ordered, %10s unordered (%s); "
                "whole run %s vs %s\n", exs[k], fa, fb,
                word(&b.first, &a.first), wa, wb);
@@ -536,8 +536,8 @@ static void print_extras(const struct results_file *f)
                    "cold page cache):\n");
         head = 1;
         char wa[32], wb[32];
-        plot_format_time(a.wall.median, wa, sizeof(wa));
-        plot_format_time(b.wall.median, wb, sizeof(wb));
+        units_format_time(a.wall.median, wa, sizeof(wa));
+        units_format_time(b.wall.median, wb, sizeof(wb));
         printf("  %-8s sorted %10s, shuffled %10s: %+.0f%% (shuffled %s)\n",
                exs[k], wa, wb, 100 * (b.wall.median / a.wall.median - 1),
                word(&b.wall, &a.wall));

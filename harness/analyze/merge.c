@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "args.h"
-#include "driver.h"
+#include "exit.h"
 #include "merge.h"
 
 /* Index of a machine block identical to m in machines, appending a copy

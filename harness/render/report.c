@@ -18,7 +18,7 @@
 #include <cjson/cJSON.h>
 
 #include "args.h"
-#include "driver.h"
+#include "exit.h"
 #include "plot.h"
 #include "report.h"
 #include "results.h"

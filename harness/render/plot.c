@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "driver.h"
+#include "exit.h"
 #include "plot.h"
 #include "results.h"
 #include "stats.h"
