@@ -473,6 +473,17 @@ static int read_row(struct reader *r, cJSON *o, size_t idx,
             return -1;
         row->machine_index = (size_t)v;
     }
+    row->run_index = -1;
+    if (cJSON_GetObjectItemCaseSensitive(o, "run_index") != NULL) {
+        if (want_number(r, o, where, "run_index", 0, 1e9, 1, &v))
+            return -1;
+        row->run_index = (long)v;
+    }
+    row->chunk_auto = cJSON_IsTrue(
+        cJSON_GetObjectItemCaseSensitive(o, "chunk_auto"));
+    if (want_string(r, o, where, "role", 1, &row->role) ||
+        want_string(r, o, where, "command", 1, &row->command))
+        return -1;
     return 0;
 }
 
@@ -571,6 +582,9 @@ int results_parse(const char *name, const char *text, size_t len,
     }
     if (want_string(&r, root, "top level", "created", 0, &out->created))
         goto bad;
+    const cJSON *src = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(root, "config"), "source");
+    out->source = cJSON_IsString(src) ? src->valuestring : NULL;
     cJSON *machines = cJSON_GetObjectItemCaseSensitive(root, "machines");
     cJSON *machine = cJSON_GetObjectItemCaseSensitive(root, "machine");
     if (machines != NULL) {

@@ -58,6 +58,10 @@ struct results_row {
     double speedup;         /* NAN when absent (no serial baseline) */
     double efficiency;      /* NAN when absent */
     size_t machine_index;   /* into results_file.machines */
+    long run_index;         /* which merged run, or -1 when not merged */
+    int chunk_auto;         /* the chunk size was "auto" */
+    const char *role;       /* imported rows: "baseline", or NULL */
+    const char *command;    /* imported rows: the command line, or NULL */
     cJSON *json;            /* the row's object in the tree */
 };
 
@@ -75,6 +79,7 @@ struct results_machine {
 struct results_file {
     char *path;             /* owned copy */
     const char *created;
+    const char *source;     /* config.source ("hyperfine"), or NULL */
     cJSON *root;            /* owned */
     struct results_machine *machines;
     size_t nmachines;

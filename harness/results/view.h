@@ -1,0 +1,153 @@
+/* view.h - what a results file means: instances, the serial baseline,
+ * speedups, labels, matching and verdicts, each computed once.
+ *
+ * Every consumer (run's table and summary, show, plot, report, compare,
+ * suites) reads derived numbers from a view and never derives them
+ * itself, so that a chart, a table and a comparison cannot disagree.
+ *
+ * Words used here:
+ *   instance  one workload with one parameter set, on one machine and run
+ *             of a (possibly merged) file: the unit a speedup is relative
+ *             to;
+ *   usable    a row that finished (no failure) with no task errors and at
+ *             least one wall_s sample: only usable rows are compared;
+ *   baseline  the instance's fastest usable serial row (the plain loop at
+ *             its best chunk size); speedup = its median wall_s / the
+ *             row's median wall_s.
+ */
+#ifndef POOLBENCH_VIEW_H
+#define POOLBENCH_VIEW_H
+
+#include <stddef.h>
+
+#include "results.h"
+#include "stats.h"
+
+/* The executor every speedup is relative to. */
+#define VIEW_BASELINE_EXECUTOR "serial"
+
+/* Confidence level of every interval a view gives. */
+#define VIEW_CI_LEVEL 0.95
+
+/* One row of the file with what is derived from it. */
+struct view_row {
+    const struct results_row *r;
+    size_t inst;               /* index into results_view.insts */
+    int usable;                /* see above; the numbers below are NAN
+                                  (wall zeroed) when not */
+    struct stats_summary wall; /* wall_s */
+    struct stats_summary first; /* first_result_s; n == 0 when absent */
+    double startup_s;          /* median startup_s, NAN when absent */
+    double cpu_s;              /* median user_s + median sys_s, or NAN */
+    double speedup;            /* baseline median / this median, or NAN
+                                  when the instance has no baseline */
+    double speedup_lo;         /* 95% interval of the speedup (Hodges- */
+    double speedup_hi;         /* Lehmann ratio of the samples), or NAN */
+    double efficiency;         /* speedup / workers, or NAN */
+};
+
+/* One instance (workload x params x machine x run) and its rows. */
+struct view_inst {
+    const char *workload;
+    const char *params;        /* canonical "k=v,k=v"; "" when none */
+    size_t machine;            /* machine_index */
+    long run;                  /* run_index, -1 when not merged */
+    char label[256];           /* "factorial n=300,skew=1" */
+    size_t *rows;              /* indices into results_view.rows, in file
+                                  order; owned */
+    size_t nrows;
+    long baseline;             /* index of the baseline row, -1: none */
+    int both_modes;            /* parallel rows in ordered and unordered */
+    int chunk_varies;          /* one executor/workers/mode at several
+                                  chunk sizes */
+    int has_auto;              /* some row ran with chunk "auto" */
+};
+
+/* One part of a file: the rows of one machine and one run. A file made
+ * by `poolbench merge` has several; any other file has one. */
+struct view_part {
+    size_t machine;
+    long run;
+};
+
+/* A results file, understood. */
+struct results_view {
+    const struct results_file *f;
+    struct view_row *rows;     /* one per file row, in file order */
+    size_t nrows;
+    struct view_inst *insts;   /* in order of first appearance */
+    size_t ninsts;
+    struct view_part *parts;   /* in order of first appearance */
+    size_t nparts;
+};
+
+/* Build the view of f (which must outlive it). Linear in the rows.
+ * Returns 0, or -1 with a message in err (out of memory); *v is then
+ * empty. */
+int view_build(const struct results_file *f, struct results_view *v,
+               char *err, size_t err_len);
+
+/* Free what view_build made; safe on a zeroed view. */
+void view_free(struct results_view *v);
+
+/* Whether r ran under the baseline executor. */
+int view_is_baseline(const struct results_row *r);
+
+/* The baseline row of row's instance, or NULL. */
+const struct view_row *view_baseline(const struct results_view *v,
+                                     const struct view_row *row);
+
+/* The fastest usable row of instance inst with this executor (NULL: any)
+ * and workers (0: any), or NULL. */
+const struct view_row *view_fastest(const struct results_view *v,
+                                    size_t inst, const char *executor,
+                                    unsigned workers);
+
+/* Whether row belongs to part (a NULL part takes every row). */
+int view_in_part(const struct results_row *row,
+                 const struct view_part *part);
+
+/* "factorial n=300,skew=1", or the bare workload name without params. */
+void view_instance_label(const struct results_row *r, char *buf,
+                         size_t len);
+
+/* "threads", or "procs/pipe" when the executor has a transport. */
+void view_executor_label(const struct results_row *r, char *buf,
+                         size_t len);
+
+/* The whole configuration on one line: "factorial n=300 threads j=2
+ * unordered chunk=125". */
+void view_config_label(const struct results_row *r, char *buf, size_t len);
+
+/* The key two rows share exactly when they are the same configuration
+ * (workload, params, executor, transport, workers, mode, chunk), for
+ * matching rows across files. Returns the key's length; a key that did
+ * not fit in len is reported by a return value >= len. */
+size_t view_match_key(const struct results_row *r, char *buf, size_t len);
+
+/* Whether a and b are the same configuration (view_match_key equal). */
+int view_same_config(const struct results_row *a,
+                     const struct results_row *b);
+
+/* How two intervals compare: a claim is made only when they do not
+ * overlap. */
+enum view_verdict {
+    VIEW_SAME = 0,   /* the intervals overlap: no difference shown */
+    VIEW_LOWER = 1,  /* a's interval lies wholly below b's */
+    VIEW_HIGHER = 2, /* a's interval lies wholly above b's */
+};
+
+/* Compare interval [a_lo, a_hi] with [b_lo, b_hi]; VIEW_SAME when any
+ * bound is NAN. */
+enum view_verdict view_ci_verdict(double a_lo, double a_hi, double b_lo,
+                                  double b_hi);
+
+/* The value of key in canonical params "k=v,k=v" into buf; returns 0, or
+ * -1 when the key is absent (buf is then ""). */
+int view_param(const char *params, const char *key, char *buf, size_t len);
+
+/* params without key (and its comma) into buf. */
+void view_params_without(const char *params, const char *key, char *buf,
+                         size_t len);
+
+#endif /* POOLBENCH_VIEW_H */
