@@ -11,6 +11,7 @@
 #include "plot.h"
 #include "registry.h"
 #include "report.h"
+#include "show.h"
 
 struct command {
     const char *name;
@@ -26,6 +27,8 @@ static const struct command commands[] = {
       driver_main },
     { "list", "workloads with their parameters, and executors", list_main },
     { "info", "this machine's metadata", info_main },
+    { "show", "a results file: the answer per workload, then every row",
+      show_main },
     { "compare", "two results files: what is faster or slower, for real",
       compare_main },
     { "merge", "combine results files (many machines) into one",

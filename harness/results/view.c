@@ -29,6 +29,22 @@ void view_executor_label(const struct results_row *r, char *buf,
              plain ? "" : r->transport);
 }
 
+void view_variant_label(const struct results_view *v,
+                        const struct view_row *row, int with_chunk,
+                        char *buf, size_t len)
+{
+    const struct view_inst *in = &v->insts[row->inst];
+    const struct results_row *r = row->r;
+    size_t n = (size_t)snprintf(buf, len, "%s", r->executor);
+    if (strcmp(r->transport, "pipe") == 0 && n < len)
+        n += (size_t)snprintf(buf + n, len - n, "/pipe");
+    if (in->both_modes && !view_is_baseline(r) && n < len)
+        n += (size_t)snprintf(buf + n, len - n, " %s", r->mode);
+    if (with_chunk && in->chunk_varies && !in->has_auto && n < len)
+        snprintf(buf + n, len - n, " chunk %llu",
+                 (unsigned long long)r->chunk);
+}
+
 void view_config_label(const struct results_row *r, char *buf, size_t len)
 {
     char inst[256], ex[96];

@@ -115,6 +115,15 @@ void view_instance_label(const struct results_row *r, char *buf,
 void view_executor_label(const struct results_row *r, char *buf,
                          size_t len);
 
+/* The row's configuration as short as its instance allows: the executor
+ * (with "/pipe"), then the mode only when the instance has rows in both
+ * modes, then "chunk N" only when with_chunk is set and the instance
+ * sweeps chunk sizes without "auto": "threads", "procs/pipe ordered",
+ * "threads chunk 16". */
+void view_variant_label(const struct results_view *v,
+                        const struct view_row *row, int with_chunk,
+                        char *buf, size_t len);
+
 /* The whole configuration on one line: "factorial n=300 threads j=2
  * unordered chunk=125". */
 void view_config_label(const struct results_row *r, char *buf, size_t len);

@@ -4,8 +4,9 @@
 
 #include <stddef.h>
 
-/* A time in seconds as "1.234 s", "6.38 ms", "12.3 us" or "4.1 ns" into
- * buf; "-" when s is not finite. */
+/* A time in seconds as "1.234 s", "6.380 ms", "12.3 us" or "4.1 ns" into
+ * buf (one format everywhere: tables, summaries, charts); "-" when s is
+ * not finite. */
 void units_format_time(double s, char *buf, size_t len);
 
 #endif /* POOLBENCH_UNITS_H */

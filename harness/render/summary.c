@@ -1,0 +1,274 @@
+/* summary.c - the answer first (see summary.h). */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "summary.h"
+#include "textesc.h"
+#include "units.h"
+
+#define BOLD "\033[1m"
+#define GREEN "\033[32m"
+#define RED "\033[31m"
+#define YELLOW "\033[33m"
+#define RESET "\033[0m"
+
+int summary_colour_wanted(FILE *out)
+{
+    const char *no = getenv("NO_COLOR");
+    return isatty(fileno(out)) && (no == NULL || no[0] == '\0');
+}
+
+/* The printer: lines are cut at SUMMARY_COLUMNS visible characters
+ * (colour codes do not count), and counted. */
+struct out {
+    FILE *f;
+    int colour;
+    int lines;
+    char line[1024];
+    size_t len;
+    size_t visible;
+};
+
+static void put(struct out *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void put(struct out *o, const char *fmt, ...)
+{
+    char text[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    for (const char *p = text; *p != '\0'; p++) {
+        if (o->visible >= SUMMARY_COLUMNS || o->len + 1 >= sizeof(o->line))
+            break;
+        o->line[o->len++] = *p;
+        /* UTF-8 continuation bytes do not take a column. */
+        if (((unsigned char)*p & 0xc0) != 0x80)
+            o->visible++;
+    }
+}
+
+/* A colour code: not shown and not counted when colour is off. */
+static void paint(struct out *o, const char *code)
+{
+    size_t n = strlen(code);
+    if (!o->colour || o->len + n + 1 >= sizeof(o->line))
+        return;
+    memcpy(o->line + o->len, code, n);
+    o->len += n;
+}
+
+static void end_line(struct out *o)
+{
+    paint(o, RESET);
+    o->line[o->len] = '\0';
+    fprintf(o->f, "%s\n", o->line);
+    o->len = o->visible = 0;
+    o->lines++;
+}
+
+/* "procs x2", with mode and chunk when the instance varies them. */
+static void config_name(const struct results_view *v,
+                        const struct view_row *vr, char *buf, size_t len)
+{
+    char raw[160], esc[200];
+    const struct view_inst *in = &v->insts[vr->inst];
+    view_variant_label(v, vr, 0, raw, sizeof(raw));
+    textesc_ctl(raw, esc, sizeof(esc));
+    size_t n = (size_t)snprintf(buf, len, "%s", esc);
+    if (!view_is_baseline(vr->r) && n < len)
+        n += (size_t)snprintf(buf + n, len - n, " x%u", vr->r->workers);
+    if (in->chunk_varies && n < len) {
+        if (vr->r->chunk_auto)
+            snprintf(buf + n, len - n, " chunk auto");
+        else
+            snprintf(buf + n, len - n, " chunk %llu",
+                     (unsigned long long)vr->r->chunk);
+    }
+}
+
+/* "1.93x [1.90, 1.96] faster than serial", coloured by what the
+ * interval shows. */
+static void versus(struct out *o, const struct view_row *vr)
+{
+    double s = vr->speedup, lo = vr->speedup_lo, hi = vr->speedup_hi;
+    int sure = !isnan(lo) && !isnan(hi);
+    if (sure && lo > 1) {
+        paint(o, GREEN);
+        put(o, "%.2fx", s);
+        paint(o, RESET);
+        put(o, " [%.2f, %.2f] faster than serial", lo, hi);
+    } else if (sure && hi < 1) {
+        paint(o, RED);
+        put(o, "%.2fx", 1 / s);
+        paint(o, RESET);
+        put(o, " [%.2f, %.2f] slower than serial", 1 / hi, 1 / lo);
+    } else if (sure) {
+        put(o, "not clearly different from serial (%.2fx [%.2f, %.2f])", s,
+            lo, hi);
+    } else {
+        put(o, "%.2fx serial", s);
+    }
+}
+
+/* The worker count the question is about: the CPUs of the machine. */
+static unsigned cpus_of(const struct results_view *v,
+                        const struct view_inst *in)
+{
+    long c = v->f->machines[in->machine].cpus_online;
+    return c > 0 ? (unsigned)c : 1;
+}
+
+/* Executors in order of first appearance among the instance's rows. */
+static size_t executors(const struct results_view *v,
+                        const struct view_inst *in, const char **names,
+                        size_t max)
+{
+    size_t n = 0;
+    for (size_t a = 0; a < in->nrows; a++) {
+        const char *ex = v->rows[in->rows[a]].r->executor;
+        size_t k = 0;
+        while (k < n && strcmp(names[k], ex) != 0)
+            k++;
+        if (k == n && n < max && strcmp(ex, VIEW_BASELINE_EXECUTOR) != 0)
+            names[n++] = ex;
+    }
+    return n;
+}
+
+/* The fastest usable row of the instance with more workers than min_w
+ * (and of executor when not NULL). */
+static const struct view_row *fastest_above(const struct results_view *v,
+                                            const struct view_inst *in,
+                                            unsigned min_w)
+{
+    const struct view_row *best = NULL;
+    for (size_t a = 0; a < in->nrows; a++) {
+        const struct view_row *vr = &v->rows[in->rows[a]];
+        if (vr->usable && vr->r->workers > min_w &&
+            (best == NULL || vr->wall.median < best->wall.median))
+            best = vr;
+    }
+    return best;
+}
+
+static void at_cpus(struct out *o, const struct results_view *v,
+                    size_t i, unsigned cpus)
+{
+    const struct view_inst *in = &v->insts[i];
+    const char *names[16];
+    size_t n = executors(v, in, names, 16), shown = 0;
+    for (size_t k = 0; k < n; k++) {
+        const struct view_row *vr = view_fastest(v, i, names[k], cpus);
+        if (vr == NULL || isnan(vr->speedup))
+            continue;
+        char esc[64];
+        textesc_ctl(names[k], esc, sizeof(esc));
+        if (shown++ == 0)
+            put(o, "  at x%u (the CPUs):", cpus);
+        put(o, "%s %s %.2fx", shown > 1 ? "," : "", esc, vr->speedup);
+    }
+    if (shown > 0)
+        end_line(o);
+}
+
+static void oversubscribed(struct out *o, const struct results_view *v,
+                           size_t i, unsigned cpus)
+{
+    const struct view_inst *in = &v->insts[i];
+    const struct view_row *over = fastest_above(v, in, cpus);
+    const struct view_row *at = view_fastest(v, i, NULL, cpus);
+    char name[200];
+    if (over == NULL || at == NULL || view_is_baseline(at->r))
+        return;
+    config_name(v, over, name, sizeof(name));
+    put(o, "  more workers than CPUs: %s %.2fx, ", name, over->speedup);
+    enum view_verdict d = view_ci_verdict(over->wall.ci95_low,
+                                          over->wall.ci95_high,
+                                          at->wall.ci95_low,
+                                          at->wall.ci95_high);
+    double pct = 100 * (over->wall.median / at->wall.median - 1);
+    if (d == VIEW_LOWER)
+        put(o, "%.0f%% faster than at x%u", -pct, cpus);
+    else if (d == VIEW_HIGHER)
+        put(o, "%.0f%% slower than at x%u", pct, cpus);
+    else
+        put(o, "no better than at x%u", cpus);
+    end_line(o);
+}
+
+static void instance(struct out *o, const struct results_view *v, size_t i)
+{
+    const struct view_inst *in = &v->insts[i];
+    const struct view_row *base = in->baseline >= 0
+                                      ? &v->rows[in->baseline] : NULL;
+    const struct view_row *best = view_fastest(v, i, NULL, 0);
+    char label[300], name[200], t[32];
+    textesc_ctl(in->label, label, sizeof(label));
+    paint(o, BOLD);
+    put(o, "%s", label);
+    paint(o, RESET);
+    if (best == NULL) {
+        put(o, ": no row finished without errors");
+        end_line(o);
+        return;
+    }
+    put(o, "  (%llu tasks", (unsigned long long)best->r->tasks);
+    if (base != NULL) {
+        units_format_time(base->wall.median, t, sizeof(t));
+        put(o, ", serial %s", t);
+    }
+    put(o, ")");
+    end_line(o);
+    if (base == NULL) {
+        config_name(v, best, name, sizeof(name));
+        units_format_time(best->wall.median, t, sizeof(t));
+        put(o, "  fastest: %s, %s (no serial row to compare with)", name,
+            t);
+        end_line(o);
+        return;
+    }
+    if (best == base) {
+        /* Nothing beat the plain loop: say by how much the best lost. */
+        const struct view_row *next = NULL;
+        for (size_t a = 0; a < in->nrows; a++) {
+            const struct view_row *vr = &v->rows[in->rows[a]];
+            if (vr->usable && !view_is_baseline(vr->r) &&
+                (next == NULL || vr->wall.median < next->wall.median))
+                next = vr;
+        }
+        put(o, "  serial is fastest");
+        end_line(o);
+        if (next != NULL) {
+            config_name(v, next, name, sizeof(name));
+            put(o, "  best parallel: %s is ", name);
+            versus(o, next);
+            end_line(o);
+        }
+    } else {
+        config_name(v, best, name, sizeof(name));
+        put(o, "  ");
+        paint(o, BOLD);
+        put(o, "%s", name);
+        paint(o, RESET);
+        put(o, " is ");
+        versus(o, best);
+        end_line(o);
+    }
+    unsigned cpus = cpus_of(v, in);
+    at_cpus(o, v, i, cpus);
+    oversubscribed(o, v, i, cpus);
+}
+
+int summary_print(FILE *out, const struct results_view *v, int colour)
+{
+    struct out o = { .f = out, .colour = colour };
+    for (size_t i = 0; i < v->ninsts; i++)
+        instance(&o, v, i);
+    return o.lines;
+}

@@ -1,0 +1,277 @@
+/* table.c - every row of a results file as one table (see table.h). */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "table.h"
+#include "textesc.h"
+#include "units.h"
+
+/* One row's cells, as text. */
+struct cells {
+    char label[512];   /* instance label, control characters escaped */
+    char ex[128];      /* "threads", "procs/pipe" */
+    char mode[32];
+    char wall[32], ci[32], nspt[32], sp[64], eff[32];
+    char failure[512];
+};
+
+static void fill(const struct view_row *vr, struct cells *c)
+{
+    const struct results_row *r = vr->r;
+    char raw[512];
+    view_instance_label(r, raw, sizeof(raw));
+    textesc_ctl(raw, c->label, sizeof(c->label));
+    view_executor_label(r, raw, sizeof(raw));
+    textesc_ctl(raw, c->ex, sizeof(c->ex));
+    textesc_ctl(r->mode, c->mode, sizeof(c->mode));
+    textesc_ctl(r->failure != NULL ? r->failure : "", c->failure,
+                sizeof(c->failure));
+    snprintf(c->wall, sizeof(c->wall), "-");
+    snprintf(c->ci, sizeof(c->ci), "-");
+    snprintf(c->nspt, sizeof(c->nspt), "-");
+    snprintf(c->sp, sizeof(c->sp), "-");
+    snprintf(c->eff, sizeof(c->eff), "-");
+    struct stats_summary s;
+    /* A failed row still shows what it measured. */
+    if (results_row_stats(r, "wall_s", &s) != 0)
+        return;
+    units_format_time(s.median, c->wall, sizeof(c->wall));
+    snprintf(c->ci, sizeof(c->ci), "%.1f", s.median > 0
+             ? 100 * (s.ci95_high - s.ci95_low) / 2 / s.median : 0);
+    if (r->tasks > 0)
+        snprintf(c->nspt, sizeof(c->nspt), "%.1f",
+                 s.median * 1e9 / (double)r->tasks);
+    if (!isnan(vr->speedup)) {
+        snprintf(c->sp, sizeof(c->sp), "%.2fx", vr->speedup);
+        snprintf(c->eff, sizeof(c->eff), "%.2f", vr->efficiency);
+    }
+}
+
+static int print_text(FILE *out, const struct results_view *v)
+{
+    int width = 8; /* the label column fits the longest label */
+    struct cells c;
+    for (size_t k = 0; k < v->nrows; k++) {
+        char raw[512], esc[512];
+        view_instance_label(v->rows[k].r, raw, sizeof(raw));
+        int len = (int)strlen(textesc_ctl(raw, esc, sizeof(esc)));
+        if (len > width)
+            width = len;
+    }
+    fprintf(out, "%-*s %-9s %3s %-9s %7s %11s %9s %10s %8s %6s %6s  %s\n",
+            width, "workload", "executor", "j", "mode", "chunk",
+            "wall(med)", "+-ci95%", "ns/task", "speedup", "eff", "errors",
+            "checksum");
+    for (size_t k = 0; k < v->nrows; k++) {
+        const struct results_row *r = v->rows[k].r;
+        fill(&v->rows[k], &c);
+        fprintf(out, "%-*s %-9s %3u %-9s %7" PRIu64 " %11s %9s %10s %8s "
+                "%6s %6" PRIu64 "  %s%s%s\n", width, c.label, c.ex,
+                r->workers, c.mode, r->chunk, c.wall, c.ci, c.nspt, c.sp,
+                c.eff, r->errors, r->checksum,
+                r->failure != NULL ? "  FAILED: " : "", c.failure);
+    }
+    return 0;
+}
+
+/* A markdown cell: a pipe would end the cell early. */
+static void md_cell(FILE *out, const char *text)
+{
+    fputs("| ", out);
+    for (const char *p = text; *p != '\0'; p++) {
+        if (*p == '|')
+            fputc('\\', out);
+        fputc(*p, out);
+    }
+    fputc(' ', out);
+}
+
+static int print_markdown(FILE *out, const struct results_view *v)
+{
+    struct cells c;
+    fputs("| workload | executor | j | mode | chunk | wall (median) | "
+          "+-CI95 % | ns/task | speedup | eff | errors | checksum |\n",
+          out);
+    fputs("| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | "
+          "---: | ---: | --- |\n", out);
+    for (size_t k = 0; k < v->nrows; k++) {
+        const struct results_row *r = v->rows[k].r;
+        char num[32], check[600];
+        fill(&v->rows[k], &c);
+        md_cell(out, c.label);
+        md_cell(out, c.ex);
+        snprintf(num, sizeof(num), "%u", r->workers);
+        md_cell(out, num);
+        md_cell(out, c.mode);
+        snprintf(num, sizeof(num), "%" PRIu64, r->chunk);
+        md_cell(out, num);
+        md_cell(out, c.wall);
+        md_cell(out, c.ci);
+        md_cell(out, c.nspt);
+        md_cell(out, c.sp);
+        md_cell(out, c.eff);
+        snprintf(num, sizeof(num), "%" PRIu64, r->errors);
+        md_cell(out, num);
+        snprintf(check, sizeof(check), "%s%s%s", r->checksum,
+                 r->failure != NULL ? " FAILED: " : "", c.failure);
+        md_cell(out, check);
+        fputs("|\n", out);
+    }
+    return 0;
+}
+
+/* A CSV field, quoted when it holds a comma, quote or newline. */
+static void csv_field(FILE *out, const char *text, int last)
+{
+    if (strpbrk(text, ",\"\r\n") != NULL) {
+        fputc('"', out);
+        for (const char *p = text; *p != '\0'; p++) {
+            if (*p == '"')
+                fputc('"', out);
+            fputc(*p, out);
+        }
+        fputc('"', out);
+    } else {
+        fputs(text, out);
+    }
+    fputc(last ? '\n' : ',', out);
+}
+
+static void csv_number(FILE *out, double v, int last)
+{
+    if (isnan(v))
+        fputs(last ? "\n" : ",", out);
+    else
+        fprintf(out, "%.9g%c", v, last ? '\n' : ',');
+}
+
+static int print_csv(FILE *out, const struct results_view *v)
+{
+    fputs("workload,params,executor,transport,workers,mode,chunk,tasks,"
+          "wall_median_s,wall_ci95_low_s,wall_ci95_high_s,ns_per_task,"
+          "speedup,speedup_ci95_low,speedup_ci95_high,efficiency,errors,"
+          "checksum,failure\n", out);
+    for (size_t k = 0; k < v->nrows; k++) {
+        const struct view_row *vr = &v->rows[k];
+        const struct results_row *r = vr->r;
+        char num[32];
+        struct stats_summary s;
+        int have = results_row_stats(r, "wall_s", &s) == 0;
+        csv_field(out, r->workload, 0);
+        csv_field(out, r->params, 0);
+        csv_field(out, r->executor, 0);
+        csv_field(out, r->transport, 0);
+        fprintf(out, "%u,", r->workers);
+        csv_field(out, r->mode, 0);
+        snprintf(num, sizeof(num), "%" PRIu64, r->chunk);
+        csv_field(out, num, 0);
+        snprintf(num, sizeof(num), "%" PRIu64, r->tasks);
+        csv_field(out, num, 0);
+        csv_number(out, have ? s.median : NAN, 0);
+        csv_number(out, have ? s.ci95_low : NAN, 0);
+        csv_number(out, have ? s.ci95_high : NAN, 0);
+        csv_number(out, have && r->tasks > 0
+                   ? s.median * 1e9 / (double)r->tasks : NAN, 0);
+        csv_number(out, vr->speedup, 0);
+        csv_number(out, vr->speedup_lo, 0);
+        csv_number(out, vr->speedup_hi, 0);
+        csv_number(out, vr->efficiency, 0);
+        snprintf(num, sizeof(num), "%" PRIu64, r->errors);
+        csv_field(out, num, 0);
+        csv_field(out, r->checksum, 0);
+        csv_field(out, r->failure != NULL ? r->failure : "", 1);
+    }
+    return 0;
+}
+
+/* A number, or null when it is not one. */
+static void json_number(cJSON *o, const char *key, double v)
+{
+    if (isfinite(v))
+        cJSON_AddNumberToObject(o, key, v);
+    else
+        cJSON_AddNullToObject(o, key);
+}
+
+static int print_json(FILE *out, const struct results_view *v)
+{
+    cJSON *arr = cJSON_CreateArray();
+    if (arr == NULL)
+        return -1;
+    for (size_t k = 0; k < v->nrows; k++) {
+        const struct view_row *vr = &v->rows[k];
+        const struct results_row *r = vr->r;
+        cJSON *o = cJSON_CreateObject();
+        if (o == NULL)
+            goto oom;
+        cJSON_AddItemToArray(arr, o);
+        cJSON_AddStringToObject(o, "workload", r->workload);
+        cJSON_AddStringToObject(o, "params", r->params);
+        cJSON_AddStringToObject(o, "executor", r->executor);
+        cJSON_AddStringToObject(o, "transport", r->transport);
+        cJSON_AddNumberToObject(o, "workers", r->workers);
+        cJSON_AddStringToObject(o, "mode", r->mode);
+        cJSON_AddNumberToObject(o, "chunk", (double)r->chunk);
+        cJSON_AddNumberToObject(o, "tasks", (double)r->tasks);
+        json_number(o, "wall_median_s", vr->usable ? vr->wall.median : NAN);
+        json_number(o, "wall_ci95_low_s",
+                    vr->usable ? vr->wall.ci95_low : NAN);
+        json_number(o, "wall_ci95_high_s",
+                    vr->usable ? vr->wall.ci95_high : NAN);
+        json_number(o, "speedup", vr->speedup);
+        json_number(o, "speedup_ci95_low", vr->speedup_lo);
+        json_number(o, "speedup_ci95_high", vr->speedup_hi);
+        json_number(o, "efficiency", vr->efficiency);
+        cJSON_AddNumberToObject(o, "errors", (double)r->errors);
+        cJSON_AddStringToObject(o, "checksum", r->checksum);
+        if (r->failure != NULL)
+            cJSON_AddStringToObject(o, "failure", r->failure);
+        else
+            cJSON_AddNullToObject(o, "failure");
+    }
+    char *text = cJSON_Print(arr);
+    cJSON_Delete(arr);
+    if (text == NULL)
+        return -1;
+    fputs(text, out);
+    fputc('\n', out);
+    free(text);
+    return 0;
+oom:
+    cJSON_Delete(arr);
+    return -1;
+}
+
+/* The formats, in the order of enum table_format. */
+static const struct {
+    const char *name;
+    int (*print)(FILE *out, const struct results_view *v);
+} formats[] = {
+    { "text", print_text },
+    { "markdown", print_markdown },
+    { "csv", print_csv },
+    { "json", print_json },
+};
+
+int table_format_parse(const char *name, enum table_format *out)
+{
+    for (size_t k = 0; k < sizeof(formats) / sizeof(*formats); k++)
+        if (strcmp(name, formats[k].name) == 0) {
+            *out = (enum table_format)k;
+            return 0;
+        }
+    return -1;
+}
+
+int table_print(FILE *out, const struct results_view *v,
+                enum table_format fmt)
+{
+    if (formats[fmt].print(out, v) != 0)
+        return -1;
+    return ferror(out) ? -1 : 0;
+}
