@@ -87,7 +87,9 @@ static int list_main(int argc, char **argv)
 {
     int rc = no_options("list", argc, argv, "Lists the workloads (built-in "
                         "and POOLBENCH_PLUGIN_PATH plugins),\ntheir "
-                        "parameters with defaults, and the executors.");
+                        "parameters with defaults, and the executors.\n"
+                        "--trust-plugins loads plugins that others could "
+                        "have changed.");
     if (rc != 0)
         return rc > 0 ? 0 : EXIT_USAGE;
     char err[512];
@@ -137,6 +139,27 @@ static int info_main(int argc, char **argv)
     return 0;
 }
 
+/* --trust-plugins is taken out of the arguments of the commands that
+ * load plugins (wherever it is, before a "--"), so that it is in force
+ * before the first --plugin is loaded. */
+static void take_trust_plugins(int *argc, char **argv)
+{
+    int out = 1;
+    int in = 1;
+    for (; in < *argc; in++) {
+        if (strcmp(argv[in], "--") == 0)
+            break;
+        if (strcmp(argv[in], "--trust-plugins") == 0)
+            registry_trust_plugins(1);
+        else
+            argv[out++] = argv[in];
+    }
+    while (in < *argc)
+        argv[out++] = argv[in++];
+    argv[out] = NULL;
+    *argc = out;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -157,6 +180,8 @@ int main(int argc, char **argv)
                m.compiler);
         return 0;
     }
+    if (strcmp(cmd, "run") == 0 || strcmp(cmd, "list") == 0)
+        take_trust_plugins(&argc, argv);
     for (size_t k = 0; k < NCOMMANDS; k++)
         if (strcmp(cmd, commands[k].name) == 0)
             return commands[k].main(argc - 1, argv + 1);

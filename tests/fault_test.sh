@@ -156,4 +156,47 @@ fi
 # Normal runs leave no temporary files beside the output.
 [ -z "$(ls -A | grep '\.tmp\.' | grep -v k9)" ] && ok || bad "temp files left"
 
+# kill -9 of poolbench takes its procs workers with it under both
+# transports (PR_SET_PDEATHSIG): an shm worker parked on the futex and
+# one stuck in a hanging task must not outlive it.
+if [ -n "${PLUGIN_FAULTY:-}" ] && command -v pgrep > /dev/null; then
+    for t in shm pipe; do
+        $PB run --plugin "$PLUGIN_FAULTY" -w faulty -p fault=hang -e procs \
+            -j 2 -n 20 --chunk 1 -r 1 --warmup 0 --timeout 0 \
+            --no-progress --transport "$t" -o "orphan-$t.json" \
+            > /dev/null 2>&1 &
+        pid=$!
+        workers=""
+        i=0
+        while [ $i -lt 50 ] && [ "$(echo $workers | wc -w)" -lt 2 ]; do
+            sleep 0.1
+            workers=$(pgrep -P "$pid")
+            i=$((i + 1))
+        done
+        if [ "$(echo $workers | wc -w)" -lt 2 ]; then
+            bad "procs/$t: no workers seen under $pid"
+            kill -9 "$pid" 2> /dev/null
+            continue
+        fi
+        kill -9 "$pid"
+        wait "$pid" 2> /dev/null
+        i=0
+        left=$workers
+        while [ $i -lt 30 ] && [ -n "$left" ]; do
+            sleep 0.1
+            left=""
+            for w in $workers; do
+                # a zombie waiting for init to reap it is dead
+                st=$(ps -o stat= -p "$w" 2> /dev/null)
+                case "$st" in ""|Z*) ;; *) left="$left $w" ;; esac
+            done
+            i=$((i + 1))
+        done
+        if [ -z "$left" ]; then ok; else
+            bad "procs/$t: workers$left outlived kill -9 of poolbench"
+            kill -9 $left 2> /dev/null
+        fi
+    done
+fi
+
 finish faults

@@ -301,6 +301,53 @@ static void test_corpus_no_space(void **ts)
     assert_non_null(strstr(err, "free"));
 }
 
+static void test_corpus_tamper_and_folder(void **ts)
+{
+    (void)ts;
+    struct corpus_spec spec = { .files = 30, .bytes = 1 << 18, .seed = 5 };
+    struct corpus c;
+    char dir[512], victim[1024], err[512];
+    int gen = -1;
+    tpath(dir, sizeof(dir), "tamper");
+    assert_int_equal(corpus_open(&c, dir, &spec, &gen, err, sizeof(err)), 0);
+    assert_int_equal(gen, 1);
+    /* Made private; the corpus is checked once per process. */
+    struct stat st;
+    assert_int_equal(lstat(dir, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0700);
+    snprintf(victim, sizeof(victim), "%s/%s", c.root, corpus_path(&c, 4));
+    uint64_t good = value_of(victim, "sha256");
+    corpus_free(&c);
+    int fd = open(victim, O_WRONLY);
+    assert_true(fd >= 0);
+    assert_int_equal(pwrite(fd, "tampered", 8, 1), 8);
+    close(fd);
+    assert_true(value_of(victim, "sha256") != good);
+    /* Same sizes: only the digests see it. */
+    corpus_forget_verified();
+    assert_int_equal(corpus_open(&c, dir, &spec, &gen, err, sizeof(err)), 0);
+    assert_int_equal(gen, 1);
+    assert_int_equal(value_of(victim, "sha256"), good);
+    corpus_free(&c);
+    corpus_forget_verified();
+    assert_int_equal(corpus_open(&c, dir, &spec, &gen, err, sizeof(err)), 0);
+    assert_int_equal(gen, 0);
+    corpus_free(&c);
+
+    /* A folder others can write, or a link, is refused. */
+    assert_int_equal(chmod(dir, 0777), 0);
+    assert_int_equal(corpus_open(&c, dir, &spec, &gen, err, sizeof(err)),
+                     -1);
+    assert_non_null(strstr(err, "writable by others"));
+    assert_int_equal(chmod(dir, 0700), 0);
+    char link[600];
+    tpath(link, sizeof(link), "tamper-link");
+    assert_int_equal(symlink(dir, link), 0);
+    assert_int_equal(corpus_open(&c, link, &spec, &gen, err, sizeof(err)),
+                     -1);
+    assert_non_null(strstr(err, "symbolic link"));
+}
+
 /* ---- hashing and shuffled ---- */
 
 static void test_hashing_known_digests(void **ts)
@@ -830,6 +877,7 @@ int main(void)
         cmocka_unit_test(test_corpus_deterministic),
         cmocka_unit_test(test_corpus_interrupted),
         cmocka_unit_test(test_corpus_no_space),
+        cmocka_unit_test(test_corpus_tamper_and_folder),
         cmocka_unit_test(test_hashing_known_digests),
         cmocka_unit_test(test_hashing_corpus_matches_evp),
         cmocka_unit_test(test_hashing_user_tree_errors),

@@ -140,4 +140,120 @@ if [ -n "${BUILD_DIR:-}" ] && command -v pkg-config > /dev/null; then
     fi
 fi
 
+# A corpus file changed behind poolbench's back (same size, other bytes)
+# is found by its digest and generated again: the checksum is the known
+# one again, and the next run finds nothing to say.
+sum_of() {
+    python3 -c "import json, sys
+print(json.load(open(sys.argv[1]))['results'][0]['checksum'])" "$1"
+}
+known=$(sum_of "$work/io-hashing-unordered.json")
+victim=$(find "$work"/cache/corpus-*/tree -name '*.dat' | sort | sed -n 7p)
+size0=$(stat -c %s "$victim")
+printf 'tampered' | dd of="$victim" bs=1 seek=3 conv=notrunc 2> /dev/null
+[ "$(stat -c %s "$victim")" -eq "$size0" ] && ok || bad "tamper: size"
+hash_run() {
+    name=$1
+    shift
+    "$PB" run -w hashing -e serial -r 1 --warmup 0 --no-progress \
+        -n 60 -p files=150 -p size_mb=2 -o "$work/$name.json" "$@" \
+        > out.txt 2> err.txt
+}
+if hash_run tampered --corpus-dir "$work/cache" &&
+   grep -q "changed since it was generated" err.txt &&
+   [ "$(sum_of "$work/tampered.json")" = "$known" ]; then ok; else
+    bad "tampered corpus file: $(cat err.txt)"; fi
+if hash_run again --corpus-dir "$work/cache" &&
+   ! grep -q "changed" err.txt &&
+   [ "$(sum_of "$work/again.json")" = "$known" ]; then ok; else
+    bad "regenerated corpus: $(cat err.txt)"; fi
+
+# Without HOME and XDG_CACHE_HOME the corpus goes to a private folder of
+# the caller's in TMPDIR, made 0700; a planted one is refused.
+uid=$(id -u)
+mkdir -p "$work/tmpa"
+if env -u HOME -u XDG_CACHE_HOME TMPDIR="$work/tmpa" sh -c \
+       "cd '$work' && '$PB' run -w hashing -e serial -r 1 --warmup 0 \
+        --no-progress -p files=5 -p size_mb=1 -o '$work/fb.json'" \
+       > out.txt 2> err.txt &&
+   [ "$(stat -c %a "$work/tmpa/poolbench-cache-$uid")" = 700 ]; then ok
+else bad "fallback cache folder: $(cat err.txt)"; fi
+# planted_run NEEDLE: the fallback folder in $work/tmpb is refused.
+planted_run() {
+    env -u HOME -u XDG_CACHE_HOME TMPDIR="$work/tmpb" "$PB" run \
+        -w hashing -e serial -r 1 --warmup 0 --no-progress -p files=5 \
+        -p size_mb=1 -o "$work/pl.json" > out.txt 2> err.txt
+    rc=$?
+    if [ $rc -eq 2 ] && grep -q "poolbench-cache-$uid: refused: $1" err.txt
+    then ok; else bad "planted cache folder ($1): exit $rc: $(cat err.txt)"
+    fi
+}
+mkdir -p "$work/tmpb/poolbench-cache-$uid"
+chmod 0777 "$work/tmpb/poolbench-cache-$uid"
+planted_run "writable by others"
+chmod 0700 "$work/tmpb/poolbench-cache-$uid"
+if [ "$uid" -eq 0 ]; then
+    chown nobody "$work/tmpb/poolbench-cache-$uid"
+    planted_run "owned by uid"
+    rmdir "$work/tmpb/poolbench-cache-$uid"
+    ln -s "$work/tmpa" "$work/tmpb/poolbench-cache-$uid"
+    planted_run "a symbolic link"
+else
+    echo "not root: the other-owner case is skipped"
+fi
+
+# Plugins others could change are refused (exit 2, one line) unless
+# --trust-plugins; a loaded plugin is named on stderr.
+if [ -n "${PLUGIN_EXAMPLE:-}" ]; then
+    pl="$work/pl"
+    mkdir -p "$pl"
+    chmod 0755 "$pl"
+    cp "$PLUGIN_EXAMPLE" "$pl/collatz.so"
+    chmod 0755 "$pl/collatz.so"
+    plugin_run() {
+        "$PB" run "$@" -w collatz -e serial -n 5 -r 1 --warmup 0 \
+            --no-progress -o "$work/pr.json"
+    }
+    if plugin_run --plugin "$pl/collatz.so" > out.txt 2> err.txt &&
+       grep -q "loaded plugin collatz from $pl/collatz.so" err.txt
+    then ok; else bad "trusted plugin: $(cat err.txt)"; fi
+    chmod o+w "$pl/collatz.so"
+    check_usage "the file is writable by others" \
+        plugin_run --plugin "$pl/collatz.so" && ok
+    check_usage "writable by others" \
+        env POOLBENCH_PLUGIN_PATH="$pl" "$PB" list && ok
+    if plugin_run --plugin "$pl/collatz.so" --trust-plugins \
+           > out.txt 2> err.txt && grep -q "loaded plugin collatz" err.txt
+    then ok; else bad "--trust-plugins: $(cat err.txt)"; fi
+    chmod o-w "$pl/collatz.so"
+    chmod 0777 "$pl"
+    check_usage "its folder $pl is writable by others" \
+        plugin_run --plugin "$pl/collatz.so" && ok
+    # A link to it is judged by what it points to.
+    ln -s "$pl/collatz.so" "$work/link.so"
+    check_usage "its folder $pl is writable" \
+        plugin_run --plugin "$work/link.so" && ok
+    # Sticky, like /tmp: others cannot replace the file, so one named
+    # plugin is loaded; but not every .so of the folder.
+    chmod 1777 "$pl"
+    if plugin_run --plugin "$pl/collatz.so" > out.txt 2> err.txt
+    then ok; else bad "plugin in a sticky folder: $(cat err.txt)"; fi
+    check_usage "POOLBENCH_PLUGIN_PATH: refused: its folder $pl" \
+        env POOLBENCH_PLUGIN_PATH="$pl" "$PB" list && ok
+    if POOLBENCH_PLUGIN_PATH="$pl" "$PB" list --trust-plugins \
+           2> err.txt | grep -q collatz; then ok; else
+        bad "list --trust-plugins: $(cat err.txt)"; fi
+    chmod 0755 "$pl"
+    if [ "$uid" -eq 0 ]; then
+        chown nobody "$pl/collatz.so"
+        check_usage "owned by uid" plugin_run --plugin "$pl/collatz.so" &&
+            ok
+        # a group that is not the caller's own may not write it either
+        chown root:nogroup "$pl/collatz.so" 2> /dev/null &&
+            chmod g+w "$pl/collatz.so" &&
+            check_usage "writable by group" \
+                plugin_run --plugin "$pl/collatz.so" && ok
+    fi
+fi
+
 finish workloads-cli

@@ -22,6 +22,7 @@
 #include <openssl/evp.h>
 
 #include "corpus.h"
+#include "fsperm.h"
 
 #define CORPUS_WRITE_BUF (256 * 1024) /* generator's write size */
 #define CORPUS_READ_BUF (128 * 1024)  /* per-worker read buffer: fits L2 */
@@ -29,6 +30,9 @@
 #define CORPUS_MAX_DEPTH 256          /* deepest folder corpus_scan enters */
 #define CORPUS_FANOUT 8               /* generated subfolders per folder */
 #define CORPUS_LEVELS 4               /* generated depths: 0..3 */
+#define CORPUS_DIGEST "sha256"        /* per-file digest in the manifest */
+#define CORPUS_DIGEST_LEN 32
+#define CORPUS_MAX_VERIFIED 16        /* corpora remembered as verified */
 
 /* ---- deterministic PRNG: splitmix64 seeds xoshiro256** ---- */
 
@@ -173,7 +177,8 @@ static void rm_tree(const char *path)
     nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* mkdir -p. Returns 0 or -1 with errno. */
+/* mkdir -p; the last folder is made private (0700), the ones leading to
+ * it 0755. Returns 0 or -1 with errno. */
 static int mkdir_p(const char *path)
 {
     char buf[PATH_MAX];
@@ -189,9 +194,44 @@ static int mkdir_p(const char *path)
             return -1;
         *p = '/';
     }
-    if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+    if (mkdir(buf, 0700) != 0 && errno != EEXIST)
         return -1;
     return 0;
+}
+
+/* The cache folder holds what hashing reads and trusts: it must be a
+ * real folder (not a link someone planted) of the caller's that nobody
+ * else can write. Returns 0, or -1 with a message. */
+static int check_cache_dir(const char *dir, char *err, size_t err_len)
+{
+    struct stat st;
+    char why[160];
+    if (lstat(dir, &st) != 0) {
+        snprintf(err, err_len, "corpus folder %s: %s", dir,
+                 strerror(errno));
+        return -1;
+    }
+    if (S_ISLNK(st.st_mode))
+        snprintf(why, sizeof(why), "a symbolic link");
+    else if (!S_ISDIR(st.st_mode))
+        snprintf(why, sizeof(why), "not a folder");
+    else if (fsperm_check(&st, FSPERM_CALLER, why, sizeof(why)) == 0)
+        return 0;
+    snprintf(err, err_len, "corpus folder %s: refused: %s; the corpus is "
+             "kept only in a folder of yours that others cannot write "
+             "(give --corpus-dir DIR)", dir, why);
+    return -1;
+}
+
+/* Hex of a digest, into out (2 * len + 1 bytes). */
+static void to_hex(const unsigned char *d, size_t len, char *out)
+{
+    static const char x[] = "0123456789abcdef";
+    for (size_t k = 0; k < len; k++) {
+        out[2 * k] = x[d[k] >> 4];
+        out[2 * k + 1] = x[d[k] & 15];
+    }
+    out[2 * len] = '\0';
 }
 
 static int write_all(int fd, const void *buf, size_t len)
@@ -269,12 +309,18 @@ static int make_parents(int dfd, const char *rel)
     return 0;
 }
 
-/* Fill file rel with size bytes from the stream of (seed, j). */
+/* Fill file rel with size bytes from the stream of (seed, j), and put
+ * their CORPUS_DIGEST into digest (through ctx). */
 static int gen_file(int dfd, const char *rel, uint64_t size, uint64_t seed,
-                    uint64_t j, uint64_t *buf)
+                    uint64_t j, uint64_t *buf, EVP_MD_CTX *ctx,
+                    unsigned char *digest)
 {
     struct rng r;
     rng_seed(&r, seed * 0x9e3779b97f4a7c15ULL + j + 1);
+    if (!EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
+        errno = EIO;
+        return -1;
+    }
     int fd = openat(dfd, rel, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
                     0644);
     if (fd < 0)
@@ -283,6 +329,7 @@ static int gen_file(int dfd, const char *rel, uint64_t size, uint64_t seed,
         size_t n = size < CORPUS_WRITE_BUF ? (size_t)size : CORPUS_WRITE_BUF;
         for (size_t k = 0; k < (n + 7) / 8; k++)
             buf[k] = rng_next(&r);
+        EVP_DigestUpdate(ctx, buf, n);
         if (write_all(fd, buf, n) != 0) {
             int e = errno;
             close(fd);
@@ -294,6 +341,11 @@ static int gen_file(int dfd, const char *rel, uint64_t size, uint64_t seed,
     /* Start write-back now: the tree is synced before it is trusted, and
      * only clean pages can be evicted for cache=cold. */
     sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+    if (!EVP_DigestFinal_ex(ctx, digest, NULL)) {
+        close(fd);
+        errno = EIO;
+        return -1;
+    }
     return close(fd);
 }
 
@@ -333,23 +385,31 @@ static int gen_layout(struct corpus *c, const struct corpus_spec *spec)
     return rc;
 }
 
+/* The manifest: a header naming spec and the digest, then one line per
+ * file "f SIZE DIGEST PATH", then "end FNV" over all that. */
 static int write_manifest(int dfd, const struct corpus *c,
-                          const struct corpus_spec *spec)
+                          const struct corpus_spec *spec,
+                          const unsigned char *digests)
 {
-    size_t cap = 256 + c->count * 32 + c->names_len, len = 0;
+    size_t cap = 256 + c->count * (32 + 2 * CORPUS_DIGEST_LEN + 1) +
+                 c->names_len, len = 0;
     char *m = malloc(cap);
     if (m == NULL) {
         errno = ENOMEM;
         return -1;
     }
     len += (size_t)snprintf(m + len, cap - len,
-                            "poolbench-corpus %d\nseed %" PRIu64
-                            "\nfiles %" PRIu64 "\nbytes %" PRIu64 "\n",
+                            "poolbench-corpus %d\ndigest " CORPUS_DIGEST
+                            "\nseed %" PRIu64 "\nfiles %" PRIu64
+                            "\nbytes %" PRIu64 "\n",
                             CORPUS_VERSION, spec->seed, spec->files,
                             spec->bytes);
-    for (size_t k = 0; k < c->count; k++)
-        len += (size_t)snprintf(m + len, cap - len, "f %" PRIu64 " %s\n",
-                                c->files[k].size, corpus_path(c, k));
+    for (size_t k = 0; k < c->count; k++) {
+        char hex[2 * CORPUS_DIGEST_LEN + 1];
+        to_hex(digests + k * CORPUS_DIGEST_LEN, CORPUS_DIGEST_LEN, hex);
+        len += (size_t)snprintf(m + len, cap - len, "f %" PRIu64 " %s %s\n",
+                                c->files[k].size, hex, corpus_path(c, k));
+    }
     len += (size_t)snprintf(m + len, cap - len, "end %016" PRIx64 "\n",
                             fnv1a(m, len));
     int fd = openat(dfd, CORPUS_MANIFEST,
@@ -372,8 +432,15 @@ static int generate(const char *tmp, const struct corpus_spec *spec,
     struct corpus c;
     corpus_init(&c);
     uint64_t *buf = malloc(CORPUS_WRITE_BUF);
+    unsigned char *digests = NULL;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     int dfd = -1, tfd = -1, rc = -1;
-    if (buf == NULL || gen_layout(&c, spec) != 0) {
+    if (buf == NULL || ctx == NULL || gen_layout(&c, spec) != 0) {
+        snprintf(err, err_len, "out of memory");
+        goto out;
+    }
+    digests = malloc(c.count * CORPUS_DIGEST_LEN);
+    if (digests == NULL) {
         snprintf(err, err_len, "out of memory");
         goto out;
     }
@@ -394,7 +461,8 @@ static int generate(const char *tmp, const struct corpus_spec *spec,
         const char *f = strrchr(rel, '/');
         uint64_t j = strtoull((f ? f + 1 : rel) + 1, NULL, 10);
         if (make_parents(tfd, rel) != 0 ||
-            gen_file(tfd, rel, c.files[k].size, spec->seed, j, buf) != 0) {
+            gen_file(tfd, rel, c.files[k].size, spec->seed, j, buf, ctx,
+                     digests + k * CORPUS_DIGEST_LEN) != 0) {
             snprintf(err, err_len, "generating %s/tree/%s: %s", tmp, rel,
                      strerror(errno));
             goto out;
@@ -417,7 +485,7 @@ static int generate(const char *tmp, const struct corpus_spec *spec,
         }
         close(fd);
     }
-    if (write_manifest(dfd, &c, spec) != 0) {
+    if (write_manifest(dfd, &c, spec, digests) != 0) {
         snprintf(err, err_len, "%s: %s", tmp, strerror(errno));
         goto out;
     }
@@ -428,6 +496,8 @@ out:
     if (dfd >= 0)
         close(dfd);
     free(buf);
+    free(digests);
+    EVP_MD_CTX_free(ctx);
     corpus_free(&c);
     return rc;
 }
@@ -462,14 +532,53 @@ out:
     return buf;
 }
 
+/* Does file k of c (opened under its root, links not followed) hold
+ * exactly its size in bytes with the digest whose hex is want? */
+static int file_verifies(const struct corpus *c, size_t k, const char *want,
+                         EVP_MD_CTX *ctx, unsigned char *buf)
+{
+    unsigned char d[EVP_MAX_MD_SIZE];
+    char hex[2 * EVP_MAX_MD_SIZE + 1];
+    uint64_t got = 0;
+    int ok = 0;
+    int fd = openat(c->root_fd, corpus_path(c, k),
+                    O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0 || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL))
+        goto out;
+    for (;;) {
+        ssize_t n = read(fd, buf, CORPUS_WRITE_BUF);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            goto out;
+        if (n == 0)
+            break;
+        got += (uint64_t)n;
+        EVP_DigestUpdate(ctx, buf, (size_t)n);
+    }
+    if (got != c->files[k].size || !EVP_DigestFinal_ex(ctx, d, NULL))
+        goto out;
+    to_hex(d, CORPUS_DIGEST_LEN, hex);
+    ok = strncmp(hex, want, 2 * CORPUS_DIGEST_LEN) == 0;
+out:
+    if (fd >= 0)
+        close(fd);
+    return ok;
+}
+
 /* List the corpus in folder dir (dir/MANIFEST, dir/tree) into c if its
- * manifest is whole, matches spec, and every file has its size. Returns
- * 0, or -1 (c left empty) when it is missing or does not match. */
+ * manifest is whole, matches spec, and every file has its size; with
+ * verify, also the digest the manifest records for it. Returns 0; -1
+ * (c left empty) when it is missing or does not match; -2 when a file
+ * no longer has its digest (its relative path in bad). */
 static int try_reuse(struct corpus *c, const char *dir,
-                     const struct corpus_spec *spec)
+                     const struct corpus_spec *spec, int verify, char *bad,
+                     size_t bad_len)
 {
     char path[PATH_MAX];
     size_t len = 0;
+    EVP_MD_CTX *ctx = NULL;
+    unsigned char *buf = NULL;
     snprintf(path, sizeof(path), "%s/" CORPUS_MANIFEST, dir);
     char *m = read_file(path, &len);
     if (m == NULL)
@@ -482,9 +591,10 @@ static int try_reuse(struct corpus *c, const char *dir,
     if (fnv1a(m, (size_t)(end + 1 - m)) != want)
         goto out;
     end[1] = '\0';
-    char head[160];
+    char head[200];
     int hl = snprintf(head, sizeof(head),
-                      "poolbench-corpus %d\nseed %" PRIu64 "\nfiles %" PRIu64
+                      "poolbench-corpus %d\ndigest " CORPUS_DIGEST
+                      "\nseed %" PRIu64 "\nfiles %" PRIu64
                       "\nbytes %" PRIu64 "\n",
                       CORPUS_VERSION, spec->seed, spec->files, spec->bytes);
     if (strncmp(m, head, (size_t)hl) != 0)
@@ -493,6 +603,12 @@ static int try_reuse(struct corpus *c, const char *dir,
     char e[PATH_MAX + 64];
     if (corpus_set_root(c, path, e, sizeof(e)) != 0)
         goto out;
+    if (verify) {
+        ctx = EVP_MD_CTX_new();
+        buf = malloc(CORPUS_WRITE_BUF);
+        if (ctx == NULL || buf == NULL)
+            goto out;
+    }
     char *save = NULL;
     for (char *line = strtok_r(m + hl, "\n", &save); line != NULL;
          line = strtok_r(NULL, "\n", &save)) {
@@ -500,26 +616,73 @@ static int try_reuse(struct corpus *c, const char *dir,
         if (strncmp(line, "f ", 2) != 0)
             goto out;
         uint64_t size = strtoull(line + 2, &p, 10);
-        if (p == line + 2 || *p != ' ' || corpus_add(c, p + 1, size, 0) != 0)
+        if (p == line + 2 || *p != ' ' ||
+            strspn(p + 1, "0123456789abcdef") != 2 * CORPUS_DIGEST_LEN ||
+            p[1 + 2 * CORPUS_DIGEST_LEN] != ' ')
             goto out;
-    }
-    if (c->count != spec->files || c->bytes != spec->bytes)
-        goto out;
-    for (size_t k = 0; k < c->count; k++) {
+        const char *hex = p + 1;
+        if (corpus_add(c, p + 2 + 2 * CORPUS_DIGEST_LEN, size, 0) != 0)
+            goto out;
         struct stat st;
+        size_t k = c->count - 1;
         if (k > 0 && strcmp(corpus_path(c, k - 1), corpus_path(c, k)) >= 0)
             goto out;
         if (fstatat(c->root_fd, corpus_path(c, k), &st,
                     AT_SYMLINK_NOFOLLOW) != 0 ||
-            !S_ISREG(st.st_mode) || (uint64_t)st.st_size != c->files[k].size)
+            !S_ISREG(st.st_mode) || (uint64_t)st.st_size != size)
             goto out;
+        if (verify && !file_verifies(c, k, hex, ctx, buf)) {
+            snprintf(bad, bad_len, "%s", corpus_path(c, k));
+            rc = -2;
+            goto out;
+        }
     }
+    if (c->count != spec->files || c->bytes != spec->bytes)
+        goto out;
     rc = 0;
 out:
     if (rc != 0)
         corpus_free(c);
+    EVP_MD_CTX_free(ctx);
+    free(buf);
     free(m);
     return rc;
+}
+
+/* Corpora whose every file was checked against its digest by this
+ * process: a run reads each once, however many workloads and parameter
+ * sets use it. Only the driver's thread opens corpora. */
+static char *verified[CORPUS_MAX_VERIFIED];
+static size_t nverified;
+
+static int is_verified(const char *dir)
+{
+    for (size_t k = 0; k < nverified; k++)
+        if (strcmp(verified[k], dir) == 0)
+            return 1;
+    return 0;
+}
+
+static void set_verified(const char *dir)
+{
+    if (is_verified(dir))
+        return;
+    if (nverified == CORPUS_MAX_VERIFIED) {
+        /* Forget the oldest: it is verified again if used again. */
+        free(verified[0]);
+        memmove(verified, verified + 1, (nverified - 1) * sizeof(*verified));
+        nverified--;
+    }
+    verified[nverified] = strdup(dir);
+    if (verified[nverified] != NULL)
+        nverified++;
+}
+
+void corpus_forget_verified(void)
+{
+    for (size_t k = 0; k < nverified; k++)
+        free(verified[k]);
+    nverified = 0;
 }
 
 /* Remove temporary folders left by generators that are no longer
@@ -576,7 +739,7 @@ int corpus_open(struct corpus *c, const char *cache_dir,
                 const struct corpus_spec *spec, int *generated, char *err,
                 size_t err_len)
 {
-    char final[PATH_MAX], tmp[PATH_MAX], old[PATH_MAX];
+    char final[PATH_MAX], tmp[PATH_MAX], old[PATH_MAX], bad[PATH_MAX];
     int made = 0;
     corpus_init(c);
     if (generated != NULL)
@@ -592,12 +755,34 @@ int corpus_open(struct corpus *c, const char *cache_dir,
         snprintf(err, err_len, "%s: path too long", cache_dir);
         return -1;
     }
-    if (try_reuse(c, final, spec) == 0)
-        return 0;
     if (mkdir_p(cache_dir) != 0) {
         snprintf(err, err_len, "cannot create the corpus folder %s: %s",
                  cache_dir, strerror(errno));
         return -1;
+    }
+    if (check_cache_dir(cache_dir, err, err_len) != 0)
+        return -1;
+    /* Verified once per process: hashing 64 MiB costs a fraction of a
+     * second, and a changed file would change every checksum. */
+    int verify = !is_verified(final);
+    int reuse = try_reuse(c, final, spec, verify, bad, sizeof(bad));
+    if (reuse == 0) {
+        set_verified(final);
+        return 0;
+    }
+    if (reuse == -2) {
+        fprintf(stderr, "poolbench: corpus %s: tree/%s changed since it "
+                "was generated (digest differs); generating it again\n",
+                final, bad);
+        snprintf(old, sizeof(old), "%s/.tmp-corpus-%ld-XXXXXX", cache_dir,
+                 (long)getpid());
+        if (mkdtemp(old) == NULL || rename(final, old) != 0) {
+            snprintf(err, err_len, "corpus %s: tree/%s changed since it "
+                     "was generated, and it cannot be replaced: %s", final,
+                     bad, strerror(errno));
+            return -1;
+        }
+        rm_tree(old);
     }
     clean_stale(cache_dir);
     if (check_space(cache_dir, spec, err, err_len) != 0)
@@ -617,8 +802,9 @@ int corpus_open(struct corpus *c, const char *cache_dir,
             goto fail;
         }
         /* Another run finished first, or a stale corpus is in the way. */
-        if (try_reuse(c, final, spec) == 0) {
+        if (try_reuse(c, final, spec, 1, bad, sizeof(bad)) == 0) {
             rm_tree(tmp);
+            set_verified(final);
             return 0;
         }
         snprintf(old, sizeof(old), "%s/.tmp-corpus-%ld-XXXXXX", cache_dir,
@@ -636,11 +822,12 @@ int corpus_open(struct corpus *c, const char *cache_dir,
         fsync(dfd);
         close(dfd);
     }
-    if (try_reuse(c, final, spec) != 0) {
+    if (try_reuse(c, final, spec, 0, bad, sizeof(bad)) != 0) {
         snprintf(err, err_len, "%s: generated corpus does not verify",
                  final);
         goto fail;
     }
+    set_verified(final);
     if (generated != NULL)
         *generated = 1;
     return 0;

@@ -19,7 +19,8 @@
 /* Bumped when the generator changes what a seed produces. */
 #define CORPUS_VERSION 1
 
-/* Name of the manifest, beside the generated tree. */
+/* Name of the manifest, beside the generated tree: the spec, then each
+ * file's size, SHA-256 and path, then a checksum of the whole. */
 #define CORPUS_MANIFEST "MANIFEST"
 
 /* One entry of a corpus. */
@@ -59,15 +60,24 @@ static inline const char *corpus_path(const struct corpus *c, size_t k)
 }
 
 /* Make sure the built-in corpus for spec exists under cache_dir and list
- * it into *c. Reuses <cache_dir>/corpus-v<V>-f<files>-b<bytes>-s<seed>
- * when its manifest matches spec and every file has its recorded size;
- * otherwise generates it into a temporary folder (after checking free
+ * it into *c. cache_dir is created if missing (its last folder 0700) and
+ * must then be a folder, not a symbolic link, owned by the caller and not
+ * writable by others (or by a group but the caller's private one).
+ * Reuses <cache_dir>/corpus-v<V>-f<files>-b<bytes>-s<seed> when its
+ * manifest matches spec and every file has its recorded size and, the
+ * first time this process opens it, its recorded SHA-256; a file that
+ * changed is reported on stderr (one line) and the corpus generated
+ * again. Generation writes into a temporary folder (after checking free
  * space) and renames it into place, so an interrupted generation is never
  * trusted. *generated is set to 1 when it had to generate (may be NULL).
- * Returns 0, or -1 with a message in err and *c empty. */
+ * Returns 0, or -1 with a message in err and *c empty. Not thread-safe. */
 int corpus_open(struct corpus *c, const char *cache_dir,
                 const struct corpus_spec *spec, int *generated, char *err,
                 size_t err_len);
+
+/* Forget which corpora this process has verified, so the next
+ * corpus_open of each checks every file's digest again (for tests). */
+void corpus_forget_verified(void);
 
 /* List a user's tree: every regular file under dir, found with lstat
  * (symlinks are skipped, never followed; so are FIFOs, sockets and

@@ -38,6 +38,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 
@@ -362,11 +363,19 @@ static void prc_child_pipe(struct exec_pool *p, unsigned id, void *ws)
     }
 }
 
-static void prc_child(struct exec_pool *p, unsigned id)
+static void prc_child(struct exec_pool *p, unsigned id, pid_t parent)
 {
     const struct workload *wl = p->job.wl;
     void *ws = NULL;
     sigset_t none;
+
+    /* Die with the parent: a SIGKILLed driver cannot stop its workers,
+     * and an shm worker parked on the futex would wait forever. The
+     * signal comes when the forking thread ends; that is the driver's
+     * main thread (fork happens in create and run), which lives as long
+     * as the process. If the parent died before prctl, getppid shows it. */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+        _exit(PRC_EXIT_INIT);
 
     /* The parent coordinates Ctrl-C; a worker must not die of it. A
      * crash must kill the worker whatever handlers the parent had (a
@@ -425,6 +434,7 @@ static int prc_spawn(struct exec_pool *p, unsigned id, char *err,
     w->cmd_fd = cmd[0]; /* the child's ends while forking */
     w->res_fd = res[1];
     w->nout = 0;
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         snprintf(err, err_len, "procs: fork: %s", strerror(errno));
@@ -433,7 +443,7 @@ static int prc_spawn(struct exec_pool *p, unsigned id, char *err,
     if (pid == 0) {
         prc_close(&cmd[1]);
         prc_close(&res[0]);
-        prc_child(p, id); /* does not return */
+        prc_child(p, id, parent); /* does not return */
     }
     w->pid = pid;
     w->cmd_fd = cmd[1];

@@ -118,7 +118,8 @@ static void usage(FILE *f)
 "  -p, --param K=V[,V..]  workload parameter, or a sweep of values; K may\n"
 "                         be WORKLOAD.K to set it for one workload only\n"
 "      --plugin SO        load workloads from a shared object (repeatable;\n"
-"                         also POOLBENCH_PLUGIN_PATH)\n"
+"                         also POOLBENCH_PLUGIN_PATH); this runs its code\n"
+"      --trust-plugins    load plugins even if others could change them\n"
 "      --corpus-dir DIR   where workloads keep generated data (default:\n"
 "                         $XDG_CACHE_HOME/poolbench or ~/.cache/poolbench)\n"
 "  -o, --output FILE      results file (default: results/HOST-TIME.json\n"
@@ -1231,8 +1232,14 @@ void driver_cache_dir(const char *override, char *buf, size_t len)
         snprintf(buf, len, "%s/poolbench", xdg);
     else if (home != NULL && home[0] != '\0')
         snprintf(buf, len, "%s/.cache/poolbench", home);
-    else
-        snprintf(buf, len, "/tmp/poolbench-cache");
+    else {
+        /* One private folder per user in a shared one; corpus_open
+         * creates it 0700 and refuses it unless it is the caller's. */
+        const char *tmp = getenv("TMPDIR");
+        snprintf(buf, len, "%s/poolbench-cache-%ld",
+                 tmp != NULL && tmp[0] == '/' ? tmp : "/tmp",
+                 (long)geteuid());
+    }
 }
 
 /* results/HOST-YYYYmmddTHHMMSSZ.json, creating results/ if missing. */

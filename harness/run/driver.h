@@ -12,7 +12,8 @@
 int driver_main(int argc, char **argv);
 
 /* The folder workloads may cache generated data in (--corpus-dir, else
- * $XDG_CACHE_HOME/poolbench, else ~/.cache/poolbench), into buf. */
+ * $XDG_CACHE_HOME/poolbench, else ~/.cache/poolbench, else
+ * ${TMPDIR:-/tmp}/poolbench-cache-UID), into buf. */
 void driver_cache_dir(const char *override, char *buf, size_t len);
 
 #endif /* POOLBENCH_DRIVER_H */

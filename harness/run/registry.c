@@ -3,13 +3,17 @@
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "args.h"
+#include "fsperm.h"
 #include "registry.h"
 #include "workloads.h"
 
@@ -25,6 +29,9 @@ static const struct workload *const builtin[] = {
  * result row made with them. */
 static const struct workload *plugins[REGISTRY_MAX];
 static size_t nplugins;
+
+/* --trust-plugins: load plugins whatever their owner and mode. */
+static int trust_all;
 
 size_t registry_count(void)
 {
@@ -167,52 +174,145 @@ static int check_workload(const char *path, const struct workload *wl,
     return 0;
 }
 
-int registry_load_plugin(const char *path, char *err, size_t err_len)
+void registry_trust_plugins(int trust)
+{
+    trust_all = trust;
+}
+
+/* Split path into its folder and file name (both in buffers of len). */
+static void split_path(const char *path, char *dir, char *base, size_t len)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL) {
+        snprintf(dir, len, ".");
+        snprintf(base, len, "%s", path);
+    } else {
+        snprintf(dir, len, "%.*s", (int)(slash - path + (slash == path)),
+                 path);
+        snprintf(base, len, "%s", slash + 1);
+    }
+}
+
+/* Is the folder behind dfd one poolbench may load plugins from? With
+ * sticky_ok, a folder writable by others is accepted when its sticky bit
+ * keeps them from renaming or replacing a file they do not own (/tmp):
+ * enough for one named file, not for a folder whose every .so is loaded.
+ * Returns 0, or -1 with a message. */
+static int check_dir(int dfd, const char *what, const char *dir,
+                     int sticky_ok, char *err, size_t err_len)
 {
     struct stat st;
-    if (stat(path, &st) != 0) {
-        snprintf(err, err_len, "--plugin %s: %s", path, strerror(errno));
+    char why[160];
+    if (fstat(dfd, &st) != 0) {
+        snprintf(err, err_len, "%s: folder %s: %s", what, dir,
+                 strerror(errno));
         return -1;
+    }
+    if (trust_all)
+        return 0;
+    if (fsperm_check(&st, FSPERM_CALLER_ROOT, why, sizeof(why)) == 0)
+        return 0;
+    if (sticky_ok && (st.st_mode & S_ISVTX) &&
+        (st.st_uid == 0 || st.st_uid == geteuid()))
+        return 0;
+    snprintf(err, err_len, "%s: refused: its folder %s is %s, so another "
+             "user could plant code that poolbench would run; fix the "
+             "folder or give --trust-plugins", what, dir, why);
+    return -1;
+}
+
+int registry_load_plugin(const char *path, char *err, size_t err_len)
+{
+    char what[4200], real[PATH_MAX], dir[PATH_MAX], base[PATH_MAX];
+    char why[160], fdpath[64];
+    struct stat st;
+    int dfd = -1, fd = -1;
+    void *h = NULL;
+
+    snprintf(what, sizeof(what), "--plugin %s", path);
+    /* Check what will be mapped, not the name: the real path's folder
+     * and the file opened from it without following links; then load
+     * that very file through /proc/self/fd, so nothing can be swapped
+     * in between. */
+    if (realpath(path, real) == NULL) {
+        snprintf(err, err_len, "%s: %s", what, strerror(errno));
+        return -1;
+    }
+    split_path(real, dir, base, sizeof(dir));
+    dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) {
+        snprintf(err, err_len, "%s: folder %s: %s", what, dir,
+                 strerror(errno));
+        goto fail;
+    }
+    if (check_dir(dfd, what, dir, 1, err, err_len) != 0)
+        goto fail;
+    fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        snprintf(err, err_len, "%s: %s", what, strerror(errno));
+        goto fail;
     }
     if (!S_ISREG(st.st_mode)) {
-        snprintf(err, err_len, "--plugin %s: not a regular file; expected "
-                 "a shared object (.so)", path);
-        return -1;
+        snprintf(err, err_len, "%s: not a regular file; expected "
+                 "a shared object (.so)", what);
+        goto fail;
+    }
+    if (!trust_all &&
+        fsperm_check(&st, FSPERM_CALLER_ROOT, why, sizeof(why)) != 0) {
+        snprintf(err, err_len, "%s: refused: the file is %s, so another "
+                 "user could change the code poolbench would run; fix it "
+                 "or give --trust-plugins", what, why);
+        goto fail;
     }
     if (nplugins == REGISTRY_MAX) {
-        snprintf(err, err_len, "--plugin %s: more than %d plugins", path,
+        snprintf(err, err_len, "%s: more than %d plugins", what,
                  REGISTRY_MAX);
-        return -1;
+        goto fail;
     }
-    /* dlopen wants a slash to take a path rather than search. */
-    char full[4096];
-    snprintf(full, sizeof(full), "%s%s", strchr(path, '/') ? "" : "./",
-             path);
-    void *h = dlopen(full, RTLD_NOW | RTLD_LOCAL);
+    /* Without /proc (rare) the checked real path is the best left. The
+     * fd is not closed once loaded (see below): at most one per plugin. */
+    snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+    h = dlopen(access(fdpath, F_OK) == 0 ? fdpath : real,
+               RTLD_NOW | RTLD_LOCAL);
     if (h == NULL) {
-        const char *why = dlerror();
-        snprintf(err, err_len, "--plugin %s: cannot load as a shared "
-                 "object: %s", path, why != NULL ? why : "unknown error");
-        return -1;
+        const char *why_dl = dlerror();
+        /* dlerror names the /proc path; the user gave another. */
+        if (why_dl != NULL && strncmp(why_dl, fdpath, strlen(fdpath)) == 0
+            && strncmp(why_dl + strlen(fdpath), ": ", 2) == 0)
+            why_dl += strlen(fdpath) + 2;
+        snprintf(err, err_len, "%s: cannot load as a shared object: %s",
+                 what, why_dl != NULL ? why_dl : "unknown error");
+        goto fail;
     }
     const struct workload *wl = dlsym(h, WORKLOAD_PLUGIN_SYMBOL);
     if (wl == NULL) {
-        snprintf(err, err_len, "--plugin %s: no '%s' symbol; a plugin "
-                 "exports const struct workload %s", path,
+        snprintf(err, err_len, "%s: no '%s' symbol; a plugin "
+                 "exports const struct workload %s", what,
                  WORKLOAD_PLUGIN_SYMBOL, WORKLOAD_PLUGIN_SYMBOL);
         goto fail;
     }
     if (check_workload(path, wl, err, err_len) != 0)
         goto fail;
     if (registry_find(wl->name) != NULL) {
-        snprintf(err, err_len, "--plugin %s: a workload named '%s' already "
-                 "exists; plugins cannot replace one", path, wl->name);
+        snprintf(err, err_len, "%s: a workload named '%s' already "
+                 "exists; plugins cannot replace one", what, wl->name);
         goto fail;
     }
     plugins[nplugins++] = wl;
+    /* fd stays open: the loader knows the plugin by its /proc name and
+     * would take a later plugin opened on the same number for it. */
+    close(dfd);
+    /* Loading ran the plugin's code: say whose. */
+    fprintf(stderr, "poolbench: loaded plugin %s from %s\n", wl->name,
+            real);
     return 0;
 fail:
-    dlclose(h);
+    if (h != NULL)
+        dlclose(h); /* fd stays open, as above: it may not unload */
+    else if (fd >= 0)
+        close(fd);
+    if (dfd >= 0)
+        close(dfd);
     return -1;
 }
 
@@ -225,6 +325,19 @@ static int has_so_suffix(const char *name)
 static int load_dir(const char *dir, char *err, size_t err_len)
 {
     struct dirent **list = NULL;
+    /* Every .so here is loaded: the folder itself must be trusted, even
+     * a sticky one (anyone may add a file to /tmp). */
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) {
+        snprintf(err, err_len, "POOLBENCH_PLUGIN_PATH: %s: %s", dir,
+                 strerror(errno));
+        return -1;
+    }
+    int checked = check_dir(dfd, "POOLBENCH_PLUGIN_PATH", dir, 0, err,
+                            err_len);
+    close(dfd);
+    if (checked != 0)
+        return -1;
     int n = scandir(dir, &list, NULL, alphasort);
     if (n < 0) {
         snprintf(err, err_len, "POOLBENCH_PLUGIN_PATH: %s: %s", dir,

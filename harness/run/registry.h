@@ -20,12 +20,24 @@ const struct workload *registry_find(const char *name);
 
 /* Load a plugin: dlopen(path), find WORKLOAD_PLUGIN_SYMBOL, check the ABI,
  * the name and every declared parameter, refuse a name already taken.
- * Returns 0, or -1 with a message naming the file and the problem. */
+ * Loading runs the plugin's code, so unless registry_trust_plugins(1)
+ * the file and its folder must be owned by the caller or root and not
+ * writable by others (nor by a group other than the caller's private
+ * one); a sticky folder such as /tmp is accepted for the file's folder.
+ * The checked file itself is loaded (through /proc/self/fd), so it
+ * cannot be swapped after the check. Prints "poolbench: loaded plugin
+ * NAME from PATH" on stderr. Returns 0, or -1 with a message naming the
+ * file and the problem. */
 int registry_load_plugin(const char *path, char *err, size_t err_len);
 
 /* Load every plugin in POOLBENCH_PLUGIN_PATH (':'-separated .so files or
- * folders of them). Returns 0 or -1 with a message. */
+ * folders of them), as registry_load_plugin does; a folder whose .so
+ * files are all loaded must itself pass the owner and mode checks, sticky
+ * or not. Returns 0 or -1 with a message. */
 int registry_load_env(char *err, size_t err_len);
+
+/* --trust-plugins: with trust nonzero, skip the owner and mode checks. */
+void registry_trust_plugins(int trust);
 
 /* Number of parameters wl declares. */
 size_t registry_param_count(const struct workload *wl);
