@@ -39,8 +39,9 @@ found = sorted(f[:-4] for f in os.listdir(d) if f.endswith(".svg"))
 assert found == sorted(stems), "charts %s, expected %s" % (found, sorted(stems))
 for s in stems:
     gp = open(os.path.join(d, s + ".gp")).read()
-    title = re.search(r'^chart_title = "(.*)"$', gp, re.M).group(1)
-    title = title.split("\\n")[0].replace('\\"', '"').replace("\\\\", "\\")
+    # Text from a file is only ever in single quotes (nothing expanded).
+    title = re.search(r"^chart_title = '((?:[^']|'')*)'", gp, re.M).group(1)
+    title = title.replace("''", "'")
     width = int(re.findall(r"^width = (\d+)$", gp, re.M)[-1])
     height = int(re.findall(r"^height = (\d+)$", gp, re.M)[-1])
     root = ET.parse(os.path.join(d, s + ".svg")).getroot()
@@ -228,6 +229,121 @@ assert not dup, "duplicate ids: %s" % dup[:5]
 print("ok")
 PY
 then ok; else bad "report.html is not a valid self-contained page"; fi
+
+# Hostile strings (issue: command execution through gnuplot): backticks,
+# system(), @macro, quotes and newlines in every field that reaches a
+# chart, and in the file name. Nothing may run, charts are still drawn,
+# and in each .gp text from the file is only inside single quotes.
+mkdir hostile && cd hostile || exit 1
+hname='h`touch PWNED0`.json'
+python3 - "$FX/plot-a.json" "$hname" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+H = ["`touch PWNED1`", "x\" . system('touch PWNED2') . \"", "@macro",
+     "'; system(\"touch PWNED3\"); '", "a\nb\x1b[31mred",
+     "\"`touch PWNED4`\"", "eval 'system(\"touch PWNED5\")'"]
+m = d["machine"]
+for k, h in zip(["hostname", "os", "kernel", "cpu_model", "compiler",
+                 "build_type", "governor"], H):
+    m[k] = h
+for r in d["results"]:
+    r["workload"] = H[0] + H[4] + r["workload"]
+    r["params"] = {k + H[3]: H[1] + str(v) + H[6]
+                   for k, v in (r.get("params") or {}).items()} or \
+                  {"p" + H[5]: H[2]}
+    if r["executor"] != "serial":
+        r["executor"] += H[4] + H[5]
+json.dump(d, open(sys.argv[2], "w"))
+PY
+"$PB" plot "$hname" "$hname" -o hp > hp.out 2> hp.err
+rc_plot=$?
+"$PB" report "$hname" "$hname" -o hr.html > hr.out 2> hr.err
+rc_report=$?
+"$PB" merge "$hname" "$hname" -o hm.json > /dev/null 2>&1
+"$PB" plot hm.json -o hmp > hmp.out 2> hmp.err
+rc_mplot=$?
+"$PB" report hm.json -o hmr.html > hmr.out 2> hmr.err
+rc_mreport=$?
+pwned=$(find "$work" -name 'PWNED*')
+if [ -z "$pwned" ]; then ok; else bad "hostile strings ran: $pwned"; fi
+if [ "$rc_plot$rc_report$rc_mplot$rc_mreport" = 0000 ] &&
+   [ "$(ls hp/*.svg | wc -l)" -ge 9 ] && [ -f hp/ratio.svg ] &&
+   [ "$(ls hmp/*.svg | wc -l)" -ge 9 ] &&
+   grep -q "<svg" hr.html && grep -q "<svg" hmr.html; then ok
+else bad "hostile file: no charts ($rc_plot$rc_report$rc_mplot$rc_mreport):" \
+    "$(cat hp.err hr.err hmp.err hmr.err | head -3)"; fi
+if python3 - hp/*.gp hmp/*.gp <<'PY'
+import re, sys
+for path in sys.argv[1:]:
+    text = open(path).read()
+    head = text.split("# ---- from scripts/")[0]
+    for line in head.splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        # What is left once the single-quoted literals (and our own
+        # "\n") are taken out must be plain code of ours.
+        rest = re.sub(r"'(?:[^']|'')*'", "''", line).replace('"\\n"', "")
+        assert re.fullmatch(r"[A-Za-z_][A-Za-z_0-9]*(\[\d+\])? = .*|"
+                            r"set (xtics|xrange) .*|array .*", rest), \
+            (path, line)
+        for bad in ("`", "system", "@", '"', "PWNED", "eval"):
+            assert bad not in rest, (path, bad, line)
+    for line in open(path.replace(".gp", ".dat")):
+        assert line.startswith("#") or re.match(r"^[-0-9. e+]*$", line), \
+            (path, line)
+print("ok")
+PY
+then ok; else bad "hostile text outside a quoted literal in a .gp"; fi
+# No terminal escape from the file reaches the terminal.
+if ! cat hp.out hp.err hr.out hr.err hmp.out hmp.err | grep -q "$(printf '\033')"
+then ok; else bad "an escape character from the file reached the terminal"; fi
+if grep -q 'x1b\[31mred' hp.out; then ok
+else bad "escaped control characters not shown: $(head -n 1 hp.out)"; fi
+
+# Planted symlinks (issue: writes through symlinks): every name plot and
+# report write points at a victim outside; after they ran the victim is
+# unchanged and the names are regular files.
+echo "victim" > "$work/victim"
+mkdir sp && (cd hp && ls) | while read -r f; do
+    ln -s "$work/victim" "sp/$f"
+done
+ln -s "$work/victim" sr.html
+for g in 1 2 3 4 5 6 7 8 9; do
+    ln -s "$work/victim" "sr.html.tmp.$(( $$ + g ))"
+    ln -s "$work/victim" ".sr.html.tmp.$g"
+done
+"$PB" plot "$hname" "$hname" -o sp > /dev/null 2>&1
+"$PB" report "$hname" "$hname" -o sr.html > /dev/null 2>&1
+if [ "$(cat "$work/victim")" = victim ] && [ ! -L sr.html ] &&
+   grep -q "<svg" sr.html && [ -z "$(find sp -type l)" ] &&
+   [ "$(ls sp/*.svg | wc -l)" -ge 9 ]; then ok
+else bad "a write went through a planted symlink: $(head -c 80 "$work/victim")"
+fi
+# No temporary folder or file is left behind.
+if [ -z "$(find . -name '.poolbench-*' -o -name '*.tmp.*' ! -type l)" ]
+then ok; else bad "temporaries left: $(find . -name '.poolbench-*')"; fi
+
+# Killed (issue: a killed report leaves its temporary folder): SIGTERM
+# while gnuplot draws; no temporary folder and no output remain.
+printf '#!/bin/sh\nexec sleep 30\n' > slow-gnuplot
+chmod +x slow-gnuplot
+for cmd in report plot; do
+    mkdir "kill-$cmd"
+    POOLBENCH_GNUPLOT=$PWD/slow-gnuplot "$PB" "$cmd" "$hname" \
+        -o "kill-$cmd/out.html" > /dev/null 2>&1 &
+    pid=$!
+    n=0
+    while [ -z "$(find "kill-$cmd" -name '.poolbench-*')" ] && [ $n -lt 50 ]
+    do sleep 0.1; n=$((n + 1)); done
+    sleep 0.3
+    kill -TERM "$pid"
+    wait "$pid"
+    rc=$?
+    left=$(find "kill-$cmd" -mindepth 1 ! -path "kill-plot/out.html")
+    if [ "$rc" -eq 143 ] && [ -z "$left" ] && [ $n -lt 50 ]; then ok
+    else bad "$cmd killed: exit $rc, left: $left"; fi
+done
+cd "$work" || exit 1
 
 # run --suite: an unknown suite is a usage error; the seed suite prints
 # the seed's Python figures beside poolbench's.

@@ -13,10 +13,14 @@
 
 #include <cmocka.h>
 
+#include <sys/stat.h>
+
+#include "fs.h"
 #include "hyperfine.h"
 #include "plot.h"
 #include "report.h"
 #include "results.h"
+#include "textesc.h"
 
 static char *fixture_path(const char *name)
 {
@@ -213,6 +217,92 @@ static void test_format_time(void **state)
     assert_string_equal(buf, "-");
 }
 
+/* Any text becomes one gnuplot single-quoted literal: quotes doubled,
+ * controls spaces, invalid UTF-8 '?', nothing else touched. */
+static void test_gp_literal(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        { "plain", "'plain'" },
+        { "it's", "'it''s'" },
+        { "`touch X`", "'`touch X`'" },
+        { "x\" . system('y') . \"", "'x\" . system(''y'') . \"'" },
+        { "@m", "'@m'" },
+        { "a\nb\rc\x1b[1m", "'a b c [1m'" },
+        { "\xff\xc3(", "'?" "?('" },
+        { "caf\xc3\xa9 \xc2\x9b", "'caf\xc3\xa9 ?" "?'" },
+        { "", "''" },
+    };
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        struct plot_buf b = { 0 };
+        plot_buf_gp_literal(&b, cases[k].in);
+        assert_non_null(b.p);
+        assert_string_equal(b.p, cases[k].out);
+        free(b.p);
+    }
+}
+
+static void test_textesc(void **state)
+{
+    (void)state;
+    char out[64];
+    assert_string_equal(textesc_ctl("a\x1b[31mb\n", out, sizeof(out)),
+                        "a\\x1b[31mb\\n");
+    assert_string_equal(textesc_ctl("caf\xc3\xa9\xc2\x9b\xff", out,
+                                    sizeof(out)),
+                        "caf\xc3\xa9\\xc2\\x9b\\xff");
+    /* Cut before an escape that does not fit, never inside it. */
+    assert_string_equal(textesc_ctl("ab\x1b", out, 5), "ab");
+}
+
+/* fs_write_atomic replaces a symlink at the target instead of writing
+ * through it, and respects the umask. */
+static void test_write_atomic_symlink(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/pb-test-fs-XXXXXX", victim[4200], link[4200];
+    char err[512];
+    struct stat st;
+    assert_non_null(mkdtemp(dir));
+    snprintf(victim, sizeof(victim), "%s/victim", dir);
+    snprintf(link, sizeof(link), "%s/out.html", dir);
+    FILE *f = fopen(victim, "w");
+    assert_non_null(f);
+    fputs("victim", f);
+    fclose(f);
+    assert_int_equal(symlink(victim, link), 0);
+    mode_t old = umask(027);
+    int rc = fs_write_atomic(link, "page", 4, err, sizeof(err));
+    umask(old);
+    if (rc != 0)
+        fail_msg("%s", err);
+    size_t len;
+    char *text = slurp(victim, &len);
+    assert_string_equal(text, "victim");
+    free(text);
+    assert_int_equal(lstat(link, &st), 0);
+    assert_true(S_ISREG(st.st_mode));
+    assert_int_equal(st.st_mode & 0777, 0640);
+    text = slurp(link, &len);
+    assert_string_equal(text, "page");
+    free(text);
+    /* A private folder is removed with what is in it. */
+    char priv[4096];
+    assert_int_equal(fs_private_dir(dir, "test", priv, sizeof(priv), err,
+                                    sizeof(err)), 0);
+    snprintf(link, sizeof(link), "%.4000s/x", priv);
+    assert_int_equal(fs_write_new(link, "x", 1, err, sizeof(err)), 0);
+    assert_int_equal(fs_write_new(link, "x", 1, err, sizeof(err)), -1);
+    fs_private_dir_remove(priv);
+    assert_int_not_equal(stat(priv, &st), 0);
+    unlink(victim);
+    snprintf(link, sizeof(link), "%s/out.html", dir);
+    unlink(link);
+    assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -221,6 +311,9 @@ int main(void)
         cmocka_unit_test(test_hyperfine_other_command),
         cmocka_unit_test(test_findings),
         cmocka_unit_test(test_format_time),
+        cmocka_unit_test(test_gp_literal),
+        cmocka_unit_test(test_textesc),
+        cmocka_unit_test(test_write_atomic_symlink),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,26 +6,32 @@
  * scripts/KIND.gp verbatim. Everything about looks lives in the templates.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "exit.h"
+#include "fs.h"
 #include "plot.h"
 #include "results.h"
 #include "stats.h"
+#include "textesc.h"
 
 #define PLOT_MAX_GROUPS 48   /* bars or lines in one chart */
 #define PLOT_MAX_SERIES 16   /* worker counts, chunk sizes, files */
 #define PLOT_MAX_ROWS 4096   /* rows of one workload instance */
 #define PLOT_STDERR_MAX 4096 /* gnuplot stderr kept for a message */
+
+extern char **environ;
 
 /* ---- a growable text buffer --------------------------------------------- */
 
@@ -61,19 +67,66 @@ void plot_buf_printf(struct plot_buf *b, const char *fmt, ...)
     }
 }
 
-/* A gnuplot double-quoted string literal of text. */
+void plot_buf_append(struct plot_buf *b, const char *text, size_t len)
+{
+    if (b->oom)
+        return;
+    if (b->cap - b->len <= len) {
+        size_t cap = b->cap ? b->cap * 2 : 4096;
+        while (cap - b->len <= len)
+            cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (p == NULL) {
+            b->oom = 1;
+            return;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, text, len);
+    b->len += len;
+    b->p[b->len] = '\0';
+}
+
+/* text as printable UTF-8 on one line: a control character (newline,
+ * ESC, ...) becomes a space, a byte that is not UTF-8 '?', and each quote
+ * is doubled when quote is set. */
+static void buf_plain(struct plot_buf *b, const char *text, int quote)
+{
+    for (const char *s = text; *s != '\0';) {
+        size_t n = textesc_char_len(s);
+        if (n == 0)
+            plot_buf_append(b, (unsigned char)*s < 0x20 ||
+                            (unsigned char)*s == 0x7f ? " " : "?", 1);
+        else if (quote && *s == '\'')
+            plot_buf_append(b, "''", 2);
+        else
+            plot_buf_append(b, s, n);
+        s += n ? n : 1;
+    }
+}
+
+void plot_buf_gp_literal(struct plot_buf *b, const char *text)
+{
+    /* In single quotes gnuplot expands nothing: no `command`, no @macro,
+     * no backslash escape; '' is the only sequence it reads specially. */
+    plot_buf_append(b, "'", 1);
+    buf_plain(b, text, 1);
+    plot_buf_append(b, "'", 1);
+}
+
+/* "# text" on one line of a .dat file: no newline can end the comment
+ * and start a data line. */
+static void buf_dat_comment(struct plot_buf *b, const char *text)
+{
+    plot_buf_append(b, "# ", 2);
+    buf_plain(b, text, 0);
+    plot_buf_append(b, "\n", 1);
+}
+
 static void buf_gp_string(struct plot_buf *b, const char *text)
 {
-    plot_buf_printf(b, "\"");
-    for (const char *s = text; *s != '\0'; s++) {
-        if (*s == '"' || *s == '\\')
-            plot_buf_printf(b, "\\%c", *s);
-        else if (*s == '\n')
-            plot_buf_printf(b, "\\n");
-        else if ((unsigned char)*s >= 0x20)
-            plot_buf_printf(b, "%c", *s);
-    }
-    plot_buf_printf(b, "\"");
+    plot_buf_gp_literal(b, text);
 }
 
 static void buf_gp_var(struct plot_buf *b, const char *name, const char *text)
@@ -208,7 +261,6 @@ struct prow {
 
 /* One workload with one parameter set, and its rows. */
 struct inst {
-    char key[512];        /* workload + params */
     char label[256];
     const char *workload;
     const char *params;   /* "" when none */
@@ -241,6 +293,44 @@ static int same_shape(const struct results_row *a,
            strcmp(a->mode, b->mode) == 0 &&
            strcmp(a->transport, b->transport) == 0 &&
            a->workers == b->workers;
+}
+
+/* qsort order of prow indices: by workload, params, then file order. */
+static const struct prow *sort_rows;
+
+static int cmp_inst(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    const struct results_row *p = sort_rows[x].r, *q = sort_rows[y].r;
+    int c = strcmp(p->workload, q->workload);
+    if (c == 0)
+        c = strcmp(p->params, q->params);
+    return c != 0 ? c : (x > y) - (x < y);
+}
+
+/* qsort order of prow pointers: by shape (executor, mode, transport,
+ * workers), then chunk, then file order. */
+static int cmp_shape(const void *a, const void *b)
+{
+    const struct prow *p = *(const struct prow *const *)a;
+    const struct prow *q = *(const struct prow *const *)b;
+    int c = strcmp(p->r->executor, q->r->executor);
+    if (c == 0)
+        c = strcmp(p->r->mode, q->r->mode);
+    if (c == 0)
+        c = strcmp(p->r->transport, q->r->transport);
+    if (c == 0)
+        c = (p->r->workers > q->r->workers) - (p->r->workers < q->r->workers);
+    if (c == 0)
+        c = (p->r->chunk > q->r->chunk) - (p->r->chunk < q->r->chunk);
+    return c != 0 ? c : (p > q) - (p < q);
+}
+
+/* Whether rows x and y of rows are of one instance. */
+static int cmp_inst_same(const struct prow *rows, size_t x, size_t y)
+{
+    return strcmp(rows[x].r->workload, rows[y].r->workload) == 0 &&
+           strcmp(rows[x].r->params, rows[y].r->params) == 0;
 }
 
 static void view_free(struct view *v)
@@ -285,26 +375,48 @@ static int view_build(const struct results_file *f,
         p->chunk_auto = cJSON_IsTrue(
             cJSON_GetObjectItemCaseSensitive(r->json, "chunk_auto"));
     }
+    /* Instances by sorting, not by a search per row: a file can hold
+     * 100,000 rows. inst_of[k] is row k's instance, numbered in order of
+     * first appearance. */
+    size_t *order = calloc(v->nrows + 1, sizeof(*order));
+    size_t *inst_of = calloc(v->nrows + 1, sizeof(*inst_of));
+    if (order == NULL || inst_of == NULL) {
+        free(order);
+        free(inst_of);
+        snprintf(err, err_len, "%s: out of memory", f->path);
+        view_free(v);
+        return -1;
+    }
+    for (size_t k = 0; k < v->nrows; k++)
+        order[k] = k;
+    sort_rows = v->rows;
+    qsort(order, v->nrows, sizeof(*order), cmp_inst);
+    for (size_t q = 0; q < v->nrows; q++) {
+        size_t k = order[q];
+        /* For now: the group's first row (lowest index), its leader. */
+        inst_of[k] = q > 0 && cmp_inst_same(v->rows, order[q - 1], k)
+                         ? inst_of[order[q - 1]] : k;
+    }
     for (size_t k = 0; k < v->nrows; k++) {
         struct prow *p = &v->rows[k];
-        char key[512];
-        snprintf(key, sizeof(key), "%s\x1f%s", p->r->workload,
-                 p->r->params);
-        struct inst *in = NULL;
-        for (size_t i = 0; i < v->ninsts; i++)
-            if (strcmp(v->insts[i].key, key) == 0)
-                in = &v->insts[i];
-        if (in == NULL) {
+        struct inst *in;
+        if (inst_of[k] == k) {
+            inst_of[k] = v->ninsts;
             in = &v->insts[v->ninsts++];
-            snprintf(in->key, sizeof(in->key), "%s", key);
             plot_instance_label(p->r, in->label, sizeof(in->label));
             in->workload = p->r->workload;
             in->params = p->r->params;
+        } else {
+            /* The leader came earlier and holds its instance's number. */
+            inst_of[k] = inst_of[inst_of[k]];
+            in = &v->insts[inst_of[k]];
         }
         if (in->n == in->cap && in->cap < PLOT_MAX_ROWS) {
             size_t cap = in->cap ? 2 * in->cap : 16;
             struct prow **grown = realloc(in->rows, cap * sizeof(*grown));
             if (grown == NULL) {
+                free(order);
+                free(inst_of);
                 snprintf(err, err_len, "%s: out of memory", f->path);
                 view_free(v);
                 return -1;
@@ -315,6 +427,8 @@ static int view_build(const struct results_file *f,
         if (in->n < in->cap)
             in->rows[in->n++] = p;
     }
+    free(order);
+    free(inst_of);
     for (size_t i = 0; i < v->ninsts; i++) {
         struct inst *in = &v->insts[i];
         int ord = 0, unord = 0;
@@ -331,12 +445,25 @@ static int view_build(const struct results_file *f,
                 ord = 1;
             else
                 unord = 1;
-            for (size_t b = 0; b < a; b++)
-                if (same_shape(r, in->rows[b]->r) &&
-                    r->chunk != in->rows[b]->r->chunk)
-                    in->chunk_varies = 1;
         }
         in->both_modes = ord && unord;
+        /* One shape at two chunk sizes: neighbours once sorted. */
+        const struct prow **by = calloc(in->n + 1, sizeof(*by));
+        size_t nb = 0;
+        if (by == NULL) {
+            snprintf(err, err_len, "%s: out of memory", f->path);
+            view_free(v);
+            return -1;
+        }
+        for (size_t a = 0; a < in->n; a++)
+            if (!is_serial(in->rows[a]->r))
+                by[nb++] = in->rows[a];
+        qsort(by, nb, sizeof(*by), cmp_shape);
+        for (size_t a = 1; a < nb; a++)
+            if (same_shape(by[a - 1]->r, by[a]->r) &&
+                by[a - 1]->r->chunk != by[a]->r->chunk)
+                in->chunk_varies = 1;
+        free(by);
     }
     const struct results_machine *m =
         &f->machines[part != NULL ? part->machine : 0];
@@ -432,6 +559,7 @@ static size_t uniq_u64(uint64_t *v, size_t n)
 
 struct render {
     const struct plot_options *opt;
+    const char *work;     /* private folder gnuplot draws in */
     struct plot_set *set;
     char gnuplot[4096];
     const char *scripts;
@@ -484,23 +612,6 @@ int plot_find_gnuplot(char *path, size_t path_len, char *err,
     return -1;
 }
 
-static int write_file(const char *path, const char *text, size_t len,
-                      char *err, size_t err_len)
-{
-    FILE *f = fopen(path, "w");
-    if (f == NULL) {
-        snprintf(err, err_len, "cannot write %s: %s", path,
-                 strerror(errno));
-        return -1;
-    }
-    size_t w = fwrite(text, 1, len, f);
-    if (fclose(f) != 0 || w != len) {
-        snprintf(err, err_len, "cannot write %s: %s", path,
-                 strerror(errno));
-        return -1;
-    }
-    return 0;
-}
 
 static int append_template(struct render *rd, struct plot_buf *b,
                            const char *name)
@@ -521,7 +632,9 @@ static int append_template(struct render *rd, struct plot_buf *b,
     return 0;
 }
 
-/* Run gnuplot on stem.gp inside the output folder. */
+/* Run gnuplot on stem.gp inside the private work folder. posix_spawn,
+ * not fork: forking a process that holds a large results file copies its
+ * page tables for every chart. */
 static int run_gnuplot(struct render *rd, const char *stem)
 {
     int fds[2];
@@ -531,23 +644,32 @@ static int run_gnuplot(struct render *rd, const char *stem)
     }
     char script[256];
     snprintf(script, sizeof(script), "%s.gp", stem);
-    pid_t pid = fork();
-    if (pid < 0) {
-        snprintf(rd->err, rd->err_len, "fork: %s", strerror(errno));
+    posix_spawn_file_actions_t fa;
+    pid_t pid;
+    char *args[] = { "gnuplot", script, NULL };
+    int rc = posix_spawn_file_actions_init(&fa);
+    if (rc == 0)
+        rc = posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
+    if (rc == 0)
+        rc = posix_spawn_file_actions_addclose(&fa, fds[0]);
+    if (rc == 0)
+        rc = posix_spawn_file_actions_addclose(&fa, fds[1]);
+    if (rc == 0)
+        rc = posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY,
+                                              0);
+    if (rc == 0)
+        rc = posix_spawn_file_actions_addchdir_np(&fa, rd->work);
+    if (rc == 0)
+        rc = posix_spawn(&pid, rd->gnuplot, &fa, NULL, args, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0) {
+        snprintf(rd->err, rd->err_len, "cannot run %s: %s", rd->gnuplot,
+                 strerror(rc));
         close(fds[0]);
         close(fds[1]);
         return -1;
     }
-    if (pid == 0) {
-        dup2(fds[1], 2);
-        close(fds[0]);
-        close(fds[1]);
-        if (freopen("/dev/null", "w", stdout) == NULL ||
-            chdir(rd->opt->dir) != 0)
-            _exit(126);
-        execl(rd->gnuplot, "gnuplot", script, (char *)NULL);
-        _exit(127);
-    }
+    fs_track_child(pid);
     close(fds[1]);
     char out[PLOT_STDERR_MAX];
     size_t got = 0;
@@ -568,6 +690,7 @@ static int run_gnuplot(struct render *rd, const char *stem)
     int status;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
+    fs_track_child(0);
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
         return 0;
     /* gnuplot names the script line and the problem on its last line. */
@@ -592,12 +715,14 @@ static void note(struct render *rd, const char *fmt, ...)
     rd->set->skipped++;
     if (!rd->opt->notes)
         return;
+    char text[1024], safe[4096];
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "poolbench plot: skipped ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n");
+    vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
+    /* The labels come from the file: no terminal escape gets through. */
+    fprintf(stderr, "poolbench plot: skipped %s\n",
+            textesc_ctl(text, safe, sizeof(safe)));
 }
 
 /* Write stem.dat and stem.gp (header + common + kind), run gnuplot and
@@ -606,7 +731,6 @@ static int emit(struct render *rd, const char *kind, const char *stem_in,
                 const char *title, const char *subtitle,
                 struct plot_buf *head, struct plot_buf *dat)
 {
-    char full[512];
     char stem[128], path[4400];
     snprintf(stem, sizeof(stem), "%s", stem_in);
     /* Two instances may slug alike: keep every name unique. */
@@ -623,15 +747,21 @@ static int emit(struct render *rd, const char *kind, const char *stem_in,
     plot_buf_printf(&gp, "# %s.gp - drawn by `poolbench plot` from scripts/"
                     "common.gp and\n# scripts/%s.gp. Restyle freely, then "
                     "redraw with: gnuplot %s.gp\n", stem, kind, stem);
+    /* Every string below is a single-quoted literal (see
+     * plot_buf_gp_literal): text from a results file is never code. */
     buf_gp_var(&gp, "out", stem);
-    plot_buf_printf(&gp, "datafile = \"%s.dat\"\n", stem);
+    snprintf(path, sizeof(path), "%s.dat", stem);
+    buf_gp_var(&gp, "datafile", path);
     plot_buf_printf(&gp, "png = %d\nwidth = %d\nheight = %d\n",
                     rd->opt->png ? 1 : 0, PLOT_WIDTH, PLOT_HEIGHT);
     /* The parameters go on a second title line: they can be long. */
-    snprintf(full, sizeof(full), "%s%s%s", title,
-             subtitle != NULL && subtitle[0] ? "\n" : "",
-             subtitle != NULL ? subtitle : "");
-    buf_gp_var(&gp, "chart_title", full);
+    plot_buf_printf(&gp, "chart_title = ");
+    plot_buf_gp_literal(&gp, title);
+    if (subtitle != NULL && subtitle[0] != '\0') {
+        plot_buf_printf(&gp, " . \"\\n\" . ");
+        plot_buf_gp_literal(&gp, subtitle);
+    }
+    plot_buf_printf(&gp, "\n");
     plot_buf_printf(&gp, "%s", head->p != NULL ? head->p : "");
     if (append_template(rd, &gp, "common") != 0 ||
         append_template(rd, &gp, kind) != 0) {
@@ -643,15 +773,32 @@ static int emit(struct render *rd, const char *kind, const char *stem_in,
         snprintf(rd->err, rd->err_len, "out of memory");
         return -1;
     }
-    snprintf(path, sizeof(path), "%s/%s.dat", rd->opt->dir, stem);
-    int rc = write_file(path, dat->p != NULL ? dat->p : "", dat->len,
-                        rd->err, rd->err_len);
-    snprintf(path, sizeof(path), "%s/%s.gp", rd->opt->dir, stem);
+    /* Everything is made in the private folder, then renamed into the
+     * output folder: a symlink planted at NAME.svg is replaced, never
+     * written through. */
+    snprintf(path, sizeof(path), "%s/%s.dat", rd->work, stem);
+    int rc = fs_write_new(path, dat->p != NULL ? dat->p : "", dat->len,
+                          rd->err, rd->err_len);
+    snprintf(path, sizeof(path), "%s/%s.gp", rd->work, stem);
     if (rc == 0)
-        rc = write_file(path, gp.p, gp.len, rd->err, rd->err_len);
+        rc = fs_write_new(path, gp.p, gp.len, rd->err, rd->err_len);
     free(gp.p);
     if (rc == 0)
         rc = run_gnuplot(rd, stem);
+    static const char *const exts[] = { "dat", "gp", "svg", "png" };
+    for (size_t e = 0; rc == 0 && rd->work != rd->opt->dir &&
+                       e < sizeof(exts) / sizeof(exts[0]); e++) {
+        char to[4400];
+        if (!rd->opt->png && strcmp(exts[e], "png") == 0)
+            continue;
+        snprintf(path, sizeof(path), "%s/%s.%s", rd->work, stem, exts[e]);
+        snprintf(to, sizeof(to), "%s/%s.%s", rd->opt->dir, stem, exts[e]);
+        if (rename(path, to) != 0) {
+            snprintf(rd->err, rd->err_len, "cannot write %s: %s", to,
+                     strerror(errno));
+            rc = -1;
+        }
+    }
     if (rc != 0)
         return -1;
     struct plot_chart *grown = realloc(rd->set->charts,
@@ -760,6 +907,26 @@ static int chart_bars(struct render *rd, const struct view *v,
 
 /* ---- 2. scaling: speedup vs workers ------------------------------------- */
 
+static int cmp_workers(const void *a, const void *b)
+{
+    const struct prow *p = *(const struct prow *const *)a;
+    const struct prow *q = *(const struct prow *const *)b;
+    if (p->r->workers != q->r->workers)
+        return p->r->workers < q->r->workers ? -1 : 1;
+    return (p > q) - (p < q);
+}
+
+/* Whether a row before by[k] with its worker count and line was drawn
+ * already (rows of one count are neighbours). */
+static int drawn_w(const struct prow **by, char (*names)[128], size_t k,
+                   const char *line)
+{
+    for (size_t q = k; q-- > 0 && by[q]->r->workers == by[k]->r->workers;)
+        if (strcmp(names[q], line) == 0 && by[q]->med > 0)
+            return 1;
+    return 0;
+}
+
 static int chart_scaling(struct render *rd, const struct view *v,
                          const struct inst *in)
 {
@@ -796,36 +963,39 @@ static int chart_scaling(struct render *rd, const struct view *v,
     plot_buf_printf(&dat, "# workers  speedup  ci95_low  ci95_high  (speedup "
                     "= serial median %.9g s / median; one block per line)\n",
                     base);
+    /* One pass per line over rows sorted by workers (file order
+     * within): the first usable row of each worker count is drawn. */
+    const struct prow **by = calloc(in->n + 1, sizeof(*by));
+    char (*names)[128] = calloc(in->n + 1, sizeof(*names));
+    if (by == NULL || names == NULL) {
+        free(by);
+        free(names);
+        snprintf(rd->err, rd->err_len, "out of memory");
+        return -1;
+    }
+    size_t nby = 0;
+    for (size_t k = 0; k < in->n; k++)
+        if (!is_serial(in->rows[k]->r) && main_row(in, in->rows[k]))
+            by[nby++] = in->rows[k];
+    qsort(by, nby, sizeof(*by), cmp_workers);
+    for (size_t k = 0; k < nby; k++)
+        variant(in, by[k]->r, 1, names[k], sizeof(names[k]));
     for (size_t l = 0; l < nlines; l++) {
-        uint64_t ws[PLOT_MAX_ROWS];
-        size_t nws = 0;
-        for (size_t k = 0; k < in->n; k++) {
-            char name[128];
-            if (is_serial(in->rows[k]->r) || !main_row(in, in->rows[k]))
+        buf_dat_comment(&dat, lines[l]);
+        for (size_t k = 0; k < nby; k++) {
+            const struct prow *p = by[k];
+            if (strcmp(names[k], lines[l]) != 0 || p->med <= 0 ||
+                (k > 0 && by[k - 1]->r->workers == p->r->workers &&
+                 drawn_w(by, names, k, lines[l])))
                 continue;
-            variant(in, in->rows[k]->r, 1, name, sizeof(name));
-            if (strcmp(name, lines[l]) == 0)
-                ws[nws++] = in->rows[k]->r->workers;
+            plot_buf_printf(&dat, "%u %.6g %.6g %.6g\n", p->r->workers,
+                            base / p->med, p->hi > 0 ? base / p->hi : 0,
+                            p->lo > 0 ? base / p->lo : base / p->med);
         }
-        nws = uniq_u64(ws, nws);
-        plot_buf_printf(&dat, "# %s\n", lines[l]);
-        for (size_t w = 0; w < nws; w++)
-            for (size_t k = 0; k < in->n; k++) {
-                const struct prow *p = in->rows[k];
-                char name[128];
-                if (is_serial(p->r) || p->r->workers != ws[w] ||
-                    !main_row(in, p))
-                    continue;
-                variant(in, p->r, 1, name, sizeof(name));
-                if (strcmp(name, lines[l]) != 0 || p->med <= 0)
-                    continue;
-                plot_buf_printf(&dat, "%u %.6g %.6g %.6g\n", p->r->workers,
-                                base / p->med, p->hi > 0 ? base / p->hi : 0,
-                                p->lo > 0 ? base / p->lo : base / p->med);
-                break;
-            }
         plot_buf_printf(&dat, "\n\n");
     }
+    free(by);
+    free(names);
     plot_buf_printf(&head, "nlines = %zu\n", nlines);
     buf_gp_array(&head, "titles", lines, nlines);
     plot_buf_printf(&head, "cpus = %ld\nmaxw = %u\n", v->cpus, maxw);
@@ -846,29 +1016,65 @@ static int chart_scaling(struct render *rd, const struct view *v,
 
 /* ---- 3. delivery: completion timeline ordered vs unordered -------------- */
 
+/* Order of delivery partners: executor, transport, workers, chunk. */
+static int cmp_partner(const struct prow *p, const struct prow *q)
+{
+    int c = strcmp(p->r->executor, q->r->executor);
+    if (c == 0)
+        c = strcmp(p->r->transport, q->r->transport);
+    if (c == 0 && p->r->workers != q->r->workers)
+        c = p->r->workers < q->r->workers ? -1 : 1;
+    if (c == 0 && p->r->chunk != q->r->chunk)
+        c = p->r->chunk < q->r->chunk ? -1 : 1;
+    return c;
+}
+
+static int cmp_partner_order(const void *a, const void *b)
+{
+    const struct prow *p = *(const struct prow *const *)a;
+    const struct prow *q = *(const struct prow *const *)b;
+    int c = cmp_partner(p, q);
+    return c != 0 ? c : (p > q) - (p < q);
+}
+
 static int chart_delivery(struct render *rd, const struct view *v,
                           const struct inst *in)
 {
     /* Pairs (ordered, unordered) of one executor/workers/chunk/transport,
      * at the largest worker count that has any. */
     const struct prow *pick[PLOT_MAX_GROUPS];
-    size_t npick = 0;
+    size_t npick = 0, nun = 0;
     unsigned best = 0;
+    /* Each ordered row's partner by binary search in the unordered rows
+     * sorted by configuration (file order within). */
+    const struct prow **un = calloc(in->n + 1, sizeof(*un));
+    if (un == NULL) {
+        snprintf(rd->err, rd->err_len, "out of memory");
+        return -1;
+    }
+    for (size_t b = 0; b < in->n; b++)
+        if (strcmp(in->rows[b]->r->mode, "unordered") == 0 &&
+            in->rows[b]->r->ntimeline >= 2)
+            un[nun++] = in->rows[b];
+    qsort(un, nun, sizeof(*un), cmp_partner_order);
     for (int pass = 0; pass < 2; pass++)
         for (size_t a = 0; a < in->n; a++) {
             const struct prow *p = in->rows[a];
             if (is_serial(p->r) || strcmp(p->r->mode, "ordered") != 0 ||
                 p->r->ntimeline < 2 || !main_row(in, p))
                 continue;
-            for (size_t b = 0; b < in->n; b++) {
-                const struct prow *q = in->rows[b];
-                if (strcmp(q->r->mode, "unordered") != 0 ||
-                    q->r->ntimeline < 2 ||
-                    strcmp(q->r->executor, p->r->executor) != 0 ||
-                    strcmp(q->r->transport, p->r->transport) != 0 ||
-                    q->r->workers != p->r->workers ||
-                    q->r->chunk != p->r->chunk)
-                    continue;
+            size_t lo = 0, hi = nun;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (cmp_partner(un[mid], p) < 0)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            for (size_t b = lo; b < nun; b++) {
+                const struct prow *q = un[b];
+                if (cmp_partner(q, p) != 0)
+                    break;
                 if (pass == 0 && p->r->workers > best)
                     best = p->r->workers;
                 if (pass == 1 && p->r->workers == best &&
@@ -886,6 +1092,7 @@ static int chart_delivery(struct render *rd, const struct view *v,
                 break;
             }
         }
+    free(un);
     if (npick == 0) {
         note(rd, "delivery for %s: needs a parallel executor run in both "
              "modes (--mode ordered,unordered)", in->label);
@@ -917,7 +1124,8 @@ static int chart_delivery(struct render *rd, const struct view *v,
         snprintf(mtitles[k], 128, "%s %s: first result %s", r->executor,
                  r->mode, ft);
         plot_buf_printf(&head, "%s%zu", k ? ", " : "", k / 2 + 1);
-        plot_buf_printf(&dat, "# %s\n0 0\n", titles[k]);
+        buf_dat_comment(&dat, titles[k]);
+        plot_buf_printf(&dat, "0 0\n");
         for (size_t t = 0; t < r->ntimeline; t++)
             plot_buf_printf(&dat, "%.9g %llu\n", r->timeline[t].t_s * scale,
                             (unsigned long long)r->timeline[t].done);
@@ -933,7 +1141,8 @@ static int chart_delivery(struct render *rd, const struct view *v,
                 y = r->timeline[q].done;
                 break;
             }
-        plot_buf_printf(&dat, "# %s\n%.9g %llu\n\n\n", mtitles[k],
+        buf_dat_comment(&dat, mtitles[k]);
+        plot_buf_printf(&dat, "%.9g %llu\n\n\n",
                         isfinite(t) ? t * scale : 0, (unsigned long long)y);
     }
     plot_buf_printf(&head, "nlines = %zu\n", npick);
@@ -957,6 +1166,15 @@ static int chart_delivery(struct render *rd, const struct view *v,
 }
 
 /* ---- 4. overhead: ns per task vs chunk size ----------------------------- */
+
+static int cmp_chunk(const void *a, const void *b)
+{
+    const struct prow *p = *(const struct prow *const *)a;
+    const struct prow *q = *(const struct prow *const *)b;
+    if (p->r->chunk != q->r->chunk)
+        return p->r->chunk < q->r->chunk ? -1 : 1;
+    return (p > q) - (p < q);
+}
 
 static int chart_overhead(struct render *rd, const struct view *v,
                           const struct inst *in)
@@ -983,42 +1201,45 @@ static int chart_overhead(struct render *rd, const struct view *v,
     struct plot_buf dat = { 0 }, head = { 0 };
     plot_buf_printf(&dat, "# chunk  ns_per_task  ci95_low  ci95_high  (one "
                     "block per executor and worker count)\n");
+    /* As in scaling: rows sorted by chunk, one pass per line, the first
+     * usable row of each chunk size drawn. */
+    const struct prow **by = calloc(in->n + 1, sizeof(*by));
+    char (*names)[128] = calloc(in->n + 1, sizeof(*names));
+    if (by == NULL || names == NULL) {
+        free(by);
+        free(names);
+        free(dat.p);
+        snprintf(rd->err, rd->err_len, "out of memory");
+        return -1;
+    }
+    size_t nby = 0;
+    for (size_t k = 0; k < in->n; k++)
+        if (overhead_row(in, in->rows[k]) && in->rows[k]->r->tasks > 0)
+            by[nby++] = in->rows[k];
+    qsort(by, nby, sizeof(*by), cmp_chunk);
+    for (size_t k = 0; k < nby; k++)
+        overhead_label(by[k]->r, names[k], sizeof(names[k]));
     for (size_t l = 0; l < nlines; l++) {
-        uint64_t cs[PLOT_MAX_ROWS];
-        size_t ncs = 0;
-        for (size_t k = 0; k < in->n; k++) {
-            char name[128];
-            const struct results_row *r = in->rows[k]->r;
-            if (is_serial(r))
+        buf_dat_comment(&dat, lines[l]);
+        uint64_t last = 0;
+        int any = 0;
+        for (size_t k = 0; k < nby; k++) {
+            const struct prow *p = by[k];
+            if (strcmp(names[k], lines[l]) != 0 ||
+                (any && p->r->chunk == last))
                 continue;
-            if (!overhead_row(in, in->rows[k]))
-                continue;
-            overhead_label(r, name, sizeof(name));
-            if (strcmp(name, lines[l]) == 0)
-                cs[ncs++] = r->chunk;
+            any = 1;
+            last = p->r->chunk;
+            double t = (double)p->r->tasks;
+            plot_buf_printf(&dat, "%llu %.6g %.6g %.6g\n",
+                            (unsigned long long)p->r->chunk,
+                            p->med * 1e9 / t, p->lo * 1e9 / t,
+                            p->hi * 1e9 / t);
         }
-        ncs = uniq_u64(cs, ncs);
-        plot_buf_printf(&dat, "# %s\n", lines[l]);
-        for (size_t c = 0; c < ncs; c++)
-            for (size_t k = 0; k < in->n; k++) {
-                const struct prow *p = in->rows[k];
-                char name[128];
-                if (is_serial(p->r) || p->r->chunk != cs[c] ||
-                    p->r->tasks == 0)
-                    continue;
-                if (!overhead_row(in, p))
-                    continue;
-                overhead_label(p->r, name, sizeof(name));
-                if (strcmp(name, lines[l]) != 0)
-                    continue;
-                double t = (double)p->r->tasks;
-                plot_buf_printf(&dat, "%llu %.6g %.6g %.6g\n",
-                                (unsigned long long)cs[c], p->med * 1e9 / t,
-                                p->lo * 1e9 / t, p->hi * 1e9 / t);
-                break;
-            }
         plot_buf_printf(&dat, "\n\n");
     }
+    free(by);
+    free(names);
     plot_buf_printf(&head, "nlines = %zu\n", nlines);
     buf_gp_array(&head, "titles", lines, nlines);
     double serial_ns = in->serial != NULL && in->serial->r->tasks > 0
@@ -1095,7 +1316,7 @@ static int chart_ratio(struct render *rd, const struct view *views,
         else
             snprintf(titles[f - 1], 128, "%.80s (%.40s)", views[f].name,
                      views[f].host);
-        plot_buf_printf(&dat, "# %s\n", views[f].name);
+        buf_dat_comment(&dat, views[f].name);
         for (size_t g = 0; g < ngroups; g++) {
             const struct prow *b = gbase[g];
             const struct prow *p = find_same(&views[f], b->r);
@@ -1192,6 +1413,15 @@ int plot_render(const struct results_file *files, size_t nfiles,
     rd.scripts = plot_scripts_dir();
     if (mkdir_p(opt->dir, err, err_len) != 0)
         return -1;
+    char work[4200];
+    if (opt->private_dir) {
+        rd.work = opt->dir;
+    } else {
+        if (fs_private_dir(opt->dir, "plot", work, sizeof(work), err,
+                           err_len) != 0)
+            return -1;
+        rd.work = work;
+    }
     /* One view per file, or per machine and run of a merged file. */
     size_t total = 0;
     for (size_t f = 0; f < nfiles; f++)
@@ -1199,7 +1429,7 @@ int plot_render(const struct results_file *files, size_t nfiles,
     views = calloc(total + 1, sizeof(*views));
     if (views == NULL) {
         snprintf(err, err_len, "out of memory");
-        return -1;
+        goto out;
     }
     for (size_t f = 0; f < nfiles; f++) {
         struct plot_part *parts;
@@ -1245,6 +1475,8 @@ out:
     for (size_t f = 0; f < nviews; f++)
         view_free(&views[f]);
     free(views);
+    if (!opt->private_dir)
+        fs_private_dir_remove(work);
     if (rc != 0)
         plot_set_free(out);
     return rc;
@@ -1291,7 +1523,7 @@ int plot_main(int argc, char **argv)
         { 0 },
     };
     struct plot_options opt = { .dir = "plots", .png = 1, .notes = 1 };
-    char err[1024];
+    char err[1024], safe[4096];
     optind = 1;
     opterr = 0;
     for (;;) {
@@ -1341,17 +1573,20 @@ int plot_main(int argc, char **argv)
     for (; loaded < nfiles; loaded++)
         if (results_load(argv[optind + (int)loaded], &files[loaded], err,
                          sizeof(err)) != 0) {
-            fprintf(stderr, "poolbench plot: %s\n", err);
+            fprintf(stderr, "poolbench plot: %s\n",
+                    textesc_ctl(err, safe, sizeof(safe)));
             goto out;
         }
     struct plot_set set;
     if (plot_render(files, nfiles, &opt, &set, err, sizeof(err)) != 0) {
-        fprintf(stderr, "poolbench plot: %s\n", err);
+        fprintf(stderr, "poolbench plot: %s\n",
+                textesc_ctl(err, safe, sizeof(safe)));
         goto out;
     }
     for (size_t k = 0; k < set.ncharts; k++)
         printf("%s/%s.svg%s  %s\n", opt.dir, set.charts[k].name,
-               opt.png ? " .png" : "", set.charts[k].title);
+               opt.png ? " .png" : "",
+               textesc_ctl(set.charts[k].title, safe, sizeof(safe)));
     printf("plot: %zu chart%s in %s/ (%zu skipped); redraw one with: cd %s "
            "&& gnuplot NAME.gp\n", set.ncharts, set.ncharts == 1 ? "" : "s",
            opt.dir, set.skipped, opt.dir);

@@ -2,8 +2,10 @@
  *
  * For every chart the data supports, plot writes NAME.dat (the numbers),
  * NAME.gp (a gnuplot script: variables first, then the template from
- * scripts/NAME-KIND.gp) and runs gnuplot on it in the output folder, which
- * leaves NAME.svg and NAME.png. `cd DIR && gnuplot NAME.gp` redraws one
+ * scripts/NAME-KIND.gp) and runs gnuplot on it in a private folder
+ * (DIR/.poolbench-plot-XXXXXX), which leaves NAME.svg and NAME.png; each
+ * file is then renamed into DIR (a symlink there is replaced, not
+ * followed) and the private folder removed, also on SIGINT/SIGTERM. `cd DIR && gnuplot NAME.gp` redraws one
  * after a user restyles it. A chart the data cannot support is skipped
  * with a note on stderr; that is not an error.
  */
@@ -24,6 +26,15 @@ struct plot_buf {
     size_t len, cap;
     int oom;      /* an allocation failed: p holds what fit before */
 };
+
+/* Append text[0..len) to b (sets b->oom on allocation failure). */
+void plot_buf_append(struct plot_buf *b, const char *text, size_t len);
+
+/* Append text as a gnuplot single-quoted literal: quotes doubled, control
+ * characters made spaces, bytes that are not UTF-8 made '?'. gnuplot
+ * expands nothing inside it (no `command`, @macro or escape), so no byte
+ * of text can run or change the script. */
+void plot_buf_gp_literal(struct plot_buf *b, const char *text);
 
 /* Append printf-style text to b (sets b->oom on allocation failure). */
 void plot_buf_printf(struct plot_buf *b, const char *fmt, ...)
@@ -48,6 +59,9 @@ struct plot_options {
     const char *dir;  /* output folder; created when missing */
     int png;          /* also write NAME.png (pngcairo) */
     int notes;        /* print "skipped: why" notes on stderr */
+    int private_dir;  /* dir is a fresh folder of ours (fs_private_dir):
+                         draw straight into it; else draw in a private
+                         folder inside dir and rename each file in */
 };
 
 /* The folder holding the gnuplot templates: $POOLBENCH_SCRIPTS_DIR, else

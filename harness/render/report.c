@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,10 +20,12 @@
 
 #include "args.h"
 #include "exit.h"
+#include "fs.h"
 #include "plot.h"
 #include "report.h"
 #include "results.h"
 #include "stats.h"
+#include "textesc.h"
 
 #define REPORT_MAX_EXECUTORS 16
 #define REPORT_SVG_MAX (16u * 1024 * 1024)
@@ -42,6 +45,11 @@ struct rset {
     const struct results_file *f;
     struct rrow *rows;
     size_t n;
+    /* Instances (workload + params) without a search per row: rows
+     * order[istart[i]..istart[i+1]) are instance i's, in file order;
+     * inst[k] is row k's instance, numbered in order of appearance. */
+    size_t *order, *istart, *inst;
+    size_t ninst;
     long cpus;
     int hyperfine;              /* imported by import-hyperfine */
 };
@@ -62,6 +70,66 @@ static double stat_median(const struct results_row *r, const char *name)
 {
     struct stats_summary s;
     return results_row_stats(r, name, &s) == 0 ? s.median : NAN;
+}
+
+static int same_inst(const struct results_row *a,
+                     const struct results_row *b)
+{
+    return strcmp(a->workload, b->workload) == 0 &&
+           strcmp(a->params, b->params) == 0;
+}
+
+static const struct rrow *sort_rows;
+
+static int cmp_inst(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    int c = strcmp(sort_rows[x].r->workload, sort_rows[y].r->workload);
+    if (c == 0)
+        c = strcmp(sort_rows[x].r->params, sort_rows[y].r->params);
+    return c != 0 ? c : (x > y) - (x < y);
+}
+
+/* Fill s->order, istart and inst. Returns 0, or -1 out of memory. */
+static int rset_index(struct rset *s)
+{
+    size_t *lead = calloc(s->n + 1, sizeof(*lead));
+    size_t *num = calloc(s->n + 1, sizeof(*num));
+    size_t *count = calloc(s->n + 1, sizeof(*count));
+    s->order = calloc(s->n + 1, sizeof(*s->order));
+    s->istart = calloc(s->n + 2, sizeof(*s->istart));
+    s->inst = calloc(s->n + 1, sizeof(*s->inst));
+    int rc = -1;
+    if (lead == NULL || num == NULL || count == NULL || s->order == NULL ||
+        s->istart == NULL || s->inst == NULL)
+        goto out;
+    for (size_t k = 0; k < s->n; k++)
+        lead[k] = k;
+    sort_rows = s->rows;
+    qsort(lead, s->n, sizeof(*lead), cmp_inst);
+    /* lead[] sorted; turn it into each row's leader (first row). */
+    for (size_t q = 0; q < s->n; q++)
+        num[lead[q]] = q > 0 && same_inst(s->rows[lead[q - 1]].r,
+                                          s->rows[lead[q]].r)
+                           ? num[lead[q - 1]] : lead[q];
+    s->ninst = 0;
+    for (size_t k = 0; k < s->n; k++) {
+        s->inst[k] = num[k] == k ? s->ninst++ : s->inst[num[k]];
+        count[s->inst[k]]++;
+    }
+    for (size_t i = 0; i < s->ninst; i++)
+        s->istart[i + 1] = s->istart[i] + count[i];
+    memset(count, 0, (s->n + 1) * sizeof(*count));
+    for (size_t k = 0; k < s->n; k++) {
+        size_t i = s->inst[k];
+        s->order[s->istart[i] + count[i]++] = k;
+    }
+    rc = 0;
+out:
+    free(lead);
+    free(num);
+    free(count);
+    return rc;
 }
 
 /* The usable rows of f, of one part (machine and run) of a merged file
@@ -98,40 +166,40 @@ static int rset_build(const struct results_file *f,
         x->startup = stat_median(r, "startup_s");
         x->cpu = stat_median(r, "user_s") + stat_median(r, "sys_s");
     }
-    return 0;
+    return rset_index(s);
 }
 
-static int same_inst(const struct results_row *a,
-                     const struct results_row *b)
+static void rset_free(struct rset *s)
 {
-    return strcmp(a->workload, b->workload) == 0 &&
-           strcmp(a->params, b->params) == 0;
+    free(s->rows);
+    free(s->order);
+    free(s->istart);
+    free(s->inst);
+    memset(s, 0, sizeof(*s));
 }
 
 /* The baseline of r's instance: its fastest serial row (the plain loop
  * at its best chunk size), or NULL. */
-static const struct rrow *serial_of(const struct rset *s,
-                                    const struct results_row *r)
+static const struct rrow *serial_of(const struct rset *s, size_t inst)
 {
     const struct rrow *best = NULL;
-    for (size_t k = 0; k < s->n; k++)
-        if (is_serial(s->rows[k].r) && same_inst(s->rows[k].r, r) &&
-            (best == NULL || s->rows[k].med < best->med))
-            best = &s->rows[k];
+    for (size_t q = s->istart[inst]; q < s->istart[inst + 1]; q++) {
+        const struct rrow *x = &s->rows[s->order[q]];
+        if (is_serial(x->r) && (best == NULL || x->med < best->med))
+            best = x;
+    }
     return best;
 }
 
 /* The fastest row of r's instance with this executor, and workers when
  * workers > 0; NULL when there is none. */
-static const struct rrow *fastest(const struct rset *s,
-                                  const struct results_row *inst,
+static const struct rrow *fastest(const struct rset *s, size_t inst,
                                   const char *executor, unsigned workers)
 {
     const struct rrow *best = NULL;
-    for (size_t k = 0; k < s->n; k++) {
-        const struct rrow *x = &s->rows[k];
-        if (!same_inst(x->r, inst) ||
-            (executor != NULL && strcmp(x->r->executor, executor) != 0) ||
+    for (size_t q = s->istart[inst]; q < s->istart[inst + 1]; q++) {
+        const struct rrow *x = &s->rows[s->order[q]];
+        if ((executor != NULL && strcmp(x->r->executor, executor) != 0) ||
             (workers > 0 && x->r->workers != workers))
             continue;
         if (best == NULL || x->med < best->med)
@@ -143,10 +211,7 @@ static const struct rrow *fastest(const struct rset *s,
 /* Rows that open an instance (first row of each workload+params). */
 static int first_of_inst(const struct rset *s, size_t k)
 {
-    for (size_t q = 0; q < k; q++)
-        if (same_inst(s->rows[q].r, s->rows[k].r))
-            return 0;
-    return 1;
+    return s->order[s->istart[s->inst[k]]] == k;
 }
 
 /* Distinct parallel executors of the file, in order of appearance. */
@@ -219,13 +284,12 @@ static void label_of(const struct results_row *r, char *buf, size_t len)
 
 /* The worker count findings compare at: the online CPUs when measured,
  * else the largest count measured. */
-static unsigned target_workers(const struct rset *s,
-                               const struct results_row *inst)
+static unsigned target_workers(const struct rset *s, size_t inst)
 {
     unsigned best = 0;
-    for (size_t k = 0; k < s->n; k++) {
-        const struct results_row *r = s->rows[k].r;
-        if (!same_inst(r, inst) || is_serial(r))
+    for (size_t q = s->istart[inst]; q < s->istart[inst + 1]; q++) {
+        const struct results_row *r = s->rows[s->order[q]].r;
+        if (is_serial(r))
             continue;
         if ((long)r->workers == s->cpus)
             return r->workers;
@@ -265,8 +329,9 @@ static size_t find_speedups(const struct rset *s, struct plot_buf *out)
         if (!first_of_inst(s, k))
             continue;
         const struct results_row *inst = s->rows[k].r;
-        const struct rrow *base = serial_of(s, inst);
-        unsigned w = target_workers(s, inst);
+        size_t id = s->inst[k];
+        const struct rrow *base = serial_of(s, id);
+        unsigned w = target_workers(s, id);
         if (base == NULL || w == 0)
             continue;
         char label[256], per[32];
@@ -276,7 +341,7 @@ static size_t find_speedups(const struct rset *s, struct plot_buf *out)
         struct plot_buf b = { 0 };
         int any = 0;
         for (size_t e = 0; e < nex; e++) {
-            const struct rrow *x = fastest(s, inst, ex[e], w);
+            const struct rrow *x = fastest(s, id, ex[e], w);
             if (x == NULL || x->med <= 0)
                 continue;
             plot_buf_printf(&b, "%s", any ? "; " : "");
@@ -292,7 +357,7 @@ static size_t find_speedups(const struct rset *s, struct plot_buf *out)
         free(b.p);
 
         /* The fastest configuration overall. */
-        const struct rrow *best = fastest(s, inst, NULL, 0);
+        const struct rrow *best = fastest(s, id, NULL, 0);
         if (best != NULL && !is_serial(best->r) && best->med > 0) {
             char t[32];
             plot_format_time(best->med, t, sizeof(t));
@@ -332,8 +397,8 @@ static size_t find_breakeven(const struct rset *s, struct plot_buf *out)
             if (!first_of_inst(s, k))
                 continue;
             const struct results_row *inst = s->rows[k].r;
-            const struct rrow *base = serial_of(s, inst);
-            const struct rrow *x = fastest(s, inst, ex[e], 0);
+            const struct rrow *base = serial_of(s, s->inst[k]);
+            const struct rrow *x = fastest(s, s->inst[k], ex[e], 0);
             if (base == NULL || x == NULL || inst->tasks == 0 ||
                 x->med <= 0)
                 continue;
@@ -394,18 +459,24 @@ static int same_config(const struct results_row *x,
            x->workers == y->workers && x->chunk == y->chunk;
 }
 
+/* The first serial row of row k's instance (s->n when none). */
+static size_t serial_first(const struct rset *s, size_t k)
+{
+    size_t i = s->inst[k];
+    for (size_t q = s->istart[i]; q < s->istart[i + 1]; q++)
+        if (is_serial(s->rows[s->order[q]].r))
+            return s->order[q];
+    return s->n;
+}
+
 /* shuffled vs hashing: the cost of visiting files out of order. */
 static size_t find_shuffled(const struct rset *s, struct plot_buf *out)
 {
     size_t count = 0;
     for (size_t k = 0; k < s->n; k++) {
         const struct rrow *sh = &s->rows[k];
-        int seen = 0;
-        for (size_t q = 0; q < k; q++)
-            seen |= is_serial(s->rows[q].r) &&
-                    same_inst(s->rows[q].r, sh->r);
         if (strcmp(sh->r->workload, "shuffled") != 0 || !is_serial(sh->r) ||
-            seen)
+            serial_first(s, k) != k)
             continue;
         char rest[512];
         params_without(sh->r->params, "seed", rest, sizeof(rest));
@@ -455,9 +526,9 @@ static size_t find_lock(const struct rset *s, struct plot_buf *out)
             continue;
         params_without(hi_inst->params, "critical", rest, sizeof(rest));
         /* Its partner with critical=0. */
-        const struct results_row *lo_inst = NULL;
-        for (size_t q = 0; q < s->n && lo_inst == NULL; q++) {
-            const struct results_row *r = s->rows[q].r;
+        size_t lo_inst = SIZE_MAX, hi_id = s->inst[k];
+        for (size_t i = 0; i < s->ninst && lo_inst == SIZE_MAX; i++) {
+            const struct results_row *r = s->rows[s->order[s->istart[i]]].r;
             char c2[32], rest2[512];
             if (strcmp(r->workload, "contended") != 0 ||
                 param_value(r->params, "critical", c2, sizeof(c2)) != 0 ||
@@ -465,15 +536,15 @@ static size_t find_lock(const struct rset *s, struct plot_buf *out)
                 continue;
             params_without(r->params, "critical", rest2, sizeof(rest2));
             if (strcmp(rest, rest2) == 0)
-                lo_inst = r;
+                lo_inst = i;
         }
-        const struct rrow *base_hi = serial_of(s, hi_inst);
-        unsigned w = target_workers(s, hi_inst);
-        if (lo_inst == NULL || base_hi == NULL || w == 0)
+        const struct rrow *base_hi = serial_of(s, hi_id);
+        unsigned w = target_workers(s, hi_id);
+        if (lo_inst == SIZE_MAX || base_hi == NULL || w == 0)
             continue;
         const struct rrow *base_lo = serial_of(s, lo_inst);
         for (size_t e = 0; e < nex; e++) {
-            const struct rrow *a = fastest(s, hi_inst, ex[e], w);
+            const struct rrow *a = fastest(s, hi_id, ex[e], w);
             const struct rrow *b = base_lo != NULL
                                        ? fastest(s, lo_inst, ex[e], w)
                                        : NULL;
@@ -495,6 +566,27 @@ static size_t find_lock(const struct rset *s, struct plot_buf *out)
     return count;
 }
 
+/* Order of delivery partners: executor, transport, workers, chunk. */
+static int cmp_partner(const struct rrow *p, const struct rrow *q)
+{
+    int c = strcmp(p->r->executor, q->r->executor);
+    if (c == 0)
+        c = strcmp(p->r->transport, q->r->transport);
+    if (c == 0 && p->r->workers != q->r->workers)
+        c = p->r->workers < q->r->workers ? -1 : 1;
+    if (c == 0 && p->r->chunk != q->r->chunk)
+        c = p->r->chunk < q->r->chunk ? -1 : 1;
+    return c;
+}
+
+static int cmp_partner_order(const void *a, const void *b)
+{
+    const struct rrow *p = *(const struct rrow *const *)a;
+    const struct rrow *q = *(const struct rrow *const *)b;
+    int c = cmp_partner(p, q);
+    return c != 0 ? c : (p > q) - (p < q);
+}
+
 /* Ordered (map) vs unordered delivery: when the first result arrives. */
 static size_t find_delivery(const struct rset *s, struct plot_buf *out)
 {
@@ -505,21 +597,37 @@ static size_t find_delivery(const struct rset *s, struct plot_buf *out)
         const struct results_row *inst = s->rows[k].r;
         const struct rrow *bo = NULL, *bu = NULL;
         double best_ratio = 0;
-        for (size_t a = 0; a < s->n; a++) {
-            const struct rrow *o = &s->rows[a];
-            if (!same_inst(o->r, inst) || is_serial(o->r) ||
+        size_t i = s->inst[k], nun = 0;
+        /* Partners by binary search in the instance's unordered rows
+         * sorted by configuration (file order within). */
+        const struct rrow **un = calloc(s->istart[i + 1] - s->istart[i] + 1,
+                                        sizeof(*un));
+        if (un == NULL)
+            continue;
+        for (size_t q = s->istart[i]; q < s->istart[i + 1]; q++) {
+            const struct rrow *u = &s->rows[s->order[q]];
+            if (strcmp(u->r->mode, "unordered") == 0 &&
+                isfinite(u->first) && u->first > 0)
+                un[nun++] = u;
+        }
+        qsort(un, nun, sizeof(*un), cmp_partner_order);
+        for (size_t q = s->istart[i]; q < s->istart[i + 1]; q++) {
+            const struct rrow *o = &s->rows[s->order[q]];
+            if (is_serial(o->r) ||
                 strcmp(o->r->mode, "ordered") != 0 || !isfinite(o->first))
                 continue;
-            for (size_t b = 0; b < s->n; b++) {
-                const struct rrow *u = &s->rows[b];
-                if (!same_inst(u->r, inst) ||
-                    strcmp(u->r->mode, "unordered") != 0 ||
-                    strcmp(u->r->executor, o->r->executor) != 0 ||
-                    strcmp(u->r->transport, o->r->transport) != 0 ||
-                    u->r->workers != o->r->workers ||
-                    u->r->chunk != o->r->chunk || !isfinite(u->first) ||
-                    u->first <= 0)
-                    continue;
+            size_t lo = 0, hi = nun;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (cmp_partner(un[mid], o) < 0)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            for (size_t b = lo; b < nun; b++) {
+                const struct rrow *u = un[b];
+                if (cmp_partner(u, o) != 0)
+                    break;
                 double ratio = o->first / u->first;
                 if (bo == NULL || ratio > best_ratio) {
                     bo = o;
@@ -528,6 +636,7 @@ static size_t find_delivery(const struct rset *s, struct plot_buf *out)
                 }
             }
         }
+        free(un);
         if (bo == NULL)
             continue;
         char label[256], fo[32], fu[32], wo[32], wu[32];
@@ -572,8 +681,8 @@ static size_t find_oversubscription(const struct rset *s,
         for (size_t k = 0; k < s->n; k++) {
             if (!first_of_inst(s, k))
                 continue;
-            const struct rrow *a = fastest(s, s->rows[k].r, ex[e], c);
-            const struct rrow *b = fastest(s, s->rows[k].r, ex[e], c2);
+            const struct rrow *a = fastest(s, s->inst[k], ex[e], c);
+            const struct rrow *b = fastest(s, s->inst[k], ex[e], c2);
             if (a == NULL || b == NULL)
                 continue;
             int v = verdict(b->lo, b->hi, a->lo, a->hi);
@@ -650,7 +759,7 @@ size_t report_findings(const struct results_file *files, size_t nfiles,
                     free(part.p);
                 }
             }
-            free(s.rows);
+            rset_free(&s);
         }
         free(parts);
     }
@@ -661,14 +770,19 @@ size_t report_findings(const struct results_file *files, size_t nfiles,
 
 static void html_text(struct plot_buf *b, const char *text)
 {
-    for (const char *s = text; s != NULL && *s != '\0'; s++) {
+    /* Runs of plain characters in one append: a page of 100,000 rows. */
+    for (const char *s = text; s != NULL && *s != '\0';) {
+        size_t n = strcspn(s, "&<>\"");
+        plot_buf_append(b, s, n);
+        s += n;
         switch (*s) {
-        case '&': plot_buf_printf(b, "&amp;"); break;
-        case '<': plot_buf_printf(b, "&lt;"); break;
-        case '>': plot_buf_printf(b, "&gt;"); break;
-        case '"': plot_buf_printf(b, "&quot;"); break;
-        default: plot_buf_printf(b, "%c", *s); break;
+        case '&': plot_buf_append(b, "&amp;", 5); break;
+        case '<': plot_buf_append(b, "&lt;", 4); break;
+        case '>': plot_buf_append(b, "&gt;", 4); break;
+        case '"': plot_buf_append(b, "&quot;", 6); break;
+        default: continue;
         }
+        s++;
     }
 }
 
@@ -899,7 +1013,7 @@ static void hyperfine_section(struct plot_buf *b,
     }
 out:
     for (size_t f = 0; f < nsets; f++)
-        free(sets[f].rows);
+        rset_free(&sets[f]);
 }
 
 /* Append the SVG in path, its ids prefixed so that several charts can
@@ -964,36 +1078,21 @@ static int inline_svg(struct plot_buf *b, const char *path,
     return 0;
 }
 
-static int rm_rf_flat(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (d == NULL)
-        return -1;
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
-        char p[4400];
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-            continue;
-        snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
-        unlink(p);
-    }
-    closedir(d);
-    return rmdir(dir);
-}
-
 int report_write(const struct results_file *files, size_t nfiles,
                  const char *path, char *err, size_t err_len)
 {
-    char tmpdir[] = "/tmp/poolbench-report-XXXXXX";
+    char tmpdir[4200], dir[4096];
     struct plot_buf b = { 0 }, fin = { 0 };
     struct plot_set set = { 0 };
     int rc = -1;
-    if (mkdtemp(tmpdir) == NULL) {
-        snprintf(err, err_len, "cannot create a temporary folder: %s",
-                 strerror(errno));
+    /* Charts are drawn in a hidden folder beside the page (removed on
+     * SIGINT/SIGTERM too), not in a shared /tmp. */
+    fs_dir_of(path, dir, sizeof(dir));
+    if (fs_private_dir(dir, "report", tmpdir, sizeof(tmpdir), err,
+                       err_len) != 0)
         return -1;
-    }
-    struct plot_options opt = { .dir = tmpdir, .png = 0, .notes = 1 };
+    struct plot_options opt = { .dir = tmpdir, .png = 0, .notes = 1,
+                                .private_dir = 1 };
     if (plot_render(files, nfiles, &opt, &set, err, err_len) != 0)
         goto out;
 
@@ -1093,28 +1192,16 @@ int report_write(const struct results_file *files, size_t nfiles,
         snprintf(err, err_len, "out of memory building the report");
         goto out;
     }
-    /* Atomic: a reader never sees half a page. */
-    char tmp[4200];
-    snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-    FILE *out = fopen(tmp, "w");
-    if (out == NULL) {
-        snprintf(err, err_len, "cannot write %s: %s", path,
-                 strerror(errno));
+    /* Atomic, and never through a symlink: a reader never sees half a
+     * page, and a link planted at path is replaced. */
+    if (fs_write_atomic(path, b.p, b.len, err, err_len) != 0)
         goto out;
-    }
-    size_t w = fwrite(b.p, 1, b.len, out);
-    if (fclose(out) != 0 || w != b.len || rename(tmp, path) != 0) {
-        snprintf(err, err_len, "cannot write %s: %s", path,
-                 strerror(errno));
-        unlink(tmp);
-        goto out;
-    }
     rc = 0;
 out:
     plot_set_free(&set);
     free(b.p);
     free(fin.p);
-    rm_rf_flat(tmpdir);
+    fs_private_dir_remove(tmpdir);
     return rc;
 }
 
@@ -1142,6 +1229,7 @@ int report_main(int argc, char **argv)
 {
     const char *path = "plots/report.html";
     char err[1024];
+    char safe[4096];
     int parsed = args_output_only("report", argc, argv, &path, err,
                                   sizeof(err));
     if (parsed == ARGS_HELP) {
@@ -1182,11 +1270,13 @@ int report_main(int argc, char **argv)
     for (; loaded < nfiles; loaded++)
         if (results_load(argv[optind + (int)loaded], &files[loaded], err,
                          sizeof(err)) != 0) {
-            fprintf(stderr, "poolbench report: %s\n", err);
+            fprintf(stderr, "poolbench report: %s\n",
+                    textesc_ctl(err, safe, sizeof(safe)));
             goto out;
         }
     if (report_write(files, nfiles, path, err, sizeof(err)) != 0) {
-        fprintf(stderr, "poolbench report: %s\n", err);
+        fprintf(stderr, "poolbench report: %s\n",
+                textesc_ctl(err, safe, sizeof(safe)));
         goto out;
     }
     printf("report: %s\n", path);

@@ -1,0 +1,278 @@
+/* fs.c - files poolbench writes: created, never followed, renamed in. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fs.h"
+
+#define FS_MAX_DIRS 4        /* private folders alive at once */
+#define FS_PATH_MAX 4096
+
+void fs_dir_of(const char *path, char *buf, size_t len)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL)
+        snprintf(buf, len, ".");
+    else if (slash == path)
+        snprintf(buf, len, "/");
+    else
+        snprintf(buf, len, "%.*s", (int)(slash - path), path);
+}
+
+/* Six characters from [A-Za-z0-9] for a temporary name. Predictable
+ * names would only cost a retry: O_EXCL|O_NOFOLLOW never opens a file
+ * someone else made. */
+static void fs_suffix(char out[7])
+{
+    static const char set[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+                              "qrstuvwxyz0123456789";
+    static unsigned counter;
+    unsigned char rnd[6];
+    if (getrandom(rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd)) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        uint64_t x = (uint64_t)ts.tv_nsec ^ ((uint64_t)getpid() << 20) ^
+                     (uint64_t)++counter * 0x9E3779B97F4A7C15ull;
+        for (int k = 0; k < 6; k++, x >>= 8)
+            rnd[k] = (unsigned char)x;
+    }
+    for (int k = 0; k < 6; k++)
+        out[k] = set[rnd[k] % (sizeof(set) - 1)];
+    out[6] = '\0';
+}
+
+static int fs_write_fd(int fd, const char *buf, size_t len)
+{
+    while (len > 0) {
+        ssize_t w = write(fd, buf, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        buf += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+static int fs_open_new(const char *path)
+{
+    return open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                0666);
+}
+
+int fs_write_new(const char *path, const void *buf, size_t len, char *err,
+                 size_t err_len)
+{
+    int fd = fs_open_new(path);
+    if (fd < 0) {
+        snprintf(err, err_len, "cannot create %s: %s", path,
+                 strerror(errno));
+        return -1;
+    }
+    int rc = fs_write_fd(fd, buf, len);
+    if (close(fd) != 0)
+        rc = -1;
+    if (rc != 0) {
+        snprintf(err, err_len, "cannot write %s: %s", path,
+                 strerror(errno));
+        unlink(path);
+    }
+    return rc;
+}
+
+static void fs_block(sigset_t *old)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    sigprocmask(SIG_BLOCK, &set, old);
+}
+
+int fs_write_atomic(const char *path, const void *buf, size_t len,
+                    char *err, size_t err_len)
+{
+    char dir[FS_PATH_MAX], tmp[2 * FS_PATH_MAX + 32], sfx[7];
+    const char *base = strrchr(path, '/');
+    int fd = -1, rc = -1;
+    sigset_t old;
+    base = base != NULL ? base + 1 : path;
+    if (base[0] == '\0') {
+        snprintf(err, err_len, "%s: not a file name", path);
+        return -1;
+    }
+    fs_dir_of(path, dir, sizeof(dir));
+    fs_block(&old);
+    for (int tries = 0; fd < 0 && tries < 100; tries++) {
+        fs_suffix(sfx);
+        snprintf(tmp, sizeof(tmp), "%s/.%.200s.tmp.%s", dir, base, sfx);
+        fd = fs_open_new(tmp);
+        if (fd < 0 && errno != EEXIST)
+            break;
+    }
+    if (fd < 0) {
+        snprintf(err, err_len, "%s: cannot create a temporary file in %s: "
+                 "%s", path, dir, strerror(errno));
+        goto out;
+    }
+    if (fs_write_fd(fd, buf, len) != 0 || fsync(fd) != 0) {
+        snprintf(err, err_len, "%s: cannot write: %s", path,
+                 strerror(errno));
+        close(fd);
+        unlink(tmp);
+        goto out;
+    }
+    if (close(fd) != 0) {
+        snprintf(err, err_len, "%s: cannot write: %s", path,
+                 strerror(errno));
+        unlink(tmp);
+        goto out;
+    }
+    if (rename(tmp, path) != 0) {
+        snprintf(err, err_len, "%s: cannot rename the temporary file into "
+                 "place: %s", path, strerror(errno));
+        unlink(tmp);
+        goto out;
+    }
+    /* The rename is durable only once the folder is synced. */
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    rc = 0;
+out:
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    return rc;
+}
+
+/* ---- private folders, removed on a fatal signal ------------------------ */
+
+static char fs_dirs[FS_MAX_DIRS][FS_PATH_MAX];
+static volatile sig_atomic_t fs_ndirs;
+static volatile sig_atomic_t fs_child;
+static struct sigaction fs_old_int, fs_old_term, fs_old_hup;
+
+/* Remove the files of dir and dir itself with async-signal-safe calls
+ * only (getdents64, unlinkat): this runs in the signal handler. */
+static void fs_remove_flat(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    char buf[4096] __attribute__((aligned(8)));
+    for (int pass = 0; pass < 64; pass++) {
+        int removed = 0;
+        lseek(fd, 0, SEEK_SET);
+        for (;;) {
+            long n = syscall(SYS_getdents64, fd, buf, sizeof(buf));
+            if (n <= 0)
+                break;
+            for (long off = 0; off < n;) {
+                /* struct linux_dirent64: ino, off, reclen, type, name */
+                unsigned short reclen;
+                memcpy(&reclen, buf + off + 16, sizeof(reclen));
+                const char *name = buf + off + 19;
+                if (strcmp(name, ".") != 0 && strcmp(name, "..") != 0 &&
+                    unlinkat(fd, name, 0) == 0)
+                    removed = 1;
+                off += reclen;
+            }
+        }
+        if (!removed)
+            break;
+    }
+    close(fd);
+    rmdir(dir);
+}
+
+static void fs_on_signal(int sig)
+{
+    int saved = errno;
+    pid_t child = (pid_t)fs_child;
+    if (child > 0) {
+        kill(child, SIGKILL);
+        waitpid(child, NULL, 0);
+    }
+    for (int k = (int)fs_ndirs - 1; k >= 0; k--)
+        fs_remove_flat(fs_dirs[k]);
+    fs_ndirs = 0;
+    /* Die of the signal, as if there were no handler. */
+    signal(sig, SIG_DFL);
+    errno = saved;
+    raise(sig);
+}
+
+int fs_private_dir(const char *dir, const char *tag, char *out,
+                   size_t out_len, char *err, size_t err_len)
+{
+    sigset_t old;
+    int rc = -1;
+    if (snprintf(out, out_len, "%s/.poolbench-%s-XXXXXX", dir, tag) >=
+            (int)out_len || strlen(out) >= FS_PATH_MAX) {
+        snprintf(err, err_len, "%s: folder name too long", dir);
+        return -1;
+    }
+    fs_block(&old);
+    if (fs_ndirs == FS_MAX_DIRS) {
+        snprintf(err, err_len, "too many temporary folders");
+        goto out;
+    }
+    if (mkdtemp(out) == NULL) {
+        snprintf(err, err_len, "cannot create a temporary folder in %s: %s",
+                 dir, strerror(errno));
+        goto out;
+    }
+    if (fs_ndirs == 0) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = fs_on_signal;
+        sigfillset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, &fs_old_int);
+        sigaction(SIGTERM, &sa, &fs_old_term);
+        sigaction(SIGHUP, &sa, &fs_old_hup);
+    }
+    snprintf(fs_dirs[fs_ndirs], FS_PATH_MAX, "%s", out);
+    fs_ndirs++;
+    rc = 0;
+out:
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    return rc;
+}
+
+void fs_private_dir_remove(const char *dir)
+{
+    sigset_t old;
+    fs_block(&old);
+    fs_remove_flat(dir);
+    for (int k = 0; k < (int)fs_ndirs; k++)
+        if (strcmp(fs_dirs[k], dir) == 0) {
+            for (int q = k; q + 1 < (int)fs_ndirs; q++)
+                memcpy(fs_dirs[q], fs_dirs[q + 1], FS_PATH_MAX);
+            fs_ndirs--;
+            if (fs_ndirs == 0) {
+                sigaction(SIGINT, &fs_old_int, NULL);
+                sigaction(SIGTERM, &fs_old_term, NULL);
+                sigaction(SIGHUP, &fs_old_hup, NULL);
+            }
+            break;
+        }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+void fs_track_child(pid_t pid)
+{
+    fs_child = (sig_atomic_t)pid;
+}

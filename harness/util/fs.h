@@ -1,0 +1,47 @@
+/* fs.h - files poolbench writes: created, never followed, renamed in.
+ *
+ * Every output goes through a name poolbench creates itself with
+ * O_CREAT|O_EXCL|O_NOFOLLOW (or a private folder it made with mkdtemp)
+ * and is renamed over its final name. A symlink planted at the final name
+ * is then replaced, never written through. Modes are 0666 (files) and
+ * 0700 (private folders) minus the umask.
+ */
+#ifndef POOLBENCH_FS_H
+#define POOLBENCH_FS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* The folder part of path ("." when it has none) into buf. */
+void fs_dir_of(const char *path, char *buf, size_t len);
+
+/* Write buf[0..len) to path atomically: a new file ".NAME.tmp.XXXXXX"
+ * beside it, fsync, rename over path (a symlink at path is replaced).
+ * SIGINT/SIGTERM/SIGHUP wait until the rename is done, so a killed
+ * process leaves the old file or the new one, never a temporary one.
+ * Returns 0, or -1 with "PATH: why" in err and nothing left behind. */
+int fs_write_atomic(const char *path, const void *buf, size_t len,
+                    char *err, size_t err_len);
+
+/* Create path, which must not exist yet (not even as a symlink), and
+ * write buf[0..len) to it. For files inside a private folder. Returns 0,
+ * or -1 with a message in err. */
+int fs_write_new(const char *path, const void *buf, size_t len, char *err,
+                 size_t err_len);
+
+/* Create the private folder DIR/.poolbench-TAG-XXXXXX (mode 0700) into
+ * out, and remember it: SIGINT, SIGTERM or SIGHUP remove it (and kill the
+ * child named by fs_track_child) before the process dies of the signal.
+ * Returns 0, or -1 with a message in err. */
+int fs_private_dir(const char *dir, const char *tag, char *out,
+                   size_t out_len, char *err, size_t err_len);
+
+/* Remove a folder made by fs_private_dir (the files in it, then itself)
+ * and forget it. */
+void fs_private_dir_remove(const char *dir);
+
+/* The child process a signal should kill before removing the private
+ * folders it writes into (0: none). */
+void fs_track_child(pid_t pid);
+
+#endif /* POOLBENCH_FS_H */
