@@ -180,7 +180,7 @@ static void test_findings(void **state)
     if (results_load(fixture_path("plot-a.json"), &f, err,
                      sizeof(err)) != 0)
         fail_msg("%s", err);
-    struct plot_buf b = { 0 };
+    struct strbuf b = { 0 };
     size_t n = report_findings(&f, 1, &b);
     assert_true(n >= 4);
     assert_non_null(b.p);
@@ -236,8 +236,8 @@ static void test_gp_literal(void **state)
         { "", "''" },
     };
     for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
-        struct plot_buf b = { 0 };
-        plot_buf_gp_literal(&b, cases[k].in);
+        struct strbuf b = { 0 };
+        plot_gp_literal(&b, cases[k].in);
         assert_non_null(b.p);
         assert_string_equal(b.p, cases[k].out);
         free(b.p);

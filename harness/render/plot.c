@@ -33,118 +33,63 @@
 
 extern char **environ;
 
-/* ---- a growable text buffer --------------------------------------------- */
-
-void plot_buf_printf(struct plot_buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    if (b->oom)
-        return;
-    for (;;) {
-        size_t room = b->cap - b->len;
-        va_start(ap, fmt);
-        int n = vsnprintf(b->p != NULL ? b->p + b->len : NULL, room, fmt,
-                          ap);
-        va_end(ap);
-        if (n < 0) {
-            b->oom = 1;
-            return;
-        }
-        if ((size_t)n < room) {
-            b->len += (size_t)n;
-            return;
-        }
-        size_t cap = b->cap ? b->cap * 2 : 4096;
-        while (cap - b->len <= (size_t)n)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (p == NULL) {
-            b->oom = 1;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-}
-
-void plot_buf_append(struct plot_buf *b, const char *text, size_t len)
-{
-    if (b->oom)
-        return;
-    if (b->cap - b->len <= len) {
-        size_t cap = b->cap ? b->cap * 2 : 4096;
-        while (cap - b->len <= len)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (p == NULL) {
-            b->oom = 1;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, text, len);
-    b->len += len;
-    b->p[b->len] = '\0';
-}
-
 /* text as printable UTF-8 on one line: a control character (newline,
  * ESC, ...) becomes a space, a byte that is not UTF-8 '?', and each quote
  * is doubled when quote is set. */
-static void buf_plain(struct plot_buf *b, const char *text, int quote)
+static void buf_plain(struct strbuf *b, const char *text, int quote)
 {
     for (const char *s = text; *s != '\0';) {
         size_t n = textesc_char_len(s);
         if (n == 0)
-            plot_buf_append(b, (unsigned char)*s < 0x20 ||
+            strbuf_append(b, (unsigned char)*s < 0x20 ||
                             (unsigned char)*s == 0x7f ? " " : "?", 1);
         else if (quote && *s == '\'')
-            plot_buf_append(b, "''", 2);
+            strbuf_append(b, "''", 2);
         else
-            plot_buf_append(b, s, n);
+            strbuf_append(b, s, n);
         s += n ? n : 1;
     }
 }
 
-void plot_buf_gp_literal(struct plot_buf *b, const char *text)
+void plot_gp_literal(struct strbuf *b, const char *text)
 {
     /* In single quotes gnuplot expands nothing: no `command`, no @macro,
      * no backslash escape; '' is the only sequence it reads specially. */
-    plot_buf_append(b, "'", 1);
+    strbuf_append(b, "'", 1);
     buf_plain(b, text, 1);
-    plot_buf_append(b, "'", 1);
+    strbuf_append(b, "'", 1);
 }
 
 /* "# text" on one line of a .dat file: no newline can end the comment
  * and start a data line. */
-static void buf_dat_comment(struct plot_buf *b, const char *text)
+static void buf_dat_comment(struct strbuf *b, const char *text)
 {
-    plot_buf_append(b, "# ", 2);
+    strbuf_append(b, "# ", 2);
     buf_plain(b, text, 0);
-    plot_buf_append(b, "\n", 1);
+    strbuf_append(b, "\n", 1);
 }
 
-static void buf_gp_string(struct plot_buf *b, const char *text)
+static void buf_gp_string(struct strbuf *b, const char *text)
 {
-    plot_buf_gp_literal(b, text);
+    plot_gp_literal(b, text);
 }
 
-static void buf_gp_var(struct plot_buf *b, const char *name, const char *text)
+static void buf_gp_var(struct strbuf *b, const char *name, const char *text)
 {
-    plot_buf_printf(b, "%s = ", name);
+    strbuf_printf(b, "%s = ", name);
     buf_gp_string(b, text);
-    plot_buf_printf(b, "\n");
+    strbuf_printf(b, "\n");
 }
 
-static void buf_gp_array(struct plot_buf *b, const char *name,
+static void buf_gp_array(struct strbuf *b, const char *name,
                          char (*items)[128], size_t n)
 {
-    plot_buf_printf(b, "array %s[%zu] = [", name, n);
+    strbuf_printf(b, "array %s[%zu] = [", name, n);
     for (size_t k = 0; k < n; k++) {
-        plot_buf_printf(b, "%s", k ? ", " : "");
+        strbuf_printf(b, "%s", k ? ", " : "");
         buf_gp_string(b, items[k]);
     }
-    plot_buf_printf(b, "]\n");
+    strbuf_printf(b, "]\n");
 }
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -613,7 +558,7 @@ int plot_find_gnuplot(char *path, size_t path_len, char *err,
 }
 
 
-static int append_template(struct render *rd, struct plot_buf *b,
+static int append_template(struct render *rd, struct strbuf *b,
                            const char *name)
 {
     char path[4200];
@@ -624,10 +569,10 @@ static int append_template(struct render *rd, struct plot_buf *b,
                  "%s (set POOLBENCH_SCRIPTS_DIR?)", path, strerror(errno));
         return -1;
     }
-    plot_buf_printf(b, "\n# ---- from scripts/%s.gp ----\n", name);
+    strbuf_printf(b, "\n# ---- from scripts/%s.gp ----\n", name);
     char line[1024];
     while (fgets(line, sizeof(line), f) != NULL)
-        plot_buf_printf(b, "%s", line);
+        strbuf_printf(b, "%s", line);
     fclose(f);
     return 0;
 }
@@ -729,7 +674,7 @@ static void note(struct render *rd, const char *fmt, ...)
  * record the chart. */
 static int emit(struct render *rd, const char *kind, const char *stem_in,
                 const char *title, const char *subtitle,
-                struct plot_buf *head, struct plot_buf *dat)
+                struct strbuf *head, struct strbuf *dat)
 {
     char stem[128], path[4400];
     snprintf(stem, sizeof(stem), "%s", stem_in);
@@ -743,26 +688,26 @@ static int emit(struct render *rd, const char *kind, const char *stem_in,
             break;
         snprintf(stem, sizeof(stem), "%.100s-%d", stem_in, k);
     }
-    struct plot_buf gp = { 0 };
-    plot_buf_printf(&gp, "# %s.gp - drawn by `poolbench plot` from scripts/"
+    struct strbuf gp = { 0 };
+    strbuf_printf(&gp, "# %s.gp - drawn by `poolbench plot` from scripts/"
                     "common.gp and\n# scripts/%s.gp. Restyle freely, then "
                     "redraw with: gnuplot %s.gp\n", stem, kind, stem);
     /* Every string below is a single-quoted literal (see
-     * plot_buf_gp_literal): text from a results file is never code. */
+     * plot_gp_literal): text from a results file is never code. */
     buf_gp_var(&gp, "out", stem);
     snprintf(path, sizeof(path), "%s.dat", stem);
     buf_gp_var(&gp, "datafile", path);
-    plot_buf_printf(&gp, "png = %d\nwidth = %d\nheight = %d\n",
+    strbuf_printf(&gp, "png = %d\nwidth = %d\nheight = %d\n",
                     rd->opt->png ? 1 : 0, PLOT_WIDTH, PLOT_HEIGHT);
     /* The parameters go on a second title line: they can be long. */
-    plot_buf_printf(&gp, "chart_title = ");
-    plot_buf_gp_literal(&gp, title);
+    strbuf_printf(&gp, "chart_title = ");
+    plot_gp_literal(&gp, title);
     if (subtitle != NULL && subtitle[0] != '\0') {
-        plot_buf_printf(&gp, " . \"\\n\" . ");
-        plot_buf_gp_literal(&gp, subtitle);
+        strbuf_printf(&gp, " . \"\\n\" . ");
+        plot_gp_literal(&gp, subtitle);
     }
-    plot_buf_printf(&gp, "\n");
-    plot_buf_printf(&gp, "%s", head->p != NULL ? head->p : "");
+    strbuf_printf(&gp, "\n");
+    strbuf_printf(&gp, "%s", head->p != NULL ? head->p : "");
     if (append_template(rd, &gp, "common") != 0 ||
         append_template(rd, &gp, kind) != 0) {
         free(gp.p);
@@ -855,13 +800,13 @@ static int chart_bars(struct render *rd, const struct view *v,
     double scale;
     const char *unit;
     time_unit(maxv, &scale, &unit);
-    struct plot_buf dat = { 0 }, head = { 0 };
-    plot_buf_printf(&dat, "# x  median_%s  ci95_low_%s  ci95_high_%s  "
+    struct strbuf dat = { 0 }, head = { 0 };
+    strbuf_printf(&dat, "# x  median_%s  ci95_low_%s  ci95_high_%s  "
                     "(one block per worker count)\n", unit, unit, unit);
     for (size_t s = 0; s < nw; s++) {
         snprintf(titles[nseries++], 128, "%llu worker%s",
                  (unsigned long long)workers[s], workers[s] == 1 ? "" : "s");
-        plot_buf_printf(&dat, "# %llu workers\n",
+        strbuf_printf(&dat, "# %llu workers\n",
                         (unsigned long long)workers[s]);
         for (size_t k = 0; k < in->n; k++) {
             const struct prow *p = in->rows[k];
@@ -873,26 +818,26 @@ static int chart_bars(struct render *rd, const struct view *v,
             if (gi < 0)
                 continue;
             double x = (double)gi * ((double)nw + 1) + (double)s;
-            plot_buf_printf(&dat, "%g %.9g %.9g %.9g\n", x, p->med * scale,
+            strbuf_printf(&dat, "%g %.9g %.9g %.9g\n", x, p->med * scale,
                             p->lo * scale, p->hi * scale);
         }
-        plot_buf_printf(&dat, "\n\n");
+        strbuf_printf(&dat, "\n\n");
     }
-    plot_buf_printf(&head, "nseries = %zu\n", nseries);
+    strbuf_printf(&head, "nseries = %zu\n", nseries);
     buf_gp_array(&head, "titles", titles, nseries);
     char ylabel[64];
     snprintf(ylabel, sizeof(ylabel), "median wall time (%s)", unit);
     buf_gp_var(&head, "ylabel_text", ylabel);
     buf_gp_var(&head, "xlabel_text", "executor");
     buf_gp_var(&head, "caption", v->caption);
-    plot_buf_printf(&head, "set xtics (");
+    strbuf_printf(&head, "set xtics (");
     for (size_t g = 0; g < ngroups; g++) {
-        plot_buf_printf(&head, "%s", g ? ", " : "");
+        strbuf_printf(&head, "%s", g ? ", " : "");
         buf_gp_string(&head, groups[g]);
-        plot_buf_printf(&head, " %g", (double)g * ((double)nw + 1) +
+        strbuf_printf(&head, " %g", (double)g * ((double)nw + 1) +
                                  ((double)nw - 1) / 2);
     }
-    plot_buf_printf(&head, ")\nset xrange [-1:%g]\n",
+    strbuf_printf(&head, ")\nset xrange [-1:%g]\n",
                     (double)ngroups * ((double)nw + 1) - 1);
     char title[256], stem[128];
     snprintf(title, sizeof(title), "%.120s: median wall time, 95%% CI",
@@ -959,8 +904,8 @@ static int chart_scaling(struct render *rd, const struct view *v,
         return 0;
     }
     double base = in->serial->med;
-    struct plot_buf dat = { 0 }, head = { 0 };
-    plot_buf_printf(&dat, "# workers  speedup  ci95_low  ci95_high  (speedup "
+    struct strbuf dat = { 0 }, head = { 0 };
+    strbuf_printf(&dat, "# workers  speedup  ci95_low  ci95_high  (speedup "
                     "= serial median %.9g s / median; one block per line)\n",
                     base);
     /* One pass per line over rows sorted by workers (file order
@@ -988,17 +933,17 @@ static int chart_scaling(struct render *rd, const struct view *v,
                 (k > 0 && by[k - 1]->r->workers == p->r->workers &&
                  drawn_w(by, names, k, lines[l])))
                 continue;
-            plot_buf_printf(&dat, "%u %.6g %.6g %.6g\n", p->r->workers,
+            strbuf_printf(&dat, "%u %.6g %.6g %.6g\n", p->r->workers,
                             base / p->med, p->hi > 0 ? base / p->hi : 0,
                             p->lo > 0 ? base / p->lo : base / p->med);
         }
-        plot_buf_printf(&dat, "\n\n");
+        strbuf_printf(&dat, "\n\n");
     }
     free(by);
     free(names);
-    plot_buf_printf(&head, "nlines = %zu\n", nlines);
+    strbuf_printf(&head, "nlines = %zu\n", nlines);
     buf_gp_array(&head, "titles", lines, nlines);
-    plot_buf_printf(&head, "cpus = %ld\nmaxw = %u\n", v->cpus, maxw);
+    strbuf_printf(&head, "cpus = %ld\nmaxw = %u\n", v->cpus, maxw);
     buf_gp_var(&head, "ylabel_text", "speedup vs serial (x, higher is "
                "better)");
     buf_gp_var(&head, "xlabel_text", "workers");
@@ -1108,11 +1053,11 @@ static int chart_delivery(struct render *rd, const struct view *v,
     const char *unit;
     time_unit(maxt, &scale, &unit);
     char titles[PLOT_MAX_GROUPS][128], mtitles[PLOT_MAX_GROUPS][128];
-    struct plot_buf dat = { 0 }, head = { 0 };
-    plot_buf_printf(&dat, "# time_%s  tasks_done  (blocks 0..n-1: completion "
+    struct strbuf dat = { 0 }, head = { 0 };
+    strbuf_printf(&dat, "# time_%s  tasks_done  (blocks 0..n-1: completion "
                     "timelines of the last repetition; n..2n-1: first "
                     "result)\n", unit);
-    plot_buf_printf(&head, "array lcolor[%zu] = [", npick);
+    strbuf_printf(&head, "array lcolor[%zu] = [", npick);
     for (size_t k = 0; k < npick; k++) {
         const struct results_row *r = pick[k]->r;
         char ft[32];
@@ -1123,15 +1068,15 @@ static int chart_delivery(struct render *rd, const struct view *v,
                  ? "map" : "as completed");
         snprintf(mtitles[k], 128, "%s %s: first result %s", r->executor,
                  r->mode, ft);
-        plot_buf_printf(&head, "%s%zu", k ? ", " : "", k / 2 + 1);
+        strbuf_printf(&head, "%s%zu", k ? ", " : "", k / 2 + 1);
         buf_dat_comment(&dat, titles[k]);
-        plot_buf_printf(&dat, "0 0\n");
+        strbuf_printf(&dat, "0 0\n");
         for (size_t t = 0; t < r->ntimeline; t++)
-            plot_buf_printf(&dat, "%.9g %llu\n", r->timeline[t].t_s * scale,
+            strbuf_printf(&dat, "%.9g %llu\n", r->timeline[t].t_s * scale,
                             (unsigned long long)r->timeline[t].done);
-        plot_buf_printf(&dat, "\n\n");
+        strbuf_printf(&dat, "\n\n");
     }
-    plot_buf_printf(&head, "]\n");
+    strbuf_printf(&head, "]\n");
     for (size_t k = 0; k < npick; k++) {
         const struct results_row *r = pick[k]->r;
         double t = pick[k]->first_s;
@@ -1142,10 +1087,10 @@ static int chart_delivery(struct render *rd, const struct view *v,
                 break;
             }
         buf_dat_comment(&dat, mtitles[k]);
-        plot_buf_printf(&dat, "%.9g %llu\n\n\n",
+        strbuf_printf(&dat, "%.9g %llu\n\n\n",
                         isfinite(t) ? t * scale : 0, (unsigned long long)y);
     }
-    plot_buf_printf(&head, "nlines = %zu\n", npick);
+    strbuf_printf(&head, "nlines = %zu\n", npick);
     buf_gp_array(&head, "titles", titles, npick);
     buf_gp_array(&head, "mtitles", mtitles, npick);
     char xlabel[64];
@@ -1198,8 +1143,8 @@ static int chart_overhead(struct render *rd, const struct view *v,
              "sizes (e.g. --chunk 1,16,auto)", in->label);
         return 0;
     }
-    struct plot_buf dat = { 0 }, head = { 0 };
-    plot_buf_printf(&dat, "# chunk  ns_per_task  ci95_low  ci95_high  (one "
+    struct strbuf dat = { 0 }, head = { 0 };
+    strbuf_printf(&dat, "# chunk  ns_per_task  ci95_low  ci95_high  (one "
                     "block per executor and worker count)\n");
     /* As in scaling: rows sorted by chunk, one pass per line, the first
      * usable row of each chunk size drawn. */
@@ -1231,21 +1176,21 @@ static int chart_overhead(struct render *rd, const struct view *v,
             any = 1;
             last = p->r->chunk;
             double t = (double)p->r->tasks;
-            plot_buf_printf(&dat, "%llu %.6g %.6g %.6g\n",
+            strbuf_printf(&dat, "%llu %.6g %.6g %.6g\n",
                             (unsigned long long)p->r->chunk,
                             p->med * 1e9 / t, p->lo * 1e9 / t,
                             p->hi * 1e9 / t);
         }
-        plot_buf_printf(&dat, "\n\n");
+        strbuf_printf(&dat, "\n\n");
     }
     free(by);
     free(names);
-    plot_buf_printf(&head, "nlines = %zu\n", nlines);
+    strbuf_printf(&head, "nlines = %zu\n", nlines);
     buf_gp_array(&head, "titles", lines, nlines);
     double serial_ns = in->serial != NULL && in->serial->r->tasks > 0
                            ? in->serial->med * 1e9 /
                                  (double)in->serial->r->tasks : -1;
-    plot_buf_printf(&head, "serial_ns = %.6g\n", serial_ns);
+    strbuf_printf(&head, "serial_ns = %.6g\n", serial_ns);
     buf_gp_var(&head, "xlabel_text", "chunk size (tasks per claim, log "
                "scale)");
     buf_gp_var(&head, "ylabel_text", "wall time per task (ns, log scale)");
@@ -1306,8 +1251,8 @@ static int chart_ratio(struct render *rd, const struct view *views,
              "files", base->name);
         return 0;
     }
-    struct plot_buf dat = { 0 }, head = { 0 };
-    plot_buf_printf(&dat, "# x  ratio  ci95_low  ci95_high  (median wall "
+    struct strbuf dat = { 0 }, head = { 0 };
+    strbuf_printf(&dat, "# x  ratio  ci95_low  ci95_high  (median wall "
                     "of file k / of the first file; one block per file "
                     "k)\n");
     for (size_t f = 1; f <= nseries; f++) {
@@ -1323,20 +1268,20 @@ static int chart_ratio(struct render *rd, const struct view *views,
             if (p == NULL)
                 continue;
             double x = (double)g * ((double)nseries + 1) + (double)f - 1;
-            plot_buf_printf(&dat, "%g %.6g %.6g %.6g\n", x, p->med / b->med,
+            strbuf_printf(&dat, "%g %.6g %.6g %.6g\n", x, p->med / b->med,
                             b->hi > 0 ? p->lo / b->hi : 0,
                             b->lo > 0 ? p->hi / b->lo : p->med / b->med);
         }
-        plot_buf_printf(&dat, "\n\n");
+        strbuf_printf(&dat, "\n\n");
     }
     size_t longest = 0;
     for (size_t g = 0; g < ngroups; g++)
         if (strlen(groups[g]) > longest)
             longest = strlen(groups[g]);
     /* Upright labels need room below the axis: grow the chart with them. */
-    plot_buf_printf(&head, "height = %d\nlabel_margin = %zu\n",
+    strbuf_printf(&head, "height = %d\nlabel_margin = %zu\n",
                     PLOT_HEIGHT + (int)longest * 5, longest / 3 + 5);
-    plot_buf_printf(&head, "nseries = %zu\n", nseries);
+    strbuf_printf(&head, "nseries = %zu\n", nseries);
     buf_gp_array(&head, "titles", titles, nseries);
     char ylabel[256], caption[1200];
     snprintf(ylabel, sizeof(ylabel), "median wall time / %.150s "
@@ -1345,14 +1290,14 @@ static int chart_ratio(struct render *rd, const struct view *views,
     buf_gp_var(&head, "xlabel_text", "configuration");
     snprintf(caption, sizeof(caption), "baseline: %s", base->caption);
     buf_gp_var(&head, "caption", caption);
-    plot_buf_printf(&head, "set xtics (");
+    strbuf_printf(&head, "set xtics (");
     for (size_t g = 0; g < ngroups; g++) {
-        plot_buf_printf(&head, "%s", g ? ", " : "");
+        strbuf_printf(&head, "%s", g ? ", " : "");
         buf_gp_string(&head, groups[g]);
-        plot_buf_printf(&head, " %g", (double)g * ((double)nseries + 1) +
+        strbuf_printf(&head, " %g", (double)g * ((double)nseries + 1) +
                                  ((double)nseries - 1) / 2);
     }
-    plot_buf_printf(&head, ")\nset xrange [-1:%g]\n",
+    strbuf_printf(&head, ")\nset xrange [-1:%g]\n",
                     (double)ngroups * ((double)nseries + 1) - 1);
     int rc = emit(rd, "ratio", "ratio", "Median wall time relative to the "
                   "first file, 95% CI", NULL, &head, &dat);

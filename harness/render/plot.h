@@ -15,30 +15,17 @@
 #include <stddef.h>
 
 #include "results.h"
+#include "strbuf.h"
 
 /* Chart size in pixels (PNG) and SVG user units. */
 #define PLOT_WIDTH 960
 #define PLOT_HEIGHT 600
 
-/* A growable text buffer; zero-initialize, free(p) when done. */
-struct plot_buf {
-    char *p;      /* NUL-terminated text, NULL while empty */
-    size_t len, cap;
-    int oom;      /* an allocation failed: p holds what fit before */
-};
-
-/* Append text[0..len) to b (sets b->oom on allocation failure). */
-void plot_buf_append(struct plot_buf *b, const char *text, size_t len);
-
 /* Append text as a gnuplot single-quoted literal: quotes doubled, control
  * characters made spaces, bytes that are not UTF-8 made '?'. gnuplot
  * expands nothing inside it (no `command`, @macro or escape), so no byte
  * of text can run or change the script. */
-void plot_buf_gp_literal(struct plot_buf *b, const char *text);
-
-/* Append printf-style text to b (sets b->oom on allocation failure). */
-void plot_buf_printf(struct plot_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void plot_gp_literal(struct strbuf *b, const char *text);
 
 /* One chart that was drawn. */
 struct plot_chart {

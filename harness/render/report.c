@@ -300,7 +300,7 @@ static unsigned target_workers(const struct rset *s, size_t inst)
 }
 
 /* "threads are 1.93x faster than serial (3.39 ms vs 6.53 ms)". */
-static void versus_serial(struct plot_buf *b, const char *who,
+static void versus_serial(struct strbuf *b, const char *who,
                           const struct rrow *x, const struct rrow *base,
                           int first)
 {
@@ -309,19 +309,19 @@ static void versus_serial(struct plot_buf *b, const char *who,
     plot_format_time(base->med, c, sizeof(c));
     int v = verdict(x->lo, x->hi, base->lo, base->hi);
     if (v < 0)
-        plot_buf_printf(b, "%s are %.2fx faster%s (%s vs %s)", who,
+        strbuf_printf(b, "%s are %.2fx faster%s (%s vs %s)", who,
                         base->med / x->med, first ? " than serial" : "", a,
                         c);
     else if (v > 0)
-        plot_buf_printf(b, "%s are %.2fx slower%s (%s vs %s)", who,
+        strbuf_printf(b, "%s are %.2fx slower%s (%s vs %s)", who,
                         x->med / base->med, first ? " than serial" : "", a,
                         c);
     else
-        plot_buf_printf(b, "%s are no different from serial within noise "
+        strbuf_printf(b, "%s are no different from serial within noise "
                         "(%.2fx, 95%% CIs overlap)", who, base->med / x->med);
 }
 
-static size_t find_speedups(const struct rset *s, struct plot_buf *out)
+static size_t find_speedups(const struct rset *s, struct strbuf *out)
 {
     const char *ex[REPORT_MAX_EXECUTORS];
     size_t nex = executors_of(s, ex), count = 0;
@@ -338,18 +338,18 @@ static size_t find_speedups(const struct rset *s, struct plot_buf *out)
         label_of(inst, label, sizeof(label));
         plot_format_time(base->med / (double)(inst->tasks ? inst->tasks : 1),
                          per, sizeof(per));
-        struct plot_buf b = { 0 };
+        struct strbuf b = { 0 };
         int any = 0;
         for (size_t e = 0; e < nex; e++) {
             const struct rrow *x = fastest(s, id, ex[e], w);
             if (x == NULL || x->med <= 0)
                 continue;
-            plot_buf_printf(&b, "%s", any ? "; " : "");
+            strbuf_printf(&b, "%s", any ? "; " : "");
             versus_serial(&b, ex[e], x, base, !any);
             any = 1;
         }
         if (any && !b.oom) {
-            plot_buf_printf(out, "At %u worker%s on %s (%s per task "
+            strbuf_printf(out, "At %u worker%s on %s (%s per task "
                             "serially): %s.\n", w, w == 1 ? "" : "s", label,
                             per, b.p);
             count++;
@@ -361,7 +361,7 @@ static size_t find_speedups(const struct rset *s, struct plot_buf *out)
         if (best != NULL && !is_serial(best->r) && best->med > 0) {
             char t[32];
             plot_format_time(best->med, t, sizeof(t));
-            plot_buf_printf(out, "The fastest configuration for %s is %s "
+            strbuf_printf(out, "The fastest configuration for %s is %s "
                             "with %u worker%s, %s delivery, chunk %llu: %s "
                             "median, %.2fx serial%s.\n", label,
                             best->r->executor, best->r->workers,
@@ -374,7 +374,7 @@ static size_t find_speedups(const struct rset *s, struct plot_buf *out)
                                            "serial: the 95% CIs overlap)");
             count++;
         } else if (best != NULL && is_serial(best->r) && nex > 0) {
-            plot_buf_printf(out, "No parallel configuration had a lower "
+            strbuf_printf(out, "No parallel configuration had a lower "
                             "median than the plain serial loop for %s.\n",
                             label);
             count++;
@@ -384,7 +384,7 @@ static size_t find_speedups(const struct rset *s, struct plot_buf *out)
 }
 
 /* Per executor: below what time per task does it lose to serial? */
-static size_t find_breakeven(const struct rset *s, struct plot_buf *out)
+static size_t find_breakeven(const struct rset *s, struct strbuf *out)
 {
     const char *ex[REPORT_MAX_EXECUTORS];
     size_t nex = executors_of(s, ex), count = 0;
@@ -427,20 +427,20 @@ static size_t find_breakeven(const struct rset *s, struct plot_buf *out)
         plot_format_time(lose_max, lt, sizeof(lt));
         plot_format_time(win_min, wt, sizeof(wt));
         if (nlose > 0 && nwin > 0 && lose_max < win_min) {
-            plot_buf_printf(out, "%s lose to serial for tasks of %s or less "
+            strbuf_printf(out, "%s lose to serial for tasks of %s or less "
                             "(%s: %.2fx slower at best) and win from %s per "
                             "task (%s: %.2fx faster); the break-even lies "
                             "between.\n", ex[e], lt, lose_label, lose_x, wt,
                             win_label, win_x);
             count++;
         } else if (nlose > 0 && nwin == 0 && nlose == ninst) {
-            plot_buf_printf(out, "%s lose to serial on every workload "
+            strbuf_printf(out, "%s lose to serial on every workload "
                             "measured, up to %s per task (%s: %.2fx "
                             "slower at best).\n", ex[e], lt, lose_label,
                             lose_x);
             count++;
         } else if (nwin > 0 && nlose == 0 && nwin == ninst) {
-            plot_buf_printf(out, "%s beat serial on every workload "
+            strbuf_printf(out, "%s beat serial on every workload "
                             "measured, down to %s per task (%s: %.2fx "
                             "faster).\n", ex[e], wt, win_label, win_x);
             count++;
@@ -470,7 +470,7 @@ static size_t serial_first(const struct rset *s, size_t k)
 }
 
 /* shuffled vs hashing: the cost of visiting files out of order. */
-static size_t find_shuffled(const struct rset *s, struct plot_buf *out)
+static size_t find_shuffled(const struct rset *s, struct strbuf *out)
 {
     size_t count = 0;
     for (size_t k = 0; k < s->n; k++) {
@@ -494,12 +494,12 @@ static size_t find_shuffled(const struct rset *s, struct plot_buf *out)
             double pct = 100 * (sh->med / h->med - 1);
             int v = verdict(sh->lo, sh->hi, h->lo, h->hi);
             if (v != 0)
-                plot_buf_printf(out, "Shuffled file order %s %.0f%% with a "
+                strbuf_printf(out, "Shuffled file order %s %.0f%% with a "
                                 "%s cache (serial: %s shuffled vs %s "
                                 "sorted).\n", v > 0 ? "costs" : "saves",
                                 fabs(pct), cache, a, b);
             else
-                plot_buf_printf(out, "Shuffled file order makes no clear "
+                strbuf_printf(out, "Shuffled file order makes no clear "
                                 "difference with a %s cache (serial: %s vs "
                                 "%s sorted, %+.0f%%, 95%% CIs overlap).\n",
                                 cache, a, b, pct);
@@ -511,7 +511,7 @@ static size_t find_shuffled(const struct rset *s, struct plot_buf *out)
 }
 
 /* contended: all of the work under the lock vs none of it. */
-static size_t find_lock(const struct rset *s, struct plot_buf *out)
+static size_t find_lock(const struct rset *s, struct strbuf *out)
 {
     size_t count = 0;
     const char *ex[REPORT_MAX_EXECUTORS];
@@ -551,7 +551,7 @@ static size_t find_lock(const struct rset *s, struct plot_buf *out)
             if (a == NULL || b == NULL || a->med <= 0 || b->med <= 0)
                 continue;
             int va = verdict(a->lo, a->hi, base_hi->lo, base_hi->hi);
-            plot_buf_printf(out, "With all of the work under one shared "
+            strbuf_printf(out, "With all of the work under one shared "
                             "lock (contended critical=%s), %s at %u workers "
                             "run at %.2fx serial's speed (%s); with none of "
                             "it under the lock (critical=0), at %.2fx.\n",
@@ -588,7 +588,7 @@ static int cmp_partner_order(const void *a, const void *b)
 }
 
 /* Ordered (map) vs unordered delivery: when the first result arrives. */
-static size_t find_delivery(const struct rset *s, struct plot_buf *out)
+static size_t find_delivery(const struct rset *s, struct strbuf *out)
 {
     size_t count = 0;
     for (size_t k = 0; k < s->n; k++) {
@@ -648,7 +648,7 @@ static size_t find_delivery(const struct rset *s, struct plot_buf *out)
         int v = verdict(bu->first_lo, bu->first_hi, bo->first_lo,
                         bo->first_hi);
         if (v < 0)
-            plot_buf_printf(out, "On %s with %s at %u worker%s, unordered "
+            strbuf_printf(out, "On %s with %s at %u worker%s, unordered "
                             "delivery (as completed) hands over the first "
                             "result %.1fx sooner than ordered (map): %s vs "
                             "%s; the whole run takes %s vs %s.\n", label,
@@ -656,7 +656,7 @@ static size_t find_delivery(const struct rset *s, struct plot_buf *out)
                             bo->r->workers == 1 ? "" : "s", best_ratio, fu,
                             fo, wu, wo);
         else
-            plot_buf_printf(out, "On %s with %s at %u worker%s, ordered "
+            strbuf_printf(out, "On %s with %s at %u worker%s, ordered "
                             "and unordered delivery give the first result "
                             "at about the same time (%s vs %s, 95%% CIs "
                             "overlap).\n", label, bo->r->executor,
@@ -669,7 +669,7 @@ static size_t find_delivery(const struct rset *s, struct plot_buf *out)
 
 /* More workers than CPUs: 2 x online CPUs against online CPUs. */
 static size_t find_oversubscription(const struct rset *s,
-                                    struct plot_buf *out)
+                                    struct strbuf *out)
 {
     const char *ex[REPORT_MAX_EXECUTORS];
     size_t nex = executors_of(s, ex), count = 0;
@@ -696,7 +696,7 @@ static size_t find_oversubscription(const struct rset *s,
         size_t n = faster + slower + same;
         if (n == 0)
             continue;
-        plot_buf_printf(out, "With %s, going from %u to %u workers (more "
+        strbuf_printf(out, "With %s, going from %u to %u workers (more "
                         "than the %u online CPUs) made %zu of %zu "
                         "workload%s clearly faster, %zu clearly slower and "
                         "left %zu within noise.\n", ex[e], c, c2, c,
@@ -709,7 +709,7 @@ static size_t find_oversubscription(const struct rset *s,
 /* The seed's questions, each answered by one kind of finding. */
 static const struct {
     const char *text;
-    size_t (*find)(const struct rset *s, struct plot_buf *out);
+    size_t (*find)(const struct rset *s, struct strbuf *out);
 } questions[] = {
     { "Processes, threads or futures, and how many workers, for each "
       "workload?", find_speedups },
@@ -724,7 +724,7 @@ static const struct {
 };
 
 size_t report_findings(const struct results_file *files, size_t nfiles,
-                       struct plot_buf *out)
+                       struct strbuf *out)
 {
     size_t count = 0;
     for (size_t f = 0; f < nfiles; f++) {
@@ -739,20 +739,20 @@ size_t report_findings(const struct results_file *files, size_t nfiles,
                 const char *host =
                     files[f].machines[parts[m].machine].hostname;
                 if (nm > 1 && parts[m].run >= 0)
-                    plot_buf_printf(out, "#%s [%s, run %ld]\n",
+                    strbuf_printf(out, "#%s [%s, run %ld]\n",
                                     files[f].path, host != NULL ? host : "?",
                                     parts[m].run + 1);
                 else if (nm > 1)
-                    plot_buf_printf(out, "#%s [%s]\n", files[f].path,
+                    strbuf_printf(out, "#%s [%s]\n", files[f].path,
                                     host != NULL ? host : "?");
                 else if (nfiles > 1)
-                    plot_buf_printf(out, "#%s\n", files[f].path);
+                    strbuf_printf(out, "#%s\n", files[f].path);
                 for (size_t q = 0; q < sizeof(questions) /
                                        sizeof(questions[0]); q++) {
-                    struct plot_buf part = { 0 };
+                    struct strbuf part = { 0 };
                     size_t n = questions[q].find(&s, &part);
                     if (n > 0 && part.p != NULL) {
-                        plot_buf_printf(out, "=%s\n%s", questions[q].text,
+                        strbuf_printf(out, "=%s\n%s", questions[q].text,
                                         part.p);
                         count += n;
                     }
@@ -768,29 +768,29 @@ size_t report_findings(const struct results_file *files, size_t nfiles,
 
 /* ---- HTML --------------------------------------------------------------- */
 
-static void html_text(struct plot_buf *b, const char *text)
+static void html_text(struct strbuf *b, const char *text)
 {
     /* Runs of plain characters in one append: a page of 100,000 rows. */
     for (const char *s = text; s != NULL && *s != '\0';) {
         size_t n = strcspn(s, "&<>\"");
-        plot_buf_append(b, s, n);
+        strbuf_append(b, s, n);
         s += n;
         switch (*s) {
-        case '&': plot_buf_append(b, "&amp;", 5); break;
-        case '<': plot_buf_append(b, "&lt;", 4); break;
-        case '>': plot_buf_append(b, "&gt;", 4); break;
-        case '"': plot_buf_append(b, "&quot;", 6); break;
+        case '&': strbuf_append(b, "&amp;", 5); break;
+        case '<': strbuf_append(b, "&lt;", 4); break;
+        case '>': strbuf_append(b, "&gt;", 4); break;
+        case '"': strbuf_append(b, "&quot;", 6); break;
         default: continue;
         }
         s++;
     }
 }
 
-static void html_cell(struct plot_buf *b, const char *tag, const char *text)
+static void html_cell(struct strbuf *b, const char *tag, const char *text)
 {
-    plot_buf_printf(b, "<%s>", tag);
+    strbuf_printf(b, "<%s>", tag);
     html_text(b, text);
-    plot_buf_printf(b, "</%s>", tag);
+    strbuf_printf(b, "</%s>", tag);
 }
 
 static const char report_css[] =
@@ -807,7 +807,7 @@ static const char report_css[] =
     ".findings li{margin:.3em 0}.muted{color:#666;font-size:.9em}"
     ".scroll{overflow-x:auto}code{background:#f3f3f3;padding:0 .2em}";
 
-static void machine_table(struct plot_buf *b, const struct results_file *f,
+static void machine_table(struct strbuf *b, const struct results_file *f,
                           size_t nfiles)
 {
     static const char *const keys[] = {
@@ -815,7 +815,7 @@ static void machine_table(struct plot_buf *b, const struct results_file *f,
         "affinity", "mem_total_bytes", "clocksource", "governor",
         "compiler", "build_type", "poolbench_version", "git_commit",
     };
-    plot_buf_printf(b, "<div class=\"scroll\"><table class=\"machines\">"
+    strbuf_printf(b, "<div class=\"scroll\"><table class=\"machines\">"
                     "<tr><th>file</th>");
     for (size_t k = 0; k < nfiles; k++)
         for (size_t m = 0; m < f[k].nmachines; m++) {
@@ -824,13 +824,13 @@ static void machine_table(struct plot_buf *b, const struct results_file *f,
                      f[k].nmachines > 1 ? " (merged)" : "");
             html_cell(b, "th", head);
         }
-    plot_buf_printf(b, "</tr><tr><td>created</td>");
+    strbuf_printf(b, "</tr><tr><td>created</td>");
     for (size_t k = 0; k < nfiles; k++)
         for (size_t m = 0; m < f[k].nmachines; m++)
             html_cell(b, "td", f[k].created);
-    plot_buf_printf(b, "</tr>\n");
+    strbuf_printf(b, "</tr>\n");
     for (size_t q = 0; q < sizeof(keys) / sizeof(keys[0]); q++) {
-        plot_buf_printf(b, "<tr><td>%s</td>", keys[q]);
+        strbuf_printf(b, "<tr><td>%s</td>", keys[q]);
         for (size_t k = 0; k < nfiles; k++)
             for (size_t m = 0; m < f[k].nmachines; m++) {
                 const cJSON *v = cJSON_GetObjectItemCaseSensitive(
@@ -846,14 +846,14 @@ static void machine_table(struct plot_buf *b, const struct results_file *f,
                     snprintf(text, sizeof(text), "%.0f", v->valuedouble);
                 html_cell(b, "td", text);
             }
-        plot_buf_printf(b, "</tr>\n");
+        strbuf_printf(b, "</tr>\n");
     }
-    plot_buf_printf(b, "</table></div>\n");
+    strbuf_printf(b, "</table></div>\n");
 }
 
-static void summary_table(struct plot_buf *b, const struct results_file *f)
+static void summary_table(struct strbuf *b, const struct results_file *f)
 {
-    plot_buf_printf(b, "<div class=\"scroll\"><table class=\"summary\"><tr>"
+    strbuf_printf(b, "<div class=\"scroll\"><table class=\"summary\"><tr>"
                     "<th>workload</th><th>executor</th><th>workers</th>"
                     "<th>mode</th><th>chunk</th><th>transport</th>"
                     "<th>tasks</th><th>wall (median)</th><th>95%% CI</th>"
@@ -883,37 +883,37 @@ static void summary_table(struct plot_buf *b, const struct results_file *f)
         plot_format_time(stat_median(r, "first_result_s"), fr, sizeof(fr));
         plot_format_time(stat_median(r, "user_s") + stat_median(r, "sys_s"),
                          cpu, sizeof(cpu));
-        plot_buf_printf(b, "<tr>");
+        strbuf_printf(b, "<tr>");
         html_cell(b, "td", label);
         html_cell(b, "td", r->executor);
-        plot_buf_printf(b, "<td class=\"n\">%u</td>", r->workers);
+        strbuf_printf(b, "<td class=\"n\">%u</td>", r->workers);
         html_cell(b, "td", r->mode);
-        plot_buf_printf(b, "<td class=\"n\">%llu</td>",
+        strbuf_printf(b, "<td class=\"n\">%llu</td>",
                         (unsigned long long)r->chunk);
         html_cell(b, "td", r->transport);
-        plot_buf_printf(b, "<td class=\"n\">%llu</td>",
+        strbuf_printf(b, "<td class=\"n\">%llu</td>",
                         (unsigned long long)r->tasks);
-        plot_buf_printf(b, "<td class=\"n\">%s</td><td class=\"n\">%s</td>"
+        strbuf_printf(b, "<td class=\"n\">%s</td><td class=\"n\">%s</td>"
                         "<td class=\"n\">%s</td><td class=\"n\">%s</td>"
                         "<td class=\"n\">%s</td><td class=\"n\">%s</td>"
                         "<td class=\"n\">%s</td>", med, ci, ns, sp, ef, fr,
                         cpu);
         snprintf(num, sizeof(num), "%llu", (unsigned long long)r->errors);
-        plot_buf_printf(b, "<td class=\"n\">%s</td>", num);
+        strbuf_printf(b, "<td class=\"n\">%s</td>", num);
         if (r->failure != NULL) {
             char text[600];
             snprintf(text, sizeof(text), "FAILED: %s", r->failure);
             html_cell(b, "td", text);
         } else {
-            plot_buf_printf(b, "<td><code>%s</code></td>", r->checksum);
+            strbuf_printf(b, "<td><code>%s</code></td>", r->checksum);
         }
-        plot_buf_printf(b, "</tr>\n");
+        strbuf_printf(b, "</tr>\n");
     }
-    plot_buf_printf(b, "</table></div>\n");
+    strbuf_printf(b, "</table></div>\n");
 }
 
 /* hyperfine's whole-process time beside poolbench's internal wall. */
-static void hyperfine_section(struct plot_buf *b,
+static void hyperfine_section(struct strbuf *b,
                               const struct results_file *files,
                               size_t nfiles)
 {
@@ -927,7 +927,7 @@ static void hyperfine_section(struct plot_buf *b,
             have = 1;
     if (!have)
         goto out;
-    plot_buf_printf(b, "<h2 id=\"hyperfine\">Whole-process timing "
+    strbuf_printf(b, "<h2 id=\"hyperfine\">Whole-process timing "
                     "(hyperfine)</h2>\n<p>hyperfine times whole <code>"
                     "poolbench run</code> processes: exec, loading, "
                     "preparing the workload, pool start-up, the run and "
@@ -949,7 +949,7 @@ static void hyperfine_section(struct plot_buf *b,
         }
         char bt[32];
         plot_format_time(baseline, bt, sizeof(bt));
-        plot_buf_printf(b, "<div class=\"scroll\"><table class=\"hyperfine"
+        strbuf_printf(b, "<div class=\"scroll\"><table class=\"hyperfine"
                         "\"><tr><th>command</th><th>hyperfine median</th>"
                         "<th>minus process baseline (%s)</th><th>poolbench "
                         "wall</th><th>wall + start-up</th><th>difference"
@@ -989,24 +989,24 @@ static void hyperfine_section(struct plot_buf *b,
                     matched++;
                 }
             }
-            plot_buf_printf(b, "<tr>");
+            strbuf_printf(b, "<tr>");
             html_cell(b, "td", cJSON_IsString(cmd) ? cmd->valuestring
                                                     : x->r->executor);
-            plot_buf_printf(b, "<td class=\"n\">%s</td><td class=\"n\">%s"
+            strbuf_printf(b, "<td class=\"n\">%s</td><td class=\"n\">%s"
                             "</td><td class=\"n\">%s</td><td class=\"n\">%s"
                             "</td><td class=\"n\">%s</td></tr>\n", hm, net,
                             iw, iws, diff);
         }
-        plot_buf_printf(b, "</table></div>\n");
+        strbuf_printf(b, "</table></div>\n");
         if (matched > 0)
-            plot_buf_printf(b, "<p>After subtracting the process baseline, "
+            strbuf_printf(b, "<p>After subtracting the process baseline, "
                             "hyperfine's whole-process time differs from "
                             "poolbench's wall + start-up by %.1f%% on "
                             "average over %zu command%s.</p>\n",
                             sum_abs / (double)matched, matched,
                             matched == 1 ? "" : "s");
         else
-            plot_buf_printf(b, "<p class=\"muted\">No poolbench results "
+            strbuf_printf(b, "<p class=\"muted\">No poolbench results "
                             "file with the same workload, executor and "
                             "workers was given, so there is nothing to set "
                             "beside these times.</p>\n");
@@ -1018,7 +1018,7 @@ out:
 
 /* Append the SVG in path, its ids prefixed so that several charts can
  * live in one page without clashing. */
-static int inline_svg(struct plot_buf *b, const char *path,
+static int inline_svg(struct strbuf *b, const char *path,
                       const char *prefix, char *err, size_t err_len)
 {
     FILE *f = fopen(path, "r");
@@ -1062,7 +1062,7 @@ static int inline_svg(struct plot_buf *b, const char *path,
                 which = m;
             }
         }
-        plot_buf_printf(b, "%.*s", (int)best, s);
+        strbuf_printf(b, "%.*s", (int)best, s);
         s += best;
         if (*s == '\0')
             break;
@@ -1072,7 +1072,7 @@ static int inline_svg(struct plot_buf *b, const char *path,
             s = end != NULL ? end + 1 : s + strlen(s);
             continue;
         }
-        plot_buf_printf(b, "%s%s-", marks[which], prefix);
+        strbuf_printf(b, "%s%s-", marks[which], prefix);
     }
     free(text);
     return 0;
@@ -1082,7 +1082,7 @@ int report_write(const struct results_file *files, size_t nfiles,
                  const char *path, char *err, size_t err_len)
 {
     char tmpdir[4200], dir[4096];
-    struct plot_buf b = { 0 }, fin = { 0 };
+    struct strbuf b = { 0 }, fin = { 0 };
     struct plot_set set = { 0 };
     int rc = -1;
     /* Charts are drawn in a hidden folder beside the page (removed on
@@ -1101,7 +1101,7 @@ int report_write(const struct results_file *files, size_t nfiles,
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    plot_buf_printf(&b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+    strbuf_printf(&b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
                     "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
                     "content=\"width=device-width, initial-scale=1\">\n"
                     "<title>poolbench report</title>\n<style>%s</style>\n"
@@ -1109,11 +1109,11 @@ int report_write(const struct results_file *files, size_t nfiles,
                     "<p class=\"muted\">Made %s by <code>poolbench report"
                     "</code> from:", report_css, now);
     for (size_t f = 0; f < nfiles; f++) {
-        plot_buf_printf(&b, "%s<code>", f ? ", " : " ");
+        strbuf_printf(&b, "%s<code>", f ? ", " : " ");
         html_text(&b, files[f].path);
-        plot_buf_printf(&b, "</code>");
+        strbuf_printf(&b, "</code>");
     }
-    plot_buf_printf(&b, ". Times are medians of the measured repetitions "
+    strbuf_printf(&b, ". Times are medians of the measured repetitions "
                     "with a distribution-free 95%% confidence interval; a "
                     "finding calls one configuration faster than another "
                     "only when their intervals do not overlap.</p>\n"
@@ -1121,10 +1121,10 @@ int report_write(const struct results_file *files, size_t nfiles,
                     "#machine\">Machine</a> | <a href=\"#results\">Results"
                     "</a> | <a href=\"#charts\">Charts</a></nav>\n");
 
-    plot_buf_printf(&b, "<h2 id=\"findings\">Findings</h2>\n");
+    strbuf_printf(&b, "<h2 id=\"findings\">Findings</h2>\n");
     size_t nfind = report_findings(files, nfiles, &fin);
     if (nfind == 0 || fin.p == NULL) {
-        plot_buf_printf(&b, "<p class=\"muted\">The data supports no "
+        strbuf_printf(&b, "<p class=\"muted\">The data supports no "
                         "finding: it needs a serial run and a parallel one "
                         "of the same workload.</p>\n");
     } else {
@@ -1136,55 +1136,55 @@ int report_write(const struct results_file *files, size_t nfiles,
             if (line[0] == '#' || line[0] == '=') {
                 const char *tag = line[0] == '#' ? "h3" : "h4";
                 if (open)
-                    plot_buf_printf(&b, "</ul>\n");
+                    strbuf_printf(&b, "</ul>\n");
                 html_cell(&b, tag, line + 1);
-                plot_buf_printf(&b, "\n");
+                strbuf_printf(&b, "\n");
                 open = 0;
             } else {
                 if (!open)
-                    plot_buf_printf(&b, "<ul class=\"findings\">\n");
+                    strbuf_printf(&b, "<ul class=\"findings\">\n");
                 open = 1;
                 html_cell(&b, "li", line);
-                plot_buf_printf(&b, "\n");
+                strbuf_printf(&b, "\n");
             }
             line[len] = save;
             line += len + (save != '\0');
         }
         if (open)
-            plot_buf_printf(&b, "</ul>\n");
+            strbuf_printf(&b, "</ul>\n");
     }
 
-    plot_buf_printf(&b, "<h2 id=\"machine\">Machine</h2>\n");
+    strbuf_printf(&b, "<h2 id=\"machine\">Machine</h2>\n");
     machine_table(&b, files, nfiles);
 
-    plot_buf_printf(&b, "<h2 id=\"results\">Results</h2>\n");
+    strbuf_printf(&b, "<h2 id=\"results\">Results</h2>\n");
     for (size_t f = 0; f < nfiles; f++) {
-        plot_buf_printf(&b, "<h3>");
+        strbuf_printf(&b, "<h3>");
         html_text(&b, files[f].path);
-        plot_buf_printf(&b, "</h3>\n");
+        strbuf_printf(&b, "</h3>\n");
         summary_table(&b, &files[f]);
     }
     hyperfine_section(&b, files, nfiles);
 
-    plot_buf_printf(&b, "<h2 id=\"charts\">Charts</h2>\n");
+    strbuf_printf(&b, "<h2 id=\"charts\">Charts</h2>\n");
     if (set.ncharts == 0)
-        plot_buf_printf(&b, "<p class=\"muted\">The data supports no "
+        strbuf_printf(&b, "<p class=\"muted\">The data supports no "
                         "chart.</p>\n");
     for (size_t c = 0; c < set.ncharts; c++) {
         char svg[4400], prefix[32];
         snprintf(svg, sizeof(svg), "%s/%s.svg", tmpdir, set.charts[c].name);
         snprintf(prefix, sizeof(prefix), "c%zu", c);
-        plot_buf_printf(&b, "<figure id=\"chart-%s\" class=\"chart %s\">\n",
+        strbuf_printf(&b, "<figure id=\"chart-%s\" class=\"chart %s\">\n",
                         set.charts[c].name, set.charts[c].kind);
         if (inline_svg(&b, svg, prefix, err, err_len) != 0)
             goto out;
-        plot_buf_printf(&b, "\n<figcaption>");
+        strbuf_printf(&b, "\n<figcaption>");
         html_text(&b, set.charts[c].title);
-        plot_buf_printf(&b, " (<code>poolbench plot</code> writes it as "
+        strbuf_printf(&b, " (<code>poolbench plot</code> writes it as "
                         "%s.svg, .png, .gp and .dat)</figcaption>\n"
                         "</figure>\n", set.charts[c].name);
     }
-    plot_buf_printf(&b, "<p class=\"muted\">poolbench: threads, processes "
+    strbuf_printf(&b, "<p class=\"muted\">poolbench: threads, processes "
                     "or futures, measured. This page is self-contained: "
                     "no script, no external resource.</p>\n</body>\n"
                     "</html>\n");

@@ -19,7 +19,7 @@
  * are several files or machines, "=QUESTION" before the sentences that
  * answer one of the seed's questions. Returns the number of sentences. */
 size_t report_findings(const struct results_file *files, size_t nfiles,
-                       struct plot_buf *out);
+                       struct strbuf *out);
 
 /* Write the report of files[0..nfiles) to path (atomically: a temporary
  * file beside it, then rename). Charts are drawn with gnuplot in a
