@@ -78,7 +78,7 @@ grep -q "factorial n=300,skew=1 threads j=2 .* 1.69x" show.txt && ok ||
 usage_error "no run 99" $PB history show 99 --db "$DB"
 usage_error "run ID" $PB history show x1 --db "$DB"
 
-# ---- export: byte-equal ------------------------------------------------------
+# ---- export: byte-equal ------------------------------------------------
 $PB history export 2 -o exported.json --db "$DB" && ok ||
     bad "export failed"
 cmp -s exported.json "$FX/compare/free2.json" && ok ||
@@ -88,7 +88,7 @@ usage_error "no run 42" $PB history export 42 -o x.json --db "$DB"
 [ ! -e x.json ] && ok || bad "export of an unknown run wrote a file"
 usage_error "no/x.json" $PB history export 2 -o no/x.json --db "$DB"
 
-# ---- trend ---------------------------------------------------------------------
+# ---- trend ---------------------------------------------------------------
 if command -v gnuplot > /dev/null; then
     # A commit label that a double-quoted gnuplot string would run.
     sed 's/"git_commit":"ed0180d5c2e1"/"git_commit":"`id>x`'"'"'"/' \
@@ -134,7 +134,7 @@ else
 fi
 usage_error "-o DIR is required" $PB history trend --db "$DB"
 
-# ---- prune -----------------------------------------------------------------------
+# ---- prune -----------------------------------------------------------------
 usage_error "--keep" $PB history prune --keep 0 --db "$DB"
 $PB history prune --keep 1 --name main --db "$DB" > out.txt && ok ||
     bad "prune failed"
@@ -156,7 +156,7 @@ wait "$p1" && wait "$p2" && ok || bad "concurrent add: $(cat c1.txt c2.txt)"
 [ "$($PB history list --db "$C" | wc -l)" -eq 5 ] && ok ||
     bad "concurrent add did not store all 4 runs"
 
-# ---- kill -9 during a large add ---------------------------------------------------
+# ---- kill -9 during a large add ---------------------------------------------
 python3 "$SRC/tests/history_copies.py" "$FX/plot-a.json" many 300 ||
     bad "history_copies.py failed"
 K=$work/k.sqlite

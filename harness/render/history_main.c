@@ -182,6 +182,8 @@ static int cmd_add(int argc, char **argv, struct hopts *o)
             return EXIT_RUN_FAILED;
         }
         printf("stored %s as run %lld\n", argv[k], id);
+        /* Line by line even into a pipe: what is said is stored. */
+        fflush(stdout);
     }
     history_close(db);
     return 0;
