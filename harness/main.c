@@ -5,6 +5,7 @@
 #include "compare.h"
 #include "driver.h"
 #include "executor.h"
+#include "history_main.h"
 #include "hyperfine.h"
 #include "machine.h"
 #include "merge.h"
@@ -37,6 +38,8 @@ static const struct command commands[] = {
       plot_main },
     { "report", "one self-contained HTML report of results files",
       report_main },
+    { "history", "the history database: add, list, show, export, trend",
+      history_main },
     { "import-hyperfine", "hyperfine JSON into a poolbench/1 results file",
       hyperfine_main },
 };

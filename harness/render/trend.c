@@ -1,0 +1,432 @@
+/* trend.c - `poolbench history trend`: charts of stored runs over time
+ * (see trend.h). */
+#include "trend.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "plot.h"
+#include "view.h"
+
+#define TREND_MAX_XTICS 30   /* commit labels per chart, at most */
+#define TREND_STDERR_MAX 2048
+
+/* One point, copied out of the database row. */
+struct tpoint {
+    long long run_id;
+    char commit[16];
+    char *key, *config;       /* owned */
+    double median, lo, hi;
+};
+
+/* The chart being gathered: one instance on one machine. */
+struct group {
+    char fingerprint[17];
+    char workload[128];
+    char *params;             /* owned */
+    char instance[256];
+    struct tpoint *pts;
+    size_t n, cap;
+};
+
+struct trend {
+    const struct trend_filter *f;
+    const char *dir;
+    char gnuplot[4096];
+    struct group g;
+    size_t ncharts;
+    char stems[256][160];     /* names taken, to keep each unique */
+};
+
+void trend_gp_quote(const char *text, char *buf, size_t len)
+{
+    size_t n = 0;
+    if (len < 3) {
+        if (len > 0)
+            buf[0] = '\0';
+        return;
+    }
+    buf[n++] = '\'';
+    for (const char *s = text; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x20 || c == 0x7f)
+            continue;
+        size_t need = c == '\'' ? 2 : 1;
+        if (n + need + 2 > len)
+            break;
+        buf[n++] = (char)c;
+        if (c == '\'')
+            buf[n++] = '\'';
+    }
+    buf[n++] = '\'';
+    buf[n] = '\0';
+}
+
+static void slug(const char *text, char *buf, size_t len)
+{
+    size_t n = 0;
+    int dash = 0;
+    for (const char *s = text; *s != '\0' && n + 2 < len; s++) {
+        char c = *s;
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+            if (dash && n > 0)
+                buf[n++] = '-';
+            dash = 0;
+            buf[n++] = c;
+        } else {
+            dash = 1;
+        }
+    }
+    buf[n] = '\0';
+}
+
+static int in_list(char *const *items, size_t n, const char *s)
+{
+    for (size_t k = 0; k < n; k++)
+        if (strcmp(items[k], s) == 0)
+            return 1;
+    return 0;
+}
+
+static int passes(const struct trend_filter *f, const struct history_point *p)
+{
+    if (f->nworkloads > 0 && !in_list(f->workloads, f->nworkloads,
+                                      p->workload))
+        return 0;
+    if (f->nexecutors > 0 && !in_list(f->executors, f->nexecutors,
+                                      p->executor))
+        return 0;
+    if (f->nworkers > 0) {
+        size_t k = 0;
+        while (k < f->nworkers && f->workers[k] != p->workers)
+            k++;
+        if (k == f->nworkers)
+            return 0;
+    }
+    for (size_t k = 0; k < f->nparams; k++) {
+        char key[128], val[256];
+        const char *eq = strchr(f->params[k], '=');
+        snprintf(key, sizeof(key), "%.*s", (int)(eq - f->params[k]),
+                 f->params[k]);
+        if (view_param(p->params, key, val, sizeof(val)) != 0 ||
+            strcmp(val, eq + 1) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+static void group_clear(struct group *g)
+{
+    for (size_t k = 0; k < g->n; k++) {
+        free(g->pts[k].key);
+        free(g->pts[k].config);
+    }
+    free(g->pts);
+    free(g->params);
+    memset(g, 0, sizeof(*g));
+}
+
+/* ---- drawing ------------------------------------------------------------ */
+
+/* Run gnuplot on stem.gp in dir, telling it to write under temporary
+ * names (the script's tmp_suffix). */
+static int run_gnuplot(struct trend *t, const char *stem, char *err,
+                       size_t err_len)
+{
+    char script[200];
+    snprintf(script, sizeof(script), "%s.gp", stem);
+    int fds[2];
+    if (pipe(fds) != 0) {
+        snprintf(err, err_len, "pipe: %s", strerror(errno));
+        return -1;
+    }
+    /* The child must not flush a copy of what we printed. */
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(err, err_len, "fork: %s", strerror(errno));
+        close(fds[0]);
+        close(fds[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        dup2(fds[1], 2);
+        close(fds[0]);
+        close(fds[1]);
+        if (freopen("/dev/null", "w", stdout) == NULL || chdir(t->dir) != 0)
+            _exit(126);
+        execl(t->gnuplot, "gnuplot", "-e", "tmp_suffix='.tmp'", script,
+              (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    char out[TREND_STDERR_MAX];
+    size_t got = 0;
+    for (;;) {
+        char buf[512];
+        ssize_t n = read(fds[0], buf, sizeof(buf));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        size_t take = (size_t)n < sizeof(out) - 1 - got
+                          ? (size_t)n : sizeof(out) - 1 - got;
+        memcpy(out + got, buf, take);
+        got += take;
+    }
+    out[got] = '\0';
+    close(fds[0]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return 0;
+    char *last = out;
+    for (char *s = out; *s != '\0'; s++)
+        if (*s == '\n' && s[1] != '\0' && s[1] != '\n')
+            last = s + 1;
+    last[strcspn(last, "\n")] = '\0';
+    snprintf(err, err_len, "gnuplot failed on %s/%s%s%.300s", t->dir,
+             script, last[0] ? ": " : "", last);
+    return -1;
+}
+
+/* Move stem.EXT.tmp, which gnuplot wrote, onto stem.EXT. */
+static int settle(struct trend *t, const char *stem, const char *ext,
+                  char *err, size_t err_len)
+{
+    char from[4400], to[4400];
+    snprintf(from, sizeof(from), "%s/%s.%s.tmp", t->dir, stem, ext);
+    snprintf(to, sizeof(to), "%s/%s.%s", t->dir, stem, ext);
+    if (rename(from, to) != 0) {
+        snprintf(err, err_len, "%s: cannot rename %s into place: %s", to,
+                 from, strerror(errno));
+        unlink(from);
+        return -1;
+    }
+    return 0;
+}
+
+static void unique_stem(struct trend *t, const char *base, char *stem,
+                        size_t len)
+{
+    snprintf(stem, len, "%s", base);
+    for (int k = 2; k < 10000; k++) {
+        size_t c = 0;
+        size_t lim = t->ncharts < 256 ? t->ncharts : 256;
+        while (c < lim && strcmp(t->stems[c], stem) != 0)
+            c++;
+        if (c == lim)
+            break;
+        snprintf(stem, len, "%.140s-%d", base, k);
+    }
+    if (t->ncharts < 256)
+        snprintf(t->stems[t->ncharts], sizeof(t->stems[0]), "%s", stem);
+}
+
+/* Write the gathered group's .dat and .gp, and draw it. */
+static int draw_group(struct trend *t, char *err, size_t err_len)
+{
+    struct group *g = &t->g;
+    struct plot_buf dat = { 0 }, gp = { 0 };
+    size_t *xs = calloc(g->n ? g->n : 1, sizeof(*xs));
+    size_t *first = calloc(g->n ? g->n : 1, sizeof(*first));
+    size_t nruns = 0, nconf = 0;
+    int rc = -1;
+    if (xs == NULL || first == NULL) {
+        snprintf(err, err_len, "out of memory");
+        goto done;
+    }
+    /* Points come in run-time order, a run's points together: x counts
+     * runs. first[] keeps one point index per configuration. */
+    for (size_t k = 0; k < g->n; k++) {
+        if (k == 0 || g->pts[k].run_id != g->pts[k - 1].run_id)
+            nruns++;
+        xs[k] = nruns;
+        size_t c = 0;
+        while (c < nconf && strcmp(g->pts[first[c]].key, g->pts[k].key))
+            c++;
+        if (c == nconf)
+            first[nconf++] = k;
+    }
+    char base[160], stem[160], q[600], q2[600];
+    snprintf(base, sizeof(base), "trend-");
+    slug(g->instance, base + 6, sizeof(base) - 6 - 10);
+    snprintf(base + strlen(base), sizeof(base) - strlen(base), "-%.8s",
+             g->fingerprint);
+    unique_stem(t, base, stem, sizeof(stem));
+
+    plot_buf_printf(&dat, "# %s: x = run, median and 95%% CI of wall_s\n",
+                    stem);
+    plot_buf_printf(&gp, "# %s.gp - drawn by `poolbench history trend`; "
+                    "redraw with: gnuplot %s.gp\n"
+                    "if (!exists(\"tmp_suffix\")) tmp_suffix = ''\n"
+                    "set terminal svg size %d,%d dynamic noenhanced "
+                    "font 'Sans,13' background rgb 'white'\n"
+                    "set output '%s.svg'.tmp_suffix\n", stem, stem,
+                    PLOT_WIDTH, PLOT_HEIGHT, stem);
+    char title[400];
+    snprintf(title, sizeof(title), "%s: median wall time over runs "
+             "(machine %s)", g->instance, g->fingerprint);
+    trend_gp_quote(title, q, sizeof(q));
+    plot_buf_printf(&gp, "set title %s noenhanced\n"
+                    "set xlabel 'run (commit), oldest first'\n"
+                    "set ylabel 'median wall time (s), 95%% CI'\n"
+                    "set key below noenhanced\n"
+                    "set grid ytics\nset tics nomirror\n"
+                    "set xrange [0.5:%zu.5]\nset yrange [0:*]\n"
+                    "set xtics rotate by -45 noenhanced (", q, nruns);
+    size_t step = (nruns + TREND_MAX_XTICS - 1) / TREND_MAX_XTICS;
+    int sep = 0;
+    for (size_t k = 0; k < g->n; k++) {
+        if ((k > 0 && xs[k] == xs[k - 1]) || (xs[k] - 1) % step != 0)
+            continue;
+        trend_gp_quote(g->pts[k].commit[0] ? g->pts[k].commit : "?", q,
+                       sizeof(q));
+        plot_buf_printf(&gp, "%s%s %zu", sep ? ", " : "", q, xs[k]);
+        sep = 1;
+    }
+    plot_buf_printf(&gp, ")\nplot ");
+    for (size_t c = 0; c < nconf; c++) {
+        const char *key = g->pts[first[c]].key;
+        trend_gp_quote(g->pts[first[c]].config, q2, sizeof(q2));
+        plot_buf_printf(&dat, "%s# %s\n", c ? "\n\n" : "", q2);
+        for (size_t k = first[c]; k < g->n; k++) {
+            const struct tpoint *p = &g->pts[k];
+            if (strcmp(p->key, key) != 0 || !isfinite(p->median))
+                continue;
+            plot_buf_printf(&dat, "%zu %.9g %.9g %.9g\n", xs[k], p->median,
+                            isfinite(p->lo) ? p->lo : p->median,
+                            isfinite(p->hi) ? p->hi : p->median);
+        }
+        /* An empty block would stop gnuplot: give it one NaN point. */
+        plot_buf_printf(&dat, "0 NaN NaN NaN\n");
+        plot_buf_printf(&gp, "%s'%s.dat' index %zu using 1:2:3:4 with "
+                        "yerrorlines lw 2 title %s", c ? ", \\\n     " : "",
+                        stem, c, q2);
+    }
+    plot_buf_printf(&gp, "\nset terminal pngcairo size %d,%d noenhanced "
+                    "font 'Sans,11' background rgb 'white'\n"
+                    "set output '%s.png'.tmp_suffix\nreplot\n"
+                    "unset output\n", PLOT_WIDTH, PLOT_HEIGHT, stem);
+    if (dat.oom || gp.oom) {
+        snprintf(err, err_len, "out of memory");
+        goto done;
+    }
+    char path[4400];
+    snprintf(path, sizeof(path), "%s/%s.dat", t->dir, stem);
+    if (history_write_atomic(path, dat.p, dat.len, err, err_len) != 0)
+        goto done;
+    snprintf(path, sizeof(path), "%s/%s.gp", t->dir, stem);
+    if (history_write_atomic(path, gp.p, gp.len, err, err_len) != 0 ||
+        run_gnuplot(t, stem, err, err_len) != 0 ||
+        settle(t, stem, "svg", err, err_len) != 0 ||
+        settle(t, stem, "png", err, err_len) != 0)
+        goto done;
+    printf("%s.svg  %s (%zu runs, %zu configurations)\n", stem,
+           g->instance, nruns, nconf);
+    t->ncharts++;
+    rc = 0;
+done:
+    free(xs);
+    free(first);
+    free(dat.p);
+    free(gp.p);
+    return rc;
+}
+
+static int collect(const struct history_point *p, void *arg, char *err,
+                   size_t err_len)
+{
+    struct trend *t = arg;
+    struct group *g = &t->g;
+    if (!passes(t->f, p))
+        return 0;
+    if (g->params != NULL && (strcmp(g->fingerprint, p->fingerprint) ||
+                              strcmp(g->workload, p->workload) ||
+                              strcmp(g->params, p->params))) {
+        int rc = draw_group(t, err, err_len);
+        group_clear(g);
+        if (rc != 0)
+            return -1;
+    }
+    if (g->params == NULL) {
+        snprintf(g->fingerprint, sizeof(g->fingerprint), "%s",
+                 p->fingerprint);
+        snprintf(g->workload, sizeof(g->workload), "%s", p->workload);
+        snprintf(g->instance, sizeof(g->instance), "%s", p->instance);
+        g->params = strdup(p->params);
+        if (g->params == NULL)
+            goto oom;
+    }
+    if (g->n == g->cap) {
+        size_t cap = g->cap ? g->cap * 2 : 64;
+        struct tpoint *grown = realloc(g->pts, cap * sizeof(*grown));
+        if (grown == NULL)
+            goto oom;
+        g->pts = grown;
+        g->cap = cap;
+    }
+    struct tpoint *tp = &g->pts[g->n];
+    memset(tp, 0, sizeof(*tp));
+    tp->run_id = p->run_id;
+    snprintf(tp->commit, sizeof(tp->commit), "%.7s",
+             p->commit[0] ? p->commit : p->created);
+    tp->key = strdup(p->key);
+    tp->config = strdup(p->config);
+    tp->median = p->median;
+    tp->lo = p->ci95_low;
+    tp->hi = p->ci95_high;
+    g->n++;
+    if (tp->key == NULL || tp->config == NULL)
+        goto oom;
+    return 0;
+oom:
+    snprintf(err, err_len, "out of memory");
+    return -1;
+}
+
+int trend_render(struct history *db, const struct trend_filter *filter,
+                 const char *dir, size_t *ncharts, char *err,
+                 size_t err_len)
+{
+    struct trend *t = calloc(1, sizeof(*t));
+    int rc = -1;
+    struct stat st;
+    if (t == NULL) {
+        snprintf(err, err_len, "out of memory");
+        return -1;
+    }
+    t->f = filter;
+    t->dir = dir;
+    if (plot_find_gnuplot(t->gnuplot, sizeof(t->gnuplot), err,
+                          err_len) != 0)
+        goto done;
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        snprintf(err, err_len, "%s: cannot create the folder: %s", dir,
+                 strerror(errno));
+        goto done;
+    }
+    if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, err_len, "%s: not a folder; give -o a folder", dir);
+        goto done;
+    }
+    if (history_points(db, filter->name, collect, t, err, err_len) != 0)
+        goto done;
+    if (t->g.params != NULL && draw_group(t, err, err_len) != 0)
+        goto done;
+    *ncharts = t->ncharts;
+    rc = 0;
+done:
+    group_clear(&t->g);
+    free(t);
+    return rc;
+}

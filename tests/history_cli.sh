@@ -1,0 +1,190 @@
+#!/bin/sh
+# history_cli.sh - `poolbench history` from the outside: add, list, show,
+# export (byte-equal), prune, trend (with the real gnuplot when installed:
+# SVG/PNG drawn, no backquote from the data run, no temp file left), bad
+# input exits 2 with one line, and kill -9 in the middle of a large add
+# leaves a database that passes `history check` (PRAGMA integrity_check)
+# and holds whole runs only.
+set -u
+. "$(dirname "$0")/cli_lib.sh"
+PB=${POOLBENCH:?POOLBENCH must name the poolbench binary}
+# PB_WRAPPER runs every poolbench under a checker (the valgrind suite).
+PB="${PB_WRAPPER:-} $PB"
+SRC=${SOURCE_DIR:?SOURCE_DIR must name the source tree}
+FX=$SRC/tests/fixtures
+work=$(mktemp -d /tmp/pb-history-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
+unset POOLBENCH_DB
+DB=$work/h.sqlite
+
+usage_error() {
+    needle=$1
+    shift
+    check_usage "$needle" "$@" && ok
+}
+
+# ---- reading commands without a database --------------------------------
+usage_error "no history database at results/history.sqlite" \
+    $PB history list
+usage_error "no history database at $DB" $PB history list --db "$DB"
+usage_error "no history database at $work/env.sqlite" \
+    env POOLBENCH_DB="$work/env.sqlite" $PB history show 1
+[ ! -e "$DB" ] && ok || bad "a read command created the database"
+
+# ---- add ------------------------------------------------------------------
+if $PB history add "$FX/compare/free.json" "$FX/compare/free2.json" \
+        "$FX/compare/pinned.json" --name main --db "$DB" > out.txt; then
+    [ "$(grep -c '^stored .* as run [0-9]*$' out.txt)" -eq 3 ] && ok ||
+        bad "add did not report 3 runs: $(cat out.txt)"
+else
+    bad "add failed"
+fi
+POOLBENCH_DB=$DB $PB history add "$FX/good/serial.json" --name pr-1 \
+    > /dev/null && ok || bad "add through POOLBENCH_DB failed"
+
+# A bad file in a batch stores nothing, not even the good ones before it.
+usage_error "nan.json" $PB history add "$FX/good/serial.json" \
+    "$FX/bad/nan.json" --name main --db "$DB"
+usage_error "missing.json" $PB history add missing.json --name m \
+    --db "$DB"
+usage_error "--name NAME is required" $PB history add \
+    "$FX/good/serial.json" --db "$DB"
+usage_error "run name" $PB history add "$FX/good/serial.json" \
+    --name "" --db "$DB"
+usage_error "does not exist" $PB history add "$FX/good/serial.json" \
+    --name m --db "$work/no/h.sqlite"
+ln -s "$DB" link.sqlite
+usage_error "symbolic link" $PB history add "$FX/good/serial.json" \
+    --name m --db link.sqlite
+usage_error "not a regular file" $PB history list --db "$work"
+usage_error "unknown subcommand 'frob'" $PB history frob
+usage_error "unknown option '--bogus'" $PB history list --bogus
+
+# ---- list / show ------------------------------------------------------------
+$PB history list --db "$DB" > list.txt
+[ "$(wc -l < list.txt)" -eq 5 ] && ok || bad "list: $(cat list.txt)"
+awk 'length > 100 { exit 1 }' list.txt && ok || bad "list wider than 100"
+grep -q '^ *4  pr-1 .* 95e92c7396bc .* 2$' list.txt && ok ||
+    bad "list lacks run 4: $(cat list.txt)"
+$PB history list --name pr-1 --db "$DB" > list.txt
+[ "$(wc -l < list.txt)" -eq 2 ] && ok || bad "list --name: $(cat list.txt)"
+usage_error "no run named 'nope'" $PB history list --name nope --db "$DB"
+
+$PB history show 1 --db "$DB" > show.txt && ok || bad "show failed"
+grep -q "commit: *ed0180d5c2e1" show.txt && ok || bad "show: no commit"
+grep -q "factorial n=300,skew=1 threads j=2 .* 1.69x" show.txt && ok ||
+    bad "show: no speedup row: $(cat show.txt)"
+usage_error "no run 99" $PB history show 99 --db "$DB"
+usage_error "run ID" $PB history show x1 --db "$DB"
+
+# ---- export: byte-equal ------------------------------------------------
+$PB history export 2 -o exported.json --db "$DB" && ok ||
+    bad "export failed"
+cmp -s exported.json "$FX/compare/free2.json" && ok ||
+    bad "export is not byte-equal to the stored file"
+usage_error "-o FILE is required" $PB history export 2 --db "$DB"
+usage_error "no run 42" $PB history export 42 -o x.json --db "$DB"
+[ ! -e x.json ] && ok || bad "export of an unknown run wrote a file"
+usage_error "no/x.json" $PB history export 2 -o no/x.json --db "$DB"
+
+# ---- trend ---------------------------------------------------------------
+if command -v gnuplot > /dev/null; then
+    # A commit label that a double-quoted gnuplot string would run.
+    sed 's/"git_commit":"ed0180d5c2e1"/"git_commit":"`id>x`'"'"'"/' \
+        "$FX/compare/free.json" > evil.json
+    $PB history add evil.json --name main --db "$DB" > /dev/null ||
+        bad "add of evil.json failed"
+    if $PB history trend -o tr --name main --db "$DB" > trend.txt; then
+        ok
+        n=$(ls tr/*.svg | wc -l)
+        [ "$n" -eq 4 ] && ok || bad "trend drew $n charts, not 4"
+        for s in tr/*.svg; do
+            stem=${s%.svg}
+            for e in png gp dat; do
+                [ -s "$stem.$e" ] || bad "trend: no $stem.$e"
+            done
+            grep -q '<path' "$s" || bad "$s has no drawn path"
+        done
+        [ -e tr/x ] && bad "gnuplot ran a backquote from the data" || ok
+        grep -q "'\`id>x\`''' " tr/*.gp && ok ||
+            bad "evil commit not single-quoted: $(grep xtics tr/*.gp)"
+        ls -a tr | grep -q 'tmp' && bad "trend left temp files" || ok
+    else
+        bad "trend failed: $(cat trend.txt)"
+    fi
+    $PB history trend -o tr2 -w noop -e threads -j 2 --db "$DB" \
+        > trend.txt && ok || bad "trend with filters failed"
+    [ "$(ls tr2/*.svg | wc -l)" -eq 2 ] && ok ||
+        bad "filtered trend: $(ls tr2)"
+    grep -q "index 0 .* title 'noop threads j=2" tr2/*.gp && ok ||
+        bad "filtered trend draws other lines"
+    [ "$(grep -c ' index ' "$(ls tr2/*.gp | head -1)")" -eq 1 ] && ok ||
+        bad "filtered trend has more than one line"
+    usage_error "no stored configuration matches" $PB history trend \
+        -o tr3 -w nope --db "$DB"
+    usage_error "-p 'n': expected KEY=VALUE" $PB history trend -o tr3 \
+        -p n --db "$DB"
+    usage_error "-j" $PB history trend -o tr3 -j 0 --db "$DB"
+    $PB history trend -o tr4 -p n=300 --db "$DB" > /dev/null &&
+        [ "$(ls tr4/*.svg | wc -l)" -eq 2 ] && ok ||
+        bad "trend -p n=300: $(ls tr4)"
+else
+    echo "gnuplot is not installed: trend part skipped"
+fi
+usage_error "-o DIR is required" $PB history trend --db "$DB"
+
+# ---- prune -----------------------------------------------------------------
+usage_error "--keep" $PB history prune --keep 0 --db "$DB"
+$PB history prune --keep 1 --name main --db "$DB" > out.txt && ok ||
+    bad "prune failed"
+grep -q "^pruned [0-9]* runs\?$" out.txt && ok || bad "prune: $(cat out.txt)"
+[ "$($PB history list --name main --db "$DB" | wc -l)" -eq 2 ] && ok ||
+    bad "prune kept more than one main run"
+[ "$($PB history list --name pr-1 --db "$DB" | wc -l)" -eq 2 ] && ok ||
+    bad "prune --name main touched pr-1"
+
+# ---- two writers at once on a new database: both stored ---------------------
+C=$work/c.sqlite
+$PB history add "$FX/compare/free.json" "$FX/compare/free2.json" \
+    --name a --db "$C" > /dev/null 2> c1.txt &
+p1=$!
+$PB history add "$FX/compare/pinned.json" "$FX/good/serial.json" \
+    --name b --db "$C" > /dev/null 2> c2.txt &
+p2=$!
+wait "$p1" && wait "$p2" && ok || bad "concurrent add: $(cat c1.txt c2.txt)"
+[ "$($PB history list --db "$C" | wc -l)" -eq 5 ] && ok ||
+    bad "concurrent add did not store all 4 runs"
+
+# ---- kill -9 during a large add ---------------------------------------------
+python3 "$SRC/tests/history_copies.py" "$FX/plot-a.json" many 300 ||
+    bad "history_copies.py failed"
+K=$work/k.sqlite
+$PB history add many/*.json --name big --db "$K" > big.txt 2>&1 &
+pid=$!
+# Wait until some runs are stored, then kill in the middle.
+# (up to a minute: under valgrind a run takes a second to store)
+for _ in $(seq 1 1200); do
+    [ "$(grep -c '^stored' big.txt)" -ge 5 ] && break
+    sleep 0.05
+done
+kill -9 "$pid" 2> /dev/null
+wait "$pid" 2> /dev/null
+stored=$(grep -c '^stored' big.txt)
+[ "$stored" -ge 1 ] && [ "$stored" -lt 300 ] && ok ||
+    bad "kill -9 did not land during the add ($stored stored)"
+$PB history check --db "$K" > out.txt && grep -q '^ok' out.txt && ok ||
+    bad "integrity check after kill -9: $(cat out.txt)"
+$PB history list --db "$K" > list.txt && ok || bad "list after kill -9"
+n=$(($(wc -l < list.txt) - 1))
+[ "$n" -ge "$stored" ] && [ "$n" -le $((stored + 1)) ] && ok ||
+    bad "after kill -9: $n runs listed, $stored reported stored"
+want=$($PB history list --db "$K" | awk 'NR == 2 { print $NF }')
+awk -v w="$want" 'NR > 1 && $NF != w { exit 1 }' list.txt && ok ||
+    bad "a run was stored partly: $(cat list.txt)"
+last=$(awk 'END { print $1 }' list.txt)
+$PB history export "$last" -o last.json --db "$K" &&
+    cmp -s last.json "many/run-$(printf %04d $((n - 1))).json" && ok ||
+    bad "the last run after kill -9 is not whole"
+
+finish history-cli

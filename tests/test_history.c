@@ -1,0 +1,434 @@
+/* test_history.c - the history database: migrations, storing and reading
+ * runs back byte-equal, prune, the gate's lookups, refusals, and two
+ * processes adding at once. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "history.h"
+
+static char dir[256];
+static char db_path[300];
+
+static const char *fixture(const char *name)
+{
+    static char path[4][1024];
+    static int k;
+    const char *base = getenv("FIXTURES");
+    k = (k + 1) % 4;
+    snprintf(path[k], sizeof(path[k]), "%s/%s",
+             base != NULL ? base : "tests/fixtures", name);
+    return path[k];
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+    buf[n] = '\0';
+    fclose(f);
+    *len = (size_t)n;
+    return buf;
+}
+
+/* path with its machine.git_commit, created and cpu_model replaced. */
+static char *variant(const char *path, const char *commit,
+                     const char *created, const char *cpu, size_t *len)
+{
+    size_t n;
+    char *text = slurp(path, &n);
+    struct { const char *key; const char *val; } subs[] = {
+        { "\"git_commit\":", commit }, { "\"created\":", created },
+        { "\"cpu_model\":", cpu },
+    };
+    for (size_t k = 0; k < 3; k++) {
+        char *p = strstr(text, subs[k].key);
+        assert_non_null(p);
+        char *q = strchr(p + strlen(subs[k].key), '"');
+        char *e = strchr(q + 1, '"');
+        size_t head = (size_t)(q + 1 - text), tail = strlen(e);
+        char *out = malloc(head + strlen(subs[k].val) + tail + 1);
+        memcpy(out, text, head);
+        strcpy(out + head, subs[k].val);
+        strcat(out, e);
+        free(text);
+        text = out;
+    }
+    *len = strlen(text);
+    return text;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof(dir), "/tmp/pb_history_XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    snprintf(db_path, sizeof(db_path), "%s/h.sqlite", dir);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[400];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static struct history *open_ok(void)
+{
+    char err[512];
+    struct history *db = NULL;
+    int rc = history_open(db_path, HISTORY_CREATE, &db, err, sizeof(err));
+    if (rc != 0)
+        fail_msg("%s", err);
+    return db;
+}
+
+static long long count(const char *table)
+{
+    sqlite3 *s;
+    sqlite3_stmt *st;
+    char sql[100];
+    long long n = -1;
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", table);
+    assert_int_equal(sqlite3_open(db_path, &s), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(s, sql, -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(s);
+    return n;
+}
+
+static void test_migrate_empty(void **state)
+{
+    (void)state;
+    struct history *db = open_ok();
+    assert_int_equal(history_schema_version(db), HISTORY_SCHEMA_VERSION);
+    history_close(db);
+    struct stat st;
+    assert_int_equal(stat(db_path, &st), 0);
+    assert_true(S_ISREG(st.st_mode));
+    /* Reopening migrates nothing and keeps the version. */
+    db = open_ok();
+    assert_int_equal(history_schema_version(db), HISTORY_SCHEMA_VERSION);
+    history_close(db);
+    assert_int_equal(count("runs"), 0);
+}
+
+static void test_migrate_from_v0_and_newer(void **state)
+{
+    (void)state;
+    sqlite3 *s;
+    char err[512];
+    /* A SQLite file at version 0 with an unrelated table. */
+    assert_int_equal(sqlite3_open(db_path, &s), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(s, "CREATE TABLE other(x); "
+                                  "INSERT INTO other VALUES (1)", NULL, NULL,
+                                  NULL), SQLITE_OK);
+    sqlite3_close(s);
+    struct history *db = open_ok();
+    assert_int_equal(history_schema_version(db), HISTORY_SCHEMA_VERSION);
+    history_close(db);
+    assert_int_equal(count("other"), 1);
+    assert_int_equal(count("runs"), 0);
+    /* A database from a newer poolbench is refused, not touched. */
+    assert_int_equal(sqlite3_open(db_path, &s), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(s, "PRAGMA user_version = 99", NULL, NULL,
+                                  NULL), SQLITE_OK);
+    sqlite3_close(s);
+    db = NULL;
+    assert_int_equal(history_open(db_path, HISTORY_CREATE, &db, err,
+                                  sizeof(err)), -1);
+    assert_null(db);
+    assert_non_null(strstr(err, "newer"));
+}
+
+static void test_open_refusals(void **state)
+{
+    (void)state;
+    char err[512], path[400];
+    struct history *db = NULL;
+    snprintf(path, sizeof(path), "%s/nope/h.sqlite", dir);
+    assert_int_equal(history_open(path, HISTORY_CREATE, &db, err,
+                                  sizeof(err)), HISTORY_BAD_PATH);
+    assert_non_null(strstr(err, "does not exist"));
+    snprintf(path, sizeof(path), "%s/missing.sqlite", dir);
+    assert_int_equal(history_open(path, HISTORY_MUST_EXIST, &db, err,
+                                  sizeof(err)), HISTORY_NOT_FOUND);
+    assert_non_null(strstr(err, "no history database at"));
+    assert_int_equal(access(path, F_OK), -1);
+    snprintf(path, sizeof(path), "%s/link.sqlite", dir);
+    assert_int_equal(symlink(db_path, path), 0);
+    assert_int_equal(history_open(path, HISTORY_CREATE, &db, err,
+                                  sizeof(err)), HISTORY_BAD_PATH);
+    assert_non_null(strstr(err, "symbolic link"));
+    assert_int_equal(access(db_path, F_OK), -1);
+    assert_int_equal(history_open(dir, HISTORY_CREATE, &db, err,
+                                  sizeof(err)), HISTORY_BAD_PATH);
+    assert_null(db);
+}
+
+static void test_round_trip(void **state)
+{
+    (void)state;
+    char err[512], out[400];
+    long long id;
+    struct history *db = open_ok();
+    const char *src = fixture("compare/free.json");
+    assert_int_equal(history_add_file(db, src, "main", &id, err,
+                                      sizeof(err)), 0);
+    assert_true(id > 0);
+    snprintf(out, sizeof(out), "%s/export.json", dir);
+    assert_int_equal(history_export(db, id, out, err, sizeof(err)), 0);
+    size_t a, b;
+    char *ta = slurp(src, &a), *tb = slurp(out, &b);
+    assert_int_equal(a, b);
+    assert_memory_equal(ta, tb, a);
+    free(ta);
+    free(tb);
+
+    struct history_run run;
+    assert_int_equal(history_get(db, id, &run, err, sizeof(err)), 0);
+    assert_string_equal(run.name, "main");
+    assert_string_equal(run.commit, "ed0180d5c2e1");
+    assert_string_equal(run.created, "2026-11-27T09:42:02Z");
+    assert_int_equal(run.nrows, 6);
+    assert_int_equal(strlen(run.fingerprint), 16);
+
+    struct results_file f = { 0 };
+    assert_int_equal(history_load_run(db, id, &f, err, sizeof(err)), 0);
+    assert_int_equal(f.nrows, 6);
+    assert_string_equal(f.rows[0].workload, "factorial");
+    results_free(&f);
+
+    assert_int_equal(history_get(db, id + 100, &run, err, sizeof(err)),
+                     HISTORY_NOT_FOUND);
+    assert_int_equal(history_export(db, id + 100, out, err, sizeof(err)),
+                     HISTORY_NOT_FOUND);
+    history_close(db);
+}
+
+static void test_refusal_leaves_db_unchanged(void **state)
+{
+    (void)state;
+    char err[512];
+    long long id = -7;
+    struct history *db = open_ok();
+    assert_int_equal(history_add_file(db, fixture("good/serial.json"), "m",
+                                      &id, err, sizeof(err)), 0);
+    const char *bads[] = { "bad/nan.json", "bad/truncated.json",
+                           "bad/wrong-schema.json", "bad/no-wall.json" };
+    for (size_t k = 0; k < 4; k++) {
+        err[0] = '\0';
+        id = -7;
+        assert_int_equal(history_add_file(db, fixture(bads[k]), "m", &id,
+                                          err, sizeof(err)), -1);
+        assert_int_equal(id, -7);
+        assert_non_null(strstr(err, bads[k]));
+        assert_null(strchr(err, '\n'));
+        assert_int_equal(history_check_file(fixture(bads[k]), err,
+                                            sizeof(err)), -1);
+    }
+    /* A bad name is refused too. */
+    assert_int_equal(history_add_file(db, fixture("good/serial.json"), "",
+                                      &id, err, sizeof(err)), -1);
+    assert_int_equal(history_add_file(db, fixture("good/serial.json"),
+                                      "a\nb", &id, err, sizeof(err)), -1);
+    history_close(db);
+    assert_int_equal(count("runs"), 1);
+    assert_int_equal(count("results"), 2);
+}
+
+/* Store five runs of "main" on machine A (commits c1..c5, in order of
+ * time), two on machine B and one "pr" on A. */
+static void fill(struct history *db, long long *ids)
+{
+    char err[512], commit[16], created[32];
+    const char *src = fixture("compare/free.json");
+    for (int k = 0; k < 8; k++) {
+        const char *name = k == 7 ? "pr" : "main";
+        const char *cpu = k >= 5 && k < 7 ? "CPU B" : "CPU A";
+        snprintf(commit, sizeof(commit), "c%d%s", k + 1,
+                 k == 3 ? "abc" : "def");
+        /* Stored out of time order: lookups go by created, not id. */
+        snprintf(created, sizeof(created), "2026-01-0%dT00:00:00Z",
+                 k == 0 ? 9 : k + 1);
+        size_t len;
+        char *text = variant(src, commit, created, cpu, &len);
+        assert_int_equal(history_add_text(db, "v", text, len, name, &ids[k],
+                                          err, sizeof(err)), 0);
+        free(text);
+    }
+}
+
+static void test_lookups(void **state)
+{
+    (void)state;
+    char err[512];
+    long long ids[8], id, got[10];
+    size_t n;
+    struct history *db = open_ok();
+    fill(db, ids);
+    struct history_run a, b;
+    assert_int_equal(history_get(db, ids[1], &a, err, sizeof(err)), 0);
+    assert_int_equal(history_get(db, ids[5], &b, err, sizeof(err)), 0);
+    assert_string_not_equal(a.fingerprint, b.fingerprint);
+
+    /* Newest by time on A is run 0 (created the 9th). */
+    assert_int_equal(history_latest(db, "main", a.fingerprint, &id, err,
+                                    sizeof(err)), 0);
+    assert_int_equal(id, ids[0]);
+    assert_int_equal(history_latest(db, "main", b.fingerprint, &id, err,
+                                    sizeof(err)), 0);
+    assert_int_equal(id, ids[6]);
+    assert_int_equal(history_latest(db, "main", NULL, &id, err,
+                                    sizeof(err)), 0);
+    assert_int_equal(id, ids[0]);
+    assert_int_equal(history_latest(db, "nope", NULL, &id, err,
+                                    sizeof(err)), HISTORY_NOT_FOUND);
+    assert_non_null(strstr(err, "nope"));
+
+    assert_int_equal(history_last_k(db, "main", a.fingerprint, 3, got, &n,
+                                    err, sizeof(err)), 0);
+    assert_int_equal(n, 3);
+    assert_int_equal(got[0], ids[0]);
+    assert_int_equal(got[1], ids[4]);
+    assert_int_equal(got[2], ids[3]);
+    assert_int_equal(history_last_k(db, "main", a.fingerprint, 10, got, &n,
+                                    err, sizeof(err)), 0);
+    assert_int_equal(n, 5);
+
+    assert_int_equal(history_by_commit(db, "main", "c4a", a.fingerprint,
+                                       &id, err, sizeof(err)), 0);
+    assert_int_equal(id, ids[3]);
+    assert_int_equal(history_by_commit(db, "main", "c4abc", b.fingerprint,
+                                       &id, err, sizeof(err)),
+                     HISTORY_NOT_FOUND);
+    assert_int_equal(history_by_commit(db, "main", "c", NULL, &id, err,
+                                       sizeof(err)), -1);
+    assert_non_null(strstr(err, "several"));
+    assert_int_equal(history_by_commit(db, "main", "%", NULL, &id, err,
+                                       sizeof(err)), HISTORY_NOT_FOUND);
+    history_close(db);
+}
+
+static void test_prune(void **state)
+{
+    (void)state;
+    char err[512];
+    long long ids[8], got[10];
+    size_t n, removed = 99;
+    struct history *db = open_ok();
+    fill(db, ids);
+    assert_int_equal(history_prune(db, "pr", 1, &removed, err,
+                                   sizeof(err)), 0);
+    assert_int_equal(removed, 0);
+    assert_int_equal(history_prune(db, NULL, 2, &removed, err,
+                                   sizeof(err)), 0);
+    assert_int_equal(removed, 5);
+    /* The newest two of main by time are kept: run 0 (the 9th), run 6. */
+    assert_int_equal(history_last_k(db, "main", NULL, 10, got, &n, err,
+                                    sizeof(err)), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(got[0], ids[0]);
+    assert_int_equal(got[1], ids[6]);
+    history_close(db);
+    assert_int_equal(count("runs"), 3);
+    assert_int_equal(count("results"), 18);
+}
+
+/* Two processes adding 20 runs each at once: all 40 stored. */
+static void test_concurrent_writers(void **state)
+{
+    (void)state;
+    history_close(open_ok());
+    pid_t pids[2];
+    for (int p = 0; p < 2; p++) {
+        pids[p] = fork();
+        assert_true(pids[p] >= 0);
+        if (pids[p] == 0) {
+            char err[512];
+            struct history *db = NULL;
+            if (history_open(db_path, HISTORY_CREATE, &db, err,
+                             sizeof(err)) != 0)
+                _exit(1);
+            for (int k = 0; k < 20; k++)
+                if (history_add_file(db, fixture("compare/free.json"),
+                                     p ? "b" : "a", NULL, err,
+                                     sizeof(err)) != 0) {
+                    fprintf(stderr, "%s\n", err);
+                    _exit(2);
+                }
+            history_close(db);
+            _exit(0);
+        }
+    }
+    for (int p = 0; p < 2; p++) {
+        int status;
+        assert_int_equal(waitpid(pids[p], &status, 0), pids[p]);
+        assert_true(WIFEXITED(status));
+        assert_int_equal(WEXITSTATUS(status), 0);
+    }
+    assert_int_equal(count("runs"), 40);
+    assert_int_equal(count("results"), 240);
+    char err[512];
+    struct history *db = open_ok();
+    assert_int_equal(history_integrity_check(db, err, sizeof(err)), 0);
+    history_close(db);
+}
+
+static void test_write_atomic(void **state)
+{
+    (void)state;
+    char err[512], path[400], link[400];
+    snprintf(path, sizeof(path), "%s/out.txt", dir);
+    assert_int_equal(history_write_atomic(path, "abc", 3, err,
+                                          sizeof(err)), 0);
+    size_t n;
+    char *t = slurp(path, &n);
+    assert_string_equal(t, "abc");
+    free(t);
+    /* No folder: an error, nothing left behind. */
+    snprintf(link, sizeof(link), "%s/no/out.txt", dir);
+    assert_int_equal(history_write_atomic(link, "x", 1, err, sizeof(err)),
+                     -1);
+    assert_non_null(strstr(err, "no/out.txt"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_migrate_empty, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migrate_from_v0_and_newer,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_open_refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refusal_leaves_db_unchanged,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lookups, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_prune, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_concurrent_writers, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_write_atomic, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
