@@ -16,6 +16,7 @@
 
 #include <sqlite3.h>
 
+#include "fs.h"
 #include "history.h"
 
 static char dir[256];
@@ -401,7 +402,7 @@ static void test_write_atomic(void **state)
     (void)state;
     char err[512], path[400], link[400];
     snprintf(path, sizeof(path), "%s/out.txt", dir);
-    assert_int_equal(history_write_atomic(path, "abc", 3, err,
+    assert_int_equal(fs_write_atomic(path, "abc", 3, err,
                                           sizeof(err)), 0);
     size_t n;
     char *t = slurp(path, &n);
@@ -409,7 +410,7 @@ static void test_write_atomic(void **state)
     free(t);
     /* No folder: an error, nothing left behind. */
     snprintf(link, sizeof(link), "%s/no/out.txt", dir);
-    assert_int_equal(history_write_atomic(link, "x", 1, err, sizeof(err)),
+    assert_int_equal(fs_write_atomic(link, "x", 1, err, sizeof(err)),
                      -1);
     assert_non_null(strstr(err, "no/out.txt"));
 }

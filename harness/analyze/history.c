@@ -1,5 +1,6 @@
 /* history.c - the history database in SQLite: schema and migrations,
  * storing runs whole, lookups, export and pruning (see history.h). */
+#include "fs.h"
 #include "history.h"
 
 #include <errno.h>
@@ -634,7 +635,7 @@ static int with_text(struct history *db, long long id,
 static int export_fn(const char *text, size_t len, void *arg, char *err,
                      size_t err_len)
 {
-    return history_write_atomic(arg, text, len, err, err_len);
+    return fs_write_atomic(arg, text, len, err, err_len);
 }
 
 int history_export(struct history *db, long long id, const char *path,
@@ -863,71 +864,4 @@ int history_integrity_check(struct history *db, char *err, size_t err_len)
     return rc;
 }
 
-/* ---- atomic files ------------------------------------------------------- */
 
-static int write_all(int fd, const char *p, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
-int history_write_atomic(const char *path, const char *data, size_t len,
-                         char *err, size_t err_len)
-{
-    char dcopy[4096], bcopy[4096], tmp[8300];
-    snprintf(dcopy, sizeof(dcopy), "%s", path);
-    snprintf(bcopy, sizeof(bcopy), "%s", path);
-    const char *dir = dirname(dcopy), *base = basename(bcopy);
-    int fd = -1;
-    /* O_EXCL|O_NOFOLLOW: never write through a file or link planted at a
-     * guessable temp name; a clash just tries another name. */
-    for (unsigned k = 0; k < 100 && fd < 0; k++) {
-        snprintf(tmp, sizeof(tmp), "%s/.%s.%ld.%u.tmp", dir, base,
-                 (long)getpid(), k);
-        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                  0666);
-        if (fd < 0 && errno != EEXIST)
-            break;
-    }
-    if (fd < 0) {
-        snprintf(err, err_len, "%s: cannot create a temporary file in %s: "
-                 "%s", path, dir, strerror(errno));
-        return -1;
-    }
-    if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
-        snprintf(err, err_len, "%s: cannot write: %s", path,
-                 strerror(errno));
-        goto fail;
-    }
-    int c = close(fd);
-    fd = -1;
-    if (c != 0) {
-        snprintf(err, err_len, "%s: cannot write: %s", path,
-                 strerror(errno));
-        goto fail;
-    }
-    if (rename(tmp, path) != 0) {
-        snprintf(err, err_len, "%s: cannot rename the temporary file into "
-                 "place: %s", path, strerror(errno));
-        goto fail;
-    }
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-    return 0;
-fail:
-    if (fd >= 0)
-        close(fd);
-    unlink(tmp);
-    return -1;
-}

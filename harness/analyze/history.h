@@ -192,11 +192,5 @@ int history_points(struct history *db, const char *name,
 /* Run PRAGMA integrity_check; -1 with its first complaint otherwise. */
 int history_integrity_check(struct history *db, char *err, size_t err_len);
 
-/* Write data[0..len) to path atomically: a temp file beside it created
- * O_CREAT|O_EXCL|O_NOFOLLOW (0666 & ~umask), fsync, rename, fsync of the
- * folder. An existing file at path is untouched on failure. (There is no
- * util/fs yet; this is the one writer the history files use.) */
-int history_write_atomic(const char *path, const char *data, size_t len,
-                         char *err, size_t err_len);
 
 #endif /* POOLBENCH_HISTORY_H */

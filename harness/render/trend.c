@@ -11,7 +11,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fs.h"
+#include "history.h"
 #include "plot.h"
+#include "strbuf.h"
 #include "view.h"
 
 #define TREND_MAX_XTICS 30   /* commit labels per chart, at most */
@@ -44,28 +47,14 @@ struct trend {
     char stems[256][160];     /* names taken, to keep each unique */
 };
 
-void trend_gp_quote(const char *text, char *buf, size_t len)
+/* text as a gnuplot single-quoted literal (plot_gp_literal), in tmp. */
+static const char *literal(struct strbuf *tmp, const char *text)
 {
-    size_t n = 0;
-    if (len < 3) {
-        if (len > 0)
-            buf[0] = '\0';
-        return;
-    }
-    buf[n++] = '\'';
-    for (const char *s = text; *s != '\0'; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c < 0x20 || c == 0x7f)
-            continue;
-        size_t need = c == '\'' ? 2 : 1;
-        if (n + need + 2 > len)
-            break;
-        buf[n++] = (char)c;
-        if (c == '\'')
-            buf[n++] = '\'';
-    }
-    buf[n++] = '\'';
-    buf[n] = '\0';
+    tmp->len = 0;
+    if (tmp->p != NULL)
+        tmp->p[0] = '\0';
+    plot_gp_literal(tmp, text);
+    return tmp->p != NULL ? tmp->p : "''";
 }
 
 static void slug(const char *text, char *buf, size_t len)
@@ -236,7 +225,7 @@ static void unique_stem(struct trend *t, const char *base, char *stem,
 static int draw_group(struct trend *t, char *err, size_t err_len)
 {
     struct group *g = &t->g;
-    struct plot_buf dat = { 0 }, gp = { 0 };
+    struct strbuf dat = { 0 }, gp = { 0 };
     size_t *xs = calloc(g->n ? g->n : 1, sizeof(*xs));
     size_t *first = calloc(g->n ? g->n : 1, sizeof(*first));
     size_t nruns = 0, nconf = 0;
@@ -257,16 +246,17 @@ static int draw_group(struct trend *t, char *err, size_t err_len)
         if (c == nconf)
             first[nconf++] = k;
     }
-    char base[160], stem[160], q[600], q2[600];
+    char base[160], stem[160];
+    struct strbuf q = { 0 }, q2 = { 0 };
     snprintf(base, sizeof(base), "trend-");
     slug(g->instance, base + 6, sizeof(base) - 6 - 10);
     snprintf(base + strlen(base), sizeof(base) - strlen(base), "-%.8s",
              g->fingerprint);
     unique_stem(t, base, stem, sizeof(stem));
 
-    plot_buf_printf(&dat, "# %s: x = run, median and 95%% CI of wall_s\n",
+    strbuf_printf(&dat, "# %s: x = run, median and 95%% CI of wall_s\n",
                     stem);
-    plot_buf_printf(&gp, "# %s.gp - drawn by `poolbench history trend`; "
+    strbuf_printf(&gp, "# %s.gp - drawn by `poolbench history trend`; "
                     "redraw with: gnuplot %s.gp\n"
                     "if (!exists(\"tmp_suffix\")) tmp_suffix = ''\n"
                     "set terminal svg size %d,%d dynamic noenhanced "
@@ -276,57 +266,57 @@ static int draw_group(struct trend *t, char *err, size_t err_len)
     char title[400];
     snprintf(title, sizeof(title), "%s: median wall time over runs "
              "(machine %s)", g->instance, g->fingerprint);
-    trend_gp_quote(title, q, sizeof(q));
-    plot_buf_printf(&gp, "set title %s noenhanced\n"
+    strbuf_printf(&gp, "set title %s noenhanced\n"
                     "set xlabel 'run (commit), oldest first'\n"
                     "set ylabel 'median wall time (s), 95%% CI'\n"
                     "set key below noenhanced\n"
                     "set grid ytics\nset tics nomirror\n"
                     "set xrange [0.5:%zu.5]\nset yrange [0:*]\n"
-                    "set xtics rotate by -45 noenhanced (", q, nruns);
+                    "set xtics rotate by -45 noenhanced (", literal(&q, title),
+                    nruns);
     size_t step = (nruns + TREND_MAX_XTICS - 1) / TREND_MAX_XTICS;
     int sep = 0;
     for (size_t k = 0; k < g->n; k++) {
         if ((k > 0 && xs[k] == xs[k - 1]) || (xs[k] - 1) % step != 0)
             continue;
-        trend_gp_quote(g->pts[k].commit[0] ? g->pts[k].commit : "?", q,
-                       sizeof(q));
-        plot_buf_printf(&gp, "%s%s %zu", sep ? ", " : "", q, xs[k]);
+        strbuf_printf(&gp, "%s%s %zu", sep ? ", " : "",
+                      literal(&q, g->pts[k].commit[0] ? g->pts[k].commit
+                                                       : "?"), xs[k]);
         sep = 1;
     }
-    plot_buf_printf(&gp, ")\nplot ");
+    strbuf_printf(&gp, ")\nplot ");
     for (size_t c = 0; c < nconf; c++) {
         const char *key = g->pts[first[c]].key;
-        trend_gp_quote(g->pts[first[c]].config, q2, sizeof(q2));
-        plot_buf_printf(&dat, "%s# %s\n", c ? "\n\n" : "", q2);
+        literal(&q2, g->pts[first[c]].config);
+        strbuf_printf(&dat, "%s# %s\n", c ? "\n\n" : "", q2.p);
         for (size_t k = first[c]; k < g->n; k++) {
             const struct tpoint *p = &g->pts[k];
             if (strcmp(p->key, key) != 0 || !isfinite(p->median))
                 continue;
-            plot_buf_printf(&dat, "%zu %.9g %.9g %.9g\n", xs[k], p->median,
+            strbuf_printf(&dat, "%zu %.9g %.9g %.9g\n", xs[k], p->median,
                             isfinite(p->lo) ? p->lo : p->median,
                             isfinite(p->hi) ? p->hi : p->median);
         }
         /* An empty block would stop gnuplot: give it one NaN point. */
-        plot_buf_printf(&dat, "0 NaN NaN NaN\n");
-        plot_buf_printf(&gp, "%s'%s.dat' index %zu using 1:2:3:4 with "
+        strbuf_printf(&dat, "0 NaN NaN NaN\n");
+        strbuf_printf(&gp, "%s'%s.dat' index %zu using 1:2:3:4 with "
                         "yerrorlines lw 2 title %s", c ? ", \\\n     " : "",
-                        stem, c, q2);
+                        stem, c, q2.p);
     }
-    plot_buf_printf(&gp, "\nset terminal pngcairo size %d,%d noenhanced "
+    strbuf_printf(&gp, "\nset terminal pngcairo size %d,%d noenhanced "
                     "font 'Sans,11' background rgb 'white'\n"
                     "set output '%s.png'.tmp_suffix\nreplot\n"
                     "unset output\n", PLOT_WIDTH, PLOT_HEIGHT, stem);
-    if (dat.oom || gp.oom) {
+    if (dat.oom || gp.oom || q.oom || q2.oom) {
         snprintf(err, err_len, "out of memory");
         goto done;
     }
     char path[4400];
     snprintf(path, sizeof(path), "%s/%s.dat", t->dir, stem);
-    if (history_write_atomic(path, dat.p, dat.len, err, err_len) != 0)
+    if (fs_write_atomic(path, dat.p, dat.len, err, err_len) != 0)
         goto done;
     snprintf(path, sizeof(path), "%s/%s.gp", t->dir, stem);
-    if (history_write_atomic(path, gp.p, gp.len, err, err_len) != 0 ||
+    if (fs_write_atomic(path, gp.p, gp.len, err, err_len) != 0 ||
         run_gnuplot(t, stem, err, err_len) != 0 ||
         settle(t, stem, "svg", err, err_len) != 0 ||
         settle(t, stem, "png", err, err_len) != 0)
@@ -336,6 +326,8 @@ static int draw_group(struct trend *t, char *err, size_t err_len)
     t->ncharts++;
     rc = 0;
 done:
+    free(q.p);
+    free(q2.p);
     free(xs);
     free(first);
     free(dat.p);

@@ -40,8 +40,5 @@ int trend_render(struct history *db, const struct trend_filter *filter,
                  const char *dir, size_t *ncharts, char *err,
                  size_t err_len);
 
-/* The single-quoted gnuplot literal of text into buf: ' doubled, control
- * characters dropped, cut (never inside a character pair '') to fit. */
-void trend_gp_quote(const char *text, char *buf, size_t len);
 
 #endif /* POOLBENCH_TREND_H */
