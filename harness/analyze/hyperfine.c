@@ -459,7 +459,8 @@ static void usage(FILE *f)
 "                      TIME.json)\n"
 "  -h, --help          this help\n"
 "\n"
-"Exit status: 0 written, 2 bad usage or a file that is not hyperfine's.\n");
+"Exit status: 0 written, 2 bad usage or a file that is not hyperfine's,\n"
+"3 the output could not be written.\n");
 }
 
 int hyperfine_main(int argc, char **argv)
@@ -482,15 +483,17 @@ int hyperfine_main(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *in = argv[optind];
-    int fd = open(in, O_RDONLY | O_CLOEXEC);
     struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-        st.st_size > HF_MAX_BYTES) {
-        fprintf(stderr, "poolbench import-hyperfine: %s: %s\n", in,
-                fd < 0 ? strerror(errno)
-                       : "not a regular file of at most 64 MiB");
-        if (fd >= 0)
-            close(fd);
+    int fd = results_open_input(in, "a hyperfine --export-json file", &st,
+                                err, sizeof(err));
+    if (fd < 0) {
+        fprintf(stderr, "poolbench import-hyperfine: %s\n", err);
+        return EXIT_USAGE;
+    }
+    if (st.st_size > HF_MAX_BYTES) {
+        fprintf(stderr, "poolbench import-hyperfine: %s: larger than the "
+                "64 MiB a hyperfine file may have\n", in);
+        close(fd);
         return EXIT_USAGE;
     }
     size_t len = (size_t)st.st_size, got = 0;
@@ -517,6 +520,7 @@ int hyperfine_main(int argc, char **argv)
         fprintf(stderr, "poolbench import-hyperfine: %s\n", err);
         return EXIT_USAGE;
     }
+    char stem[4096] = "";
     if (output != NULL) {
         snprintf(path, sizeof(path), "%s", output);
     } else {
@@ -526,14 +530,15 @@ int hyperfine_main(int argc, char **argv)
         gmtime_r(&now, &tm);
         strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
         gethostname(host, sizeof(host) - 1);
-        if (mkdir("results", 0755) != 0 && errno != EEXIST) {
+        if (mkdir("results", 0777) != 0 && errno != EEXIST) {
             fprintf(stderr, "poolbench import-hyperfine: cannot create "
                     "results/: %s; give -o FILE\n", strerror(errno));
             cJSON_Delete(root);
             return EXIT_USAGE;
         }
-        snprintf(path, sizeof(path), "results/hyperfine-%s-%s.json", host,
+        snprintf(stem, sizeof(stem), "results/hyperfine-%s-%s", host,
                  stamp);
+        snprintf(path, sizeof(path), "%s.json", stem);
     }
     /* What we write must read back: check it with the real reader. */
     char *out = cJSON_Print(root);
@@ -550,11 +555,19 @@ int hyperfine_main(int argc, char **argv)
     size_t nrows = check.nrows;
     results_free(&check);
     cJSON_free(out);
-    if (results_check_writable(path, err, sizeof(err)) != 0 ||
-        results_write_atomic(path, root, err, sizeof(err)) != 0) {
+    if (results_check_writable(path, err, sizeof(err)) != 0) {
         fprintf(stderr, "poolbench import-hyperfine: %s\n", err);
         cJSON_Delete(root);
         return EXIT_USAGE;
+    }
+    /* A failed write (a full disk) is not bad usage: exit 3 as run does. */
+    if ((stem[0] != '\0'
+             ? results_write_new(stem, root, path, sizeof(path), err,
+                                 sizeof(err))
+             : results_write_atomic(path, root, err, sizeof(err))) != 0) {
+        fprintf(stderr, "poolbench import-hyperfine: %s\n", err);
+        cJSON_Delete(root);
+        return EXIT_RUN_FAILED;
     }
     cJSON_Delete(root);
     printf("import-hyperfine: %zu command%s from %s into %s\n", nrows,

@@ -177,7 +177,8 @@ static void usage(FILE *f)
 "  -h, --help             this help\n"
 "\n"
 "Exit status: 0 written, 2 bad usage or an unusable input (one line\n"
-"naming it; the output file is not touched).\n");
+"naming it; the output file is not touched), 3 the output could not be\n"
+"written.\n");
 }
 
 int merge_main(int argc, char **argv)
@@ -225,9 +226,14 @@ int merge_main(int argc, char **argv)
         nfiles++;
     }
     if (merge_build(files, nfiles, argc, argv, &root, err,
-                    sizeof(err)) != 0 ||
-        results_write_atomic(output, root, err, sizeof(err)) != 0) {
+                    sizeof(err)) != 0) {
         fprintf(stderr, "poolbench merge: %s\n", err);
+        goto out;
+    }
+    /* A failed write (a full disk) is not bad usage: exit 3 as run does. */
+    if (results_write_atomic(output, root, err, sizeof(err)) != 0) {
+        fprintf(stderr, "poolbench merge: %s\n", err);
+        rc = EXIT_RUN_FAILED;
         goto out;
     }
     printf("merged %zu file%s: %d results from %d machine%s into %s\n",

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,6 +23,14 @@ static void dir_of(const char *path, char *buf, size_t len)
     snprintf(buf, len, "%s", dirname(tmp));
 }
 
+/* An existing output that is not a regular file: a character device or
+ * a FIFO is written through (-o /dev/stdout, a pipe to another tool);
+ * renaming a temp file over it would replace the device node. */
+static int is_write_through(const struct stat *st)
+{
+    return S_ISCHR(st->st_mode) || S_ISFIFO(st->st_mode);
+}
+
 int results_check_writable(const char *path, char *err, size_t err_len)
 {
     struct stat st;
@@ -30,10 +39,31 @@ int results_check_writable(const char *path, char *err, size_t err_len)
         snprintf(err, err_len, "output path is empty; expected a file path");
         return -1;
     }
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        snprintf(err, err_len, "%s is a directory; expected a file path",
-                 path);
+    /* dir_of and the temp name need room: refuse before measuring. */
+    if (strlen(path) >= PATH_MAX - 32) {
+        snprintf(err, err_len, "output path is %zu bytes long; at most %d "
+                 "are accepted", strlen(path), PATH_MAX - 33);
         return -1;
+    }
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            snprintf(err, err_len, "%s is a directory; expected a file "
+                     "path", path);
+            return -1;
+        }
+        if (is_write_through(&st)) {
+            if (access(path, W_OK) != 0) {
+                snprintf(err, err_len, "%s: not writable: %s", path,
+                         strerror(errno));
+                return -1;
+            }
+            return 0;
+        }
+        if (!S_ISREG(st.st_mode)) {
+            snprintf(err, err_len, "%s is not a regular file; expected a "
+                     "file path, a character device or a FIFO", path);
+            return -1;
+        }
     }
     dir_of(path, dir, sizeof(dir));
     if (stat(dir, &st) != 0) {
@@ -68,64 +98,182 @@ static int write_all(int fd, const char *buf, size_t len)
     return 0;
 }
 
-int results_write_atomic(const char *path, const cJSON *root, char *err,
-                         size_t err_len)
+/* The process umask, without changing it even for a moment where the
+ * kernel can tell (another thread may be creating files). */
+static mode_t current_umask(void)
 {
-    char dir[4096], tmp[4200];
-    char *text = cJSON_Print(root);
-    int fd = -1;
-    if (text == NULL) {
-        snprintf(err, err_len, "%s: out of memory formatting JSON", path);
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    unsigned mask = 0;
+    int found = 0;
+    if (f != NULL) {
+        while (!found && fgets(line, sizeof(line), f) != NULL)
+            found = sscanf(line, "Umask: %o", &mask) == 1;
+        fclose(f);
+    }
+    if (!found) {
+        mode_t old = umask(022);
+        umask(old);
+        mask = old;
+    }
+    return (mode_t)mask & 0777;
+}
+
+/* Write text to a character device or FIFO in place. O_NONBLOCK so that
+ * a FIFO nobody reads fails (ENXIO) instead of hanging the run. */
+static int write_through(const char *path, const char *text, size_t len,
+                         char *err, size_t err_len)
+{
+    int fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    int flags;
+    if (fd < 0) {
+        snprintf(err, err_len, "%s: cannot open for writing: %s", path,
+                 errno == ENXIO ? "no process reads this FIFO"
+                                : strerror(errno));
         return -1;
     }
+    flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0 ||
+        write_all(fd, text, len) != 0 || write_all(fd, "\n", 1) != 0) {
+        snprintf(err, err_len, "%s: cannot write: %s", path,
+                 strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (close(fd) != 0 && errno != EINTR) {
+        snprintf(err, err_len, "%s: cannot write: %s", path,
+                 strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Write text into a new temporary file beside path, with the mode a new
+ * file gets under the umask, synced; its name goes into tmp. */
+static int write_temp(const char *path, const char *text, size_t len,
+                      char *tmp, size_t tmp_len, char *err, size_t err_len)
+{
+    char dir[4096], base[4096];
     dir_of(path, dir, sizeof(dir));
-    char base[4096];
     snprintf(base, sizeof(base), "%s", path);
-    snprintf(tmp, sizeof(tmp), "%s/.%s.tmp.XXXXXX", dir, basename(base));
-    fd = mkstemp(tmp);
+    snprintf(tmp, tmp_len, "%s/.%s.tmp.XXXXXX", dir, basename(base));
+    /* mkstemp makes 0600; other outputs get 0666 less the umask. */
+    mode_t mode = 0666 & ~current_umask();
+    int fd = mkstemp(tmp);
     if (fd < 0) {
         snprintf(err, err_len, "%s: cannot create a temporary file in %s: "
                  "%s", path, dir, strerror(errno));
-        goto fail;
+        return -1;
     }
-    size_t len = strlen(text);
-    text[len] = '\0';
     if (write_all(fd, text, len) != 0 || write_all(fd, "\n", 1) != 0 ||
-        fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
+        fchmod(fd, mode) != 0 || fsync(fd) != 0) {
         snprintf(err, err_len, "%s: cannot write: %s", path,
                  strerror(errno));
-        goto fail_unlink;
+        close(fd);
+        unlink(tmp);
+        return -1;
     }
     if (close(fd) != 0) {
-        fd = -1;
         snprintf(err, err_len, "%s: cannot write: %s", path,
                  strerror(errno));
-        goto fail_unlink;
+        unlink(tmp);
+        return -1;
     }
-    fd = -1;
-    if (rename(tmp, path) != 0) {
-        snprintf(err, err_len, "%s: cannot rename the temporary file into "
-                 "place: %s", path, strerror(errno));
-        goto fail_unlink;
-    }
-    /* The rename is durable only once the folder is synced. */
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+    return 0;
+}
+
+/* The rename is durable only once the folder is synced. */
+static void sync_dir_of(const char *path)
+{
+    char dir[4096];
+    dir_of(path, dir, sizeof(dir));
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd >= 0) {
         fsync(dfd);
         close(dfd);
     }
+}
+
+int results_write_atomic(const char *path, const cJSON *root, char *err,
+                         size_t err_len)
+{
+    char tmp[4200];
+    struct stat st;
+    int rc = -1;
+    char *text = cJSON_Print(root);
+    if (text == NULL) {
+        snprintf(err, err_len, "%s: out of memory formatting JSON", path);
+        return -1;
+    }
+    size_t len = strlen(text);
+    if (stat(path, &st) == 0 && is_write_through(&st)) {
+        rc = write_through(path, text, len, err, err_len);
+        goto out;
+    }
+    if (write_temp(path, text, len, tmp, sizeof(tmp), err, err_len) != 0)
+        goto out;
+    if (rename(tmp, path) != 0) {
+        snprintf(err, err_len, "%s: cannot rename the temporary file into "
+                 "place: %s", path, strerror(errno));
+        unlink(tmp);
+        goto out;
+    }
+    sync_dir_of(path);
+    rc = 0;
+out:
     cJSON_free(text);
-    return 0;
-fail_unlink:
-    if (fd >= 0)
-        close(fd);
+    return rc;
+}
+
+/* Move tmp to path unless path exists: 0, or -1 with errno (EEXIST). */
+static int move_no_replace(const char *tmp, const char *path)
+{
+    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+        return 0;
+    if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+        return -1;
+    /* A file system without RENAME_NOREPLACE: link fails on EEXIST too. */
+    if (link(tmp, path) != 0)
+        return -1;
     unlink(tmp);
-    fd = -1;
-fail:
-    if (fd >= 0)
-        close(fd);
+    return 0;
+}
+
+int results_write_new(const char *stem, const cJSON *root, char *path,
+                      size_t path_len, char *err, size_t err_len)
+{
+    char tmp[4200];
+    int rc = -1;
+    char *text = cJSON_Print(root);
+    snprintf(path, path_len, "%s.json", stem);
+    if (text == NULL) {
+        snprintf(err, err_len, "%s: out of memory formatting JSON", path);
+        return -1;
+    }
+    if (write_temp(path, text, strlen(text), tmp, sizeof(tmp), err,
+                   err_len) != 0)
+        goto out;
+    for (unsigned k = 1; k <= RESULTS_MAX_SUFFIX; k++) {
+        if (k > 1)
+            snprintf(path, path_len, "%s-%u.json", stem, k);
+        if (move_no_replace(tmp, path) == 0) {
+            sync_dir_of(path);
+            rc = 0;
+            goto out;
+        }
+        if (errno != EEXIST) {
+            snprintf(err, err_len, "%s: cannot move the temporary file "
+                     "into place: %s", path, strerror(errno));
+            break;
+        }
+    }
+    if (rc != 0 && errno == EEXIST)
+        snprintf(err, err_len, "%s.json: %u files of that name exist "
+                 "already; give -o FILE", stem, RESULTS_MAX_SUFFIX);
+    unlink(tmp);
+out:
     cJSON_free(text);
-    return -1;
+    return rc;
 }
 
 cJSON *results_stats_json(const struct stats_summary *s)
@@ -635,23 +783,43 @@ bad:
     return -1;
 }
 
-int results_load(const char *path, struct results_file *out, char *err,
-                 size_t err_len)
+int results_open_input(const char *path, const char *what,
+                       struct stat *st, char *err, size_t err_len)
 {
-    memset(out, 0, sizeof(*out));
-    struct stat st;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO for reading blocks until a writer comes;
+     * the regular-file check must come first. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    int flags;
     if (fd < 0) {
         snprintf(err, err_len, "%s: cannot open: %s", path,
                  strerror(errno));
         return -1;
     }
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        snprintf(err, err_len, "%s: not a regular file; expected a results "
-                 "JSON file", path);
+    if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+        snprintf(err, err_len, "%s: not a regular file; expected %s", path,
+                 what);
         close(fd);
         return -1;
     }
+    flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+        snprintf(err, err_len, "%s: cannot read: %s", path,
+                 strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int results_load(const char *path, struct results_file *out, char *err,
+                 size_t err_len)
+{
+    memset(out, 0, sizeof(*out));
+    struct stat st;
+    int fd = results_open_input(path, "a results JSON file", &st, err,
+                                err_len);
+    if (fd < 0)
+        return -1;
     if ((uint64_t)st.st_size > RESULTS_MAX_BYTES) {
         snprintf(err, err_len, "%s: %lld bytes is larger than the %u bytes "
                  "a results file may have", path, (long long)st.st_size,

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include <cjson/cJSON.h>
 
@@ -108,19 +109,42 @@ const struct results_series *results_series_find(
 int results_row_stats(const struct results_row *row, const char *name,
                       struct stats_summary *out);
 
-/* Write root as JSON to path atomically: a temp file beside it, fsync,
- * rename, fsync of the folder. An existing file at path is untouched on
- * any failure. Returns 0, or -1 with a message in err. */
+/* Open a user-given input for reading without ever blocking on it: a
+ * FIFO or device is refused before anything waits on it. Fills *st.
+ * Returns the descriptor, or -1 with "PATH: not a regular file; expected
+ * WHAT" (or the open error) in err. */
+int results_open_input(const char *path, const char *what, struct stat *st,
+                       char *err, size_t err_len);
+
+/* Write root as JSON to path atomically: a temp file beside it (mode
+ * 0666 less the umask), fsync, rename, fsync of the folder. An existing
+ * file at path is untouched on any failure. A character device or FIFO
+ * at path is written through, never replaced (/dev/null, /dev/stdout; a
+ * FIFO nobody reads is an error, not a hang). Returns 0, or -1 with a
+ * message in err (a full disk: "PATH: cannot write: No space left on
+ * device"). */
 int results_write_atomic(const char *path, const cJSON *root, char *err,
                          size_t err_len);
+
+/* Most "-N" suffixes results_write_new tries. */
+#define RESULTS_MAX_SUFFIX 1000
+
+/* Write root as a new file STEM.json, or STEM-2.json, STEM-3.json, ...:
+ * the first name that does not exist, never replacing a file, so runs
+ * started in the same second each keep their results. The name used goes
+ * into path. Returns 0, or -1 with a message in err. */
+int results_write_new(const char *stem, const cJSON *root, char *path,
+                      size_t path_len, char *err, size_t err_len);
 
 /* The stats object {"median",...} for one summary; NULL on allocation
  * failure. */
 cJSON *results_stats_json(const struct stats_summary *s);
 
-/* Check that path's folder exists and is writable, before a run starts,
- * so that a bad -o fails in a second and not after an hour of measuring.
- * Returns 0 or -1 with a message. */
+/* Check that path can be written, before a run starts, so that a bad -o
+ * fails in a second and not after an hour of measuring: its folder exists
+ * and is writable, and path is a regular file, a character device or a
+ * FIFO if it exists (not a folder, socket or block device), and not
+ * longer than PATH_MAX allows. Returns 0 or -1 with a message. */
 int results_check_writable(const char *path, char *err, size_t err_len);
 
 #endif /* POOLBENCH_RESULTS_H */

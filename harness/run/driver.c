@@ -540,7 +540,28 @@ struct config {
     char failure[512];
     int done;                 /* no more repetitions (failed) */
     int broken;
+    const struct fold *live;  /* the repetition running, for the watchdog */
 };
+
+/* Add repetition f's task counts to c. Tasks never delivered (a task stuck
+ * in a thread the executor could not stop, or one the watchdog gave up on)
+ * count as errors of kind missing, so errors_by_kind always adds up to
+ * errors whatever the executor. */
+static void fold_counts(struct config *c, const struct fold *f,
+                        int32_t missing)
+{
+    uint64_t undelivered = c->inst->ntasks > f->delivered
+                               ? c->inst->ntasks - f->delivered : 0;
+    for (int s = 0; s < 5; s++)
+        c->by_status[s] += f->by_status[s];
+    c->by_status[missing] += undelivered;
+    c->errors += f->delivered - f->by_status[TASK_OK] + undelivered;
+    if (c->first_error_task < 0 && f->first_error_task >= 0) {
+        c->first_error_task = f->first_error_task;
+        c->first_error_status = f->first_error_status;
+        c->first_error_code = f->first_error_code;
+    }
+}
 
 static void deliver(void *ctx, uint64_t first, uint64_t count,
                     const struct task_result *results)
@@ -628,7 +649,9 @@ static int run_rep(struct config *c, int measured)
     }
     double t1 = mono_s();
     f.t0 = t1;
+    c->live = &f;
     int rc = c->ex->run(pool, &rep);
+    c->live = NULL;
     double t2 = mono_s();
     if (!rep.broken)
         c->ex->destroy(pool);
@@ -690,15 +713,8 @@ static int run_rep(struct config *c, int measured)
     c->samples[S_MBPS][k] = wall > 0 ? (double)f.bytes / wall / 1e6 : 0;
     c->samples[S_WAIT][k] = (double)f.wait_ns * 1e-9;
 
-    for (int s = 0; s < 5; s++)
-        c->by_status[s] += f.by_status[s];
-    c->errors += f.delivered - f.by_status[TASK_OK] +
-                 (c->inst->ntasks - f.delivered);
-    if (c->first_error_task < 0 && f.first_error_task >= 0) {
-        c->first_error_task = f.first_error_task;
-        c->first_error_status = f.first_error_status;
-        c->first_error_code = f.first_error_code;
-    }
+    fold_counts(c, &f, rep.timed_out ? TASK_TIMEOUT
+                       : rep.interrupted ? TASK_CANCELLED : TASK_ERROR);
     /* Close the timeline with its last point. */
     if (tl.n == 0 || tl.pts[tl.n - 1].done != f.delivered) {
         if (tl.n == TIMELINE_CAP)
@@ -731,6 +747,28 @@ static struct param_arg *param_for(struct options *o,
     return unscoped;
 }
 
+/* The scoped -p WL.KEY that took the place of unscoped p for a selected
+ * workload that has p's key, or NULL: then p was unused because it was
+ * overridden, not because no workload takes it. */
+static const struct param_arg *param_shadowing(const struct options *o,
+                                               const struct param_arg *p)
+{
+    for (size_t w = 0; w < o->nworkloads; w++) {
+        const struct workload *wl = registry_find(o->workloads[w]);
+        for (size_t q = 0; wl != NULL && q < registry_param_count(wl); q++) {
+            if (strcmp(wl->params[q].name, p->key) != 0)
+                continue;
+            for (size_t k = 0; k < o->nparams; k++) {
+                const struct param_arg *s = &o->params[k];
+                if (s->scope != NULL && strcmp(s->scope, wl->name) == 0 &&
+                    strcmp(s->key, p->key) == 0)
+                    return s;
+            }
+        }
+    }
+    return NULL;
+}
+
 /* Every -p must be taken by some selected workload. */
 static int check_params_used(struct options *o, char *err, size_t err_len)
 {
@@ -741,6 +779,15 @@ static int check_params_used(struct options *o, char *err, size_t err_len)
         if (p->scope != NULL && registry_find(p->scope) == NULL) {
             snprintf(err, err_len, "-p %s.%s: unknown workload '%s'",
                      p->scope, p->key, p->scope);
+            return -1;
+        }
+        const struct param_arg *over =
+            p->scope == NULL ? param_shadowing(o, p) : NULL;
+        if (over != NULL) {
+            snprintf(err, err_len, "-p %s=%s: every selected workload that "
+                     "takes '%s' has it from -p %s.%s=%s instead; give "
+                     "one of the two", p->key, p->values, p->key,
+                     over->scope, over->key, over->values);
             return -1;
         }
         const struct workload *wl =
@@ -1096,7 +1143,9 @@ struct watchdog {
     const struct machine_info *m;
     struct config *configs;
     size_t nconfigs;
-    const char *out_path;
+    char *out_path;
+    size_t out_path_len;
+    const char *out_stem;   /* "" with -o */
     const char *cache_dir;
 };
 
@@ -1105,6 +1154,8 @@ static cJSON *build_json(int argc, char **argv, const struct options *o,
                          const struct config *configs, size_t n,
                          const char *cache_dir, int interrupted);
 static void rescue_results(const cJSON *root, const char *why);
+static int write_output(const char *stem, char *path, size_t path_len,
+                        const cJSON *root, char *err, size_t err_len);
 
 static void *watchdog_main(void *arg)
 {
@@ -1133,11 +1184,16 @@ static void *watchdog_main(void *arg)
                  c->ex->name);
         fprintf(stderr, "\npoolbench run: %s: %s\n", c->inst->label,
                 c->failure);
+        /* The stuck repetition never returns: count its tasks here, the
+         * undelivered ones as timed out, as the other executors do. */
+        if (c->live != NULL)
+            fold_counts(c, c->live, TASK_TIMEOUT);
         cJSON *root = build_json(w->argc, w->argv, w->o, w->m, w->configs,
                                  w->nconfigs, w->cache_dir, 0);
         char err[512];
         if (root != NULL &&
-            results_write_atomic(w->out_path, root, err, sizeof(err)) == 0)
+            write_output(w->out_stem, w->out_path, w->out_path_len, root,
+                         err, sizeof(err)) == 0)
             fprintf(stderr, "poolbench run: kept what was measured in "
                     "%s\n", w->out_path);
         else if (root != NULL)
@@ -1242,23 +1298,37 @@ void driver_cache_dir(const char *override, char *buf, size_t len)
     }
 }
 
-/* results/HOST-YYYYmmddTHHMMSSZ.json, creating results/ if missing. */
-static int default_output(const struct machine_info *m, char *buf,
-                          size_t len, char *err, size_t err_len)
+/* The default output's stem, results/HOST-YYYYmmddTHHMMSSZ (creating
+ * results/ if missing), and the first name it would get in buf; the file
+ * is made by results_write_new, which adds -2, -3, ... on a collision. */
+static int default_output(const struct machine_info *m, char *stem,
+                          size_t stem_len, char *buf, size_t len, char *err,
+                          size_t err_len)
 {
     char stamp[32];
     time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-    if (mkdir("results", 0755) != 0 && errno != EEXIST) {
+    if (mkdir("results", 0777) != 0 && errno != EEXIST) {
         snprintf(err, err_len, "cannot create folder results/: %s; give "
                  "-o FILE", strerror(errno));
         return -1;
     }
-    snprintf(buf, len, "results/%s-%s.json",
+    snprintf(stem, stem_len, "results/%s-%s",
              m->hostname[0] ? m->hostname : "host", stamp);
+    snprintf(buf, len, "%s.json", stem);
     return 0;
+}
+
+/* Write the results to -o's path, or (stem set) to a new default name,
+ * which then goes into path. */
+static int write_output(const char *stem, char *path, size_t path_len,
+                        const cJSON *root, char *err, size_t err_len)
+{
+    if (stem != NULL && stem[0] != '\0')
+        return results_write_new(stem, root, path, path_len, err, err_len);
+    return results_write_atomic(path, root, err, err_len);
 }
 
 /* The results file could not be written (a full disk, say): measuring
@@ -1297,7 +1367,7 @@ int driver_main(int argc, char **argv)
 {
     struct options o;
     char err[1024] = "";
-    char out_path[4096], cache_dir[4096];
+    char out_path[4096], out_stem[4096] = "", cache_dir[4096];
     struct instance *insts = NULL;
     size_t ninsts = 0;
     struct config *configs = NULL;
@@ -1305,6 +1375,7 @@ int driver_main(int argc, char **argv)
     struct machine_info m;
     struct suite_plan plan;
     int status = EXIT_USAGE;
+    int notice = 0;   /* the "preparing" line is on the terminal */
 
     memset(&o, 0, sizeof(o));
     if (suite_expand(&argc, &argv, &plan, err, sizeof(err)) != 0)
@@ -1329,9 +1400,12 @@ int driver_main(int argc, char **argv)
 
     machine_read(&m);
     if (o.output != NULL) {
+        /* Checked before the copy, which would cut a long name short. */
+        if (results_check_writable(o.output, err, sizeof(err)) != 0)
+            goto out;
         snprintf(out_path, sizeof(out_path), "%s", o.output);
-    } else if (default_output(&m, out_path, sizeof(out_path), err,
-                              sizeof(err)) != 0) {
+    } else if (default_output(&m, out_stem, sizeof(out_stem), out_path,
+                              sizeof(out_path), err, sizeof(err)) != 0) {
         goto out;
     }
     if (results_check_writable(out_path, err, sizeof(err)) != 0)
@@ -1351,8 +1425,12 @@ int driver_main(int argc, char **argv)
         goto out;
     }
     status = 0;
-    fprintf(stderr, "poolbench: preparing %zu workload instance%s\n",
-            ninsts, ninsts == 1 ? "" : "s");
+    /* On a terminal only, and erased after: a usage error found while
+     * preparing (a bad dir=) must stay one line. */
+    notice = isatty(STDERR_FILENO);
+    if (notice)
+        fprintf(stderr, "poolbench: preparing %zu workload instance%s",
+                ninsts, ninsts == 1 ? "" : "s");
     for (size_t i = 0; i < ninsts; i++) {
         struct instance *in = &insts[i];
         const struct workload *wl = in->wl;
@@ -1369,10 +1447,11 @@ int driver_main(int argc, char **argv)
         err[0] = '\0';
         if (wl->prepare != NULL) {
             if (wl->prepare(&setup) != 0) {
-                fprintf(stderr, "poolbench: %s: %s\n", in->label,
-                        err[0] ? err : "prepare failed");
+                char why[sizeof(err)];
+                snprintf(why, sizeof(why), "%s",
+                         err[0] ? err : "prepare failed");
+                snprintf(err, sizeof(err), "%.300s: %.700s", in->label, why);
                 status = EXIT_USAGE;
-                snprintf(err, sizeof(err), "%s: cannot prepare", in->label);
                 goto out;
             }
         } else {
@@ -1414,6 +1493,10 @@ int driver_main(int argc, char **argv)
                         }
         }
     }
+    if (notice) {
+        fprintf(stderr, "\r\033[K");
+        notice = 0;
+    }
     for (size_t k = 0; k < nconfigs; k++)
         for (int s = 0; s < S_COUNT; s++) {
             configs[k].samples[s] = calloc(o.repeat + o.warmup + 1,
@@ -1427,7 +1510,9 @@ int driver_main(int argc, char **argv)
 
     struct watchdog wd = {
         .argc = argc, .argv = argv, .o = &o, .m = &m, .configs = configs,
-        .nconfigs = nconfigs, .out_path = out_path, .cache_dir = cache_dir,
+        .nconfigs = nconfigs, .out_path = out_path,
+        .out_path_len = sizeof(out_path), .out_stem = out_stem,
+        .cache_dir = cache_dir,
     };
     if (o.timeout_s > 0)
         watchdog_start(&wd);
@@ -1481,7 +1566,8 @@ int driver_main(int argc, char **argv)
         goto out;
     }
     print_table(configs, nconfigs);
-    if (results_write_atomic(out_path, root, err, sizeof(err)) != 0) {
+    if (write_output(out_stem, out_path, sizeof(out_path), root, err,
+                     sizeof(err)) != 0) {
         rescue_results(root, err);
         err[0] = '\0';
         cJSON_Delete(root);
@@ -1516,6 +1602,8 @@ int driver_main(int argc, char **argv)
         _exit(EXIT_RUN_FAILED);
     }
 out:
+    if (notice)
+        fprintf(stderr, "\r\033[K");
     if (err[0] != '\0')
         fprintf(stderr, "poolbench run: %s\n", err);
     for (size_t k = 0; k < nconfigs; k++)
