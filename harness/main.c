@@ -1,10 +1,12 @@
-/* poolbench.c - the command line: dispatch to run, list, info, ... */
+/* main.c - the command line: the commands table, and the wiring of run
+ * to what shows and stores its results (the layers above run). */
 #include <stdio.h>
 #include <string.h>
 
 #include "compare.h"
 #include "driver.h"
 #include "executor.h"
+#include "history.h"
 #include "history_main.h"
 #include "hyperfine.h"
 #include "machine.h"
@@ -13,6 +15,10 @@
 #include "registry.h"
 #include "report.h"
 #include "show.h"
+#include "suggest.h"
+#include "summary.h"
+#include "table.h"
+#include "view.h"
 
 struct command {
     const char *name;
@@ -20,12 +26,13 @@ struct command {
     int (*main)(int argc, char **argv);
 };
 
+static int run_main(int argc, char **argv);
 static int list_main(int argc, char **argv);
 static int info_main(int argc, char **argv);
 
 static const struct command commands[] = {
     { "run", "run workloads under executors, write results JSON",
-      driver_main },
+      run_main },
     { "list", "workloads with their parameters, and executors", list_main },
     { "info", "this machine's metadata", info_main },
     { "show", "a results file: the answer per workload, then every row",
@@ -73,6 +80,60 @@ static int no_options(const char *cmd, int argc, char **argv,
         return -1;
     }
     return 0;
+}
+
+/* ---- run, and what it does with the file it wrote ----------------------- */
+
+/* The answer of a results file: the summary, and every row with -v. */
+static int show_written(const char *path, int verbose)
+{
+    struct results_file f;
+    struct results_view v;
+    char err[512];
+    if (results_load(path, &f, err, sizeof(err)) != 0) {
+        fprintf(stderr, "poolbench run: %s\n", err);
+        return -1;
+    }
+    if (view_build(&f, &v, err, sizeof(err)) != 0) {
+        fprintf(stderr, "poolbench run: %s\n", err);
+        results_free(&f);
+        return -1;
+    }
+    if (verbose) {
+        table_print(stdout, &v, TABLE_TEXT);
+        putchar('\n');
+    }
+    summary_print(stdout, &v, summary_colour_wanted(stdout));
+    view_free(&v);
+    results_free(&f);
+    return 0;
+}
+
+/* run --save NAME: the written file into the history. */
+static int save_written(const char *path, const char *name, const char *db,
+                        char *err, size_t err_len)
+{
+    struct history *h = NULL;
+    long long id;
+    if (history_check_name(name, err, err_len) != 0 ||
+        history_open(history_default_path(db), HISTORY_CREATE, &h, err,
+                     err_len) != 0)
+        return -1;
+    int rc = history_add_file(h, path, name, &id, err, err_len);
+    history_close(h);
+    if (rc == 0)
+        printf("history: stored as run %lld of '%s' in %s\n", id, name,
+               history_default_path(db));
+    return rc;
+}
+
+static int run_main(int argc, char **argv)
+{
+    static const struct driver_hooks hooks = {
+        .show = show_written,
+        .save = save_written,
+    };
+    return driver_main(argc, argv, &hooks);
 }
 
 static const char *type_word(enum wl_param_type t)
@@ -188,8 +249,12 @@ int main(int argc, char **argv)
     for (size_t k = 0; k < NCOMMANDS; k++)
         if (strcmp(cmd, commands[k].name) == 0)
             return commands[k].main(argc - 1, argv + 1);
-    fprintf(stderr, "poolbench: unknown command '%s'; expected one of: ",
-            cmd);
+    const char *names[NCOMMANDS];
+    char hint[96];
+    for (size_t k = 0; k < NCOMMANDS; k++)
+        names[k] = commands[k].name;
+    fprintf(stderr, "poolbench: unknown command '%s'%s; expected one of: ",
+            cmd, suggest_hint(cmd, names, NCOMMANDS, hint, sizeof(hint)));
     for (size_t k = 0; k < NCOMMANDS; k++)
         fprintf(stderr, "%s%s", k ? ", " : "", commands[k].name);
     fprintf(stderr, " (see poolbench --help)\n");

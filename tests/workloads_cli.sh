@@ -63,7 +63,7 @@ PY
 
 # A cold-cache run, and a user's own tree (the generated one).
 tree=$(ls -d "$work"/cache/corpus-*/tree | head -1)
-if "$PB" run -w hashing -e serial -r 1 --warmup 0 --no-progress \
+if "$PB" run -w hashing -e serial -r 1 --warmup 0 --min-time 0 --no-progress \
        -p dir="$tree" -p cache=cold -o "$work/cold.json" \
        > out.txt 2> err.txt; then ok; else bad "cold run: $(cat err.txt)"; fi
 python3 - "$work/cold.json" <<'PY' && ok ||

@@ -178,7 +178,7 @@ static void row_summaries(struct view_row *vr)
 {
     const struct results_row *r = vr->r;
     vr->speedup = vr->speedup_lo = vr->speedup_hi = NAN;
-    vr->efficiency = vr->startup_s = vr->cpu_s = NAN;
+    vr->efficiency = vr->startup_s = vr->cpu_s = vr->ns_per_task = NAN;
     vr->usable = r->failure == NULL && r->errors == 0 &&
                  results_row_stats(r, "wall_s", &vr->wall) == 0;
     if (!vr->usable) {
@@ -188,6 +188,8 @@ static void row_summaries(struct view_row *vr)
     if (results_row_stats(r, "first_result_s", &vr->first) != 0)
         memset(&vr->first, 0, sizeof(vr->first));
     vr->startup_s = median_of(r, "startup_s");
+    if (r->tasks > 0)
+        vr->ns_per_task = vr->wall.median * 1e9 / (double)r->tasks;
     vr->cpu_s = median_of(r, "user_s") + median_of(r, "sys_s");
 }
 
@@ -378,4 +380,57 @@ const struct view_row *view_fastest(const struct results_view *v,
             best = vr;
     }
     return best;
+}
+
+/* Replace key in o by a number, or null when v is not finite. */
+static void set_number(cJSON *o, const char *key, double v)
+{
+    cJSON *item = isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull();
+    if (item == NULL)
+        return;
+    if (cJSON_GetObjectItemCaseSensitive(o, key) != NULL)
+        cJSON_ReplaceItemInObjectCaseSensitive(o, key, item);
+    else
+        cJSON_AddItemToObject(o, key, item);
+}
+
+int view_derive_json(cJSON *root, char *err, size_t err_len)
+{
+    struct results_file f;
+    struct results_view v;
+    char *text = cJSON_PrintUnformatted(root);
+    if (text == NULL) {
+        snprintf(err, err_len, "out of memory deriving results");
+        return -1;
+    }
+    int rc = results_parse("the results being written", text, strlen(text),
+                           &f, err, err_len);
+    free(text);
+    if (rc != 0)
+        return -1;
+    if (view_build(&f, &v, err, err_len) != 0) {
+        results_free(&f);
+        return -1;
+    }
+    cJSON *rows = cJSON_GetObjectItemCaseSensitive(root, "results");
+    size_t k = 0;
+    for (cJSON *o = rows != NULL ? rows->child : NULL;
+         o != NULL && k < v.nrows; o = o->next, k++) {
+        const struct view_row *vr = &v.rows[k];
+        set_number(o, "ns_per_task", vr->ns_per_task);
+        set_number(o, "speedup", vr->speedup);
+        set_number(o, "efficiency", vr->efficiency);
+        if (isfinite(vr->speedup_lo) && isfinite(vr->speedup_hi)) {
+            double ci[2] = { vr->speedup_lo, vr->speedup_hi };
+            cJSON *arr = cJSON_CreateDoubleArray(ci, 2);
+            if (cJSON_GetObjectItemCaseSensitive(o, "speedup_ci95"))
+                cJSON_ReplaceItemInObjectCaseSensitive(o, "speedup_ci95",
+                                                       arr);
+            else
+                cJSON_AddItemToObject(o, "speedup_ci95", arr);
+        }
+    }
+    view_free(&v);
+    results_free(&f);
+    return 0;
 }

@@ -44,6 +44,7 @@ struct view_row {
     double speedup_lo;         /* 95% interval of the speedup (Hodges- */
     double speedup_hi;         /* Lehmann ratio of the samples), or NAN */
     double efficiency;         /* speedup / workers, or NAN */
+    double ns_per_task;        /* median wall_s per task in ns, or NAN */
 };
 
 /* One instance (workload x params x machine x run) and its rows. */
@@ -86,6 +87,14 @@ struct results_view {
  * empty. */
 int view_build(const struct results_file *f, struct results_view *v,
                char *err, size_t err_len);
+
+/* Fill the derived fields of every row of a results tree that is being
+ * written: "ns_per_task", "speedup", "speedup_ci95" ([low, high]) and
+ * "efficiency" (null where there is none), from the view of the tree
+ * read back through the schema reader, so that a file says what every
+ * reader of it computes. Returns 0, or -1 with a message when the tree is
+ * not a valid poolbench/1 file or memory runs out. */
+int view_derive_json(cJSON *root, char *err, size_t err_len);
 
 /* Free what view_build made; safe on a zeroed view. */
 void view_free(struct results_view *v);

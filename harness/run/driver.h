@@ -1,6 +1,9 @@
-/* driver.h - `poolbench run`: the sweep of workloads x parameter sets x
- * executors x workers x modes x chunk sizes, measured in interleaved
- * rounds and written as one results file. */
+/* driver.h - `poolbench run`: options -> plan -> calibration -> measuring
+ * -> results file -> the answer.
+ *
+ * run sits below the layers that show and store results, so what happens
+ * to a written file (the terminal summary, the history) is handed in by
+ * the caller as hooks: main.c wires them to render/ and analyze/. */
 #ifndef POOLBENCH_DRIVER_H
 #define POOLBENCH_DRIVER_H
 
@@ -8,12 +11,19 @@
 
 #include "exit.h"
 
-/* Run `poolbench run` with argv[0] == "run". Returns the exit status. */
-int driver_main(int argc, char **argv);
+/* What `run` does with the results file it wrote. */
+struct driver_hooks {
+    /* Show the answer of the file at path (the summary; with verbose,
+     * every row too). Returns 0, or -1 after printing why. May be NULL. */
+    int (*show)(const char *path, int verbose);
+    /* Store the file at path in the history database db (NULL: the
+     * default) under name. Returns 0, or -1 with a message. May be NULL
+     * (then --save is refused). */
+    int (*save)(const char *path, const char *name, const char *db,
+                char *err, size_t err_len);
+};
 
-/* The folder workloads may cache generated data in (--corpus-dir, else
- * $XDG_CACHE_HOME/poolbench, else ~/.cache/poolbench, else
- * ${TMPDIR:-/tmp}/poolbench-cache-UID), into buf. */
-void driver_cache_dir(const char *override, char *buf, size_t len);
+/* Run `poolbench run` with argv[0] == "run". Returns the exit status. */
+int driver_main(int argc, char **argv, const struct driver_hooks *hooks);
 
 #endif /* POOLBENCH_DRIVER_H */

@@ -23,6 +23,27 @@ void progress_begin(struct progress *p, int allowed, uint64_t total)
     p->enabled = allowed && isatty(STDERR_FILENO);
     p->total = total > 0 ? total : 1;
     p->start_s = mono_s();
+    p->eta_s = -1;
+}
+
+void progress_budget(struct progress *p, double budget_s)
+{
+    p->budget_s = budget_s;
+}
+
+/* The ETA to show: the estimate, but never more than the last one shown
+ * minus the time since (an estimate that grows is held, not shown). */
+static double steady_eta(struct progress *p, double estimate, double now)
+{
+    if (p->budget_s > 0 && estimate > p->budget_s - (now - p->start_s))
+        estimate = p->budget_s - (now - p->start_s);
+    if (p->eta_s >= 0 && estimate > p->eta_s - (now - p->eta_at_s))
+        estimate = p->eta_s - (now - p->eta_at_s);
+    if (estimate < 0)
+        estimate = 0;
+    p->eta_s = estimate;
+    p->eta_at_s = now;
+    return estimate;
 }
 
 void progress_step(struct progress *p, uint64_t n, const char *label)
@@ -43,9 +64,11 @@ void progress_step(struct progress *p, uint64_t n, const char *label)
     memset(bar, '#', (size_t)fill);
     memset(bar + fill, '.', (size_t)(PROGRESS_WIDTH - fill));
     bar[PROGRESS_WIDTH] = '\0';
-    double eta = frac > 0 ? elapsed * (1 - frac) / frac : 0;
-    fprintf(stderr, "\r\033[K[%s] %3.0f%% ETA %4.0fs  %.40s", bar,
-            frac * 100, eta, label != NULL ? label : "");
+    double eta = steady_eta(p, frac > 0 ? elapsed * (1 - frac) / frac : 0,
+                            now);
+    const char *phase = p->done > p->total ? " precision" : "";
+    fprintf(stderr, "\r\033[K[%s] %3.0f%%%s ETA %4.0fs  %.48s", bar,
+            frac * 100, phase, eta, label != NULL ? label : "");
     fflush(stderr);
     p->drawn = 1;
 }

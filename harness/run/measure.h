@@ -1,0 +1,75 @@
+/* measure.h - repetitions: timed, folded into a checksum, metered for
+ * noise, in interleaved rounds until enough or precise enough.
+ *
+ * Round r runs one repetition of every configuration that still needs
+ * one before round r + 1 starts, so that a machine that drifts (thermal,
+ * a noisy neighbour) spreads the drift over all configurations instead of
+ * punishing the last one. Between rounds a short reference probe indexes
+ * the machine's speed.
+ *
+ * A repetition is disturbed when, during it, other processes took more
+ * than --noise-limit of one CPU (beyond /proc/stat's tick resolution),
+ * the hypervisor stole as much, or the probes around it ran more than
+ * MEASURE_SLOW_PROBE slower than the run's best. With --retry-disturbed N
+ * it is run again up to N times, the disturbed one kept apart. */
+#ifndef POOLBENCH_MEASURE_H
+#define POOLBENCH_MEASURE_H
+
+#include <signal.h>
+
+#include "noise.h"
+#include "options.h"
+#include "plan.h"
+#include "progress.h"
+
+/* A probe this much slower than the run's best marks the repetitions
+ * around it disturbed: the host slowed the whole machine. */
+#define MEASURE_SLOW_PROBE 1.25
+
+/* The names of enum run_series in results files ("wall_s", ...). */
+extern const char *const measure_series_names[S_COUNT];
+
+/* What measuring needs besides the plan. */
+struct measure_ctx {
+    const struct run_options *o;
+    long cpus_online;
+    double cpu_limit;          /* CPUs we may use: affinity and quota */
+    volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM */
+    struct progress *progress; /* may be NULL */
+    /* Called before and after each repetition of configuration k (k < 0
+     * after): the watchdog arms itself here. May be NULL. */
+    void (*around)(void *arg, long k);
+    void *around_arg;
+    /* Filled while measuring. */
+    struct noise_hw hw;        /* counters, or why there are none */
+    double best_probe_s;       /* the fastest probe seen (NAN: none) */
+    double last_probe_s;
+    double started_s;          /* when measuring began (monotonic) */
+    int broken;                /* a pool could not be stopped */
+};
+
+/* Calibrate, then measure every configuration of p: warm-up rounds, then
+ * rounds until each has o->repeat counted repetitions, then under
+ * --precision more rounds of the imprecise ones within the budget. Then
+ * cross-check checksums: the same instance must give the same checksum
+ * under every configuration. Returns 0; stops early (returning 0) when
+ * *ctx->stop is set or a pool breaks (ctx->broken). */
+int measure_run(struct run_plan *p, struct measure_ctx *ctx);
+
+/* Count the repetition still running under c (the watchdog gave up on
+ * it): its delivered tasks, and the rest as timed out. */
+void measure_count_stuck(struct run_config *c);
+
+/* One serial repetition of instance in (for calibration): its wall time
+ * in seconds, or -1 when it failed (why in err). */
+double measure_serial_once(struct run_instance *in, struct measure_ctx *ctx,
+                           char *err, size_t err_len);
+
+/* The CI half-width of c's median wall time in percent of the median,
+ * or INFINITY when there are too few samples. */
+double measure_precision_pct(const struct run_config *c);
+
+/* "ok", "error", "signaled", "timeout", "cancelled". */
+const char *measure_status_word(int32_t status);
+
+#endif /* POOLBENCH_MEASURE_H */

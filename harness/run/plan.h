@@ -1,0 +1,133 @@
+/* plan.h - what one `poolbench run` measures.
+ *
+ * An instance is one workload with one parameter set, prepared once and
+ * shared by every executor (forked workers inherit it, threads share it).
+ * A configuration is instance x executor x workers x mode x chunk x
+ * transport; it carries what was measured of it (see measure.h). */
+#ifndef POOLBENCH_PLAN_H
+#define POOLBENCH_PLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "executor.h"
+#include "options.h"
+#include "registry.h"
+
+#define RUN_TIMELINE_CAP 512   /* points kept per timeline */
+
+/* Where an instance's task count came from (results "tasks_source"). */
+enum run_tasks_source {
+    RUN_TASKS_DEFAULT = 0,     /* the workload's own default */
+    RUN_TASKS_OPTION = 1,      /* -n */
+    RUN_TASKS_CALIBRATED = 2,  /* scaled to --min-time */
+};
+
+struct run_instance {
+    const struct workload *wl;
+    union wl_value args[REGISTRY_MAX_PARAMS];
+    const char *texts[REGISTRY_MAX_PARAMS]; /* value as given, or NULL */
+    char label[256];       /* "factorial n=300,skew=1" */
+    void *state;           /* from prepare */
+    uint64_t ntasks;
+    int prepared;
+    enum run_tasks_source tasks_source;
+    uint64_t calib_from;   /* tasks calibration first measured, or 0 */
+    double calib_from_s;   /* its serial repetition, seconds, or NAN */
+    double calib_s;        /* the serial repetition at ntasks, or NAN */
+};
+
+/* The per-repetition series a configuration records, in results order. */
+enum run_series {
+    S_WALL, S_STARTUP, S_FIRST, S_USER, S_SYS, S_VCSW, S_IVCSW, S_RSS,
+    S_BYTES, S_MBPS, S_WAIT, S_FOREIGN, S_STEAL, S_CPUS, S_PROBE,
+    S_WORKER_SPEED, S_CYCLES, S_INSTR, S_COUNT
+};
+
+/* One repetition's values. S_PROBE holds the raw probe seconds of the
+ * slower probe bracketing it until the results are written, which turns
+ * it into a speed relative to the run's best. */
+struct run_sample {
+    double v[S_COUNT];     /* NAN where a source was missing */
+    int disturbed;         /* others took the CPUs, or the machine was
+                              slow: see measure.h */
+};
+
+/* A completion timeline: (t, done) points, halved when full so that a run
+ * of any length costs the same small memory. */
+struct run_timeline {
+    double t_s[RUN_TIMELINE_CAP];
+    uint64_t done[RUN_TIMELINE_CAP];
+    size_t n;
+    uint64_t stride;     /* record every stride-th delivery */
+    uint64_t since;      /* deliveries since the last point */
+};
+
+struct run_fold;
+
+struct run_config {
+    struct run_instance *inst;
+    const struct executor *ex;
+    struct exec_config cfg;
+    uint64_t chunk_asked;      /* 0 = auto */
+    const char *workers_spec;  /* "cpus", "2", ... as given */
+    const char *transport;     /* "none", or the variant's name */
+    /* Measured. */
+    struct run_sample *samples;   /* counted repetitions */
+    size_t nsamples, cap;
+    struct run_sample *apart;     /* disturbed ones retried */
+    size_t napart, cap_apart;
+    size_t ndisturbed;            /* disturbed repetitions, counted or not */
+    unsigned retries;             /* retries spent on the current one */
+    int precision_reached;        /* -1: not asked for */
+    uint64_t checksum;
+    int have_checksum;
+    uint64_t errors;
+    uint64_t by_status[5];
+    uint64_t worker_deaths;
+    int64_t first_error_task;
+    int32_t first_error_status, first_error_code;
+    struct run_timeline tl;       /* of the last measured repetition */
+    char failure[512];
+    int done;                     /* no more repetitions (failed) */
+    int broken;
+    const struct run_fold *live;  /* the repetition running (watchdog) */
+};
+
+struct run_plan {
+    struct run_instance *insts;
+    size_t ninsts;
+    struct run_config *configs;
+    size_t nconfigs;
+    unsigned max_workers;
+    char cache_dir[4096];
+};
+
+/* The folder workloads may cache generated data in (--corpus-dir, else
+ * $XDG_CACHE_HOME/poolbench, else ~/.cache/poolbench, else a private
+ * per-user folder in $TMPDIR or /tmp), into buf. */
+void plan_cache_dir(const char *override, char *buf, size_t len);
+
+/* Expand every selected workload's -p values into instances (the
+ * cartesian product of swept parameters) and check that every -p was
+ * taken. Nothing is prepared yet. Returns 0, or -1 with a message. */
+int plan_instances(struct run_options *o, struct run_plan *p, char *err,
+                   size_t err_len);
+
+/* Prepare in with ntasks tasks (0: the workload's default), releasing a
+ * previous preparation first; checks the task count and the memory its
+ * results need. Returns 0, or -1 with a one-line message (a usage error:
+ * a bad parameter value, a missing dir=). */
+int plan_prepare(const struct run_options *o, struct run_plan *p,
+                 struct run_instance *in, uint64_t ntasks, char *err,
+                 size_t err_len);
+
+/* Every configuration of the prepared instances. Returns 0, or -1 when
+ * out of memory. */
+int plan_configs(const struct run_options *o, struct run_plan *p,
+                 char *err, size_t err_len);
+
+/* Release every prepared instance and free the plan. */
+void plan_free(struct run_plan *p);
+
+#endif /* POOLBENCH_PLAN_H */

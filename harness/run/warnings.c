@@ -1,0 +1,213 @@
+/* warnings.c - what makes an answer less trustworthy (see warnings.h). */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "stats.h"
+#include "warnings.h"
+
+/* A median this close to the clock's resolution is mostly clock. */
+#define WARN_CLOCK_FACTOR 1000.0
+
+/* Load average over a minute above this share of the CPUs: busy. */
+#define WARN_LOAD_SHARE 0.5
+
+static void add(cJSON *w, const char *kind, long result, const char *fmt,
+                ...) __attribute__((format(printf, 4, 5)));
+
+static void add(cJSON *w, const char *kind, long result, const char *fmt,
+                ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    cJSON *o = cJSON_CreateObject();
+    if (o == NULL)
+        return;
+    cJSON_AddStringToObject(o, "kind", kind);
+    cJSON_AddStringToObject(o, "message", msg);
+    if (result >= 0)
+        cJSON_AddNumberToObject(o, "result", (double)result);
+    else
+        cJSON_AddNullToObject(o, "result");
+    cJSON_AddItemToArray(w, o);
+}
+
+int warnings_boost(void)
+{
+    static const struct {
+        const char *path;
+        int on_when; /* the value that means boost is on */
+    } files[] = {
+        { "/sys/devices/system/cpu/cpufreq/boost", 1 },
+        { "/sys/devices/system/cpu/intel_pstate/no_turbo", 0 },
+    };
+    for (size_t k = 0; k < sizeof(files) / sizeof(*files); k++) {
+        FILE *f = fopen(files[k].path, "re");
+        int v;
+        if (f == NULL)
+            continue;
+        int n = fscanf(f, "%d", &v);
+        fclose(f);
+        if (n == 1)
+            return v == files[k].on_when;
+    }
+    return -1;
+}
+
+static double loadavg1(void)
+{
+    double l = NAN;
+    FILE *f = fopen("/proc/loadavg", "re");
+    if (f == NULL)
+        return NAN;
+    if (fscanf(f, "%lf", &l) != 1)
+        l = NAN;
+    fclose(f);
+    return l;
+}
+
+/* The warnings about the machine as a whole, into w (may be NULL) and,
+ * when out is not NULL, printed. Returns how many. */
+static int machine_warnings(const struct machine_info *m, double quota,
+                            cJSON *w, FILE *out)
+{
+    char msg[512];
+    int n = 0;
+    const char *kinds[4], *texts[4];
+    char governor[600], quota_text[200];
+    size_t k = 0;
+    if (!isnan(quota) && quota < (double)m->cpus_online) {
+        snprintf(quota_text, sizeof(quota_text), "a CPU quota of %.2f CPUs "
+                 "(cgroup cpu.max) is below the %ld online CPUs: more "
+                 "workers than that cannot all run", quota, m->cpus_online);
+        kinds[k] = "cpu_quota";
+        texts[k++] = quota_text;
+    }
+    if (m->governor[0] != '\0' && strcmp(m->governor, "performance") != 0) {
+        snprintf(governor, sizeof(governor), "the CPU frequency governor is "
+                 "'%s', not 'performance': the clock moves with load",
+                 m->governor);
+        kinds[k] = "governor";
+        texts[k++] = governor;
+    }
+    if (warnings_boost() == 1) {
+        kinds[k] = "boost";
+        texts[k++] = "frequency boost (turbo) is on: the clock depends on "
+                     "temperature and on how many cores are busy";
+    }
+    if (strcmp(m->build_type, "release") != 0 &&
+        strcmp(m->build_type, "plain") != 0 &&
+        strcmp(m->build_type, "minsize") != 0) {
+        snprintf(msg, sizeof(msg), "poolbench was built as '%s', not "
+                 "release: its own overhead is larger than it should be",
+                 m->build_type);
+        kinds[k] = "debug_build";
+        texts[k++] = msg;
+    }
+    for (size_t q = 0; q < k; q++) {
+        if (w != NULL)
+            add(w, kinds[q], -1, "%s", texts[q]);
+        if (out != NULL)
+            fprintf(out, "poolbench: warning: %s\n", texts[q]);
+        n++;
+    }
+    return n;
+}
+
+int warnings_precheck(const struct machine_info *m, double cpu_quota,
+                      FILE *out)
+{
+    int n = machine_warnings(m, cpu_quota, NULL, out);
+    double load = loadavg1();
+    if (!isnan(load) && load > WARN_LOAD_SHARE * (double)m->cpus_online) {
+        fprintf(out, "poolbench: warning: the machine is busy before the "
+                "run (load average %.2f on %ld CPUs); repetitions it "
+                "disturbs are marked\n", load, m->cpus_online);
+        n++;
+    }
+    return n;
+}
+
+/* The median of series s over c's counted samples, or NAN. */
+static double median_series(const struct run_config *c, int s)
+{
+    double *v = malloc((c->nsamples > 0 ? c->nsamples : 1) * sizeof(*v));
+    size_t n = 0;
+    double med = NAN;
+    if (v == NULL)
+        return NAN;
+    for (size_t k = 0; k < c->nsamples; k++)
+        if (isfinite(c->samples[k].v[s]))
+            v[n++] = c->samples[k].v[s];
+    if (n > 0)
+        med = stats_median(v, n);
+    free(v);
+    return med;
+}
+
+/* busy_machine for one configuration. */
+static void busy(const struct run_config *c, long idx, cJSON *w)
+{
+    size_t reps = c->nsamples + c->napart;
+    double avail = median_series(c, S_CPUS);
+    double foreign = median_series(c, S_FOREIGN);
+    if (c->ndisturbed > 0)
+        add(w, "busy_machine", idx, "%s %s x%u: %zu of %zu repetitions "
+            "disturbed (others took a median %.0f%% of one CPU%s)",
+            c->inst->label, c->ex->name, c->cfg.workers, c->ndisturbed,
+            reps, 100 * (isnan(foreign) ? 0 : foreign) /
+            (median_series(c, S_WALL) > 0 ? median_series(c, S_WALL) : 1),
+            c->napart > 0 ? "; retried" : "");
+    /* Fewer CPUs than workers that could have used them: the speedup
+     * says more about the machine than about the executor. */
+    else if (!isnan(avail) && c->cfg.workers > 1 &&
+             avail < 0.9 * (double)c->cfg.workers &&
+             avail < 0.9 * (double)c->cfg.workers - 0.5)
+        add(w, "busy_machine", idx, "%s %s x%u: only %.1f CPUs were "
+            "available to %u workers; its speedup is not the executor's",
+            c->inst->label, c->ex->name, c->cfg.workers, avail,
+            c->cfg.workers);
+}
+
+void warnings_collect(const struct run_options *o, const struct run_plan *p,
+                      const struct machine_info *m, double cpu_quota,
+                      const long *index, cJSON *w)
+{
+    struct timespec res;
+    double clock_res = clock_getres(CLOCK_MONOTONIC, &res) == 0
+                           ? (double)res.tv_sec + res.tv_nsec * 1e-9 : 1e-9;
+    if (w == NULL)
+        return;
+    machine_warnings(m, cpu_quota, w, NULL);
+    for (size_t k = 0; k < p->nconfigs; k++) {
+        const struct run_config *c = &p->configs[k];
+        if (index[k] < 0 || c->nsamples == 0)
+            continue;
+        double wall = median_series(c, S_WALL);
+        busy(c, index[k], w);
+        if (c->precision_reached == 0)
+            add(w, "precision_not_reached", index[k], "%s %s x%u: the 95%% "
+                "interval of the median is +-%.1f%% after %zu repetitions "
+                "(asked: %.1f%%)", c->inst->label, c->ex->name,
+                c->cfg.workers, measure_precision_pct(c), c->nsamples,
+                o->precision_pct);
+        if (wall < WARN_CLOCK_FACTOR * clock_res)
+            add(w, "too_short", index[k], "%s %s x%u: a median of %.3g s is "
+                "near the clock's resolution (%.3g s)", c->inst->label,
+                c->ex->name, c->cfg.workers, wall, clock_res);
+        else if (c->ex == &executor_serial && o->min_time_s > 0 &&
+                 wall < o->min_time_s / 2)
+            add(w, "too_short", index[k], "%s: a serial repetition lasts "
+                "%.3g s, under half of --min-time %.3g s (%s)",
+                c->inst->label, wall, o->min_time_s,
+                c->inst->tasks_source == RUN_TASKS_OPTION
+                    ? "-n fixed the tasks"
+                    : "the task count could not grow further");
+    }
+}

@@ -1,0 +1,38 @@
+/* warnings.h - what makes a run's answer less trustworthy, said where
+ * users look: before the run (a system check, as pyperf's), in the
+ * results file's top-level "warnings" array of {kind, message, result}
+ * (result: the row's index, or null for the whole run), and from there in
+ * the terminal summary and the report.
+ *
+ * Kinds: busy_machine (other processes or the host took CPU time during
+ * repetitions, or fewer CPUs were available than workers),
+ * precision_not_reached, too_short (a serial repetition under half the
+ * --min-time, or medians near the clock's resolution), cpu_quota (a
+ * cgroup quota below the online CPUs), governor and boost (the clock is
+ * not fixed), debug_build. */
+#ifndef POOLBENCH_WARNINGS_H
+#define POOLBENCH_WARNINGS_H
+
+#include <stdio.h>
+
+#include <cjson/cJSON.h>
+
+#include "machine.h"
+#include "measure.h"
+#include "plan.h"
+
+/* The system check before a run: print a line per problem to out
+ * ("poolbench: warning: ...") and return how many. */
+int warnings_precheck(const struct machine_info *m, double cpu_quota,
+                      FILE *out);
+
+/* Append the run's warnings to the array w. index[k] is configuration
+ * k's position in the results array, or -1 when it is not written. */
+void warnings_collect(const struct run_options *o, const struct run_plan *p,
+                      const struct machine_info *m, double cpu_quota,
+                      const long *index, cJSON *w);
+
+/* Whether frequency boost (turbo) is on: 1, 0, or -1 unknown. */
+int warnings_boost(void);
+
+#endif /* POOLBENCH_WARNINGS_H */
