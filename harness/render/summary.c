@@ -202,14 +202,59 @@ static void oversubscribed(struct out *o, const struct results_view *v,
     end_line(o);
 }
 
+/* The instance's name as short as the file allows: the workload, and
+ * only the parameters whose values differ between its instances here
+ * ("contended critical=1"); the rest are in the table. */
+static void short_label(const struct results_view *v, size_t i, char *buf,
+                        size_t len)
+{
+    const struct view_inst *in = &v->insts[i];
+    char raw[512], key[128], mine[256], theirs[256];
+    size_t n = (size_t)snprintf(raw, sizeof(raw), "%s", in->workload);
+    for (const char *p = in->params; *p != '\0' && n < sizeof(raw);) {
+        size_t kl = strcspn(p, "=");
+        size_t il = strcspn(p, ",");
+        snprintf(key, sizeof(key), "%.*s", (int)kl, p);
+        view_param(in->params, key, mine, sizeof(mine));
+        int differs = 0;
+        for (size_t j = 0; j < v->ninsts && !differs; j++)
+            if (j != i && strcmp(v->insts[j].workload, in->workload) == 0 &&
+                (view_param(v->insts[j].params, key, theirs,
+                            sizeof(theirs)) != 0 ||
+                 strcmp(mine, theirs) != 0))
+                differs = 1;
+        if (differs)
+            n += (size_t)snprintf(raw + n, sizeof(raw) - n, "%s%.*s",
+                                  strchr(raw, ' ') ? "," : " ", (int)il, p);
+        p += il;
+        if (*p == ',')
+            p++;
+    }
+    textesc_ctl(raw, buf, len);
+}
+
 static void instance(struct out *o, const struct results_view *v, size_t i)
 {
     const struct view_inst *in = &v->insts[i];
     const struct view_row *base = in->baseline >= 0
                                       ? &v->rows[in->baseline] : NULL;
     const struct view_row *best = view_fastest(v, i, NULL, 0);
-    char label[300], name[200], t[32];
-    textesc_ctl(in->label, label, sizeof(label));
+    char label[300], name[200], t[32], tail[96] = "";
+    short_label(v, i, label, sizeof(label));
+    if (best != NULL) {
+        size_t n = (size_t)snprintf(tail, sizeof(tail), "  (%llu tasks",
+                                    (unsigned long long)best->r->tasks);
+        if (base != NULL) {
+            units_format_time(base->wall.median, t, sizeof(t));
+            n += (size_t)snprintf(tail + n, sizeof(tail) - n, ", serial %s",
+                                  t);
+        }
+        snprintf(tail + n, sizeof(tail) - n, ")");
+    }
+    /* Cut the label, not the figures, to fit the line. */
+    size_t room = SUMMARY_COLUMNS - strlen(tail);
+    if (strlen(label) > room && room > 3)
+        snprintf(label + room - 3, sizeof(label) - (room - 3), "...");
     paint(o, BOLD);
     put(o, "%s", label);
     paint(o, RESET);
@@ -218,12 +263,7 @@ static void instance(struct out *o, const struct results_view *v, size_t i)
         end_line(o);
         return;
     }
-    put(o, "  (%llu tasks", (unsigned long long)best->r->tasks);
-    if (base != NULL) {
-        units_format_time(base->wall.median, t, sizeof(t));
-        put(o, ", serial %s", t);
-    }
-    put(o, ")");
+    put(o, "%s", tail);
     end_line(o);
     if (base == NULL) {
         config_name(v, best, name, sizeof(name));

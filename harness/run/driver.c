@@ -221,8 +221,11 @@ int driver_main(int argc, char **argv, const struct driver_hooks *hooks)
         return EXIT_RUN_FAILED;
     }
     r->mc.hw.fd_cycles = r->mc.hw.fd_instr = -1;
-    if (suite_expand(&argc, &argv, &plan, err, sizeof(err)) != 0)
+    int listed = suite_expand(&argc, &argv, &plan, err, sizeof(err));
+    if (listed != 0) {
+        status = listed > 0 ? 0 : EXIT_USAGE;
         goto out;
+    }
     r->argc = argc;
     r->argv = argv;
     if (install_signals() != 0) {

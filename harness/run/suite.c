@@ -162,36 +162,24 @@ static int seed_options(struct suite_plan *p, char **opts, size_t *n,
     return 0;
 }
 
-static int default_options(struct suite_plan *p, char **opts, size_t *n,
-                           int quick, char *err, size_t err_len)
+/* Workers 1, the CPUs and twice that, as -j specs (deduplicated by the
+ * options parser on a 1-CPU machine). */
+static int add_workers(struct suite_plan *p, char **opts, size_t *n,
+                       const char *spec)
 {
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    if (cpus < 1)
-        cpus = 1;
-    if (cpus > EXEC_MAX_WORKERS / 2)
-        cpus = EXEC_MAX_WORKERS / 2;
-    /* Workers 1, the online CPUs and twice that (deduplicated). */
-    char j[64];
-    if (cpus == 1)
-        snprintf(j, sizeof(j), "1,2");
-    else
-        snprintf(j, sizeof(j), "1,%ld,%ld", cpus, 2 * cpus);
+    return add(p, opts, n, "-j") | add(p, opts, n, "%s", spec);
+}
+
+/* Parameters that keep every workload's calibrated repetition honest on
+ * a small machine: a sleep costs about 90 us on a VM whatever it asks
+ * for, so crawl runs without one and latency keeps the blocking case; a
+ * smaller corpus (cycled by calibration) is generated faster. */
+static int common_params(struct suite_plan *p, char **opts, size_t *n,
+                         int quick)
+{
     int rc = 0;
-    rc |= add(p, opts, n, "-j");
-    rc |= add(p, opts, n, "%s", j);
-    rc |= add(p, opts, n, "--mode");
-    rc |= add(p, opts, n, "ordered,unordered");
-    /* Two chunk sizes give the overhead chart its x axis. */
-    rc |= add(p, opts, n, "--chunk");
-    rc |= add(p, opts, n, "16,auto");
-    /* Task sizes that keep the sweep near half a minute on 2 CPUs: each
-     * workload's serial repetition costs at most about 70 ms (a sleep
-     * costs about 90 us here whatever it asks for, so crawl runs without
-     * one; latency keeps the blocking case). */
     rc |= add_param(p, opts, n, "latency", "us", "50");
     rc |= add_param(p, opts, n, "crawl", "us", "0");
-    /* --quick divides task counts by ten, but the corpus workloads have
-     * one task per file: give them a smaller corpus instead. */
     rc |= add_param(p, opts, n, "hashing", "size_mb", quick ? "4" : "8");
     rc |= add_param(p, opts, n, "shuffled", "size_mb", quick ? "4" : "8");
     rc |= add_param(p, opts, n, "hashing", "files", quick ? "400" : "2000");
@@ -199,11 +187,117 @@ static int default_options(struct suite_plan *p, char **opts, size_t *n,
     /* The seed's lock question: all of the work under it, or none. */
     rc |= add_param(p, opts, n, "contended", "critical", "1,0");
     rc |= add_param(p, opts, n, "contended", "work", "2500");
+    return rc;
+}
+
+/* Repetitions until each median is known within 2%, in a minute at
+ * most; --quick keeps a short fixed count instead. */
+static int precise(struct suite_plan *p, char **opts, size_t *n, int quick)
+{
+    if (quick)
+        return 0;
+    return add(p, opts, n, "--precision") | add(p, opts, n, "2") |
+           add(p, opts, n, "--max-time") | add(p, opts, n, "60") |
+           add(p, opts, n, "--retry-disturbed") | add(p, opts, n, "2");
+}
+
+static int default_options(struct suite_plan *p, char **opts, size_t *n,
+                           int quick, char *err, size_t err_len)
+{
+    int rc = add_workers(p, opts, n, "1,cpus,2xcpus");
+    rc |= add(p, opts, n, "--mode") | add(p, opts, n, "unordered");
+    rc |= add(p, opts, n, "--chunk") | add(p, opts, n, "auto");
+    rc |= precise(p, opts, n, quick) | common_params(p, opts, n, quick);
     if (rc != 0) {
         snprintf(err, err_len, "--suite default: out of memory");
         return -1;
     }
     return 0;
+}
+
+/* Per-task cost by executor across chunk sizes, at the CPU count. */
+static int chunks_options(struct suite_plan *p, char **opts, size_t *n,
+                          int quick, char *err, size_t err_len)
+{
+    static const char *const wls[] = { "noop", "factorial", "hashing",
+                                       NULL };
+    char w[128];
+    existing(wls, workload_exists, w, sizeof(w));
+    int rc = add(p, opts, n, "-w") | add(p, opts, n, "%s", w);
+    rc |= add_workers(p, opts, n, "cpus");
+    rc |= add(p, opts, n, "--chunk") |
+          add(p, opts, n, "1,4,16,64,256,auto");
+    rc |= precise(p, opts, n, quick) | common_params(p, opts, n, quick);
+    if (rc != 0) {
+        snprintf(err, err_len, "--suite chunks: out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* Ordered (pool.map) vs unordered (imap_unordered) delivery, with a slow
+ * first task (skew) that holds ordered delivery back. */
+static int delivery_options(struct suite_plan *p, char **opts, size_t *n,
+                            int quick, char *err, size_t err_len)
+{
+    static const char *const wls[] = { "factorial", "latency", NULL };
+    char w[128];
+    existing(wls, workload_exists, w, sizeof(w));
+    int rc = add(p, opts, n, "-w") | add(p, opts, n, "%s", w);
+    rc |= add_workers(p, opts, n, "cpus,2xcpus");
+    rc |= add(p, opts, n, "--mode") | add(p, opts, n, "ordered,unordered");
+    rc |= add_param(p, opts, n, "factorial", "skew", "1,8");
+    rc |= precise(p, opts, n, quick) | common_params(p, opts, n, quick);
+    if (rc != 0) {
+        snprintf(err, err_len, "--suite delivery: out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+static int seed_entry(struct suite_plan *p, char **opts, size_t *n,
+                      int quick, char *err, size_t err_len)
+{
+    (void)quick;
+    return seed_options(p, opts, n, err, err_len);
+}
+
+/* The suites, in `--suite list` order. */
+static const struct {
+    const char *name;
+    const char *summary;
+    int (*options)(struct suite_plan *p, char **opts, size_t *n, int quick,
+                   char *err, size_t err_len);
+} suites[] = {
+    { "default", "which executor and how many workers, for every "
+      "workload (make bench)", default_options },
+    { "chunks", "per-task cost by executor across chunk sizes",
+      chunks_options },
+    { "delivery", "ordered (map) vs unordered (as completed) delivery",
+      delivery_options },
+    { "seed", "the seed experiment at 4 workers, beside its published "
+      "Python figures", seed_entry },
+};
+
+#define NSUITES (sizeof(suites) / sizeof(suites[0]))
+
+/* "default, chunks, delivery or seed". */
+static void suite_names(char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; k < NSUITES && used < len; k++)
+        used += (size_t)snprintf(buf + used, len - used, "%s%s",
+                                 k == 0 ? "" : k + 1 == NSUITES ? " or "
+                                                                : ", ",
+                                 suites[k].name);
+}
+
+void suite_list(FILE *out)
+{
+    fprintf(out, "suites (poolbench run --suite NAME [more options]):\n");
+    for (size_t k = 0; k < NSUITES; k++)
+        fprintf(out, "  %-9s %s\n", suites[k].name, suites[k].summary);
 }
 
 int suite_expand(int *argc, char ***argv, struct suite_plan *plan,
@@ -217,8 +311,10 @@ int suite_expand(int *argc, char ***argv, struct suite_plan *plan,
             break;
         if (strcmp(av[k], "--suite") == 0) {
             if (k + 1 >= ac) {
-                snprintf(err, err_len, "--suite needs a name: seed or "
-                         "default");
+                char names[128];
+                suite_names(names, sizeof(names));
+                snprintf(err, err_len, "--suite needs a name: %s (or "
+                         "list)", names);
                 return -1;
             }
             plan->name = av[k + 1];
@@ -232,6 +328,11 @@ int suite_expand(int *argc, char ***argv, struct suite_plan *plan,
     }
     if (plan->name == NULL)
         return 0;
+    if (strcmp(plan->name, "list") == 0) {
+        suite_list(stdout);
+        plan->name = NULL;
+        return 1;
+    }
     char *opts[SUITE_MAX_ARGS];
     size_t n = 0;
     int rc, quick = 0;
@@ -249,16 +350,18 @@ int suite_expand(int *argc, char ***argv, struct suite_plan *plan,
         else if (strncmp(av[k], "-w", 2) == 0 && av[k][2] != '\0')
             user_workloads = av[k] + 2;
     }
-    if (strcmp(plan->name, "seed") == 0)
-        rc = seed_options(plan, opts, &n, err, err_len);
-    else if (strcmp(plan->name, "default") == 0)
-        rc = default_options(plan, opts, &n, quick, err, err_len);
-    else {
-        snprintf(err, err_len, "--suite: unknown suite '%s'; expected seed "
-                 "or default", plan->name);
+    size_t which = 0;
+    while (which < NSUITES && strcmp(plan->name, suites[which].name) != 0)
+        which++;
+    if (which == NSUITES) {
+        char names[128];
+        suite_names(names, sizeof(names));
+        snprintf(err, err_len, "--suite: unknown suite '%s'; expected %s "
+                 "(or list)", plan->name, names);
         plan->name = NULL;
         return -1;
     }
+    rc = suites[which].options(plan, opts, &n, quick, err, err_len);
     if (rc != 0)
         return -1;
     plan->argv = calloc((size_t)ac + n + 1, sizeof(*plan->argv));

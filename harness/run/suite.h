@@ -13,16 +13,21 @@
  *            all vs none of the work under a lock; serial, procs,
  *            threads, futures at 4 workers (Pool(4)); map (ordered) vs
  *            unordered.
- *   default  what `make bench` runs: every workload x every executor x
- *            workers {1, online CPUs, 2 x online CPUs}, ordered and
- *            unordered, chunk 16 and auto, contended with critical 1
- *            and 0, with task sizes that keep the whole sweep near half
- *            a minute on a 2-CPU machine.
+ *   default  what `make bench` runs: which executor and how many
+ *            workers: every workload x every executor x workers 1, cpus
+ *            and 2xcpus, unordered, chunk auto, calibrated task counts,
+ *            repeated until each median is known within 2% (a minute at
+ *            most), disturbed repetitions retried twice;
+ *   chunks   per-task cost across chunk sizes 1..256 and auto, at cpus;
+ *   delivery ordered vs unordered, with a skewed first task.
+ *
+ * `--suite list` prints them (suite_list).
  */
 #ifndef POOLBENCH_SUITE_H
 #define POOLBENCH_SUITE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #define SUITE_MAX_ARGS 96 /* options one suite may add */
 
@@ -37,8 +42,9 @@ struct suite_plan {
 
 /* If argv holds --suite NAME (or --suite=NAME), replace *argc / *argv
  * with argv[0], the suite's options, then the caller's other options;
- * otherwise leave them as they are. Returns 0, or -1 with a one-line
- * message (unknown suite, missing name). The plan must be freed with
+ * otherwise leave them as they are. Returns 0; 1 when the name was
+ * "list" and the suites were printed; or -1 with a one-line message
+ * (unknown suite, missing name). The plan must be freed with
  * suite_free, also after a failure. */
 int suite_expand(int *argc, char ***argv, struct suite_plan *plan,
                  char *err, size_t err_len);
@@ -47,6 +53,9 @@ int suite_expand(int *argc, char ***argv, struct suite_plan *plan,
  * seed table). Does nothing when no suite was asked for. */
 void suite_after_run(const struct suite_plan *plan,
                      const char *results_path);
+
+/* Print the suites with a line each. */
+void suite_list(FILE *out);
 
 /* Free what suite_expand allocated; safe on a zeroed plan. */
 void suite_free(struct suite_plan *plan);
