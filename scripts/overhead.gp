@@ -1,19 +1,19 @@
 # overhead.gp - wall time per task vs chunk size (tasks claimed at once),
-# log-log, one line per executor and worker count, 95% CI error bars;
-# serial's time per task as a dashed reference when there is one.
-# Data: one index block per line, columns chunk ns_per_task low high.
+# log-log, one line per executor at one worker count, 95% CI error bars
+# (points nudged sideways per executor so that bars never stack), and
+# the fastest serial run's time per task as a dashed reference.
+# Data: one index block per executor, columns chunk per_task low high.
 set logscale xy
-set format y "%g"
 set grid xtics ytics lc rgb "#dddddd"
-set key title "executor, workers"
-if (serial_ns > 0) {
-    set arrow 1 from graph 0, first serial_ns to graph 1, first serial_ns nohead dt 2 lw 1.5 lc rgb "#888888"
-    set label 1 "serial" at graph 0.01, first serial_ns offset 0,0.6 left tc rgb "#555555"
-}
+set key title "executor"
+serial_line = serial_y > 0 ? serial_y : 1/0
+# Sideways nudge per line on the log x axis (a factor, not an offset).
+dodge(x, i) = x * 1.06 ** (i - (nlines + 1) / 2.0)
 
 eval svg_term
 set output out.".svg"
-plot for [i=1:nlines] datafile index i-1 using 1:2:3:4 with yerrorlines lt i title titles[i]
+plot for [i=1:nlines] datafile index i-1 using (dodge($1, i)):2:3:4 with yerrorlines lt i title titles[i], \
+     serial_line with lines dt 2 lw 2 lc rgb ref_color title serial_text
 if (png) {
     eval png_term
     set output out.".png"

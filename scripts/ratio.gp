@@ -9,8 +9,8 @@ set xtics rotate by 90 right scale 0 font ",10"
 set yrange [0:*]
 set bmargin label_margin
 unset xlabel
-set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead dt 2 lw 1.5 lc rgb "#444444"
-set key title "compared file" outside top center horizontal
+set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead dt 2 lw 1.5 lc rgb ref_color
+set key title "compared with the first" inside right top opaque box lc rgb "#cccccc"
 
 eval svg_term
 set output out.".svg"

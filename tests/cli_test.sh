@@ -63,7 +63,8 @@ usage_error "unexpected argument 'x'" list x
 usage_error "unexpected argument '-v'" info -v
 
 usage_error "expected two results files" compare
-usage_error "no results file given" plot
+# No file named: plot reads results/latest.json (here the sentinel).
+usage_error "results/latest.json: no \"schema\" field" plot
 usage_error "no output file" merge a.json
 usage_error "--threshold 'x'" compare --threshold x a.json b.json
 usage_error "cannot open" report /nonexistent.json

@@ -74,6 +74,38 @@ if check_charts one $one; then ok; else bad "charts of one file"; fi
 if grep -q "^plot: 8 charts in one/ (0 skipped)" one.txt; then ok
 else bad "plot summary line: $(tail -n 1 one.txt)"; fi
 
+# #11: a speedup is relative to the instance's FASTEST serial row. In
+# plot-a.json noop's serial chunk 16 is slower than serial chunk auto
+# (the first serial row is not the fastest): every speedup the scaling
+# chart draws is fastest-serial median / the row's median, as the view
+# and the table give it, never first-serial median / median.
+if python3 - "$FX/plot-a.json" one/scaling-noop.dat <<'PY'
+import json, re, statistics as st, sys
+d = json.load(open(sys.argv[1]))
+rows = [r for r in d["results"] if r["workload"] == "noop"]
+med = lambda r: st.median(r["samples"]["wall_s"])
+serial = [med(r) for r in rows if r["executor"] == "serial"]
+assert len(serial) >= 2 and serial[0] > min(serial), "fixture changed"
+want = {(r["workers"], round(min(serial) / med(r), 4)) for r in rows
+        if r["executor"] != "serial"}
+got = [(int(w), round(float(x), 4)) for w, x in
+       re.findall(r"^(\d+) (\S+) ", open(sys.argv[2]).read(), re.M)]
+assert got and all(g in want for g in got), (got, sorted(want))
+print("ok")
+PY
+then ok; else bad "scaling speedups are not against the fastest serial row"
+fi
+
+# plot --help lists the chart kinds from the table; with no file, plot
+# reads results/latest.json.
+if "$PB" plot --help | grep -q "^  overhead-\* " &&
+   "$PB" plot --help | grep -q "^  ratio "; then ok
+else bad "plot --help does not list the chart kinds"; fi
+mkdir -p latest/results && cp "$FX/plot-a.json" latest/results/latest.json
+if (cd latest && "$PB" plot -o p > /dev/null 2>&1) &&
+   [ -f latest/p/scaling-noop.svg ]; then ok
+else bad "plot without a file did not read results/latest.json"; fi
+
 # Every .gp redraws its chart on its own, in its folder.
 cp -r one rerun && rm rerun/*.svg rerun/*.png
 redrawn=0
@@ -130,7 +162,8 @@ else bad "unsupported charts: $(cat lone.err)"; fi
 
 # Bad input: exit 2, one line naming the problem.
 echo '{' > broken.json
-usage_error "no results file given" "$PB" plot
+usage_error "no results file given and results/latest.json does not exist" \
+    "$PB" plot
 usage_error "missing.json: cannot open" "$PB" plot missing.json
 usage_error "broken.json: not valid JSON" "$PB" plot broken.json
 usage_error "no \"schema\" field" "$PB" plot "$FX/hyperfine-real.json"

@@ -208,7 +208,7 @@ static void test_format_time(void **state)
     plot_format_time(1.5, buf, sizeof(buf));
     assert_string_equal(buf, "1.500 s");
     plot_format_time(0.00638, buf, sizeof(buf));
-    assert_string_equal(buf, "6.38 ms");
+    assert_string_equal(buf, "6.380 ms");
     plot_format_time(12.3e-6, buf, sizeof(buf));
     assert_string_equal(buf, "12.3 us");
     plot_format_time(3.6e-9, buf, sizeof(buf));

@@ -23,12 +23,15 @@
 #include "fs.h"
 #include "plot.h"
 #include "results.h"
+#include "show.h"
 #include "stats.h"
 #include "textesc.h"
+#include "units.h"
+#include "view.h"
 
 #define PLOT_MAX_GROUPS 48   /* bars or lines in one chart */
 #define PLOT_MAX_SERIES 16   /* worker counts, chunk sizes, files */
-#define PLOT_MAX_ROWS 4096   /* rows of one workload instance */
+#define PLOT_SUBTITLE_COLS 96 /* characters of one subtitle line */
 #define PLOT_STDERR_MAX 4096 /* gnuplot stderr kept for a message */
 
 extern char **environ;
@@ -94,66 +97,48 @@ static void buf_gp_array(struct strbuf *b, const char *name,
 
 /* ---- small helpers ------------------------------------------------------ */
 
+/* Kept for report.c until it reads units.h and view.h itself. */
 void plot_format_time(double s, char *buf, size_t len)
 {
-    if (!isfinite(s))
-        snprintf(buf, len, "-");
-    else if (s >= 1)
-        snprintf(buf, len, "%.3f s", s);
-    else if (s >= 1e-3)
-        snprintf(buf, len, "%.3g ms", s * 1e3);
-    else if (s >= 1e-6)
-        snprintf(buf, len, "%.3g us", s * 1e6);
-    else
-        snprintf(buf, len, "%.3g ns", s * 1e9);
+    units_format_time(s, buf, len);
 }
 
 void plot_instance_label(const struct results_row *row, char *buf,
                          size_t len)
 {
-    if (row->params != NULL && row->params[0] != '\0')
-        snprintf(buf, len, "%s %s", row->workload, row->params);
-    else
-        snprintf(buf, len, "%s", row->workload);
-}
-
-static long run_of(const struct results_row *row)
-{
-    const cJSON *j = cJSON_GetObjectItemCaseSensitive(row->json,
-                                                      "run_index");
-    return cJSON_IsNumber(j) && j->valuedouble >= 0 ? (long)j->valuedouble
-                                                    : -1;
+    view_instance_label(row, buf, len);
 }
 
 int plot_row_in_part(const struct results_row *row,
                      const struct plot_part *part)
 {
-    return part == NULL ||
-           (row->machine_index == part->machine && run_of(row) == part->run);
+    struct view_part p;
+    if (part == NULL)
+        return 1;
+    p.machine = part->machine;
+    p.run = part->run;
+    return view_in_part(row, &p);
 }
 
 size_t plot_parts(const struct results_file *f, struct plot_part **out)
 {
-    size_t n = 0;
-    *out = calloc(f->nrows + 1, sizeof(**out));
-    if (*out == NULL)
+    struct results_view v;
+    char err[256];
+    *out = NULL;
+    if (view_build(f, &v, err, sizeof(err)) != 0)
         return 0;
-    for (size_t k = 0; k < f->nrows; k++) {
-        struct plot_part p = { f->rows[k].machine_index,
-                               run_of(&f->rows[k]) };
-        size_t q = 0;
-        while (q < n && !((*out)[q].machine == p.machine &&
-                          (*out)[q].run == p.run))
-            q++;
-        if (q == n)
-            (*out)[n++] = p;
+    *out = calloc(v.nparts + 1, sizeof(**out));
+    size_t n = *out != NULL ? v.nparts : 0;
+    for (size_t k = 0; k < n; k++) {
+        (*out)[k].machine = v.parts[k].machine;
+        (*out)[k].run = v.parts[k].run;
     }
-    if (n == 0)
-        (*out)[n++] = (struct plot_part){ 0, -1 };
+    view_free(&v);
     return n;
 }
 
-/* Seconds-to-display scale for values up to max_s. */
+/* Seconds-to-display scale for values up to max_s: the axis then reads
+ * in one unit with at most three integer digits. */
 static void time_unit(double max_s, double *scale, const char **unit)
 {
     if (max_s >= 1) {
@@ -162,9 +147,12 @@ static void time_unit(double max_s, double *scale, const char **unit)
     } else if (max_s >= 1e-3) {
         *scale = 1e3;
         *unit = "ms";
-    } else {
+    } else if (max_s >= 1e-6) {
         *scale = 1e6;
         *unit = "us";
+    } else {
+        *scale = 1e9;
+        *unit = "ns";
     }
 }
 
@@ -189,286 +177,6 @@ static void slug(const char *text, char *buf, size_t len)
     buf[n] = '\0';
 }
 
-static int is_serial(const struct results_row *r)
-{
-    return strcmp(r->executor, "serial") == 0;
-}
-
-/* ---- what one file holds ------------------------------------------------ */
-
-/* A usable row with its wall-time summary. */
-struct prow {
-    const struct results_row *r;
-    double med, lo, hi;   /* wall_s median and 95% CI, seconds */
-    double first_s;       /* first_result_s of the last repetition */
-    int chunk_auto;       /* the chunk was "auto" */
-};
-
-/* One workload with one parameter set, and its rows. */
-struct inst {
-    char label[256];
-    const char *workload;
-    const char *params;   /* "" when none */
-    struct prow **rows;   /* at most PLOT_MAX_ROWS; owned */
-    size_t n, cap;
-    int both_modes;       /* parallel rows in ordered and unordered */
-    int chunk_varies;     /* one executor/workers/mode at several chunks */
-    int has_auto;         /* some rows ran with chunk auto */
-    const struct prow *serial;
-};
-
-/* Everything plot needs of one file. */
-struct view {
-    const struct results_file *f;
-    char prefix[24];      /* stem prefix: "" for the first, "f2-" ... */
-    char name[512];       /* the file, and machine of a merged file */
-    const char *host;     /* the machine's hostname, or "?" */
-    struct prow *rows;
-    size_t nrows;
-    struct inst *insts;
-    size_t ninsts;
-    char caption[512];
-    long cpus;
-};
-
-static int same_shape(const struct results_row *a,
-                      const struct results_row *b)
-{
-    return strcmp(a->executor, b->executor) == 0 &&
-           strcmp(a->mode, b->mode) == 0 &&
-           strcmp(a->transport, b->transport) == 0 &&
-           a->workers == b->workers;
-}
-
-/* qsort order of prow indices: by workload, params, then file order. */
-static const struct prow *sort_rows;
-
-static int cmp_inst(const void *a, const void *b)
-{
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    const struct results_row *p = sort_rows[x].r, *q = sort_rows[y].r;
-    int c = strcmp(p->workload, q->workload);
-    if (c == 0)
-        c = strcmp(p->params, q->params);
-    return c != 0 ? c : (x > y) - (x < y);
-}
-
-/* qsort order of prow pointers: by shape (executor, mode, transport,
- * workers), then chunk, then file order. */
-static int cmp_shape(const void *a, const void *b)
-{
-    const struct prow *p = *(const struct prow *const *)a;
-    const struct prow *q = *(const struct prow *const *)b;
-    int c = strcmp(p->r->executor, q->r->executor);
-    if (c == 0)
-        c = strcmp(p->r->mode, q->r->mode);
-    if (c == 0)
-        c = strcmp(p->r->transport, q->r->transport);
-    if (c == 0)
-        c = (p->r->workers > q->r->workers) - (p->r->workers < q->r->workers);
-    if (c == 0)
-        c = (p->r->chunk > q->r->chunk) - (p->r->chunk < q->r->chunk);
-    return c != 0 ? c : (p > q) - (p < q);
-}
-
-/* Whether rows x and y of rows are of one instance. */
-static int cmp_inst_same(const struct prow *rows, size_t x, size_t y)
-{
-    return strcmp(rows[x].r->workload, rows[y].r->workload) == 0 &&
-           strcmp(rows[x].r->params, rows[y].r->params) == 0;
-}
-
-static void view_free(struct view *v)
-{
-    for (size_t i = 0; i < v->ninsts; i++)
-        free(v->insts[i].rows);
-    free(v->rows);
-    free(v->insts);
-    memset(v, 0, sizeof(*v));
-}
-
-/* The view of file f, or of one part of a merged file (NULL: every
- * row). */
-static int view_build(const struct results_file *f,
-                      const struct plot_part *part, struct view *v,
-                      char *err, size_t err_len)
-{
-    memset(v, 0, sizeof(*v));
-    v->f = f;
-    v->rows = calloc(f->nrows + 1, sizeof(*v->rows));
-    v->insts = calloc(f->nrows + 1, sizeof(*v->insts));
-    if (v->rows == NULL || v->insts == NULL) {
-        snprintf(err, err_len, "%s: out of memory", f->path);
-        view_free(v);
-        return -1;
-    }
-    for (size_t k = 0; k < f->nrows; k++) {
-        const struct results_row *r = &f->rows[k];
-        struct stats_summary s;
-        if (r->failure != NULL || r->errors > 0 ||
-            !plot_row_in_part(r, part) ||
-            results_row_stats(r, "wall_s", &s) != 0)
-            continue;
-        struct prow *p = &v->rows[v->nrows++];
-        p->r = r;
-        p->med = s.median;
-        p->lo = s.ci95_low;
-        p->hi = s.ci95_high;
-        const struct results_series *fr =
-            results_series_find(r, "first_result_s");
-        p->first_s = fr != NULL && fr->n > 0 ? fr->v[fr->n - 1] : NAN;
-        p->chunk_auto = cJSON_IsTrue(
-            cJSON_GetObjectItemCaseSensitive(r->json, "chunk_auto"));
-    }
-    /* Instances by sorting, not by a search per row: a file can hold
-     * 100,000 rows. inst_of[k] is row k's instance, numbered in order of
-     * first appearance. */
-    size_t *order = calloc(v->nrows + 1, sizeof(*order));
-    size_t *inst_of = calloc(v->nrows + 1, sizeof(*inst_of));
-    if (order == NULL || inst_of == NULL) {
-        free(order);
-        free(inst_of);
-        snprintf(err, err_len, "%s: out of memory", f->path);
-        view_free(v);
-        return -1;
-    }
-    for (size_t k = 0; k < v->nrows; k++)
-        order[k] = k;
-    sort_rows = v->rows;
-    qsort(order, v->nrows, sizeof(*order), cmp_inst);
-    for (size_t q = 0; q < v->nrows; q++) {
-        size_t k = order[q];
-        /* For now: the group's first row (lowest index), its leader. */
-        inst_of[k] = q > 0 && cmp_inst_same(v->rows, order[q - 1], k)
-                         ? inst_of[order[q - 1]] : k;
-    }
-    for (size_t k = 0; k < v->nrows; k++) {
-        struct prow *p = &v->rows[k];
-        struct inst *in;
-        if (inst_of[k] == k) {
-            inst_of[k] = v->ninsts;
-            in = &v->insts[v->ninsts++];
-            plot_instance_label(p->r, in->label, sizeof(in->label));
-            in->workload = p->r->workload;
-            in->params = p->r->params;
-        } else {
-            /* The leader came earlier and holds its instance's number. */
-            inst_of[k] = inst_of[inst_of[k]];
-            in = &v->insts[inst_of[k]];
-        }
-        if (in->n == in->cap && in->cap < PLOT_MAX_ROWS) {
-            size_t cap = in->cap ? 2 * in->cap : 16;
-            struct prow **grown = realloc(in->rows, cap * sizeof(*grown));
-            if (grown == NULL) {
-                free(order);
-                free(inst_of);
-                snprintf(err, err_len, "%s: out of memory", f->path);
-                view_free(v);
-                return -1;
-            }
-            in->rows = grown;
-            in->cap = cap;
-        }
-        if (in->n < in->cap)
-            in->rows[in->n++] = p;
-    }
-    free(order);
-    free(inst_of);
-    for (size_t i = 0; i < v->ninsts; i++) {
-        struct inst *in = &v->insts[i];
-        int ord = 0, unord = 0;
-        for (size_t a = 0; a < in->n; a++) {
-            const struct results_row *r = in->rows[a]->r;
-            if (in->rows[a]->chunk_auto)
-                in->has_auto = 1;
-            if (is_serial(r)) {
-                if (in->serial == NULL)
-                    in->serial = in->rows[a];
-                continue;
-            }
-            if (strcmp(r->mode, "ordered") == 0)
-                ord = 1;
-            else
-                unord = 1;
-        }
-        in->both_modes = ord && unord;
-        /* One shape at two chunk sizes: neighbours once sorted. */
-        const struct prow **by = calloc(in->n + 1, sizeof(*by));
-        size_t nb = 0;
-        if (by == NULL) {
-            snprintf(err, err_len, "%s: out of memory", f->path);
-            view_free(v);
-            return -1;
-        }
-        for (size_t a = 0; a < in->n; a++)
-            if (!is_serial(in->rows[a]->r))
-                by[nb++] = in->rows[a];
-        qsort(by, nb, sizeof(*by), cmp_shape);
-        for (size_t a = 1; a < nb; a++)
-            if (same_shape(by[a - 1]->r, by[a]->r) &&
-                by[a - 1]->r->chunk != by[a]->r->chunk)
-                in->chunk_varies = 1;
-        free(by);
-    }
-    const struct results_machine *m =
-        &f->machines[part != NULL ? part->machine : 0];
-    v->cpus = m->cpus_online;
-    v->host = m->hostname ? m->hostname : "?";
-    if (part != NULL && part->run >= 0)
-        snprintf(v->name, sizeof(v->name), "%.400s [%.60s, run %ld]",
-                 f->path, m->hostname ? m->hostname : "?", part->run + 1);
-    else if (part != NULL)
-        snprintf(v->name, sizeof(v->name), "%.400s [%.100s]", f->path,
-                 m->hostname ? m->hostname : "?");
-    else
-        snprintf(v->name, sizeof(v->name), "%s", f->path);
-    snprintf(v->caption, sizeof(v->caption),
-             "%s | %s | %ld CPUs online | poolbench %s %s | %s | %s",
-             m->hostname ? m->hostname : "?",
-             m->cpu_model ? m->cpu_model : "unknown CPU", m->cpus_online,
-             m->version ? m->version : "?",
-             m->git_commit ? m->git_commit : "", f->created, v->name);
-    return 0;
-}
-
-/* The row's configuration apart from workers (and chunk unless asked):
- * "threads", "procs/pipe ordered", "threads chunk 16". */
-static void variant(const struct inst *in, const struct results_row *r,
-                    int with_chunk, char *buf, size_t len)
-{
-    size_t n = (size_t)snprintf(buf, len, "%s", r->executor);
-    if (strcmp(r->transport, "pipe") == 0 && n < len)
-        n += (size_t)snprintf(buf + n, len - n, "/pipe");
-    if (in->both_modes && !is_serial(r) && n < len)
-        n += (size_t)snprintf(buf + n, len - n, " %s", r->mode);
-    if (with_chunk && in->chunk_varies && !in->has_auto && n < len)
-        snprintf(buf + n, len - n, " chunk %llu",
-                 (unsigned long long)r->chunk);
-}
-
-/* Whether bars and scaling draw row p: with several chunk sizes they
- * keep to "auto" (the overhead chart shows the rest). */
-static int main_row(const struct inst *in, const struct prow *p)
-{
-    return !(in->chunk_varies && in->has_auto) || p->chunk_auto;
-}
-
-/* Whether the overhead chart draws row p: one delivery mode only, the
- * default unordered one when both were run. */
-static int overhead_row(const struct inst *in, const struct prow *p)
-{
-    return !is_serial(p->r) &&
-           (!in->both_modes || strcmp(p->r->mode, "unordered") == 0);
-}
-
-/* "threads j2", "procs/pipe j4": one line of the overhead chart. */
-static void overhead_label(const struct results_row *r, char *buf,
-                           size_t len)
-{
-    snprintf(buf, len, "%s%s j%u", r->executor,
-             strcmp(r->transport, "pipe") == 0 ? "/pipe" : "", r->workers);
-}
-
 /* Index of text in list[0..*n), appending it when absent and there is
  * room; -1 when full. */
 static int intern(char (*list)[128], size_t *n, size_t max,
@@ -483,23 +191,60 @@ static int intern(char (*list)[128], size_t *n, size_t max,
     return (int)(*n)++;
 }
 
-static int cmp_u64(const void *a, const void *b)
+/* ---- what one set of charts is drawn from ------------------------------- */
+
+/* One file, or one machine and run of a merged file. Every number comes
+ * from its results_view; this adds only names for the charts. */
+struct plot_src {
+    const struct results_view *v;
+    const struct view_part *part; /* NULL: every row of the file */
+    char prefix[24];      /* stem prefix: "" for the first, "f2-" ... */
+    char name[512];       /* the file, and machine of a merged file */
+    const char *host;     /* the machine's hostname, or "?" */
+    char caption[512];
+    long cpus;
+};
+
+/* Whether instance in belongs to src's part. */
+static int src_has(const struct plot_src *s, const struct view_inst *in)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
+    return s->part == NULL || (in->machine == s->part->machine &&
+                               in->run == s->part->run);
 }
 
-/* Sorted distinct values of v[0..n) in place; returns the new count. */
-static size_t uniq_u64(uint64_t *v, size_t n)
+/* Row a of instance in when usable, else NULL. */
+static const struct view_row *inst_row(const struct plot_src *s,
+                                       const struct view_inst *in,
+                                       size_t a)
 {
-    size_t m = 0;
-    qsort(v, n, sizeof(*v), cmp_u64);
-    for (size_t k = 0; k < n; k++)
-        if (m == 0 || v[m - 1] != v[k])
-            v[m++] = v[k];
-    return m;
+    const struct view_row *vr = &s->v->rows[in->rows[a]];
+    return vr->usable ? vr : NULL;
 }
 
+/* Whether bars, scaling and delivery draw row vr: with several chunk
+ * sizes they keep to "auto" (the overhead chart shows the rest). */
+static int main_row(const struct view_inst *in, const struct view_row *vr)
+{
+    return !(in->chunk_varies && in->has_auto) || vr->r->chunk_auto;
+}
+
+/* Rows of a chart in drawing order: by line, then x, then file order. */
+struct point {
+    int line;             /* index into the chart's line names */
+    double x;
+    size_t order;         /* file order, to keep the first of equals */
+    const struct view_row *vr;
+};
+
+static int cmp_point(const void *a, const void *b)
+{
+    const struct point *p = a, *q = b;
+    if (p->line != q->line)
+        return p->line < q->line ? -1 : 1;
+    if (p->x != q->x)
+        return p->x < q->x ? -1 : 1;
+    return (p->order > q->order) - (p->order < q->order);
+}
 /* ---- running gnuplot ---------------------------------------------------- */
 
 struct render {
@@ -508,6 +253,7 @@ struct render {
     struct plot_set *set;
     char gnuplot[4096];
     const char *scripts;
+    const char *kind;     /* the kind being drawn: plot_kinds[k].name */
     char *err;
     size_t err_len;
 };
@@ -670,12 +416,42 @@ static void note(struct render *rd, const char *fmt, ...)
             textesc_ctl(text, safe, sizeof(safe)));
 }
 
+/* chart_subtitle (the parameters, broken after a comma into lines of at
+ * most PLOT_SUBTITLE_COLS, at most 3 lines) and subtitle_lines. Each line
+ * is its own single-quoted literal, joined by our own "\n". */
+static void buf_subtitle(struct strbuf *b, const char *text)
+{
+    size_t len = text != NULL ? strlen(text) : 0, lines = 0;
+    strbuf_printf(b, "chart_subtitle = ");
+    for (size_t at = 0; at < len && lines < 3; lines++) {
+        size_t n = len - at, cut;
+        char part[PLOT_SUBTITLE_COLS + 8];
+        if (n > PLOT_SUBTITLE_COLS) {
+            n = PLOT_SUBTITLE_COLS;
+            for (cut = n; cut > 0 && text[at + cut - 1] != ','; cut--)
+                ;
+            if (cut > PLOT_SUBTITLE_COLS / 3)
+                n = cut;
+        }
+        snprintf(part, sizeof(part), "%.*s%s", (int)n, text + at,
+                 lines == 2 && at + n < len ? "..." : "");
+        if (lines > 0)
+            strbuf_printf(b, " . \"\\n\" . ");
+        plot_gp_literal(b, part);
+        at += n;
+    }
+    if (lines == 0)
+        plot_gp_literal(b, "");
+    strbuf_printf(b, "\nsubtitle_lines = %zu\n", lines);
+}
+
 /* Write stem.dat and stem.gp (header + common + kind), run gnuplot and
  * record the chart. */
-static int emit(struct render *rd, const char *kind, const char *stem_in,
+static int emit(struct render *rd, const char *stem_in,
                 const char *title, const char *subtitle,
                 struct strbuf *head, struct strbuf *dat)
 {
+    const char *kind = rd->kind;
     char stem[128], path[4400];
     snprintf(stem, sizeof(stem), "%s", stem_in);
     /* Two instances may slug alike: keep every name unique. */
@@ -699,14 +475,8 @@ static int emit(struct render *rd, const char *kind, const char *stem_in,
     buf_gp_var(&gp, "datafile", path);
     strbuf_printf(&gp, "png = %d\nwidth = %d\nheight = %d\n",
                     rd->opt->png ? 1 : 0, PLOT_WIDTH, PLOT_HEIGHT);
-    /* The parameters go on a second title line: they can be long. */
-    strbuf_printf(&gp, "chart_title = ");
-    plot_gp_literal(&gp, title);
-    if (subtitle != NULL && subtitle[0] != '\0') {
-        strbuf_printf(&gp, " . \"\\n\" . ");
-        plot_gp_literal(&gp, subtitle);
-    }
-    strbuf_printf(&gp, "\n");
+    buf_gp_var(&gp, "chart_title", title);
+    buf_subtitle(&gp, subtitle);
     strbuf_printf(&gp, "%s", head->p != NULL ? head->p : "");
     if (append_template(rd, &gp, "common") != 0 ||
         append_template(rd, &gp, kind) != 0) {
@@ -765,204 +535,235 @@ static int emit(struct render *rd, const char *kind, const char *stem_in,
     return 0;
 }
 
-static void stem_of(const struct view *v, const char *kind,
+static void stem_of(const struct plot_src *s, const char *kind,
                     const char *label, char *buf, size_t len)
 {
-    char s[96];
-    slug(label, s, sizeof(s));
-    snprintf(buf, len, "%.24s%.10s-%.80s", v->prefix, kind, s);
+    char sl[96];
+    slug(label, sl, sizeof(sl));
+    snprintf(buf, len, "%.24s%.10s-%.80s", s->prefix, kind, sl);
 }
 
-/* ---- 1. bars: median wall per configuration and worker count ------------ */
-
-static int chart_bars(struct render *rd, const struct view *v,
-                      const struct inst *in)
+/* The instance's baseline row (its fastest serial row), or NULL. */
+static const struct view_row *inst_base(const struct plot_src *s,
+                                        const struct view_inst *in)
 {
-    char groups[PLOT_MAX_GROUPS][128], titles[PLOT_MAX_SERIES][128];
-    size_t ngroups = 0, nseries = 0;
-    uint64_t workers[PLOT_MAX_ROWS];
+    return in->baseline >= 0 ? &s->v->rows[in->baseline] : NULL;
+}
+
+/* serial_y (the baseline in the chart's unit, -1: none) and serial_text,
+ * the reference line bars and overhead draw. */
+static void head_serial(struct strbuf *head, const struct view_row *base,
+                        double value_s, double scale, const char *what)
+{
+    char t[32], text[96];
+    units_format_time(value_s, t, sizeof(t));
+    snprintf(text, sizeof(text), "fastest serial: %s%s", t, what);
+    strbuf_printf(head, "serial_y = %.9g\n",
+                  base != NULL && value_s > 0 ? value_s * scale : -1.0);
+    buf_gp_var(head, "serial_text", base != NULL ? text : "");
+}
+
+/* ---- bars: median wall per configuration and worker count --------------- */
+
+static int chart_bars(struct render *rd, const struct plot_src *s,
+                      const struct view_inst *in)
+{
+    char groups[PLOT_MAX_GROUPS][128], titles[PLOT_MAX_SERIES][128], g[128];
+    unsigned workers[PLOT_MAX_SERIES];
+    unsigned char drawn[PLOT_MAX_GROUPS][PLOT_MAX_SERIES] = { { 0 } };
+    size_t ngroups = 0, nw = 0;
     double maxv = 0;
 
-    for (size_t k = 0; k < in->n; k++)
-        workers[k] = in->rows[k]->r->workers;
-    size_t nw = uniq_u64(workers, in->n);
-    if (nw > PLOT_MAX_SERIES)
-        nw = PLOT_MAX_SERIES;
-    for (size_t k = 0; k < in->n; k++) {
-        char g[128];
-        if (!main_row(in, in->rows[k]))
+    for (size_t a = 0; a < in->nrows; a++) {
+        const struct view_row *vr = inst_row(s, in, a);
+        if (vr == NULL || !main_row(in, vr))
             continue;
-        variant(in, in->rows[k]->r, 1, g, sizeof(g));
+        view_variant_label(s->v, vr, 1, g, sizeof(g));
         intern(groups, &ngroups, PLOT_MAX_GROUPS, g);
-        if (in->rows[k]->hi > maxv)
-            maxv = in->rows[k]->hi;
+        size_t k = 0;
+        while (k < nw && workers[k] != vr->r->workers)
+            k++;
+        if (k == nw && nw < PLOT_MAX_SERIES)
+            workers[nw++] = vr->r->workers;
+        if (vr->wall.ci95_high > maxv)
+            maxv = vr->wall.ci95_high;
     }
+    /* Worker counts ascending: colours then follow the count. */
+    for (size_t k = 1; k < nw; k++)
+        for (size_t q = k; q > 0 && workers[q - 1] > workers[q]; q--) {
+            unsigned t = workers[q];
+            workers[q] = workers[q - 1];
+            workers[q - 1] = t;
+        }
     double scale;
     const char *unit;
     time_unit(maxv, &scale, &unit);
     struct strbuf dat = { 0 }, head = { 0 };
     strbuf_printf(&dat, "# x  median_%s  ci95_low_%s  ci95_high_%s  "
-                    "(one block per worker count)\n", unit, unit, unit);
-    for (size_t s = 0; s < nw; s++) {
-        snprintf(titles[nseries++], 128, "%llu worker%s",
-                 (unsigned long long)workers[s], workers[s] == 1 ? "" : "s");
-        strbuf_printf(&dat, "# %llu workers\n",
-                        (unsigned long long)workers[s]);
-        for (size_t k = 0; k < in->n; k++) {
-            const struct prow *p = in->rows[k];
-            char g[128];
-            if (p->r->workers != workers[s] || !main_row(in, p))
+                  "(one block per worker count)\n", unit, unit, unit);
+    for (size_t w = 0; w < nw; w++) {
+        snprintf(titles[w], 128, "%u worker%s", workers[w],
+                 workers[w] == 1 ? "" : "s");
+        strbuf_printf(&dat, "# %u workers\n", workers[w]);
+        for (size_t a = 0; a < in->nrows; a++) {
+            const struct view_row *vr = inst_row(s, in, a);
+            if (vr == NULL || vr->r->workers != workers[w] ||
+                !main_row(in, vr))
                 continue;
-            variant(in, p->r, 1, g, sizeof(g));
+            view_variant_label(s->v, vr, 1, g, sizeof(g));
             int gi = intern(groups, &ngroups, PLOT_MAX_GROUPS, g);
-            if (gi < 0)
+            if (gi < 0 || drawn[gi][w])
                 continue;
-            double x = (double)gi * ((double)nw + 1) + (double)s;
-            strbuf_printf(&dat, "%g %.9g %.9g %.9g\n", x, p->med * scale,
-                            p->lo * scale, p->hi * scale);
+            drawn[gi][w] = 1;
+            strbuf_printf(&dat, "%g %.9g %.9g %.9g\n",
+                          (double)gi * ((double)nw + 1) + (double)w,
+                          vr->wall.median * scale,
+                          vr->wall.ci95_low * scale,
+                          vr->wall.ci95_high * scale);
         }
         strbuf_printf(&dat, "\n\n");
     }
-    strbuf_printf(&head, "nseries = %zu\n", nseries);
-    buf_gp_array(&head, "titles", titles, nseries);
+    strbuf_printf(&head, "nseries = %zu\n", nw);
+    buf_gp_array(&head, "titles", titles, nw);
+    const struct view_row *base = inst_base(s, in);
+    head_serial(&head, base, base != NULL ? base->wall.median : NAN, scale,
+                "");
     char ylabel[64];
     snprintf(ylabel, sizeof(ylabel), "median wall time (%s)", unit);
     buf_gp_var(&head, "ylabel_text", ylabel);
     buf_gp_var(&head, "xlabel_text", "executor");
-    buf_gp_var(&head, "caption", v->caption);
+    buf_gp_var(&head, "caption", s->caption);
     strbuf_printf(&head, "set xtics (");
-    for (size_t g = 0; g < ngroups; g++) {
-        strbuf_printf(&head, "%s", g ? ", " : "");
-        buf_gp_string(&head, groups[g]);
-        strbuf_printf(&head, " %g", (double)g * ((double)nw + 1) +
-                                 ((double)nw - 1) / 2);
+    for (size_t k = 0; k < ngroups; k++) {
+        strbuf_printf(&head, "%s", k ? ", " : "");
+        plot_gp_literal(&head, groups[k]);
+        strbuf_printf(&head, " %g", (double)k * ((double)nw + 1) +
+                      ((double)nw - 1) / 2);
     }
     strbuf_printf(&head, ")\nset xrange [-1:%g]\n",
-                    (double)ngroups * ((double)nw + 1) - 1);
+                  (double)ngroups * ((double)nw + 1) - 1);
     char title[256], stem[128];
     snprintf(title, sizeof(title), "%.120s: median wall time, 95%% CI",
              in->workload);
-    stem_of(v, "bars", in->label, stem, sizeof(stem));
-    int rc = emit(rd, "bars", stem, title, in->params, &head,
-                    &dat);
+    stem_of(s, "bars", in->label, stem, sizeof(stem));
+    int rc = emit(rd, stem, title, in->params, &head, &dat);
     free(dat.p);
     free(head.p);
     return rc;
 }
 
-/* ---- 2. scaling: speedup vs workers ------------------------------------- */
+/* ---- scaling: speedup vs workers ---------------------------------------- */
 
-static int cmp_workers(const void *a, const void *b)
+/* Block per line of points sorted by line then x; the first point of
+ * each (line, x) is written by put(). Returns the most points of a
+ * line. */
+static size_t write_blocks(struct strbuf *dat, const struct point *pts,
+                           size_t n, char (*lines)[128],
+                           void (*put)(struct strbuf *, const struct point *,
+                                       double), double scale)
 {
-    const struct prow *p = *(const struct prow *const *)a;
-    const struct prow *q = *(const struct prow *const *)b;
-    if (p->r->workers != q->r->workers)
-        return p->r->workers < q->r->workers ? -1 : 1;
-    return (p > q) - (p < q);
+    size_t most = 0, count = 0;
+    for (size_t k = 0; k < n; k++) {
+        int first = k == 0 || pts[k - 1].line != pts[k].line;
+        if (first) {
+            if (k > 0)
+                strbuf_printf(dat, "\n\n");
+            buf_dat_comment(dat, lines[pts[k].line]);
+            count = 0;
+        }
+        if (!first && pts[k - 1].x == pts[k].x)
+            continue;
+        put(dat, &pts[k], scale);
+        if (++count > most)
+            most = count;
+    }
+    strbuf_printf(dat, "\n\n");
+    return most;
 }
 
-/* Whether a row before by[k] with its worker count and line was drawn
- * already (rows of one count are neighbours). */
-static int drawn_w(const struct prow **by, char (*names)[128], size_t k,
-                   const char *line)
+static void put_speedup(struct strbuf *dat, const struct point *p,
+                        double scale)
 {
-    for (size_t q = k; q-- > 0 && by[q]->r->workers == by[k]->r->workers;)
-        if (strcmp(names[q], line) == 0 && by[q]->med > 0)
-            return 1;
-    return 0;
+    const struct view_row *vr = p->vr;
+    (void)scale;
+    /* Too few samples for an interval: the point alone. */
+    strbuf_printf(dat, "%u %.6g %.6g %.6g\n", vr->r->workers, vr->speedup,
+                  isfinite(vr->speedup_lo) ? vr->speedup_lo : vr->speedup,
+                  isfinite(vr->speedup_hi) ? vr->speedup_hi : vr->speedup);
 }
 
-static int chart_scaling(struct render *rd, const struct view *v,
-                         const struct inst *in)
+static int chart_scaling(struct render *rd, const struct plot_src *s,
+                         const struct view_inst *in)
 {
-    if (in->serial == NULL) {
+    const struct view_row *base = inst_base(s, in);
+    if (base == NULL) {
         note(rd, "scaling for %s: no serial run to compare with (add -e "
              "serial)", in->label);
         return 0;
     }
-    char lines[PLOT_MAX_GROUPS][128];
-    size_t nlines = 0, most = 0;
-    size_t count[PLOT_MAX_GROUPS] = { 0 };
+    char lines[PLOT_MAX_GROUPS][128], l[128];
+    size_t nlines = 0, n = 0;
     unsigned maxw = 1;
-    for (size_t k = 0; k < in->n; k++) {
-        const struct results_row *r = in->rows[k]->r;
-        if (is_serial(r) || !main_row(in, in->rows[k]))
+    struct point *pts = calloc(in->nrows + 1, sizeof(*pts));
+    if (pts == NULL) {
+        snprintf(rd->err, rd->err_len, "out of memory");
+        return -1;
+    }
+    for (size_t a = 0; a < in->nrows; a++) {
+        const struct view_row *vr = inst_row(s, in, a);
+        if (vr == NULL || view_is_baseline(vr->r) || !main_row(in, vr) ||
+            !isfinite(vr->speedup))
             continue;
-        char l[128];
-        variant(in, r, 1, l, sizeof(l));
+        view_variant_label(s->v, vr, 1, l, sizeof(l));
         int li = intern(lines, &nlines, PLOT_MAX_GROUPS, l);
         if (li < 0)
             continue;
-        if (++count[li] > most)
-            most = count[li];
-        if (r->workers > maxw)
-            maxw = r->workers;
+        pts[n++] = (struct point){ li, vr->r->workers, a, vr };
+        if (vr->r->workers > maxw)
+            maxw = vr->r->workers;
     }
+    qsort(pts, n, sizeof(*pts), cmp_point);
+    struct strbuf dat = { 0 }, head = { 0 };
+    char bc[128];
+    view_variant_label(s->v, base, 0, bc, sizeof(bc));
+    strbuf_printf(&dat, "# workers  speedup  ci95_low  ci95_high  (speedup "
+                  "= median wall of the fastest serial row, chunk %llu, "
+                  "%.9g s / median wall; one block per line)\n",
+                  (unsigned long long)base->r->chunk, base->wall.median);
+    size_t most = write_blocks(&dat, pts, n, lines, put_speedup, 1);
+    free(pts);
     if (most < 2) {
+        free(dat.p);
         note(rd, "scaling for %s: needs one executor at two or more worker "
              "counts (e.g. -j 1,2,4)", in->label);
         return 0;
     }
-    double base = in->serial->med;
-    struct strbuf dat = { 0 }, head = { 0 };
-    strbuf_printf(&dat, "# workers  speedup  ci95_low  ci95_high  (speedup "
-                    "= serial median %.9g s / median; one block per line)\n",
-                    base);
-    /* One pass per line over rows sorted by workers (file order
-     * within): the first usable row of each worker count is drawn. */
-    const struct prow **by = calloc(in->n + 1, sizeof(*by));
-    char (*names)[128] = calloc(in->n + 1, sizeof(*names));
-    if (by == NULL || names == NULL) {
-        free(by);
-        free(names);
-        snprintf(rd->err, rd->err_len, "out of memory");
-        return -1;
-    }
-    size_t nby = 0;
-    for (size_t k = 0; k < in->n; k++)
-        if (!is_serial(in->rows[k]->r) && main_row(in, in->rows[k]))
-            by[nby++] = in->rows[k];
-    qsort(by, nby, sizeof(*by), cmp_workers);
-    for (size_t k = 0; k < nby; k++)
-        variant(in, by[k]->r, 1, names[k], sizeof(names[k]));
-    for (size_t l = 0; l < nlines; l++) {
-        buf_dat_comment(&dat, lines[l]);
-        for (size_t k = 0; k < nby; k++) {
-            const struct prow *p = by[k];
-            if (strcmp(names[k], lines[l]) != 0 || p->med <= 0 ||
-                (k > 0 && by[k - 1]->r->workers == p->r->workers &&
-                 drawn_w(by, names, k, lines[l])))
-                continue;
-            strbuf_printf(&dat, "%u %.6g %.6g %.6g\n", p->r->workers,
-                            base / p->med, p->hi > 0 ? base / p->hi : 0,
-                            p->lo > 0 ? base / p->lo : base / p->med);
-        }
-        strbuf_printf(&dat, "\n\n");
-    }
-    free(by);
-    free(names);
     strbuf_printf(&head, "nlines = %zu\n", nlines);
     buf_gp_array(&head, "titles", lines, nlines);
-    strbuf_printf(&head, "cpus = %ld\nmaxw = %u\n", v->cpus, maxw);
-    buf_gp_var(&head, "ylabel_text", "speedup vs serial (x, higher is "
-               "better)");
-    buf_gp_var(&head, "xlabel_text", "workers");
-    buf_gp_var(&head, "caption", v->caption);
+    strbuf_printf(&head, "cpus = %ld\nmaxw = %u\n", s->cpus, maxw);
+    buf_gp_var(&head, "ylabel_text", "speedup vs fastest serial (x, higher "
+               "is better)");
+    /* The CPU count in the axis label, not on the plot: it never
+     * covers a line there. */
+    char xlabel[96];
+    snprintf(xlabel, sizeof(xlabel), "workers (dotted line: %ld online "
+             "CPU%s)", s->cpus, s->cpus == 1 ? "" : "s");
+    buf_gp_var(&head, "xlabel_text", xlabel);
+    buf_gp_var(&head, "caption", s->caption);
     char title[256], stem[128];
-    snprintf(title, sizeof(title), "%.120s: speedup vs workers",
+    snprintf(title, sizeof(title), "%.120s: speedup vs workers, 95%% CI",
              in->workload);
-    stem_of(v, "scaling", in->label, stem, sizeof(stem));
-    int rc = emit(rd, "scaling", stem, title, in->params, &head,
-                    &dat);
+    stem_of(s, "scaling", in->label, stem, sizeof(stem));
+    int rc = emit(rd, stem, title, in->params, &head, &dat);
     free(dat.p);
     free(head.p);
     return rc;
 }
 
-/* ---- 3. delivery: completion timeline ordered vs unordered -------------- */
+/* ---- delivery: completion timeline ordered vs unordered ----------------- */
 
 /* Order of delivery partners: executor, transport, workers, chunk. */
-static int cmp_partner(const struct prow *p, const struct prow *q)
+static int cmp_partner(const struct view_row *p, const struct view_row *q)
 {
     int c = strcmp(p->r->executor, q->r->executor);
     if (c == 0)
@@ -976,301 +777,402 @@ static int cmp_partner(const struct prow *p, const struct prow *q)
 
 static int cmp_partner_order(const void *a, const void *b)
 {
-    const struct prow *p = *(const struct prow *const *)a;
-    const struct prow *q = *(const struct prow *const *)b;
+    const struct view_row *p = *(const struct view_row *const *)a;
+    const struct view_row *q = *(const struct view_row *const *)b;
     int c = cmp_partner(p, q);
     return c != 0 ? c : (p > q) - (p < q);
 }
 
-static int chart_delivery(struct render *rd, const struct view *v,
-                          const struct inst *in)
+/* The first unordered row of un[0..nun) (sorted) partnering p, or NULL. */
+static const struct view_row *partner(const struct view_row **un,
+                                      size_t nun, const struct view_row *p)
 {
-    /* Pairs (ordered, unordered) of one executor/workers/chunk/transport,
-     * at the largest worker count that has any. */
-    const struct prow *pick[PLOT_MAX_GROUPS];
-    size_t npick = 0, nun = 0;
-    unsigned best = 0;
-    /* Each ordered row's partner by binary search in the unordered rows
-     * sorted by configuration (file order within). */
-    const struct prow **un = calloc(in->n + 1, sizeof(*un));
-    if (un == NULL) {
-        snprintf(rd->err, rd->err_len, "out of memory");
-        return -1;
+    size_t lo = 0, hi = nun;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cmp_partner(un[mid], p) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    for (size_t b = 0; b < in->n; b++)
-        if (strcmp(in->rows[b]->r->mode, "unordered") == 0 &&
-            in->rows[b]->r->ntimeline >= 2)
-            un[nun++] = in->rows[b];
+    return lo < nun && cmp_partner(un[lo], p) == 0 ? un[lo] : NULL;
+}
+
+/* Pairs (ordered, unordered) of one executor/transport/workers/chunk at
+ * the largest worker count that has any, one per executor, into pick.
+ * Returns how many rows were picked (2 per pair), or -1 out of memory. */
+static long delivery_pairs(const struct plot_src *s,
+                           const struct view_inst *in,
+                           const struct view_row **pick, size_t max)
+{
+    const struct view_row **un = calloc(in->nrows + 1, sizeof(*un));
+    size_t nun = 0, npick = 0;
+    unsigned best = 0;
+    if (un == NULL)
+        return -1;
+    for (size_t a = 0; a < in->nrows; a++) {
+        const struct view_row *vr = inst_row(s, in, a);
+        if (vr != NULL && strcmp(vr->r->mode, "unordered") == 0 &&
+            vr->r->ntimeline >= 2)
+            un[nun++] = vr;
+    }
     qsort(un, nun, sizeof(*un), cmp_partner_order);
     for (int pass = 0; pass < 2; pass++)
-        for (size_t a = 0; a < in->n; a++) {
-            const struct prow *p = in->rows[a];
-            if (is_serial(p->r) || strcmp(p->r->mode, "ordered") != 0 ||
+        for (size_t a = 0; a < in->nrows; a++) {
+            const struct view_row *p = inst_row(s, in, a), *q;
+            if (p == NULL || view_is_baseline(p->r) ||
+                strcmp(p->r->mode, "ordered") != 0 ||
                 p->r->ntimeline < 2 || !main_row(in, p))
                 continue;
-            size_t lo = 0, hi = nun;
-            while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                if (cmp_partner(un[mid], p) < 0)
-                    lo = mid + 1;
-                else
-                    hi = mid;
-            }
-            for (size_t b = lo; b < nun; b++) {
-                const struct prow *q = un[b];
-                if (cmp_partner(q, p) != 0)
-                    break;
-                if (pass == 0 && p->r->workers > best)
-                    best = p->r->workers;
-                if (pass == 1 && p->r->workers == best &&
-                    npick + 2 <= PLOT_MAX_GROUPS) {
-                    int dup = 0;
-                    for (size_t k = 0; k < npick; k += 2)
-                        if (strcmp(pick[k]->r->executor,
-                                   p->r->executor) == 0)
-                            dup = 1;
-                    if (!dup) {
-                        pick[npick++] = p;
-                        pick[npick++] = q;
-                    }
-                }
-                break;
+            q = partner(un, nun, p);
+            if (q == NULL)
+                continue;
+            if (pass == 0 && p->r->workers > best)
+                best = p->r->workers;
+            if (pass == 0 || p->r->workers != best || npick + 2 > max)
+                continue;
+            int dup = 0;
+            for (size_t k = 0; k < npick; k += 2)
+                if (strcmp(pick[k]->r->executor, p->r->executor) == 0)
+                    dup = 1;
+            if (!dup) {
+                pick[npick++] = p;
+                pick[npick++] = q;
             }
         }
     free(un);
+    return (long)npick;
+}
+
+static int chart_delivery(struct render *rd, const struct plot_src *s,
+                          const struct view_inst *in)
+{
+    const struct view_row *pick[PLOT_MAX_SERIES];
+    long np = delivery_pairs(s, in, pick, PLOT_MAX_SERIES);
+    if (np < 0) {
+        snprintf(rd->err, rd->err_len, "out of memory");
+        return -1;
+    }
+    size_t npick = (size_t)np;
     if (npick == 0) {
         note(rd, "delivery for %s: needs a parallel executor run in both "
              "modes (--mode ordered,unordered)", in->label);
         return 0;
     }
     double maxt = 0;
+    uint64_t maxdone = 0;
     for (size_t k = 0; k < npick; k++) {
-        const struct results_row *r = pick[k]->r;
-        if (r->timeline[r->ntimeline - 1].t_s > maxt)
-            maxt = r->timeline[r->ntimeline - 1].t_s;
+        const struct results_point *last =
+            &pick[k]->r->timeline[pick[k]->r->ntimeline - 1];
+        if (last->t_s > maxt)
+            maxt = last->t_s;
+        if (last->done > maxdone)
+            maxdone = last->done;
     }
     double scale;
     const char *unit;
     time_unit(maxt, &scale, &unit);
-    char titles[PLOT_MAX_GROUPS][128], mtitles[PLOT_MAX_GROUPS][128];
+    char titles[PLOT_MAX_SERIES][128], ft[32], lab[128];
     struct strbuf dat = { 0 }, head = { 0 };
     strbuf_printf(&dat, "# time_%s  tasks_done  (blocks 0..n-1: completion "
-                    "timelines of the last repetition; n..2n-1: first "
-                    "result)\n", unit);
+                  "timelines of the last repetition; n..2n-1: the median "
+                  "first result on that timeline)\n", unit);
     strbuf_printf(&head, "array lcolor[%zu] = [", npick);
     for (size_t k = 0; k < npick; k++) {
-        const struct results_row *r = pick[k]->r;
-        char ft[32];
-        plot_format_time(pick[k]->first_s, ft, sizeof(ft));
-        snprintf(titles[k], 128, "%s%s j%u %s (%s)", r->executor,
-                 strcmp(r->transport, "pipe") == 0 ? "/pipe" : "",
-                 r->workers, r->mode, strcmp(r->mode, "ordered") == 0
-                 ? "map" : "as completed");
-        snprintf(mtitles[k], 128, "%s %s: first result %s", r->executor,
-                 r->mode, ft);
+        const struct view_row *vr = pick[k];
+        const struct results_row *r = vr->r;
+        units_format_time(vr->first.n > 0 ? vr->first.median : NAN, ft,
+                          sizeof(ft));
+        view_executor_label(r, lab, sizeof(lab));
+        snprintf(titles[k], 128, "%.60s %s: first result %s", lab,
+                 strcmp(r->mode, "ordered") == 0 ? "ordered (map)"
+                                                  : "unordered", ft);
         strbuf_printf(&head, "%s%zu", k ? ", " : "", k / 2 + 1);
         buf_dat_comment(&dat, titles[k]);
         strbuf_printf(&dat, "0 0\n");
         for (size_t t = 0; t < r->ntimeline; t++)
             strbuf_printf(&dat, "%.9g %llu\n", r->timeline[t].t_s * scale,
-                            (unsigned long long)r->timeline[t].done);
+                          (unsigned long long)r->timeline[t].done);
         strbuf_printf(&dat, "\n\n");
     }
     strbuf_printf(&head, "]\n");
     for (size_t k = 0; k < npick; k++) {
         const struct results_row *r = pick[k]->r;
-        double t = pick[k]->first_s;
+        double t = pick[k]->first.n > 0 ? pick[k]->first.median : NAN;
         uint64_t y = 0;
-        for (size_t q = 0; q < r->ntimeline; q++)
-            if (r->timeline[q].t_s >= t * (1 - 1e-9)) {
+        for (size_t q = 0; isfinite(t) && q < r->ntimeline; q++)
+            if (r->timeline[q].t_s <= t * (1 + 1e-9))
                 y = r->timeline[q].done;
-                break;
-            }
-        buf_dat_comment(&dat, mtitles[k]);
+        buf_dat_comment(&dat, titles[k]);
         strbuf_printf(&dat, "%.9g %llu\n\n\n",
-                        isfinite(t) ? t * scale : 0, (unsigned long long)y);
+                      isfinite(t) ? t * scale : 0, (unsigned long long)y);
     }
-    strbuf_printf(&head, "nlines = %zu\n", npick);
+    strbuf_printf(&head, "nlines = %zu\nmaxdone = %llu\n", npick,
+                  (unsigned long long)maxdone);
     buf_gp_array(&head, "titles", titles, npick);
-    buf_gp_array(&head, "mtitles", mtitles, npick);
     char xlabel[64];
     snprintf(xlabel, sizeof(xlabel), "time since first dispatch (%s)",
              unit);
     buf_gp_var(&head, "xlabel_text", xlabel);
     buf_gp_var(&head, "ylabel_text", "tasks delivered to the consumer");
-    buf_gp_var(&head, "caption", v->caption);
+    buf_gp_var(&head, "caption", s->caption);
     char title[256], stem[128];
-    snprintf(title, sizeof(title), "%.120s: delivery, ordered (map) vs "
-             "unordered", in->workload);
-    stem_of(v, "delivery", in->label, stem, sizeof(stem));
-    int rc = emit(rd, "delivery", stem, title, in->params, &head,
-                    &dat);
+    snprintf(title, sizeof(title), "%.120s: delivery at %u workers, ordered "
+             "(map) vs unordered", in->workload, pick[0]->r->workers);
+    stem_of(s, "delivery", in->label, stem, sizeof(stem));
+    int rc = emit(rd, stem, title, in->params, &head, &dat);
     free(dat.p);
     free(head.p);
     return rc;
 }
 
-/* ---- 4. overhead: ns per task vs chunk size ----------------------------- */
+/* ---- overhead: cost per task by executor across chunk sizes ------------- */
 
-static int cmp_chunk(const void *a, const void *b)
+/* Whether the overhead chart can use row vr: parallel, one delivery
+ * mode (unordered when both were run), with tasks. */
+static int overhead_row(const struct view_inst *in, const struct view_row *vr)
 {
-    const struct prow *p = *(const struct prow *const *)a;
-    const struct prow *q = *(const struct prow *const *)b;
-    if (p->r->chunk != q->r->chunk)
-        return p->r->chunk < q->r->chunk ? -1 : 1;
-    return (p > q) - (p < q);
+    return vr != NULL && !view_is_baseline(vr->r) && vr->r->tasks > 0 &&
+           (!in->both_modes || strcmp(vr->r->mode, "unordered") == 0);
 }
 
-static int chart_overhead(struct render *rd, const struct view *v,
-                          const struct inst *in)
+/* The worker count the overhead chart shows: the CPU count when some
+ * executor ran it at two chunk sizes, else the largest count that did;
+ * 0 when none did. */
+static unsigned overhead_workers(const struct plot_src *s,
+                                 const struct view_inst *in)
 {
-    char lines[PLOT_MAX_GROUPS][128];
-    size_t nlines = 0, count[PLOT_MAX_GROUPS] = { 0 }, most = 0;
-    for (size_t k = 0; k < in->n; k++) {
-        const struct results_row *r = in->rows[k]->r;
-        char l[128];
-        if (is_serial(r))
+    unsigned best = 0;
+    for (size_t a = 0; a < in->nrows; a++) {
+        const struct view_row *p = inst_row(s, in, a);
+        if (!overhead_row(in, p))
             continue;
-        if (!overhead_row(in, in->rows[k]))
-            continue;
-        overhead_label(r, l, sizeof(l));
-        int li = intern(lines, &nlines, PLOT_MAX_GROUPS, l);
-        if (li >= 0 && ++count[li] > most)
-            most = count[li];
+        for (size_t b = 0; b < a; b++) {
+            const struct view_row *q = inst_row(s, in, b);
+            if (!overhead_row(in, q) || q->r->workers != p->r->workers ||
+                q->r->chunk == p->r->chunk ||
+                strcmp(q->r->executor, p->r->executor) != 0 ||
+                strcmp(q->r->transport, p->r->transport) != 0)
+                continue;
+            if ((long)p->r->workers == s->cpus)
+                return p->r->workers;
+            if (p->r->workers > best)
+                best = p->r->workers;
+            break;
+        }
     }
-    if (!in->chunk_varies || most < 2) {
+    return best;
+}
+
+static void put_per_task(struct strbuf *dat, const struct point *p,
+                         double scale)
+{
+    const struct view_row *vr = p->vr;
+    double t = (double)vr->r->tasks;
+    /* Per task: the wall time and its interval in the chart's unit. */
+    strbuf_printf(dat, "%llu %.6g %.6g %.6g\n",
+                  (unsigned long long)vr->r->chunk,
+                  vr->wall.median * scale / t, vr->wall.ci95_low * scale / t,
+                  vr->wall.ci95_high * scale / t);
+}
+
+static int chart_overhead(struct render *rd, const struct plot_src *s,
+                          const struct view_inst *in)
+{
+    unsigned w = in->chunk_varies ? overhead_workers(s, in) : 0;
+    if (w == 0) {
         note(rd, "overhead for %s: needs one executor at two or more chunk "
              "sizes (e.g. --chunk 1,16,auto)", in->label);
         return 0;
     }
-    struct strbuf dat = { 0 }, head = { 0 };
-    strbuf_printf(&dat, "# chunk  ns_per_task  ci95_low  ci95_high  (one "
-                    "block per executor and worker count)\n");
-    /* As in scaling: rows sorted by chunk, one pass per line, the first
-     * usable row of each chunk size drawn. */
-    const struct prow **by = calloc(in->n + 1, sizeof(*by));
-    char (*names)[128] = calloc(in->n + 1, sizeof(*names));
-    if (by == NULL || names == NULL) {
-        free(by);
-        free(names);
-        free(dat.p);
+    char lines[PLOT_MAX_GROUPS][128], l[128];
+    size_t nlines = 0, n = 0;
+    double maxv = 0, minc = 0, maxc = 0;
+    struct point *pts = calloc(in->nrows + 1, sizeof(*pts));
+    if (pts == NULL) {
         snprintf(rd->err, rd->err_len, "out of memory");
         return -1;
     }
-    size_t nby = 0;
-    for (size_t k = 0; k < in->n; k++)
-        if (overhead_row(in, in->rows[k]) && in->rows[k]->r->tasks > 0)
-            by[nby++] = in->rows[k];
-    qsort(by, nby, sizeof(*by), cmp_chunk);
-    for (size_t k = 0; k < nby; k++)
-        overhead_label(by[k]->r, names[k], sizeof(names[k]));
-    for (size_t l = 0; l < nlines; l++) {
-        buf_dat_comment(&dat, lines[l]);
-        uint64_t last = 0;
-        int any = 0;
-        for (size_t k = 0; k < nby; k++) {
-            const struct prow *p = by[k];
-            if (strcmp(names[k], lines[l]) != 0 ||
-                (any && p->r->chunk == last))
-                continue;
-            any = 1;
-            last = p->r->chunk;
-            double t = (double)p->r->tasks;
-            strbuf_printf(&dat, "%llu %.6g %.6g %.6g\n",
-                            (unsigned long long)p->r->chunk,
-                            p->med * 1e9 / t, p->lo * 1e9 / t,
-                            p->hi * 1e9 / t);
-        }
-        strbuf_printf(&dat, "\n\n");
+    for (size_t a = 0; a < in->nrows; a++) {
+        const struct view_row *vr = inst_row(s, in, a);
+        if (!overhead_row(in, vr) || vr->r->workers != w)
+            continue;
+        view_variant_label(s->v, vr, 0, l, sizeof(l));
+        int li = intern(lines, &nlines, PLOT_MAX_GROUPS, l);
+        if (li < 0)
+            continue;
+        double c = (double)vr->r->chunk;
+        pts[n++] = (struct point){ li, c, a, vr };
+        if (vr->wall.ci95_high / (double)vr->r->tasks > maxv)
+            maxv = vr->wall.ci95_high / (double)vr->r->tasks;
+        minc = minc == 0 || c < minc ? c : minc;
+        maxc = c > maxc ? c : maxc;
     }
-    free(by);
-    free(names);
+    qsort(pts, n, sizeof(*pts), cmp_point);
+    double scale;
+    const char *unit;
+    time_unit(maxv, &scale, &unit);
+    struct strbuf dat = { 0 }, head = { 0 };
+    strbuf_printf(&dat, "# chunk  wall_per_task_%s  ci95_low  ci95_high  "
+                  "(%u workers; one block per executor)\n", unit, w);
+    write_blocks(&dat, pts, n, lines, put_per_task, scale);
+    /* Tics at the chunk sizes run, "auto" named. */
+    strbuf_printf(&head, "set xtics (");
+    for (size_t k = 0; k < n; k++) {
+        char t[64];
+        int seen = 0;
+        for (size_t q = 0; q < k; q++)
+            if (pts[q].x == pts[k].x)
+                seen = 1;
+        if (seen)
+            continue;
+        snprintf(t, sizeof(t), "%llu%s",
+                 (unsigned long long)pts[k].vr->r->chunk,
+                 pts[k].vr->r->chunk_auto ? " (auto)" : "");
+        strbuf_printf(&head, "%s", head.len > 11 ? ", " : "");
+        plot_gp_literal(&head, t);
+        strbuf_printf(&head, " %g", pts[k].x);
+    }
+    strbuf_printf(&head, ")\nset xrange [%g:%g]\n", minc / 1.6, maxc * 1.6);
+    free(pts);
     strbuf_printf(&head, "nlines = %zu\n", nlines);
     buf_gp_array(&head, "titles", lines, nlines);
-    double serial_ns = in->serial != NULL && in->serial->r->tasks > 0
-                           ? in->serial->med * 1e9 /
-                                 (double)in->serial->r->tasks : -1;
-    strbuf_printf(&head, "serial_ns = %.6g\n", serial_ns);
+    const struct view_row *base = inst_base(s, in);
+    double base_t = base != NULL && base->r->tasks > 0
+                        ? base->wall.median / (double)base->r->tasks : NAN;
+    head_serial(&head, base, base_t, scale, " per task");
     buf_gp_var(&head, "xlabel_text", "chunk size (tasks per claim, log "
                "scale)");
-    buf_gp_var(&head, "ylabel_text", "wall time per task (ns, log scale)");
-    buf_gp_var(&head, "caption", v->caption);
+    char ylabel[96];
+    snprintf(ylabel, sizeof(ylabel), "wall time per task (%s, log scale)",
+             unit);
+    buf_gp_var(&head, "ylabel_text", ylabel);
+    buf_gp_var(&head, "caption", s->caption);
     char title[256], stem[128];
-    snprintf(title, sizeof(title), "%.120s: cost per task vs chunk size%s",
-             in->workload, in->both_modes ? " (unordered)" : "");
-    stem_of(v, "overhead", in->label, stem, sizeof(stem));
-    int rc = emit(rd, "overhead", stem, title, in->params, &head,
-                    &dat);
+    snprintf(title, sizeof(title), "%.120s: cost per task vs chunk size at "
+             "%u workers%s", in->workload, w,
+             in->both_modes ? " (unordered)" : "");
+    stem_of(s, "overhead", in->label, stem, sizeof(stem));
+    int rc = emit(rd, stem, title, in->params, &head, &dat);
     free(dat.p);
     free(head.p);
     return rc;
 }
 
-/* ---- 5. ratio of every configuration against the first file ------------- */
+/* ---- ratio: every configuration against the first source ---------------- */
 
-static const struct prow *find_same(const struct view *v,
-                                    const struct results_row *r)
+static char cmp_key_a[1024], cmp_key_b[1024];
+
+/* qsort/bsearch order of view_row pointers by view_match_key. */
+static int cmp_match(const void *a, const void *b)
 {
-    for (size_t k = 0; k < v->nrows; k++) {
-        const struct results_row *q = v->rows[k].r;
-        if (strcmp(q->workload, r->workload) == 0 &&
-            strcmp(q->params, r->params) == 0 && same_shape(q, r) &&
-            q->chunk == r->chunk)
-            return &v->rows[k];
-    }
-    return NULL;
+    const struct view_row *p = *(const struct view_row *const *)a;
+    const struct view_row *q = *(const struct view_row *const *)b;
+    view_match_key(p->r, cmp_key_a, sizeof(cmp_key_a));
+    view_match_key(q->r, cmp_key_b, sizeof(cmp_key_b));
+    return strcmp(cmp_key_a, cmp_key_b);
 }
 
-static int chart_ratio(struct render *rd, const struct view *views,
-                       size_t nviews)
+/* The usable rows of s, sorted by match key, into a new array. */
+static const struct view_row **sorted_rows(const struct plot_src *s,
+                                           size_t *n)
 {
-    const struct view *base = &views[0];
+    const struct view_row **out = calloc(s->v->nrows + 1, sizeof(*out));
+    *n = 0;
+    if (out == NULL)
+        return NULL;
+    for (size_t k = 0; k < s->v->nrows; k++)
+        if (s->v->rows[k].usable && view_in_part(s->v->rows[k].r, s->part))
+            out[(*n)++] = &s->v->rows[k];
+    qsort(out, *n, sizeof(*out), cmp_match);
+    return out;
+}
+
+static const struct view_row *find_same(const struct view_row **sorted,
+                                        size_t n, const struct view_row *r)
+{
+    const struct view_row **hit = bsearch(&r, sorted, n, sizeof(*sorted),
+                                          cmp_match);
+    return hit != NULL ? *hit : NULL;
+}
+
+/* Ratio of p's median wall to b's and the 95% interval of the ratio of
+ * their samples (as compare gives it). */
+static void put_ratio(struct strbuf *dat, double x, const struct view_row *b,
+                      const struct view_row *p)
+{
+    const struct results_series *bs = results_series_find(b->r, "wall_s");
+    const struct results_series *ps = results_series_find(p->r, "wall_s");
+    double ratio = p->wall.median / b->wall.median, est, lo, hi;
+    if (bs == NULL || ps == NULL ||
+        stats_ratio_ci(bs->v, bs->n, ps->v, ps->n, VIEW_CI_LEVEL, &est, &lo,
+                       &hi) < 0)
+        lo = hi = ratio;
+    strbuf_printf(dat, "%g %.6g %.6g %.6g\n", x, ratio, lo, hi);
+}
+
+static int chart_ratio(struct render *rd, const struct plot_src *srcs,
+                       size_t nsrcs)
+{
+    if (nsrcs < 2)
+        return 0;
+    const struct plot_src *base = &srcs[0];
+    size_t nseries = nsrcs - 1 < PLOT_MAX_SERIES ? nsrcs - 1
+                                                 : PLOT_MAX_SERIES;
+    const struct view_row **sorted[PLOT_MAX_SERIES + 1] = { 0 };
+    size_t nsorted[PLOT_MAX_SERIES + 1] = { 0 }, ngroups = 0;
+    const struct view_row *gbase[PLOT_MAX_GROUPS];
     char groups[PLOT_MAX_GROUPS][128], titles[PLOT_MAX_SERIES][128];
-    const struct prow *gbase[PLOT_MAX_GROUPS];
-    size_t ngroups = 0, nseries = nviews - 1;
-    if (nseries > PLOT_MAX_SERIES)
-        nseries = PLOT_MAX_SERIES;
-    for (size_t k = 0; k < base->nrows && ngroups < PLOT_MAX_GROUPS; k++) {
-        const struct prow *p = &base->rows[k];
+    int rc = -1;
+    for (size_t f = 1; f <= nseries; f++) {
+        sorted[f] = sorted_rows(&srcs[f], &nsorted[f]);
+        if (sorted[f] == NULL) {
+            snprintf(rd->err, rd->err_len, "out of memory");
+            goto out;
+        }
+    }
+    for (size_t k = 0; k < base->v->nrows && ngroups < PLOT_MAX_GROUPS;
+         k++) {
+        const struct view_row *b = &base->v->rows[k];
         int any = 0;
-        for (size_t f = 1; f <= nseries; f++)
-            if (find_same(&views[f], p->r) != NULL)
-                any = 1;
-        if (!any || p->med <= 0)
+        if (!b->usable || !view_in_part(b->r, base->part) ||
+            !(b->wall.median > 0))
             continue;
-        char label[128];
-        snprintf(label, sizeof(label), "%.40s%s%.30s %s j%u%s", p->r->workload,
-                 p->r->params[0] ? " " : "", p->r->params, p->r->executor,
-                 p->r->workers,
-                 strcmp(p->r->mode, "ordered") == 0 ? " ord" : "");
-        gbase[ngroups] = p;
-        snprintf(groups[ngroups++], 128, "%s", label);
+        for (size_t f = 1; f <= nseries; f++)
+            if (find_same(sorted[f], nsorted[f], b) != NULL)
+                any = 1;
+        if (!any)
+            continue;
+        char var[128];
+        const struct view_inst *in = &base->v->insts[b->inst];
+        view_variant_label(base->v, b, 0, var, sizeof(var));
+        snprintf(groups[ngroups], 128, "%.50s %.40s j%u%s%.0llu", in->label,
+                 var, b->r->workers, in->chunk_varies ? " chunk " : "",
+                 in->chunk_varies ? (unsigned long long)b->r->chunk : 0ull);
+        gbase[ngroups++] = b;
     }
     if (ngroups == 0) {
         note(rd, "ratio chart: no configuration of %s appears in the other "
              "files", base->name);
-        return 0;
+        rc = 0;
+        goto out;
     }
     struct strbuf dat = { 0 }, head = { 0 };
-    strbuf_printf(&dat, "# x  ratio  ci95_low  ci95_high  (median wall "
-                    "of file k / of the first file; one block per file "
-                    "k)\n");
+    strbuf_printf(&dat, "# x  ratio  ci95_low  ci95_high  (median wall of "
+                  "source k / of the first; one block per source k)\n");
     for (size_t f = 1; f <= nseries; f++) {
-        if (strchr(views[f].name, '[') != NULL)
-            snprintf(titles[f - 1], 128, "%.120s", views[f].name);
+        if (strchr(srcs[f].name, '[') != NULL)
+            snprintf(titles[f - 1], 128, "%.120s", srcs[f].name);
         else
-            snprintf(titles[f - 1], 128, "%.80s (%.40s)", views[f].name,
-                     views[f].host);
-        buf_dat_comment(&dat, views[f].name);
+            snprintf(titles[f - 1], 128, "%.80s (%.40s)", srcs[f].name,
+                     srcs[f].host);
+        buf_dat_comment(&dat, srcs[f].name);
         for (size_t g = 0; g < ngroups; g++) {
-            const struct prow *b = gbase[g];
-            const struct prow *p = find_same(&views[f], b->r);
-            if (p == NULL)
-                continue;
-            double x = (double)g * ((double)nseries + 1) + (double)f - 1;
-            strbuf_printf(&dat, "%g %.6g %.6g %.6g\n", x, p->med / b->med,
-                            b->hi > 0 ? p->lo / b->hi : 0,
-                            b->lo > 0 ? p->hi / b->lo : p->med / b->med);
+            const struct view_row *p =
+                find_same(sorted[f], nsorted[f], gbase[g]);
+            if (p != NULL)
+                put_ratio(&dat, (double)g * ((double)nseries + 1) +
+                          (double)f - 1, gbase[g], p);
         }
         strbuf_printf(&dat, "\n\n");
     }
@@ -1280,7 +1182,7 @@ static int chart_ratio(struct render *rd, const struct view *views,
             longest = strlen(groups[g]);
     /* Upright labels need room below the axis: grow the chart with them. */
     strbuf_printf(&head, "height = %d\nlabel_margin = %zu\n",
-                    PLOT_HEIGHT + (int)longest * 5, longest / 3 + 5);
+                  PLOT_HEIGHT + (int)longest * 6, longest * 2 / 5 + 6);
     strbuf_printf(&head, "nseries = %zu\n", nseries);
     buf_gp_array(&head, "titles", titles, nseries);
     char ylabel[256], caption[1200];
@@ -1293,19 +1195,52 @@ static int chart_ratio(struct render *rd, const struct view *views,
     strbuf_printf(&head, "set xtics (");
     for (size_t g = 0; g < ngroups; g++) {
         strbuf_printf(&head, "%s", g ? ", " : "");
-        buf_gp_string(&head, groups[g]);
+        plot_gp_literal(&head, groups[g]);
         strbuf_printf(&head, " %g", (double)g * ((double)nseries + 1) +
-                                 ((double)nseries - 1) / 2);
+                      ((double)nseries - 1) / 2);
     }
     strbuf_printf(&head, ")\nset xrange [-1:%g]\n",
-                    (double)ngroups * ((double)nseries + 1) - 1);
-    int rc = emit(rd, "ratio", "ratio", "Median wall time relative to the "
-                  "first file, 95% CI", NULL, &head, &dat);
+                  (double)ngroups * ((double)nseries + 1) - 1);
+    rc = emit(rd, "ratio", "Median wall time relative to the first file, "
+              "95% CI", NULL, &head, &dat);
     free(dat.p);
     free(head.p);
+out:
+    for (size_t f = 1; f <= nseries; f++)
+        free(sorted[f]);
     return rc;
 }
 
+/* ---- the chart kinds ---------------------------------------------------- */
+
+/* One kind of chart. Exactly one of the hooks is set. */
+struct plot_kind {
+    const char *name;     /* stem prefix and template scripts/NAME.gp */
+    const char *summary;  /* one line for `poolbench plot --help` */
+    /* One chart of one workload instance; NULL for kinds drawn across
+     * sources. Returns 0 (drawn, or skipped with a note) or -1. */
+    int (*inst)(struct render *rd, const struct plot_src *s,
+                const struct view_inst *in);
+    /* One chart across every source (files, or parts of a merged
+     * file); NULL for per-instance kinds. */
+    int (*across)(struct render *rd, const struct plot_src *srcs,
+                  size_t nsrcs);
+};
+
+static const struct plot_kind plot_kinds[] = {
+    { "bars", "median wall time per executor and worker count, 95% CI, "
+      "fastest serial as a line", chart_bars, NULL },
+    { "scaling", "speedup vs workers, 95% CI, ideal and serial lines, "
+      "online CPUs marked", chart_scaling, NULL },
+    { "delivery", "tasks delivered vs time, ordered (map) vs unordered",
+      chart_delivery, NULL },
+    { "overhead", "wall time per task by executor across chunk sizes",
+      chart_overhead, NULL },
+    { "ratio", "with several files or runs: each configuration vs the "
+      "first", NULL, chart_ratio },
+};
+
+#define PLOT_NKINDS (sizeof(plot_kinds) / sizeof(plot_kinds[0]))
 /* ---- the whole render --------------------------------------------------- */
 
 static int mkdir_p(const char *dir, char *err, size_t err_len)
@@ -1341,14 +1276,94 @@ static int mkdir_p(const char *dir, char *err, size_t err_len)
     return 0;
 }
 
+
+/* The caption under every chart of s: machine, build, date, source. */
+static void src_caption(struct plot_src *s, const struct results_file *f)
+{
+    const struct results_machine *m =
+        &f->machines[s->part != NULL ? s->part->machine : 0];
+    s->cpus = m->cpus_online;
+    s->host = m->hostname ? m->hostname : "?";
+    if (s->part != NULL && s->part->run >= 0)
+        snprintf(s->name, sizeof(s->name), "%.400s [%.60s, run %ld]",
+                 f->path, s->host, s->part->run + 1);
+    else if (s->part != NULL)
+        snprintf(s->name, sizeof(s->name), "%.400s [%.100s]", f->path,
+                 s->host);
+    else
+        snprintf(s->name, sizeof(s->name), "%s", f->path);
+    snprintf(s->caption, sizeof(s->caption),
+             "%.60s | %.60s | %ld CPUs online | poolbench %.20s %.16s | "
+             "%.30s | %.120s", s->host,
+             m->cpu_model ? m->cpu_model : "unknown CPU", m->cpus_online,
+             m->version ? m->version : "?",
+             m->git_commit ? m->git_commit : "", f->created, s->name);
+}
+
+/* One source per file, or per machine and run of a merged file, into
+ * srcs (room for every part); returns the count. */
+static size_t make_srcs(const struct results_file *files,
+                        const struct results_view *views, size_t nfiles,
+                        struct plot_src *srcs)
+{
+    size_t n = 0;
+    for (size_t f = 0; f < nfiles; f++) {
+        size_t np = views[f].nparts;
+        for (size_t q = 0; q < np; q++) {
+            struct plot_src *s = &srcs[n];
+            s->v = &views[f];
+            s->part = np > 1 ? &views[f].parts[q] : NULL;
+            if (n > 0 && np > 1)
+                snprintf(s->prefix, sizeof(s->prefix), "f%up%u-",
+                         (unsigned)(f + 1) % 10000,
+                         (unsigned)(q + 1) % 10000);
+            else if (n > 0)
+                snprintf(s->prefix, sizeof(s->prefix), "f%u-",
+                         (unsigned)(f + 1) % 10000);
+            src_caption(s, &files[f]);
+            n++;
+        }
+    }
+    return n;
+}
+
+/* Every per-instance chart of s. */
+static int draw_src(struct render *rd, const struct plot_src *s)
+{
+    size_t drawn = 0;
+    for (size_t i = 0; i < s->v->ninsts; i++) {
+        const struct view_inst *in = &s->v->insts[i];
+        size_t usable = 0;
+        if (!src_has(s, in))
+            continue;
+        for (size_t a = 0; a < in->nrows; a++)
+            usable += inst_row(s, in, a) != NULL;
+        if (usable == 0)
+            continue;
+        drawn++;
+        for (size_t k = 0; k < PLOT_NKINDS; k++) {
+            if (plot_kinds[k].inst == NULL)
+                continue;
+            rd->kind = plot_kinds[k].name;
+            if (plot_kinds[k].inst(rd, s, in) != 0)
+                return -1;
+        }
+    }
+    if (drawn == 0)
+        note(rd, "%s: no successful result to draw", s->name);
+    return 0;
+}
+
 int plot_render(const struct results_file *files, size_t nfiles,
                 const struct plot_options *opt, struct plot_set *out,
                 char *err, size_t err_len)
 {
     struct render rd = { .opt = opt, .set = out, .err = err,
                          .err_len = err_len };
-    struct view *views = NULL;
-    size_t nviews = 0;
+    struct results_view *views = NULL;
+    struct plot_src *srcs = NULL;
+    size_t nviews = 0, nsrcs = 0, total = 0;
+    char work[4200];
     int rc = -1;
 
     memset(out, 0, sizeof(*out));
@@ -1358,68 +1373,45 @@ int plot_render(const struct results_file *files, size_t nfiles,
     rd.scripts = plot_scripts_dir();
     if (mkdir_p(opt->dir, err, err_len) != 0)
         return -1;
-    char work[4200];
-    if (opt->private_dir) {
-        rd.work = opt->dir;
-    } else {
+    rd.work = opt->dir;
+    if (!opt->private_dir) {
         if (fs_private_dir(opt->dir, "plot", work, sizeof(work), err,
                            err_len) != 0)
             return -1;
         rd.work = work;
     }
-    /* One view per file, or per machine and run of a merged file. */
-    size_t total = 0;
-    for (size_t f = 0; f < nfiles; f++)
-        total += files[f].nrows + 1;
-    views = calloc(total + 1, sizeof(*views));
+    views = calloc(nfiles + 1, sizeof(*views));
     if (views == NULL) {
         snprintf(err, err_len, "out of memory");
         goto out;
     }
-    for (size_t f = 0; f < nfiles; f++) {
-        struct plot_part *parts;
-        size_t np = plot_parts(&files[f], &parts);
-        if (np == 0) {
-            snprintf(err, err_len, "out of memory");
+    for (; nviews < nfiles; nviews++) {
+        if (view_build(&files[nviews], &views[nviews], err, err_len) != 0)
             goto out;
-        }
-        for (size_t q = 0; q < np; q++) {
-            struct view *v = &views[nviews];
-            if (view_build(&files[f], np > 1 ? &parts[q] : NULL, v, err,
-                           err_len) != 0) {
-                free(parts);
-                goto out;
-            }
-            if (np > 1)
-                snprintf(v->prefix, sizeof(v->prefix), "f%up%u-",
-                         (unsigned)(f + 1) % 10000, (unsigned)(q + 1) % 10000);
-            else if (f > 0)
-                snprintf(v->prefix, sizeof(v->prefix), "f%u-",
-                         (unsigned)(f + 1) % 10000);
-            if (nviews == 0)
-                v->prefix[0] = '\0';
-            nviews++;
-        }
-        free(parts);
+        total += views[nviews].nparts;
     }
-    for (size_t f = 0; f < nviews; f++) {
-        const struct view *v = &views[f];
-        if (v->ninsts == 0)
-            note(&rd, "%s: no successful result to draw", v->name);
-        for (size_t i = 0; i < v->ninsts; i++)
-            if (chart_bars(&rd, v, &v->insts[i]) != 0 ||
-                chart_scaling(&rd, v, &v->insts[i]) != 0 ||
-                chart_delivery(&rd, v, &v->insts[i]) != 0 ||
-                chart_overhead(&rd, v, &v->insts[i]) != 0)
-                goto out;
-    }
-    if (nviews > 1 && chart_ratio(&rd, views, nviews) != 0)
+    srcs = calloc(total + 1, sizeof(*srcs));
+    if (srcs == NULL) {
+        snprintf(err, err_len, "out of memory");
         goto out;
+    }
+    nsrcs = make_srcs(files, views, nfiles, srcs);
+    for (size_t k = 0; k < nsrcs; k++)
+        if (draw_src(&rd, &srcs[k]) != 0)
+            goto out;
+    for (size_t k = 0; k < PLOT_NKINDS; k++) {
+        if (plot_kinds[k].across == NULL)
+            continue;
+        rd.kind = plot_kinds[k].name;
+        if (plot_kinds[k].across(&rd, srcs, nsrcs) != 0)
+            goto out;
+    }
     rc = 0;
 out:
     for (size_t f = 0; f < nviews; f++)
         view_free(&views[f]);
     free(views);
+    free(srcs);
     if (!opt->private_dir)
         fs_private_dir_remove(work);
     if (rc != 0)
@@ -1438,25 +1430,27 @@ void plot_set_free(struct plot_set *set)
 static void usage(FILE *f)
 {
     fprintf(f,
-"usage: poolbench plot RESULTS.json... [-o DIR]\n"
+"usage: poolbench plot [RESULTS.json...] [-o DIR]\n"
 "\n"
-"Draw charts of one or more results files with gnuplot, as SVG and PNG,\n"
-"each beside its data (.dat) and script (.gp): `gnuplot NAME.gp` in DIR\n"
-"redraws a chart after you restyle it. Templates: %s.\n"
-"\n"
-"  bars-*      median wall time per executor and worker count, 95%% CI\n"
-"  scaling-*   speedup vs workers, ideal line, online CPUs marked\n"
-"  delivery-*  tasks delivered vs time, ordered (map) vs unordered\n"
-"  overhead-*  wall time per task vs chunk size, log axes\n"
-"  ratio       with several files: each configuration vs the first file\n"
+"Draw charts of one or more results files (default: %s) with\n"
+"gnuplot, as SVG and PNG, each beside its data (.dat) and script (.gp):\n"
+"`gnuplot NAME.gp` in DIR redraws a chart after you restyle it.\n"
+"Templates: %s.\n"
+"\n", SHOW_DEFAULT_INPUT, plot_scripts_dir());
+    for (size_t k = 0; k < PLOT_NKINDS; k++) {
+        char name[32];
+        snprintf(name, sizeof(name), "%s%s", plot_kinds[k].name,
+                 plot_kinds[k].inst != NULL ? "-*" : "");
+        fprintf(f, "  %-11s %s\n", name, plot_kinds[k].summary);
+    }
+    fprintf(f,
 "\n"
 "  -o, --output DIR   where charts go (default: plots; created if needed)\n"
 "      --no-png       SVG only\n"
 "  -h, --help         this help\n"
 "\n"
 "A chart the data cannot support is skipped with a note on stderr.\n"
-"Exit status: 0 done, 2 bad usage, a bad results file or no gnuplot.\n",
-            plot_scripts_dir());
+"Exit status: 0 done, 2 bad usage, a bad results file or no gnuplot.\n");
 }
 
 int plot_main(int argc, char **argv)
@@ -1497,17 +1491,25 @@ int plot_main(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    if (optind >= argc) {
-        fprintf(stderr, "poolbench plot: no results file given; expected "
-                "poolbench plot RESULTS.json... [-o DIR]\n");
-        return EXIT_USAGE;
+    /* No file named: the latest run, as show and report read it. */
+    static char *latest[] = { SHOW_DEFAULT_INPUT };
+    char **names = argv + optind;
+    size_t nfiles = (size_t)(argc - optind);
+    if (nfiles == 0) {
+        if (access(SHOW_DEFAULT_INPUT, F_OK) != 0) {
+            fprintf(stderr, "poolbench plot: no results file given and "
+                    "%s does not exist; name a file or run `poolbench "
+                    "run` first\n", SHOW_DEFAULT_INPUT);
+            return EXIT_USAGE;
+        }
+        names = latest;
+        nfiles = 1;
     }
     char gp[4096];
     if (plot_find_gnuplot(gp, sizeof(gp), err, sizeof(err)) != 0) {
         fprintf(stderr, "poolbench plot: %s\n", err);
         return EXIT_USAGE;
     }
-    size_t nfiles = (size_t)(argc - optind);
     struct results_file *files = calloc(nfiles, sizeof(*files));
     if (files == NULL) {
         fprintf(stderr, "poolbench plot: out of memory\n");
@@ -1516,7 +1518,7 @@ int plot_main(int argc, char **argv)
     int status = EXIT_USAGE;
     size_t loaded = 0;
     for (; loaded < nfiles; loaded++)
-        if (results_load(argv[optind + (int)loaded], &files[loaded], err,
+        if (results_load(names[loaded], &files[loaded], err,
                          sizeof(err)) != 0) {
             fprintf(stderr, "poolbench plot: %s\n",
                     textesc_ctl(err, safe, sizeof(safe)));
