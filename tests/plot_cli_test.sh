@@ -396,4 +396,69 @@ if "$PB" run --suite seed -p factorial.n=50 -n 20 -r 1 --warmup 0 \
    grep -Eq '"n":[[:space:]]*50,' seed2.json; then ok
 else bad "run --suite seed -p factorial.n=50: $(tail -n 1 seed2.err)"; fi
 
+# ---- report (issue #13): the answer first ---------------------------------
+# Without a file, report reads results/latest.json; with none there, one
+# line naming it.
+mkdir rdef && cd rdef || exit 1
+usage_error "results/latest.json does not exist" "$PB" report
+mkdir results && cp "$FX/plot-a.json" results/latest.json
+if "$PB" report > def.out 2> def.err && [ -s plots/report.html ] &&
+   grep -q 'class="overview"' plots/report.html; then ok
+else bad "report without a file: $(cat def.err)"; fi
+cd "$work" || exit 1
+
+# The summary table agrees with the terminal summary: every speedup and
+# interval `show` prints for a best configuration is in the overview.
+"$PB" show "$FX/plot-a.json" > show.txt 2> /dev/null
+"$PB" report "$FX/plot-a.json" -o sum.html > /dev/null 2>&1
+if python3 - show.txt sum.html <<'PY'
+import re, sys
+show = open(sys.argv[1]).read()
+page = open(sys.argv[2]).read()
+table = page[page.index('class="overview"'):]
+table = table[:table.index("</table>")]
+want = re.findall(r" is (?:not clearly different from serial \()?"
+                  r"(\d+\.\d\dx \[\d+\.\d\d, \d+\.\d\d\])", show)
+assert want, "no speedup in show's summary"
+for w in want:
+    assert w in table, "%s not in the report's summary" % w
+insts = re.findall(r"^\S.*  \(\d+ tasks", show, re.M)
+assert insts and table.count("<tr>") == 1 + len(insts), table
+assert 'class="banner"' not in page, "a banner without warnings"
+print("ok")
+PY
+then ok; else bad "report summary disagrees with poolbench show"; fi
+
+# A banner when the file says the machine was busy or precision was not
+# reached; its messages are text, never markup.
+python3 - "$FX/plot-a.json" warned.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["warnings"] = [
+    {"kind": "busy", "message": "<b>other processes</b> used 40% CPU",
+     "result": 0},
+    {"kind": "quota", "message": "a CPU quota of 1.5", "result": None}]
+d["results"][0]["precision_reached"] = False
+d["results"][1]["disturbed"] = 3
+json.dump(d, open(sys.argv[2], "w"))
+PY
+if "$PB" report warned.json -o warned.html > /dev/null 2>&1 &&
+   python3 - warned.html <<'PY'
+import sys
+page = open(sys.argv[1]).read()
+banner = page[page.index('class="banner"'):]
+banner = banner[:banner.index("</div>")]
+assert "The machine was busy" in banner and "3 repetitions" in banner
+assert "Precision not reached" in banner and "1 configuration" in banner
+assert "&lt;b&gt;other processes&lt;/b&gt;" in banner and "<b>" not in page
+assert "a CPU quota of 1.5" in banner
+assert page.index('class="banner"') < page.index('class="overview"')
+table = page[page.index('class="overview"'):]
+table = table[:table.index("</table>")]
+assert "1 imprecise" in table and "1 disturbed" in table and \
+    "1 warning" in table, table
+print("ok")
+PY
+then ok; else bad "report banner for warnings"; fi
+
 finish plot-cli

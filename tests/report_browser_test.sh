@@ -1,10 +1,16 @@
 #!/bin/sh
-# report_browser_test.sh - the report renders in a real browser: headless
-# Chromium screenshots plots/report.html and the picture is not blank.
-# Skipped (exit 77) where Chromium is not installed.
+# report_browser_test.sh - the report renders in a real browser (headless
+# Chromium): a screenshot is not blank, and for a default-suite run at a
+# 1400x900 window the page is short, the summary ends above the fold and
+# no element is wider than the window (with every <details> opened).
+# Skipped (exit 77) where Chromium or gnuplot is not installed.
 set -u
 PB=${POOLBENCH:?POOLBENCH must name the poolbench binary}
 SRC=${SOURCE_DIR:?SOURCE_DIR must name the source tree}
+# The page of the default suite (--quick) was 57,168 px tall before the
+# summary-first layout and is about 8,000 px after it.
+MAX_HEIGHT_PX=${MAX_HEIGHT_PX:-15000}
+FOLD_PX=900
 browser=""
 for b in chromium chromium-browser google-chrome; do
     if command -v "$b" > /dev/null 2>&1; then
@@ -22,12 +28,23 @@ if ! command -v gnuplot > /dev/null 2>&1; then
 fi
 work=$(mktemp -d /tmp/pb-browser-XXXXXX)
 trap 'rm -rf "$work"' EXIT
+failed=0
+
+# Chromium with nothing fetched, no profile shared with anything else.
+chrome() {
+    rm -rf "$work/profile"
+    "$browser" --headless --no-sandbox --disable-gpu --disable-quic \
+        --no-first-run --disable-background-networking \
+        --disable-component-update --disable-sync \
+        --user-data-dir="$work/profile" --hide-scrollbars "$@" 2> /dev/null
+}
+
+# 1. A screenshot of a small report is not blank.
 "$PB" report "$SRC/tests/fixtures/plot-a.json" -o "$work/r.html" \
     > /dev/null 2>&1 || { echo "FAIL: report"; exit 1; }
-"$browser" --headless --no-sandbox --disable-gpu --hide-scrollbars \
-    --window-size=1200,2400 --screenshot="$work/shot.png" \
-    "file://$work/r.html" > /dev/null 2>&1
-python3 - "$work/shot.png" <<'PY'
+chrome --window-size=1200,2400 --screenshot="$work/shot.png" \
+    "file://$work/r.html" > /dev/null
+python3 - "$work/shot.png" <<'PY' || failed=1
 import sys, zlib, struct
 data = open(sys.argv[1], "rb").read()
 assert data[:8] == b"\x89PNG\r\n\x1a\n", "no screenshot"
@@ -44,3 +61,67 @@ raw = zlib.decompress(idat)
 assert len(set(raw[1:w * 3])) > 1 or len(set(raw)) > 4, "blank screenshot"
 print("ok")
 PY
+
+# 2. The default suite's page, measured in the browser. The page itself
+# has no script; a copy gets a probe that writes its measures into the
+# DOM, which --dump-dom prints once the page has loaded and laid out.
+if ! "$PB" run --suite default --quick --no-progress -o "$work/d.json" \
+       > "$work/run.out" 2>&1; then
+    echo "FAIL: run --suite default --quick: $(tail -n 2 "$work/run.out")"
+    exit 1
+fi
+"$PB" report "$work/d.json" -o "$work/d.html" > /dev/null 2> "$work/d.err" ||
+    { echo "FAIL: report of the default suite: $(cat "$work/d.err")"
+      exit 1; }
+python3 - "$work/d.html" "$work/probe.html" <<'PY'
+import sys
+page = open(sys.argv[1]).read()
+probe = """<script>
+(function () {
+  var W = document.documentElement.clientWidth;
+  var closed = document.documentElement.scrollHeight;
+  var s = document.querySelector("table.overview");
+  var bottom = s ? s.getBoundingClientRect().bottom + window.scrollY : -1;
+  var ds = document.querySelectorAll("details");
+  for (var i = 0; i < ds.length; i++) ds[i].open = true;
+  var wide = [], all = document.body.querySelectorAll("*");
+  for (var j = 0; j < all.length; j++) {
+    var r = all[j].getBoundingClientRect();
+    if (r.width > 0 && (r.right > W + 0.5 || r.left < -0.5))
+      wide.push(all[j].tagName + "." + all[j].className + " " +
+                Math.round(r.left) + ".." + Math.round(r.right));
+  }
+  var p = document.createElement("pre");
+  p.textContent = "PROBE" + "=" + JSON.stringify({width: W,
+    height: closed, summary_bottom: bottom, details: ds.length,
+    wide: wide.length, first_wide: wide.slice(0, 5)});
+  document.body.appendChild(p);
+})();
+</script>"""
+assert "<script" not in page, "the report itself carries a script"
+open(sys.argv[2], "w").write(page.replace("</body>", probe + "</body>"))
+PY
+chrome --window-size=1400,900 --virtual-time-budget=10000 --dump-dom \
+    "file://$work/probe.html" > "$work/dom.html"
+python3 - "$work/dom.html" "$MAX_HEIGHT_PX" "$FOLD_PX" <<'PY' || failed=1
+import json, re, sys
+m = re.search(r"PROBE=(\{.*?\})</pre>", open(sys.argv[1]).read())
+assert m, "the probe did not run (no PROBE= in the dumped DOM)"
+p = json.loads(m.group(1))
+limit, fold = int(sys.argv[2]), int(sys.argv[3])
+print("default suite at %dx900: page %d px, summary ends at %d px, "
+      "%d elements wider than the window" %
+      (p["width"], p["height"], p["summary_bottom"], p["wide"]))
+assert p["width"] == 1400, "window width %d" % p["width"]
+assert p["details"] >= 1, "the full table is not folded in <details>"
+assert 0 < p["summary_bottom"] < fold, \
+    "summary ends at %d px, below the fold (%d)" % (p["summary_bottom"], fold)
+assert p["height"] < limit, "page %d px tall (limit %d)" % (p["height"],
+                                                           limit)
+assert p["wide"] == 0, "wider than the window: %s" % p["first_wide"]
+print("ok")
+PY
+if [ "$failed" -ne 0 ]; then
+    echo "FAIL: report in the browser"
+    exit 1
+fi

@@ -1,23 +1,28 @@
 /* report.h - `poolbench report`: one self-contained HTML page of results.
  *
- * The page holds the machine metadata, a summary table per results file,
- * every chart `poolbench plot` can draw (inline SVG), whole-process times
- * from imported hyperfine files beside poolbench's own, and "findings":
- * sentences computed from the numbers, each written only when the data
- * supports it. No external URL, no script, nothing fetched.
+ * The page opens with a banner when a file carries warnings (busy
+ * machine, precision not reached), a table of contents and a summary that
+ * fits one screen: per instance the best configuration, its speedup with
+ * the 95% interval, the verdict and the warnings (the numbers of the
+ * terminal summary, from the results view). Then one section per workload:
+ * its findings (findings.h), its charts (inline SVG, as `poolbench plot`
+ * draws them) beside a short table; findings across workloads; hyperfine
+ * whole-process times beside poolbench's own; the machine; and every row
+ * in a folded table. No external URL, no script, nothing fetched.
  */
 #ifndef POOLBENCH_REPORT_H
 #define POOLBENCH_REPORT_H
 
 #include <stddef.h>
 
-#include "plot.h"
 #include "results.h"
+#include "strbuf.h"
 
-/* Append the findings for files[0..nfiles) to out as one sentence per
- * line (plain text, no markup), under heading lines: "#FILE" when there
- * are several files or machines, "=QUESTION" before the sentences that
- * answer one of the seed's questions. Returns the number of sentences. */
+/* Append the findings (findings.h) of files[0..nfiles) to out as one
+ * sentence per line (plain text, no markup), under heading lines: "#FILE"
+ * when there are several files, "=QUESTION" before the sentences of one
+ * kind. Files imported from hyperfine have none. Returns the number of
+ * sentences. */
 size_t report_findings(const struct results_file *files, size_t nfiles,
                        struct strbuf *out);
 
@@ -27,9 +32,10 @@ size_t report_findings(const struct results_file *files, size_t nfiles,
 int report_write(const struct results_file *files, size_t nfiles,
                  const char *path, char *err, size_t err_len);
 
-/* `poolbench report RESULTS.json... [-o FILE.html]`; argv[0] ==
- * "report". Returns the exit status: 0, or 2 (bad usage, a bad file, no
- * gnuplot, an unwritable output). */
+/* `poolbench report [RESULTS.json...] [-o FILE.html]` (default input
+ * results/latest.json); argv[0] == "report". Returns the exit status: 0,
+ * or 2 (bad usage, a bad file or none, no gnuplot, an unwritable
+ * output). */
 int report_main(int argc, char **argv);
 
 #endif /* POOLBENCH_REPORT_H */
