@@ -58,6 +58,23 @@ usage_error "given twice" run -w factorial -p n=1 -p n=2
 usage_error "does not exist" run -w noop -e serial -o missing/dir/out.json
 usage_error "is a directory" run -w noop -e serial -o results
 usage_error "--plugin /nonexistent.so" run --plugin /nonexistent.so
+# Outputs that are not regular files, and names too long: refused before
+# measuring (a character device or FIFO is written through, below).
+long_name=$(python3 -c 'print("o" * 5000)')
+usage_error "output path is 5000 bytes long" run -w noop -e serial \
+    -o "$long_name"
+python3 -c 'import socket; socket.socket(socket.AF_UNIX).bind("sock")'
+usage_error "sock is not a regular file" run -w noop -e serial -o sock
+usage_error "sock is not a regular file" merge sentinel.json -o sock
+# Problems found while preparing a workload: one line, before measuring.
+usage_error "dir=/nonexistent: No such file" run -w hashing -e serial \
+    -p dir=/nonexistent
+usage_error "/etc/passwd: Not a directory" run -w hashing -e serial \
+    --corpus-dir /etc/passwd
+usage_error "4294967295 tasks need" run -w noop -e threads -n 4294967295
+# A key given both for one workload and for all: say which wins.
+usage_error "has it from -p factorial.n=3 instead" run -w factorial \
+    -p factorial.n=3 -p n=4
 usage_error "cannot load as a shared object" run --plugin sentinel.json
 usage_error "unexpected argument 'x'" list x
 usage_error "unexpected argument '-v'" info -v
@@ -68,7 +85,8 @@ usage_error "results/latest.json: no \"schema\" field" plot
 usage_error "no output file" merge a.json
 usage_error "--threshold 'x'" compare --threshold x a.json b.json
 usage_error "cannot open" report /nonexistent.json
-usage_error "/nonexistent.json: No such file" import-hyperfine /nonexistent.json
+usage_error "/nonexistent.json: cannot open: No such file" \
+    import-hyperfine /nonexistent.json
 
 # Every malformed results file (tests/fixtures/bad, made by make_bad.py)
 # is refused by every reader: exit 2, one line naming the file and the
@@ -138,6 +156,66 @@ if $PB run -w noop -e serial -n 100 -r 1 --warmup 0 --no-progress \
       > /dev/null 2>&1 && ! cmp -s results/latest.json sentinel.json &&
    [ "$(ls results/*.json | wc -l)" -eq 2 ]; then ok
 else bad "default output"; fi
+
+# Outputs respect the umask, like every other file a tool creates.
+for mask in 077 022; do
+    (umask $mask && $PB run -w noop -e serial -n 10 -r 1 --warmup 0 \
+        --no-progress -o "mask$mask.json" > /dev/null 2>&1)
+done
+if [ "$(stat -c %a mask077.json)" = 600 ] &&
+   [ "$(stat -c %a mask022.json)" = 644 ]; then ok
+else bad "modes $(stat -c %a mask077.json mask022.json) ignore the umask"; fi
+
+# A character device is written through, never replaced; a full one is
+# a failed run (exit 3) that says why. Our own nodes of /dev/null and
+# /dev/full (root, as in CI), so that a regression cannot replace the
+# system's; skipped where mknod or device files are not allowed.
+quick="-w noop -e serial -n 10 -r 1 --warmup 0 --no-progress"
+if mknod null c 1 3 2> /dev/null && mknod full c 1 7 2> /dev/null &&
+   echo x > null 2> /dev/null; then
+    if $PB run $quick -o null > /dev/null 2>&1 && [ -c null ]; then ok
+    else bad "-o a character device: not a character device any more"; fi
+    TMPDIR=$PWD $PB run $quick -o full > /dev/null 2> full.err
+    rc=$?
+    if [ "$rc" -eq 3 ] && grep -q "No space left" full.err; then ok
+    else bad "-o a full device: exit $rc: $(cat full.err)"; fi
+    $PB merge a.json b.json -o full > /dev/null 2> full.err
+    rc=$?
+    if [ "$rc" -eq 3 ] && grep -q "No space left" full.err && [ -c full ]
+    then ok; else bad "merge -o a full device: exit $rc: $(cat full.err)"; fi
+else
+    echo "cannot make device nodes here: device output checks skipped"
+fi
+# A FIFO with a reader gets the JSON; it stays a FIFO.
+mkfifo out.fifo
+cat out.fifo > fifo.json &
+reader=$!
+i=0
+while [ $i -lt 200 ] && ! ls -l "/proc/$reader/fd" 2>/dev/null |
+      grep -q out.fifo; do
+    sleep 0.05
+    i=$((i + 1))
+done
+$PB merge a.json b.json -o out.fifo > /dev/null 2>&1
+rc=$?
+# A failed or replacing write leaves the reader waiting: end it.
+if [ "$rc" -ne 0 ] || [ ! -p out.fifo ]; then kill "$reader" 2>/dev/null; fi
+wait "$reader"
+if [ "$rc" -eq 0 ] && [ -p out.fifo ] && check_json fifo.json 4 > /dev/null
+then ok; else bad "merge -o FIFO: exit $rc"; fi
+
+# Runs started in the same second keep separate files: a name that is
+# taken gets -2. Take this second's name and the next few in advance.
+host=$(uname -n)
+now=$(date -u +%s)
+for d in 0 1 2 3 4 5; do
+    stamp=$(date -u -d "@$((now + d))" +%Y%m%dT%H%M%SZ)
+    echo '{"taken": true}' > "results/$host-$stamp.json"
+done
+if $PB run $quick > run3.txt 2>&1 &&
+   grep -q "^results: results/$host-.*-2\.json$" run3.txt &&
+   [ "$(grep -l '"taken": true' results/*.json | wc -l)" -eq 6 ]; then ok
+else bad "a default name taken: $(cat run3.txt)"; fi
 
 # A sweep of parameter values gives one row per value.
 if $PB run -w factorial -e serial -n 50 -r 5 -p n=10,20 --no-progress \

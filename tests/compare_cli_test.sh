@@ -205,6 +205,79 @@ usage_error "does not exist" merge base.json -o nodir/x.json
 if [ "$(cat keep.json)" = sentinel ] && [ ! -e nodir ]; then ok
 else bad "merge touched its output on error"; fi
 
+# ---- strings from files are escaped on the terminal ----
+# control-chars.json: hostname, workload and failure hold ESC, CR, BEL.
+CTL=${SOURCE_DIR:?SOURCE_DIR must name the source tree}/tests/fixtures/compare/control-chars.json
+esc=$(printf '\033')
+cr=$(printf '\r')
+bel=$(printf '\007')
+for fmt in text markdown; do
+    $PB compare "$CTL" "$CTL" --format "$fmt" > ctl.out 2>&1
+    if LC_ALL=C grep -q "[$esc$cr$bel]" ctl.out; then
+        bad "compare --format $fmt printed a raw control character"
+    elif ! grep -qF 'evil\x1b[31mhost\x0dX\x07' ctl.out; then
+        bad "compare --format $fmt: escaped hostname missing"
+    else ok; fi
+done
+# An error message quoting a file's string is escaped too.
+python3 - "$CTL" > ctl-bad.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["results"][0]["mode"] = "side\u001b[2Jways\r"
+print(json.dumps(d))
+PY
+if check_usage "side\\x1b[2Jways\\x0d" $PB compare ctl-bad.json "$CTL"; then
+    if LC_ALL=C grep -q "[$esc$cr]" err.txt; then
+        bad "error message has a raw control character"
+    else ok; fi
+fi
+
+# ---- a FIFO as an input is refused at once, never waited on ----
+mkfifo fifo.json
+for cmd in "compare fifo.json fifo.json" "merge fifo.json -o m.json" \
+           "report fifo.json -o r.html" "plot fifo.json -o p" \
+           "import-hyperfine fifo.json"; do
+    timeout 10 $PB $cmd > out.txt 2> err.txt
+    rc=$?
+    if [ "$rc" -ne 2 ] || [ "$(wc -l < err.txt)" -ne 1 ] ||
+       ! grep -q "fifo.json: not a regular file" err.txt; then
+        bad "poolbench $cmd on a FIFO: exit $rc: $(cat err.txt)"
+    else ok; fi
+done
+
+# ---- large files: every row matched whatever the order ----
+# 3,000 configurations, the new side shuffled: each matched with its own
+# row (checksums are distinct per row), in the base file's order.
+MAKE_BIG=${SOURCE_DIR}/tests/fixtures/make_big.py
+python3 "$MAKE_BIG" 3000 big-a.json &&
+    python3 "$MAKE_BIG" 3000 big-b.json --shuffle 7 ||
+    bad "make_big.py failed"
+$PB compare big-a.json big-b.json --format json > big.out 2> err.txt
+rc=$?
+if [ "$rc" -eq 0 ] && python3 - big-a.json big.out <<'PY'
+import json, sys
+rows = json.load(open(sys.argv[1]))["results"]
+rep = json.load(open(sys.argv[2]))
+cmp = rep["comparisons"]
+assert len(cmp) == 3000 and not rep["only_in_base"] \
+    and not rep["only_in_new"], len(cmp)
+for row, c in zip(rows, cmp):
+    assert c["base"]["checksum"] == row["checksum"], c["name"]
+    assert c["new"]["checksum"] == row["checksum"], c["name"]
+    assert c["workers"] == row["workers"] and c["chunk"] == row["chunk"]
+assert rep["counts"]["same"] == 3000, rep["counts"]
+PY
+then ok; else bad "compare of 3000 shuffled rows: exit $rc"; fi
+# A duplicate configuration is still found, naming the first pair.
+python3 - big-b.json > big-dup.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["results"].insert(5, dict(d["results"][2900]))
+print(json.dumps(d))
+PY
+usage_error "results[5] and results[2901] are the same configuration" \
+    compare big-a.json big-dup.json
+
 # ---- help tells the truth ----
 if $PB compare --help | grep -q -- "--normalize speedup" &&
    $PB compare --help | grep -q -- "bmf" &&

@@ -143,6 +143,14 @@ if [ -n "${PLUGIN_FAULTY:-}" ]; then
         [ "$rc" -eq 3 ] && valid "h-$ex.json" \
             "d['results'][0]['failure'] is not None" && ok ||
             bad "$ex fault=hang: exit $rc: $(cat "h-$ex.err")"
+        # Every executor counts the timed-out tasks as "timeout", and the
+        # kinds add up to errors.
+        valid "h-$ex.json" "d['results'][0]['errors_by_kind'].get(
+                'timeout', 0) > 0 and
+            sum(d['results'][0]['errors_by_kind'].values()) ==
+            d['results'][0]['errors']" && ok ||
+            bad "$ex fault=hang: errors_by_kind lacks timeout: $(
+                grep -A3 errors_by_kind "h-$ex.json" | head -4)"
         sleep 0.2
         if pgrep -f "h-$ex.json" > /dev/null; then
             bad "$ex fault=hang: a process is left behind"

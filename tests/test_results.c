@@ -201,6 +201,62 @@ static void test_write_atomic(void **state)
     rmdir(dir);
 }
 
+/* results_write_new never replaces a file: a taken name gets -2, -3. */
+static void test_write_new(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/pb-results-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char stem[256], taken[300], path[300], path2[300], err[512];
+    snprintf(stem, sizeof(stem), "%s/host-20260101T000000Z", dir);
+    snprintf(taken, sizeof(taken), "%s.json", stem);
+    FILE *f = fopen(taken, "w");
+    assert_non_null(f);
+    fputs("taken\n", f);
+    fclose(f);
+    char *text = make_file(valid_row);
+    cJSON *root = cJSON_Parse(text);
+    assert_int_equal(results_write_new(stem, root, path, sizeof(path), err,
+                                       sizeof(err)), 0);
+    assert_true(strlen(path) > 7);
+    assert_string_equal(path + strlen(path) - 7, "-2.json");
+    assert_int_equal(results_write_new(stem, root, path2, sizeof(path2),
+                                       err, sizeof(err)), 0);
+    assert_string_equal(path2 + strlen(path2) - 7, "-3.json");
+    struct results_file rf;
+    assert_int_equal(results_load(path, &rf, err, sizeof(err)), 0);
+    results_free(&rf);
+    /* The taken file is untouched. */
+    char buf[16] = "";
+    f = fopen(taken, "r");
+    assert_non_null(fgets(buf, sizeof(buf), f));
+    fclose(f);
+    assert_string_equal(buf, "taken\n");
+    unlink(taken);
+    unlink(path);
+    unlink(path2);
+    rmdir(dir);
+    cJSON_Delete(root);
+    free(text);
+}
+
+/* Control characters, DEL, C1 controls and bad UTF-8 become \xNN; valid
+ * UTF-8 text is kept. */
+static void test_term_safe(void **state)
+{
+    (void)state;
+    char buf[64];
+    snprintf(buf, sizeof(buf), "a\033[31mb\rc\007\177d\xff\xc2\x9b"
+             "\xc3\xa9");
+    results_term_safe(buf, sizeof(buf));
+    assert_string_equal(buf, "a\\x1b[31mb\\x0dc\\x07\\x7fd\\xff\\xc2\\x9b"
+                        "\xc3\xa9");
+    /* Cut short to fit, never mid-escape. */
+    char small[8] = "\033\033\033";
+    results_term_safe(small, sizeof(small));
+    assert_string_equal(small, "\\x1b");
+}
+
 static void test_load_errors(void **state)
 {
     (void)state;
@@ -258,6 +314,8 @@ int main(void)
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_write_atomic),
         cmocka_unit_test(test_load_errors),
+        cmocka_unit_test(test_write_new),
+        cmocka_unit_test(test_term_safe),
         cmocka_unit_test(test_fixtures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -80,17 +80,6 @@ static const char *bmf_measure(const struct compare_options *o,
 
 /* ---- configurations ---------------------------------------------------- */
 
-static int same_config(const struct results_row *a,
-                       const struct results_row *b)
-{
-    return strcmp(a->workload, b->workload) == 0 &&
-           strcmp(a->executor, b->executor) == 0 &&
-           a->workers == b->workers && strcmp(a->mode, b->mode) == 0 &&
-           a->chunk == b->chunk &&
-           strcmp(a->transport, b->transport) == 0 &&
-           strcmp(a->params, b->params) == 0;
-}
-
 /* "factorial n=300,skew=1": the workload instance, as `run` prints it. */
 static void instance_label(const struct results_row *row, char *buf,
                            size_t len)
@@ -297,22 +286,96 @@ static void evaluate(const struct compare_report *r, struct compare_match *m)
                                              : m->ratio > 1.0 + t;
 }
 
-/* Fail unless every configuration appears once in f. */
-static int check_unique(const struct results_file *f, char *err,
+/* A total order on configurations (the fields same_config compares), so
+ * that matching sorts and searches instead of comparing every pair. */
+static int cmp_config(const struct results_row *a,
+                      const struct results_row *b)
+{
+    int c = strcmp(a->workload, b->workload);
+    if (c == 0)
+        c = strcmp(a->executor, b->executor);
+    if (c == 0)
+        c = (a->workers > b->workers) - (a->workers < b->workers);
+    if (c == 0)
+        c = strcmp(a->mode, b->mode);
+    if (c == 0)
+        c = (a->chunk > b->chunk) - (a->chunk < b->chunk);
+    if (c == 0)
+        c = strcmp(a->transport, b->transport);
+    if (c == 0)
+        c = strcmp(a->params, b->params);
+    return c;
+}
+
+/* qsort order of row pointers: by configuration, then by file order. */
+static int cmp_row_ptr(const void *x, const void *y)
+{
+    const struct results_row *a = *(const struct results_row *const *)x;
+    const struct results_row *b = *(const struct results_row *const *)y;
+    int c = cmp_config(a, b);
+    if (c != 0)
+        return c;
+    return (a > b) - (a < b);
+}
+
+/* f's rows as pointers sorted by configuration, or NULL (no memory). */
+static const struct results_row **sorted_rows(const struct results_file *f)
+{
+    const struct results_row **v = malloc((f->nrows > 0 ? f->nrows : 1) *
+                                          sizeof(*v));
+    if (v == NULL)
+        return NULL;
+    for (size_t k = 0; k < f->nrows; k++)
+        v[k] = &f->rows[k];
+    qsort(v, f->nrows, sizeof(*v), cmp_row_ptr);
+    return v;
+}
+
+/* Fail unless every configuration appears once in f; sorted is f's rows
+ * from sorted_rows. Names the first row (in file order) that has a
+ * duplicate, and its first duplicate. */
+static int check_unique(const struct results_file *f,
+                        const struct results_row **sorted, char *err,
                         size_t err_len)
 {
-    for (size_t i = 0; i < f->nrows; i++)
-        for (size_t j = i + 1; j < f->nrows; j++)
-            if (same_config(&f->rows[i], &f->rows[j])) {
-                char label[512];
-                config_label(&f->rows[i], label, sizeof(label));
-                snprintf(err, err_len, "%s: results[%zu] and results[%zu] "
-                         "are the same configuration (%s); compare takes "
-                         "one run per file, not a merge of runs", f->path,
-                         i, j, label);
-                return -1;
-            }
-    return 0;
+    const struct results_row *first = NULL, *second = NULL;
+    for (size_t k = 0; k + 1 < f->nrows; k++)
+        if (cmp_config(sorted[k], sorted[k + 1]) == 0 &&
+            (first == NULL || sorted[k] < first)) {
+            first = sorted[k];
+            second = sorted[k + 1];
+            while (k + 1 < f->nrows && cmp_config(sorted[k],
+                                                  sorted[k + 1]) == 0)
+                k++;
+        }
+    if (first == NULL)
+        return 0;
+    char label[512];
+    config_label(first, label, sizeof(label));
+    snprintf(err, err_len, "%s: results[%zu] and results[%zu] are the same "
+             "configuration (%s); compare takes one run per file, not a "
+             "merge of runs", f->path, (size_t)(first - f->rows),
+             (size_t)(second - f->rows), label);
+    return -1;
+}
+
+/* The row of sorted (n rows) with row's configuration, or NULL. */
+static const struct results_row *find_config(
+    const struct results_row **sorted, size_t n,
+    const struct results_row *row)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = cmp_config(sorted[mid], row);
+        if (c == 0)
+            return sorted[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
 }
 
 int compare_files(const struct results_file *base,
@@ -331,38 +394,38 @@ int compare_files(const struct results_file *base,
                  base->nrows == 0 ? base->path : new_file->path);
         return -1;
     }
-    if (check_unique(base, err, err_len) != 0 ||
-        check_unique(new_file, err, err_len) != 0)
-        return -1;
+    const struct results_row **sb = sorted_rows(base);
+    const struct results_row **sn = sorted_rows(new_file);
     out->matches = calloc(base->nrows, sizeof(*out->matches));
     out->only_base = calloc(base->nrows, sizeof(*out->only_base));
     out->only_new = calloc(new_file->nrows, sizeof(*out->only_new));
     char *used = calloc(new_file->nrows, 1);
-    if (out->matches == NULL || out->only_base == NULL ||
-        out->only_new == NULL || used == NULL) {
-        free(used);
-        compare_report_free(out);
+    if (sb == NULL || sn == NULL || out->matches == NULL ||
+        out->only_base == NULL || out->only_new == NULL || used == NULL) {
         snprintf(err, err_len, "out of memory");
-        return -1;
+        goto fail;
     }
+    if (check_unique(base, sb, err, err_len) != 0 ||
+        check_unique(new_file, sn, err, err_len) != 0)
+        goto fail;
     for (size_t i = 0; i < base->nrows; i++) {
         const struct results_row *b = &base->rows[i];
-        size_t j = 0;
-        while (j < new_file->nrows && !same_config(b, &new_file->rows[j]))
-            j++;
-        if (j == new_file->nrows) {
+        const struct results_row *n = find_config(sn, new_file->nrows, b);
+        if (n == NULL) {
             out->only_base[out->nonly_base++] = b;
             continue;
         }
-        used[j] = 1;
+        used[n - new_file->rows] = 1;
         struct compare_match *m = &out->matches[out->nmatches++];
         m->base = b;
-        m->new_row = &new_file->rows[j];
+        m->new_row = n;
     }
     for (size_t j = 0; j < new_file->nrows; j++)
         if (!used[j])
             out->only_new[out->nonly_new++] = &new_file->rows[j];
     free(used);
+    free(sb);
+    free(sn);
     if (out->nmatches == 0) {
         snprintf(err, err_len, "no configuration of %s matches one of %s "
                  "(%zu and %zu configurations; a match needs the same "
@@ -388,6 +451,12 @@ int compare_files(const struct results_file *base,
         return -1;
     }
     return 0;
+fail:
+    free(used);
+    free(sb);
+    free(sn);
+    compare_report_free(out);
+    return -1;
 }
 
 void compare_report_free(struct compare_report *r)
@@ -569,6 +638,30 @@ static size_t header_lines(const struct compare_report *r,
     return n;
 }
 
+/* A copy of s in buf that is safe on a terminal (results_term_safe):
+ * names, hosts and notes come from the files. */
+static const char *term_safe(const char *s, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s", s);
+    results_term_safe(buf, len);
+    return buf;
+}
+
+/* Escape the header's values and a row's cells in place. */
+static void header_safe(struct header_line *h, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        results_term_safe(h[k].base, sizeof(h[k].base));
+        results_term_safe(h[k].new_v, sizeof(h[k].new_v));
+    }
+}
+
+static void cells_safe(struct cells *c)
+{
+    for (int k = 0; k < NCOLS; k++)
+        results_term_safe(c->c[k], sizeof(c->c[k]));
+}
+
 /* ---- text -------------------------------------------------------------- */
 
 static void gate_line(FILE *f, const struct compare_report *r,
@@ -607,6 +700,7 @@ static void print_text(FILE *f, const struct compare_report *r)
     const char *bold = tty ? "\033[1m" : "", *plain = tty ? "\033[0m" : "";
     struct header_line h[2 + NMACHINE_KEYS];
     size_t nh = header_lines(r, h, sizeof(h) / sizeof(h[0]));
+    header_safe(h, nh);
     int wk = 0, wb = 4;
     for (size_t k = 0; k < nh; k++) {
         if ((int)strlen(h[k].key) > wk)
@@ -622,9 +716,11 @@ static void print_text(FILE *f, const struct compare_report *r)
     for (int side = 0; side < 2; side++) {
         const struct results_file *rf = side ? r->new_file : r->base;
         size_t used = machines_used(rf);
+        char path[512];
         if (used > 1)
             fprintf(f, "  (%s holds runs of %zu machines; the first is "
-                    "shown)\n", rf->path, used);
+                    "shown)\n", term_safe(rf->path, path, sizeof(path)),
+                    used);
     }
     fprintf(f, "  (* differs)\n\n");
     fprintf(f, "metric: %s\nratio = new / base, 95%% CI by Hodges-Lehmann "
@@ -638,6 +734,7 @@ static void print_text(FILE *f, const struct compare_report *r)
         w[c] = (int)strlen(col_heads[c]);
     for (size_t k = 0; k < r->nmatches; k++) {
         match_cells(r, &r->matches[k], &rows[k]);
+        cells_safe(&rows[k]);
         for (int c = 0; c < NCOLS; c++)
             if ((int)strlen(rows[k].c[c]) > w[c])
                 w[c] = (int)strlen(rows[k].c[c]);
@@ -669,21 +766,25 @@ static void print_text(FILE *f, const struct compare_report *r)
         const struct compare_match *m = &r->matches[k];
         if (m->note[0] == '\0')
             continue;
-        char label[512];
+        char label[512], note[sizeof(m->note)];
         config_label(m->base, label, sizeof(label));
+        results_term_safe(label, sizeof(label));
         fprintf(f, "%s  %s: %s\n", notes++ ? "" : "\nnotes:\n", label,
-                m->note);
+                term_safe(m->note, note, sizeof(note)));
     }
     for (int side = 0; side < 2; side++) {
         size_t n = side ? r->nonly_new : r->nonly_base;
         const struct results_row **only = side ? r->only_new : r->only_base;
         if (n == 0)
             continue;
+        char name[512];
         fprintf(f, "\nonly in %s (%zu, not compared):\n",
-                side ? r->new_name : r->base_name, n);
+                term_safe(side ? r->new_name : r->base_name, name,
+                          sizeof(name)), n);
         for (size_t k = 0; k < n; k++) {
             char label[512];
             config_label(only[k], label, sizeof(label));
+            results_term_safe(label, sizeof(label));
             fprintf(f, "  %s\n", label);
         }
     }
@@ -711,8 +812,10 @@ static void md_cell(FILE *f, const char *s, int bold)
 
 static void print_markdown(FILE *f, const struct compare_report *r)
 {
-    fprintf(f, "### poolbench compare: `%s` vs `%s`\n\n", r->base_name,
-            r->new_name);
+    char bname[512], nname[512];
+    term_safe(r->base_name, bname, sizeof(bname));
+    term_safe(r->new_name, nname, sizeof(nname));
+    fprintf(f, "### poolbench compare: `%s` vs `%s`\n\n", bname, nname);
     if (r->regressions > 0)
         fprintf(f, "**Gate: failed**: %zu configuration%s slower by more "
                 "than %g%% with p < %g.\n\n", r->regressions,
@@ -727,6 +830,7 @@ static void print_markdown(FILE *f, const struct compare_report *r)
 
     struct header_line h[2 + NMACHINE_KEYS];
     size_t nh = header_lines(r, h, sizeof(h) / sizeof(h[0]));
+    header_safe(h, nh);
     fprintf(f, "| | base | new |\n| --- | --- | --- |\n|");
     for (size_t k = 0; k < nh; k++) {
         md_cell(f, h[k].key, h[k].differs);
@@ -744,6 +848,7 @@ static void print_markdown(FILE *f, const struct compare_report *r)
     for (size_t k = 0; k < r->nmatches; k++) {
         struct cells cells;
         match_cells(r, &r->matches[k], &cells);
+        cells_safe(&cells);
         fputc('|', f);
         for (int c = 0; c < NCOLS; c++)
             md_cell(f, cells.c[c], c == C_VERDICT &&
@@ -756,10 +861,11 @@ static void print_markdown(FILE *f, const struct compare_report *r)
         const struct compare_match *m = &r->matches[k];
         if (m->note[0] == '\0')
             continue;
-        char label[512];
+        char label[512], note[sizeof(m->note)];
         config_label(m->base, label, sizeof(label));
+        results_term_safe(label, sizeof(label));
         fprintf(f, "%s- `%s`: %s\n", notes++ ? "" : "\nNotes:\n\n", label,
-                m->note);
+                term_safe(m->note, note, sizeof(note)));
     }
     for (int side = 0; side < 2; side++) {
         size_t n = side ? r->nonly_new : r->nonly_base;
@@ -767,10 +873,11 @@ static void print_markdown(FILE *f, const struct compare_report *r)
         if (n == 0)
             continue;
         fprintf(f, "\nOnly in `%s` (not compared):\n\n",
-                side ? r->new_name : r->base_name);
+                side ? nname : bname);
         for (size_t k = 0; k < n; k++) {
             char label[512];
             config_label(only[k], label, sizeof(label));
+            results_term_safe(label, sizeof(label));
             fprintf(f, "- `%s`\n", label);
         }
     }
@@ -1204,6 +1311,7 @@ int compare_main(int argc, char **argv)
     }
     rc = EXIT_USAGE;
     if (compare_files(&base, &new_file, &o, &r, err, sizeof(err)) != 0) {
+        results_term_safe(err, sizeof(err)); /* quotes the files */
         fprintf(stderr, "poolbench compare: %s\n", err);
         goto out;
     }

@@ -520,7 +520,7 @@ int hyperfine_main(int argc, char **argv)
         fprintf(stderr, "poolbench import-hyperfine: %s\n", err);
         return EXIT_USAGE;
     }
-    char stem[4096] = "";
+    char stem[3072] = ""; /* room for "-N.json" in path */
     if (output != NULL) {
         snprintf(path, sizeof(path), "%s", output);
     } else {

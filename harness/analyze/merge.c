@@ -110,6 +110,8 @@ int merge_build(const struct results_file *files, size_t n, int argc,
 
     for (size_t i = 0; i < n; i++) {
         const struct results_file *f = &files[i];
+        cJSON *in_results = cJSON_GetObjectItemCaseSensitive(f->root,
+                                                             "results");
         size_t run0 = (size_t)cJSON_GetArraySize(merged);
         slots = calloc(f->nmachines, sizeof(*slots));
         if (slots == NULL)
@@ -132,7 +134,9 @@ int merge_build(const struct results_file *files, size_t n, int argc,
                 run0 + (size_t)ri->valuedouble <
                     (size_t)cJSON_GetArraySize(merged))
                 run += (size_t)ri->valuedouble;
-            cJSON *copy = cJSON_Duplicate(row->json, 1);
+            /* Moved, not copied: a copy doubled the memory of a merge
+             * of large files. */
+            cJSON *copy = cJSON_DetachItemViaPointer(in_results, row->json);
             if (copy == NULL || !cJSON_AddItemToArray(results, copy)) {
                 cJSON_Delete(copy);
                 goto oom;

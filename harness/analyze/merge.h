@@ -17,8 +17,10 @@
  * that know only one machine; each result carries "machine_index" into
  * "machines" and "run_index" into "config.merged", which lists every
  * input run (path, created, config) in order. Inputs made by merge are
- * flattened. argv (argc entries) is recorded as config.argv. Returns 0,
- * or -1 with a message (an input with no results, out of memory). */
+ * flattened. argv (argc entries) is recorded as config.argv. The rows'
+ * JSON objects are moved into *out, not copied (each row's json then
+ * belongs to *out; free the files with results_free as usual). Returns
+ * 0, or -1 with a message (an input with no results, out of memory). */
 int merge_build(const struct results_file *files, size_t n, int argc,
                 char **argv, cJSON **out, char *err, size_t err_len);
 

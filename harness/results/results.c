@@ -294,6 +294,76 @@ cJSON *results_stats_json(const struct stats_summary *s)
     return o;
 }
 
+/* ---- terminal safety -------------------------------------------------- */
+
+/* Length of the valid UTF-8 sequence at s (at most len bytes), or 0. */
+static size_t utf8_seq_len(const unsigned char *s, size_t len)
+{
+    size_t n;
+    uint32_t cp;
+    if (s[0] < 0x80)
+        return 1;
+    if ((s[0] & 0xe0) == 0xc0) {
+        n = 2;
+        cp = s[0] & 0x1f;
+    } else if ((s[0] & 0xf0) == 0xe0) {
+        n = 3;
+        cp = s[0] & 0x0f;
+    } else if ((s[0] & 0xf8) == 0xf0) {
+        n = 4;
+        cp = s[0] & 0x07;
+    } else {
+        return 0;
+    }
+    if (n > len)
+        return 0;
+    for (size_t k = 1; k < n; k++) {
+        if ((s[k] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[k] & 0x3f);
+    }
+    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) ||
+        (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
+        (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    /* C1 controls (U+0080..U+009F: CSI and friends) act like ESC. */
+    if (cp >= 0x80 && cp <= 0x9f)
+        return 0;
+    return n;
+}
+
+void results_term_safe(char *buf, size_t len)
+{
+    if (len == 0)
+        return;
+    size_t in_len = strlen(buf);
+    char *in = malloc(in_len + 1);
+    if (in == NULL) {
+        buf[0] = '\0';
+        return;
+    }
+    memcpy(in, buf, in_len + 1);
+    size_t o = 0;
+    for (size_t i = 0; i < in_len;) {
+        const unsigned char *c = (const unsigned char *)in + i;
+        size_t n = *c >= 0x20 && *c != 0x7f ? utf8_seq_len(c, in_len - i)
+                                             : 0;
+        size_t need = n > 0 ? n : 4;
+        if (o + need >= len)
+            break;
+        if (n > 0) {
+            memcpy(buf + o, c, n);
+            i += n;
+        } else {
+            snprintf(buf + o, 5, "\\x%02x", *c);
+            i++;
+        }
+        o += need;
+    }
+    buf[o] = '\0';
+    free(in);
+}
+
 /* ---- reading ---------------------------------------------------------- */
 
 /* Reader state: where we are, for messages like results[3].samples. */
@@ -311,6 +381,8 @@ static int fail(struct reader *r, const char *fmt, ...)
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     snprintf(r->err, r->err_len, "%s: %s", r->name, msg);
+    /* Messages quote the file's strings: keep them off the terminal. */
+    results_term_safe(r->err, r->err_len);
     return -1;
 }
 

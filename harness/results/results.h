@@ -147,4 +147,11 @@ cJSON *results_stats_json(const struct stats_summary *s);
  * longer than PATH_MAX allows. Returns 0 or -1 with a message. */
 int results_check_writable(const char *path, char *err, size_t err_len);
 
+/* Make the string in buf (len bytes) safe to print on a terminal, in
+ * place: C0 controls (ESC, CR, BEL, newline, ...), DEL, C1 controls and
+ * bytes that are not valid UTF-8 become \xNN; the result is cut short to
+ * fit. Strings read from a results file go through this before text or
+ * markdown output and error messages. */
+void results_term_safe(char *buf, size_t len);
+
 #endif /* POOLBENCH_RESULTS_H */
