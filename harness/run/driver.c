@@ -145,7 +145,6 @@ static int measure(struct run *r, char *err, size_t err_len)
     r->mc.around = around;
     r->mc.around_arg = r;
     noise_hw_open(&r->mc.hw);
-    warnings_precheck(&r->m, quota, stderr);
     /* On a terminal only, and erased after: a usage error found while
      * preparing (a bad dir=) must stay one line. */
     int notice = isatty(STDERR_FILENO) && r->o.progress;
@@ -159,6 +158,10 @@ static int measure(struct run *r, char *err, size_t err_len)
         fprintf(stderr, "\r\033[K");
     if (rc != 0 || plan_configs(&r->o, &r->p, err, err_len) != 0)
         return -1;
+    /* The system check, for people watching (the file and the summary
+     * carry the warnings that matter for the results). */
+    if (isatty(STDERR_FILENO))
+        warnings_precheck(&r->m, quota, stderr);
     if (r->o.timeout_s > 0)
         watchdog_start(&r->wd, rescue_stuck, r);
     progress_begin(&prog, r->o.progress,
@@ -196,8 +199,9 @@ static int finish(struct run *r, const struct driver_hooks *hooks,
     cJSON_Delete(root);
     if (hooks != NULL && hooks->show != NULL)
         hooks->show(r->out_path, r->o.verbose);
-    printf("results: %s%s\n", r->out_path, r->o.output == NULL
-           ? " (and results/latest.json)" : "");
+    printf("results: %s\n", r->out_path);
+    if (r->o.output == NULL && status == 0)
+        printf("results: results/latest.json\n");
     if (r->o.save_name != NULL) {
         char why[512];
         if (hooks->save(r->out_path, r->o.save_name, r->o.db_path, why,
