@@ -110,44 +110,25 @@ struct trust {
     const char *message[REPORT_MAX_WARNINGS]; /* and message */
 };
 
-/* Read the warnings of row (or of the whole file when row < 0). The
- * fields (top-level "warnings": [{kind, message, result}], per result
- * "precision_reached" and "disturbed") are read from the tree, and
- * absent ones mean no warning, until results.h carries them: this is the
- * one place that reads them, to move into the reader. */
-static void trust_read(const struct results_file *f, long row,
-                       struct trust *t)
+/* What the whole file says against its own numbers: rows that missed
+ * their precision or had disturbed repetitions, and its warnings (older
+ * files carry none). */
+static void trust_read(const struct results_file *f, struct trust *t)
 {
     memset(t, 0, sizeof(*t));
     for (size_t k = 0; k < f->nrows; k++) {
-        if (row >= 0 && (size_t)row != k)
-            continue;
-        const cJSON *o = f->rows[k].json;
-        const cJSON *p = cJSON_GetObjectItemCaseSensitive(o,
-                                                          "precision_reached");
-        const cJSON *d = cJSON_GetObjectItemCaseSensitive(o, "disturbed");
-        if (cJSON_IsFalse(p))
+        if (f->rows[k].precision_reached == 0)
             t->imprecise++;
-        if (cJSON_IsNumber(d) && d->valuedouble > 0) {
+        if (f->rows[k].disturbed > 0) {
             t->disturbed_rows++;
-            t->disturbed += d->valuedouble;
+            t->disturbed += (double)f->rows[k].disturbed;
         }
     }
-    const cJSON *ws = cJSON_GetObjectItemCaseSensitive(f->root, "warnings");
-    const cJSON *list = cJSON_IsArray(ws) ? ws : NULL;
-    const cJSON *w;
-    cJSON_ArrayForEach(w, list) {
-        const cJSON *kind = cJSON_GetObjectItemCaseSensitive(w, "kind");
-        const cJSON *msg = cJSON_GetObjectItemCaseSensitive(w, "message");
-        const cJSON *res = cJSON_GetObjectItemCaseSensitive(w, "result");
-        if (!cJSON_IsString(msg) ||
-            (row >= 0 && !(cJSON_IsNumber(res) &&
-                           res->valuedouble == (double)row)))
-            continue;
+    for (size_t k = 0; k < f->nwarnings; k++) {
+        const struct results_warning *w = &f->warnings[k];
         if (t->nwarnings < REPORT_MAX_WARNINGS) {
-            t->kind[t->nwarnings] = cJSON_IsString(kind) ? kind->valuestring
-                                                         : "warning";
-            t->message[t->nwarnings] = msg->valuestring;
+            t->kind[t->nwarnings] = w->kind;
+            t->message[t->nwarnings] = w->message;
         }
         t->nwarnings++;
     }
@@ -160,12 +141,11 @@ static void inst_warnings(const struct results_view *v, size_t i, char *buf,
     const struct view_inst *in = &v->insts[i];
     size_t imprecise = 0, disturbed = 0, warned = 0, failed = 0, n = 0;
     for (size_t a = 0; a < in->nrows; a++) {
-        struct trust t;
-        trust_read(v->f, (long)in->rows[a], &t);
-        imprecise += t.imprecise;
-        disturbed += t.disturbed_rows;
-        warned += t.nwarnings;
-        failed += !v->rows[in->rows[a]].usable;
+        const struct view_row *vr = &v->rows[in->rows[a]];
+        imprecise += vr->r->precision_reached == 0;
+        disturbed += vr->r->disturbed > 0;
+        warned += vr->nwarnings;
+        failed += !vr->usable;
     }
     buf[0] = '\0';
     if (imprecise > 0 && n < len)
@@ -186,7 +166,7 @@ static void inst_warnings(const struct results_view *v, size_t i, char *buf,
 static void banner(struct strbuf *b, const struct results_file *f)
 {
     struct trust t;
-    trust_read(f, -1, &t);
+    trust_read(f, &t);
     if (t.imprecise == 0 && t.disturbed_rows == 0 && t.nwarnings == 0)
         return;
     strbuf_printf(b, "<div class=\"banner\" role=\"alert\">");

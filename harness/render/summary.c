@@ -305,10 +305,59 @@ static void instance(struct out *o, const struct results_view *v, size_t i)
     oversubscribed(o, v, i, cpus);
 }
 
+/* One warning line: "  ! kind: message", in yellow. */
+static void warning_line(struct out *o, const char *indent,
+                         const struct results_warning *w, size_t more)
+{
+    char kind[64], msg[400];
+    textesc_ctl(w->kind, kind, sizeof(kind));
+    textesc_ctl(w->message, msg, sizeof(msg));
+    put(o, "%s", indent);
+    paint(o, YELLOW);
+    put(o, "! %s", kind);
+    paint(o, RESET);
+    if (more > 0)
+        put(o, " (and %zu more like it)", more);
+    put(o, ": %s", msg);
+    end_line(o);
+}
+
+/* The warnings about instance i's rows: the first of each kind, with how
+ * many more of that kind there are. */
+static void instance_warnings(struct out *o, const struct results_view *v,
+                              size_t i)
+{
+    const struct results_file *f = v->f;
+    for (size_t k = 0; k < f->nwarnings; k++) {
+        const struct results_warning *w = &f->warnings[k];
+        if (w->result < 0 || v->rows[w->result].inst != i)
+            continue;
+        int seen = 0;
+        size_t more = 0;
+        for (size_t q = 0; q < f->nwarnings && !seen; q++) {
+            const struct results_warning *x = &f->warnings[q];
+            if (x->result < 0 || v->rows[x->result].inst != i ||
+                strcmp(x->kind, w->kind) != 0)
+                continue;
+            if (q < k)
+                seen = 1;
+            else if (q > k)
+                more++;
+        }
+        if (!seen)
+            warning_line(o, "  ", w, more);
+    }
+}
+
 int summary_print(FILE *out, const struct results_view *v, int colour)
 {
     struct out o = { .f = out, .colour = colour };
-    for (size_t i = 0; i < v->ninsts; i++)
+    for (size_t i = 0; i < v->ninsts; i++) {
         instance(&o, v, i);
+        instance_warnings(&o, v, i);
+    }
+    for (size_t k = 0; k < v->f->nwarnings; k++)
+        if (v->f->warnings[k].result < 0)
+            warning_line(&o, "", &v->f->warnings[k], 0);
     return o.lines;
 }

@@ -702,8 +702,65 @@ static int read_row(struct reader *r, cJSON *o, size_t idx,
     row->chunk_auto = cJSON_IsTrue(
         cJSON_GetObjectItemCaseSensitive(o, "chunk_auto"));
     if (want_string(r, o, where, "role", 1, &row->role) ||
-        want_string(r, o, where, "command", 1, &row->command))
+        want_string(r, o, where, "command", 1, &row->command) ||
+        want_string(r, o, where, "tasks_source", 1, &row->tasks_source) ||
+        want_string(r, o, where, "workers_spec", 1, &row->workers_spec))
         return -1;
+    const cJSON *pr = cJSON_GetObjectItemCaseSensitive(o,
+                                                       "precision_reached");
+    row->precision_reached = -1;
+    if (pr != NULL && !cJSON_IsNull(pr)) {
+        if (!cJSON_IsBool(pr))
+            return fail(r, "%s.precision_reached: expected true or false, "
+                        "found %s", where, type_name(pr));
+        row->precision_reached = cJSON_IsTrue(pr);
+    }
+    if (cJSON_GetObjectItemCaseSensitive(o, "disturbed") != NULL) {
+        if (want_number(r, o, where, "disturbed", 0, 1e9, 1, &v))
+            return -1;
+        row->disturbed = (uint64_t)v;
+    }
+    return 0;
+}
+
+/* The top-level "warnings" array (absent in older files). */
+static int read_warnings(struct reader *r, const cJSON *w,
+                         struct results_file *out)
+{
+    if (w == NULL || cJSON_IsNull(w))
+        return 0;
+    if (!cJSON_IsArray(w))
+        return fail(r, "warnings: expected an array of {kind, message, "
+                    "result}, found %s", type_name(w));
+    size_t n = (size_t)cJSON_GetArraySize(w);
+    out->warnings = calloc(n > 0 ? n : 1, sizeof(*out->warnings));
+    if (out->warnings == NULL)
+        return fail(r, "out of memory");
+    for (const cJSON *o = w->child; o != NULL; o = o->next) {
+        struct results_warning *x = &out->warnings[out->nwarnings];
+        char where[48];
+        double v;
+        snprintf(where, sizeof(where), "warnings[%zu]", out->nwarnings);
+        if (!cJSON_IsObject(o))
+            return fail(r, "%s: expected an object, found %s", where,
+                        type_name(o));
+        if (want_string(r, o, where, "kind", 0, &x->kind) ||
+            want_string(r, o, where, "message", 0, &x->message))
+            return -1;
+        const cJSON *res = cJSON_GetObjectItemCaseSensitive(o, "result");
+        x->result = -1;
+        if (res != NULL && !cJSON_IsNull(res)) {
+            if (out->nrows == 0 ||
+                want_number(r, o, where, "result", 0,
+                            (double)out->nrows - 1, 1, &v))
+                return out->nrows == 0
+                           ? fail(r, "%s.result: no results to refer to",
+                                  where)
+                           : -1;
+            x->result = (long)v;
+        }
+        out->nwarnings++;
+    }
     return 0;
 }
 
@@ -849,6 +906,9 @@ int results_parse(const char *name, const char *text, size_t len,
         if (read_row(&r, o, out->nrows - 1, out->nmachines, row) != 0)
             goto bad;
     }
+    if (read_warnings(&r, cJSON_GetObjectItemCaseSensitive(root, "warnings"),
+                      out) != 0)
+        goto bad;
     return 0;
 bad:
     results_free(out);
@@ -933,6 +993,7 @@ void results_free(struct results_file *f)
         free(row->params);
     }
     free(f->rows);
+    free(f->warnings);
     free(f->machines);
     cJSON_Delete(f->root);
     free(f->path);

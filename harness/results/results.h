@@ -62,6 +62,11 @@ struct results_row {
     long run_index;         /* which merged run, or -1 when not merged */
     int chunk_auto;         /* the chunk size was "auto" */
     const char *role;       /* imported rows: "baseline", or NULL */
+    const char *tasks_source; /* "calibrated", "option", "default", or
+                                 NULL in files older than calibration */
+    const char *workers_spec; /* "cpus", "2xcpus", "2", or NULL */
+    int precision_reached;  /* 1, 0, or -1 when not asked for */
+    uint64_t disturbed;     /* repetitions the noise meter flagged */
     const char *command;    /* imported rows: the command line, or NULL */
     cJSON *json;            /* the row's object in the tree */
 };
@@ -76,6 +81,13 @@ struct results_machine {
     cJSON *json;
 };
 
+/* One entry of the top-level "warnings" array. */
+struct results_warning {
+    const char *kind;       /* "busy_machine", "too_short", ... */
+    const char *message;
+    long result;            /* the row it is about, or -1: the whole run */
+};
+
 /* A loaded, validated results file. */
 struct results_file {
     char *path;             /* owned copy */
@@ -86,6 +98,8 @@ struct results_file {
     size_t nmachines;
     struct results_row *rows;
     size_t nrows;
+    struct results_warning *warnings; /* empty in older files */
+    size_t nwarnings;
 };
 
 /* Read and validate path. Returns 0, or -1 with a one-line message in

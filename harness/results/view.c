@@ -331,6 +331,9 @@ int view_build(const struct results_file *f, struct results_view *v,
         add_part(v, &f->rows[k]);
     }
     v->nrows = f->nrows;
+    for (size_t k = 0; k < f->nwarnings; k++)
+        if (f->warnings[k].result >= 0)
+            v->rows[f->warnings[k].result].nwarnings++;
     if (f->nrows == 0) {
         v->parts[0].machine = 0;
         v->parts[0].run = -1;

@@ -45,6 +45,8 @@ struct view_row {
     double speedup_hi;         /* Lehmann ratio of the samples), or NAN */
     double efficiency;         /* speedup / workers, or NAN */
     double ns_per_task;        /* median wall_s per task in ns, or NAN */
+    size_t nwarnings;          /* entries of the file's warnings about
+                                  this row */
 };
 
 /* One instance (workload x params x machine x run) and its rows. */

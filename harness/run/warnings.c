@@ -72,10 +72,8 @@ static double loadavg1(void)
     return l;
 }
 
-/* The warnings about the machine as a whole, into w (may be NULL) and,
- * when out is not NULL, printed. Returns how many. */
-static int machine_warnings(const struct machine_info *m, double quota,
-                            cJSON *w, FILE *out)
+int warnings_machine(const struct machine_info *m, double quota,
+                     int boost, cJSON *w, FILE *out)
 {
     char msg[512];
     int n = 0;
@@ -96,7 +94,7 @@ static int machine_warnings(const struct machine_info *m, double quota,
         kinds[k] = "governor";
         texts[k++] = governor;
     }
-    if (warnings_boost() == 1) {
+    if (boost == 1) {
         kinds[k] = "boost";
         texts[k++] = "frequency boost (turbo) is on: the clock depends on "
                      "temperature and on how many cores are busy";
@@ -123,7 +121,7 @@ static int machine_warnings(const struct machine_info *m, double quota,
 int warnings_precheck(const struct machine_info *m, double cpu_quota,
                       FILE *out)
 {
-    int n = machine_warnings(m, cpu_quota, NULL, out);
+    int n = warnings_machine(m, cpu_quota, warnings_boost(), NULL, out);
     double load = loadavg1();
     if (!isnan(load) && load > WARN_LOAD_SHARE * (double)m->cpus_online) {
         fprintf(out, "poolbench: warning: the machine is busy before the "
@@ -158,9 +156,9 @@ static void busy(const struct run_config *c, long idx, cJSON *w)
     double avail = median_series(c, S_CPUS);
     double foreign = median_series(c, S_FOREIGN);
     if (c->ndisturbed > 0)
-        add(w, "busy_machine", idx, "%s %s x%u: %zu of %zu repetitions "
-            "disturbed (others took a median %.0f%% of one CPU%s)",
-            c->inst->label, c->ex->name, c->cfg.workers, c->ndisturbed,
+        add(w, "busy_machine", idx, "%s x%u: %zu of %zu repetitions "
+            "disturbed (others took a median %.0f%% of a CPU%s)",
+            c->ex->name, c->cfg.workers, c->ndisturbed,
             reps, 100 * (isnan(foreign) ? 0 : foreign) /
             (median_series(c, S_WALL) > 0 ? median_series(c, S_WALL) : 1),
             c->napart > 0 ? "; retried" : "");
@@ -169,10 +167,9 @@ static void busy(const struct run_config *c, long idx, cJSON *w)
     else if (!isnan(avail) && c->cfg.workers > 1 &&
              avail < 0.9 * (double)c->cfg.workers &&
              avail < 0.9 * (double)c->cfg.workers - 0.5)
-        add(w, "busy_machine", idx, "%s %s x%u: only %.1f CPUs were "
-            "available to %u workers; its speedup is not the executor's",
-            c->inst->label, c->ex->name, c->cfg.workers, avail,
-            c->cfg.workers);
+        add(w, "busy_machine", idx, "%s x%u: only %.1f CPUs were "
+            "available to %u workers; the speedup is the machine's",
+            c->ex->name, c->cfg.workers, avail, c->cfg.workers);
 }
 
 void warnings_collect(const struct run_options *o, const struct run_plan *p,
@@ -184,7 +181,7 @@ void warnings_collect(const struct run_options *o, const struct run_plan *p,
                            ? (double)res.tv_sec + res.tv_nsec * 1e-9 : 1e-9;
     if (w == NULL)
         return;
-    machine_warnings(m, cpu_quota, w, NULL);
+    warnings_machine(m, cpu_quota, warnings_boost(), w, NULL);
     for (size_t k = 0; k < p->nconfigs; k++) {
         const struct run_config *c = &p->configs[k];
         if (index[k] < 0 || c->nsamples == 0)
@@ -192,22 +189,19 @@ void warnings_collect(const struct run_options *o, const struct run_plan *p,
         double wall = median_series(c, S_WALL);
         busy(c, index[k], w);
         if (c->precision_reached == 0)
-            add(w, "precision_not_reached", index[k], "%s %s x%u: the 95%% "
-                "interval of the median is +-%.1f%% after %zu repetitions "
-                "(asked: %.1f%%)", c->inst->label, c->ex->name,
+            add(w, "precision_not_reached", index[k], "%s x%u: +-%.1f%% "
+                "after %zu repetitions (asked: %.1f%%)", c->ex->name,
                 c->cfg.workers, measure_precision_pct(c), c->nsamples,
                 o->precision_pct);
         if (wall < WARN_CLOCK_FACTOR * clock_res)
-            add(w, "too_short", index[k], "%s %s x%u: a median of %.3g s is "
-                "near the clock's resolution (%.3g s)", c->inst->label,
-                c->ex->name, c->cfg.workers, wall, clock_res);
+            add(w, "too_short", index[k], "%s x%u: a median of %.3g s is "
+                "near the clock's resolution (%.3g s)", c->ex->name,
+                c->cfg.workers, wall, clock_res);
         else if (c->ex == &executor_serial && o->min_time_s > 0 &&
                  wall < o->min_time_s / 2)
-            add(w, "too_short", index[k], "%s: a serial repetition lasts "
-                "%.3g s, under half of --min-time %.3g s (%s)",
-                c->inst->label, wall, o->min_time_s,
+            add(w, "too_short", index[k], "serial: %.3g s a repetition, "
+                "under half of --min-time %.3g s (%s)", wall, o->min_time_s,
                 c->inst->tasks_source == RUN_TASKS_OPTION
-                    ? "-n fixed the tasks"
-                    : "the task count could not grow further");
+                    ? "-n fixed the tasks" : "tasks at their cap");
     }
 }

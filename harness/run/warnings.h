@@ -32,6 +32,13 @@ void warnings_collect(const struct run_options *o, const struct run_plan *p,
                       const struct machine_info *m, double cpu_quota,
                       const long *index, cJSON *w);
 
+/* The warnings about the machine as a whole (cpu_quota below the online
+ * CPUs, a governor other than performance, boost == 1, a build that is
+ * not release) into w (may be NULL) and, when out is not NULL, printed.
+ * Returns how many. */
+int warnings_machine(const struct machine_info *m, double quota,
+                     int boost, cJSON *w, FILE *out);
+
 /* Whether frequency boost (turbo) is on: 1, 0, or -1 unknown. */
 int warnings_boost(void);
 

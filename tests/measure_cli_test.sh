@@ -1,0 +1,114 @@
+#!/bin/sh
+# measure_cli_test.sh - trustworthy measurement with the real binary:
+# calibration reaches --min-time, --precision stops early when it can and
+# spends the budget when it cannot, the noise meter sees a busy process
+# this test starts, warnings reach the file and the summary, and files
+# from before these fields are still read. Bounds are generous: a busy
+# CI machine only adds noise, which these checks allow for.
+. "$(dirname "$0")/cli_lib.sh"
+PB=${PB_WRAPPER:+$PB_WRAPPER }$POOLBENCH
+work=$(mktemp -d)
+busy_pids=
+cleanup() {
+    [ -n "$busy_pids" ] && kill $busy_pids 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
+cd "$work" || exit 1
+export XDG_CACHE_HOME="$work/cache"
+
+# json FILE 'python expression over r (the results) and d (the file)'
+check() {
+    python3 - "$1" "$2" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+r = d["results"]
+if not eval(" ".join(sys.argv[2].split())):
+    sys.exit("failed: " + sys.argv[2])
+PY
+}
+
+# Calibration: every built-in workload's serial repetition reaches the
+# target (or the task cap), with tasks_source and the calibration noted.
+if $PB run -w noop,factorial,hashing,shuffled,contended,latency,crawl \
+       -e serial -r 1 --warmup 0 --min-time 0.05 --no-progress \
+       -p hashing.size_mb=2 -p shuffled.size_mb=2 -p hashing.files=100 \
+       -p shuffled.files=100 -p latency.us=50 -p crawl.us=0 \
+       -o cal.json > cal.txt 2>&1; then ok
+else bad "calibrated run: $(cat cal.txt)"; fi
+if check cal.json 'len(r) == 7 and all(
+        x["tasks_source"] in ("calibrated", "default") and
+        (x["stats"]["wall_s"]["median"] >= 0.05 * 0.5 or
+         x["tasks"] == 4194304) for x in r) and
+        len(d["config"]["calibration"]) == 7 and
+        d["config"]["min_time_s"] == 0.05'; then ok
+else bad "calibration did not reach --min-time"; fi
+if check cal.json 'any(x["tasks_source"] == "calibrated" and
+        x["workload"] == "hashing" and x["tasks"] > 100 for x in r)'
+then ok; else bad "hashing did not cycle over its files"; fi
+# -n is the user's: no calibration.
+if $PB run -w factorial -e serial -n 300 -r 1 --no-progress -o n.json \
+       > /dev/null 2>&1 &&
+   check n.json 'r[0]["tasks"] == 300 and r[0]["tasks_source"] == "option"'
+then ok; else bad "-n was calibrated"; fi
+
+# --precision: an easy target stops at the minimum of 7 repetitions...
+if $PB run -w factorial -e serial -n 2000 --min-time 0 --precision 50 \
+       --no-progress -o easy.json > /dev/null 2>&1 &&
+   check easy.json 'len(r[0]["samples"]["wall_s"]) == 7 and
+                    r[0]["precision_reached"] is True'; then ok
+else bad "--precision 50 did more than 7 repetitions"; fi
+# ... an impossible one spends the budget, and says so.
+if $PB run -w factorial -e serial -n 2000 --min-time 0 --precision 0.01 \
+       --max-time 1 --no-progress -o hard.json > hard.txt 2>&1 &&
+   check hard.json 'len(r[0]["samples"]["wall_s"]) > 7 and
+        r[0]["precision_reached"] is False and
+        any(w["kind"] == "precision_not_reached" and w["result"] == 0
+            for w in d["warnings"])' &&
+   grep -q "! precision_not_reached" hard.txt; then ok
+else bad "--precision 0.01 --max-time 1: $(cat hard.txt)"; fi
+check_usage "--max-time goes with --precision" \
+    $PB run -w noop -e serial --max-time 5
+check_usage "at least 7 repetitions" \
+    $PB run -w noop -e serial --precision 5 -r 3
+
+# The noise meter: a busy loop on every CPU but one is foreign CPU time,
+# the repetitions are disturbed, the retried ones kept apart, and the
+# summary warns.
+cpus=$(getconf _NPROCESSORS_ONLN)
+k=1
+while [ "$k" -lt "$cpus" ] || [ "$k" -eq 1 ]; do
+    sh -c 'while :; do :; done' &
+    busy_pids="$busy_pids $!"
+    k=$((k + 1))
+    [ "$cpus" -eq 1 ] && break
+done
+if $PB run -w factorial -e serial -n 20000 -r 5 --min-time 0 \
+       --retry-disturbed 1 --no-progress -o busy.json > busy.txt 2>&1
+then ok; else bad "busy run: $(cat busy.txt)"; fi
+kill $busy_pids 2>/dev/null
+busy_pids=
+if check busy.json '
+        sorted(x for x in r[0]["samples"]["foreign_cpu_s"])[2] >
+            0.3 * sorted(r[0]["samples"]["wall_s"])[2] and
+        r[0]["disturbed"] > 0 and "samples_disturbed" in r[0] and
+        any(w["kind"] == "busy_machine" for w in d["warnings"])' &&
+   grep -q "! busy_machine" busy.txt; then ok
+else bad "the noise meter missed a busy loop: $(cat busy.txt)"; fi
+if check busy.json "all(0 <= c <= $cpus for c in
+                        r[0]['samples']['cpus_available'])"; then ok
+else bad "cpus_available out of range"; fi
+
+# too_short: -n fixes a repetition far under --min-time.
+if $PB run -w noop -e serial -n 10 -r 3 --min-time 1 --no-progress \
+       -o short.json > /dev/null 2>&1 &&
+   check short.json 'any(w["kind"] == "too_short" for w in d["warnings"])'
+then ok; else bad "no too_short warning"; fi
+
+# Files from before calibration and the noise meter are still read.
+for f in "$SOURCE_DIR"/tests/fixtures/good/*.json; do
+    if $PB show "$f" > /dev/null 2> err.txt; then ok
+    else bad "old file $f: $(cat err.txt)"; fi
+done
+
+finish measure-cli
