@@ -38,25 +38,29 @@ build: bootstrap $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
 # The default suite (poolbench run --suite default: every workload x every
-# executor x workers 1, CPUs, 2 x CPUs), then charts and the report. The
-# charts of the previous make bench are removed first. A run that failed
-# (exit 3) is still drawn, and make fails after.
+# executor x workers 1, CPUs, 2 x CPUs, calibrated, repeated until
+# precise), then charts and the report; the answer (the summary) is
+# printed last. The charts of the previous make bench are removed first.
+# A run that failed (exit 3) is still drawn and shown, and make fails
+# after.
 bench: build
 	@t0=$$(date +%s.%N); rc=0; mkdir -p results plots; \
-	$(BUILD)/poolbench run --suite default $(if $(QUICK),--quick) || rc=$$?; \
-	if [ $$rc -ne 0 ] && [ $$rc -ne 3 ]; then exit $$rc; fi; \
+	$(BUILD)/poolbench run --suite default $(if $(QUICK),--quick) \
+	    > plots/run.log || rc=$$?; \
+	if [ $$rc -ne 0 ] && [ $$rc -ne 3 ]; then cat plots/run.log; \
+	    exit $$rc; fi; \
 	rm -f plots/*.svg plots/*.png plots/*.gp plots/*.dat; \
 	$(BUILD)/poolbench plot results/latest.json -o plots > plots/plot.log \
 	    || exit $$?; \
 	$(BUILD)/poolbench report results/latest.json -o plots/report.html \
 	    > /dev/null 2> plots/report.log || { cat plots/report.log; exit 2; }; \
-	echo; \
-	echo "results: results/latest.json (and a timestamped copy in results/)"; \
+	echo "results: results/latest.json (table: $(BUILD)/poolbench show)"; \
 	echo "charts:  $$(tail -n 1 plots/plot.log | sed 's/^plot: //')"; \
-	echo "         list: plots/plot.log"; \
 	echo "report:  plots/report.html"; \
 	echo "make bench$(if $(QUICK), QUICK=1) took $$(echo "$$t0 $$(date +%s.%N)" \
-	    | awk '{ printf "%.1f", $$2 - $$1 }') s"; \
+	    | awk '{ printf "%.0f", $$2 - $$1 }') s; the answer:"; \
+	echo; \
+	$(BUILD)/poolbench show results/latest.json --summary; \
 	exit $$rc
 
 # Whole-process times per executor with hyperfine (scripts/hyperfine.sh).

@@ -378,9 +378,13 @@ int suite_expand(int *argc, char ***argv, struct suite_plan *plan,
     plan->argv[plan->argc] = NULL;
     *argc = plan->argc;
     *argv = plan->argv;
-    fprintf(stderr, "poolbench: suite %s:", plan->name);
-    for (size_t k = 0; k < n; k++)
-        fprintf(stderr, " %s", opts[k]);
+    /* What the suite adds, wrapped at 100 columns. */
+    int col = fprintf(stderr, "poolbench: suite %s:", plan->name);
+    for (size_t k = 0; k < n; k++) {
+        if (col + 1 + (int)strlen(opts[k]) > 100)
+            col = fprintf(stderr, "\n   ") - 1;
+        col += fprintf(stderr, " %s", opts[k]);
+    }
     fprintf(stderr, "\n");
     return 0;
 }

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "stats.h"
+#include "units.h"
 #include "warnings.h"
 
 /* A median this close to the clock's resolution is mostly clock. */
@@ -193,14 +194,17 @@ void warnings_collect(const struct run_options *o, const struct run_plan *p,
                 "after %zu repetitions (asked: %.1f%%)", c->ex->name,
                 c->cfg.workers, measure_precision_pct(c), c->nsamples,
                 o->precision_pct);
+        char t[32], limit[32];
+        units_format_time(wall, t, sizeof(t));
+        units_format_time(o->min_time_s, limit, sizeof(limit));
         if (wall < WARN_CLOCK_FACTOR * clock_res)
-            add(w, "too_short", index[k], "%s x%u: a median of %.3g s is "
-                "near the clock's resolution (%.3g s)", c->ex->name,
-                c->cfg.workers, wall, clock_res);
+            add(w, "too_short", index[k], "%s x%u: a median of %s is near "
+                "the clock's resolution (%.3g s)", c->ex->name,
+                c->cfg.workers, t, clock_res);
         else if (c->ex == &executor_serial && o->min_time_s > 0 &&
                  wall < o->min_time_s / 2)
-            add(w, "too_short", index[k], "serial: %.3g s a repetition, "
-                "under half of --min-time %.3g s (%s)", wall, o->min_time_s,
+            add(w, "too_short", index[k], "serial: %s a repetition, under "
+                "half of --min-time %s (%s)", t, limit,
                 c->inst->tasks_source == RUN_TASKS_OPTION
                     ? "-n fixed the tasks" : "tasks at their cap");
     }
