@@ -30,13 +30,14 @@ static void check_fault(enum fault fault)
         struct tw_check chk;
         struct exec_report rep;
         struct exec_config cfg = { .workers = 2, .chunk = chunk,
-                                   .mode = mode, .transport = tr };
+                                   .mode = mode, .variant = (unsigned)tr };
         struct exec_job job = { .wl = &tw_workload, .state = st,
                                 .ntasks = N, .deliver = tw_deliver,
                                 .deliver_ctx = &chk };
         struct exec_pool *pool;
         char err[256];
         unsigned want_deaths = 1;
+        struct exec_worker_stat ws[2];
 
         switch (fault) {
         case F_SEGV: st->segv_at = 5; break;
@@ -58,10 +59,30 @@ static void check_fault(enum fault fault)
         int fds = tw_count_fds();
         tw_check_init(&chk, N, mode == EXEC_ORDERED);
         memset(&rep, 0, sizeof(rep));
+        rep.workers = ws;
         if (ex->create(&cfg, &job, &pool, err, sizeof(err)) != 0)
             fail_msg("create: %s", err);
         int rc = ex->run(pool, &rep);
         ex->destroy(pool);
+
+        /* Per-slot stats sum the processes that held the slot: deaths
+         * add up, tasks are those that ran to their end (a dead or
+         * killed worker's unfinished chunk is not counted; a killed one
+         * may have finished a chunk the parent had not seen yet), and
+         * a slot that ran tasks used CPU (one that ran none may not have
+         * been scheduled at all in so short a run). */
+        assert_int_equal(ws[0].deaths + ws[1].deaths, want_deaths);
+        uint64_t ran = ws[0].tasks + ws[1].tasks;
+        if (fault == F_HANG)
+            assert_true(ran >= chk.by_status[TASK_OK] &&
+                        ran <= chk.by_status[TASK_OK] + 2 * 4 * chunk);
+        else
+            assert_int_equal(ran, chk.by_status[TASK_OK]);
+        for (int w = 0; w < 2; w++)
+            if (ws[w].tasks > 0 && !(ws[w].cpu_s > 0))
+                fail_msg("transport %d slot %d: %llu tasks in %g s CPU",
+                         tr, w, (unsigned long long)ws[w].tasks,
+                         ws[w].cpu_s);
 
         /* every index delivered once, in order when ordered */
         assert_int_equal(rep.delivered, N);
@@ -182,7 +203,7 @@ static void test_replacement_fails(void **s)
         struct exec_report rep;
         struct exec_config cfg = { .workers = workers, .chunk = 1,
                                    .mode = EXEC_UNORDERED,
-                                   .transport = tr };
+                                   .variant = (unsigned)tr };
         struct exec_job job = { .wl = &tw_workload, .state = st,
                                 .ntasks = N, .deliver = tw_deliver,
                                 .deliver_ctx = &chk };
