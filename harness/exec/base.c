@@ -31,14 +31,14 @@ int exec_base_init(struct exec_base *b, const struct executor *ex,
 
 int exec_base_start(struct exec_base *b, struct exec_report *rep)
 {
+    if (rep->workers != NULL)
+        memset(rep->workers, 0, b->cfg.workers * sizeof(*rep->workers));
     if (b->ran) {
         snprintf(rep->err, sizeof(rep->err), "%s: pool already ran",
                  b->ex->name);
         return -1;
     }
     b->ran = 1;
-    if (rep->workers != NULL)
-        memset(rep->workers, 0, b->cfg.workers * sizeof(*rep->workers));
     if (b->cfg.timeout_s > 0)
         b->deadline_ns = exec_now_ns() + (int64_t)(b->cfg.timeout_s * 1e9);
     return 0;
