@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -17,14 +18,14 @@
 /* An executor under test, with the transport it runs with. */
 struct tcase {
     const char *name;
-    enum exec_transport transport;
+    unsigned variant; /* procs: 0 shm, 1 pipe */
 };
 
 static const struct tcase cases[] = {
-    { "threads", EXEC_SHM },
-    { "procs", EXEC_SHM },
-    { "procs", EXEC_PIPE },
-    { "futures", EXEC_SHM },
+    { "threads", 0 },
+    { "procs", 0 },
+    { "procs", 1 },
+    { "futures", 0 },
 };
 
 /* Run one job; returns run()'s value. */
@@ -81,7 +82,7 @@ static void check_matrix(const struct tcase *tc)
             struct exec_config cfg = {
                 .workers = workers[b],
                 .chunk = executor_auto_chunk(n, workers[b], chunks[c]),
-                .mode = modes[d], .transport = tc->transport,
+                .mode = modes[d], .variant = tc->variant,
             };
             struct tw_state *st = tw_new(n);
             struct tw_check chk;
@@ -95,7 +96,7 @@ static void check_matrix(const struct tcase *tc)
                 !chk.order_ok)
                 fail_msg("%s/%d %s n=%llu j=%u chunk=%llu: rc=%d "
                          "delivered=%llu sum ok=%d order ok=%d",
-                         tc->name, tc->transport, what,
+                         tc->name, tc->variant, what,
                          (unsigned long long)n, workers[b],
                          (unsigned long long)cfg.chunk, rc,
                          (unsigned long long)rep.delivered,
@@ -161,7 +162,7 @@ static void test_task_error(void **s)
             struct exec_report rep;
             struct exec_config cfg = { .workers = 2, .chunk = 5,
                                        .mode = mode,
-                                       .transport = cases[k].transport };
+                                       .variant = cases[k].variant };
             tw_check_init(&chk, 200, mode == EXEC_ORDERED);
             assert_int_equal(run_job(cases[k].name, &cfg, st, &chk, NULL,
                                      &rep), 0);
@@ -193,7 +194,7 @@ static void test_timeout_short_tasks(void **s)
             struct exec_report rep;
             struct exec_config cfg = { .workers = 2, .chunk = 3,
                                        .mode = mode, .timeout_s = 0.2,
-                                       .transport = cases[k].transport };
+                                       .variant = cases[k].variant };
             int fds = tw_count_fds();
             tw_check_init(&chk, n, mode == EXEC_ORDERED);
             assert_int_equal(run_job(cases[k].name, &cfg, st, &chk, NULL,
@@ -235,7 +236,7 @@ static void test_stop(void **s)
             struct exec_report rep;
             struct exec_config cfg = { .workers = 2, .chunk = 2,
                                        .mode = mode,
-                                       .transport = cases[k].transport };
+                                       .variant = cases[k].variant };
             stop = 0;
             tw_check_init(&chk, n, mode == EXEC_ORDERED);
             chk.stop_after_first = &stop;
@@ -320,7 +321,7 @@ static void test_bad_config(void **s)
         const struct executor *ex = executor_find(cases[k].name);
         struct tw_state *st = tw_new(1);
         struct exec_config good = { .workers = 2, .chunk = 1,
-                                    .transport = cases[k].transport };
+                                    .variant = cases[k].variant };
         struct exec_config bad[3] = { good, good, good };
         uint64_t ntasks[3] = { 0, 1, 1 };
         bad[1].workers = 0;
@@ -338,6 +339,150 @@ static void test_bad_config(void **s)
             assert_int_equal(tw_count_fds(), fds);
             assert_int_equal(atomic_load(&st->inits), 0);
         }
+        tw_free(st);
+    }
+}
+
+/* A CPU-bound task: spins until its thread has used BURN_US of CPU. */
+#define BURN_US 300
+
+static void burn_task(void *state, void *ws, uint64_t i,
+                      struct task_result *out)
+{
+    struct timespec t0, t;
+    (void)state;
+    (void)ws;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+    do
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    while ((t.tv_sec - t0.tv_sec) * 1000000000LL +
+               (t.tv_nsec - t0.tv_nsec) < BURN_US * 1000LL);
+    out->value = i;
+}
+
+static const struct workload burn_workload = {
+    .abi = WORKLOAD_ABI,
+    .name = "burn",
+    .summary = "spins on the CPU",
+    .value_doc = "i",
+    .run_task = burn_task,
+};
+
+static void count_deliver(void *ctx, uint64_t first, uint64_t count,
+                          const struct task_result *r)
+{
+    (void)first;
+    (void)r;
+    *(uint64_t *)ctx += count;
+}
+
+static double mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* run() reports each worker's tasks and CPU time: the tasks add up to
+ * ntasks, each worker got CPU, none more than the wall time of run()
+ * (with room for clock granularity), and the CPU adds up to about the
+ * work done. With two threads and 400 chunks both take part. */
+static void test_worker_stats(void **s)
+{
+    (void)s;
+    const uint64_t n = 400;
+    static const struct { const char *name; unsigned variant, j; } runs[] = {
+        { "serial", 0, 1 }, { "threads", 0, 2 }, { "procs", 0, 2 },
+        { "procs", 1, 2 }, { "futures", 0, 2 },
+    };
+    for (size_t k = 0; k < sizeof(runs) / sizeof(runs[0]); k++) {
+        const struct executor *ex = executor_find(runs[k].name);
+        uint64_t delivered = 0;
+        struct exec_config cfg = { .workers = runs[k].j, .chunk = 1,
+                                   .mode = EXEC_UNORDERED,
+                                   .variant = runs[k].variant };
+        struct exec_job job = { .wl = &burn_workload, .ntasks = n,
+                                .deliver = count_deliver,
+                                .deliver_ctx = &delivered };
+        struct exec_worker_stat ws[2];
+        struct exec_report rep;
+        struct exec_pool *pool = NULL;
+        char err[256] = "";
+        memset(&rep, 0, sizeof(rep));
+        memset(ws, 0xff, sizeof(ws)); /* run() must overwrite them */
+        rep.workers = ws;
+        if (ex->create(&cfg, &job, &pool, err, sizeof(err)) != 0)
+            fail_msg("%s create: %s", runs[k].name, err);
+        double t0 = mono_s();
+        assert_int_equal(ex->run(pool, &rep), 0);
+        double wall = mono_s() - t0;
+        ex->destroy(pool);
+        assert_int_equal(delivered, n);
+        uint64_t tasks = 0;
+        double cpu = 0;
+        for (unsigned w = 0; w < runs[k].j; w++) {
+            printf("# %s/%s worker %u: %llu tasks, %.4f s CPU, wall "
+                   "%.4f s\n", runs[k].name,
+                   executor_variant_name(ex, runs[k].variant), w,
+                   (unsigned long long)ws[w].tasks, ws[w].cpu_s, wall);
+            if (!(ws[w].cpu_s > 0 && ws[w].cpu_s <= wall * 1.5 + 0.01))
+                fail_msg("%s worker %u: cpu %.4f s, wall %.4f s",
+                         runs[k].name, w, ws[w].cpu_s, wall);
+            assert_int_equal(ws[w].deaths, 0);
+            if (runs[k].j == 2)
+                assert_true(ws[w].tasks > 0);
+            tasks += ws[w].tasks;
+            cpu += ws[w].cpu_s;
+        }
+        assert_int_equal(tasks, n);
+        /* every task burnt BURN_US of CPU in some worker */
+        assert_true(cpu >= n * BURN_US * 1e-6 * 0.99);
+    }
+}
+
+/* A second run() of a pool is refused, and a variant the executor does
+ * not have is refused at create(). */
+static void test_run_once_and_variants(void **s)
+{
+    (void)s;
+    const struct executor *procs = executor_find("procs");
+    assert_string_equal(executor_variant_name(procs, 0), "shm");
+    assert_string_equal(executor_variant_name(procs, 1), "pipe");
+    assert_null(executor_variant_name(procs, 2));
+    assert_int_equal(executor_variant_find(procs, "pipe"), 1);
+    assert_int_equal(executor_variant_find(procs, "tcp"), -1);
+    for (size_t e = 0; executor_list[e] != NULL; e++) {
+        const struct executor *ex = executor_list[e];
+        if (ex != procs) {
+            assert_null(ex->variants);
+            assert_string_equal(executor_variant_name(ex, 0), "none");
+            assert_int_equal(executor_variant_find(ex, "shm"), -1);
+        }
+        struct tw_state *st = tw_new(5);
+        struct tw_check chk;
+        struct exec_report rep;
+        struct exec_pool *pool = NULL;
+        char err[256] = "";
+        struct exec_config cfg = { .workers = 1, .chunk = 2, .variant = 7 };
+        struct exec_job job = { .wl = &tw_workload, .state = st,
+                                .ntasks = 5, .deliver = tw_deliver,
+                                .deliver_ctx = &chk };
+        assert_int_equal(ex->create(&cfg, &job, &pool, err, sizeof(err)),
+                         -1);
+        assert_non_null(strstr(err, "variant"));
+        cfg.variant = 0;
+        tw_check_init(&chk, 5, 0);
+        assert_int_equal(ex->create(&cfg, &job, &pool, err, sizeof(err)),
+                         0);
+        memset(&rep, 0, sizeof(rep));
+        assert_int_equal(ex->run(pool, &rep), 0);
+        memset(&rep, 0, sizeof(rep));
+        assert_int_equal(ex->run(pool, &rep), -1);
+        assert_non_null(strstr(rep.err, "already ran"));
+        assert_int_equal(rep.delivered, 0);
+        ex->destroy(pool);
+        assert_int_equal(chk.calls, 3);
+        tw_check_free(&chk);
         tw_free(st);
     }
 }
@@ -372,6 +517,8 @@ int main(void)
         cmocka_unit_test(test_registry),
         cmocka_unit_test(test_auto_chunk),
         cmocka_unit_test(test_bad_config),
+        cmocka_unit_test(test_run_once_and_variants),
+        cmocka_unit_test(test_worker_stats),
         cmocka_unit_test(test_matrix_threads),
         cmocka_unit_test(test_matrix_procs_shm),
         cmocka_unit_test(test_matrix_procs_pipe),

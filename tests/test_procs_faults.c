@@ -30,13 +30,14 @@ static void check_fault(enum fault fault)
         struct tw_check chk;
         struct exec_report rep;
         struct exec_config cfg = { .workers = 2, .chunk = chunk,
-                                   .mode = mode, .transport = tr };
+                                   .mode = mode, .variant = (unsigned)tr };
         struct exec_job job = { .wl = &tw_workload, .state = st,
                                 .ntasks = N, .deliver = tw_deliver,
                                 .deliver_ctx = &chk };
         struct exec_pool *pool;
         char err[256];
         unsigned want_deaths = 1;
+        struct exec_worker_stat ws[2];
 
         switch (fault) {
         case F_SEGV: st->segv_at = 5; break;
@@ -58,10 +59,28 @@ static void check_fault(enum fault fault)
         int fds = tw_count_fds();
         tw_check_init(&chk, N, mode == EXEC_ORDERED);
         memset(&rep, 0, sizeof(rep));
+        rep.workers = ws;
         if (ex->create(&cfg, &job, &pool, err, sizeof(err)) != 0)
             fail_msg("create: %s", err);
         int rc = ex->run(pool, &rep);
         ex->destroy(pool);
+
+        /* Per-slot stats sum the processes that held the slot: deaths
+         * add up, tasks are those that ran to their end (a dead or
+         * killed worker's unfinished chunk is not counted; a killed one
+         * may have finished a chunk the parent had not seen yet), and
+         * the slots used CPU. (Per slot, these tasks are too short to
+         * insist: a slot may not even be scheduled in so short a run.) */
+        assert_int_equal(ws[0].deaths + ws[1].deaths, want_deaths);
+        uint64_t ran = ws[0].tasks + ws[1].tasks;
+        if (fault == F_HANG)
+            assert_true(ran >= chk.by_status[TASK_OK] &&
+                        ran <= chk.by_status[TASK_OK] + 2 * 4 * chunk);
+        else
+            assert_int_equal(ran, chk.by_status[TASK_OK]);
+        if (ran > 0 && !(ws[0].cpu_s + ws[1].cpu_s > 0))
+            fail_msg("transport %d: %llu tasks in no CPU time", tr,
+                     (unsigned long long)ran);
 
         /* every index delivered once, in order when ordered */
         assert_int_equal(rep.delivered, N);
@@ -182,7 +201,7 @@ static void test_replacement_fails(void **s)
         struct exec_report rep;
         struct exec_config cfg = { .workers = workers, .chunk = 1,
                                    .mode = EXEC_UNORDERED,
-                                   .transport = tr };
+                                   .variant = (unsigned)tr };
         struct exec_job job = { .wl = &tw_workload, .state = st,
                                 .ntasks = N, .deliver = tw_deliver,
                                 .deliver_ctx = &chk };

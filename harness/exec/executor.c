@@ -3,14 +3,14 @@
 #include <string.h>
 
 #include "executor.h"
+#include "executors.h"
 
+#define EXECUTOR_ADDRESS(name) &executor_##name,
 const struct executor *const executor_list[] = {
-    &executor_serial,
-    &executor_threads,
-    &executor_procs,
-    &executor_futures,
+    EXECUTORS(EXECUTOR_ADDRESS)
     NULL,
 };
+#undef EXECUTOR_ADDRESS
 
 const struct executor *executor_find(const char *name)
 {
@@ -18,6 +18,26 @@ const struct executor *executor_find(const char *name)
         if (strcmp(executor_list[k]->name, name) == 0)
             return executor_list[k];
     return NULL;
+}
+
+const char *executor_variant_name(const struct executor *ex, unsigned v)
+{
+    if (ex->variants == NULL)
+        return v == 0 ? "none" : NULL;
+    for (unsigned k = 0; ex->variants[k] != NULL; k++)
+        if (k == v)
+            return ex->variants[k];
+    return NULL;
+}
+
+int executor_variant_find(const struct executor *ex, const char *name)
+{
+    if (ex->variants == NULL)
+        return -1;
+    for (int k = 0; ex->variants[k] != NULL; k++)
+        if (strcmp(ex->variants[k], name) == 0)
+            return k;
+    return -1;
 }
 
 uint64_t executor_auto_chunk(uint64_t ntasks, unsigned workers,

@@ -14,7 +14,18 @@
  *
  * Lifecycle per repetition: create() (pool start-up: threads started,
  * processes forked) -> run() -> destroy(). The driver times create+destroy
- * as startup_s and run() as wall_s.
+ * as startup_s and run() as wall_s. run() runs once per pool.
+ *
+ * Variants: an executor may come in variants that change how it works but
+ * not what it computes (procs: the "shm" and "pipe" transports). It lists
+ * their names in `variants`; exec_config.variant picks one by index, and
+ * only that executor interprets it. The CLI and the JSON call the variant
+ * "transport" ("none" for an executor without variants).
+ *
+ * Per-worker measurement: if exec_report.workers is set, run() fills one
+ * struct exec_worker_stat per worker (cfg.workers of them) with what that
+ * worker did during run() only (not create() or destroy()), for the noise
+ * meter: how evenly the work was spread and how much CPU each worker got.
  */
 #ifndef POOLBENCH_EXECUTOR_H
 #define POOLBENCH_EXECUTOR_H
@@ -31,11 +42,6 @@ enum exec_mode {
     EXEC_UNORDERED = 1, /* chunks delivered in completion order */
 };
 
-enum exec_transport {
-    EXEC_SHM = 0,  /* procs: indices and results in MAP_SHARED memory */
-    EXEC_PIPE = 1, /* procs: indices out, results back over pipes */
-};
-
 /* Largest worker count accepted anywhere. */
 #define EXEC_MAX_WORKERS 4096
 
@@ -44,7 +50,8 @@ struct exec_config {
     unsigned workers;           /* >= 1 */
     uint64_t chunk;             /* >= 1, already resolved from "auto" */
     enum exec_mode mode;
-    enum exec_transport transport; /* only procs looks at it */
+    unsigned variant;           /* index into executor.variants; 0 (the
+                                   default) when it has none */
     double timeout_s;           /* 0 = no limit; else run() stops then */
 };
 
@@ -65,7 +72,26 @@ struct exec_job {
     volatile sig_atomic_t *stop;
 };
 
-/* What run() reports besides the delivered results. */
+/* What one worker did during run(). Worker k is the k-th thread (threads,
+ * futures), the k-th forked process (procs) or the calling thread
+ * (serial: entry 0; entries past it stay zero). For procs, entry k is the
+ * worker *slot* k: when its process dies and is replaced, the entry sums
+ * every process that held the slot during run(): the CPU time of the dead
+ * one (from its rusage when reaped) and of its replacement, and the tasks
+ * each finished; the chunk it died in is not counted, and `deaths` says
+ * that the entry is a sum. The same holds for workers killed by a time
+ * limit or a stop: their CPU time up to the kill is counted. */
+struct exec_worker_stat {
+    uint64_t tasks;  /* tasks the worker ran to their end (any status) */
+    double cpu_s;    /* CPU seconds (user + system) it used in run():
+                        threads: its thread CPU clock; procs: its process
+                        CPU clock (and rusage at reaping); serial: the
+                        calling thread's CPU clock */
+    uint32_t deaths; /* procs: processes of this slot that died in run() */
+};
+
+/* What run() reports besides the delivered results. The caller zeroes it
+ * and may set `workers` before calling run(). */
 struct exec_report {
     uint64_t delivered;   /* indices delivered (== ntasks unless broken) */
     uint64_t worker_deaths; /* forked workers that died and were replaced */
@@ -75,6 +101,10 @@ struct exec_report {
                              cleanly (a thread stuck in a task): the
                              process should report and exit */
     char err[256];        /* why, when timed_out, interrupted or broken */
+    /* In: NULL, or an array of cfg.workers entries that run() overwrites
+     * with each worker's share (struct exec_worker_stat), also when run()
+     * returns -1; a broken pool fills it with what it could read. */
+    struct exec_worker_stat *workers;
 };
 
 struct exec_pool; /* opaque, one per executor implementation */
@@ -84,10 +114,14 @@ struct executor {
     const char *name;     /* "serial", "threads", "procs", "futures" */
     const char *summary;  /* one line for `poolbench list` */
     const char *models;   /* the Python construct it stands for */
-    int uses_transport;   /* 1 if --transport / transport=pipe matters */
+    /* Variant names, NULL-terminated, the first the default; NULL if the
+     * executor has none. See "Variants" above. */
+    const char *const *variants;
 
-    /* Start a pool for job (threads started, children forked). On error
-     * returns -1 with a message in err and nothing left running. */
+    /* Start a pool for job (threads started, children forked). Refuses
+     * workers outside 1..EXEC_MAX_WORKERS, chunk 0, ntasks 0 and a
+     * variant it does not have. On error returns -1 with a message in
+     * err and nothing left running. */
     int (*create)(const struct exec_config *cfg, const struct exec_job *job,
                   struct exec_pool **pool, char *err, size_t err_len);
 
@@ -106,6 +140,14 @@ extern const struct executor *const executor_list[];
 
 /* Find an executor by name; NULL if there is none. */
 const struct executor *executor_find(const char *name);
+
+/* The name of variant v of ex (the JSON "transport"): "none" when ex has
+ * no variants, NULL when v is out of range. */
+const char *executor_variant_name(const struct executor *ex, unsigned v);
+
+/* The index of the variant called name in ex, or -1 if ex has none of
+ * that name (an executor without variants has none at all). */
+int executor_variant_find(const struct executor *ex, const char *name);
 
 /* Resolve a chunk size: chunk > 0 is returned as is; 0 means "auto",
  * ceil(ntasks / (4 * workers)) as CPython's Pool.map, at least 1. */
@@ -136,9 +178,6 @@ int executor_report_cut(struct exec_report *rep, const char *name,
 void executor_mark(struct task_result *results, uint64_t count,
                    int32_t status, int32_t error);
 
-extern const struct executor executor_serial;
-extern const struct executor executor_threads;
-extern const struct executor executor_procs;
-extern const struct executor executor_futures;
+#include "executors.h" /* extern const struct executor executor_NAME */
 
 #endif /* POOLBENCH_EXECUTOR_H */

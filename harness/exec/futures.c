@@ -9,7 +9,8 @@
  * result() waiters (futex on the word), a "notifying" bit held while its
  * callbacks run (release() waits for it), "queued" and "released" bits so
  * that a cancelled future still in the ring is freed by whoever lets go of
- * it last, and the number of callbacks.
+ * it last, and the number of callbacks. futures_wait() and as_completed
+ * are in futures_iter.c.
  */
 #include <pthread.h>
 #include <sched.h>
@@ -18,109 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exec_sync.h"
-#include "executor.h"
-#include "futures.h"
-
-#define FU_PHASE 3u        /* enum future_state */
-#define FU_LOCK 4u         /* a callback is being added */
-#define FU_SLEEP 8u        /* someone sleeps on the word */
-#define FU_NOTIFYING 16u   /* done, callbacks still running */
-#define FU_QUEUED 32u      /* in the ring, not yet taken by a worker */
-#define FU_RELEASED 64u    /* given back by its owner */
-#define FU_LIVE 128u       /* allocated */
-#define FU_NCB_SHIFT 8     /* number of callbacks from here up */
-#define FU_NCB_ONE (1u << FU_NCB_SHIFT)
-
-/* q_park: the wake-up bit above the count of parking workers. */
-#define FX_WAKING 0x80000000u
-
-/* Free futures the creating thread keeps for itself, so that its own
- * release-then-submit cycle takes no atomic operation. Another thread's
- * submit does not see them: it may get EAGAIN while up to this many
- * futures sit there. */
-#define FX_OWN_CACHE 1024
-
-/* Tries of an idle worker before it parks. */
-#define FX_WORKER_SPIN 256
-
-struct future_cb {
-    future_callback_fn *fn;
-    void *arg;
-};
-
-/* What a submit, a run and a completion touch is in the first 64 bytes
- * (with the first callback, the one as_completed uses). */
-struct future {
-    _Alignas(64) atomic_uint state;
-    atomic_uint free_next;        /* slab index + 1 of next free, or 0 */
-    struct futures_executor *ex;
-    uint64_t first;
-    uint64_t count;
-    struct task_result *out;      /* where results go (&res for one) */
-    struct future_cb cb[FUTURES_MAX_CALLBACKS];
-    struct task_result res;       /* the result, or a range's summary */
-};
-
-/* A ring cell, alone on its line: the submitter fills the next cell
- * while a worker empties this one. */
-struct fx_cell {
-    _Alignas(64) atomic_uint_fast64_t seq; /* Vyukov: position + 1 when
-                                              full */
-    struct future *f;
-};
-
-/* An as_completed slot, alone on its line for the same reason. */
-struct fx_slot {
-    _Alignas(64) _Atomic(struct future *) f;
-};
-
-struct fx_worker {
-    struct futures_executor *ex;
-    unsigned id;
-};
-
-struct futures_executor {
-    _Alignas(EXEC_CACHE_LINE) atomic_uint_fast64_t q_tail;
-    _Alignas(EXEC_CACHE_LINE) atomic_uint_fast64_t q_head;
-    _Alignas(EXEC_CACHE_LINE) atomic_uint q_ev;   /* workers park here */
-    atomic_uint q_park;           /* workers parked or about to, and
-                                     FX_WAKING: a wake-up is on its way */
-    _Alignas(EXEC_CACHE_LINE) atomic_uint_fast64_t free_head; /* tag|idx */
-    _Alignas(EXEC_CACHE_LINE) atomic_uint done_ev; /* futures_wait parks */
-    atomic_uint done_waiters;
-    _Alignas(EXEC_CACHE_LINE) atomic_uint quit;   /* leave when idle */
-    atomic_uint shut;             /* no more submissions */
-    atomic_uint nready;           /* workers past worker_init */
-    atomic_uint init_bad;
-    struct exec_job job;          /* wl and state, for executor_run_one */
-    struct fx_cell *q;
-    uint64_t q_mask;
-    struct future *slab;
-    size_t capacity;
-    pthread_t owner;              /* the creating thread */
-    uint32_t own_free[FX_OWN_CACHE]; /* its private free futures */
-    unsigned own_n;
-    pthread_t *tids;
-    struct fx_worker *workers;
-    unsigned nthreads;            /* started */
-    int joined;
-};
-
-struct futures_iter {
-    /* pushes begun and pushes done: one line, as a pusher bumps both */
-    _Alignas(EXEC_CACHE_LINE) atomic_uint_fast64_t tail;
-    atomic_uint_fast64_t pushed;
-    _Alignas(EXEC_CACHE_LINE) atomic_uint sleep;  /* next() is parked */
-    atomic_uint ev;               /* its futex word */
-    atomic_uint_fast64_t want;    /* wake it at this many pushes */
-    _Alignas(EXEC_CACHE_LINE) uint64_t head; /* yielded (iterating thread) */
-    uint64_t added;
-    size_t capacity;
-    size_t batch;
-    uint64_t mask;
-    struct fx_slot *ring;
-};
+#include "futures_impl.h"
 
 /* ---- the slab ---- */
 
@@ -289,8 +188,8 @@ static int fx_finish(struct future *f, unsigned from, unsigned to)
     return 1;
 }
 
-static void fx_execute(struct futures_executor *ex, struct future *f,
-                       void *ws)
+static void fx_execute(struct futures_executor *ex, struct fx_worker *w,
+                       struct future *f, void *ws)
 {
     /* Take f out of the queue and start it in one step, unless it was
      * cancelled (then only let go of it; free it if its owner did). */
@@ -323,6 +222,12 @@ static void fx_execute(struct futures_executor *ex, struct future *f,
         if (!failed)
             f->res = f->out[0];
     }
+    /* relaxed: fx_finish's release of the state publishes it */
+    atomic_store_explicit(&w->tasks,
+                          atomic_load_explicit(&w->tasks,
+                                               memory_order_relaxed) +
+                              f->count,
+                          memory_order_relaxed);
     fx_finish(f, FUTURE_RUNNING, FUTURE_FINISHED);
 }
 
@@ -375,7 +280,7 @@ static void *fx_main(void *arg)
                 continue;
         }
         if (ok) {
-            fx_execute(ex, f, ws);
+            fx_execute(ex, w, f, ws);
         } else if (atomic_fetch_and_explicit(&f->state, ~FU_QUEUED,
                                              memory_order_acq_rel) &
                    FU_RELEASED) {
@@ -420,10 +325,12 @@ int futures_create(struct futures_executor **exp, const struct workload *wl,
     ex->q = aligned_alloc(64, qn * sizeof(*ex->q));
     ex->slab = aligned_alloc(64, capacity * sizeof(*ex->slab));
     ex->tids = calloc(workers, sizeof(*ex->tids));
-    ex->workers = calloc(workers, sizeof(*ex->workers));
+    ex->workers = aligned_alloc(EXEC_CACHE_LINE,
+                                workers * sizeof(*ex->workers));
     if (ex->q == NULL || ex->slab == NULL || ex->tids == NULL ||
         ex->workers == NULL)
         goto oom;
+    memset(ex->workers, 0, workers * sizeof(*ex->workers));
     memset(ex->slab, 0, capacity * sizeof(*ex->slab));
     memset(ex->q, 0, qn * sizeof(*ex->q));
     for (uint64_t k = 0; k < qn; k++)
@@ -439,7 +346,8 @@ int futures_create(struct futures_executor **exp, const struct workload *wl,
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
     for (unsigned k = 0; k < workers; k++) {
-        ex->workers[k] = (struct fx_worker){ ex, k };
+        ex->workers[k].ex = ex;
+        ex->workers[k].id = k;
         int rc = pthread_create(&ex->tids[k], NULL, fx_main,
                                 &ex->workers[k]);
         if (rc != 0) {
@@ -471,9 +379,10 @@ fail:
     return -1;
 }
 
-static struct future *fx_submit(struct futures_executor *ex, uint64_t first,
-                                uint64_t count, struct task_result *out,
-                                future_callback_fn *fn, void *arg)
+struct future *futures_submit_cb(struct futures_executor *ex,
+                                 uint64_t first, uint64_t count,
+                                 struct task_result *out,
+                                 future_callback_fn *fn, void *arg)
 {
     if (atomic_load_explicit(&ex->shut, memory_order_relaxed)) {
         errno = ESHUTDOWN;
@@ -502,7 +411,7 @@ static struct future *fx_submit(struct futures_executor *ex, uint64_t first,
 
 struct future *futures_submit(struct futures_executor *ex, uint64_t i)
 {
-    return fx_submit(ex, i, 1, NULL, NULL, NULL);
+    return futures_submit_cb(ex, i, 1, NULL, NULL, NULL);
 }
 
 struct future *futures_submit_range(struct futures_executor *ex,
@@ -513,14 +422,7 @@ struct future *futures_submit_range(struct futures_executor *ex,
         errno = EINVAL;
         return NULL;
     }
-    return fx_submit(ex, first, count, out, NULL, NULL);
-}
-
-static int64_t fx_deadline(double timeout_s)
-{
-    if (timeout_s < 0)
-        return 0;
-    return exec_now_ns() + (int64_t)(timeout_s * 1e9) + 1;
+    return futures_submit_cb(ex, first, count, out, NULL, NULL);
 }
 
 /* Wait until f is done or timeout_s (< 0: no limit) passes. 1 if done.
@@ -533,7 +435,7 @@ static int fx_wait_done(struct future *f, double timeout_s)
             return 1;
         exec_cpu_relax();
     }
-    int64_t deadline_ns = fx_deadline(timeout_s);
+    int64_t deadline_ns = futures_deadline_ns(timeout_s);
     for (;;) {
         unsigned s = atomic_load_explicit(&f->state, memory_order_acquire);
         if ((s & FU_PHASE) >= FUTURE_FINISHED)
@@ -654,212 +556,18 @@ int future_release(struct future *f)
     return 0;
 }
 
-size_t futures_wait(struct future *const *fs, size_t n,
-                    enum futures_return_when when, double timeout_s)
-{
-    if (n == 0)
-        return 0;
-    struct futures_executor *ex = fs[0]->ex;
-    int64_t deadline = fx_deadline(timeout_s);
-    for (;;) {
-        size_t done = 0;
-        for (size_t k = 0; k < n; k++)
-            done += future_done(fs[k]) ? 1 : 0;
-        if (when == FUTURES_ALL_COMPLETED ? done == n : done > 0)
-            return done;
-        long long ns = -1;
-        if (deadline != 0) {
-            ns = deadline - exec_now_ns();
-            if (ns <= 0)
-                return done;
-        }
-        unsigned ev = atomic_load_explicit(&ex->done_ev,
-                                           memory_order_relaxed);
-        atomic_fetch_add_explicit(&ex->done_waiters, 1,
-                                  memory_order_relaxed);
-        atomic_thread_fence(memory_order_seq_cst); /* see fx_finish */
-        size_t again = 0;
-        for (size_t k = 0; k < n; k++)
-            again += future_done(fs[k]) ? 1 : 0;
-        if (again == done)
-            exec_futex_wait(&ex->done_ev, ev, ns, 0);
-        atomic_fetch_sub_explicit(&ex->done_waiters, 1,
-                                  memory_order_relaxed);
-    }
-}
+/* ---- shutdown ---- */
 
-/* ---- as_completed ---- */
-
-static void fx_iter_push(struct future *f, void *arg)
+int futures_worker_stat(struct futures_executor *ex, unsigned k,
+                        uint64_t *tasks, double *cpu_s)
 {
-    struct futures_iter *it = arg;
-    uint64_t pos = atomic_fetch_add_explicit(&it->tail, 1,
-                                             memory_order_relaxed);
-    /* release: next() acquires f and, through fx_finish's CAS, its result */
-    atomic_store_explicit(&it->ring[pos & it->mask].f, f,
-                          memory_order_release);
-    atomic_thread_fence(memory_order_seq_cst); /* see futures_iter_next */
-    if (atomic_load_explicit(&it->sleep, memory_order_relaxed) &&
-        pos + 1 >= atomic_load_explicit(&it->want, memory_order_relaxed) &&
-        atomic_exchange_explicit(&it->sleep, 0, memory_order_relaxed)) {
-        atomic_fetch_add_explicit(&it->ev, 1, memory_order_relaxed);
-        exec_futex_wake(&it->ev, 1, 0);
-    }
-    /* release: futures_iter_free may free it once this is counted */
-    atomic_fetch_add_explicit(&it->pushed, 1, memory_order_release);
-}
-
-struct futures_iter *futures_as_completed(struct future *const *fs,
-                                          size_t n, size_t capacity)
-{
-    if (capacity == 0)
-        capacity = n > 0 ? n : 1;
-    if (capacity < n) {
-        errno = ENOSPC;
-        return NULL;
-    }
-    struct futures_iter *it = aligned_alloc(
-        EXEC_CACHE_LINE, (sizeof(*it) + EXEC_CACHE_LINE - 1) /
-                             EXEC_CACHE_LINE * EXEC_CACHE_LINE);
-    if (it == NULL) {
-        errno = ENOMEM;
-        return NULL;
-    }
-    memset(it, 0, sizeof(*it));
-    uint64_t rn = 1;
-    while (rn < capacity)
-        rn *= 2;
-    it->ring = aligned_alloc(64, rn * sizeof(*it->ring));
-    if (it->ring == NULL) {
-        free(it);
-        errno = ENOMEM;
-        return NULL;
-    }
-    memset(it->ring, 0, rn * sizeof(*it->ring));
-    it->mask = rn - 1;
-    it->capacity = capacity;
-    it->batch = 1;
-    for (size_t k = 0; k < n; k++) {
-        if (futures_iter_add(it, fs[k]) != 0) {
-            int e = errno;
-            futures_iter_free(it);
-            errno = e;
-            return NULL;
-        }
-    }
-    return it;
-}
-
-int futures_iter_add(struct futures_iter *it, struct future *f)
-{
-    if (it->added - it->head >= it->capacity) {
-        errno = ENOSPC;
+    if (k >= ex->nthreads)
         return -1;
-    }
-    it->added++; /* first: the callback may run right here */
-    if (future_add_done_callback(f, fx_iter_push, it) != 0) {
-        it->added--;
-        return -1;
-    }
+    *tasks = atomic_load_explicit(&ex->workers[k].tasks,
+                                  memory_order_relaxed);
+    *cpu_s = (double)exec_base_thread_cpu_ns(ex->tids[k]) * 1e-9;
     return 0;
 }
-
-struct future *futures_iter_submit_range(struct futures_iter *it,
-                                         struct futures_executor *ex,
-                                         uint64_t first, uint64_t count,
-                                         struct task_result *out)
-{
-    if (count < 1 || out == NULL) {
-        errno = EINVAL;
-        return NULL;
-    }
-    if (it->added - it->head >= it->capacity) {
-        errno = ENOSPC;
-        return NULL;
-    }
-    it->added++; /* first: the callback may run as soon as f is queued */
-    struct future *f = fx_submit(ex, first, count, out, fx_iter_push, it);
-    if (f == NULL)
-        it->added--;
-    return f;
-}
-
-void futures_iter_set_batch(struct futures_iter *it, size_t batch)
-{
-    it->batch = batch > 0 ? batch : 1;
-}
-
-struct future *futures_iter_next(struct futures_iter *it, double timeout_s)
-{
-    if (it->head == it->added) {
-        errno = 0;
-        return NULL;
-    }
-    _Atomic(struct future *) *slot = &it->ring[it->head & it->mask].f;
-    int64_t deadline = -1; /* read the clock only once we must sleep */
-    for (int spin = 0;; spin++) {
-        struct future *f = atomic_load_explicit(slot, memory_order_acquire);
-        if (f != NULL) {
-            atomic_store_explicit(slot, NULL, memory_order_relaxed);
-            it->head++;
-            return f;
-        }
-        if (spin < EXEC_SPIN) {
-            exec_cpu_relax();
-            continue;
-        }
-        if (deadline < 0)
-            deadline = fx_deadline(timeout_s);
-        long long ns = -1;
-        if (deadline != 0) {
-            ns = deadline - exec_now_ns();
-            if (ns <= 0) {
-                errno = ETIMEDOUT;
-                return NULL;
-            }
-        }
-        /* Two ways to sleep. If a push is claimed past head, the pusher
-         * of head is late between its fetch_add and its store: sleep
-         * until that store (want = head + 1; the Dekker pair is the slot).
-         * Otherwise sleep until the pushes reach want (the pair is the
-         * tail counter): the pusher that makes them reach it wakes us. */
-        unsigned ev = atomic_load_explicit(&it->ev, memory_order_relaxed);
-        uint64_t t = atomic_load_explicit(&it->tail, memory_order_relaxed);
-        int late = t > it->head;
-        uint64_t want = late ? it->head + 1 : it->head + it->batch;
-        if (want > it->added)
-            want = it->added;
-        atomic_store_explicit(&it->want, want, memory_order_relaxed);
-        atomic_store_explicit(&it->sleep, 1, memory_order_relaxed);
-        atomic_thread_fence(memory_order_seq_cst); /* see fx_iter_push */
-        if (atomic_load_explicit(slot, memory_order_acquire) == NULL &&
-            (late || atomic_load_explicit(&it->tail, memory_order_relaxed) <
-                         want))
-            exec_futex_wait(&it->ev, ev, ns, 0);
-        atomic_store_explicit(&it->sleep, 0, memory_order_relaxed);
-    }
-}
-
-size_t futures_iter_pending(struct futures_iter *it)
-{
-    return (size_t)(it->added - atomic_load_explicit(&it->pushed,
-                                                     memory_order_acquire));
-}
-
-void futures_iter_free(struct futures_iter *it)
-{
-    if (it == NULL)
-        return;
-    while (atomic_load_explicit(&it->pushed, memory_order_acquire) <
-           it->added) {
-        struct timespec ts = { 0, 200000 };
-        nanosleep(&ts, NULL);
-    }
-    free(it->ring);
-    free(it);
-}
-
-/* ---- shutdown ---- */
 
 void futures_shutdown(struct futures_executor *ex, int how)
 {

@@ -156,6 +156,12 @@ size_t futures_iter_pending(struct futures_iter *it);
  * first not to wait). */
 void futures_iter_free(struct futures_iter *it);
 
+/* Tasks worker k (0 <= k < workers) has run so far, and the CPU seconds
+ * its thread has used so far (its thread CPU clock, read from here).
+ * Returns 0, or -1 if there is no worker k. */
+int futures_worker_stat(struct futures_executor *ex, unsigned k,
+                        uint64_t *tasks, double *cpu_s);
+
 /* Refuse new submissions; with FUTURES_CANCEL_PENDING cancel what has not
  * started; with FUTURES_WAIT wait for what runs. Idempotent. */
 void futures_shutdown(struct futures_executor *ex, int how);

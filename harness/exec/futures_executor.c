@@ -1,4 +1,4 @@
-/* executor_futures.c - a job run through the futures API (futures.h).
+/* futures_executor.c - a job run through the futures API (futures.h).
  *
  * The model is concurrent.futures.ThreadPoolExecutor: one future per
  * chunk, submitted with futures_submit_range() into the pool's results
@@ -18,8 +18,7 @@
 #include <sys/mman.h>
 #include <time.h>
 
-#include "exec_sync.h"
-#include "executor.h"
+#include "base.h"
 #include "futures.h"
 
 /* Futures in flight at most. */
@@ -29,12 +28,8 @@
 #define FUT_GRACE_NS 1000000000LL
 
 struct exec_pool {
-    struct exec_config cfg;
-    struct exec_job job;
-    uint64_t nchunks;
+    struct exec_base b;
     size_t window;
-    int64_t deadline_ns;
-    int ran;
     int broken;
     uint64_t submitted;          /* chunks submitted (ordered: win) */
     uint64_t released;           /* chunks delivered and released */
@@ -43,14 +38,8 @@ struct exec_pool {
     struct futures_executor *fx;
     struct futures_iter *it;     /* unordered */
     struct future **win;         /* ordered: chunk c at win[c % window] */
+    struct exec_worker_stat *w0; /* workers' counts when run() began */
 };
-
-static uint64_t fut_count(const struct exec_pool *p, uint64_t c)
-{
-    uint64_t first = c * p->cfg.chunk;
-    return p->job.ntasks - first < p->cfg.chunk ? p->job.ntasks - first
-                                                : p->cfg.chunk;
-}
 
 static void fut_free(struct exec_pool *p)
 {
@@ -59,6 +48,7 @@ static void fut_free(struct exec_pool *p)
     if (p->results != NULL)
         munmap(p->results, p->results_len);
     free(p->win);
+    free(p->w0);
     free(p);
 }
 
@@ -67,21 +57,18 @@ static int fut_create(const struct exec_config *cfg,
                       char *err, size_t err_len)
 {
     struct exec_pool *p;
+    struct exec_base b;
 
-    if (cfg->workers < 1 || cfg->workers > EXEC_MAX_WORKERS ||
-        cfg->chunk < 1 || job->ntasks < 1) {
-        snprintf(err, err_len,
-                 "futures: need 1..%d workers, chunk >= 1 and tasks >= 1",
-                 EXEC_MAX_WORKERS);
+    if (exec_base_init(&b, &executor_futures, cfg, job, err, err_len))
         return -1;
-    }
     p = calloc(1, sizeof(*p));
     if (p == NULL)
         goto oom;
-    p->cfg = *cfg;
-    p->job = *job;
-    p->nchunks = (job->ntasks + cfg->chunk - 1) / cfg->chunk;
-    p->window = p->nchunks < FUT_WINDOW ? (size_t)p->nchunks : FUT_WINDOW;
+    p->b = b;
+    p->window = b.nchunks < FUT_WINDOW ? (size_t)b.nchunks : FUT_WINDOW;
+    p->w0 = calloc(cfg->workers, sizeof(*p->w0));
+    if (p->w0 == NULL)
+        goto oom;
     p->results_len = job->ntasks * sizeof(*p->results);
     /* Populated now so that run() does not pay the page faults. */
     p->results = mmap(NULL, p->results_len, PROT_READ | PROT_WRITE,
@@ -115,11 +102,6 @@ oom:
     return -1;
 }
 
-static int fut_should_cut(struct exec_pool *p, struct exec_report *rep)
-{
-    return exec_should_cut(&p->job, p->deadline_ns, rep);
-}
-
 /* Deliver the chunk of a done future (marked if it was cancelled) and
  * release it. */
 static void fut_deliver(struct exec_pool *p, struct future *f,
@@ -127,24 +109,28 @@ static void fut_deliver(struct exec_pool *p, struct future *f,
 {
     uint64_t first = future_first(f), count = future_count(f);
     if (future_state(f) == FUTURE_CANCELLED)
-        executor_mark(p->results + first, count,
-                      rep->timed_out ? TASK_TIMEOUT : TASK_CANCELLED, 0);
-    p->job.deliver(p->job.deliver_ctx, first, count, p->results + first);
+        executor_mark(p->results + first, count, exec_base_cut_status(rep),
+                      0);
+    p->b.job.deliver(p->b.job.deliver_ctx, first, count, p->results + first);
     rep->delivered += count;
     future_release(f);
 }
 
-/* Mark and deliver chunks [from, nchunks), never submitted. */
-static void fut_deliver_rest(struct exec_pool *p, uint64_t from,
-                             struct exec_report *rep)
+/* Fill rep->workers with what each worker did since run() began (or,
+ * with begin set, note where they stand). */
+static void fut_stats(struct exec_pool *p, struct exec_report *rep,
+                      int begin)
 {
-    int32_t st = rep->timed_out ? TASK_TIMEOUT : TASK_CANCELLED;
-    for (uint64_t c = from; c < p->nchunks; c++) {
-        uint64_t first = c * p->cfg.chunk, count = fut_count(p, c);
-        executor_mark(p->results + first, count, st, 0);
-        p->job.deliver(p->job.deliver_ctx, first, count,
-                       p->results + first);
-        rep->delivered += count;
+    for (unsigned k = 0; rep->workers != NULL && k < p->b.cfg.workers;
+         k++) {
+        struct exec_worker_stat now = { 0, 0, 0 };
+        futures_worker_stat(p->fx, k, &now.tasks, &now.cpu_s);
+        if (begin)
+            p->w0[k] = now;
+        else
+            exec_base_stat(&p->b, rep, k, now.tasks - p->w0[k].tasks,
+                           (int64_t)((now.cpu_s - p->w0[k].cpu_s) * 1e9),
+                           0);
     }
 }
 
@@ -152,10 +138,10 @@ static void fut_deliver_rest(struct exec_pool *p, uint64_t from,
  * next. */
 static uint64_t fut_refill(struct exec_pool *p, uint64_t next, uint64_t done)
 {
-    while (next < p->nchunks && next - done < p->window) {
-        uint64_t first = next * p->cfg.chunk, count = fut_count(p, next);
+    while (next < p->b.nchunks && next - done < p->window) {
+        uint64_t first, count = exec_base_span(&p->b, next, &first);
         struct future *f;
-        if (p->cfg.mode == EXEC_ORDERED)
+        if (p->b.cfg.mode == EXEC_ORDERED)
             f = futures_submit_range(p->fx, first, count,
                                      p->results + first);
         else
@@ -163,7 +149,7 @@ static uint64_t fut_refill(struct exec_pool *p, uint64_t next, uint64_t done)
                                           p->results + first);
         if (f == NULL)
             break;
-        if (p->cfg.mode == EXEC_ORDERED)
+        if (p->b.cfg.mode == EXEC_ORDERED)
             p->win[next % p->window] = f;
         next++;
     }
@@ -172,18 +158,14 @@ static uint64_t fut_refill(struct exec_pool *p, uint64_t next, uint64_t done)
 
 static int fut_run(struct exec_pool *p, struct exec_report *rep)
 {
-    const int ordered = p->cfg.mode == EXEC_ORDERED;
+    const int ordered = p->b.cfg.mode == EXEC_ORDERED;
     uint64_t next = 0, done = 0;
     int cut = 0;
     int64_t grace_end = 0;
 
-    if (p->ran) {
-        snprintf(rep->err, sizeof(rep->err), "futures: pool already ran");
+    if (exec_base_start(&p->b, rep) != 0)
         return -1;
-    }
-    p->ran = 1;
-    if (p->cfg.timeout_s > 0)
-        p->deadline_ns = exec_now_ns() + (int64_t)(p->cfg.timeout_s * 1e9);
+    fut_stats(p, rep, 1);
     for (;;) {
         /* Refill the window in bursts, once half of it is consumed: a
          * burst writes consecutive ring cells and futures while the
@@ -207,16 +189,16 @@ static int fut_run(struct exec_pool *p, struct exec_report *rep)
             fut_deliver(p, f, rep);
             if (done++ == 0 && !ordered) {
                 /* First result seen: from now on wake for batches. */
-                uint64_t b = p->nchunks / 1024;
+                uint64_t b = p->b.nchunks / 1024;
                 futures_iter_set_batch(p->it, b < p->window / 4
                                                   ? (size_t)b
                                                   : p->window / 4);
             }
-            if ((done & 1023) == 0 && !cut && fut_should_cut(p, rep))
+            if ((done & 1023) == 0 && !cut && exec_base_should_cut(&p->b, rep))
                 goto cut_now;
             continue;
         }
-        if (!cut && fut_should_cut(p, rep))
+        if (!cut && exec_base_should_cut(&p->b, rep))
             goto cut_now;
         if (cut && exec_now_ns() >= grace_end) {
             p->broken = 1;
@@ -226,13 +208,15 @@ static int fut_run(struct exec_pool *p, struct exec_report *rep)
 cut_now:
         cut = 1;
         grace_end = exec_now_ns() + FUT_GRACE_NS;
-        p->deadline_ns = 0;
+        p->b.deadline_ns = 0;
         futures_shutdown(p->fx, FUTURES_CANCEL_PENDING);
     }
     p->submitted = next;
     p->released = done;
-    if (!cut)
+    if (!cut) {
+        fut_stats(p, rep, 0);
         return 0;
+    }
     if (p->broken && ordered) {
         /* Deliver what finished past the stuck futures, in order. */
         for (uint64_t c = done; c < next; c++) {
@@ -243,7 +227,8 @@ cut_now:
             }
         }
     }
-    fut_deliver_rest(p, next, rep);
+    exec_base_deliver_cut(&p->b, next, p->b.nchunks, p->results, rep);
+    fut_stats(p, rep, 0);
     return executor_report_cut(rep, "futures", p->broken, FUT_GRACE_NS / 1e9);
 }
 
@@ -282,7 +267,7 @@ const struct executor executor_futures = {
     .name = "futures",
     .summary = "submit() per chunk, consumed via as_completed or result()",
     .models = "concurrent.futures.ThreadPoolExecutor",
-    .uses_transport = 0,
+    .variants = NULL,
     .create = fut_create,
     .run = fut_run,
     .destroy = fut_destroy,

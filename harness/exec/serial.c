@@ -1,4 +1,4 @@
-/* executor_serial.c - the plain loop, in the calling thread.
+/* serial.c - the plain loop, in the calling thread.
  *
  * The baseline every speedup is measured against. Tasks run in index
  * order, one chunk at a time into a chunk-sized buffer, and each chunk is
@@ -6,79 +6,67 @@
  * A huge chunk is run and delivered in pieces of at most SERIAL_PIECE
  * tasks, so the buffer stays small whatever the task count.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
-#include "executor.h"
+#include "base.h"
 
 #define SERIAL_PIECE 65536
 
 struct exec_pool {
-    struct exec_config cfg;
-    struct exec_job job;
-    struct task_result *buf; /* one chunk of results */
+    struct exec_base b;
+    struct task_result *buf; /* one piece of results */
+    uint64_t piece;          /* tasks per piece */
     void *wstate;
     int worker_ready;
 };
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static int serial_create(const struct exec_config *cfg,
                          const struct exec_job *job, struct exec_pool **pool,
                          char *err, size_t err_len)
 {
     struct exec_pool *p = calloc(1, sizeof(*p));
-    if (p == NULL)
-        goto oom;
-    p->cfg = *cfg;
-    p->job = *job;
-    uint64_t n = cfg->chunk < job->ntasks ? cfg->chunk : job->ntasks;
-    if (n > SERIAL_PIECE)
-        n = SERIAL_PIECE;
-    p->buf = calloc(n > 0 ? n : 1, sizeof(*p->buf));
-    if (p->buf == NULL)
-        goto oom;
+    if (p == NULL) {
+        snprintf(err, err_len, "serial: out of memory");
+        return -1;
+    }
+    if (exec_base_init(&p->b, &executor_serial, cfg, job, err, err_len))
+        goto fail;
+    p->piece = cfg->chunk < job->ntasks ? cfg->chunk : job->ntasks;
+    if (p->piece > SERIAL_PIECE)
+        p->piece = SERIAL_PIECE;
+    p->buf = calloc(p->piece, sizeof(*p->buf));
+    if (p->buf == NULL) {
+        snprintf(err, err_len, "serial: out of memory");
+        goto fail;
+    }
     if (job->wl->worker_init != NULL &&
         job->wl->worker_init(job->state, 0, &p->wstate) != 0) {
         snprintf(err, err_len, "%s: worker_init failed", job->wl->name);
-        free(p->buf);
-        free(p);
-        return -1;
+        goto fail;
     }
     p->worker_ready = 1;
     *pool = p;
     return 0;
-oom:
+fail:
+    free(p->buf);
     free(p);
-    snprintf(err, err_len, "serial: out of memory");
     return -1;
 }
 
 static int serial_run(struct exec_pool *p, struct exec_report *rep)
 {
-    const struct exec_job *job = &p->job;
-    double deadline = p->cfg.timeout_s > 0 ? now_s() + p->cfg.timeout_s : 0;
-    uint64_t chunk = p->cfg.chunk < SERIAL_PIECE ? p->cfg.chunk
-                                                 : SERIAL_PIECE;
+    const struct exec_job *job = &p->b.job;
     uint64_t i = 0;
     int cut = 0;
 
+    if (exec_base_start(&p->b, rep) != 0)
+        return -1;
+    int64_t cpu0 = exec_base_self_cpu_ns();
     while (i < job->ntasks) {
-        uint64_t n = job->ntasks - i < chunk ? job->ntasks - i : chunk;
-        if (job->stop != NULL && *job->stop) {
-            rep->interrupted = 1;
-            cut = 1;
-        } else if (deadline > 0 && now_s() > deadline) {
-            rep->timed_out = 1;
-            cut = 1;
-        }
+        uint64_t n = job->ntasks - i < p->piece ? job->ntasks - i
+                                                : p->piece;
+        cut = exec_base_should_cut(&p->b, rep);
         if (cut)
             break;
         for (uint64_t k = 0; k < n; k++)
@@ -87,13 +75,14 @@ static int serial_run(struct exec_pool *p, struct exec_report *rep)
         rep->delivered += n;
         i += n;
     }
+    exec_base_stat(&p->b, rep, 0, i, exec_base_self_cpu_ns() - cpu0, 0);
     if (!cut)
         return 0;
     /* Deliver what never ran, so every index is accounted for. */
-    int32_t status = rep->timed_out ? TASK_TIMEOUT : TASK_CANCELLED;
     while (i < job->ntasks) {
-        uint64_t n = job->ntasks - i < chunk ? job->ntasks - i : chunk;
-        executor_mark(p->buf, n, status, 0);
+        uint64_t n = job->ntasks - i < p->piece ? job->ntasks - i
+                                                : p->piece;
+        executor_mark(p->buf, n, exec_base_cut_status(rep), 0);
         job->deliver(job->deliver_ctx, i, n, p->buf);
         rep->delivered += n;
         i += n;
@@ -105,8 +94,8 @@ static void serial_destroy(struct exec_pool *p)
 {
     if (p == NULL)
         return;
-    if (p->worker_ready && p->job.wl->worker_fini != NULL)
-        p->job.wl->worker_fini(p->job.state, p->wstate);
+    if (p->worker_ready && p->b.job.wl->worker_fini != NULL)
+        p->b.job.wl->worker_fini(p->b.job.state, p->wstate);
     free(p->buf);
     free(p);
 }
@@ -115,7 +104,7 @@ const struct executor executor_serial = {
     .name = "serial",
     .summary = "the plain loop in the calling thread (the baseline)",
     .models = "for x in xs: f(x)",
-    .uses_transport = 0,
+    .variants = NULL,
     .create = serial_create,
     .run = serial_run,
     .destroy = serial_destroy,

@@ -1,4 +1,4 @@
-/* executor_threads.c - N pthreads claiming chunks from one atomic counter.
+/* threads.c - N pthreads claiming chunks from one atomic counter.
  *
  * The model is multiprocessing.dummy.Pool. create() starts the threads;
  * each calls worker_init and parks on a futex until run() says go. A
@@ -26,8 +26,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "exec_sync.h"
-#include "executor.h"
+#include "base.h"
 
 /* How long in-flight chunks may run on after a timeout or stop. */
 #define THR_GRACE_NS 1000000000LL
@@ -49,7 +48,10 @@ struct thr_worker {
     int started;       /* pthread_create succeeded (written by creator) */
     int init_ok;       /* worker_init succeeded */
     void *wstate;
-    uint64_t chunks;   /* chunks run */
+    /* Tasks run: stored by the worker before it publishes the chunk, so
+     * the consumer reads an exact count once the chunk is delivered. */
+    atomic_uint_fast64_t tasks;
+    int64_t cpu0_ns;   /* its CPU clock when run() started (consumer) */
 };
 
 struct exec_pool {
@@ -66,12 +68,8 @@ struct exec_pool {
     atomic_uint nready;   /* workers done with worker_init (futex word) */
     atomic_uint init_bad; /* a worker_init failed */
 
-    _Alignas(EXEC_CACHE_LINE) struct exec_config cfg;
-    struct exec_job job;
-    uint64_t nchunks;
+    _Alignas(EXEC_CACHE_LINE) struct exec_base b;
     uint64_t batch;       /* chunks per consumer wake-up once going */
-    int64_t deadline_ns;  /* 0: none */
-    int ran;
     int broken;           /* threads may still touch the pool: leak it */
     struct task_result *results; /* ntasks, mmap'd */
     size_t results_len;
@@ -94,7 +92,7 @@ static void *thr_map(size_t len)
 static void thr_publish(struct exec_pool *p, uint64_t c)
 {
     uint64_t n;
-    if (p->cfg.mode == EXEC_ORDERED) {
+    if (p->b.cfg.mode == EXEC_ORDERED) {
         /* release: the consumer's acquire load of the slot makes the
          * chunk's results visible. */
         atomic_store_explicit(&p->slots[c], 1, memory_order_release);
@@ -121,22 +119,22 @@ static void thr_publish(struct exec_pool *p, uint64_t c)
 
 static void thr_work(struct exec_pool *p, struct thr_worker *w)
 {
-    const struct exec_job *job = &p->job;
-    uint64_t chunk = p->cfg.chunk;
+    const struct exec_job *job = &p->b.job;
+    uint64_t tasks = 0;
     for (;;) {
         /* relaxed: the claim only needs atomicity; the job was set up
          * before the phase store this thread acquired. */
         uint64_t c = atomic_fetch_add_explicit(&p->next, 1,
                                                memory_order_relaxed);
-        if (c >= p->nchunks)
+        if (c >= p->b.nchunks)
             return;
-        uint64_t first = c * chunk;
-        uint64_t count = job->ntasks - first < chunk ? job->ntasks - first
-                                                     : chunk;
+        uint64_t first, count = exec_base_span(&p->b, c, &first);
         for (uint64_t k = 0; k < count; k++)
             executor_run_one(job, w->wstate, first + k,
                              &p->results[first + k]);
-        w->chunks++;
+        /* relaxed: the slot's release store in thr_publish orders it */
+        tasks += count;
+        atomic_store_explicit(&w->tasks, tasks, memory_order_relaxed);
         thr_publish(p, c);
     }
 }
@@ -155,11 +153,11 @@ static void *thr_main(void *arg)
 {
     struct thr_worker *w = arg;
     struct exec_pool *p = w->pool;
-    const struct workload *wl = p->job.wl;
+    const struct workload *wl = p->b.job.wl;
 
     w->init_ok = 1;
     if (wl->worker_init != NULL &&
-        wl->worker_init(p->job.state, w->id, &w->wstate) != 0) {
+        wl->worker_init(p->b.job.state, w->id, &w->wstate) != 0) {
         w->init_ok = 0;
         atomic_store_explicit(&p->init_bad, 1, memory_order_relaxed);
     }
@@ -172,7 +170,7 @@ static void *thr_main(void *arg)
         thr_wait_phase(p, THR_RUN);
     }
     if (w->init_ok && wl->worker_fini != NULL)
-        wl->worker_fini(p->job.state, w->wstate);
+        wl->worker_fini(p->b.job.state, w->wstate);
     return NULL;
 }
 
@@ -227,17 +225,13 @@ static int thr_create(const struct exec_config *cfg,
                       char *err, size_t err_len)
 {
     struct exec_pool *p = NULL;
+    struct exec_base b;
     sigset_t all, old;
     int masked = 0;
 
-    if (cfg->workers < 1 || cfg->workers > EXEC_MAX_WORKERS ||
-        cfg->chunk < 1 || job->ntasks < 1) {
-        snprintf(err, err_len,
-                 "threads: need 1..%d workers, chunk >= 1 and tasks >= 1",
-                 EXEC_MAX_WORKERS);
+    if (exec_base_init(&b, &executor_threads, cfg, job, err, err_len))
         return -1;
-    }
-    uint64_t nchunks = (job->ntasks + cfg->chunk - 1) / cfg->chunk;
+    uint64_t nchunks = b.nchunks;
     if (nchunks > THR_MAX_CHUNKS) {
         snprintf(err, err_len, "threads: %llu chunks is too many (at most "
                  "%llu; use a larger chunk)", (unsigned long long)nchunks,
@@ -250,9 +244,7 @@ static int thr_create(const struct exec_config *cfg,
     if (p == NULL)
         goto oom;
     memset(p, 0, sizeof(*p));
-    p->cfg = *cfg;
-    p->job = *job;
-    p->nchunks = nchunks;
+    p->b = b;
     p->batch = nchunks / 1024 > 1 ? nchunks / 1024 : 1;
     p->nworkers = cfg->workers;
     p->results_len = job->ntasks * sizeof(*p->results);
@@ -335,8 +327,8 @@ static int thr_wait_slot(struct exec_pool *p, atomic_uint *slot,
     if (!atomic_load_explicit(slot, memory_order_acquire) &&
         (!by_count ||
          atomic_load_explicit(&p->ndone, memory_order_relaxed) < want))
-        exec_futex_wait(&p->cons_event, ev, exec_park_ns(p->deadline_ns),
-                        0);
+        exec_futex_wait(&p->cons_event, ev,
+                        exec_park_ns(p->b.deadline_ns), 0);
     atomic_store_explicit(&p->cons_sleep, 0, memory_order_relaxed);
     return atomic_load_explicit(slot, memory_order_acquire) != 0;
 }
@@ -344,50 +336,37 @@ static int thr_wait_slot(struct exec_pool *p, atomic_uint *slot,
 static void thr_deliver(struct exec_pool *p, uint64_t c,
                         struct exec_report *rep)
 {
-    uint64_t first = c * p->cfg.chunk;
-    uint64_t count = p->job.ntasks - first < p->cfg.chunk
-                         ? p->job.ntasks - first
-                         : p->cfg.chunk;
-    p->job.deliver(p->job.deliver_ctx, first, count, p->results + first);
-    rep->delivered += count;
+    exec_base_deliver(&p->b, c, p->results, rep);
 }
 
-/* Mark chunks [from, to), which no worker claimed, and deliver them. */
-static void thr_deliver_marked(struct exec_pool *p, uint64_t from,
-                               uint64_t to, int32_t status,
-                               struct exec_report *rep)
+/* Fill rep->workers: tasks each ran, CPU its thread used since run()
+ * began (read from outside, so run() waits for no worker to notice the
+ * end; a stuck thread is read as well). */
+static void thr_stats(struct exec_pool *p, struct exec_report *rep)
 {
-    for (uint64_t c = from; c < to; c++) {
-        uint64_t first = c * p->cfg.chunk;
-        uint64_t count = p->job.ntasks - first < p->cfg.chunk
-                             ? p->job.ntasks - first
-                             : p->cfg.chunk;
-        executor_mark(p->results + first, count, status, 0);
-        thr_deliver(p, c, rep);
+    for (unsigned k = 0; rep->workers != NULL && k < p->nworkers; k++) {
+        struct thr_worker *w = &p->workers[k];
+        exec_base_stat(&p->b, rep, k,
+                       atomic_load_explicit(&w->tasks,
+                                            memory_order_relaxed),
+                       exec_base_thread_cpu_ns(w->tid) - w->cpu0_ns, 0);
     }
-}
-
-static int thr_should_cut(struct exec_pool *p, struct exec_report *rep)
-{
-    return exec_should_cut(&p->job, p->deadline_ns, rep);
 }
 
 static int thr_run(struct exec_pool *p, struct exec_report *rep)
 {
-    const int ordered = p->cfg.mode == EXEC_ORDERED;
-    uint64_t limit = p->nchunks; /* slots that will be published */
-    uint64_t claimed = p->nchunks;
+    const int ordered = p->b.cfg.mode == EXEC_ORDERED;
+    const uint64_t nchunks = p->b.nchunks;
+    uint64_t limit = nchunks; /* slots that will be published */
+    uint64_t claimed = nchunks;
     uint64_t head = 0;
     int cut = 0, eager = 1;
     int64_t grace_end = 0;
 
-    if (p->ran) {
-        snprintf(rep->err, sizeof(rep->err), "threads: pool already ran");
+    if (exec_base_start(&p->b, rep) != 0)
         return -1;
-    }
-    p->ran = 1;
-    if (p->cfg.timeout_s > 0)
-        p->deadline_ns = exec_now_ns() + (int64_t)(p->cfg.timeout_s * 1e9);
+    for (unsigned k = 0; rep->workers != NULL && k < p->nworkers; k++)
+        p->workers[k].cpu0_ns = exec_base_thread_cpu_ns(p->workers[k].tid);
     /* release: workers acquire the phase before touching the job */
     atomic_store_explicit(&p->phase, THR_RUN, memory_order_release);
     exec_futex_wake(&p->phase, INT_MAX, 0);
@@ -399,11 +378,11 @@ static int thr_run(struct exec_pool *p, struct exec_report *rep)
             thr_deliver(p, ordered ? head : v - 1, rep);
             head++;
             eager = 0;
-            if ((head & 1023) == 0 && !cut && thr_should_cut(p, rep))
+            if ((head & 1023) == 0 && !cut && exec_base_should_cut(&p->b, rep))
                 goto cut_now;
             continue;
         }
-        if (!cut && thr_should_cut(p, rep))
+        if (!cut && exec_base_should_cut(&p->b, rep))
             goto cut_now;
         if (cut && exec_now_ns() >= grace_end) {
             p->broken = 1;
@@ -428,18 +407,16 @@ static int thr_run(struct exec_pool *p, struct exec_report *rep)
         continue;
 cut_now:
         /* Hand out nothing more: every later claim is >= nchunks. */
-        claimed = atomic_exchange_explicit(&p->next, p->nchunks,
+        claimed = atomic_exchange_explicit(&p->next, nchunks,
                                            memory_order_relaxed);
-        if (claimed > p->nchunks)
-            claimed = p->nchunks;
+        if (claimed > nchunks)
+            claimed = nchunks;
         cut = 1;
         grace_end = exec_now_ns() + THR_GRACE_NS;
-        p->deadline_ns = 0;
+        p->b.deadline_ns = 0;
         limit = claimed;
         if (!ordered)
-            thr_deliver_marked(p, claimed, p->nchunks,
-                               rep->timed_out ? TASK_TIMEOUT
-                                              : TASK_CANCELLED, rep);
+            exec_base_deliver_cut(&p->b, claimed, nchunks, p->results, rep);
     }
     if (p->broken && ordered) {
         /* Deliver what did finish past the stuck chunks, in order. */
@@ -448,9 +425,8 @@ cut_now:
                 thr_deliver(p, c, rep);
     }
     if (cut && ordered)
-        thr_deliver_marked(p, claimed, p->nchunks,
-                           rep->timed_out ? TASK_TIMEOUT : TASK_CANCELLED,
-                           rep);
+        exec_base_deliver_cut(&p->b, claimed, nchunks, p->results, rep);
+    thr_stats(p, rep);
     if (!cut)
         return 0;
     return executor_report_cut(rep, "threads", p->broken, THR_GRACE_NS / 1e9);
@@ -469,7 +445,7 @@ const struct executor executor_threads = {
     .name = "threads",
     .summary = "N pthreads claiming chunks from one atomic counter",
     .models = "multiprocessing.dummy.Pool",
-    .uses_transport = 0,
+    .variants = NULL,
     .create = thr_create,
     .run = thr_run,
     .destroy = thr_destroy,

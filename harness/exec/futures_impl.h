@@ -1,0 +1,133 @@
+/* futures_impl.h - the insides of the futures executor, shared by
+ * futures.c (slab, ring, workers, futures) and futures_iter.c (wait and
+ * as_completed). Internal to harness/exec.
+ */
+#ifndef POOLBENCH_FUTURES_IMPL_H
+#define POOLBENCH_FUTURES_IMPL_H
+
+#include <pthread.h>
+
+#include "base.h"
+#include "futures.h"
+
+#define FU_PHASE 3u        /* enum future_state */
+#define FU_LOCK 4u         /* a callback is being added */
+#define FU_SLEEP 8u        /* someone sleeps on the word */
+#define FU_NOTIFYING 16u   /* done, callbacks still running */
+#define FU_QUEUED 32u      /* in the ring, not yet taken by a worker */
+#define FU_RELEASED 64u    /* given back by its owner */
+#define FU_LIVE 128u       /* allocated */
+#define FU_NCB_SHIFT 8     /* number of callbacks from here up */
+#define FU_NCB_ONE (1u << FU_NCB_SHIFT)
+
+/* q_park: the wake-up bit above the count of parking workers. */
+#define FX_WAKING 0x80000000u
+
+/* Free futures the creating thread keeps for itself, so that its own
+ * release-then-submit cycle takes no atomic operation. Another thread's
+ * submit does not see them: it may get EAGAIN while up to this many
+ * futures sit there. */
+#define FX_OWN_CACHE 1024
+
+/* Tries of an idle worker before it parks. */
+#define FX_WORKER_SPIN 256
+
+struct future_cb {
+    future_callback_fn *fn;
+    void *arg;
+};
+
+/* What a submit, a run and a completion touch is in the first 64 bytes
+ * (with the first callback, the one as_completed uses). */
+struct future {
+    _Alignas(64) atomic_uint state;
+    atomic_uint free_next;        /* slab index + 1 of next free, or 0 */
+    struct futures_executor *ex;
+    uint64_t first;
+    uint64_t count;
+    struct task_result *out;      /* where results go (&res for one) */
+    struct future_cb cb[FUTURES_MAX_CALLBACKS];
+    struct task_result res;       /* the result, or a range's summary */
+};
+
+/* A ring cell, alone on its line: the submitter fills the next cell
+ * while a worker empties this one. */
+struct fx_cell {
+    _Alignas(64) atomic_uint_fast64_t seq; /* Vyukov: position + 1 when
+                                              full */
+    struct future *f;
+};
+
+/* An as_completed slot, alone on its line for the same reason. */
+struct fx_slot {
+    _Alignas(64) _Atomic(struct future *) f;
+};
+
+/* A worker thread's own line. */
+struct fx_worker {
+    _Alignas(EXEC_CACHE_LINE) struct futures_executor *ex;
+    unsigned id;
+    /* Tasks it ran; stored (by it alone) before the future is finished,
+     * so whoever saw the future done reads a count that includes it. */
+    atomic_uint_fast64_t tasks;
+};
+
+struct futures_executor {
+    _Alignas(EXEC_CACHE_LINE) atomic_uint_fast64_t q_tail;
+    _Alignas(EXEC_CACHE_LINE) atomic_uint_fast64_t q_head;
+    _Alignas(EXEC_CACHE_LINE) atomic_uint q_ev;   /* workers park here */
+    atomic_uint q_park;           /* workers parked or about to, and
+                                     FX_WAKING: a wake-up is on its way */
+    _Alignas(EXEC_CACHE_LINE) atomic_uint_fast64_t free_head; /* tag|idx */
+    _Alignas(EXEC_CACHE_LINE) atomic_uint done_ev; /* futures_wait parks */
+    atomic_uint done_waiters;
+    _Alignas(EXEC_CACHE_LINE) atomic_uint quit;   /* leave when idle */
+    atomic_uint shut;             /* no more submissions */
+    atomic_uint nready;           /* workers past worker_init */
+    atomic_uint init_bad;
+    struct exec_job job;          /* wl and state, for executor_run_one */
+    struct fx_cell *q;
+    uint64_t q_mask;
+    struct future *slab;
+    size_t capacity;
+    pthread_t owner;              /* the creating thread */
+    uint32_t own_free[FX_OWN_CACHE]; /* its private free futures */
+    unsigned own_n;
+    pthread_t *tids;
+    struct fx_worker *workers;
+    unsigned nthreads;            /* started */
+    int joined;
+};
+
+struct futures_iter {
+    /* pushes begun and pushes done: one line, as a pusher bumps both */
+    _Alignas(EXEC_CACHE_LINE) atomic_uint_fast64_t tail;
+    atomic_uint_fast64_t pushed;
+    _Alignas(EXEC_CACHE_LINE) atomic_uint sleep;  /* next() is parked */
+    atomic_uint ev;               /* its futex word */
+    atomic_uint_fast64_t want;    /* wake it at this many pushes */
+    _Alignas(EXEC_CACHE_LINE) uint64_t head; /* yielded (iterating thread) */
+    uint64_t added;
+    size_t capacity;
+    size_t batch;
+    uint64_t mask;
+    struct fx_slot *ring;
+};
+
+/* A deadline timeout_s from now (< 0: none, 0 returned). */
+static inline int64_t futures_deadline_ns(double timeout_s)
+{
+    if (timeout_s < 0)
+        return 0;
+    return exec_now_ns() + (int64_t)(timeout_s * 1e9) + 1;
+}
+
+/* Queue tasks [first, first + count) as one future with fn (may be NULL)
+ * as its first done-callback, in place before a worker can see it.
+ * Returns the future, or NULL with errno EAGAIN or ESHUTDOWN. */
+struct future *futures_submit_cb(struct futures_executor *ex,
+                                 uint64_t first, uint64_t count,
+                                 struct task_result *out,
+                                 future_callback_fn *fn, void *arg);
+
+#endif /* POOLBENCH_FUTURES_IMPL_H */
