@@ -213,13 +213,34 @@ static void fill_sample(struct run_sample *s, const struct run_fold *f,
     }
 }
 
+/* The slowest worker's tasks per CPU-second into S_WORKER_SPEED (record.c
+ * divides it by serial's), and whether the workers ran at very uneven
+ * speeds: a vCPU the host slowed shows here even when steal does not.
+ * Workers with too little CPU time to time are left out. */
+static void worker_speeds(struct run_sample *s,
+                          const struct exec_worker_stat *ws, unsigned n)
+{
+    double slow = NAN, fast = NAN;
+    for (unsigned k = 0; k < n; k++) {
+        if (ws[k].tasks == 0 || ws[k].cpu_s < MEASURE_MIN_WORKER_CPU_S)
+            continue;
+        double v = (double)ws[k].tasks / ws[k].cpu_s;
+        if (isnan(slow) || v < slow)
+            slow = v;
+        if (isnan(fast) || v > fast)
+            fast = v;
+    }
+    s->v[S_WORKER_SPEED] = slow;
+    s->uneven = !isnan(slow) && slow < MEASURE_SLOW_WORKER * fast;
+}
+
 /* Whether the repetition of sample s was disturbed. /proc/stat counts in
  * clock ticks: two ticks (one at each end) are rounding, not noise. */
 static int disturbed(const struct run_sample *s, const struct measure_ctx *c)
 {
     double tick = 1.0 / (double)sysconf(_SC_CLK_TCK);
     double allowed = c->o->noise_limit * s->v[S_WALL] + 2 * tick;
-    if (s->v[S_FOREIGN] > allowed || s->v[S_STEAL] > allowed)
+    if (s->v[S_FOREIGN] > allowed || s->v[S_STEAL] > allowed || s->uneven)
         return 1;
     return !isnan(c->best_probe_s) && !isnan(s->v[S_PROBE]) &&
            s->v[S_PROBE] > MEASURE_SLOW_PROBE * c->best_probe_s;
@@ -253,11 +274,15 @@ static void keep_sample(struct run_config *c, struct run_sample *s,
         c->retries++;
         if (push(&c->apart, &c->napart, &c->cap_apart, s) != 0)
             snprintf(c->failure, sizeof(c->failure), "out of memory");
+        c->last = &c->apart;
+        c->nlast = &c->napart;
         return;
     }
     c->retries = 0;
     if (push(&c->samples, &c->nsamples, &c->cap, s) != 0)
         snprintf(c->failure, sizeof(c->failure), "out of memory");
+    c->last = &c->samples;
+    c->nlast = &c->nsamples;
 }
 
 /* Run one repetition of c; measured says whether it counts. Returns 0,
@@ -277,11 +302,14 @@ static int run_rep(struct run_config *c, int measured,
     struct exec_pool *pool = NULL;
     struct rep_marks a, b;
     struct run_sample s;
+    struct exec_worker_stat *ws = calloc(c->cfg.workers, sizeof(*ws));
 
     memset(&rep, 0, sizeof(rep));
+    rep.workers = ws; /* NULL: the executor measures no worker */
     if (wl->before_rep != NULL &&
         wl->before_rep(c->inst->state, err, sizeof(err)) != 0) {
         snprintf(c->failure, sizeof(c->failure), "%s: %s", wl->name, err);
+        free(ws);
         return -1;
     }
     mark(&a, &ctx->hw);
@@ -289,6 +317,7 @@ static int run_rep(struct run_config *c, int measured,
     if (c->ex->create(&c->cfg, &job, &pool, err, sizeof(err)) != 0) {
         snprintf(c->failure, sizeof(c->failure), "%s: %s", c->ex->name,
                  err);
+        free(ws);
         return -1;
     }
     double t1 = mono_s();
@@ -313,10 +342,13 @@ static int run_rep(struct run_config *c, int measured,
     check_checksum(c, &f);
     if (!measured && c->failure[0] == '\0') {
         c->live = NULL;
+        free(ws);
         return 0;
     }
     /* A failed repetition is still recorded: what it measured is data. */
     fill_sample(&s, &f, &a, &b, t0, t1, t2, t3, ctx);
+    worker_speeds(&s, ws, ws != NULL ? c->cfg.workers : 0);
+    free(ws);
     keep_sample(c, &s, ctx);
     fold_counts(c, &f, TASK_TIMEOUT);
     c->live = NULL;
@@ -425,6 +457,22 @@ static size_t round_of(struct run_plan *p, struct measure_ctx *ctx,
         ran++;
     }
     probe(ctx);
+    /* The probe after the round brackets its repetitions too: each keeps
+     * the slower of the two around it, and is disturbed when that is
+     * slow. */
+    for (size_t k = 0; k < p->nconfigs; k++) {
+        struct run_config *c = &p->configs[k];
+        if (c->last == NULL || *c->nlast == 0)
+            continue;
+        struct run_sample *s = &(*c->last)[*c->nlast - 1];
+        if (!(s->v[S_PROBE] >= ctx->last_probe_s))
+            s->v[S_PROBE] = ctx->last_probe_s;
+        if (!s->disturbed && disturbed(s, ctx)) {
+            s->disturbed = 1;
+            c->ndisturbed++;
+        }
+        c->last = NULL;
+    }
     return ran;
 }
 

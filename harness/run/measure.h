@@ -9,8 +9,9 @@
  *
  * A repetition is disturbed when, during it, other processes took more
  * than --noise-limit of one CPU (beyond /proc/stat's tick resolution),
- * the hypervisor stole as much, or the probes around it ran more than
- * MEASURE_SLOW_PROBE slower than the run's best. With --retry-disturbed N
+ * the hypervisor stole as much, the probes around it ran more than
+ * MEASURE_SLOW_PROBE slower than the run's best, or one worker ran much
+ * slower per CPU-second than another (MEASURE_SLOW_WORKER). With --retry-disturbed N
  * it is run again up to N times, the disturbed one kept apart. */
 #ifndef POOLBENCH_MEASURE_H
 #define POOLBENCH_MEASURE_H
@@ -25,6 +26,13 @@
 /* A probe this much slower than the run's best marks the repetitions
  * around it disturbed: the host slowed the whole machine. */
 #define MEASURE_SLOW_PROBE 1.25
+
+/* A worker whose tasks per CPU-second fall below this share of the
+ * fastest worker's marks its repetition disturbed (the host slowed one
+ * vCPU); workers with less CPU time than MEASURE_MIN_WORKER_CPU_S are too
+ * short to time. */
+#define MEASURE_SLOW_WORKER 0.6
+#define MEASURE_MIN_WORKER_CPU_S 0.005
 
 /* The names of enum run_series in results files ("wall_s", ...). */
 extern const char *const measure_series_names[S_COUNT];

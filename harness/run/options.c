@@ -26,7 +26,8 @@ static void usage(FILE *f)
 "      --mode LIST        ordered,unordered delivery (default: unordered)\n"
 "      --chunk LIST       tasks per claim: N or auto = ceil(tasks / (4 x\n"
 "                         workers)) (default: auto)\n"
-"      --transport LIST   procs only: shm,pipe (default: shm)\n"
+"      --transport LIST   an executor's variants; procs: shm,pipe\n"
+"                         (default: each executor's first)\n"
 "  -p, --param K=V[,V..]  workload parameter, or a sweep of values; K may\n"
 "                         be WORKLOAD.K to set it for one workload only\n"
 "      --plugin SO        load workloads from a shared object (repeatable;\n"
@@ -208,12 +209,11 @@ static int parse_workloads(struct run_options *o, const char *text,
 }
 
 /* A list of words from choices ("ordered|unordered") into out[] as their
- * indices (names[] too, when not NULL); duplicates are refused by
- * args_split, so out needs one slot per choice. */
+ * indices; duplicates are refused by args_split, so out needs one slot
+ * per choice. */
 static int parse_choices(struct run_options *o, const char *what,
                          const char *choices, const char *text, int *out,
-                         const char **names, size_t *nout, char *err,
-                         size_t err_len)
+                         size_t *nout, char *err, size_t err_len)
 {
     char *items[RUN_MAX_LIST];
     int n = split_list(o, what, text, items, err, err_len);
@@ -232,9 +232,38 @@ static int parse_choices(struct run_options *o, const char *what,
                      what, items[k], list);
             return -1;
         }
-        if (names != NULL)
-            names[*nout] = items[k];
         out[(*nout)++] = c;
+    }
+    return 0;
+}
+
+/* --transport: variant names; each selected executor that has variants
+ * must have every one named (procs: shm, pipe). */
+static int parse_transports(struct run_options *o, const char *text,
+                            char *err, size_t err_len)
+{
+    int n = split_list(o, "--transport", text, (char **)o->transports, err,
+                       err_len);
+    if (n < 0)
+        return -1;
+    o->ntransports = (size_t)n;
+    for (size_t e = 0; e < o->nexecutors; e++) {
+        const struct executor *ex = o->executors[e];
+        if (ex->variants == NULL)
+            continue;
+        for (size_t k = 0; k < o->ntransports; k++) {
+            if (executor_variant_find(ex, o->transports[k]) >= 0)
+                continue;
+            char list[128] = "";
+            for (size_t v = 0; ex->variants[v] != NULL; v++) {
+                strcat(list, v ? ", " : "");
+                strncat(list, ex->variants[v], sizeof(list) - strlen(list)
+                        - 3);
+            }
+            snprintf(err, err_len, "--transport: '%s'; %s has %s",
+                     o->transports[k], ex->name, list);
+            return -1;
+        }
     }
     return 0;
 }
@@ -536,11 +565,10 @@ static int lists(struct run_options *o, const struct texts *t, char *err,
     if (parse_workers(o, t->j != NULL ? t->j : "1,cpus", err, err_len) != 0)
         return -1;
     if (parse_choices(o, "--mode", "ordered|unordered", t->mode, o->modes,
-                      NULL, &o->nmodes, err, err_len) != 0 ||
+                      &o->nmodes, err, err_len) != 0 ||
         parse_chunks(o, t->chunk, err, err_len) != 0 ||
-        parse_choices(o, "--transport", "shm|pipe", t->transport,
-                      o->transports, o->transport_names, &o->ntransports,
-                      err, err_len) != 0)
+        (t->transport != NULL &&
+         parse_transports(o, t->transport, err, err_len) != 0))
         return -1;
     return 0;
 }
@@ -548,8 +576,8 @@ static int lists(struct run_options *o, const struct texts *t, char *err,
 int run_options_parse(int argc, char **argv, struct run_options *o,
                       char *err, size_t err_len)
 {
-    struct texts t = { .mode = "unordered", .chunk = "auto",
-                       .transport = "shm" };
+    /* Without --transport, each executor runs its default variant. */
+    struct texts t = { .mode = "unordered", .chunk = "auto" };
     o->timeout_s = RUN_DEFAULT_TIMEOUT_S;
     o->noise_limit = RUN_DEFAULT_NOISE_LIMIT;
     o->progress = 1;

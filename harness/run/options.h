@@ -43,8 +43,7 @@ struct run_options {
     size_t nmodes;
     uint64_t chunks[RUN_MAX_LIST];   /* 0 = auto */
     size_t nchunks;
-    int transports[2];           /* index into the executor's transports */
-    const char *transport_names[2];
+    const char *transports[RUN_MAX_LIST]; /* variant names (--transport) */
     size_t ntransports;
     struct run_param_arg params[RUN_MAX_PARAM_ARGS];
     size_t nparams;

@@ -314,7 +314,6 @@ static void config_init(struct run_config *c, struct run_instance *in,
     c->cfg.timeout_s = timeout_s;
     c->first_error_task = -1;
     c->precision_reached = -1;
-    c->transport = "none";
 }
 
 /* The configurations of one instance under one executor. */
@@ -322,7 +321,8 @@ static void add_executor(const struct run_options *o, struct run_plan *p,
                          struct run_instance *in, const struct executor *ex)
 {
     int parallel = is_parallel(ex);
-    size_t nt = ex->uses_transport ? o->ntransports : 1;
+    size_t nt = ex->variants != NULL && o->ntransports > 0
+                    ? o->ntransports : 1;
     for (size_t w = 0; w < (parallel ? o->nworkers : 1); w++)
         for (size_t md = 0; md < (parallel ? o->nmodes : 1); md++)
             for (size_t ch = 0; ch < o->nchunks; ch++)
@@ -331,11 +331,12 @@ static void add_executor(const struct run_options *o, struct run_plan *p,
                     config_init(c, in, ex, parallel ? o->workers[w] : 1,
                                 parallel ? o->workers_spec[w] : "1",
                                 o->modes[md], o->chunks[ch], o->timeout_s);
-                    if (ex->uses_transport) {
-                        c->cfg.transport =
-                            (enum exec_transport)o->transports[t];
-                        c->transport = o->transport_names[t];
-                    }
+                    /* Checked by the options: every name exists. */
+                    if (ex->variants != NULL && o->ntransports > 0)
+                        c->cfg.variant = (unsigned)executor_variant_find(
+                            ex, o->transports[t]);
+                    c->transport = executor_variant_name(ex,
+                                                         c->cfg.variant);
                 }
 }
 
@@ -343,7 +344,7 @@ int plan_configs(const struct run_options *o, struct run_plan *p,
                  char *err, size_t err_len)
 {
     size_t cap = p->ninsts * o->nexecutors * o->nworkers * o->nmodes *
-                 o->nchunks * o->ntransports;
+                 o->nchunks * (o->ntransports > 0 ? o->ntransports : 1);
     p->configs = calloc(cap > 0 ? cap : 1, sizeof(*p->configs));
     if (p->configs == NULL) {
         snprintf(err, err_len, "out of memory planning %zu runs", cap);

@@ -45,12 +45,15 @@ enum run_series {
 };
 
 /* One repetition's values. S_PROBE holds the raw probe seconds of the
- * slower probe bracketing it until the results are written, which turns
- * it into a speed relative to the run's best. */
+ * slower probe bracketing it, and S_WORKER_SPEED the slowest worker's
+ * tasks per CPU-second, until the results are written, which turns them
+ * into speeds relative to the run's best probe and to serial's tasks per
+ * CPU-second. */
 struct run_sample {
     double v[S_COUNT];     /* NAN where a source was missing */
     int disturbed;         /* others took the CPUs, or the machine was
                               slow: see measure.h */
+    int uneven;            /* a worker ran much slower than another */
 };
 
 /* A completion timeline: (t, done) points, halved when full so that a run
@@ -79,6 +82,9 @@ struct run_config {
     size_t napart, cap_apart;
     size_t ndisturbed;            /* disturbed repetitions, counted or not */
     unsigned retries;             /* retries spent on the current one */
+    struct run_sample **last;     /* the array of the sample this round
+                                     added (samples or apart), or NULL */
+    size_t *nlast;
     int precision_reached;        /* -1: not asked for */
     uint64_t checksum;
     int have_checksum;

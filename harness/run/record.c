@@ -67,13 +67,15 @@ static double probe_speed(const struct run_sample *s,
  * nothing. */
 static void add_series(cJSON *obj, cJSON *stats, int s,
                        const struct run_sample *v, size_t n,
-                       const struct measure_ctx *mc)
+                       const struct measure_ctx *mc, double serial_speed)
 {
     double *x = malloc((n > 0 ? n : 1) * sizeof(*x));
     if (x == NULL)
         return;
     for (size_t k = 0; k < n; k++) {
-        x[k] = s == S_PROBE ? probe_speed(&v[k], mc) : v[k].v[s];
+        x[k] = s == S_PROBE ? probe_speed(&v[k], mc)
+               : s == S_WORKER_SPEED ? v[k].v[s] / serial_speed
+                                     : v[k].v[s];
         if (!isfinite(x[k]) && s != S_WALL) {
             free(x);
             return;
@@ -101,7 +103,7 @@ static int all_zero(const struct run_sample *v, size_t n, int s)
 
 static void add_samples(cJSON *o, const char *key, const char *stats_key,
                         const struct run_sample *v, size_t n,
-                        const struct measure_ctx *mc)
+                        const struct measure_ctx *mc, double serial_speed)
 {
     cJSON *samples = cJSON_AddObjectToObject(o, key);
     cJSON *stats = stats_key != NULL ? cJSON_AddObjectToObject(o, stats_key)
@@ -111,7 +113,7 @@ static void add_samples(cJSON *o, const char *key, const char *stats_key,
             continue;
         if (s == S_WAIT && all_zero(v, n, S_WAIT))
             continue;
-        add_series(samples, stats, s, v, n, mc);
+        add_series(samples, stats, s, v, n, mc, serial_speed);
     }
 }
 
@@ -138,9 +140,37 @@ static void add_errors(cJSON *o, const struct run_config *c)
     cJSON_AddNumberToObject(o, "worker_deaths", (double)c->worker_deaths);
 }
 
+/* Serial's tasks per CPU-second on instance in: the best median of its
+ * serial configurations (the reference worker_speed_min divides by), or
+ * NAN without one. */
+static double serial_speed(const struct run_plan *p,
+                           const struct run_instance *in)
+{
+    double best = NAN;
+    for (size_t k = 0; k < p->nconfigs; k++) {
+        const struct run_config *c = &p->configs[k];
+        if (c->inst != in || c->ex != &executor_serial || c->nsamples == 0)
+            continue;
+        double *v = malloc(c->nsamples * sizeof(*v));
+        size_t n = 0;
+        if (v == NULL)
+            continue;
+        for (size_t s = 0; s < c->nsamples; s++)
+            if (isfinite(c->samples[s].v[S_WORKER_SPEED]))
+                v[n++] = c->samples[s].v[S_WORKER_SPEED];
+        double med = n > 0 ? stats_median(v, n) : NAN;
+        free(v);
+        if (isnan(best) || med > best)
+            best = med;
+    }
+    return best;
+}
+
 static cJSON *config_json(const struct run_config *c,
+                          const struct run_plan *p,
                           const struct measure_ctx *mc)
 {
+    double ref = serial_speed(p, c->inst);
     cJSON *o = cJSON_CreateObject();
     char hex[17];
     if (o == NULL)
@@ -168,9 +198,10 @@ static cJSON *config_json(const struct run_config *c,
     cJSON_AddNumberToObject(o, "disturbed", (double)c->ndisturbed);
     if (c->precision_reached >= 0)
         cJSON_AddBoolToObject(o, "precision_reached", c->precision_reached);
-    add_samples(o, "samples", "stats", c->samples, c->nsamples, mc);
+    add_samples(o, "samples", "stats", c->samples, c->nsamples, mc, ref);
     if (c->napart > 0)
-        add_samples(o, "samples_disturbed", NULL, c->apart, c->napart, mc);
+        add_samples(o, "samples_disturbed", NULL, c->apart, c->napart, mc,
+                    ref);
     cJSON *tl = cJSON_AddArrayToObject(o, "timeline");
     for (size_t k = 0; k < c->tl.n; k++) {
         cJSON *pt = cJSON_CreateArray();
@@ -289,7 +320,7 @@ cJSON *record_build(const struct record_ctx *rc, char *err, size_t err_len)
         index[k] = -1;
         if (c->nsamples == 0 && c->napart == 0 && c->failure[0] == '\0')
             continue;
-        cJSON_AddItemToArray(res, config_json(c, rc->mc));
+        cJSON_AddItemToArray(res, config_json(c, rc->p, rc->mc));
         index[k] = written++;
     }
     warnings_collect(rc->o, rc->p, rc->m, quota, index,
