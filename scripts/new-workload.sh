@@ -5,17 +5,40 @@
 #       built-in: writes workloads/NAME.c and adds its two lines (X(NAME)
 #       in workloads/workloads.h, 'workloads/NAME.c' in meson.build).
 #   scripts/new-workload.sh --plugin NAME [-o FILE]
-#       plugin: writes FILE (default ./NAME.c) exporting poolbench_workload;
-#       build it with cc -shared -fPIC $(pkg-config --cflags poolbench).
+#       plugin: writes FILE (default ./NAME.c) exporting poolbench_workload,
+#       and prints the two commands that build and run it: the compiler
+#       flags come from pkg-config (an installed poolbench.pc, else the
+#       build tree's build/meson-uninstalled/poolbench-uninstalled.pc),
+#       else -I pointing at this clone's workloads/. The build tree is
+#       build/ unless POOLBENCH_BUILD_DIR names another.
 #   scripts/new-workload.sh -o FILE NAME
 #       built-in form into FILE only; no list is edited.
 #
-# Exits 2 with a message on bad usage, a bad name, or a name in use.
+# --help prints the usage and exits 0. Exits 2 with a message on bad
+# usage, a bad name, or a name in use.
 set -eu
 
+usage_text() {
+    cat <<USAGE
+usage: $0 [--plugin] [-o FILE] NAME
+  NAME          the workload's name: lower-case letters, digits and _,
+                starting with a letter (it becomes a C identifier)
+  --plugin      write a plugin (./NAME.c) instead of a built-in workload
+                (workloads/NAME.c, listed in workloads/workloads.h and
+                meson.build)
+  -o FILE       write the skeleton to FILE; no list is edited
+  -h, --help    this help
+A plugin in three commands (docs/workloads.md, "Plugins"):
+  $0 --plugin NAME
+  cc -shared -fPIC \$(pkg-config --cflags poolbench) -o NAME.so NAME.c
+  poolbench run --plugin ./NAME.so -w NAME
+(this script prints the exact second and third commands for this tree)
+USAGE
+}
+
+# Bad usage: one line naming the problem and what is accepted, exit 2.
 usage() {
-    echo "usage: $0 [--plugin] [-o FILE] NAME" >&2
-    echo "  NAME: lower-case letters, digits and _ (a C identifier)" >&2
+    echo "$0: $1; usage: $0 [--plugin] [-o FILE] NAME (--help tells more)" >&2
     exit 2
 }
 
@@ -25,14 +48,15 @@ name=
 while [ $# -gt 0 ]; do
     case $1 in
     --plugin) plugin=1 ;;
-    -o) [ $# -ge 2 ] || usage; out=$2; shift ;;
-    -h|--help) usage ;;
-    -*) echo "$0: unknown option $1" >&2; usage ;;
-    *) [ -z "$name" ] || usage; name=$1 ;;
+    -o) [ $# -ge 2 ] || usage "-o needs a file name"; out=$2; shift ;;
+    -h|--help) usage_text; exit 0 ;;
+    -*) usage "unknown option $1" ;;
+    *) [ -z "$name" ] || usage "one NAME only, not '$name' and '$1'"
+       name=$1 ;;
     esac
     shift
 done
-[ -n "$name" ] || usage
+[ -n "$name" ] || usage "NAME is missing"
 case $name in
 [a-z]*) ;;
 *) echo "$0: name '$name' must start with a lower-case letter" >&2; exit 2 ;;
@@ -66,7 +90,8 @@ if [ $plugin -eq 1 ]; then
     symbol=poolbench_workload
     form="a plugin: build it with
  *     cc -shared -fPIC \$(pkg-config --cflags poolbench) -o $name.so $name.c
- * and run it with poolbench run --plugin ./$name.so -w $name"
+ * (in a build tree: PKG_CONFIG_PATH=build/meson-uninstalled) and run it
+ * with poolbench run --plugin ./$name.so -w $name"
 else
     symbol=wl_$name
     form="built in: listed in workloads/workloads.h and meson.build"
@@ -181,7 +206,39 @@ if [ $edit_lists -eq 1 ]; then
          "'workloads/$name.c' to meson.build"
     echo "next: ninja -C build && build/poolbench run -w $name -e serial"
 elif [ $plugin -eq 1 ]; then
-    echo "next: cc -shared -fPIC \$(pkg-config --cflags poolbench)" \
-         "-o $name.so $out"
-    echo "      poolbench run --plugin ./$name.so -w $name -e serial"
+    # The flags and the binary: this clone's build tree first (its
+    # uninstalled .pc and build/poolbench match this header), then an
+    # installed poolbench, then the header's folder itself. Paths are
+    # relative when run from the top of the clone, else absolute.
+    here=$(pwd)
+    build=${POOLBENCH_BUILD_DIR:-$root/build}
+    case $build in /*) ;; *) build=$here/$build ;; esac
+    shown=$build
+    if [ "$here" = "$root" ]; then
+        rel=
+        case $build in "$root"/*) shown=${build#"$root"/} ;; esac
+    else
+        rel=$root/
+    fi
+    have_pc=0
+    command -v pkg-config > /dev/null 2>&1 && have_pc=1
+    if [ $have_pc -eq 1 ] &&
+       [ -f "$build/meson-uninstalled/poolbench-uninstalled.pc" ]; then
+        flags="\$(PKG_CONFIG_PATH=$shown/meson-uninstalled"
+        flags="$flags pkg-config --cflags poolbench)"
+    elif [ $have_pc -eq 1 ] && pkg-config --exists poolbench 2> /dev/null
+    then
+        flags='$(pkg-config --cflags poolbench)'
+    else
+        flags="-I${rel}workloads"
+    fi
+    if [ -x "$build/poolbench" ]; then
+        pb=$shown/poolbench
+    else
+        pb=poolbench
+    fi
+    so=${out%.c}.so
+    case $so in */*) ;; *) so=./$so ;; esac
+    echo "next: cc -shared -fPIC $flags -o $so $out"
+    echo "      $pb run --plugin $so -w $name -e serial -n 100 -r 1"
 fi

@@ -10,7 +10,10 @@
  *
  * A plugin is a shared object that exports
  *     const struct workload poolbench_workload = { .abi = WORKLOAD_ABI, ... };
- * and is loaded with `poolbench run --plugin PATH.so`. Built-in workloads
+ * and is loaded with `poolbench run --plugin PATH.so`. It builds with
+ *     cc -shared -fPIC $(pkg-config --cflags poolbench) -o x.so x.c
+ * (in a build tree, PKG_CONFIG_PATH=build/meson-uninstalled; see
+ * docs/workloads.md, "Plugins"). Built-in workloads
  * export `const struct workload wl_<name>` and add one line to
  * workloads/workloads.h.
  */
