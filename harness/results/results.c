@@ -1,8 +1,6 @@
 /* results.c - results files: atomic writing and a validating reader. */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,268 +9,63 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fs.h"
 #include "results.h"
+#include "textesc.h"
 
-/* ---- writing ---------------------------------------------------------- */
-
-/* The folder part of path ("." when none), into buf. */
-static void dir_of(const char *path, char *buf, size_t len)
-{
-    char tmp[4096];
-    snprintf(tmp, sizeof(tmp), "%s", path);
-    snprintf(buf, len, "%s", dirname(tmp));
-}
-
-/* An existing output that is not a regular file: a character device or
- * a FIFO is written through (-o /dev/stdout, a pipe to another tool);
- * renaming a temp file over it would replace the device node. */
-static int is_write_through(const struct stat *st)
-{
-    return S_ISCHR(st->st_mode) || S_ISFIFO(st->st_mode);
-}
+/* ---- writing: the text of a tree, through util/fs ------------------------ */
 
 int results_check_writable(const char *path, char *err, size_t err_len)
 {
-    struct stat st;
-    char dir[4096];
-    if (path[0] == '\0') {
-        snprintf(err, err_len, "output path is empty; expected a file path");
-        return -1;
-    }
-    /* dir_of and the temp name need room: refuse before measuring. */
-    if (strlen(path) >= PATH_MAX - 32) {
-        snprintf(err, err_len, "output path is %zu bytes long; at most %d "
-                 "are accepted", strlen(path), PATH_MAX - 33);
-        return -1;
-    }
-    if (stat(path, &st) == 0) {
-        if (S_ISDIR(st.st_mode)) {
-            snprintf(err, err_len, "%s is a directory; expected a file "
-                     "path", path);
-            return -1;
-        }
-        if (is_write_through(&st)) {
-            if (access(path, W_OK) != 0) {
-                snprintf(err, err_len, "%s: not writable: %s", path,
-                         strerror(errno));
-                return -1;
-            }
-            return 0;
-        }
-        if (!S_ISREG(st.st_mode)) {
-            snprintf(err, err_len, "%s is not a regular file; expected a "
-                     "file path, a character device or a FIFO", path);
-            return -1;
-        }
-    }
-    dir_of(path, dir, sizeof(dir));
-    if (stat(dir, &st) != 0) {
-        snprintf(err, err_len, "%s: folder %s does not exist; create it or "
-                 "choose another -o", path, dir);
-        return -1;
-    }
-    if (!S_ISDIR(st.st_mode)) {
-        snprintf(err, err_len, "%s: %s is not a folder", path, dir);
-        return -1;
-    }
-    if (access(dir, W_OK) != 0) {
-        snprintf(err, err_len, "%s: folder %s is not writable: %s", path,
-                 dir, strerror(errno));
-        return -1;
-    }
-    return 0;
+    return fs_check_writable(path, err, err_len);
 }
 
-static int write_all(int fd, const char *buf, size_t len)
+/* The file's text: the tree and a final newline; NULL when out of
+ * memory. */
+static char *file_text(const cJSON *root, size_t *len)
 {
-    while (len > 0) {
-        ssize_t w = write(fd, buf, len);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        buf += w;
-        len -= (size_t)w;
+    char *text = cJSON_Print(root);
+    if (text == NULL)
+        return NULL;
+    size_t n = strlen(text);
+    char *grown = realloc(text, n + 2);
+    if (grown == NULL) {
+        cJSON_free(text);
+        return NULL;
     }
-    return 0;
-}
-
-/* The process umask, without changing it even for a moment where the
- * kernel can tell (another thread may be creating files). */
-static mode_t current_umask(void)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    unsigned mask = 0;
-    int found = 0;
-    if (f != NULL) {
-        while (!found && fgets(line, sizeof(line), f) != NULL)
-            found = sscanf(line, "Umask: %o", &mask) == 1;
-        fclose(f);
-    }
-    if (!found) {
-        mode_t old = umask(022);
-        umask(old);
-        mask = old;
-    }
-    return (mode_t)mask & 0777;
-}
-
-/* Write text to a character device or FIFO in place. O_NONBLOCK so that
- * a FIFO nobody reads fails (ENXIO) instead of hanging the run. */
-static int write_through(const char *path, const char *text, size_t len,
-                         char *err, size_t err_len)
-{
-    int fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-    int flags;
-    if (fd < 0) {
-        snprintf(err, err_len, "%s: cannot open for writing: %s", path,
-                 errno == ENXIO ? "no process reads this FIFO"
-                                : strerror(errno));
-        return -1;
-    }
-    flags = fcntl(fd, F_GETFL);
-    if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0 ||
-        write_all(fd, text, len) != 0 || write_all(fd, "\n", 1) != 0) {
-        snprintf(err, err_len, "%s: cannot write: %s", path,
-                 strerror(errno));
-        close(fd);
-        return -1;
-    }
-    if (close(fd) != 0 && errno != EINTR) {
-        snprintf(err, err_len, "%s: cannot write: %s", path,
-                 strerror(errno));
-        return -1;
-    }
-    return 0;
-}
-
-/* Write text into a new temporary file beside path, with the mode a new
- * file gets under the umask, synced; its name goes into tmp. */
-static int write_temp(const char *path, const char *text, size_t len,
-                      char *tmp, size_t tmp_len, char *err, size_t err_len)
-{
-    char dir[4096], base[4096];
-    dir_of(path, dir, sizeof(dir));
-    snprintf(base, sizeof(base), "%s", path);
-    snprintf(tmp, tmp_len, "%s/.%s.tmp.XXXXXX", dir, basename(base));
-    /* mkstemp makes 0600; other outputs get 0666 less the umask. */
-    mode_t mode = 0666 & ~current_umask();
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        snprintf(err, err_len, "%s: cannot create a temporary file in %s: "
-                 "%s", path, dir, strerror(errno));
-        return -1;
-    }
-    if (write_all(fd, text, len) != 0 || write_all(fd, "\n", 1) != 0 ||
-        fchmod(fd, mode) != 0 || fsync(fd) != 0) {
-        snprintf(err, err_len, "%s: cannot write: %s", path,
-                 strerror(errno));
-        close(fd);
-        unlink(tmp);
-        return -1;
-    }
-    if (close(fd) != 0) {
-        snprintf(err, err_len, "%s: cannot write: %s", path,
-                 strerror(errno));
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
-}
-
-/* The rename is durable only once the folder is synced. */
-static void sync_dir_of(const char *path)
-{
-    char dir[4096];
-    dir_of(path, dir, sizeof(dir));
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
+    grown[n] = '\n';
+    grown[n + 1] = '\0';
+    *len = n + 1;
+    return grown;
 }
 
 int results_write_atomic(const char *path, const cJSON *root, char *err,
                          size_t err_len)
 {
-    char tmp[4200];
-    struct stat st;
-    int rc = -1;
-    char *text = cJSON_Print(root);
+    size_t len;
+    char *text = file_text(root, &len);
     if (text == NULL) {
         snprintf(err, err_len, "%s: out of memory formatting JSON", path);
         return -1;
     }
-    size_t len = strlen(text);
-    if (stat(path, &st) == 0 && is_write_through(&st)) {
-        rc = write_through(path, text, len, err, err_len);
-        goto out;
-    }
-    if (write_temp(path, text, len, tmp, sizeof(tmp), err, err_len) != 0)
-        goto out;
-    if (rename(tmp, path) != 0) {
-        snprintf(err, err_len, "%s: cannot rename the temporary file into "
-                 "place: %s", path, strerror(errno));
-        unlink(tmp);
-        goto out;
-    }
-    sync_dir_of(path);
-    rc = 0;
-out:
-    cJSON_free(text);
+    int rc = fs_write_atomic(path, text, len, err, err_len);
+    free(text);
     return rc;
-}
-
-/* Move tmp to path unless path exists: 0, or -1 with errno (EEXIST). */
-static int move_no_replace(const char *tmp, const char *path)
-{
-    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
-        return 0;
-    if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
-        return -1;
-    /* A file system without RENAME_NOREPLACE: link fails on EEXIST too. */
-    if (link(tmp, path) != 0)
-        return -1;
-    unlink(tmp);
-    return 0;
 }
 
 int results_write_new(const char *stem, const cJSON *root, char *path,
                       size_t path_len, char *err, size_t err_len)
 {
-    char tmp[4200];
-    int rc = -1;
-    char *text = cJSON_Print(root);
-    snprintf(path, path_len, "%s.json", stem);
+    size_t len;
+    char *text = file_text(root, &len);
     if (text == NULL) {
-        snprintf(err, err_len, "%s: out of memory formatting JSON", path);
+        snprintf(err, err_len, "%s.json: out of memory formatting JSON",
+                 stem);
         return -1;
     }
-    if (write_temp(path, text, strlen(text), tmp, sizeof(tmp), err,
-                   err_len) != 0)
-        goto out;
-    for (unsigned k = 1; k <= RESULTS_MAX_SUFFIX; k++) {
-        if (k > 1)
-            snprintf(path, path_len, "%s-%u.json", stem, k);
-        if (move_no_replace(tmp, path) == 0) {
-            sync_dir_of(path);
-            rc = 0;
-            goto out;
-        }
-        if (errno != EEXIST) {
-            snprintf(err, err_len, "%s: cannot move the temporary file "
-                     "into place: %s", path, strerror(errno));
-            break;
-        }
-    }
-    if (rc != 0 && errno == EEXIST)
-        snprintf(err, err_len, "%s.json: %u files of that name exist "
-                 "already; give -o FILE", stem, RESULTS_MAX_SUFFIX);
-    unlink(tmp);
-out:
-    cJSON_free(text);
+    int rc = fs_write_unique(stem, ".json", RESULTS_MAX_SUFFIX, text, len,
+                             path, path_len, err, err_len);
+    free(text);
     return rc;
 }
 
@@ -296,72 +89,13 @@ cJSON *results_stats_json(const struct stats_summary *s)
 
 /* ---- terminal safety -------------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at s (at most len bytes), or 0. */
-static size_t utf8_seq_len(const unsigned char *s, size_t len)
-{
-    size_t n;
-    uint32_t cp;
-    if (s[0] < 0x80)
-        return 1;
-    if ((s[0] & 0xe0) == 0xc0) {
-        n = 2;
-        cp = s[0] & 0x1f;
-    } else if ((s[0] & 0xf0) == 0xe0) {
-        n = 3;
-        cp = s[0] & 0x0f;
-    } else if ((s[0] & 0xf8) == 0xf0) {
-        n = 4;
-        cp = s[0] & 0x07;
-    } else {
-        return 0;
-    }
-    if (n > len)
-        return 0;
-    for (size_t k = 1; k < n; k++) {
-        if ((s[k] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[k] & 0x3f);
-    }
-    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) ||
-        (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
-        (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    /* C1 controls (U+0080..U+009F: CSI and friends) act like ESC. */
-    if (cp >= 0x80 && cp <= 0x9f)
-        return 0;
-    return n;
-}
-
 void results_term_safe(char *buf, size_t len)
 {
-    if (len == 0)
+    char *copy = strdup(buf);
+    if (copy == NULL)
         return;
-    size_t in_len = strlen(buf);
-    char *in = malloc(in_len + 1);
-    if (in == NULL) {
-        buf[0] = '\0';
-        return;
-    }
-    memcpy(in, buf, in_len + 1);
-    size_t o = 0;
-    for (size_t i = 0; i < in_len;) {
-        const unsigned char *c = (const unsigned char *)in + i;
-        size_t n = *c >= 0x20 && *c != 0x7f ? utf8_seq_len(c, in_len - i)
-                                             : 0;
-        size_t need = n > 0 ? n : 4;
-        if (o + need >= len)
-            break;
-        if (n > 0) {
-            memcpy(buf + o, c, n);
-            i += n;
-        } else {
-            snprintf(buf + o, 5, "\\x%02x", *c);
-            i++;
-        }
-        o += need;
-    }
-    buf[o] = '\0';
-    free(in);
+    textesc_ctl(copy, buf, len);
+    free(copy);
 }
 
 /* ---- reading ---------------------------------------------------------- */

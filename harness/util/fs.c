@@ -101,23 +101,113 @@ static void fs_block(sigset_t *old)
     sigprocmask(SIG_BLOCK, &set, old);
 }
 
-int fs_write_atomic(const char *path, const void *buf, size_t len,
-                    char *err, size_t err_len)
+/* An existing output that is not a regular file: a character device or
+ * a FIFO is written through (-o /dev/stdout, a pipe to another tool);
+ * renaming a temp file over it would replace the device node. */
+static int is_write_through(const struct stat *st)
 {
-    char dir[FS_PATH_MAX], tmp[2 * FS_PATH_MAX + 32], sfx[7];
+    return S_ISCHR(st->st_mode) || S_ISFIFO(st->st_mode);
+}
+
+/* Write buf to a character device or FIFO in place. O_NONBLOCK so that
+ * a FIFO nobody reads fails (ENXIO) instead of hanging. */
+static int write_through(const char *path, const void *buf, size_t len,
+                         char *err, size_t err_len)
+{
+    int fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    int flags;
+    if (fd < 0) {
+        snprintf(err, err_len, "%s: cannot open for writing: %s", path,
+                 errno == ENXIO ? "no process reads this FIFO"
+                                : strerror(errno));
+        return -1;
+    }
+    flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0 ||
+        fs_write_fd(fd, buf, len) != 0) {
+        snprintf(err, err_len, "%s: cannot write: %s", path,
+                 strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (close(fd) != 0 && errno != EINTR) {
+        snprintf(err, err_len, "%s: cannot write: %s", path,
+                 strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int fs_check_writable(const char *path, char *err, size_t err_len)
+{
+    struct stat st;
+    char dir[FS_PATH_MAX];
+    if (path[0] == '\0') {
+        snprintf(err, err_len, "output path is empty; expected a file path");
+        return -1;
+    }
+    /* The folder and the temporary name need room: refuse before any
+     * work is done. */
+    if (strlen(path) >= FS_PATH_MAX - 32) {
+        snprintf(err, err_len, "output path is %zu bytes long; at most %d "
+                 "are accepted", strlen(path), FS_PATH_MAX - 33);
+        return -1;
+    }
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            snprintf(err, err_len, "%s is a directory; expected a file "
+                     "path", path);
+            return -1;
+        }
+        if (is_write_through(&st)) {
+            if (access(path, W_OK) != 0) {
+                snprintf(err, err_len, "%s: not writable: %s", path,
+                         strerror(errno));
+                return -1;
+            }
+            return 0;
+        }
+        if (!S_ISREG(st.st_mode)) {
+            snprintf(err, err_len, "%s is not a regular file; expected a "
+                     "file path, a character device or a FIFO", path);
+            return -1;
+        }
+    }
+    fs_dir_of(path, dir, sizeof(dir));
+    if (stat(dir, &st) != 0) {
+        snprintf(err, err_len, "%s: folder %s does not exist; create it or "
+                 "choose another -o", path, dir);
+        return -1;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        snprintf(err, err_len, "%s: %s is not a folder", path, dir);
+        return -1;
+    }
+    if (access(dir, W_OK) != 0) {
+        snprintf(err, err_len, "%s: folder %s is not writable: %s", path,
+                 dir, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Create a temporary file beside path and write buf to it, synced; its
+ * name goes into tmp. Returns 0, or -1 with a message (nothing left). */
+static int write_temp(const char *path, const void *buf, size_t len,
+                      char *tmp, size_t tmp_len, char *err, size_t err_len)
+{
+    char dir[FS_PATH_MAX], sfx[7];
     const char *base = strrchr(path, '/');
-    int fd = -1, rc = -1;
-    sigset_t old;
+    int fd = -1;
     base = base != NULL ? base + 1 : path;
     if (base[0] == '\0') {
         snprintf(err, err_len, "%s: not a file name", path);
         return -1;
     }
     fs_dir_of(path, dir, sizeof(dir));
-    fs_block(&old);
     for (int tries = 0; fd < 0 && tries < 100; tries++) {
         fs_suffix(sfx);
-        snprintf(tmp, sizeof(tmp), "%s/.%.200s.tmp.%s", dir, base, sfx);
+        snprintf(tmp, tmp_len, "%s/.%.200s.tmp.%s", dir, base, sfx);
         fd = fs_open_new(tmp);
         if (fd < 0 && errno != EEXIST)
             break;
@@ -125,34 +215,104 @@ int fs_write_atomic(const char *path, const void *buf, size_t len,
     if (fd < 0) {
         snprintf(err, err_len, "%s: cannot create a temporary file in %s: "
                  "%s", path, dir, strerror(errno));
-        goto out;
+        return -1;
     }
     if (fs_write_fd(fd, buf, len) != 0 || fsync(fd) != 0) {
         snprintf(err, err_len, "%s: cannot write: %s", path,
                  strerror(errno));
         close(fd);
         unlink(tmp);
-        goto out;
+        return -1;
     }
     if (close(fd) != 0) {
         snprintf(err, err_len, "%s: cannot write: %s", path,
                  strerror(errno));
         unlink(tmp);
-        goto out;
+        return -1;
     }
+    return 0;
+}
+
+/* The rename is durable only once the folder is synced. */
+static void sync_dir_of(const char *path)
+{
+    char dir[FS_PATH_MAX];
+    fs_dir_of(path, dir, sizeof(dir));
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+}
+
+int fs_write_atomic(const char *path, const void *buf, size_t len,
+                    char *err, size_t err_len)
+{
+    char tmp[2 * FS_PATH_MAX + 32];
+    struct stat st;
+    int rc = -1;
+    sigset_t old;
+    if (stat(path, &st) == 0 && is_write_through(&st))
+        return write_through(path, buf, len, err, err_len);
+    fs_block(&old);
+    if (write_temp(path, buf, len, tmp, sizeof(tmp), err, err_len) != 0)
+        goto out;
     if (rename(tmp, path) != 0) {
         snprintf(err, err_len, "%s: cannot rename the temporary file into "
                  "place: %s", path, strerror(errno));
         unlink(tmp);
         goto out;
     }
-    /* The rename is durable only once the folder is synced. */
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
+    sync_dir_of(path);
     rc = 0;
+out:
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    return rc;
+}
+
+/* Move tmp to path unless path exists: 0, or -1 with errno (EEXIST). */
+static int move_no_replace(const char *tmp, const char *path)
+{
+    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+        return 0;
+    if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+        return -1;
+    /* A file system without RENAME_NOREPLACE: link fails on EEXIST too. */
+    if (link(tmp, path) != 0)
+        return -1;
+    unlink(tmp);
+    return 0;
+}
+
+int fs_write_unique(const char *stem, const char *ext, unsigned max,
+                    const void *buf, size_t len, char *path,
+                    size_t path_len, char *err, size_t err_len)
+{
+    char tmp[2 * FS_PATH_MAX + 32];
+    int rc = -1;
+    sigset_t old;
+    snprintf(path, path_len, "%s%s", stem, ext);
+    fs_block(&old);
+    if (write_temp(path, buf, len, tmp, sizeof(tmp), err, err_len) != 0)
+        goto out;
+    for (unsigned k = 1; k <= max; k++) {
+        if (k > 1)
+            snprintf(path, path_len, "%s-%u%s", stem, k, ext);
+        if (move_no_replace(tmp, path) == 0) {
+            sync_dir_of(path);
+            rc = 0;
+            goto out;
+        }
+        if (errno != EEXIST) {
+            snprintf(err, err_len, "%s: cannot move the temporary file "
+                     "into place: %s", path, strerror(errno));
+            break;
+        }
+    }
+    if (rc != 0 && errno == EEXIST)
+        snprintf(err, err_len, "%s%s: %u files of that name exist "
+                 "already; give -o FILE", stem, ext, max);
+    unlink(tmp);
 out:
     sigprocmask(SIG_SETMASK, &old, NULL);
     return rc;

@@ -15,13 +15,30 @@
 /* The folder part of path ("." when it has none) into buf. */
 void fs_dir_of(const char *path, char *buf, size_t len);
 
+/* Check that path can be written, before any work is done: its folder
+ * exists and is writable, path is a regular file, a character device or
+ * a FIFO if it exists (not a folder, socket or block device), and its
+ * length leaves room for a temporary name. Returns 0 or -1 with a
+ * one-line message. */
+int fs_check_writable(const char *path, char *err, size_t err_len);
+
 /* Write buf[0..len) to path atomically: a new file ".NAME.tmp.XXXXXX"
- * beside it, fsync, rename over path (a symlink at path is replaced).
+ * beside it, fsync, rename over path (a symlink at path is replaced). An
+ * existing character device or FIFO at path is written through instead
+ * (never replaced); a FIFO nobody reads is an error, not a hang.
  * SIGINT/SIGTERM/SIGHUP wait until the rename is done, so a killed
  * process leaves the old file or the new one, never a temporary one.
  * Returns 0, or -1 with "PATH: why" in err and nothing left behind. */
 int fs_write_atomic(const char *path, const void *buf, size_t len,
                     char *err, size_t err_len);
+
+/* Write buf[0..len) as a new file STEM EXT, or STEM-2 EXT, STEM-3 EXT,
+ * ... up to max: the first name that does not exist, never replacing a
+ * file (runs started in the same second each keep their results). The
+ * name used goes into path. Returns 0, or -1 with a message in err. */
+int fs_write_unique(const char *stem, const char *ext, unsigned max,
+                    const void *buf, size_t len, char *path,
+                    size_t path_len, char *err, size_t err_len);
 
 /* Create path, which must not exist yet (not even as a symlink), and
  * write buf[0..len) to it. For files inside a private folder. Returns 0,
