@@ -527,6 +527,119 @@ static int read_machine(struct reader *r, cJSON *m, const char *where,
     return 0;
 }
 
+/* The JSON text into out->root: valid UTF-8 without NUL bytes, one value
+ * and nothing after it, not nested too deep. Returns 0 or -1. */
+static int parse_text(struct reader *r, const char *text, size_t len,
+                      struct results_file *out)
+{
+    if (len == 0)
+        return fail(r, "empty file; expected a poolbench/1 results JSON");
+    long bad_at = utf8_invalid_at((const unsigned char *)text, len);
+    if (bad_at >= 0)
+        return fail(r, "not valid UTF-8 at byte %ld; expected JSON text",
+                    bad_at);
+    if (memchr(text, '\0', len) != NULL)
+        return fail(r, "contains a NUL byte; expected JSON text");
+    const char *end = NULL;
+    out->root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    if (out->root == NULL) {
+        const char *at = cJSON_GetErrorPtr();
+        long off = at != NULL && at >= text && at <= text + len
+                       ? (long)(at - text) : -1;
+        return fail(r, "not valid JSON (error near byte %ld%s)", off,
+                    off >= (long)len - 1 ? ": truncated?" : "");
+    }
+    while (end != NULL && end < text + len &&
+           (*end == ' ' || *end == '\n' || *end == '\r' || *end == '\t'))
+        end++;
+    if (end != NULL && end < text + len)
+        return fail(r, "text after the JSON value at byte %ld; expected one "
+                    "object", (long)(end - text));
+    if (depth_of(out->root) > RESULTS_MAX_DEPTH)
+        return fail(r, "nested deeper than %d levels; not a results file",
+                    RESULTS_MAX_DEPTH);
+    return 0;
+}
+
+/* The tree in out->root, checked against the schema, into out. */
+static int read_tree(struct reader *r, struct results_file *out)
+{
+    cJSON *root = out->root;
+    if (!cJSON_IsObject(root)) {
+        fail(r, "top level is %s; expected an object", type_name(root));
+        return -1;
+    }
+    const cJSON *schema = cJSON_GetObjectItemCaseSensitive(root, "schema");
+    if (schema == NULL) {
+        fail(r, "no \"schema\" field; expected \"%s\" (is this a "
+             "poolbench results file?)", RESULTS_SCHEMA);
+        return -1;
+    }
+    if (!cJSON_IsString(schema) ||
+        strcmp(schema->valuestring, RESULTS_SCHEMA) != 0) {
+        fail(r, "schema is %s%s%s; this poolbench reads \"%s\"",
+             cJSON_IsString(schema) ? "\"" : "",
+             cJSON_IsString(schema) ? schema->valuestring
+                                    : type_name(schema),
+             cJSON_IsString(schema) ? "\"" : "", RESULTS_SCHEMA);
+        return -1;
+    }
+    if (want_string(r, root, "top level", "created", 0, &out->created))
+        return -1;
+    const cJSON *src = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(root, "config"), "source");
+    out->source = cJSON_IsString(src) ? src->valuestring : NULL;
+    cJSON *machines = cJSON_GetObjectItemCaseSensitive(root, "machines");
+    cJSON *machine = cJSON_GetObjectItemCaseSensitive(root, "machine");
+    if (machines != NULL) {
+        if (!cJSON_IsArray(machines) || cJSON_GetArraySize(machines) < 1) {
+            fail(r, "machines: expected a non-empty array of objects");
+            return -1;
+        }
+        out->nmachines = (size_t)cJSON_GetArraySize(machines);
+    } else {
+        out->nmachines = 1;
+    }
+    out->machines = calloc(out->nmachines, sizeof(*out->machines));
+    if (out->machines == NULL) {
+        fail(r, "out of memory");
+        return -1;
+    }
+    if (machines != NULL) {
+        size_t k = 0;
+        for (cJSON *m = machines->child; m != NULL; m = m->next, k++) {
+            char where[32];
+            snprintf(where, sizeof(where), "machines[%zu]", k);
+            if (read_machine(r, m, where, &out->machines[k]) != 0)
+                return -1;
+        }
+    } else if (read_machine(r, machine, "machine", &out->machines[0])) {
+        return -1;
+    }
+    cJSON *results = cJSON_GetObjectItemCaseSensitive(root, "results");
+    if (!cJSON_IsArray(results)) {
+        fail(r, "results: expected an array, found %s",
+             type_name(results));
+        return -1;
+    }
+    size_t n = (size_t)cJSON_GetArraySize(results);
+    out->rows = calloc(n > 0 ? n : 1, sizeof(*out->rows));
+    if (out->rows == NULL) {
+        fail(r, "out of memory");
+        return -1;
+    }
+    for (cJSON *o = results->child; o != NULL; o = o->next) {
+        struct results_row *row = &out->rows[out->nrows++];
+        if (read_row(r, o, out->nrows - 1, out->nmachines, row) != 0)
+            return -1;
+    }
+    if (read_warnings(r, cJSON_GetObjectItemCaseSensitive(root, "warnings"),
+                      out) != 0)
+        return -1;
+    return 0;
+}
+
+
 int results_parse(const char *name, const char *text, size_t len,
                   struct results_file *out, char *err, size_t err_len)
 {
@@ -535,118 +648,11 @@ int results_parse(const char *name, const char *text, size_t len,
     out->path = strdup(name);
     if (out->path == NULL)
         return fail(&r, "out of memory");
-    if (len == 0) {
-        fail(&r, "empty file; expected a poolbench/1 results JSON");
-        goto bad;
+    if (parse_text(&r, text, len, out) != 0 || read_tree(&r, out) != 0) {
+        results_free(out);
+        return -1;
     }
-    long bad_at = utf8_invalid_at((const unsigned char *)text, len);
-    if (bad_at >= 0) {
-        fail(&r, "not valid UTF-8 at byte %ld; expected JSON text", bad_at);
-        goto bad;
-    }
-    if (memchr(text, '\0', len) != NULL) {
-        fail(&r, "contains a NUL byte; expected JSON text");
-        goto bad;
-    }
-    const char *end = NULL;
-    out->root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
-    if (out->root == NULL) {
-        const char *at = cJSON_GetErrorPtr();
-        long off = at != NULL && at >= text && at <= text + len
-                       ? (long)(at - text) : -1;
-        fail(&r, "not valid JSON (error near byte %ld%s)", off,
-             off >= (long)len - 1 ? ": truncated?" : "");
-        goto bad;
-    }
-    while (end != NULL && end < text + len &&
-           (*end == ' ' || *end == '\n' || *end == '\r' || *end == '\t'))
-        end++;
-    if (end != NULL && end < text + len) {
-        fail(&r, "text after the JSON value at byte %ld; expected one "
-             "object", (long)(end - text));
-        goto bad;
-    }
-    if (depth_of(out->root) > RESULTS_MAX_DEPTH) {
-        fail(&r, "nested deeper than %d levels; not a results file",
-             RESULTS_MAX_DEPTH);
-        goto bad;
-    }
-    cJSON *root = out->root;
-    if (!cJSON_IsObject(root)) {
-        fail(&r, "top level is %s; expected an object", type_name(root));
-        goto bad;
-    }
-    const cJSON *schema = cJSON_GetObjectItemCaseSensitive(root, "schema");
-    if (schema == NULL) {
-        fail(&r, "no \"schema\" field; expected \"%s\" (is this a "
-             "poolbench results file?)", RESULTS_SCHEMA);
-        goto bad;
-    }
-    if (!cJSON_IsString(schema) ||
-        strcmp(schema->valuestring, RESULTS_SCHEMA) != 0) {
-        fail(&r, "schema is %s%s%s; this poolbench reads \"%s\"",
-             cJSON_IsString(schema) ? "\"" : "",
-             cJSON_IsString(schema) ? schema->valuestring
-                                    : type_name(schema),
-             cJSON_IsString(schema) ? "\"" : "", RESULTS_SCHEMA);
-        goto bad;
-    }
-    if (want_string(&r, root, "top level", "created", 0, &out->created))
-        goto bad;
-    const cJSON *src = cJSON_GetObjectItemCaseSensitive(
-        cJSON_GetObjectItemCaseSensitive(root, "config"), "source");
-    out->source = cJSON_IsString(src) ? src->valuestring : NULL;
-    cJSON *machines = cJSON_GetObjectItemCaseSensitive(root, "machines");
-    cJSON *machine = cJSON_GetObjectItemCaseSensitive(root, "machine");
-    if (machines != NULL) {
-        if (!cJSON_IsArray(machines) || cJSON_GetArraySize(machines) < 1) {
-            fail(&r, "machines: expected a non-empty array of objects");
-            goto bad;
-        }
-        out->nmachines = (size_t)cJSON_GetArraySize(machines);
-    } else {
-        out->nmachines = 1;
-    }
-    out->machines = calloc(out->nmachines, sizeof(*out->machines));
-    if (out->machines == NULL) {
-        fail(&r, "out of memory");
-        goto bad;
-    }
-    if (machines != NULL) {
-        size_t k = 0;
-        for (cJSON *m = machines->child; m != NULL; m = m->next, k++) {
-            char where[32];
-            snprintf(where, sizeof(where), "machines[%zu]", k);
-            if (read_machine(&r, m, where, &out->machines[k]) != 0)
-                goto bad;
-        }
-    } else if (read_machine(&r, machine, "machine", &out->machines[0])) {
-        goto bad;
-    }
-    cJSON *results = cJSON_GetObjectItemCaseSensitive(root, "results");
-    if (!cJSON_IsArray(results)) {
-        fail(&r, "results: expected an array, found %s",
-             type_name(results));
-        goto bad;
-    }
-    size_t n = (size_t)cJSON_GetArraySize(results);
-    out->rows = calloc(n > 0 ? n : 1, sizeof(*out->rows));
-    if (out->rows == NULL) {
-        fail(&r, "out of memory");
-        goto bad;
-    }
-    for (cJSON *o = results->child; o != NULL; o = o->next) {
-        struct results_row *row = &out->rows[out->nrows++];
-        if (read_row(&r, o, out->nrows - 1, out->nmachines, row) != 0)
-            goto bad;
-    }
-    if (read_warnings(&r, cJSON_GetObjectItemCaseSensitive(root, "warnings"),
-                      out) != 0)
-        goto bad;
     return 0;
-bad:
-    results_free(out);
-    return -1;
 }
 
 int results_open_input(const char *path, const char *what,
