@@ -17,6 +17,7 @@
 #include "machine.h"
 #include "results.h"
 #include "stats.h"
+#include "view.h"
 
 #define HF_MAX_BYTES (64u * 1024 * 1024)
 #define HF_MAX_ARGS 256
@@ -184,82 +185,90 @@ static cJSON *param_item(const char *v)
     return cJSON_CreateString(v);
 }
 
-static cJSON *convert_one(const cJSON *r, size_t idx, const char *name,
-                          char *err, size_t err_len)
+/* One hyperfine result's numbers, checked. */
+struct hf_row {
+    const char *command;
+    double mean, sd, median, min, max, user, sys;
+    double *times;              /* owned */
+    int ntimes;
+    unsigned long long nonzero; /* runs that exited non-zero */
+    const cJSON *params;        /* "parameters", or NULL */
+};
+
+/* Read and check result idx of a hyperfine file into *h. Returns 0, or
+ * -1 with a message naming the field. */
+static int read_hf_row(const cJSON *r, size_t idx, const char *name,
+                       struct hf_row *h, char *err, size_t err_len)
 {
     const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(r, "command");
-    double mean = 0, sd = 0, median = 0, mn = 0, mx = 0, user = 0, sys = 0;
-    struct hf_cmd c;
-    if (!cJSON_IsObject(r)) {
-        hf_fail(err, err_len, name, "results[%zu]: expected an object",
-                idx);
-        return NULL;
-    }
-    if (!cJSON_IsString(cmd) || cmd->valuestring[0] == '\0') {
-        hf_fail(err, err_len, name, "results[%zu].command: expected the "
-                "command line as a string", idx);
-        return NULL;
-    }
-    if (want_num(r, "mean", name, idx, 0, &mean, err, err_len) ||
-        want_num(r, "stddev", name, idx, 1, &sd, err, err_len) ||
-        want_num(r, "median", name, idx, 0, &median, err, err_len) ||
-        want_num(r, "min", name, idx, 0, &mn, err, err_len) ||
-        want_num(r, "max", name, idx, 0, &mx, err, err_len) ||
-        want_num(r, "user", name, idx, 0, &user, err, err_len) ||
-        want_num(r, "system", name, idx, 0, &sys, err, err_len))
-        return NULL;
+    memset(h, 0, sizeof(*h));
+    if (!cJSON_IsObject(r))
+        return hf_fail(err, err_len, name, "results[%zu]: expected an "
+                       "object", idx);
+    if (!cJSON_IsString(cmd) || cmd->valuestring[0] == '\0')
+        return hf_fail(err, err_len, name, "results[%zu].command: expected "
+                       "the command line as a string", idx);
+    h->command = cmd->valuestring;
+    if (want_num(r, "mean", name, idx, 0, &h->mean, err, err_len) ||
+        want_num(r, "stddev", name, idx, 1, &h->sd, err, err_len) ||
+        want_num(r, "median", name, idx, 0, &h->median, err, err_len) ||
+        want_num(r, "min", name, idx, 0, &h->min, err, err_len) ||
+        want_num(r, "max", name, idx, 0, &h->max, err, err_len) ||
+        want_num(r, "user", name, idx, 0, &h->user, err, err_len) ||
+        want_num(r, "system", name, idx, 0, &h->sys, err, err_len))
+        return -1;
     const cJSON *times = cJSON_GetObjectItemCaseSensitive(r, "times");
-    int ntimes = cJSON_GetArraySize(times);
-    if (!cJSON_IsArray(times) || ntimes < 1 || ntimes > HF_MAX_TIMES) {
-        hf_fail(err, err_len, name, "results[%zu].times: expected a "
-                "non-empty array of run times in seconds", idx);
-        return NULL;
-    }
-    double *v = malloc((size_t)ntimes * sizeof(*v));
-    if (v == NULL) {
-        hf_fail(err, err_len, name, "out of memory");
-        return NULL;
-    }
+    h->ntimes = cJSON_GetArraySize(times);
+    if (!cJSON_IsArray(times) || h->ntimes < 1 ||
+        h->ntimes > HF_MAX_TIMES)
+        return hf_fail(err, err_len, name, "results[%zu].times: expected a "
+                       "non-empty array of run times in seconds", idx);
+    h->times = malloc((size_t)h->ntimes * sizeof(*h->times));
+    if (h->times == NULL)
+        return hf_fail(err, err_len, name, "out of memory");
     int k = 0;
     for (const cJSON *t = times->child; t != NULL; t = t->next, k++) {
         if (!cJSON_IsNumber(t) || !isfinite(t->valuedouble) ||
             t->valuedouble < 0) {
-            free(v);
-            hf_fail(err, err_len, name, "results[%zu].times[%d]: expected "
-                    "a number of seconds >= 0", idx, k);
-            return NULL;
+            free(h->times);
+            return hf_fail(err, err_len, name, "results[%zu].times[%d]: "
+                           "expected a number of seconds >= 0", idx, k);
         }
-        v[k] = t->valuedouble;
+        h->times[k] = t->valuedouble;
     }
     const cJSON *codes = cJSON_GetObjectItemCaseSensitive(r, "exit_codes");
-    unsigned long long nonzero = 0;
     for (const cJSON *x = cJSON_IsArray(codes) ? codes->child : NULL;
          x != NULL; x = x->next)
         if (!cJSON_IsNumber(x) || x->valuedouble != 0)
-            nonzero++;
-    const cJSON *params = cJSON_GetObjectItemCaseSensitive(r, "parameters");
-    if (params != NULL && !cJSON_IsNull(params) && !cJSON_IsObject(params)) {
-        free(v);
-        hf_fail(err, err_len, name, "results[%zu].parameters: expected an "
-                "object of name: value", idx);
-        return NULL;
+            h->nonzero++;
+    h->params = cJSON_GetObjectItemCaseSensitive(r, "parameters");
+    if (h->params != NULL && !cJSON_IsNull(h->params) &&
+        !cJSON_IsObject(h->params)) {
+        free(h->times);
+        return hf_fail(err, err_len, name, "results[%zu].parameters: "
+                       "expected an object of name: value", idx);
     }
+    return 0;
+}
 
-    parse_command(cmd->valuestring, &c);
-    cJSON *o = cJSON_CreateObject();
+/* The row's params: those of a poolbench command line, the command of
+ * any other, and hyperfine's --parameter-* values (workload, executor,
+ * workers and tasks among them set c's fields instead). */
+static cJSON *row_params(const struct hf_row *h, struct hf_cmd *c)
+{
     cJSON *pj = cJSON_CreateObject();
-    for (size_t p = 0; p < c.nparams; p++) {
-        char *eq = strchr(c.params[p], '=');
+    for (size_t p = 0; p < c->nparams; p++) {
+        char *eq = strchr(c->params[p], '=');
         *eq = '\0';
-        const char *key = strchr(c.params[p], '.');
-        key = key != NULL ? key + 1 : c.params[p];
+        const char *key = strchr(c->params[p], '.');
+        key = key != NULL ? key + 1 : c->params[p];
         if (!cJSON_HasObjectItem(pj, key))
             cJSON_AddItemToObject(pj, key, param_item(eq + 1));
     }
-    if (!c.poolbench)
-        cJSON_AddStringToObject(pj, "command", cmd->valuestring);
-    for (const cJSON *p = params != NULL ? params->child : NULL; p != NULL;
-         p = p->next) {
+    if (!c->poolbench)
+        cJSON_AddStringToObject(pj, "command", h->command);
+    for (const cJSON *p = h->params != NULL ? h->params->child : NULL;
+         p != NULL; p = p->next) {
         const char *pv = cJSON_IsString(p) ? p->valuestring : NULL;
         char num[64];
         if (pv == NULL && cJSON_IsNumber(p)) {
@@ -269,124 +278,81 @@ static cJSON *convert_one(const cJSON *r, size_t idx, const char *name,
         if (pv == NULL)
             continue;
         if (strcmp(p->string, "workload") == 0)
-            snprintf(c.workload, sizeof(c.workload), "%s", pv);
+            snprintf(c->workload, sizeof(c->workload), "%s", pv);
         else if (strcmp(p->string, "executor") == 0)
-            snprintf(c.executor, sizeof(c.executor), "%s", pv);
+            snprintf(c->executor, sizeof(c->executor), "%s", pv);
         else if (strcmp(p->string, "workers") == 0)
-            c.workers = (unsigned)strtoul(pv, NULL, 10);
+            c->workers = (unsigned)strtoul(pv, NULL, 10);
         else if (strcmp(p->string, "tasks") == 0)
-            c.tasks = strtoull(pv, NULL, 10);
+            c->tasks = strtoull(pv, NULL, 10);
         else if (!cJSON_HasObjectItem(pj, p->string))
             cJSON_AddItemToObject(pj, p->string, param_item(pv));
     }
-    if (c.workers < 1 || c.workers > 4096)
-        c.workers = 1;
-    cJSON_AddStringToObject(o, "workload", c.workload);
-    cJSON_AddStringToObject(o, "executor", c.executor);
-    cJSON_AddNumberToObject(o, "workers", c.workers);
-    cJSON_AddStringToObject(o, "mode", c.mode);
-    cJSON_AddNumberToObject(o, "chunk", c.chunk > 0 ? (double)c.chunk : 1);
-    cJSON_AddBoolToObject(o, "chunk_auto", c.chunk == 0);
-    cJSON_AddStringToObject(o, "transport", c.transport);
-    cJSON_AddItemToObject(o, "params", pj);
-    cJSON_AddNumberToObject(o, "tasks", (double)c.tasks);
-    cJSON_AddNumberToObject(o, "errors", (double)nonzero);
-    cJSON_AddObjectToObject(o, "errors_by_kind");
-    cJSON_AddNumberToObject(o, "worker_deaths", 0);
-    /* Nothing was folded: hyperfine sees exit codes, not task values. */
-    cJSON_AddStringToObject(o, "checksum", "0000000000000000");
-    if (nonzero > 0) {
-        char why[128];
-        snprintf(why, sizeof(why), "%llu of %d runs exited non-zero",
-                 nonzero, ntimes);
-        cJSON_AddStringToObject(o, "failure", why);
-    } else {
-        cJSON_AddNullToObject(o, "failure");
-    }
-    cJSON_AddStringToObject(o, "command", cmd->valuestring);
-    if (c.poolbench && strcmp(c.workload, "noop") == 0 && c.tasks == 1)
-        cJSON_AddStringToObject(o, "role", "baseline");
-    cJSON *samples = cJSON_AddObjectToObject(o, "samples");
-    cJSON_AddItemToObject(samples, "wall_s",
-                          cJSON_CreateDoubleArray(v, ntimes));
-    cJSON_AddItemToObject(samples, "user_s",
-                          cJSON_CreateDoubleArray(&user, 1));
-    cJSON_AddItemToObject(samples, "sys_s",
-                          cJSON_CreateDoubleArray(&sys, 1));
-    struct stats_summary s;
-    cJSON *stats = cJSON_AddObjectToObject(o, "stats");
-    if (stats_summarize(v, (size_t)ntimes, &s) == 0)
-        cJSON_AddItemToObject(stats, "wall_s", results_stats_json(&s));
+    if (c->workers < 1 || c->workers > 4096)
+        c->workers = 1;
+    return pj;
+}
+
+/* hyperfine's own summary, kept beside the samples. */
+static void add_hyperfine(cJSON *o, const struct hf_row *h)
+{
     cJSON *hf = cJSON_AddObjectToObject(o, "hyperfine");
-    cJSON_AddNumberToObject(hf, "mean", mean);
-    if (isfinite(sd))
-        cJSON_AddNumberToObject(hf, "stddev", sd);
+    cJSON_AddNumberToObject(hf, "mean", h->mean);
+    if (isfinite(h->sd))
+        cJSON_AddNumberToObject(hf, "stddev", h->sd);
     else
         cJSON_AddNullToObject(hf, "stddev");
-    cJSON_AddNumberToObject(hf, "median", median);
-    cJSON_AddNumberToObject(hf, "min", mn);
-    cJSON_AddNumberToObject(hf, "max", mx);
-    cJSON_AddNumberToObject(hf, "user", user);
-    cJSON_AddNumberToObject(hf, "system", sys);
-    if (c.tasks > 0)
-        cJSON_AddNumberToObject(o, "ns_per_task",
-                                s.median * 1e9 / (double)c.tasks);
-    else
-        cJSON_AddNullToObject(o, "ns_per_task");
-    cJSON_AddNullToObject(o, "speedup");
-    cJSON_AddNullToObject(o, "efficiency");
-    free(v);
+    cJSON_AddNumberToObject(hf, "median", h->median);
+    cJSON_AddNumberToObject(hf, "min", h->min);
+    cJSON_AddNumberToObject(hf, "max", h->max);
+    cJSON_AddNumberToObject(hf, "user", h->user);
+    cJSON_AddNumberToObject(hf, "system", h->sys);
+}
+
+static cJSON *convert_one(const cJSON *r, size_t idx, const char *name,
+                          char *err, size_t err_len)
+{
+    struct hf_row h;
+    struct hf_cmd c;
+    char why[128];
+    if (read_hf_row(r, idx, name, &h, err, err_len) != 0)
+        return NULL;
+    parse_command(h.command, &c);
+    if (h.nonzero > 0)
+        snprintf(why, sizeof(why), "%llu of %d runs exited non-zero",
+                 h.nonzero, h.ntimes);
+    struct results_row_head head = {
+        .workload = c.workload, .executor = c.executor,
+        .mode = c.mode, .chunk = c.chunk > 0 ? c.chunk : 1,
+        .chunk_auto = c.chunk == 0, .transport = c.transport,
+        .errors = h.nonzero,
+        /* Nothing was folded: hyperfine sees exit codes, not values. */
+        .checksum = "0000000000000000",
+        .failure = h.nonzero > 0 ? why : NULL,
+    };
+    head.params = row_params(&h, &c);
+    head.workers = c.workers;
+    head.tasks = c.tasks;
+    cJSON *o = results_row_new(&head);
+    if (o == NULL) {
+        free(h.times);
+        hf_fail(err, err_len, name, "out of memory");
+        return NULL;
+    }
+    cJSON_AddObjectToObject(o, "errors_by_kind");
+    cJSON_AddNumberToObject(o, "worker_deaths", 0);
+    cJSON_AddStringToObject(o, "command", h.command);
+    if (c.poolbench && strcmp(c.workload, "noop") == 0 && c.tasks == 1)
+        cJSON_AddStringToObject(o, "role", "baseline");
+    results_row_add_series(o, "samples", "wall_s", h.times,
+                           (size_t)h.ntimes, 1);
+    results_row_add_series(o, "samples", "user_s", &h.user, 1, 0);
+    results_row_add_series(o, "samples", "sys_s", &h.sys, 1, 0);
+    add_hyperfine(o, &h);
+    free(h.times);
     return o;
 }
 
-/* speedup and efficiency against a serial row of the same workload, params
- * and tasks in the same file (whole-process times, so start-up included). */
-static void add_speedups(cJSON *results)
-{
-    for (cJSON *r = results->child; r != NULL; r = r->next) {
-        const char *ex = cJSON_GetStringValue(
-            cJSON_GetObjectItemCaseSensitive(r, "executor"));
-        if (ex == NULL || strcmp(ex, "serial") == 0)
-            continue;
-        for (cJSON *b = results->child; b != NULL; b = b->next) {
-            const char *bex = cJSON_GetStringValue(
-                cJSON_GetObjectItemCaseSensitive(b, "executor"));
-            if (bex == NULL || strcmp(bex, "serial") != 0 ||
-                !cJSON_Compare(cJSON_GetObjectItemCaseSensitive(r,
-                                                                "workload"),
-                               cJSON_GetObjectItemCaseSensitive(b,
-                                                                "workload"),
-                               1) ||
-                !cJSON_Compare(cJSON_GetObjectItemCaseSensitive(r, "params"),
-                               cJSON_GetObjectItemCaseSensitive(b, "params"),
-                               1) ||
-                !cJSON_Compare(cJSON_GetObjectItemCaseSensitive(r, "tasks"),
-                               cJSON_GetObjectItemCaseSensitive(b, "tasks"),
-                               1))
-                continue;
-            const cJSON *m = cJSON_GetObjectItemCaseSensitive(
-                cJSON_GetObjectItemCaseSensitive(
-                    cJSON_GetObjectItemCaseSensitive(r, "stats"), "wall_s"),
-                "median");
-            const cJSON *bm = cJSON_GetObjectItemCaseSensitive(
-                cJSON_GetObjectItemCaseSensitive(
-                    cJSON_GetObjectItemCaseSensitive(b, "stats"), "wall_s"),
-                "median");
-            double w = cJSON_GetNumberValue(
-                cJSON_GetObjectItemCaseSensitive(r, "workers"));
-            if (!cJSON_IsNumber(m) || !cJSON_IsNumber(bm) ||
-                m->valuedouble <= 0 || w < 1)
-                break;
-            double sp = bm->valuedouble / m->valuedouble;
-            cJSON_ReplaceItemInObjectCaseSensitive(r, "speedup",
-                                                   cJSON_CreateNumber(sp));
-            cJSON_ReplaceItemInObjectCaseSensitive(r, "efficiency",
-                                                   cJSON_CreateNumber(sp /
-                                                                      w));
-            break;
-        }
-    }
-}
 
 int hyperfine_convert(const char *name, const char *text, size_t len,
                       long long mtime, cJSON **out, char *err,
@@ -436,8 +402,13 @@ int hyperfine_convert(const char *name, const char *text, size_t len,
         }
         cJSON_AddItemToArray(rows, row);
     }
-    add_speedups(rows);
     cJSON_Delete(in);
+    /* Speedups against the same instance's fastest serial row (whole
+     * processes, so start-up included), as every reader computes them. */
+    if (view_derive_json(root, err, err_len) != 0) {
+        cJSON_Delete(root);
+        return -1;
+    }
     *out = root;
     return 0;
 }

@@ -69,6 +69,60 @@ int results_write_new(const char *stem, const cJSON *root, char *path,
     return rc;
 }
 
+cJSON *results_row_new(const struct results_row_head *h)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (o == NULL) {
+        cJSON_Delete(h->params);
+        return NULL;
+    }
+    cJSON_AddStringToObject(o, "workload", h->workload);
+    cJSON_AddStringToObject(o, "executor", h->executor);
+    cJSON_AddNumberToObject(o, "workers", h->workers);
+    if (h->workers_spec != NULL)
+        cJSON_AddStringToObject(o, "workers_spec", h->workers_spec);
+    cJSON_AddStringToObject(o, "mode", h->mode);
+    cJSON_AddNumberToObject(o, "chunk", (double)h->chunk);
+    cJSON_AddBoolToObject(o, "chunk_auto", h->chunk_auto);
+    cJSON_AddStringToObject(o, "transport", h->transport);
+    cJSON_AddItemToObject(o, "params", h->params != NULL
+                                           ? h->params : cJSON_CreateObject());
+    cJSON_AddNumberToObject(o, "tasks", (double)h->tasks);
+    if (h->tasks_source != NULL)
+        cJSON_AddStringToObject(o, "tasks_source", h->tasks_source);
+    cJSON_AddNumberToObject(o, "errors", (double)h->errors);
+    cJSON_AddStringToObject(o, "checksum", h->checksum);
+    if (h->failure != NULL)
+        cJSON_AddStringToObject(o, "failure", h->failure);
+    else
+        cJSON_AddNullToObject(o, "failure");
+    cJSON_AddObjectToObject(o, "samples");
+    cJSON_AddObjectToObject(o, "stats");
+    return o;
+}
+
+int results_row_add_series(cJSON *row, const char *group, const char *name,
+                           const double *v, size_t n, int with_stats)
+{
+    cJSON *samples = cJSON_GetObjectItemCaseSensitive(row, group);
+    if (samples == NULL)
+        samples = cJSON_AddObjectToObject(row, group);
+    cJSON *stats = cJSON_GetObjectItemCaseSensitive(row, "stats");
+    cJSON *arr = cJSON_AddArrayToObject(samples, name);
+    struct stats_summary sum;
+    if (arr == NULL)
+        return -1;
+    for (size_t k = 0; k < n; k++) {
+        cJSON *x = cJSON_CreateNumber(v[k]);
+        if (x == NULL)
+            return -1;
+        cJSON_AddItemToArray(arr, x);
+    }
+    if (with_stats && stats != NULL && stats_summarize(v, n, &sum) == 0)
+        cJSON_AddItemToObject(stats, name, results_stats_json(&sum));
+    return 0;
+}
+
 cJSON *results_stats_json(const struct stats_summary *s)
 {
     cJSON *o = cJSON_CreateObject();

@@ -150,6 +150,35 @@ int results_write_atomic(const char *path, const cJSON *root, char *err,
 int results_write_new(const char *stem, const cJSON *root, char *path,
                       size_t path_len, char *err, size_t err_len);
 
+/* What identifies a row, for the one place rows are written. */
+struct results_row_head {
+    const char *workload;
+    const char *executor;
+    unsigned workers;
+    const char *workers_spec;   /* NULL: not written */
+    const char *mode;           /* "ordered" | "unordered" */
+    uint64_t chunk;
+    int chunk_auto;
+    const char *transport;      /* "none" or the executor's variant */
+    cJSON *params;              /* taken over (freed with the row) */
+    uint64_t tasks;
+    const char *tasks_source;   /* NULL: not written */
+    uint64_t errors;
+    const char *checksum;       /* 16 lowercase hex digits */
+    const char *failure;        /* NULL: none */
+};
+
+/* A new results row with h's fields, and empty "samples" and "stats"
+ * objects for results_row_add_series; the derived fields are filled by
+ * view_derive_json when the file is complete. NULL when out of memory. */
+cJSON *results_row_new(const struct results_row_head *h);
+
+/* Add series name (v[0..n)) to row's object group ("samples", or
+ * "samples_disturbed" for repetitions set apart), and its summary to
+ * "stats" when with_stats is set. Returns 0, or -1 when out of memory. */
+int results_row_add_series(cJSON *row, const char *group, const char *name,
+                           const double *v, size_t n, int with_stats);
+
 /* The stats object {"median",...} for one summary; NULL on allocation
  * failure. */
 cJSON *results_stats_json(const struct stats_summary *s);

@@ -157,13 +157,14 @@ static uint64_t inst_hash(const struct results_row *r)
     h = fnv(h, r->workload, strlen(r->workload) + 1);
     h = fnv(h, r->params, strlen(r->params) + 1);
     h = fnv(h, &r->machine_index, sizeof(r->machine_index));
+    h = fnv(h, &r->tasks, sizeof(r->tasks));
     return fnv(h, &run, sizeof(run));
 }
 
 static int same_inst(const struct view_inst *in, const struct results_row *r)
 {
     return in->machine == r->machine_index && in->run == r->run_index &&
-           strcmp(in->workload, r->workload) == 0 &&
+           in->tasks == r->tasks && strcmp(in->workload, r->workload) == 0 &&
            strcmp(in->params, r->params) == 0;
 }
 
@@ -231,6 +232,7 @@ static int group_row(struct results_view *v, struct slot *table,
         in->params = r->params;
         in->machine = r->machine_index;
         in->run = r->run_index;
+        in->tasks = r->tasks;
         in->baseline = -1;
         view_instance_label(r, in->label, sizeof(in->label));
         table[at].hash = h;

@@ -6,9 +6,9 @@
  * itself, so that a chart, a table and a comparison cannot disagree.
  *
  * Words used here:
- *   instance  one workload with one parameter set, on one machine and run
- *             of a (possibly merged) file: the unit a speedup is relative
- *             to;
+ *   instance  one workload with one parameter set and task count, on one
+ *             machine and run of a (possibly merged) file: the unit a
+ *             speedup is relative to;
  *   usable    a row that finished (no failure) with no task errors and at
  *             least one wall_s sample: only usable rows are compared;
  *   baseline  the instance's fastest usable serial row (the plain loop at
@@ -49,12 +49,14 @@ struct view_row {
                                   this row */
 };
 
-/* One instance (workload x params x machine x run) and its rows. */
+/* One instance (workload x params x tasks x machine x run) and its
+ * rows. */
 struct view_inst {
     const char *workload;
     const char *params;        /* canonical "k=v,k=v"; "" when none */
     size_t machine;            /* machine_index */
     long run;                  /* run_index, -1 when not merged */
+    uint64_t tasks;
     char label[256];           /* "factorial n=300,skew=1" */
     size_t *rows;              /* indices into results_view.rows, in file
                                   order; owned */

@@ -60,12 +60,11 @@ static double probe_speed(const struct run_sample *s,
     return raw > 0 && mc->best_probe_s > 0 ? mc->best_probe_s / raw : NAN;
 }
 
-/* One series of samples as an array into obj, with its summary in stats
- * (when stats is not NULL). A series with an unknown value (NAN) in any
- * repetition is left out: a reader must not mistake a gap for a zero.
- * wall_s is always written, empty for a configuration that measured
- * nothing. */
-static void add_series(cJSON *obj, cJSON *stats, int s,
+/* One series of samples into row's group, with its summary when
+ * with_stats. A series with an unknown value (NAN) in any repetition is
+ * left out: a reader must not mistake a gap for a zero. wall_s is always
+ * written, empty for a configuration that measured nothing. */
+static void add_series(cJSON *row, const char *group, int with_stats, int s,
                        const struct run_sample *v, size_t n,
                        const struct measure_ctx *mc, double serial_speed)
 {
@@ -81,13 +80,8 @@ static void add_series(cJSON *obj, cJSON *stats, int s,
             return;
         }
     }
-    cJSON *arr = cJSON_AddArrayToObject(obj, measure_series_names[s]);
-    for (size_t k = 0; k < n; k++)
-        cJSON_AddItemToArray(arr, cJSON_CreateNumber(x[k]));
-    struct stats_summary sum;
-    if (stats != NULL && stats_summarize(x, n, &sum) == 0)
-        cJSON_AddItemToObject(stats, measure_series_names[s],
-                              results_stats_json(&sum));
+    results_row_add_series(row, group, measure_series_names[s], x, n,
+                           with_stats);
     free(x);
 }
 
@@ -101,25 +95,21 @@ static int all_zero(const struct run_sample *v, size_t n, int s)
     return 1;
 }
 
-static void add_samples(cJSON *o, const char *key, const char *stats_key,
+static void add_samples(cJSON *row, const char *group, int with_stats,
                         const struct run_sample *v, size_t n,
                         const struct measure_ctx *mc, double serial_speed)
 {
-    cJSON *samples = cJSON_AddObjectToObject(o, key);
-    cJSON *stats = stats_key != NULL ? cJSON_AddObjectToObject(o, stats_key)
-                                     : NULL;
     for (int s = 0; s < S_COUNT; s++) {
         if ((s == S_BYTES || s == S_MBPS) && all_zero(v, n, S_BYTES))
             continue;
         if (s == S_WAIT && all_zero(v, n, S_WAIT))
             continue;
-        add_series(samples, stats, s, v, n, mc, serial_speed);
+        add_series(row, group, with_stats, s, v, n, mc, serial_speed);
     }
 }
 
 static void add_errors(cJSON *o, const struct run_config *c)
 {
-    cJSON_AddNumberToObject(o, "errors", (double)c->errors);
     cJSON *kinds = cJSON_AddObjectToObject(o, "errors_by_kind");
     for (int s = 1; s < 5; s++)
         if (c->by_status[s] > 0)
@@ -171,37 +161,29 @@ static cJSON *config_json(const struct run_config *c,
                           const struct measure_ctx *mc)
 {
     double ref = serial_speed(p, c->inst);
-    cJSON *o = cJSON_CreateObject();
     char hex[17];
+    snprintf(hex, sizeof(hex), "%016" PRIx64, c->checksum);
+    struct results_row_head h = {
+        .workload = c->inst->wl->name, .executor = c->ex->name,
+        .workers = c->cfg.workers, .workers_spec = c->workers_spec,
+        .mode = c->cfg.mode == EXEC_ORDERED ? "ordered" : "unordered",
+        .chunk = c->cfg.chunk, .chunk_auto = c->chunk_asked == 0,
+        .transport = c->transport, .params = params_json(c->inst),
+        .tasks = c->inst->ntasks,
+        .tasks_source = tasks_sources[c->inst->tasks_source],
+        .errors = c->errors, .checksum = hex,
+        .failure = c->failure[0] != '\0' ? c->failure : NULL,
+    };
+    cJSON *o = results_row_new(&h);
     if (o == NULL)
         return NULL;
-    cJSON_AddStringToObject(o, "workload", c->inst->wl->name);
-    cJSON_AddStringToObject(o, "executor", c->ex->name);
-    cJSON_AddNumberToObject(o, "workers", c->cfg.workers);
-    cJSON_AddStringToObject(o, "workers_spec", c->workers_spec);
-    cJSON_AddStringToObject(o, "mode", c->cfg.mode == EXEC_ORDERED
-                                           ? "ordered" : "unordered");
-    cJSON_AddNumberToObject(o, "chunk", (double)c->cfg.chunk);
-    cJSON_AddBoolToObject(o, "chunk_auto", c->chunk_asked == 0);
-    cJSON_AddStringToObject(o, "transport", c->transport);
-    cJSON_AddItemToObject(o, "params", params_json(c->inst));
-    cJSON_AddNumberToObject(o, "tasks", (double)c->inst->ntasks);
-    cJSON_AddStringToObject(o, "tasks_source",
-                            tasks_sources[c->inst->tasks_source]);
     add_errors(o, c);
-    snprintf(hex, sizeof(hex), "%016" PRIx64, c->checksum);
-    cJSON_AddStringToObject(o, "checksum", hex);
-    if (c->failure[0] != '\0')
-        cJSON_AddStringToObject(o, "failure", c->failure);
-    else
-        cJSON_AddNullToObject(o, "failure");
     cJSON_AddNumberToObject(o, "disturbed", (double)c->ndisturbed);
     if (c->precision_reached >= 0)
         cJSON_AddBoolToObject(o, "precision_reached", c->precision_reached);
-    add_samples(o, "samples", "stats", c->samples, c->nsamples, mc, ref);
+    add_samples(o, "samples", 1, c->samples, c->nsamples, mc, ref);
     if (c->napart > 0)
-        add_samples(o, "samples_disturbed", NULL, c->apart, c->napart, mc,
-                    ref);
+        add_samples(o, "samples_disturbed", 0, c->apart, c->napart, mc, ref);
     cJSON *tl = cJSON_AddArrayToObject(o, "timeline");
     for (size_t k = 0; k < c->tl.n; k++) {
         cJSON *pt = cJSON_CreateArray();
