@@ -102,12 +102,23 @@ for l in lines + [""]:
     elif cur:
         tables.append(cur)
         cur = []
-assert len(tables) == 2, len(tables)
+# The changed rows, then folded: the machines and the full table.
+assert len(tables) == 3, len(tables)
 for t in tables:
     cols = [len(r.replace("\\|", "").split("|")) for r in t]
     assert len(set(cols)) == 1, cols          # every row as wide
     assert set(t[1].replace("|", "").split()) <= {"---", "---:"}, t[1]
-assert any("**slower (regression)**" in r for r in tables[1])
+assert len(tables[0]) == 3, tables[0]         # only the slower row
+assert "**slower (regression)**" in tables[0][2]
+assert any("**slower (regression)**" in r for r in tables[2])
+assert len(tables[2]) == 4, tables[2]         # both rows
+# The verdict comes first, naming the regressed row.
+assert lines[0].startswith("**Gate: failed**: 1 configuration"), lines[0]
+assert "`factorial n=300,skew=1 threads j=2 unordered chunk=10`" in lines[0]
+text = "\n".join(lines)
+assert text.index("<details>") < text.index("| workload | executor | j |"
+                                             , text.index("| | base |"))
+assert text.rstrip().endswith("</details>")
 print("ok")
 PY
 then ok; else bad "markdown tables malformed"; fi
@@ -211,8 +222,17 @@ CTL=${SOURCE_DIR:?SOURCE_DIR must name the source tree}/tests/fixtures/compare/c
 esc=$(printf '\033')
 cr=$(printf '\r')
 bel=$(printf '\007')
+# Both of its rows failed, which compare refuses (nothing tested): a copy
+# whose second row finished gives one row to test and the first's note.
+python3 - "$CTL" > ctl-ok.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["results"][1]["failure"] = None
+print(json.dumps(d))
+PY
+usage_error "nothing could be tested" compare "$CTL" "$CTL"
 for fmt in text markdown; do
-    $PB compare "$CTL" "$CTL" --format "$fmt" > ctl.out 2>&1
+    $PB compare ctl-ok.json ctl-ok.json --format "$fmt" > ctl.out 2>&1
     if LC_ALL=C grep -q "[$esc$cr$bel]" ctl.out; then
         bad "compare --format $fmt printed a raw control character"
     elif ! grep -qF 'evil\x1b[31mhost\x0dX\x07' ctl.out; then
