@@ -24,8 +24,9 @@ n=$($PB history list --name main --db out/history.sqlite |
     grep -c ' main ')
 if [ "$n" -eq 3 ]; then ok; else bad "$n runs of main stored, not 3"; fi
 # The gate used all three: its verdict line says so and comes first.
+verdict='^\*\*Gate: \(passed\|failed\)\*\*'
 if head -n 1 out/summary.md |
-   grep -q '^\*\*Gate: \(passed\|failed\)\*\*.*outside the spread of 3 base runs'
+   grep -q "$verdict.*outside the spread of 3 base runs"
 then ok; else bad "summary.md: $(head -n 1 out/summary.md)"; fi
 if grep -q "main, last 3 runs" out/summary.md; then ok
 else bad "summary.md does not name the base runs"; fi

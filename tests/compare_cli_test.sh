@@ -372,7 +372,8 @@ json.dump(d, open("aa-slow.json", "w"))
 PY
 expect 1 compare --baseline main --window 5 --db "$DB2" aa-slow.json \
     --format markdown
-if head -n 1 out.txt | grep -q '^\*\*Gate: failed\*\*: [0-9]* configurations .*outside the spread of 5 base runs: `'
+verdict='^\*\*Gate: failed\*\*: [0-9]* configurations .*outside the'
+if head -n 1 out.txt | grep -q "$verdict spread of 5 base runs: \`"
 then ok; else bad "--window markdown verdict"; head -n 3 out.txt; fi
 
 # ---- help tells the truth ----

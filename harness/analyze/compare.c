@@ -136,7 +136,7 @@ int compare_prediction_interval(const double *m, size_t k, double *lo,
     return 0;
 }
 
-/* ---- values -------------------------------------------------------------- */
+/* ---- values ---------------------------------------------------------- */
 
 int compare_row_values(const struct results_view *v, size_t k,
                        const struct compare_options *o, double **out,
@@ -205,7 +205,7 @@ int compare_row_values(const struct results_view *v, size_t k,
     return 0;
 }
 
-/* ---- matching ------------------------------------------------------------ */
+/* ---- matching -------------------------------------------------------- */
 
 /* A file's rows sorted by matching key, for binary search: n log n where
  * comparing every pair was quadratic. */
@@ -339,7 +339,7 @@ static int all_have_spec(const struct results_file *const *files, size_t n)
     return 1;
 }
 
-/* ---- evaluation ---------------------------------------------------------- */
+/* ---- evaluation ------------------------------------------------------ */
 
 /* Append text to a match's note, "; "-separated. */
 static void add_note(struct compare_match *m, const char *fmt, ...)
