@@ -20,7 +20,7 @@ static const char *const verdict_names[] = {
     [COMPARE_FAILED] = "failed",
     [COMPARE_NO_DATA] = "no data",
     [COMPARE_BASELINE] = "baseline",
-    [COMPARE_NO_SERIAL] = "no serial baseline",
+    [COMPARE_NO_SERIAL] = "no " VIEW_BASELINE_EXECUTOR " baseline",
 };
 
 const char *compare_verdict_name(enum compare_verdict v)
