@@ -102,12 +102,23 @@ for l in lines + [""]:
     elif cur:
         tables.append(cur)
         cur = []
-assert len(tables) == 2, len(tables)
+# The changed rows, then folded: the machines and the full table.
+assert len(tables) == 3, len(tables)
 for t in tables:
     cols = [len(r.replace("\\|", "").split("|")) for r in t]
     assert len(set(cols)) == 1, cols          # every row as wide
     assert set(t[1].replace("|", "").split()) <= {"---", "---:"}, t[1]
-assert any("**slower (regression)**" in r for r in tables[1])
+assert len(tables[0]) == 3, tables[0]         # only the slower row
+assert "**slower (regression)**" in tables[0][2]
+assert any("**slower (regression)**" in r for r in tables[2])
+assert len(tables[2]) == 4, tables[2]         # both rows
+# The verdict comes first, naming the regressed row.
+assert lines[0].startswith("**Gate: failed**: 1 configuration"), lines[0]
+assert "`factorial n=300,skew=1 threads j=2 unordered chunk=10`" in lines[0]
+text = "\n".join(lines)
+assert text.index("<details>") < text.index("| workload | executor | j |"
+                                             , text.index("| | base |"))
+assert text.rstrip().endswith("</details>")
 print("ok")
 PY
 then ok; else bad "markdown tables malformed"; fi
@@ -211,8 +222,17 @@ CTL=${SOURCE_DIR:?SOURCE_DIR must name the source tree}/tests/fixtures/compare/c
 esc=$(printf '\033')
 cr=$(printf '\r')
 bel=$(printf '\007')
+# Both of its rows failed, which compare refuses (nothing tested): a copy
+# whose second row finished gives one row to test and the first's note.
+python3 - "$CTL" > ctl-ok.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["results"][1]["failure"] = None
+print(json.dumps(d))
+PY
+usage_error "nothing could be tested" compare "$CTL" "$CTL"
 for fmt in text markdown; do
-    $PB compare "$CTL" "$CTL" --format "$fmt" > ctl.out 2>&1
+    $PB compare ctl-ok.json ctl-ok.json --format "$fmt" > ctl.out 2>&1
     if LC_ALL=C grep -q "[$esc$cr$bel]" ctl.out; then
         bad "compare --format $fmt printed a raw control character"
     elif ! grep -qF 'evil\x1b[31mhost\x0dX\x07' ctl.out; then
@@ -277,6 +297,84 @@ print(json.dumps(d))
 PY
 usage_error "results[5] and results[2901] are the same configuration" \
     compare big-a.json big-dup.json
+
+# ---- --baseline NAME: stored runs of the history database ----
+DB=$work/hist.sqlite
+usage_error "no history database" compare --baseline main --db "$DB" \
+    "$fx/free2.json"
+if $PB history add "$fx/free.json" --name main --db "$DB" > /dev/null
+then ok; else bad "history add"; fi
+expect 0 compare --baseline main --db "$DB" "$fx/free2.json"
+if grep -q "main run 1 at ed0180d5c2e1" out.txt; then ok
+else bad "--baseline: the base is not named"; cat out.txt; fi
+POOLBENCH_DB=$DB expect 0 compare --baseline main@ed0180 "$fx/free2.json"
+usage_error "no run named 'dev'" compare --baseline dev --db "$DB" \
+    "$fx/free2.json"
+usage_error "at commit 'abc'" compare --baseline main@abc --db "$DB" \
+    "$fx/free2.json"
+# pinned.json's affinity differs: another machine, no base for it.
+usage_error "no run named 'main' on machine" compare --baseline main \
+    --db "$DB" "$fx/pinned.json"
+usage_error "--window 5: only 1 run named 'main'" compare --baseline main \
+    --window 5 --db "$DB" "$fx/free2.json"
+usage_error "--window '1'" compare --baseline main --window 1 --db "$DB" \
+    "$fx/free2.json"
+usage_error "add --baseline NAME" compare --window 5 a.json a.json
+usage_error "expected the new results file" compare --baseline main \
+    --db "$DB"
+usage_error "--correction 'x'" compare --correction x a.json a.json
+usage_error "--gate-on 'x'" compare --gate-on x a.json a.json
+
+# ---- --window: five A/A runs made from the two real free runs ----
+# Each run takes free or free2's samples in turn, scaled by a run-level
+# drift of a few percent (what a shared machine does between runs); the
+# new run is free2's samples 4% slower: inside the drift.
+python3 - "$fx/free.json" "$fx/free2.json" <<'PY'
+import json, random, sys
+src = [json.load(open(p)) for p in sys.argv[1:3]]
+drift = [0.97, 1.02, 0.99, 1.03, 0.96]
+for k, f in enumerate(drift + [1.04]):
+    d = json.loads(json.dumps(src[k % 2] if k < 5 else src[1]))
+    d["created"] = "2026-11-28T10:%02d:00Z" % k
+    for r in d["results"]:
+        r["samples"]["wall_s"] = [v * f for v in r["samples"]["wall_s"]]
+    json.dump(d, open("aa%d.json" % k if k < 5 else "aa-new.json", "w"))
+PY
+DB2=$work/aa.sqlite
+if $PB history add aa0.json aa1.json aa2.json aa3.json aa4.json \
+      --name main --db "$DB2" > /dev/null; then ok
+else bad "history add of the A/A runs"; fi
+# (That the window also silences a shift the newest run alone would flag
+# is test_compare's test_window: these real runs are too noisy for it.)
+expect 0 compare --baseline main --window 5 --db "$DB2" aa-new.json \
+    --format json
+if python3 - out.txt <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["base_runs"] == 5 and d["correction"] == "holm", d["base_runs"]
+for c in d["comparisons"]:
+    if c["p_adjusted"] is None:
+        continue
+    assert c["base_runs"] == 5 and c["base"]["stats"] is not None
+    assert c["prediction_low"] <= c["new_median"] <= c["prediction_high"] \
+        or not c["regression"], c["name"]
+assert d["regressions"] == 0
+print("ok")
+PY
+then ok; else bad "--window json"; cat out.txt; fi
+# 30% slower is outside the window: a regression.
+python3 - <<'PY'
+import json
+d = json.load(open("aa-new.json"))
+for r in d["results"]:
+    r["samples"]["wall_s"] = [v * 1.25 for v in r["samples"]["wall_s"]]
+json.dump(d, open("aa-slow.json", "w"))
+PY
+expect 1 compare --baseline main --window 5 --db "$DB2" aa-slow.json \
+    --format markdown
+verdict='^\*\*Gate: failed\*\*: [0-9]* configurations .*outside the'
+if head -n 1 out.txt | grep -q "$verdict spread of 5 base runs: \`"
+then ok; else bad "--window markdown verdict"; head -n 3 out.txt; fi
 
 # ---- help tells the truth ----
 if $PB compare --help | grep -q -- "--normalize speedup" &&

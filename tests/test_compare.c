@@ -293,7 +293,7 @@ static void unload(struct results_file *f, struct compare_report *r)
 
 static const struct compare_options defaults = {
     COMPARE_DEFAULT_THRESHOLD_PCT, COMPARE_DEFAULT_ALPHA, COMPARE_WALL, 0,
-    COMPARE_TEXT,
+    COMPARE_TEXT, COMPARE_HOLM, 0,
 };
 
 /* A base suite: serial and threads j=2 of one workload, 10 reps. */
@@ -701,6 +701,315 @@ static void test_bmf_unmatched(void **state)
     unload(f, &r);
 }
 
+/* ---- correction, window, workers_spec (issue #14) ----------------------- */
+
+/* Holm and BH adjusted p-values against R's p.adjust (written out by
+ * hand: holm p_(i) * (m - i + 1) running max; BH p_(i) * m / i running
+ * min from the top). */
+static void test_adjust_p(void **state)
+{
+    (void)state;
+    const double p[] = { 0.01, 0.04, 0.03, 0.005 };
+    const double holm[] = { 0.03, 0.06, 0.06, 0.02 };
+    const double bh[] = { 0.02, 0.04, 0.04, 0.02 };
+    double adj[4];
+    assert_int_equal(compare_adjust_p(p, 4, COMPARE_HOLM, adj), 0);
+    for (int k = 0; k < 4; k++)
+        assert_double_equal(adj[k], holm[k], 1e-12);
+    assert_int_equal(compare_adjust_p(p, 4, COMPARE_BH, adj), 0);
+    for (int k = 0; k < 4; k++)
+        assert_double_equal(adj[k], bh[k], 1e-12);
+    assert_int_equal(compare_adjust_p(p, 4, COMPARE_NONE, adj), 0);
+    for (int k = 0; k < 4; k++)
+        assert_double_equal(adj[k], p[k], 0);
+    /* Capped at 1. */
+    const double big[] = { 0.5, 0.6 };
+    assert_int_equal(compare_adjust_p(big, 2, COMPARE_HOLM, adj), 0);
+    assert_double_equal(adj[0], 1.0, 0);
+    assert_double_equal(adj[1], 1.0, 0);
+}
+
+static void test_prediction_interval(void **state)
+{
+    (void)state;
+    assert_double_equal(compare_t975(1), 12.706, 1e-3);
+    assert_double_equal(compare_t975(4), 2.776, 1e-3);
+    assert_double_equal(compare_t975(60), 2.000, 2e-3);
+    assert_double_equal(compare_t975(1000), 1.962, 2e-3);
+    /* Medians 1..5: mean 3, sd sqrt(2.5); 2.776 * 1.5811 * sqrt(1.2). */
+    const double m[] = { 1, 2, 3, 4, 5 };
+    double lo, hi;
+    assert_int_equal(compare_prediction_interval(m, 5, &lo, &hi), 0);
+    double half = 2.776 * sqrt(2.5) * sqrt(1.2);
+    assert_double_equal(lo, 3 - half, 1e-3);
+    assert_double_equal(hi, 3 + half, 1e-3);
+    assert_int_equal(compare_prediction_interval(m, 1, &lo, &hi), -1);
+    assert_true(isnan(lo) && isnan(hi));
+}
+
+/* Replace row k's wall_s samples in the file at path by v[0..n). */
+static void set_wall(const char *path, size_t k, const double *v, size_t n)
+{
+    struct results_file f;
+    char err[512];
+    assert_int_equal(results_load(path, &f, err, sizeof(err)), 0);
+    cJSON *root = cJSON_Duplicate(f.root, 1);
+    results_free(&f);
+    cJSON *row = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "results"),
+                                    (int)k);
+    cJSON *s = cJSON_GetObjectItem(row, "samples");
+    cJSON_ReplaceItemInObject(s, "wall_s", cJSON_CreateDoubleArray(v,
+                                                                   (int)n));
+    assert_int_equal(results_write_atomic(path, root, err, sizeof(err)), 0);
+    cJSON_Delete(root);
+}
+
+/* Twenty rows, all equal but one whose exact U test gives p = 0.0089:
+ * significant alone at alpha 0.01, not after Holm or BH over 20 rows. */
+static void test_holm_vs_none(void **state)
+{
+    (void)state;
+    struct fx rows[20];
+    for (size_t k = 0; k < 20; k++)
+        rows[k] = (struct fx){ "factorial", "threads", 2, 0.05, 0, 10, 0,
+                               0, NULL, 10 + k };
+    const char *a = write_fx("ha.json", "h", rows, 20);
+    const char *b = write_fx("hb.json", "h", rows, 20);
+    /* base 1.0 .. 1.9; new the base shifted by four places and a half,
+     * its lowest moved below one more base value: 16 of the 100 pairs
+     * have new < base, U = 16, exact p = 0.00893. */
+    double base[10], new_v[10];
+    for (int k = 0; k < 10; k++) {
+        base[k] = 1.0 + 0.1 * k;
+        new_v[k] = 1.0 + 0.1 * (k + 4) + 0.05;
+    }
+    new_v[0] = 1.35;
+    set_wall(a, 7, base, 10);
+    set_wall(b, 7, new_v, 10);
+    struct results_file f[2];
+    struct compare_report r;
+    struct compare_options o = defaults;
+    o.correction = COMPARE_NONE;
+    load_compare(a, b, &o, f, &r);
+    assert_int_equal(r.ntested, 20);
+    assert_double_equal(r.matches[7].mwu.p, 0.00893069778518695, 1e-12);
+    assert_int_equal(r.matches[7].verdict, COMPARE_SLOWER);
+    assert_true(r.matches[7].regression);
+    assert_int_equal(r.regressions, 1);
+    unload(f, &r);
+    o.correction = COMPARE_HOLM;
+    load_compare(a, b, &o, f, &r);
+    assert_double_equal(r.matches[7].p_adj, 20 * 0.00893069778518695,
+                        1e-9);
+    assert_int_equal(r.matches[7].verdict, COMPARE_SAME);
+    assert_int_equal(r.regressions, 0);
+    unload(f, &r);
+    o.correction = COMPARE_BH;
+    load_compare(a, b, &o, f, &r);
+    assert_int_equal(r.regressions, 0);
+    unload(f, &r);
+    const char *holm[] = { "compare", a, b };
+    const char *none[] = { "compare", "--correction", "none", a, b };
+    const char *bad[] = { "compare", "--correction", "bonf", a, b };
+    assert_int_equal(run_compare(3, holm), 0);
+    assert_int_equal(run_compare(5, none), 1);
+    assert_int_equal(run_compare(5, bad), 2);
+}
+
+/* Injected slowdowns of 3%, 10% and 30% (noise 0.5%, all significant):
+ * a regression exactly when above --threshold; --gate-on ci asks the
+ * interval's lower bound to be above it too. */
+static void test_injected_slowdowns(void **state)
+{
+    (void)state;
+    static const double factor[] = { 1.03, 1.10, 1.30 };
+    struct fx rows[3];
+    lcg_state = 17;
+    for (size_t k = 0; k < 3; k++)
+        rows[k] = (struct fx){ "factorial", "threads", 2, 0.05, 0.005, 10,
+                               0, 0, NULL, 10 + k };
+    const char *a = write_fx("ia.json", "h", rows, 3);
+    for (size_t k = 0; k < 3; k++)
+        rows[k].wall_s *= factor[k];
+    const char *b = write_fx("ib.json", "h", rows, 3);
+    static const struct {
+        double threshold;
+        int ci;
+        int want[3];
+    } cases[] = {
+        { 0, 0, { 1, 1, 1 } }, { 2, 0, { 1, 1, 1 } }, { 5, 0, { 0, 1, 1 } },
+        { 9, 0, { 0, 1, 1 } }, { 15, 0, { 0, 0, 1 } },
+        { 29, 0, { 0, 0, 1 } }, { 35, 0, { 0, 0, 0 } },
+        /* The 3% row's interval lies within about [1.02, 1.04]: above a
+         * 1% threshold even by its lower bound, not above 3.5%. */
+        { 1, 1, { 1, 1, 1 } }, { 3.5, 1, { 0, 1, 1 } },
+    };
+    for (size_t c = 0; c < N(cases); c++) {
+        struct results_file f[2];
+        struct compare_report r;
+        struct compare_options o = defaults;
+        o.threshold_pct = cases[c].threshold;
+        o.gate_on_ci = cases[c].ci;
+        load_compare(a, b, &o, f, &r);
+        for (size_t k = 0; k < 3; k++) {
+            assert_int_equal(r.matches[k].verdict, COMPARE_SLOWER);
+            if (r.matches[k].regression != cases[c].want[k])
+                fail_msg("threshold %g%s, slowdown %g: regression %d",
+                         cases[c].threshold, cases[c].ci ? " (ci)" : "",
+                         factor[k], r.matches[k].regression);
+        }
+        unload(f, &r);
+    }
+}
+
+/* --window: five base runs whose medians drift by a few percent from run
+ * to run (as on a shared machine); a new run inside that drift is no
+ * regression, though it is against the newest run alone; a new run far
+ * outside is. */
+static void test_window(void **state)
+{
+    (void)state;
+    static const double drift[] = { 0.97, 1.02, 0.99, 1.04, 0.96 };
+    struct fx rows[2];
+    struct results_file f[6], nf;
+    char err[512], name[32];
+    lcg_state = 23;
+    for (size_t k = 0; k < 5; k++) {
+        base_rows(rows, 0.005);
+        rows[0].wall_s *= drift[k];
+        rows[1].wall_s *= drift[k];
+        snprintf(name, sizeof(name), "w%zu.json", k);
+        const char *p = write_fx(name, "h", rows, 2);
+        assert_int_equal(results_load(p, &f[k], err, sizeof(err)), 0);
+    }
+    base_rows(rows, 0.005);
+    rows[0].wall_s *= 1.03;
+    rows[1].wall_s *= 1.03;
+    const char *p = write_fx("wnew.json", "h", rows, 2);
+    assert_int_equal(results_load(p, &nf, err, sizeof(err)), 0);
+    /* Newest first: the last written (drift 0.96) is bases[0]. */
+    const struct results_file *bases[5] = { &f[4], &f[3], &f[2], &f[1],
+                                            &f[0] };
+    struct compare_report r;
+    struct compare_options o = defaults;
+    assert_int_equal(compare_runs(bases, 1, &nf, &o, &r, err,
+                                  sizeof(err)), 0);
+    assert_int_equal(r.regressions, 2);    /* 1.03 / 0.96: 7% */
+    compare_report_free(&r);
+    assert_int_equal(compare_runs(bases, 5, &nf, &o, &r, err,
+                                  sizeof(err)), 0);
+    assert_int_equal(r.nbases, 5);
+    for (size_t k = 0; k < 2; k++) {
+        const struct compare_match *m = &r.matches[k];
+        assert_int_equal(m->nb, 50);
+        assert_int_equal(m->nruns, 5);
+        assert_true(m->pi_low < m->new_median &&
+                    m->new_median < m->pi_high);
+        assert_false(m->regression);
+    }
+    assert_int_equal(r.regressions, 0);
+    compare_report_free(&r);
+    results_free(&nf);
+    /* 30% slower lies outside every bound. */
+    rows[0].wall_s *= 1.3 / 1.03;
+    rows[1].wall_s *= 1.3 / 1.03;
+    p = write_fx("wslow.json", "h", rows, 2);
+    assert_int_equal(results_load(p, &nf, err, sizeof(err)), 0);
+    assert_int_equal(compare_runs(bases, 5, &nf, &o, &r, err,
+                                  sizeof(err)), 0);
+    assert_int_equal(r.regressions, 2);
+    assert_true(r.matches[1].new_median > r.matches[1].pi_high);
+    compare_report_free(&r);
+    results_free(&nf);
+    for (size_t k = 0; k < 5; k++)
+        results_free(&f[k]);
+}
+
+/* Add "workers_spec" to every row of the file at path: "1" for serial,
+ * spec for the others; and set machine.cpus_online. */
+static void set_spec(const char *path, const char *spec, int cpus)
+{
+    struct results_file f;
+    char err[512];
+    assert_int_equal(results_load(path, &f, err, sizeof(err)), 0);
+    cJSON *root = cJSON_Duplicate(f.root, 1);
+    results_free(&f);
+    cJSON *res = cJSON_GetObjectItem(root, "results");
+    for (cJSON *row = res->child; row != NULL; row = row->next) {
+        const char *ex = cJSON_GetObjectItem(row, "executor")->valuestring;
+        cJSON_AddStringToObject(row, "workers_spec",
+                                strcmp(ex, "serial") == 0 ? "1" : spec);
+    }
+    cJSON_ReplaceItemInObject(cJSON_GetObjectItem(root, "machine"),
+                              "cpus_online", cJSON_CreateNumber(cpus));
+    assert_int_equal(results_write_atomic(path, root, err, sizeof(err)), 0);
+    cJSON_Delete(root);
+}
+
+/* -j cpus on a 2-CPU and a 4-CPU machine: under --normalize speedup the
+ * rows match by "cpus"; on time they do not (different worker counts). */
+static void test_workers_spec(void **state)
+{
+    (void)state;
+    struct fx rows[2];
+    lcg_state = 29;
+    base_rows(rows, 0.01);
+    const char *a = write_fx("spa.json", "two", rows, 2);
+    set_spec(a, "cpus", 2);
+    rows[1].workers = 4;
+    rows[1].wall_s = 0.1 / 3.2;    /* speedup 3.2 instead of 2: better */
+    const char *b = write_fx("spb.json", "four", rows, 2);
+    set_spec(b, "cpus", 4);
+    struct results_file f[2];
+    struct compare_report r;
+    struct compare_options o = defaults;
+    o.normalize_speedup = 1;
+    load_compare(a, b, &o, f, &r);
+    assert_true(r.match_spec);
+    assert_int_equal(r.nmatches, 2);
+    assert_int_equal(r.matches[1].verdict, COMPARE_FASTER);
+    assert_int_equal(r.matches[1].new_row->workers, 4);
+    unload(f, &r);
+    /* Time: the threads rows do not match; only serial is compared. */
+    load_compare(a, b, &defaults, f, &r);
+    assert_false(r.match_spec);
+    assert_int_equal(r.nmatches, 1);
+    assert_int_equal(r.nonly_base, 1);
+    unload(f, &r);
+    /* A file without specs: matched on the number, as before. */
+    rows[1].workers = 2;
+    const char *c = write_fx("spc.json", "four", rows, 2);
+    load_compare(a, c, &o, f, &r);
+    assert_false(r.match_spec);
+    assert_int_equal(r.nmatches, 2);
+    assert_int_equal(r.matches[1].verdict, COMPARE_FASTER);
+    unload(f, &r);
+}
+
+/* Nothing tested (every row too short or failed): refused, exit 2. */
+static void test_nothing_tested(void **state)
+{
+    (void)state;
+    struct fx rows[2];
+    lcg_state = 31;
+    base_rows(rows, 0.01);
+    rows[0].reps = rows[1].reps = 3;
+    const char *a = write_fx("nta.json", "h", rows, 2);
+    struct results_file f[2];
+    struct compare_report r;
+    char err[512];
+    assert_int_equal(results_load(a, &f[0], err, sizeof(err)), 0);
+    assert_int_equal(results_load(a, &f[1], err, sizeof(err)), 0);
+    assert_int_equal(compare_files(&f[0], &f[1], &defaults, &r, err,
+                                   sizeof(err)), -1);
+    assert_non_null(strstr(err, "nothing could be tested"));
+    assert_null(strchr(err, '\n'));
+    results_free(&f[0]);
+    results_free(&f[1]);
+    const char *argv[] = { "compare", a, a };
+    assert_int_equal(run_compare(3, argv), 2);
+}
+
 /* ---- merge -------------------------------------------------------------- */
 
 static void test_merge(void **state)
@@ -789,6 +1098,13 @@ int main(void)
         cmocka_unit_test(test_formats),
         cmocka_unit_test(test_bmf_unmatched),
         cmocka_unit_test(test_merge),
+        cmocka_unit_test(test_adjust_p),
+        cmocka_unit_test(test_prediction_interval),
+        cmocka_unit_test(test_holm_vs_none),
+        cmocka_unit_test(test_injected_slowdowns),
+        cmocka_unit_test(test_window),
+        cmocka_unit_test(test_workers_spec),
+        cmocka_unit_test(test_nothing_tested),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
