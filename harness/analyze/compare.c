@@ -41,12 +41,9 @@ const char *compare_correction_name(enum compare_correction c)
 
 const char *compare_workers_spec(const struct results_row *r)
 {
-    /* Read beside the schema reader until it carries the field: files
-     * written before `-j cpus` was stored have none. */
-    const cJSON *j = r->json != NULL
-        ? cJSON_GetObjectItemCaseSensitive(r->json, "workers_spec") : NULL;
-    return cJSON_IsString(j) && j->valuestring[0] != '\0' ? j->valuestring
-                                                           : NULL;
+    /* Files written before `-j cpus` was stored have none. */
+    return r->workers_spec != NULL && r->workers_spec[0] != '\0'
+               ? r->workers_spec : NULL;
 }
 
 /* ---- statistics --------------------------------------------------------- */

@@ -86,7 +86,7 @@ static int same_part(const struct view_inst *a, const struct view_inst *b)
 static unsigned cpus_of(const struct results_view *v,
                         const struct view_inst *in)
 {
-    long c = v->f->machines[in->machine].cpus_online;
+    long c = v->f->machines[in->machine].cpus_usable;
     return c > 0 ? (unsigned)c : 1;
 }
 

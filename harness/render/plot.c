@@ -1282,7 +1282,7 @@ static void src_caption(struct plot_src *s, const struct results_file *f)
 {
     const struct results_machine *m =
         &f->machines[s->part != NULL ? s->part->machine : 0];
-    s->cpus = m->cpus_online;
+    s->cpus = m->cpus_usable;
     s->host = m->hostname ? m->hostname : "?";
     if (s->part != NULL && s->part->run >= 0)
         snprintf(s->name, sizeof(s->name), "%.400s [%.60s, run %ld]",

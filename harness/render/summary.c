@@ -120,7 +120,7 @@ static void versus(struct out *o, const struct view_row *vr)
 static unsigned cpus_of(const struct results_view *v,
                         const struct view_inst *in)
 {
-    long c = v->f->machines[in->machine].cpus_online;
+    long c = v->f->machines[in->machine].cpus_usable;
     return c > 0 ? (unsigned)c : 1;
 }
 

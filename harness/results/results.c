@@ -575,6 +575,11 @@ static int read_machine(struct reader *r, cJSON *m, const char *where,
     if (want_number(r, m, where, "cpus_online", 0, 1e6, 1, &v))
         return -1;
     out->cpus_online = (long)v;
+    out->cpus_usable = out->cpus_online;
+    const cJSON *aff = cJSON_GetObjectItemCaseSensitive(m, "affinity_count");
+    if (cJSON_IsNumber(aff) && aff->valuedouble >= 1 &&
+        aff->valuedouble < (double)out->cpus_online)
+        out->cpus_usable = (long)aff->valuedouble;
     if (want_number(r, m, where, "mem_total_bytes", 0, 1e20, 0, &v))
         return -1;
     out->mem_total_bytes = v;

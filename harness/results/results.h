@@ -77,6 +77,9 @@ struct results_machine {
     const char *clocksource, *governor, *compiler, *build_type;
     const char *version, *git_commit;
     long cpus_online;
+    long cpus_usable;       /* affinity_count when the file has it (and it
+                               is smaller), else cpus_online: what "the
+                               CPUs" means for this run */
     double mem_total_bytes;
     cJSON *json;
 };

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "noise.h"
 #include "options.h"
 #include "registry.h"
 #include "suggest.h"
@@ -21,8 +22,9 @@ static void usage(FILE *f)
 "What to run:\n"
 "  -w, --workloads LIST   workloads (default: every one; poolbench list)\n"
 "  -e, --executors LIST   serial,threads,procs,futures (default: all)\n"
-"  -j, --workers LIST     worker counts: N, cpus or Kxcpus (default:\n"
-"                         1,cpus); serial always runs once, with 1\n"
+"  -j, --workers LIST     worker counts: N, cpus or Kxcpus (cpus: the CPUs\n"
+"                         this process may use; default: 1,cpus); serial\n"
+"                         always runs once, with 1\n"
 "      --mode LIST        ordered,unordered delivery (default: unordered)\n"
 "      --chunk LIST       tasks per claim: N or auto = ceil(tasks / (4 x\n"
 "                         workers)) (default: auto)\n"
@@ -134,7 +136,9 @@ static int parse_workers(struct run_options *o, const char *text, char *err,
                          size_t err_len)
 {
     char *items[RUN_MAX_LIST];
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    /* "cpus" is what this process may run on (taskset, cpusets), so that
+     * a pinned run stands for a smaller machine. */
+    long cpus = noise_affinity_count();
     int n = split_list(o, "-j/--workers", text, items, err, err_len);
     o->nworkers = 0;
     for (int k = 0; k < n; k++) {
