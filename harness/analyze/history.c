@@ -1,8 +1,6 @@
-/* history.c - the history database in SQLite: schema and migrations,
- * storing runs whole, lookups, export and pruning (see history.h). */
-#include "fs.h"
-#include "history.h"
-
+/* history.c - the history database in SQLite: opening, schema and
+ * migrations, fingerprints, storing runs whole (see history.h; reading is
+ * in history_query.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -17,12 +15,10 @@
 
 #include <sqlite3.h>
 
+#include "fs.h"
+#include "history_impl.h"
 #include "view.h"
 
-struct history {
-    sqlite3 *db;
-    char path[4096];
-};
 
 /* The schema, one step per version: step k takes user_version k to k + 1,
  * in one transaction with the version bump. Append, never edit: a stored
@@ -58,7 +54,7 @@ static const char *const migrations[] = {
 _Static_assert(NMIGRATIONS == HISTORY_SCHEMA_VERSION,
                "one migration per schema version");
 
-static int db_fail(struct history *db, const char *what, char *err,
+int history_db_fail(struct history *db, const char *what, char *err,
                    size_t err_len)
 {
     snprintf(err, err_len, "%s: %s: %s", db->path, what,
@@ -66,7 +62,7 @@ static int db_fail(struct history *db, const char *what, char *err,
     return -1;
 }
 
-static int exec_sql(struct history *db, const char *sql, char *err,
+int history_exec_sql(struct history *db, const char *sql, char *err,
                     size_t err_len)
 {
     char *msg = NULL;
@@ -80,18 +76,18 @@ static int exec_sql(struct history *db, const char *sql, char *err,
 }
 
 /* A statement, or NULL with the message in err. */
-static sqlite3_stmt *prepare(struct history *db, const char *sql, char *err,
+sqlite3_stmt *history_prepare(struct history *db, const char *sql, char *err,
                              size_t err_len)
 {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        db_fail(db, "prepare", err, err_len);
+        history_db_fail(db, "prepare", err, err_len);
         return NULL;
     }
     return st;
 }
 
-static void rollback(struct history *db)
+void history_rollback(struct history *db)
 {
     sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -114,28 +110,28 @@ int history_schema_version(struct history *db)
 static int migrate(struct history *db, char *err, size_t err_len)
 {
     for (;;) {
-        if (exec_sql(db, "BEGIN IMMEDIATE", err, err_len) != 0)
+        if (history_exec_sql(db, "BEGIN IMMEDIATE", err, err_len) != 0)
             return -1;
         int v = history_schema_version(db);
         if (v < 0) {
-            rollback(db);
-            return db_fail(db, "reading user_version", err, err_len);
+            history_rollback(db);
+            return history_db_fail(db, "reading user_version", err, err_len);
         }
         if (v > HISTORY_SCHEMA_VERSION) {
-            rollback(db);
+            history_rollback(db);
             snprintf(err, err_len, "%s: schema version %d is newer than "
                      "this poolbench's %d; use a newer poolbench", db->path,
                      v, HISTORY_SCHEMA_VERSION);
             return -1;
         }
         if (v == HISTORY_SCHEMA_VERSION)
-            return exec_sql(db, "COMMIT", err, err_len);
+            return history_exec_sql(db, "COMMIT", err, err_len);
         char bump[64];
         snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", v + 1);
-        if (exec_sql(db, migrations[v], err, err_len) != 0 ||
-            exec_sql(db, bump, err, err_len) != 0 ||
-            exec_sql(db, "COMMIT", err, err_len) != 0) {
-            rollback(db);
+        if (history_exec_sql(db, migrations[v], err, err_len) != 0 ||
+            history_exec_sql(db, bump, err, err_len) != 0 ||
+            history_exec_sql(db, "COMMIT", err, err_len) != 0) {
+            history_rollback(db);
             return -1;
         }
     }
@@ -218,14 +214,14 @@ int history_open(const char *path, enum history_mode mode,
         if (db->db == NULL)
             snprintf(err, err_len, "%s: out of memory", path);
         else
-            db_fail(db, "cannot open", err, err_len);
+            history_db_fail(db, "cannot open", err, err_len);
         goto fail;
     }
     sqlite3_extended_result_codes(db->db, 1);
     /* The timeout first: switching to WAL itself takes a lock. */
     sqlite3_busy_timeout(db->db, HISTORY_BUSY_TIMEOUT_MS);
-    if (exec_sql(db, "PRAGMA journal_mode=WAL", err, err_len) != 0 ||
-        exec_sql(db, "PRAGMA foreign_keys=ON", err, err_len) != 0 ||
+    if (history_exec_sql(db, "PRAGMA journal_mode=WAL", err, err_len) != 0 ||
+        history_exec_sql(db, "PRAGMA foreign_keys=ON", err, err_len) != 0 ||
         migrate(db, err, err_len) != 0)
         goto fail;
     *out = db;
@@ -298,51 +294,6 @@ void history_fingerprint(const struct results_machine *m, char fp[17],
 
 /* ---- adding ------------------------------------------------------------- */
 
-/* The whole file at path into a new NUL-terminated buffer. */
-static char *read_text(const char *path, size_t *len, char *err,
-                       size_t err_len)
-{
-    char *buf = NULL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        snprintf(err, err_len, "%s: cannot read: %s", path, strerror(errno));
-        goto fail;
-    }
-    if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > RESULTS_MAX_BYTES) {
-        snprintf(err, err_len, "%s: not a regular file of at most %u "
-                 "bytes; give a poolbench/1 results file", path,
-                 RESULTS_MAX_BYTES);
-        goto fail;
-    }
-    buf = malloc((size_t)st.st_size + 1);
-    if (buf == NULL) {
-        snprintf(err, err_len, "%s: out of memory", path);
-        goto fail;
-    }
-    size_t got = 0;
-    while (got < (size_t)st.st_size) {
-        ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            snprintf(err, err_len, "%s: cannot read: %s", path,
-                     n < 0 ? strerror(errno) : "file shrank");
-            goto fail;
-        }
-        got += (size_t)n;
-    }
-    buf[got] = '\0';
-    *len = got;
-    close(fd);
-    return buf;
-fail:
-    if (fd >= 0)
-        close(fd);
-    free(buf);
-    return NULL;
-}
-
 /* What history stores of a file must be one run of one machine. */
 static int parse_run(const char *label, const char *text, size_t len,
                      struct results_file *f, char *err, size_t err_len)
@@ -361,7 +312,7 @@ static int parse_run(const char *label, const char *text, size_t len,
 int history_check_file(const char *path, char *err, size_t err_len)
 {
     size_t len;
-    char *text = read_text(path, &len, err, err_len);
+    char *text = results_read_text(path, &len, err, err_len);
     if (text == NULL)
         return -1;
     struct results_file f = { 0 };
@@ -379,7 +330,7 @@ static void now_utc(char *buf, size_t len)
     strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static void bind_text(sqlite3_stmt *st, int k, const char *s)
+void history_bind_text(sqlite3_stmt *st, int k, const char *s)
 {
     if (s == NULL)
         sqlite3_bind_null(st, k);
@@ -400,7 +351,7 @@ static int insert_rows(struct history *db, long long run_id,
                        const struct results_view *v, char *err,
                        size_t err_len)
 {
-    sqlite3_stmt *st = prepare(db, "INSERT INTO results (run_id, workload,"
+    sqlite3_stmt *st = history_prepare(db, "INSERT INTO results (run_id, workload,"
         " params, executor, transport, workers, mode, chunk, tasks, n,"
         " median, ci95_low, ci95_high, speedup, checksum, failure,"
         " instance, config, key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
@@ -421,12 +372,12 @@ static int insert_rows(struct history *db, long long run_id,
         view_match_key(r, key, sizeof(key));
         sqlite3_reset(st);
         sqlite3_bind_int64(st, 1, run_id);
-        bind_text(st, 2, r->workload);
-        bind_text(st, 3, r->params != NULL ? r->params : "");
-        bind_text(st, 4, r->executor);
-        bind_text(st, 5, r->transport != NULL ? r->transport : "");
+        history_bind_text(st, 2, r->workload);
+        history_bind_text(st, 3, r->params != NULL ? r->params : "");
+        history_bind_text(st, 4, r->executor);
+        history_bind_text(st, 5, r->transport != NULL ? r->transport : "");
         sqlite3_bind_int64(st, 6, r->workers);
-        bind_text(st, 7, r->mode != NULL ? r->mode : "");
+        history_bind_text(st, 7, r->mode != NULL ? r->mode : "");
         sqlite3_bind_int64(st, 8, (sqlite3_int64)r->chunk);
         sqlite3_bind_int64(st, 9, (sqlite3_int64)r->tasks);
         sqlite3_bind_int64(st, 10, (sqlite3_int64)s.n);
@@ -434,13 +385,13 @@ static int insert_rows(struct history *db, long long run_id,
         bind_real(st, 12, s.ci95_low);
         bind_real(st, 13, s.ci95_high);
         bind_real(st, 14, vr->speedup);
-        bind_text(st, 15, r->checksum);
-        bind_text(st, 16, r->failure);
-        bind_text(st, 17, inst);
-        bind_text(st, 18, conf);
-        bind_text(st, 19, key);
+        history_bind_text(st, 15, r->checksum);
+        history_bind_text(st, 16, r->failure);
+        history_bind_text(st, 17, inst);
+        history_bind_text(st, 18, conf);
+        history_bind_text(st, 19, key);
         if (sqlite3_step(st) != SQLITE_DONE) {
-            db_fail(db, "storing a result", err, err_len);
+            history_db_fail(db, "storing a result", err, err_len);
             sqlite3_finalize(st);
             return -1;
         }
@@ -466,29 +417,29 @@ int history_add_text(struct history *db, const char *label,
     now_utc(added, sizeof(added));
     /* IMMEDIATE: take the write lock now, under the busy timeout, rather
      * than fail on upgrading a read lock halfway. */
-    if (exec_sql(db, "BEGIN IMMEDIATE", err, err_len) != 0)
+    if (history_exec_sql(db, "BEGIN IMMEDIATE", err, err_len) != 0)
         goto done;
     in_tx = 1;
-    st = prepare(db, "INSERT INTO runs (name, git_commit, created, "
+    st = history_prepare(db, "INSERT INTO runs (name, git_commit, created, "
                  "added_at, fingerprint, machine, text) VALUES "
                  "(?,?,?,?,?,?,?)", err, err_len);
     if (st == NULL)
         goto done;
     const char *commit = f.machines[0].git_commit;
-    bind_text(st, 1, name);
-    bind_text(st, 2, commit != NULL ? commit : "");
-    bind_text(st, 3, f.created != NULL ? f.created : "");
-    bind_text(st, 4, added);
-    bind_text(st, 5, fp);
-    bind_text(st, 6, machine);
+    history_bind_text(st, 1, name);
+    history_bind_text(st, 2, commit != NULL ? commit : "");
+    history_bind_text(st, 3, f.created != NULL ? f.created : "");
+    history_bind_text(st, 4, added);
+    history_bind_text(st, 5, fp);
+    history_bind_text(st, 6, machine);
     sqlite3_bind_blob64(st, 7, text, len, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_DONE) {
-        db_fail(db, "storing the run", err, err_len);
+        history_db_fail(db, "storing the run", err, err_len);
         goto done;
     }
     long long rid = sqlite3_last_insert_rowid(db->db);
     if (insert_rows(db, rid, &v, err, err_len) != 0 ||
-        exec_sql(db, "COMMIT", err, err_len) != 0)
+        history_exec_sql(db, "COMMIT", err, err_len) != 0)
         goto done;
     in_tx = 0;
     if (id != NULL)
@@ -497,7 +448,7 @@ int history_add_text(struct history *db, const char *label,
 done:
     sqlite3_finalize(st);
     if (in_tx)
-        rollback(db);
+        history_rollback(db);
     view_free(&v);
     results_free(&f);
     return rc;
@@ -507,361 +458,11 @@ int history_add_file(struct history *db, const char *path, const char *name,
                      long long *id, char *err, size_t err_len)
 {
     size_t len;
-    char *text = read_text(path, &len, err, err_len);
+    char *text = results_read_text(path, &len, err, err_len);
     if (text == NULL)
         return -1;
     int rc = history_add_text(db, path, text, len, name, id, err, err_len);
     free(text);
     return rc;
 }
-
-/* ---- reading ------------------------------------------------------------ */
-
-static void col_copy(sqlite3_stmt *st, int k, char *buf, size_t len)
-{
-    const unsigned char *s = sqlite3_column_text(st, k);
-    snprintf(buf, len, "%s", s != NULL ? (const char *)s : "");
-}
-
-#define RUN_COLUMNS "id, name, git_commit, created, added_at, fingerprint," \
-    " machine, length(text), (SELECT count(*) FROM results WHERE" \
-    " run_id = runs.id)"
-
-static void run_from_row(sqlite3_stmt *st, struct history_run *r)
-{
-    memset(r, 0, sizeof(*r));
-    r->id = sqlite3_column_int64(st, 0);
-    col_copy(st, 1, r->name, sizeof(r->name));
-    col_copy(st, 2, r->commit, sizeof(r->commit));
-    col_copy(st, 3, r->created, sizeof(r->created));
-    col_copy(st, 4, r->added_at, sizeof(r->added_at));
-    col_copy(st, 5, r->fingerprint, sizeof(r->fingerprint));
-    col_copy(st, 6, r->machine, sizeof(r->machine));
-    r->bytes = (size_t)sqlite3_column_int64(st, 7);
-    r->nrows = (size_t)sqlite3_column_int64(st, 8);
-}
-
-int history_list(struct history *db, const char *name,
-                 struct history_run **out, size_t *n, char *err,
-                 size_t err_len)
-{
-    *out = NULL;
-    *n = 0;
-    struct history_run *runs = NULL;
-    size_t cap = 0, cnt = 0;
-    sqlite3_stmt *st = prepare(db, "SELECT " RUN_COLUMNS " FROM runs "
-                               "WHERE ?1 IS NULL OR name = ?1 "
-                               "ORDER BY created, id", err, err_len);
-    if (st == NULL)
-        return -1;
-    bind_text(st, 1, name);
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (cnt == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            struct history_run *g = realloc(runs, ncap * sizeof(*g));
-            if (g == NULL) {
-                snprintf(err, err_len, "out of memory");
-                goto fail;
-            }
-            runs = g;
-            cap = ncap;
-        }
-        run_from_row(st, &runs[cnt++]);
-    }
-    if (s != SQLITE_DONE) {
-        db_fail(db, "listing runs", err, err_len);
-        goto fail;
-    }
-    sqlite3_finalize(st);
-    *out = runs;
-    *n = cnt;
-    return 0;
-fail:
-    sqlite3_finalize(st);
-    free(runs);
-    return -1;
-}
-
-int history_get(struct history *db, long long id, struct history_run *out,
-                char *err, size_t err_len)
-{
-    sqlite3_stmt *st = prepare(db, "SELECT " RUN_COLUMNS " FROM runs "
-                               "WHERE id = ?", err, err_len);
-    if (st == NULL)
-        return -1;
-    sqlite3_bind_int64(st, 1, id);
-    int s = sqlite3_step(st), rc = 0;
-    if (s == SQLITE_ROW) {
-        run_from_row(st, out);
-    } else if (s == SQLITE_DONE) {
-        snprintf(err, err_len, "no run %lld in %s; see poolbench history "
-                 "list", id, db->path);
-        rc = HISTORY_NOT_FOUND;
-    } else {
-        rc = db_fail(db, "reading a run", err, err_len);
-    }
-    sqlite3_finalize(st);
-    return rc;
-}
-
-/* Call fn with run id's stored text. */
-static int with_text(struct history *db, long long id,
-                     int (*fn)(const char *text, size_t len, void *arg,
-                               char *err, size_t err_len),
-                     void *arg, char *err, size_t err_len)
-{
-    sqlite3_stmt *st = prepare(db, "SELECT text FROM runs WHERE id = ?",
-                               err, err_len);
-    if (st == NULL)
-        return -1;
-    sqlite3_bind_int64(st, 1, id);
-    int s = sqlite3_step(st), rc;
-    if (s == SQLITE_ROW) {
-        const char *p = sqlite3_column_blob(st, 0);
-        size_t len = (size_t)sqlite3_column_bytes(st, 0);
-        rc = fn(p != NULL ? p : "", len, arg, err, err_len);
-    } else if (s == SQLITE_DONE) {
-        snprintf(err, err_len, "no run %lld in %s; see poolbench history "
-                 "list", id, db->path);
-        rc = HISTORY_NOT_FOUND;
-    } else {
-        rc = db_fail(db, "reading a run", err, err_len);
-    }
-    sqlite3_finalize(st);
-    return rc;
-}
-
-static int export_fn(const char *text, size_t len, void *arg, char *err,
-                     size_t err_len)
-{
-    return fs_write_atomic(arg, text, len, err, err_len);
-}
-
-int history_export(struct history *db, long long id, const char *path,
-                   char *err, size_t err_len)
-{
-    return with_text(db, id, export_fn, (void *)path, err, err_len);
-}
-
-struct load_arg {
-    long long id;
-    struct results_file *out;
-};
-
-static int load_fn(const char *text, size_t len, void *arg, char *err,
-                   size_t err_len)
-{
-    struct load_arg *a = arg;
-    char label[64];
-    snprintf(label, sizeof(label), "history:%lld", a->id);
-    return results_parse(label, text, len, a->out, err, err_len);
-}
-
-int history_load_run(struct history *db, long long id,
-                     struct results_file *out, char *err, size_t err_len)
-{
-    struct load_arg a = { id, out };
-    memset(out, 0, sizeof(*out));
-    return with_text(db, id, load_fn, &a, err, err_len);
-}
-
-int history_prune(struct history *db, const char *name, size_t keep,
-                  size_t *removed, char *err, size_t err_len)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = -1;
-    if (exec_sql(db, "BEGIN IMMEDIATE", err, err_len) != 0)
-        return -1;
-    st = prepare(db, "DELETE FROM runs WHERE id IN (SELECT id FROM "
-                 "(SELECT id, row_number() OVER (PARTITION BY name "
-                 "ORDER BY created DESC, id DESC) AS rn FROM runs "
-                 "WHERE ?1 IS NULL OR name = ?1) WHERE rn > ?2)",
-                 err, err_len);
-    if (st == NULL)
-        goto done;
-    bind_text(st, 1, name);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)keep);
-    if (sqlite3_step(st) != SQLITE_DONE) {
-        db_fail(db, "pruning", err, err_len);
-        goto done;
-    }
-    size_t gone = (size_t)sqlite3_changes(db->db);
-    /* foreign_keys=ON cascades; this also clears rows a database made
-     * with foreign keys off left behind. */
-    if (exec_sql(db, "DELETE FROM results WHERE run_id NOT IN "
-                 "(SELECT id FROM runs)", err, err_len) != 0 ||
-        exec_sql(db, "COMMIT", err, err_len) != 0)
-        goto done;
-    if (removed != NULL)
-        *removed = gone;
-    rc = 0;
-done:
-    sqlite3_finalize(st);
-    if (rc != 0)
-        rollback(db);
-    return rc;
-}
-
-/* ---- lookups ------------------------------------------------------------ */
-
-int history_last_k(struct history *db, const char *name,
-                   const char *fingerprint, size_t k, long long *ids,
-                   size_t *n, char *err, size_t err_len)
-{
-    *n = 0;
-    sqlite3_stmt *st = prepare(db, "SELECT id FROM runs WHERE name = ?1 "
-                               "AND (?2 IS NULL OR fingerprint = ?2) "
-                               "ORDER BY created DESC, id DESC LIMIT ?3",
-                               err, err_len);
-    if (st == NULL)
-        return -1;
-    bind_text(st, 1, name);
-    bind_text(st, 2, fingerprint);
-    sqlite3_bind_int64(st, 3, (sqlite3_int64)k);
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW)
-        ids[(*n)++] = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    if (s != SQLITE_DONE)
-        return db_fail(db, "looking up runs", err, err_len);
-    if (*n == 0 && k > 0) {
-        snprintf(err, err_len, "no run named '%s'%s%s in %s", name,
-                 fingerprint ? " on machine " : "",
-                 fingerprint ? fingerprint : "", db->path);
-        return HISTORY_NOT_FOUND;
-    }
-    return 0;
-}
-
-int history_latest(struct history *db, const char *name,
-                   const char *fingerprint, long long *id, char *err,
-                   size_t err_len)
-{
-    size_t n;
-    return history_last_k(db, name, fingerprint, 1, id, &n, err, err_len);
-}
-
-int history_by_commit(struct history *db, const char *name,
-                      const char *commit_prefix, const char *fingerprint,
-                      long long *id, char *err, size_t err_len)
-{
-    /* substr, not LIKE: a prefix with % or _ must not match widely. */
-    sqlite3_stmt *st = prepare(db, "SELECT id, git_commit FROM runs "
-                               "WHERE name = ?1 AND (?2 IS NULL OR "
-                               "fingerprint = ?2) AND ?3 <> '' AND "
-                               "substr(git_commit, 1, length(?3)) = ?3 "
-                               "ORDER BY created DESC, id DESC",
-                               err, err_len);
-    if (st == NULL)
-        return -1;
-    bind_text(st, 1, name);
-    bind_text(st, 2, fingerprint);
-    bind_text(st, 3, commit_prefix);
-    int s, rc = 0, found = 0;
-    char first[64] = "", other[64];
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (!found) {
-            *id = sqlite3_column_int64(st, 0);
-            col_copy(st, 1, first, sizeof(first));
-            found = 1;
-            continue;
-        }
-        col_copy(st, 1, other, sizeof(other));
-        if (strcmp(other, first) != 0) {
-            snprintf(err, err_len, "commit prefix '%.40s' names several "
-                     "commits (%s, %s); give more digits", commit_prefix,
-                     first, other);
-            rc = -1;
-            break;
-        }
-    }
-    if (rc == 0 && s != SQLITE_DONE && s != SQLITE_ROW)
-        rc = db_fail(db, "looking up a commit", err, err_len);
-    if (rc == 0 && !found) {
-        snprintf(err, err_len, "no run named '%s' at commit '%.40s'%s%s "
-                 "in %s", name, commit_prefix,
-                 fingerprint ? " on machine " : "",
-                 fingerprint ? fingerprint : "", db->path);
-        rc = HISTORY_NOT_FOUND;
-    }
-    sqlite3_finalize(st);
-    return rc;
-}
-
-static const char *col_str(sqlite3_stmt *st, int k)
-{
-    const unsigned char *s = sqlite3_column_text(st, k);
-    return s != NULL ? (const char *)s : "";
-}
-
-static double col_real(sqlite3_stmt *st, int k)
-{
-    if (sqlite3_column_type(st, k) == SQLITE_NULL)
-        return NAN;
-    return sqlite3_column_double(st, k);
-}
-
-int history_points(struct history *db, const char *name,
-                   int (*fn)(const struct history_point *p, void *arg,
-                             char *err, size_t err_len),
-                   void *arg, char *err, size_t err_len)
-{
-    sqlite3_stmt *st = prepare(db, "SELECT r.id, r.name, r.git_commit,"
-        " r.created, r.fingerprint, s.workload, s.params, s.executor,"
-        " s.transport, s.mode, s.instance, s.config, s.key, s.workers,"
-        " s.chunk, s.n, s.median, s.ci95_low, s.ci95_high, s.speedup"
-        " FROM results s JOIN runs r ON r.id = s.run_id"
-        " WHERE ?1 IS NULL OR r.name = ?1"
-        " ORDER BY r.fingerprint, s.workload, s.params, r.created, r.id",
-        err, err_len);
-    if (st == NULL)
-        return -1;
-    bind_text(st, 1, name);
-    int s, rc = 0;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        struct history_point p = {
-            .run_id = sqlite3_column_int64(st, 0),
-            .name = col_str(st, 1), .commit = col_str(st, 2),
-            .created = col_str(st, 3), .fingerprint = col_str(st, 4),
-            .workload = col_str(st, 5), .params = col_str(st, 6),
-            .executor = col_str(st, 7), .transport = col_str(st, 8),
-            .mode = col_str(st, 9), .instance = col_str(st, 10),
-            .config = col_str(st, 11), .key = col_str(st, 12),
-            .workers = (unsigned)sqlite3_column_int64(st, 13),
-            .chunk = (unsigned long long)sqlite3_column_int64(st, 14),
-            .n = (size_t)sqlite3_column_int64(st, 15),
-            .median = col_real(st, 16), .ci95_low = col_real(st, 17),
-            .ci95_high = col_real(st, 18), .speedup = col_real(st, 19),
-        };
-        if (fn(&p, arg, err, err_len) != 0) {
-            rc = -1;
-            break;
-        }
-    }
-    if (rc == 0 && s != SQLITE_DONE)
-        rc = db_fail(db, "reading results", err, err_len);
-    sqlite3_finalize(st);
-    return rc;
-}
-
-int history_integrity_check(struct history *db, char *err, size_t err_len)
-{
-    sqlite3_stmt *st = prepare(db, "PRAGMA integrity_check", err, err_len);
-    if (st == NULL)
-        return -1;
-    int rc = -1;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        const char *s = col_str(st, 0);
-        if (strcmp(s, "ok") == 0)
-            rc = 0;
-        else
-            snprintf(err, err_len, "%s: integrity_check: %s", db->path, s);
-    } else {
-        db_fail(db, "integrity_check", err, err_len);
-    }
-    sqlite3_finalize(st);
-    return rc;
-}
-
 

@@ -742,41 +742,51 @@ int results_open_input(const char *path, const char *what,
     return fd;
 }
 
-int results_load(const char *path, struct results_file *out, char *err,
-                 size_t err_len)
+char *results_read_text(const char *path, size_t *len, char *err,
+                        size_t err_len)
 {
-    memset(out, 0, sizeof(*out));
     struct stat st;
     int fd = results_open_input(path, "a results JSON file", &st, err,
                                 err_len);
     if (fd < 0)
-        return -1;
+        return NULL;
     if ((uint64_t)st.st_size > RESULTS_MAX_BYTES) {
         snprintf(err, err_len, "%s: %lld bytes is larger than the %u bytes "
                  "a results file may have", path, (long long)st.st_size,
                  RESULTS_MAX_BYTES);
         close(fd);
-        return -1;
+        return NULL;
     }
-    size_t len = (size_t)st.st_size;
-    char *buf = malloc(len + 1);
-    size_t got = 0;
+    size_t want = (size_t)st.st_size, got = 0;
+    char *buf = malloc(want + 1);
     if (buf == NULL) {
         snprintf(err, err_len, "%s: out of memory", path);
         close(fd);
-        return -1;
+        return NULL;
     }
-    while (got < len) {
-        ssize_t n = read(fd, buf + got, len - got);
+    while (got < want) {
+        ssize_t n = read(fd, buf + got, want - got);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
-            break;
+            break; /* a file that shrank is read as far as it goes */
         got += (size_t)n;
     }
     close(fd);
     buf[got] = '\0';
-    int rc = results_parse(path, buf, got, out, err, err_len);
+    *len = got;
+    return buf;
+}
+
+int results_load(const char *path, struct results_file *out, char *err,
+                 size_t err_len)
+{
+    size_t len;
+    memset(out, 0, sizeof(*out));
+    char *buf = results_read_text(path, &len, err, err_len);
+    if (buf == NULL)
+        return -1;
+    int rc = results_parse(path, buf, len, out, err, err_len);
     free(buf);
     return rc;
 }

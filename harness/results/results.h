@@ -111,6 +111,13 @@ struct results_file {
 int results_load(const char *path, struct results_file *out, char *err,
                  size_t err_len);
 
+/* The text of the results file at path (a regular file of at most
+ * RESULTS_MAX_BYTES; a FIFO or device is refused at once, never waited
+ * on) in a new NUL-terminated buffer, its length in *len. NULL with a
+ * one-line message when it cannot be read. */
+char *results_read_text(const char *path, size_t *len, char *err,
+                        size_t err_len);
+
 /* The same from text already in memory (name is used in messages). */
 int results_parse(const char *name, const char *text, size_t len,
                   struct results_file *out, char *err, size_t err_len);
