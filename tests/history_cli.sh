@@ -187,4 +187,9 @@ $PB history export "$last" -o last.json --db "$K" &&
     cmp -s last.json "many/run-$(printf %04d $((n - 1))).json" && ok ||
     bad "the last run after kill -9 is not whole"
 
+# A FIFO is refused at once, never waited on.
+mkfifo in.fifo
+check_usage "not a regular file" timeout 20 $PB history add in.fifo \
+    --name fifo --db fifo.sqlite && ok
+
 finish history-cli
