@@ -41,10 +41,9 @@ const char *findings_kind_name(enum finding_kind kind)
 
 /* ---- building blocks ---------------------------------------------------- */
 
-
-void findings_add(struct findings_ctx *c, enum finding_kind kind, size_t inst,
-                size_t other, enum view_verdict verdict, const char *fmt,
-                ...)
+void findings_add(struct findings_ctx *c, enum finding_kind kind,
+                  size_t inst, size_t other, enum view_verdict verdict,
+                  const char *fmt, ...)
 {
     struct findings *fs = c->out;
     if (fs->n == fs->cap) {
