@@ -100,24 +100,6 @@ enum view_verdict findings_vs_wall(const struct view_row *a,
                            b->wall.ci95_low, b->wall.ci95_high);
 }
 
-/* "procs x2", with mode and chunk when the instance varies them (the
- * terminal summary names configurations the same way). */
-void findings_config_name(const struct results_view *v,
-                          const struct view_row *vr, char *buf, size_t len)
-{
-    const struct view_inst *in = &v->insts[vr->inst];
-    view_variant_label(v, vr, 0, buf, len);
-    size_t n = strlen(buf);
-    if (!view_is_baseline(vr->r) && n < len)
-        n += (size_t)snprintf(buf + n, len - n, " x%u", vr->r->workers);
-    if (in->chunk_varies && n < len) {
-        if (vr->r->chunk_auto)
-            snprintf(buf + n, len - n, " chunk auto");
-        else
-            snprintf(buf + n, len - n, " chunk %llu",
-                     (unsigned long long)vr->r->chunk);
-    }
-}
 
 /* "1.93x [1.90, 1.96] faster than serial" and the like. */
 static void speedup_text(const struct view_row *vr, char *buf, size_t len)
@@ -245,7 +227,7 @@ static void find_best(struct findings_ctx *c, size_t i)
     char name[200], t[32], sp[160];
     if (base == NULL || best == NULL || par == NULL)
         return;
-    findings_config_name(v, par, name, sizeof(name));
+    view_config_name(v, par, name, sizeof(name));
     units_format_time(par->wall.median, t, sizeof(t));
     speedup_text(par, sp, sizeof(sp));
     if (best != base)
@@ -294,7 +276,7 @@ static void find_breakeven(struct findings_ctx *c, const struct view_part *part)
             continue;
         if (all_lose(v, i, &n)) {
             char name[200], t[32], sp[160];
-            findings_config_name(v, par, name, sizeof(name));
+            view_config_name(v, par, name, sizeof(name));
             units_format_time(per, t, sizeof(t));
             speedup_text(par, sp, sizeof(sp));
             findings_add(c, FINDING_BREAKEVEN, i, FINDING_NONE, VIEW_LOWER,
@@ -316,7 +298,7 @@ static void find_breakeven(struct findings_ctx *c, const struct view_part *part)
     char lt[32], wt[32], name[200];
     units_format_time(lose_per, lt, sizeof(lt));
     units_format_time(win_per, wt, sizeof(wt));
-    findings_config_name(v, par, name, sizeof(name));
+    view_config_name(v, par, name, sizeof(name));
     findings_add(c, FINDING_BREAKEVEN, lose, win, VIEW_SAME,
         "The break-even lies between %s per task (%s: every parallel "
         "configuration lost) and %s per task (%s: %s is %.2fx [%.2f, "

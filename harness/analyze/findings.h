@@ -66,10 +66,6 @@ void findings_free(struct findings *fs);
 /* The question a kind answers ("Do more workers than CPUs help?"). */
 const char *findings_kind_question(enum finding_kind kind);
 
-/* A configuration as short as its instance allows, the way the terminal
- * summary names it: "procs x2", "threads unordered x4 chunk 16". */
-void findings_config_name(const struct results_view *v,
-                          const struct view_row *vr, char *buf, size_t len);
 
 /* A short name of a kind ("oversubscription"). */
 const char *findings_kind_name(enum finding_kind kind);

@@ -64,7 +64,7 @@ static size_t param_member(const struct results_view *v,
     if (best == NULL)
         return (size_t)snprintf(buf, len, "%s=%s: nothing finished",
                                 p->key, p->value);
-    findings_config_name(v, best, name, sizeof(name));
+    view_config_name(v, best, name, sizeof(name));
     units_format_time(best->wall.median, t, sizeof(t));
     if (isnan(best->speedup))
         return (size_t)snprintf(buf, len, "%s=%s: %s %s", p->key,
@@ -279,8 +279,8 @@ static void same_work_pair(struct findings_ctx *c, size_t i, size_t j)
     own_label(b, a->params, lb, sizeof(lb));
     if (a->baseline >= 0 && b->baseline >= 0)
         pair_text("serial:", a->workload, sa, sb, t1, sizeof(t1));
-    findings_config_name(v, fa, na, sizeof(na));
-    findings_config_name(v, fb, nb, sizeof(nb));
+    view_config_name(v, fa, na, sizeof(na));
+    view_config_name(v, fb, nb, sizeof(nb));
     char what[440];
     snprintf(what, sizeof(what), "fastest (%s vs %s):", na, nb);
     pair_text(what, a->workload, fa, fb, t2, sizeof(t2));

@@ -328,13 +328,13 @@ static void overview_row(struct strbuf *b, const struct page_file *p,
             shown = par;
             strbuf_printf(b, "<td>serial is fastest");
             if (par != NULL) {
-                findings_config_name(v, par, name, sizeof(name));
+                view_config_name(v, par, name, sizeof(name));
                 strbuf_printf(b, "; best parallel: ");
                 html_text(b, name);
             }
             strbuf_printf(b, "</td>");
         } else {
-            findings_config_name(v, best, name, sizeof(name));
+            view_config_name(v, best, name, sizeof(name));
             html_cell(b, "td", name);
         }
         units_format_time(shown != NULL ? shown->wall.median : NAN, t,
@@ -442,7 +442,7 @@ static void short_table(struct strbuf *b, const struct results_view *v,
         if (vr == NULL)
             continue;
         char name[200], t[32], lo[32], hi[32], sp[96] = "-";
-        findings_config_name(v, vr, name, sizeof(name));
+        view_config_name(v, vr, name, sizeof(name));
         units_format_time(vr->wall.median, t, sizeof(t));
         units_format_time(vr->wall.ci95_low, lo, sizeof(lo));
         units_format_time(vr->wall.ci95_high, hi, sizeof(hi));

@@ -72,24 +72,13 @@ static void end_line(struct out *o)
     o->lines++;
 }
 
-/* "procs x2", with mode and chunk when the instance varies them. */
+/* The configuration's name (view_config_name), safe for a terminal. */
 static void config_name(const struct results_view *v,
                         const struct view_row *vr, char *buf, size_t len)
 {
-    char raw[160], esc[200];
-    const struct view_inst *in = &v->insts[vr->inst];
-    view_variant_label(v, vr, 0, raw, sizeof(raw));
-    textesc_ctl(raw, esc, sizeof(esc));
-    size_t n = (size_t)snprintf(buf, len, "%s", esc);
-    if (!view_is_baseline(vr->r) && n < len)
-        n += (size_t)snprintf(buf + n, len - n, " x%u", vr->r->workers);
-    if (in->chunk_varies && n < len) {
-        if (vr->r->chunk_auto)
-            snprintf(buf + n, len - n, " chunk auto");
-        else
-            snprintf(buf + n, len - n, " chunk %llu",
-                     (unsigned long long)vr->r->chunk);
-    }
+    char raw[256];
+    view_config_name(v, vr, raw, sizeof(raw));
+    textesc_ctl(raw, buf, len);
 }
 
 /* "1.93x [1.90, 1.96] faster than serial", coloured by what the

@@ -45,6 +45,23 @@ void view_variant_label(const struct results_view *v,
                  (unsigned long long)r->chunk);
 }
 
+void view_config_name(const struct results_view *v,
+                          const struct view_row *vr, char *buf, size_t len)
+{
+    const struct view_inst *in = &v->insts[vr->inst];
+    view_variant_label(v, vr, 0, buf, len);
+    size_t n = strlen(buf);
+    if (!view_is_baseline(vr->r) && n < len)
+        n += (size_t)snprintf(buf + n, len - n, " x%u", vr->r->workers);
+    if (in->chunk_varies && n < len) {
+        if (vr->r->chunk_auto)
+            snprintf(buf + n, len - n, " chunk auto");
+        else
+            snprintf(buf + n, len - n, " chunk %llu",
+                     (unsigned long long)vr->r->chunk);
+    }
+}
+
 void view_config_label(const struct results_row *r, char *buf, size_t len)
 {
     char inst[256], ex[96];

@@ -137,6 +137,12 @@ void view_variant_label(const struct results_view *v,
                         const struct view_row *row, int with_chunk,
                         char *buf, size_t len);
 
+/* The configuration as summaries and findings name it: the variant label
+ * and " xN" (not for the baseline), then " chunk N" or " chunk auto" when
+ * the instance sweeps chunk sizes: "procs x2", "threads x4 chunk 16". */
+void view_config_name(const struct results_view *v,
+                      const struct view_row *row, char *buf, size_t len);
+
 /* The whole configuration on one line: "factorial n=300 threads j=2
  * unordered chunk=125". */
 void view_config_label(const struct results_row *r, char *buf, size_t len);
