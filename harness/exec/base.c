@@ -40,7 +40,7 @@ int exec_base_start(struct exec_base *b, struct exec_report *rep)
     }
     b->ran = 1;
     if (b->cfg.timeout_s > 0)
-        b->deadline_ns = exec_now_ns() + (int64_t)(b->cfg.timeout_s * 1e9);
+        b->deadline_ns = clock_mono_ns() + (int64_t)(b->cfg.timeout_s * 1e9);
     return 0;
 }
 

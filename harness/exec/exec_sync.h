@@ -19,6 +19,7 @@
 #include <linux/futex.h>
 #include <sys/syscall.h>
 
+#include "clock.h"
 #include "executor.h"
 
 /* Hot shared words are padded to this so that two of them never share a
@@ -66,13 +67,6 @@ static inline void exec_futex_wake(atomic_uint *word, int n, int shared)
     syscall(SYS_futex, (void *)word, op, n, NULL, NULL, 0);
 }
 
-/* CLOCK_MONOTONIC in nanoseconds. */
-static inline int64_t exec_now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 /* How long a consumer may park now: until deadline_ns (0 = none), but no
  * longer than EXEC_PARK_NS. */
@@ -80,7 +74,7 @@ static inline long long exec_park_ns(int64_t deadline_ns)
 {
     if (deadline_ns == 0)
         return EXEC_PARK_NS;
-    int64_t left = deadline_ns - exec_now_ns();
+    int64_t left = deadline_ns - clock_mono_ns();
     if (left < 0)
         return 0;
     return left < EXEC_PARK_NS ? left : EXEC_PARK_NS;
@@ -96,7 +90,7 @@ static inline int exec_should_cut(const struct exec_job *job,
         rep->interrupted = 1;
         return 1;
     }
-    if (deadline_ns != 0 && exec_now_ns() >= deadline_ns) {
+    if (deadline_ns != 0 && clock_mono_ns() >= deadline_ns) {
         rep->timed_out = 1;
         return 1;
     }

@@ -442,7 +442,7 @@ static int fx_wait_done(struct future *f, double timeout_s)
             return 1;
         long long ns = -1;
         if (deadline_ns != 0) {
-            ns = deadline_ns - exec_now_ns();
+            ns = deadline_ns - clock_mono_ns();
             if (ns <= 0)
                 return 0;
         }

@@ -200,14 +200,14 @@ static int fut_run(struct exec_pool *p, struct exec_report *rep)
         }
         if (!cut && exec_base_should_cut(&p->b, rep))
             goto cut_now;
-        if (cut && exec_now_ns() >= grace_end) {
+        if (cut && clock_mono_ns() >= grace_end) {
             p->broken = 1;
             break;
         }
         continue;
 cut_now:
         cut = 1;
-        grace_end = exec_now_ns() + FUT_GRACE_NS;
+        grace_end = clock_mono_ns() + FUT_GRACE_NS;
         p->b.deadline_ns = 0;
         futures_shutdown(p->fx, FUTURES_CANCEL_PENDING);
     }
@@ -252,9 +252,9 @@ static void fut_destroy(struct exec_pool *p)
     if (p->broken) {
         /* Free only if the stuck tasks have come back within the grace
          * period; else a thread may still write to the pool: leak it. */
-        int64_t end = exec_now_ns() + FUT_GRACE_NS;
+        int64_t end = clock_mono_ns() + FUT_GRACE_NS;
         while (!fut_settled(p)) {
-            if (exec_now_ns() >= end)
+            if (clock_mono_ns() >= end)
                 return;
             struct timespec ts = { 0, 1000000 };
             nanosleep(&ts, NULL);

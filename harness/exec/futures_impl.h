@@ -119,7 +119,7 @@ static inline int64_t futures_deadline_ns(double timeout_s)
 {
     if (timeout_s < 0)
         return 0;
-    return exec_now_ns() + (int64_t)(timeout_s * 1e9) + 1;
+    return clock_mono_ns() + (int64_t)(timeout_s * 1e9) + 1;
 }
 
 /* Queue tasks [first, first + count) as one future with fn (may be NULL)

@@ -23,7 +23,7 @@ size_t futures_wait(struct future *const *fs, size_t n,
             return done;
         long long ns = -1;
         if (deadline != 0) {
-            ns = deadline - exec_now_ns();
+            ns = deadline - clock_mono_ns();
             if (ns <= 0)
                 return done;
         }
@@ -167,7 +167,7 @@ struct future *futures_iter_next(struct futures_iter *it, double timeout_s)
             deadline = futures_deadline_ns(timeout_s);
         long long ns = -1;
         if (deadline != 0) {
-            ns = deadline - exec_now_ns();
+            ns = deadline - clock_mono_ns();
             if (ns <= 0) {
                 errno = ETIMEDOUT;
                 return NULL;

@@ -333,7 +333,7 @@ static void prc_await_exit(struct exec_pool *p, unsigned k, int64_t end_ns)
         if (procs_exited(p, k))
             return;
         struct pollfd pf = { .fd = procs_death_fd(p, k), .events = POLLIN };
-        int64_t left = end_ns - exec_now_ns();
+        int64_t left = end_ns - clock_mono_ns();
         if (left <= 0 ||
             (poll(&pf, 1, (int)(left / 1000000) + 1) < 0 &&
              errno != EINTR)) {
@@ -351,7 +351,7 @@ static void prc_stop_workers(struct exec_pool *p)
     exec_futex_wake(&p->sh->phase, INT_MAX, 1);
     for (unsigned k = 0; k < p->nworkers; k++)
         prc_close(&p->w[k].cmd_fd); /* EOF: a pipe worker leaves */
-    int64_t end = exec_now_ns() + PRC_QUIT_NS;
+    int64_t end = clock_mono_ns() + PRC_QUIT_NS;
     for (unsigned k = 0; k < p->nworkers; k++) {
         if (p->w[k].pid <= 0)
             continue;

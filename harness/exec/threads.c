@@ -182,7 +182,7 @@ static unsigned thr_stop_workers(struct exec_pool *p, int64_t grace_ns)
     unsigned stuck = 0;
     atomic_store_explicit(&p->phase, THR_QUIT, memory_order_release);
     exec_futex_wake(&p->phase, INT_MAX, 0);
-    int64_t end = exec_now_ns() + grace_ns;
+    int64_t end = clock_mono_ns() + grace_ns;
     for (unsigned k = 0; k < p->nworkers; k++) {
         struct thr_worker *w = &p->workers[k];
         if (!w->started)
@@ -193,7 +193,7 @@ static unsigned thr_stop_workers(struct exec_pool *p, int64_t grace_ns)
         }
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
-        int64_t left = end - exec_now_ns();
+        int64_t left = end - clock_mono_ns();
         if (left < 0)
             left = 0;
         ts.tv_sec += (time_t)(left / 1000000000LL);
@@ -384,7 +384,7 @@ static int thr_run(struct exec_pool *p, struct exec_report *rep)
         }
         if (!cut && exec_base_should_cut(&p->b, rep))
             goto cut_now;
-        if (cut && exec_now_ns() >= grace_end) {
+        if (cut && clock_mono_ns() >= grace_end) {
             p->broken = 1;
             break;
         }
@@ -412,7 +412,7 @@ cut_now:
         if (claimed > nchunks)
             claimed = nchunks;
         cut = 1;
-        grace_end = exec_now_ns() + THR_GRACE_NS;
+        grace_end = clock_mono_ns() + THR_GRACE_NS;
         p->b.deadline_ns = 0;
         limit = claimed;
         if (!ordered)

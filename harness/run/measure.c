@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "measure.h"
 #include "stats.h"
 
@@ -33,13 +34,6 @@ struct run_fold {
     int32_t first_error_code;
     struct run_timeline *tl;
 };
-
-static double mono_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static double tv_s(struct timeval tv)
 {
@@ -103,7 +97,7 @@ static void deliver(void *ctx, uint64_t first, uint64_t count,
                     const struct task_result *results)
 {
     struct run_fold *f = ctx;
-    double t = mono_s() - f->t0;
+    double t = clock_mono_s() - f->t0;
     if (f->delivered == 0)
         f->first_result_s = t;
     for (uint64_t k = 0; k < count; k++) {
@@ -313,21 +307,21 @@ static int run_rep(struct run_config *c, int measured,
         return -1;
     }
     mark(&a, &ctx->hw);
-    double t0 = mono_s();
+    double t0 = clock_mono_s();
     if (c->ex->create(&c->cfg, &job, &pool, err, sizeof(err)) != 0) {
         snprintf(c->failure, sizeof(c->failure), "%s: %s", c->ex->name,
                  err);
         free(ws);
         return -1;
     }
-    double t1 = mono_s();
+    double t1 = clock_mono_s();
     f.t0 = t1;
     c->live = &f;
     int rc = c->ex->run(pool, &rep);
-    double t2 = mono_s();
+    double t2 = clock_mono_s();
     if (!rep.broken)
         c->ex->destroy(pool);
-    double t3 = mono_s();
+    double t3 = clock_mono_s();
     mark(&b, &ctx->hw);
 
     c->worker_deaths += rep.worker_deaths;
@@ -501,7 +495,7 @@ static void cross_check(struct run_plan *p)
 int measure_run(struct run_plan *p, struct measure_ctx *ctx)
 {
     const struct run_options *o = ctx->o;
-    ctx->started_s = mono_s();
+    ctx->started_s = clock_mono_s();
     if (isnan(ctx->best_probe_s))
         probe(ctx);
     for (uint64_t r = 0; r < o->warmup && !*ctx->stop && !ctx->broken; r++)
@@ -514,7 +508,7 @@ int measure_run(struct run_plan *p, struct measure_ctx *ctx)
     if (o->precision_pct > 0) {
         while (!*ctx->stop && !ctx->broken &&
                (o->max_time_s <= 0 ||
-                mono_s() - ctx->started_s < o->max_time_s) &&
+                clock_mono_s() - ctx->started_s < o->max_time_s) &&
                round_of(p, ctx, needs_precision, 1) > 0)
             ;
         for (size_t k = 0; k < p->nconfigs; k++)

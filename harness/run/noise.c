@@ -13,18 +13,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "noise.h"
 
 /* Iterations of the probe kernel: about 0.2 ms on a 3 GHz core. */
 #define PROBE_ITERS 200000u
 #define PROBE_TRIES 3
-
-static double mono_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static double tv_s(struct timeval tv)
 {
@@ -62,7 +56,7 @@ void noise_snap(struct noise_snap *s)
     getrusage(RUSAGE_CHILDREN, &kids);
     s->own_s = tv_s(self.ru_utime) + tv_s(self.ru_stime) +
                tv_s(kids.ru_utime) + tv_s(kids.ru_stime);
-    s->mono_s = mono_now();
+    s->mono_s = clock_mono_s();
 }
 
 void noise_between(const struct noise_snap *a, const struct noise_snap *b,
@@ -191,10 +185,10 @@ static volatile uint64_t probe_sink;
 static double probe_once(void)
 {
     uint64_t x = 0x9e3779b97f4a7c15ull;
-    double t0 = mono_now();
+    double t0 = clock_mono_s();
     for (unsigned k = 0; k < PROBE_ITERS; k++)
         x = x * 6364136223846793005ull + 1442695040888963407ull + (x >> 29);
-    double t = mono_now() - t0;
+    double t = clock_mono_s() - t0;
     probe_sink = x;
     return t;
 }

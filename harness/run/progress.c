@@ -4,25 +4,19 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "progress.h"
 
 #define PROGRESS_DELAY_S 1.0   /* short runs never show a bar */
 #define PROGRESS_REDRAW_S 0.1
 #define PROGRESS_WIDTH 30
 
-static double mono_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 void progress_begin(struct progress *p, int allowed, uint64_t total)
 {
     memset(p, 0, sizeof(*p));
     p->enabled = allowed && isatty(STDERR_FILENO);
     p->total = total > 0 ? total : 1;
-    p->start_s = mono_s();
+    p->start_s = clock_mono_s();
     p->eta_s = -1;
 }
 
@@ -51,7 +45,7 @@ void progress_step(struct progress *p, uint64_t n, const char *label)
     p->done += n;
     if (!p->enabled)
         return;
-    double now = mono_s();
+    double now = clock_mono_s();
     double elapsed = now - p->start_s;
     if (elapsed < PROGRESS_DELAY_S || now - p->last_draw_s < PROGRESS_REDRAW_S)
         return;

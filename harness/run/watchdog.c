@@ -1,16 +1,10 @@
 /* watchdog.c - ends a repetition stuck past its limit (see watchdog.h). */
 #include <time.h>
 
+#include "clock.h"
 #include "watchdog.h"
 
 #define WATCHDOG_TICK_NS 100000000L
-
-static double mono_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static void *watchdog_main(void *arg)
 {
@@ -30,7 +24,8 @@ static void *watchdog_main(void *arg)
             break;
         double deadline = atomic_load(&w->deadline);
         long k = atomic_load(&w->current);
-        if (deadline == 0 || k < 0 || mono_s() < deadline + WATCHDOG_GRACE_S)
+        if (deadline == 0 || k < 0 ||
+            clock_mono_s() < deadline + WATCHDOG_GRACE_S)
             continue;
         w->fire(w->arg, k);
     }
@@ -58,7 +53,7 @@ void watchdog_arm(struct watchdog *w, long k, double timeout_s)
     if (!w->started)
         return;
     atomic_store(&w->deadline, k >= 0 && timeout_s > 0
-                                   ? mono_s() + timeout_s : 0.0);
+                                   ? clock_mono_s() + timeout_s : 0.0);
     atomic_store(&w->current, k);
 }
 
