@@ -4,7 +4,7 @@
  *
  * A file holds one "machine" object, and optionally (files made by merge)
  * a "machines" array with every run's machine; then each result carries
- * "machine_index" into it. See README.md "Results JSON" for every field.
+ * "machine_index" into it. See docs/results-schema.md for every field.
  */
 #ifndef POOLBENCH_RESULTS_H
 #define POOLBENCH_RESULTS_H
