@@ -7,58 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "compare.h"
-
-/* ---- metric ------------------------------------------------------------- */
-
-static const char *metric_word(const struct compare_options *o)
-{
-    if (o->normalize_speedup)
-        return "speedup";
-    switch (o->metric) {
-    case COMPARE_WALL: return "wall";
-    case COMPARE_CPU: return "cpu";
-    case COMPARE_NS_PER_TASK: return "ns_per_task";
-    }
-    return "?";
-}
-
-/* What the compared numbers are, for headers. */
-static const char *metric_doc(const struct compare_options *o)
-{
-    if (o->normalize_speedup)
-        return "speedup over " VIEW_BASELINE_EXECUTOR " (the fastest "
-               VIEW_BASELINE_EXECUTOR " median wall_s / each repetition's "
-               "wall_s); higher is better";
-    switch (o->metric) {
-    case COMPARE_WALL: return "wall_s per repetition; lower is better";
-    case COMPARE_CPU: return "user_s + sys_s per repetition; lower is better";
-    case COMPARE_NS_PER_TASK:
-        return "wall_s * 1e9 / tasks per repetition; lower is better";
-    }
-    return "?";
-}
-
-/* The Bencher measure slug of the metric, and its scale from our unit
- * (Bencher's built-in latency is in nanoseconds). */
-static const char *bmf_measure(const struct compare_options *o,
-                               double *scale)
-{
-    *scale = 1.0;
-    if (o->normalize_speedup)
-        return "speedup";
-    switch (o->metric) {
-    case COMPARE_WALL:
-        *scale = 1e9;
-        return "latency";
-    case COMPARE_CPU:
-        *scale = 1e9;
-        return "cpu-time";
-    case COMPARE_NS_PER_TASK:
-        return "ns-per-task";
-    }
-    return "?";
-}
+#include "compare_impl.h"
 
 /* ---- cells ------------------------------------------------------------- */
 
@@ -164,88 +113,6 @@ static void match_cells(const struct compare_report *r,
              m->regression ? " (regression)" : "");
 }
 
-/* ---- machines ---------------------------------------------------------- */
-
-static const char *const machine_keys[] = {
-    "hostname", "os", "kernel", "arch", "cpu_model", "cpus_online",
-    "affinity", "affinity_count", "mem_total_bytes", "clocksource",
-    "governor", "compiler", "build_type", "poolbench_version", "git_commit",
-};
-
-#define NMACHINE_KEYS (sizeof(machine_keys) / sizeof(machine_keys[0]))
-
-/* The machine a file's rows were measured on (the first row's). */
-static const struct results_machine *machine_of(const struct results_file *f)
-{
-    size_t k = f->nrows > 0 ? f->rows[0].machine_index : 0;
-    return k < f->nmachines ? &f->machines[k] : NULL;
-}
-
-/* How many distinct machines f's rows come from. */
-static size_t machines_used(const struct results_file *f)
-{
-    size_t n = 0;
-    for (size_t m = 0; m < f->nmachines; m++)
-        for (size_t k = 0; k < f->nrows; k++)
-            if (f->rows[k].machine_index == m) {
-                n++;
-                break;
-            }
-    return n;
-}
-
-static void machine_value(const struct results_machine *m, const char *key,
-                          char *buf, size_t len)
-{
-    const cJSON *j = m != NULL ? cJSON_GetObjectItemCaseSensitive(m->json,
-                                                                  key)
-                               : NULL;
-    if (cJSON_IsString(j))
-        snprintf(buf, len, "%s", j->valuestring);
-    else if (cJSON_IsNumber(j) && strcmp(key, "mem_total_bytes") == 0)
-        snprintf(buf, len, "%.1f GiB", j->valuedouble / (1024.0 * 1024 *
-                                                         1024));
-    else if (cJSON_IsNumber(j))
-        snprintf(buf, len, "%.0f", j->valuedouble);
-    else
-        snprintf(buf, len, "unknown");
-}
-
-/* One line of the side-by-side header. */
-struct header_line {
-    const char *key;
-    char base[320], new_v[320];
-    int differs;
-};
-
-/* The header: file, created, every machine key. Returns the count. */
-static size_t header_lines(const struct compare_report *r,
-                           struct header_line *out, size_t max)
-{
-    size_t n = 0;
-    const struct results_machine *mb = machine_of(r->base);
-    const struct results_machine *mn = machine_of(r->new_file);
-    if (max < 2 + NMACHINE_KEYS)
-        return 0;
-    out[n].key = "file";
-    snprintf(out[n].base, sizeof(out[n].base), "%s", r->base_name);
-    snprintf(out[n].new_v, sizeof(out[n].new_v), "%s", r->new_name);
-    out[n++].differs = 0;
-    out[n].key = "created";
-    snprintf(out[n].base, sizeof(out[n].base), "%s", r->base->created);
-    snprintf(out[n].new_v, sizeof(out[n].new_v), "%s", r->new_file->created);
-    out[n++].differs = 0;
-    for (size_t k = 0; k < NMACHINE_KEYS; k++) {
-        out[n].key = machine_keys[k];
-        machine_value(mb, machine_keys[k], out[n].base, sizeof(out[n].base));
-        machine_value(mn, machine_keys[k], out[n].new_v,
-                      sizeof(out[n].new_v));
-        out[n].differs = strcmp(out[n].base, out[n].new_v) != 0;
-        n++;
-    }
-    return n;
-}
-
 /* A copy of s in buf that is safe on a terminal (results_term_safe):
  * names, hosts and notes come from the files. */
 static const char *term_safe(const char *s, char *buf, size_t len)
@@ -256,7 +123,7 @@ static const char *term_safe(const char *s, char *buf, size_t len)
 }
 
 /* Escape the header's values and a row's cells in place. */
-static void header_safe(struct header_line *h, size_t n)
+static void header_safe(struct compare_header_line *h, size_t n)
 {
     for (size_t k = 0; k < n; k++) {
         results_term_safe(h[k].base, sizeof(h[k].base));
@@ -323,8 +190,8 @@ static int print_text(FILE *f, const struct compare_report *r)
 {
     int tty = isatty(fileno(f));
     const char *bold = tty ? "\033[1m" : "", *plain = tty ? "\033[0m" : "";
-    struct header_line h[2 + NMACHINE_KEYS];
-    size_t nh = header_lines(r, h, sizeof(h) / sizeof(h[0]));
+    struct compare_header_line h[COMPARE_HEADER_MAX];
+    size_t nh = compare_header_lines(r, h, sizeof(h) / sizeof(h[0]));
     header_safe(h, nh);
     int wk = 0, wb = 4;
     for (size_t k = 0; k < nh; k++) {
@@ -340,7 +207,7 @@ static int print_text(FILE *f, const struct compare_report *r)
                 h[k].new_v, h[k].differs ? plain : "");
     for (int side = 0; side < 2; side++) {
         const struct results_file *rf = side ? r->new_file : r->base;
-        size_t used = machines_used(rf);
+        size_t used = compare_machines_used(rf);
         char path[512];
         if (used > 1)
             fprintf(f, "  (%s holds runs of %zu machines; the first is "
@@ -350,7 +217,7 @@ static int print_text(FILE *f, const struct compare_report *r)
     fprintf(f, "  (* differs)\n\n");
     fprintf(f, "metric: %s\nratio = new / base, 95%% CI by Hodges-Lehmann "
             "(Moses); p = two-sided Mann-Whitney U; adj p = %s over %zu "
-            "tested\n", metric_doc(&r->opt),
+            "tested\n", compare_metric_doc(&r->opt),
             compare_correction_name(r->opt.correction), r->ntested);
     if (r->nbases > 1)
         fprintf(f, "base: the samples of %zu runs pooled; a regression must "
@@ -516,7 +383,7 @@ static int print_markdown(FILE *f, const struct compare_report *r)
     fprintf(f, "### poolbench compare: `%s` vs `%s`\n\n", bname, nname);
     fprintf(f, "Metric: %s. Ratio = new / base with a 95%% Hodges-Lehmann "
             "interval; p = two-sided Mann-Whitney U, adj p = %s-adjusted "
-            "over the %zu rows tested.%s\n\n", metric_doc(&r->opt),
+            "over the %zu rows tested.%s\n\n", compare_metric_doc(&r->opt),
             compare_correction_name(r->opt.correction), r->ntested,
             r->nbases > 1 ? " Base: the samples of the last runs pooled; "
                             "a regression also lies outside the runs' 95% "
@@ -539,8 +406,8 @@ static int print_markdown(FILE *f, const struct compare_report *r)
 
     fprintf(f, "<details><summary>All %zu configurations, the machines "
             "and notes</summary>\n\n", r->nmatches);
-    struct header_line h[2 + NMACHINE_KEYS];
-    size_t nh = header_lines(r, h, sizeof(h) / sizeof(h[0]));
+    struct compare_header_line h[COMPARE_HEADER_MAX];
+    size_t nh = compare_header_lines(r, h, sizeof(h) / sizeof(h[0]));
     header_safe(h, nh);
     fprintf(f, "| | base | new |\n| --- | --- | --- |\n|");
     for (size_t k = 0; k < nh; k++) {
@@ -584,256 +451,6 @@ static int print_markdown(FILE *f, const struct compare_report *r)
     return 0;
 }
 
-/* ---- json -------------------------------------------------------------- */
-
-/* A number, or null when it is not finite (JSON has no NaN). */
-static void add_num(cJSON *o, const char *key, double v)
-{
-    if (isfinite(v))
-        cJSON_AddNumberToObject(o, key, v);
-    else
-        cJSON_AddNullToObject(o, key);
-}
-
-static cJSON *config_json(const struct results_row *row)
-{
-    cJSON *o = cJSON_CreateObject();
-    char label[512];
-    if (o == NULL)
-        return NULL;
-    view_config_label(row, label, sizeof(label));
-    cJSON_AddStringToObject(o, "name", label);
-    cJSON_AddStringToObject(o, "workload", row->workload);
-    cJSON_AddStringToObject(o, "executor", row->executor);
-    cJSON_AddNumberToObject(o, "workers", row->workers);
-    if (compare_workers_spec(row) != NULL)
-        cJSON_AddStringToObject(o, "workers_spec", compare_workers_spec(row));
-    cJSON_AddStringToObject(o, "mode", row->mode);
-    cJSON_AddNumberToObject(o, "chunk", (double)row->chunk);
-    cJSON_AddStringToObject(o, "transport", row->transport);
-    cJSON_AddStringToObject(o, "params", row->params);
-    return o;
-}
-
-static cJSON *side_json(const struct results_row *row, const double *v,
-                        size_t n)
-{
-    cJSON *o = cJSON_CreateObject();
-    struct stats_summary s;
-    if (o == NULL)
-        return NULL;
-    cJSON_AddNumberToObject(o, "tasks", (double)row->tasks);
-    cJSON_AddStringToObject(o, "checksum", row->checksum);
-    if (row->failure != NULL)
-        cJSON_AddStringToObject(o, "failure", row->failure);
-    else
-        cJSON_AddNullToObject(o, "failure");
-    if (v != NULL && stats_summarize(v, n, &s) == 0)
-        cJSON_AddItemToObject(o, "stats", results_stats_json(&s));
-    else
-        cJSON_AddNullToObject(o, "stats");
-    return o;
-}
-
-static cJSON *report_json(const struct compare_report *r)
-{
-    cJSON *root = cJSON_CreateObject();
-    if (root == NULL)
-        return NULL;
-    cJSON_AddStringToObject(root, "schema", "poolbench-compare/1");
-    cJSON_AddStringToObject(root, "metric", metric_word(&r->opt));
-    cJSON_AddStringToObject(root, "metric_doc", metric_doc(&r->opt));
-    cJSON_AddNumberToObject(root, "threshold_pct", r->opt.threshold_pct);
-    cJSON_AddNumberToObject(root, "alpha", r->opt.alpha);
-    cJSON_AddNumberToObject(root, "ci_level", COMPARE_CI_LEVEL);
-    cJSON_AddStringToObject(root, "correction",
-                            compare_correction_name(r->opt.correction));
-    cJSON_AddNumberToObject(root, "tested", (double)r->ntested);
-    cJSON_AddStringToObject(root, "gate_on", r->opt.gate_on_ci ? "ci"
-                                                                : "ratio");
-    cJSON_AddNumberToObject(root, "base_runs", (double)r->nbases);
-    cJSON_AddBoolToObject(root, "matched_on_workers_spec", r->match_spec);
-    for (int side = 0; side < 2; side++) {
-        const struct results_file *rf = side ? r->new_file : r->base;
-        const struct results_machine *m = machine_of(rf);
-        cJSON *s = cJSON_AddObjectToObject(root, side ? "new" : "base");
-        cJSON_AddStringToObject(s, "path", side ? r->new_name
-                                                : r->base_name);
-        cJSON_AddStringToObject(s, "created", rf->created);
-        cJSON_AddNumberToObject(s, "machines_used", (double)machines_used(rf));
-        if (m != NULL)
-            cJSON_AddItemToObject(s, "machine", cJSON_Duplicate(m->json, 1));
-    }
-    struct header_line h[2 + NMACHINE_KEYS];
-    size_t nh = header_lines(r, h, sizeof(h) / sizeof(h[0]));
-    cJSON *diff = cJSON_AddArrayToObject(root, "machine_differences");
-    for (size_t k = 0; k < nh; k++) {
-        if (!h[k].differs)
-            continue;
-        cJSON *d = cJSON_CreateObject();
-        cJSON_AddStringToObject(d, "field", h[k].key);
-        cJSON_AddStringToObject(d, "base", h[k].base);
-        cJSON_AddStringToObject(d, "new", h[k].new_v);
-        cJSON_AddItemToArray(diff, d);
-    }
-    cJSON *cmp = cJSON_AddArrayToObject(root, "comparisons");
-    for (size_t k = 0; k < r->nmatches; k++) {
-        const struct compare_match *m = &r->matches[k];
-        cJSON *o = config_json(m->base);
-        cJSON_AddItemToObject(o, "base", side_json(m->base, m->bv, m->nb));
-        cJSON_AddItemToObject(o, "new", side_json(m->new_row, m->nv,
-                                                  m->nn));
-        add_num(o, "base_median", m->base_median);
-        add_num(o, "new_median", m->new_median);
-        add_num(o, "ratio", m->ratio);
-        add_num(o, "ratio_hl", m->est);
-        add_num(o, "ratio_ci95_low", m->ci_low);
-        add_num(o, "ratio_ci95_high", m->ci_high);
-        if (m->tested) {
-            cJSON_AddNumberToObject(o, "u", m->mwu.u);
-            cJSON_AddNumberToObject(o, "p", m->mwu.p);
-            cJSON_AddBoolToObject(o, "p_exact", m->mwu.exact);
-        } else {
-            cJSON_AddNullToObject(o, "u");
-            cJSON_AddNullToObject(o, "p");
-            cJSON_AddNullToObject(o, "p_exact");
-        }
-        add_num(o, "p_adjusted", m->p_adj);
-        if (r->nbases > 1) {
-            cJSON_AddNumberToObject(o, "base_runs", (double)m->nruns);
-            add_num(o, "prediction_low", m->pi_low);
-            add_num(o, "prediction_high", m->pi_high);
-        }
-        cJSON_AddStringToObject(o, "verdict",
-                                compare_verdict_name(m->verdict));
-        cJSON_AddBoolToObject(o, "regression", m->regression);
-        if (m->note[0] != '\0')
-            cJSON_AddStringToObject(o, "note", m->note);
-        else
-            cJSON_AddNullToObject(o, "note");
-        cJSON_AddItemToArray(cmp, o);
-    }
-    for (int side = 0; side < 2; side++) {
-        size_t n = side ? r->nonly_new : r->nonly_base;
-        const struct results_row **only = side ? r->only_new : r->only_base;
-        cJSON *a = cJSON_AddArrayToObject(root, side ? "only_in_new"
-                                                     : "only_in_base");
-        for (size_t k = 0; k < n; k++)
-            cJSON_AddItemToArray(a, config_json(only[k]));
-    }
-    cJSON *counts = cJSON_AddObjectToObject(root, "counts");
-    for (size_t v = 0; v <= COMPARE_NO_SERIAL; v++)
-        cJSON_AddNumberToObject(counts,
-                                compare_verdict_name((enum compare_verdict)v),
-                                (double)r->by_verdict[v]);
-    cJSON_AddNumberToObject(root, "regressions", (double)r->regressions);
-    cJSON_AddStringToObject(root, "gate", r->regressions ? "failed"
-                                                         : "passed");
-    return root;
-}
-
-/* ---- Bencher Metric Format -------------------------------------------- */
-
-/* "factorial n=300,skew=1/threads/j=2/unordered/chunk=125". */
-static void bmf_name(const struct results_row *row, char *buf, size_t len)
-{
-    char inst[256], ex[96];
-    view_instance_label(row, inst, sizeof(inst));
-    view_executor_label(row, ex, sizeof(ex));
-    snprintf(buf, len, "%s/%s/j=%u/%s/chunk=%llu", inst, ex, row->workers,
-             row->mode, (unsigned long long)row->chunk);
-}
-
-static cJSON *bmf_metric(double value, double lower, double upper)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "value", value);
-    if (isfinite(lower) && isfinite(upper)) {
-        cJSON_AddNumberToObject(o, "lower_value", lower);
-        cJSON_AddNumberToObject(o, "upper_value", upper);
-    }
-    return o;
-}
-
-/* The new run's metric for row: median and 95% CI of the median. */
-static void bmf_add(cJSON *root, const struct compare_report *r,
-                    const struct results_row *row, const double *v,
-                    size_t n, const struct compare_match *m)
-{
-    struct stats_summary s;
-    char name[512];
-    double scale;
-    const char *measure = bmf_measure(&r->opt, &scale);
-    if (v == NULL || stats_summarize(v, n, &s) != 0)
-        return;
-    bmf_name(row, name, sizeof(name));
-    cJSON *b = cJSON_AddObjectToObject(root, name);
-    cJSON_AddItemToObject(b, measure, bmf_metric(s.median * scale,
-                                                 s.ci95_low * scale,
-                                                 s.ci95_high * scale));
-    if (m != NULL && m->tested && isfinite(m->ratio))
-        cJSON_AddItemToObject(b, "ratio", bmf_metric(m->ratio, m->ci_low,
-                                                     m->ci_high));
-}
-
-/* Add a new-side row that compare did not measure (only in new, or its
- * base failed), unless it has nothing to report. */
-static void bmf_add_unmatched(cJSON *root, const struct compare_report *r,
-                              const struct results_row *row)
-{
-    double *v = NULL;
-    size_t n = 0;
-    enum compare_verdict no;
-    char why[256];
-    if (row->failure != NULL ||
-        (r->opt.normalize_speedup && view_is_baseline(row)))
-        return;
-    if (compare_row_values(&r->views[r->nbases],
-                           (size_t)(row - r->new_file->rows), &r->opt, &v,
-                           &n, &no, why, sizeof(why)) == 0)
-        bmf_add(root, r, row, v, n, NULL);
-    free(v);
-}
-
-static cJSON *report_bmf(const struct compare_report *r)
-{
-    cJSON *root = cJSON_CreateObject();
-    if (root == NULL)
-        return NULL;
-    for (size_t k = 0; k < r->nmatches; k++) {
-        const struct compare_match *m = &r->matches[k];
-        if (m->nv != NULL)
-            bmf_add(root, r, m->new_row, m->nv, m->nn, m);
-        else
-            bmf_add_unmatched(root, r, m->new_row);
-    }
-    for (size_t k = 0; k < r->nonly_new; k++)
-        bmf_add_unmatched(root, r, r->only_new[k]);
-    return root;
-}
-
-static int print_tree(FILE *f, cJSON *root)
-{
-    char *text = root != NULL ? cJSON_Print(root) : NULL;
-    cJSON_Delete(root);
-    if (text == NULL)
-        return -1;
-    fputs(text, f);
-    fputc('\n', f);
-    cJSON_free(text);
-    return 0;
-}
-
-static int print_json(FILE *f, const struct compare_report *r)
-{
-    return print_tree(f, report_json(r));
-}
-
-static int print_bmf(FILE *f, const struct compare_report *r)
-{
-    return print_tree(f, report_bmf(r));
-}
-
 /* The formats, in enum compare_format order: a new format is its print
  * function and one line here. */
 static const struct compare_format_def {
@@ -842,8 +459,8 @@ static const struct compare_format_def {
 } formats[] = {
     [COMPARE_TEXT] = { "text", print_text },
     [COMPARE_MARKDOWN] = { "markdown", print_markdown },
-    [COMPARE_JSON] = { "json", print_json },
-    [COMPARE_BMF] = { "bmf", print_bmf },
+    [COMPARE_JSON] = { "json", compare_print_json },
+    [COMPARE_BMF] = { "bmf", compare_print_bmf },
 };
 
 #define NFORMATS (sizeof(formats) / sizeof(formats[0]))
