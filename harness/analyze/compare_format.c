@@ -186,10 +186,10 @@ static void counts_line(FILE *f, const struct compare_report *r)
             r->nonly_new);
 }
 
-static int print_text(FILE *f, const struct compare_report *r)
+/* The machines side by side, then what the numbers are. */
+static void text_header(FILE *f, const struct compare_report *r,
+                        const char *bold, const char *plain)
 {
-    int tty = isatty(fileno(f));
-    const char *bold = tty ? "\033[1m" : "", *plain = tty ? "\033[0m" : "";
     struct compare_header_line h[COMPARE_HEADER_MAX];
     size_t nh = compare_header_lines(r, h, sizeof(h) / sizeof(h[0]));
     header_safe(h, nh);
@@ -224,8 +224,13 @@ static int print_text(FILE *f, const struct compare_report *r)
                 "also lie outside the runs' 95%% prediction interval\n",
                 r->nbases);
     fputc('\n', f);
+}
 
-    struct cells *rows = calloc(r->nmatches, sizeof(*rows));
+/* Every match as an aligned row; the verdict of a regression in bold. */
+static int text_rows(FILE *f, const struct compare_report *r,
+                     const char *bold, const char *plain)
+{
+    struct cells *rows = calloc(r->nmatches + 1, sizeof(*rows));
     if (rows == NULL)
         return -1;
     int w[NCOLS];
@@ -254,13 +259,18 @@ static int print_text(FILE *f, const struct compare_report *r)
         fputc('\n', f);
     }
     free(rows);
-    int starred = 0;
+    return 0;
+}
+
+/* The notes of the matches, and the rows only one side has. */
+static void text_notes(FILE *f, const struct compare_report *r)
+{
+    int starred = 0, notes = 0;
     for (size_t k = 0; k < r->nmatches; k++)
         starred |= r->matches[k].ci_short;
     if (starred)
         fprintf(f, "* too few samples for a 95%% interval: [min, max] of "
                 "the ratios\n");
-    int notes = 0;
     for (size_t k = 0; k < r->nmatches; k++) {
         const struct compare_match *m = &r->matches[k];
         if (m->note[0] == '\0')
@@ -287,6 +297,16 @@ static int print_text(FILE *f, const struct compare_report *r)
             fprintf(f, "  %s\n", label);
         }
     }
+}
+
+static int print_text(FILE *f, const struct compare_report *r)
+{
+    int tty = isatty(fileno(f));
+    const char *bold = tty ? "\033[1m" : "", *plain = tty ? "\033[0m" : "";
+    text_header(f, r, bold, plain);
+    if (text_rows(f, r, bold, plain) != 0)
+        return -1;
+    text_notes(f, r);
     fputc('\n', f);
     counts_line(f, r);
     gate_line(f, r, bold, plain);
