@@ -560,6 +560,38 @@ static void nothing_tested(const struct compare_report *r, char *err,
                  COMPARE_MIN_SAMPLES);
 }
 
+/* Pair every row of the first base with the new file's row of the same
+ * configuration and measure the pair; the rest go to only_base and
+ * only_new. Returns 0, or -1 when out of memory. */
+static int match_rows(struct compare_report *out, struct key_index *ix,
+                      const struct key_index *nix, char *used)
+{
+    const struct results_file *base = out->bases[0];
+    const struct results_file *new_file = out->new_file;
+    for (size_t i = 0; i < base->nrows; i++) {
+        const struct results_row *b = &base->rows[i];
+        char *key = match_key(b, out->match_spec);
+        if (key == NULL)
+            return -1;
+        long j = index_find(nix, key);
+        if (j < 0) {
+            out->only_base[out->nonly_base++] = b;
+            free(key);
+            continue;
+        }
+        used[j] = 1;
+        struct compare_match *m = &out->matches[out->nmatches++];
+        m->base = b;
+        m->new_row = &new_file->rows[j];
+        measure(out, m, ix, key);
+        free(key);
+    }
+    for (size_t j = 0; j < new_file->nrows; j++)
+        if (!used[j])
+            out->only_new[out->nonly_new++] = &new_file->rows[j];
+    return 0;
+}
+
 int compare_runs(const struct results_file *const *bases, size_t nbases,
                  const struct results_file *new_file,
                  const struct compare_options *opt,
@@ -617,27 +649,8 @@ int compare_runs(const struct results_file *const *bases, size_t nbases,
     if (check_unique(bases[0], &ix[0], err, err_len) != 0 ||
         check_unique(new_file, &nix, err, err_len) != 0)
         goto fail;
-    for (size_t i = 0; i < bases[0]->nrows; i++) {
-        const struct results_row *b = &bases[0]->rows[i];
-        char *key = match_key(b, out->match_spec);
-        if (key == NULL)
-            goto oom;
-        long j = index_find(&nix, key);
-        if (j < 0) {
-            out->only_base[out->nonly_base++] = b;
-            free(key);
-            continue;
-        }
-        used[j] = 1;
-        struct compare_match *m = &out->matches[out->nmatches++];
-        m->base = b;
-        m->new_row = &new_file->rows[j];
-        measure(out, m, ix, key);
-        free(key);
-    }
-    for (size_t j = 0; j < new_file->nrows; j++)
-        if (!used[j])
-            out->only_new[out->nonly_new++] = &new_file->rows[j];
+    if (match_rows(out, ix, &nix, used) != 0)
+        goto oom;
     if (out->nmatches == 0) {
         snprintf(err, err_len, "nothing matched: no configuration of %s "
                  "matches one of %s (%zu and %zu configurations; a match "
