@@ -434,114 +434,90 @@ static void usage(FILE *f)
 "3 the output could not be written.\n");
 }
 
+/* The converted file, checked with the real reader (what we write must
+ * read back); its row count into *nrows. */
+static int validate(const cJSON *root, const char *path, size_t *nrows,
+                    char *err, size_t err_len)
+{
+    char *out = cJSON_Print(root);
+    struct results_file check;
+    char why[768];
+    if (out == NULL || results_parse(path, out, strlen(out), &check, why,
+                                     sizeof(why)) != 0) {
+        snprintf(err, err_len, "internal error: the converted file does "
+                 "not validate: %s", out == NULL ? "out of memory" : why);
+        cJSON_free(out);
+        return -1;
+    }
+    *nrows = check.nrows;
+    results_free(&check);
+    cJSON_free(out);
+    return 0;
+}
+
+/* Read and convert the hyperfine file at in into *root. */
+static int convert_file(const char *in, cJSON **root, char *err,
+                        size_t err_len)
+{
+    struct stat st;
+    size_t len;
+    char *text = results_read_input(in, "a hyperfine --export-json file",
+                                    HF_MAX_BYTES, &len, &st, err, err_len);
+    if (text == NULL)
+        return -1;
+    int rc = hyperfine_convert(in, text, len, (long long)st.st_mtime, root,
+                               err, err_len);
+    free(text);
+    return rc;
+}
+
 int hyperfine_main(int argc, char **argv)
 {
     const char *output = NULL;
-    char err[1024], path[4096];
+    char err[1024], path[4096], stem[3072] = "", host[256] = "";
+    cJSON *root = NULL;
+    size_t nrows = 0;
+    int status = EXIT_USAGE;
     int parsed = args_output_only("import-hyperfine", argc, argv, &output, err,
                                   sizeof(err));
     if (parsed == ARGS_HELP) {
         usage(stdout);
         return 0;
     }
-    if (parsed != 0) {
-        fprintf(stderr, "poolbench import-hyperfine: %s\n", err);
-        return EXIT_USAGE;
-    }
+    if (parsed != 0)
+        goto out;
     if (optind != argc - 1) {
-        fprintf(stderr, "poolbench import-hyperfine: expected exactly one "
-                "hyperfine JSON file, got %d\n", argc - optind);
-        return EXIT_USAGE;
+        snprintf(err, sizeof(err), "expected exactly one hyperfine JSON "
+                 "file, got %d", argc - optind);
+        goto out;
     }
-    const char *in = argv[optind];
-    struct stat st;
-    int fd = results_open_input(in, "a hyperfine --export-json file", &st,
-                                err, sizeof(err));
-    if (fd < 0) {
-        fprintf(stderr, "poolbench import-hyperfine: %s\n", err);
-        return EXIT_USAGE;
-    }
-    if (st.st_size > HF_MAX_BYTES) {
-        fprintf(stderr, "poolbench import-hyperfine: %s: larger than the "
-                "64 MiB a hyperfine file may have\n", in);
-        close(fd);
-        return EXIT_USAGE;
-    }
-    size_t len = (size_t)st.st_size, got = 0;
-    char *text = malloc(len + 1);
-    while (text != NULL && got < len) {
-        ssize_t n = read(fd, text + got, len - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        got += (size_t)n;
-    }
-    close(fd);
-    if (text == NULL) {
-        fprintf(stderr, "poolbench import-hyperfine: out of memory\n");
-        return EXIT_USAGE;
-    }
-    text[got] = '\0';
-    cJSON *root;
-    int rc = hyperfine_convert(in, text, got, (long long)st.st_mtime, &root,
-                               err, sizeof(err));
-    free(text);
-    if (rc != 0) {
-        fprintf(stderr, "poolbench import-hyperfine: %s\n", err);
-        return EXIT_USAGE;
-    }
-    char stem[3072] = ""; /* room for "-N.json" in path */
-    if (output != NULL) {
+    if (convert_file(argv[optind], &root, err, sizeof(err)) != 0)
+        goto out;
+    gethostname(host, sizeof(host) - 1);
+    if (output != NULL)
         snprintf(path, sizeof(path), "%s", output);
-    } else {
-        char stamp[32], host[256] = "host";
-        time_t now = time(NULL);
-        struct tm tm;
-        gmtime_r(&now, &tm);
-        strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-        gethostname(host, sizeof(host) - 1);
-        if (mkdir("results", 0777) != 0 && errno != EEXIST) {
-            fprintf(stderr, "poolbench import-hyperfine: cannot create "
-                    "results/: %s; give -o FILE\n", strerror(errno));
-            cJSON_Delete(root);
-            return EXIT_USAGE;
-        }
-        snprintf(stem, sizeof(stem), "results/hyperfine-%s-%s", host,
-                 stamp);
+    else if (results_default_stem("hyperfine-", host, stem, sizeof(stem),
+                                  err, sizeof(err)) != 0)
+        goto out;
+    else
         snprintf(path, sizeof(path), "%s.json", stem);
-    }
-    /* What we write must read back: check it with the real reader. */
-    char *out = cJSON_Print(root);
-    struct results_file check;
-    if (out == NULL || results_parse(path, out, strlen(out), &check, err,
-                                     sizeof(err)) != 0) {
-        fprintf(stderr, "poolbench import-hyperfine: internal error: the "
-                "converted file does not validate: %s\n",
-                out == NULL ? "out of memory" : err);
-        cJSON_free(out);
-        cJSON_Delete(root);
-        return EXIT_USAGE;
-    }
-    size_t nrows = check.nrows;
-    results_free(&check);
-    cJSON_free(out);
-    if (results_check_writable(path, err, sizeof(err)) != 0) {
-        fprintf(stderr, "poolbench import-hyperfine: %s\n", err);
-        cJSON_Delete(root);
-        return EXIT_USAGE;
-    }
+    if (validate(root, path, &nrows, err, sizeof(err)) != 0 ||
+        results_check_writable(path, err, sizeof(err)) != 0)
+        goto out;
     /* A failed write (a full disk) is not bad usage: exit 3 as run does. */
+    status = EXIT_RUN_FAILED;
     if ((stem[0] != '\0'
              ? results_write_new(stem, root, path, sizeof(path), err,
                                  sizeof(err))
-             : results_write_atomic(path, root, err, sizeof(err))) != 0) {
-        fprintf(stderr, "poolbench import-hyperfine: %s\n", err);
-        cJSON_Delete(root);
-        return EXIT_RUN_FAILED;
-    }
-    cJSON_Delete(root);
+             : results_write_atomic(path, root, err, sizeof(err))) != 0)
+        goto out;
     printf("import-hyperfine: %zu command%s from %s into %s\n", nrows,
-           nrows == 1 ? "" : "s", in, path);
-    return 0;
+           nrows == 1 ? "" : "s", argv[optind], path);
+    status = 0;
+    err[0] = '\0';
+out:
+    if (status != 0)
+        fprintf(stderr, "poolbench import-hyperfine: %s\n", err);
+    cJSON_Delete(root);
+    return status;
 }

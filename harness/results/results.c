@@ -615,22 +615,23 @@ int results_open_input(const char *path, const char *what,
     return fd;
 }
 
-char *results_read_text(const char *path, size_t *len, char *err,
-                        size_t err_len)
+char *results_read_input(const char *path, const char *what,
+                         size_t max_bytes, size_t *len, struct stat *st,
+                         char *err, size_t err_len)
 {
-    struct stat st;
-    int fd = results_open_input(path, "a results JSON file", &st, err,
-                                err_len);
+    struct stat own;
+    struct stat *sp = st != NULL ? st : &own;
+    int fd = results_open_input(path, what, sp, err, err_len);
     if (fd < 0)
         return NULL;
-    if ((uint64_t)st.st_size > RESULTS_MAX_BYTES) {
-        snprintf(err, err_len, "%s: %lld bytes is larger than the %u bytes "
-                 "a results file may have", path, (long long)st.st_size,
-                 RESULTS_MAX_BYTES);
+    if ((uint64_t)sp->st_size > max_bytes) {
+        snprintf(err, err_len, "%s: %lld bytes is larger than the %zu bytes "
+                 "%s may have", path, (long long)sp->st_size, max_bytes,
+                 what);
         close(fd);
         return NULL;
     }
-    size_t want = (size_t)st.st_size, got = 0;
+    size_t want = (size_t)sp->st_size, got = 0;
     char *buf = malloc(want + 1);
     if (buf == NULL) {
         snprintf(err, err_len, "%s: out of memory", path);
@@ -649,6 +650,13 @@ char *results_read_text(const char *path, size_t *len, char *err,
     buf[got] = '\0';
     *len = got;
     return buf;
+}
+
+char *results_read_text(const char *path, size_t *len, char *err,
+                        size_t err_len)
+{
+    return results_read_input(path, "a results JSON file",
+                              RESULTS_MAX_BYTES, len, NULL, err, err_len);
 }
 
 int results_load(const char *path, struct results_file *out, char *err,

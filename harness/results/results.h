@@ -111,6 +111,15 @@ struct results_file {
 int results_load(const char *path, struct results_file *out, char *err,
                  size_t err_len);
 
+/* The text of the input file at path, a regular file of at most
+ * max_bytes (what names it in messages: "a hyperfine JSON file"), in a
+ * new NUL-terminated buffer, its length in *len and its stat in *st (may
+ * be NULL). A FIFO or device is refused at once, never waited on. NULL
+ * with a one-line message when it cannot be read. */
+char *results_read_input(const char *path, const char *what,
+                         size_t max_bytes, size_t *len, struct stat *st,
+                         char *err, size_t err_len);
+
 /* The text of the results file at path (a regular file of at most
  * RESULTS_MAX_BYTES; a FIFO or device is refused at once, never waited
  * on) in a new NUL-terminated buffer, its length in *len. NULL with a
@@ -149,6 +158,12 @@ int results_open_input(const char *path, const char *what, struct stat *st,
  * device"). */
 int results_write_atomic(const char *path, const cJSON *root, char *err,
                          size_t err_len);
+
+/* The stem of a default output name, results/PREFIXHOST-YYYYmmddTHHMMSSZ
+ * (UTC now), creating results/ when missing (mode 0777 less the umask).
+ * Returns 0, or -1 with a message that says to give -o FILE. */
+int results_default_stem(const char *prefix, const char *host, char *stem,
+                         size_t len, char *err, size_t err_len);
 
 /* Most "-N" suffixes results_write_new tries. */
 #define RESULTS_MAX_SUFFIX 1000

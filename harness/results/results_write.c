@@ -1,8 +1,11 @@
 /* results_write.c - writing poolbench/1: the one row writer, the file's
  * text and where it goes (through util/fs). See results.h. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "fs.h"
 #include "results.h"
@@ -43,6 +46,24 @@ int results_write_atomic(const char *path, const cJSON *root, char *err,
     int rc = fs_write_atomic(path, text, len, err, err_len);
     free(text);
     return rc;
+}
+
+int results_default_stem(const char *prefix, const char *host, char *stem,
+                         size_t len, char *err, size_t err_len)
+{
+    char stamp[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+    if (mkdir("results", 0777) != 0 && errno != EEXIST) {
+        snprintf(err, err_len, "cannot create folder results/: %s; give "
+                 "-o FILE", strerror(errno));
+        return -1;
+    }
+    snprintf(stem, len, "results/%s%s-%s", prefix,
+             host != NULL && host[0] != '\0' ? host : "host", stamp);
+    return 0;
 }
 
 int results_write_new(const char *stem, const cJSON *root, char *path,

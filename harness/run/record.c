@@ -321,18 +321,9 @@ int record_default_output(const struct machine_info *m, char *stem,
                           size_t stem_len, char *path, size_t path_len,
                           char *err, size_t err_len)
 {
-    char stamp[32];
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-    if (mkdir("results", 0777) != 0 && errno != EEXIST) {
-        snprintf(err, err_len, "cannot create folder results/: %s; give "
-                 "-o FILE", strerror(errno));
+    if (results_default_stem("", m->hostname, stem, stem_len, err,
+                             err_len) != 0)
         return -1;
-    }
-    snprintf(stem, stem_len, "results/%s-%s",
-             m->hostname[0] ? m->hostname : "host", stamp);
     snprintf(path, path_len, "%s.json", stem);
     return 0;
 }
