@@ -222,6 +222,70 @@ static void unique_stem(struct trend *t, const char *base, char *stem,
 }
 
 /* Write the gathered group's .dat and .gp, and draw it. */
+/* The .dat (one block per configuration) and the .gp of the gathered
+ * group into dat and gp; q and q2 are scratch for quoted literals. */
+static void write_scripts(const struct trend *t, const char *stem,
+                          const size_t *xs, const size_t *first,
+                          size_t nruns, size_t nconf, struct strbuf *dat_b,
+                          struct strbuf *gp_b, struct strbuf *q_b,
+                          struct strbuf *q2_b)
+{
+    const struct group *g = &t->g;
+    strbuf_printf(dat_b, "# %s: x = run, median and 95%% CI of wall_s\n",
+                    stem);
+    strbuf_printf(gp_b, "# %s.gp - drawn by `poolbench history trend`; "
+                    "redraw with: gnuplot %s.gp\n"
+                    "if (!exists(\"tmp_suffix\")) tmp_suffix = ''\n"
+                    "set terminal svg size %d,%d dynamic noenhanced "
+                    "font 'Sans,13' background rgb 'white'\n"
+                    "set output '%s.svg'.tmp_suffix\n", stem, stem,
+                    PLOT_WIDTH, PLOT_HEIGHT, stem);
+    char title[400];
+    snprintf(title, sizeof(title), "%s: median wall time over runs "
+             "(machine %s)", g->instance, g->fingerprint);
+    strbuf_printf(gp_b, "set title %s noenhanced\n"
+                    "set xlabel 'run (commit), oldest first'\n"
+                    "set ylabel 'median wall time (s), 95%% CI'\n"
+                    "set key below noenhanced\n"
+                    "set grid ytics\nset tics nomirror\n"
+                    "set xrange [0.5:%zu.5]\nset yrange [0:*]\n"
+                    "set xtics rotate by -45 noenhanced (",
+                    literal(q_b, title), nruns);
+    size_t step = (nruns + TREND_MAX_XTICS - 1) / TREND_MAX_XTICS;
+    int sep = 0;
+    for (size_t k = 0; k < g->n; k++) {
+        if ((k > 0 && xs[k] == xs[k - 1]) || (xs[k] - 1) % step != 0)
+            continue;
+        strbuf_printf(gp_b, "%s%s %zu", sep ? ", " : "",
+                      literal(q_b, g->pts[k].commit[0] ? g->pts[k].commit
+                                                       : "?"), xs[k]);
+        sep = 1;
+    }
+    strbuf_printf(gp_b, ")\nplot ");
+    for (size_t c = 0; c < nconf; c++) {
+        const char *key = g->pts[first[c]].key;
+        literal(q2_b, g->pts[first[c]].config);
+        strbuf_printf(dat_b, "%s# %s\n", c ? "\n\n" : "", q2_b->p);
+        for (size_t k = first[c]; k < g->n; k++) {
+            const struct tpoint *p = &g->pts[k];
+            if (strcmp(p->key, key) != 0 || !isfinite(p->median))
+                continue;
+            strbuf_printf(dat_b, "%zu %.9g %.9g %.9g\n", xs[k], p->median,
+                            isfinite(p->lo) ? p->lo : p->median,
+                            isfinite(p->hi) ? p->hi : p->median);
+        }
+        /* An empty block would stop gnuplot: give it one NaN point. */
+        strbuf_printf(dat_b, "0 NaN NaN NaN\n");
+        strbuf_printf(gp_b, "%s'%s.dat' index %zu using 1:2:3:4 with "
+                        "yerrorlines lw 2 title %s", c ? ", \\\n     " : "",
+                        stem, c, q2_b->p);
+    }
+    strbuf_printf(gp_b, "\nset terminal pngcairo size %d,%d noenhanced "
+                    "font 'Sans,11' background rgb 'white'\n"
+                    "set output '%s.png'.tmp_suffix\nreplot\n"
+                    "unset output\n", PLOT_WIDTH, PLOT_HEIGHT, stem);
+}
+
 static int draw_group(struct trend *t, char *err, size_t err_len)
 {
     struct group *g = &t->g;
@@ -254,59 +318,7 @@ static int draw_group(struct trend *t, char *err, size_t err_len)
              g->fingerprint);
     unique_stem(t, base, stem, sizeof(stem));
 
-    strbuf_printf(&dat, "# %s: x = run, median and 95%% CI of wall_s\n",
-                    stem);
-    strbuf_printf(&gp, "# %s.gp - drawn by `poolbench history trend`; "
-                    "redraw with: gnuplot %s.gp\n"
-                    "if (!exists(\"tmp_suffix\")) tmp_suffix = ''\n"
-                    "set terminal svg size %d,%d dynamic noenhanced "
-                    "font 'Sans,13' background rgb 'white'\n"
-                    "set output '%s.svg'.tmp_suffix\n", stem, stem,
-                    PLOT_WIDTH, PLOT_HEIGHT, stem);
-    char title[400];
-    snprintf(title, sizeof(title), "%s: median wall time over runs "
-             "(machine %s)", g->instance, g->fingerprint);
-    strbuf_printf(&gp, "set title %s noenhanced\n"
-                    "set xlabel 'run (commit), oldest first'\n"
-                    "set ylabel 'median wall time (s), 95%% CI'\n"
-                    "set key below noenhanced\n"
-                    "set grid ytics\nset tics nomirror\n"
-                    "set xrange [0.5:%zu.5]\nset yrange [0:*]\n"
-                    "set xtics rotate by -45 noenhanced (", literal(&q, title),
-                    nruns);
-    size_t step = (nruns + TREND_MAX_XTICS - 1) / TREND_MAX_XTICS;
-    int sep = 0;
-    for (size_t k = 0; k < g->n; k++) {
-        if ((k > 0 && xs[k] == xs[k - 1]) || (xs[k] - 1) % step != 0)
-            continue;
-        strbuf_printf(&gp, "%s%s %zu", sep ? ", " : "",
-                      literal(&q, g->pts[k].commit[0] ? g->pts[k].commit
-                                                       : "?"), xs[k]);
-        sep = 1;
-    }
-    strbuf_printf(&gp, ")\nplot ");
-    for (size_t c = 0; c < nconf; c++) {
-        const char *key = g->pts[first[c]].key;
-        literal(&q2, g->pts[first[c]].config);
-        strbuf_printf(&dat, "%s# %s\n", c ? "\n\n" : "", q2.p);
-        for (size_t k = first[c]; k < g->n; k++) {
-            const struct tpoint *p = &g->pts[k];
-            if (strcmp(p->key, key) != 0 || !isfinite(p->median))
-                continue;
-            strbuf_printf(&dat, "%zu %.9g %.9g %.9g\n", xs[k], p->median,
-                            isfinite(p->lo) ? p->lo : p->median,
-                            isfinite(p->hi) ? p->hi : p->median);
-        }
-        /* An empty block would stop gnuplot: give it one NaN point. */
-        strbuf_printf(&dat, "0 NaN NaN NaN\n");
-        strbuf_printf(&gp, "%s'%s.dat' index %zu using 1:2:3:4 with "
-                        "yerrorlines lw 2 title %s", c ? ", \\\n     " : "",
-                        stem, c, q2.p);
-    }
-    strbuf_printf(&gp, "\nset terminal pngcairo size %d,%d noenhanced "
-                    "font 'Sans,11' background rgb 'white'\n"
-                    "set output '%s.png'.tmp_suffix\nreplot\n"
-                    "unset output\n", PLOT_WIDTH, PLOT_HEIGHT, stem);
+    write_scripts(t, stem, xs, first, nruns, nconf, &dat, &gp, &q, &q2);
     if (dat.oom || gp.oom || q.oom || q2.oom) {
         snprintf(err, err_len, "out of memory");
         goto done;
