@@ -197,6 +197,7 @@ static void fill_sample(struct run_sample *s, const struct run_fold *f,
     s->v[S_WAIT] = (double)f->wait_ns * 1e-9;
     noise_between(&a->snap, &b->snap, ctx->cpus_online, ctx->cpu_limit,
                   &nr);
+    s->span_s = b->snap.mono_s - a->snap.mono_s;
     s->v[S_FOREIGN] = nr.foreign_cpu_s;
     s->v[S_STEAL] = nr.steal_s;
     s->v[S_CPUS] = nr.cpus_available;
@@ -233,7 +234,7 @@ static void worker_speeds(struct run_sample *s,
 static int disturbed(const struct run_sample *s, const struct measure_ctx *c)
 {
     double tick = 1.0 / (double)sysconf(_SC_CLK_TCK);
-    double allowed = c->o->noise_limit * s->v[S_WALL] + 2 * tick;
+    double allowed = c->o->noise_limit * s->span_s + 2 * tick;
     if (s->v[S_FOREIGN] > allowed || s->v[S_STEAL] > allowed || s->uneven)
         return 1;
     return !isnan(c->best_probe_s) && !isnan(s->v[S_PROBE]) &&

@@ -51,6 +51,8 @@ enum run_series {
  * CPU-second. */
 struct run_sample {
     double v[S_COUNT];     /* NAN where a source was missing */
+    double span_s;         /* the noise meter's interval: create to
+                              destroy, which S_FOREIGN and S_STEAL cover */
     int disturbed;         /* others took the CPUs, or the machine was
                               slow: see measure.h */
     int uneven;            /* a worker ran much slower than another */

@@ -150,24 +150,44 @@ static double median_series(const struct run_config *c, int s)
     return med;
 }
 
+/* The median share of one CPU that others took during c's repetitions
+ * (foreign CPU time over the metered interval), or NAN. */
+static double foreign_share(const struct run_config *c)
+{
+    double *v = malloc((c->nsamples > 0 ? c->nsamples : 1) * sizeof(*v));
+    size_t n = 0;
+    double med = NAN;
+    if (v == NULL)
+        return NAN;
+    for (size_t k = 0; k < c->nsamples; k++)
+        if (isfinite(c->samples[k].v[S_FOREIGN]) &&
+            c->samples[k].span_s > 0)
+            v[n++] = c->samples[k].v[S_FOREIGN] / c->samples[k].span_s;
+    if (n > 0)
+        med = stats_median(v, n);
+    free(v);
+    return med;
+}
+
 /* busy_machine for one configuration. */
-static void busy(const struct run_config *c, long idx, cJSON *w)
+static void busy(const struct run_config *c, long cpus, long idx,
+                 cJSON *w)
 {
     size_t reps = c->nsamples + c->napart;
     double avail = median_series(c, S_CPUS);
-    double foreign = median_series(c, S_FOREIGN);
+    double share = foreign_share(c);
+    /* Workers can use at most the CPUs there are. */
+    long want = (long)c->cfg.workers < cpus ? (long)c->cfg.workers : cpus;
     if (c->ndisturbed > 0)
         add(w, "busy_machine", idx, "%s x%u: %zu of %zu repetitions "
             "disturbed (others took a median %.0f%% of a CPU%s)",
-            c->ex->name, c->cfg.workers, c->ndisturbed,
-            reps, 100 * (isnan(foreign) ? 0 : foreign) /
-            (median_series(c, S_WALL) > 0 ? median_series(c, S_WALL) : 1),
+            c->ex->name, c->cfg.workers, c->ndisturbed, reps,
+            100 * (isnan(share) ? 0 : share),
             c->napart > 0 ? "; retried" : "");
     /* Fewer CPUs than workers that could have used them: the speedup
      * says more about the machine than about the executor. */
     else if (!isnan(avail) && c->cfg.workers > 1 &&
-             avail < 0.9 * (double)c->cfg.workers &&
-             avail < 0.9 * (double)c->cfg.workers - 0.5)
+             avail < 0.9 * (double)want - 0.5)
         add(w, "busy_machine", idx, "%s x%u: only %.1f CPUs were "
             "available to %u workers; the speedup is the machine's",
             c->ex->name, c->cfg.workers, avail, c->cfg.workers);
@@ -188,7 +208,8 @@ void warnings_collect(const struct run_options *o, const struct run_plan *p,
         if (index[k] < 0 || c->nsamples == 0)
             continue;
         double wall = median_series(c, S_WALL);
-        busy(c, index[k], w);
+        busy(c, m->affinity_count > 0 ? m->affinity_count
+                                      : m->cpus_online, index[k], w);
         if (c->precision_reached == 0)
             add(w, "precision_not_reached", index[k], "%s x%u: +-%.1f%% "
                 "after %zu repetitions (asked: %.1f%%)", c->ex->name,
