@@ -559,8 +559,10 @@ static int lists(struct run_options *o, const struct texts *t, char *err,
         if (parse_executors(o, t->ex, err, err_len) != 0)
             return -1;
     } else {
+        /* The native ones: the Python peers are asked for by name. */
         for (size_t e = 0; executor_list[e] != NULL; e++)
-            o->executors[o->nexecutors++] = executor_list[e];
+            if (!executor_list[e]->peer)
+                o->executors[o->nexecutors++] = executor_list[e];
     }
     if (parse_workers(o, t->j != NULL ? t->j : "1,cpus", err, err_len) != 0)
         return -1;
