@@ -61,6 +61,39 @@ else
     bad "machine has no python block"
 fi
 
+# The summary says per workload how much faster native is; the report
+# has a "Python vs native" section.
+"$PB" show all.json > show.txt 2>&1
+if [ "$(grep -c 'native vs Python: .* faster than py-\|native vs Python: .* slower than py-' show.txt)" -eq 6 ]; then
+    ok
+else
+    bad "summary lacks one native vs Python line per workload"
+    cat show.txt
+fi
+if "$PB" report all.json -o r.html > /dev/null 2>&1 &&
+   grep -q '<h2 id="python">Python vs native</h2>' r.html &&
+   [ "$(grep -o '<td>[0-9.]*x faster</td>\|<td>[0-9.]*x slower</td>' r.html | wc -l)" -eq 6 ]; then
+    ok
+else
+    bad "report lacks the Python vs native section"
+fi
+
+# --suite seed: the Python executors beside the native ones, the seed's
+# published figures kept, and the seed's Python findings checked.
+"$PB" run --suite seed -w factorial -n 20 -r 1 --warmup 0 --no-progress \
+    -o seed.json > seed.txt 2> seed.err
+rc=$?
+if [ "$rc" -eq 0 ] && grep -q "py-threadpool" seed.txt &&
+   grep -q "^  threads .* py-threadpool .* 18.09 s" seed.txt &&
+   grep -q "findings in this machine's Python" seed.txt &&
+   rows seed.json 'len({r["checksum"] for r in rows
+                        if r["params"]["n"] == 300}) == 1 and
+                   any(r["executor"] == "py-ppe" for r in rows)'; then
+    ok
+else
+    bad "suite seed without Python rows (exit $rc)"; tail -3 seed.err
+fi
+
 # 2. poolbench list shows them; a run without -e does not use them.
 "$PB" list > list.txt
 for e in py-serial py-pool py-threadpool py-tpe py-ppe; do
