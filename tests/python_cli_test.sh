@@ -64,7 +64,8 @@ fi
 # The summary says per workload how much faster native is; the report
 # has a "Python vs native" section.
 "$PB" show all.json > show.txt 2>&1
-if [ "$(grep -c 'native vs Python: .* faster than py-\|native vs Python: .* slower than py-' show.txt)" -eq 6 ]; then
+vs='native vs Python: .* \(faster\|slower\) than py-'
+if [ "$(grep -c "$vs" show.txt)" -eq 6 ]; then
     ok
 else
     bad "summary lacks one native vs Python line per workload"
@@ -72,7 +73,8 @@ else
 fi
 if "$PB" report all.json -o r.html > /dev/null 2>&1 &&
    grep -q '<h2 id="python">Python vs native</h2>' r.html &&
-   [ "$(grep -o '<td>[0-9.]*x faster</td>\|<td>[0-9.]*x slower</td>' r.html | wc -l)" -eq 6 ]; then
+   [ "$(grep -o '<td>[0-9.]*x \(faster\|slower\)</td>' r.html |
+        wc -l)" -eq 6 ]; then
     ok
 else
     bad "report lacks the Python vs native section"
@@ -119,7 +121,8 @@ if [ -n "${PLUGIN_FAULTY:-}" ] && [ -e "$PLUGIN_FAULTY" ]; then
         -e py-tpe -n 10 -o never.json > out.txt 2> err.txt
     rc=$?
     # the loader's one line, then the refusal
-    if [ "$rc" -eq 2 ] && [ "$(grep -vc '^poolbench: loaded plugin' err.txt)" -eq 1 ] &&
+    if [ "$rc" -eq 2 ] &&
+       [ "$(grep -vc '^poolbench: loaded plugin' err.txt)" -eq 1 ] &&
        grep -q "workload 'faulty' has no Python peer" err.txt &&
        [ ! -e never.json ]; then
         ok

@@ -263,7 +263,7 @@ static void py_why_dead(struct exec_pool *p, char *err, size_t err_len)
              line[0] ? ": " : "", line);
 }
 
-/* ---- I/O with a deadline ------------------------------------------------- */
+/* ---- I/O with a deadline ------------------------------------------------ */
 
 /* Wait for the peer's output (or for to_fd to take bytes, with_write)
  * until deadline_ns (0: none), in steps short enough to see *stop.
