@@ -711,7 +711,7 @@ static int py_run(struct exec_pool *p, struct exec_report *rep)
         return executor_report_cut(rep, p->b.ex->name, 0, 0);
     }
     py_deliver_rest(p, signaled ? TASK_SIGNALED : TASK_CANCELLED, sig, rep);
-    snprintf(rep->err, sizeof(rep->err), "%s", why);
+    snprintf(rep->err, sizeof(rep->err), "%.250s", why);
     return -1;
 }
 
