@@ -109,7 +109,9 @@ static void py_exec(int in_fd, int out_fd, int err_fd, const char *script,
 #ifdef SYS_close_range
     syscall(SYS_close_range, 3U, ~0U, 0U);
 #endif
-    execlp(py, py, "-u", script, arg, (char *)NULL);
+    /* -B: no __pycache__ beside the script (a source tree, or a
+     * read-only data folder). */
+    execlp(py, py, "-B", "-u", script, arg, (char *)NULL);
     dprintf(2, "cannot run %s: %s (install python3 or set "
             "POOLBENCH_PYTHON)\n", py, strerror(errno));
     _exit(127);
