@@ -186,7 +186,7 @@ static int list_main(int argc, char **argv)
     }
     printf("\nexecutors:\n");
     for (size_t k = 0; executor_list[k] != NULL; k++)
-        printf("  %-12s %s  [%s]\n", executor_list[k]->name,
+        printf("  %-13s %s  [%s]\n", executor_list[k]->name,
                executor_list[k]->summary, executor_list[k]->models);
     return 0;
 }

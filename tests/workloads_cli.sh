@@ -13,9 +13,11 @@ trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 CC=${CC:-cc}
 
-# Every executor poolbench knows, from `poolbench list`.
+# Every native executor poolbench knows, from `poolbench list` (the
+# Python peers, py-*, have python_cli_test.sh).
 execs=$("$PB" list | awk '/^executors:/ { on = 1; next }
-                          on && NF { printf "%s%s", sep, $1; sep = "," }')
+                          on && NF && $1 !~ /^py-/ {
+                              printf "%s%s", sep, $1; sep = "," }')
 [ -n "$execs" ] && ok || bad "no executors in poolbench list"
 
 # One checksum per workload across executors, worker counts and modes.

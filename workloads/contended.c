@@ -285,6 +285,24 @@ static int contended_after_rep(void *state, uint64_t ntasks, char *err,
     return 0;
 }
 
+/* Python peer: the same units under a multiprocessing.Lock (process
+ * pools) or threading.Lock, the counter kept and checked by pypeer.py.
+ * Python has no spinlock, so lock=spin has no peer. */
+static int contended_peer(void *state, FILE *out, char *err,
+                          size_t err_len)
+{
+    const struct contended_state *st = state;
+    if (st->lock != LOCK_MUTEX) {
+        snprintf(err, err_len, "contended: lock=spin has no Python peer "
+                 "(Python has Lock only); use lock=mutex");
+        return -1;
+    }
+    fprintf(out, "{\"outside\":%llu,\"inside\":%llu}",
+            (unsigned long long)st->outside,
+            (unsigned long long)st->inside);
+    return 0;
+}
+
 const struct workload wl_contended = {
     .abi = WORKLOAD_ABI,
     .name = "contended",
@@ -299,4 +317,5 @@ const struct workload wl_contended = {
     .run_task = contended_run,
     .after_rep = contended_after_rep,
     .release = contended_release,
+    .peer = contended_peer,
 };

@@ -992,6 +992,7 @@ struct corpus_task {
     int cold;         /* cache=cold */
     uint64_t ntasks;
     uint64_t *order;  /* shuffled: task i reads order[i] mod count */
+    char algo[32];    /* the digest's name as given (-p algo) */
 };
 
 struct corpus_worker {
@@ -1055,6 +1056,7 @@ int corpus_task_prepare(struct wl_setup *s, int shuffle_seed_arg)
                  "OpenSSL", a[CORPUS_P_ALGO].c.word);
         goto fail;
     }
+    snprintf(st->algo, sizeof(st->algo), "%s", a[CORPUS_P_ALGO].c.word);
     st->cold = a[CORPUS_P_CACHE].c.index == 1;
     st->ntasks = s->ntasks > 0 ? s->ntasks : st->c.count;
     if (shuffle_seed_arg >= 0) {
@@ -1082,6 +1084,60 @@ int corpus_task_prepare(struct wl_setup *s, int shuffle_seed_arg)
 fail:
     corpus_task_release(st);
     return -1;
+}
+
+/* text as a JSON string: quote, backslash and control bytes escaped,
+ * other bytes as they are (pypeer.py reads them with surrogateescape, so
+ * a path that is not UTF-8 reaches open() unchanged). */
+static void json_string(FILE *out, const char *text)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(out, "\\%c", *p);
+        else if (*p < 0x20 || *p == 0x7f)
+            fprintf(out, "\\u%04x", *p);
+        else
+            fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+int corpus_task_peer(void *state, FILE *out, char *err, size_t err_len)
+{
+    const struct corpus_task *st = state;
+    fputs("{\"algo\":", out);
+    json_string(out, st->algo);
+    fputs(",\"root\":", out);
+    json_string(out, st->c.root);
+    fputs(",\"files\":[", out);
+    for (size_t k = 0; k < st->c.count; k++) {
+        if (k > 0)
+            fputc(',', out);
+        json_string(out, corpus_path(&st->c, k));
+    }
+    fputs("],\"errs\":[", out);
+    int first = 1;
+    for (size_t k = 0; k < st->c.count; k++) {
+        if (st->c.files[k].err == 0)
+            continue;
+        fprintf(out, "%s[%zu,%d]", first ? "" : ",", k,
+                (int)st->c.files[k].err);
+        first = 0;
+    }
+    fputc(']', out);
+    if (st->order != NULL) {
+        fputs(",\"order\":[", out);
+        for (uint64_t i = 0; i < st->ntasks; i++)
+            fprintf(out, "%s%zu", i ? "," : "", corpus_task_file(st, i));
+        fputc(']', out);
+    }
+    fputc('}', out);
+    if (ferror(out)) {
+        snprintf(err, err_len, "%s: out of memory", st->c.root);
+        return -1;
+    }
+    return 0;
 }
 
 int corpus_task_before_rep(void *state, char *err, size_t err_len)

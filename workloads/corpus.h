@@ -138,6 +138,10 @@ void corpus_task_run(void *state, void *wstate, uint64_t i,
                      struct task_result *out);
 void corpus_task_worker_fini(void *state, void *wstate);
 void corpus_task_release(void *state);
+/* The Python peer: {"algo", "root", "files": relative paths in sorted
+ * order, "errs": [[file, errno], ...] for files that failed listing,
+ * "order": the file of each task, only when shuffled}. */
+int corpus_task_peer(void *state, FILE *out, char *err, size_t err_len);
 
 /* The file task i reads, for tests and tools. */
 size_t corpus_task_file(const void *state, uint64_t i);

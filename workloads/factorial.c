@@ -105,6 +105,18 @@ static void factorial_release(void *state)
     free(state);
 }
 
+/* Python peer: reduce(lambda x, y: x * y, range(1, n + 1)), 1 + i % skew
+ * times, as the seed. */
+static int factorial_peer(void *state, FILE *out, char *err, size_t err_len)
+{
+    const struct factorial_state *st = state;
+    (void)err;
+    (void)err_len;
+    fprintf(out, "{\"n\":%llu,\"skew\":%llu}", (unsigned long long)st->n,
+            (unsigned long long)st->skew);
+    return 0;
+}
+
 const struct workload wl_factorial = {
     .abi = WORKLOAD_ABI,
     .name = "factorial",
@@ -117,4 +129,5 @@ const struct workload wl_factorial = {
     .run_task = factorial_run,
     .worker_fini = factorial_worker_fini,
     .release = factorial_release,
+    .peer = factorial_peer,
 };

@@ -34,4 +34,5 @@ const struct workload wl_hashing = {
     .run_task = corpus_task_run,
     .worker_fini = corpus_task_worker_fini,
     .release = corpus_task_release,
+    .peer = corpus_task_peer,
 };

@@ -129,6 +129,20 @@ static void latency_run(void *state, void *wstate, uint64_t i,
     }
 }
 
+/* Python peer: time.sleep(us / 1e6). how=socket has no peer: a Python
+ * task cannot wait on this process's socket pair. */
+static int latency_peer(void *state, FILE *out, char *err, size_t err_len)
+{
+    const struct latency_state *st = state;
+    if (st->how != HOW_SLEEP) {
+        snprintf(err, err_len, "latency: how=socket has no Python peer "
+                 "(Python tasks sleep); use how=sleep");
+        return -1;
+    }
+    fprintf(out, "{\"us\":%lld}", (long long)st->us);
+    return 0;
+}
+
 const struct workload wl_latency = {
     .abi = WORKLOAD_ABI,
     .name = "latency",
@@ -140,4 +154,5 @@ const struct workload wl_latency = {
     .prepare = latency_prepare,
     .run_task = latency_run,
     .release = latency_release,
+    .peer = latency_peer,
 };

@@ -12,6 +12,16 @@ static void noop_run(void *state, void *wstate, uint64_t i,
     out->value = i;
 }
 
+/* Python peer: nothing to describe. */
+static int noop_peer(void *state, FILE *out, char *err, size_t err_len)
+{
+    (void)state;
+    (void)err;
+    (void)err_len;
+    fputs("{}", out);
+    return 0;
+}
+
 const struct workload wl_noop = {
     .abi = WORKLOAD_ABI,
     .name = "noop",
@@ -20,4 +30,5 @@ const struct workload wl_noop = {
     .params = NULL,
     .default_tasks = 100000,
     .run_task = noop_run,
+    .peer = noop_peer,
 };

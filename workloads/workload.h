@@ -22,6 +22,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Bumped whenever a struct below changes layout or meaning. A plugin built
  * against another version is refused with a clear error. */
@@ -138,6 +139,14 @@ struct workload {
 
     /* Free what prepare() built. May be NULL. */
     void (*release)(void *state);
+
+    /* The Python peer (executors py-*, scripts/pypeer.py): write to out
+     * one JSON object, what pypeer.py needs to compute the same values
+     * for the prepared state (factorial: {"n":300,"skew":1}). May be
+     * NULL: then py-* executors refuse the workload up front. Honoured
+     * for built-in workloads only; a plugin's is never read (plugins
+     * built against an older workload.h end before this field). */
+    int (*peer)(void *state, FILE *out, char *err, size_t err_len);
 };
 
 #endif /* POOLBENCH_WORKLOAD_H */

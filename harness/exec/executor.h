@@ -133,6 +133,13 @@ struct executor {
 
     /* Stop workers, reap children, free everything. */
     void (*destroy)(struct exec_pool *pool);
+
+    /* 1: a Python peer runs the tasks (py-*, python.c), so the workload
+     * needs a peer hook (struct workload.peer) and its after_rep, which
+     * checks state that only native workers touch, does not apply (the
+     * peer checks its own). Peer executors are left out of the default
+     * executor list. */
+    int peer;
 };
 
 /* The built-in executors, in display order; NULL-terminated. */

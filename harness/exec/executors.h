@@ -14,7 +14,12 @@
     X(serial)        \
     X(threads)       \
     X(procs)         \
-    X(futures)
+    X(futures)       \
+    X(py_serial)     \
+    X(py_pool)       \
+    X(py_threadpool) \
+    X(py_tpe)        \
+    X(py_ppe)
 
 #define EXECUTOR_DECLARE(name) extern const struct executor executor_##name;
 EXECUTORS(EXECUTOR_DECLARE)

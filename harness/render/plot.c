@@ -21,6 +21,7 @@
 #include "config.h"
 #include "exit.h"
 #include "fs.h"
+#include "paths.h"
 #include "plot.h"
 #include "results.h"
 #include "show.h"
@@ -260,18 +261,7 @@ struct render {
 
 const char *plot_scripts_dir(void)
 {
-    static char dir[4096];
-    struct stat st;
-    const char *env = getenv("POOLBENCH_SCRIPTS_DIR");
-    if (env != NULL && env[0] != '\0')
-        return env;
-    snprintf(dir, sizeof(dir), "%s/scripts/common.gp", POOLBENCH_SOURCE_DIR);
-    if (stat(dir, &st) == 0) {
-        snprintf(dir, sizeof(dir), "%s/scripts", POOLBENCH_SOURCE_DIR);
-        return dir;
-    }
-    snprintf(dir, sizeof(dir), "%s/scripts", POOLBENCH_DATADIR);
-    return dir;
+    return paths_scripts_dir();
 }
 
 int plot_find_gnuplot(char *path, size_t path_len, char *err,

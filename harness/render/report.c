@@ -888,6 +888,54 @@ static void page_head(struct strbuf *b, const struct page_file *pf,
                   "");
 }
 
+/* "Python vs native": per instance with both, the fastest native row,
+ * the fastest Python peer row (py-*) and how many times faster the
+ * first is. Nothing when no file has Python rows. */
+static void python_section(struct strbuf *b, const struct page_file *pf,
+                           size_t npf)
+{
+    int head = 0;
+    for (size_t f = 0; f < npf; f++) {
+        const struct results_view *v = &pf[f].v;
+        for (size_t i = 0; i < v->ninsts && !pf[f].hyperfine; i++) {
+            const struct view_row *nat, *py;
+            char a[300], c[300], t[32], u[32], x[32];
+            view_fastest_native_python(v, i, &nat, &py);
+            if (nat == NULL || py == NULL || !(nat->wall.median > 0))
+                continue;
+            if (!head)
+                strbuf_printf(b, "<h2 id=\"python\">Python vs native</h2>\n"
+                              "<table><tr><th>workload</th><th>best native"
+                              "</th><th>wall</th><th>best Python</th>"
+                              "<th>wall</th><th>native is</th></tr>\n");
+            head = 1;
+            view_variant_label(v, nat, 0, a, sizeof(a));
+            view_variant_label(v, py, 0, c, sizeof(c));
+            units_format_time(nat->wall.median, t, sizeof(t));
+            units_format_time(py->wall.median, u, sizeof(u));
+            double r = py->wall.median / nat->wall.median;
+            if (r >= 1)
+                snprintf(x, sizeof(x), "%.1fx faster", r);
+            else
+                snprintf(x, sizeof(x), "%.1fx slower", 1 / r);
+            strbuf_printf(b, "<tr>");
+            html_cell(b, "td", v->insts[i].label);
+            html_cell(b, "td", a);
+            html_cell(b, "td", t);
+            html_cell(b, "td", c);
+            html_cell(b, "td", u);
+            html_cell(b, "td", x);
+            strbuf_printf(b, "</tr>\n");
+        }
+    }
+    if (head)
+        strbuf_printf(b, "</table>\n<p>Python rows run the same tasks "
+                      "(the same checksum) in python3 with the constructs "
+                      "the seed used: multiprocessing.Pool, "
+                      "multiprocessing.dummy.Pool, ThreadPoolExecutor, "
+                      "ProcessPoolExecutor.</p>\n");
+}
+
 static int page_body(struct strbuf *b, const struct page_file *pf,
                      size_t npf, const struct plot_set *set, char *used,
                      const char *dir, char *err, size_t err_len)
@@ -909,6 +957,7 @@ static int page_body(struct strbuf *b, const struct page_file *pf,
     for (size_t f = 0; f < npf; f++)
         if (!pf[f].hyperfine)
             finding_items(b, &pf[f], pick_across, NULL);
+    python_section(b, pf, npf);
     int other = 0;
     for (size_t c = 0; c < set->ncharts; c++) {
         if (used[c])

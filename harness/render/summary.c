@@ -222,6 +222,27 @@ static void short_label(const struct results_view *v, size_t i, char *buf,
     textesc_ctl(raw, buf, len);
 }
 
+/* With Python rows: how many times faster the best native row is than
+ * the best Python one. */
+static void python_vs_native(struct out *o, const struct results_view *v,
+                             size_t i)
+{
+    const struct view_row *nat, *py;
+    char a[200], b[200];
+    view_fastest_native_python(v, i, &nat, &py);
+    if (nat == NULL || py == NULL || !(nat->wall.median > 0))
+        return;
+    config_name(v, nat, a, sizeof(a));
+    config_name(v, py, b, sizeof(b));
+    double x = py->wall.median / nat->wall.median;
+    if (x >= 1)
+        put(o, "  native vs Python: %s is %.1fx faster than %s", a, x, b);
+    else
+        put(o, "  native vs Python: %s is %.1fx slower than %s", a, 1 / x,
+            b);
+    end_line(o);
+}
+
 static void instance(struct out *o, const struct results_view *v, size_t i)
 {
     const struct view_inst *in = &v->insts[i];
@@ -292,6 +313,7 @@ static void instance(struct out *o, const struct results_view *v, size_t i)
     unsigned cpus = cpus_of(v, in);
     at_cpus(o, v, i, cpus);
     oversubscribed(o, v, i, cpus);
+    python_vs_native(o, v, i);
 }
 
 /* One warning line: "  ! kind: message", in yellow. */

@@ -404,6 +404,22 @@ const struct view_row *view_fastest(const struct results_view *v,
     return best;
 }
 
+void view_fastest_native_python(const struct results_view *v, size_t inst,
+                                const struct view_row **native,
+                                const struct view_row **python)
+{
+    const struct view_inst *in = &v->insts[inst];
+    *native = *python = NULL;
+    for (size_t a = 0; a < in->nrows; a++) {
+        const struct view_row *vr = &v->rows[in->rows[a]];
+        const struct view_row **best =
+            strncmp(vr->r->executor, "py-", 3) == 0 ? python : native;
+        if (vr->usable &&
+            (*best == NULL || vr->wall.median < (*best)->wall.median))
+            *best = vr;
+    }
+}
+
 /* Replace key in o by a number, or null when v is not finite. */
 static void set_number(cJSON *o, const char *key, double v)
 {

@@ -116,6 +116,13 @@ const struct view_row *view_fastest(const struct results_view *v,
                                     size_t inst, const char *executor,
                                     unsigned workers);
 
+/* The fastest usable native row and the fastest usable Python peer row
+ * (executor "py-...") of instance inst; each NULL when there is none.
+ * The summary and the report's "Python vs native" both read this. */
+void view_fastest_native_python(const struct results_view *v, size_t inst,
+                                const struct view_row **native,
+                                const struct view_row **python);
+
 /* Whether row belongs to part (a NULL part takes every row). */
 int view_in_part(const struct results_row *row,
                  const struct view_part *part);

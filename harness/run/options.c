@@ -21,7 +21,9 @@ static void usage(FILE *f)
 "\n"
 "What to run:\n"
 "  -w, --workloads LIST   workloads (default: every one; poolbench list)\n"
-"  -e, --executors LIST   serial,threads,procs,futures (default: all)\n"
+"  -e, --executors LIST   serial,threads,procs,futures (default: these)\n"
+"                         and the Python peers py-serial,py-pool,\n"
+"                         py-threadpool,py-tpe,py-ppe (python3)\n"
 "  -j, --workers LIST     worker counts: N, cpus or Kxcpus (cpus: the CPUs\n"
 "                         this process may use; default: 1,cpus); serial\n"
 "                         always runs once, with 1\n"
@@ -563,8 +565,10 @@ static int lists(struct run_options *o, const struct texts *t, char *err,
         if (parse_executors(o, t->ex, err, err_len) != 0)
             return -1;
     } else {
+        /* The native ones: the Python peers are asked for by name. */
         for (size_t e = 0; executor_list[e] != NULL; e++)
-            o->executors[o->nexecutors++] = executor_list[e];
+            if (!executor_list[e]->peer)
+                o->executors[o->nexecutors++] = executor_list[e];
     }
     if (parse_workers(o, t->j != NULL ? t->j : "1,cpus", err, err_len) != 0)
         return -1;

@@ -11,10 +11,11 @@
 
 #define MAX_SETS 256         /* parameter sets per workload */
 
-/* Whether ex runs tasks on workers (every executor but the plain loop). */
+/* Whether ex runs tasks on workers (every executor but the plain loops,
+ * native and Python). */
 static int is_parallel(const struct executor *ex)
 {
-    return ex != &executor_serial;
+    return ex != &executor_serial && ex != &executor_py_serial;
 }
 
 void plan_cache_dir(const char *override, char *buf, size_t len)
@@ -209,9 +210,33 @@ static int expand(struct run_options *o, const struct workload *wl,
     return total;
 }
 
+/* A py-* executor runs only workloads with a Python peer: refuse the
+ * others before anything is prepared. */
+static int check_peers(const struct run_options *o, char *err,
+                       size_t err_len)
+{
+    for (size_t e = 0; e < o->nexecutors; e++) {
+        if (!o->executors[e]->peer)
+            continue;
+        for (size_t k = 0; k < o->nworkloads; k++) {
+            const struct workload *wl = registry_find(o->workloads[k]);
+            if (wl == NULL || wl->peer != NULL)
+                continue;
+            snprintf(err, err_len, "-e %s: workload '%s' has no Python peer "
+                     "(built-in noop, factorial, hashing, shuffled, "
+                     "contended, latency have one)",
+                     o->executors[e]->name, wl->name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int plan_instances(struct run_options *o, struct run_plan *p, char *err,
                    size_t err_len)
 {
+    if (check_peers(o, err, err_len) != 0)
+        return -1;
     p->max_workers = 1;
     for (size_t w = 0; w < o->nworkers; w++)
         if (o->workers[w] > p->max_workers)

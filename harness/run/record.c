@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "noise.h"
+#include "python.h"
 #include "record.h"
 #include "results.h"
 #include "stats.h"
@@ -215,6 +216,26 @@ static double probe_ms(const struct run_plan *p)
     return med;
 }
 
+/* With a py-* executor selected, machine.python: what the interpreter
+ * says of itself (version, implementation, whether the GIL is on), or
+ * {"error": why} when it cannot be asked. */
+static void python_json(cJSON *m, const struct run_options *o)
+{
+    char info[1024];
+    int any = 0;
+    for (size_t e = 0; e < o->nexecutors; e++)
+        any |= o->executors[e]->peer;
+    if (!any)
+        return;
+    cJSON *py = python_info(info, sizeof(info)) == 0 ? cJSON_Parse(info)
+                                                      : NULL;
+    if (py == NULL) {
+        py = cJSON_CreateObject();
+        cJSON_AddStringToObject(py, "error", info);
+    }
+    cJSON_AddItemToObject(m, "python", py);
+}
+
 static cJSON *machine_json(const struct record_ctx *rc, double quota,
                            uint64_t throttled, double throttled_s)
 {
@@ -229,6 +250,7 @@ static cJSON *machine_json(const struct record_ctx *rc, double quota,
         cJSON_AddStringToObject(m, "hw_counters", "cycles,instructions");
     else
         cJSON_AddStringToObject(m, "hw_counters", rc->mc->hw.why);
+    python_json(m, rc->o);
     return m;
 }
 

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,12 @@ static const struct workload *const builtin[] = {
  * result row made with them. */
 static const struct workload *plugins[REGISTRY_MAX];
 static size_t nplugins;
+
+/* What plugins[] points to: each plugin's struct copied up to the peer
+ * hook, which stays NULL. A plugin built against a workload.h without
+ * the hook exports a shorter struct, and reading past it would read
+ * whatever follows it in the plugin. */
+static struct workload plugin_copies[REGISTRY_MAX];
 
 /* --trust-plugins: load plugins whatever their owner and mode. */
 static int trust_all;
@@ -298,7 +305,10 @@ int registry_load_plugin(const char *path, char *err, size_t err_len)
                  "exists; plugins cannot replace one", what, wl->name);
         goto fail;
     }
-    plugins[nplugins++] = wl;
+    memset(&plugin_copies[nplugins], 0, sizeof(plugin_copies[nplugins]));
+    memcpy(&plugin_copies[nplugins], wl, offsetof(struct workload, peer));
+    plugins[nplugins] = &plugin_copies[nplugins];
+    nplugins++;
     /* fd stays open: the loader knows the plugin by its /proc name and
      * would take a later plugin opened on the same number for it. */
     close(dfd);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "executor.h"
+#include "python.h"
 #include "registry.h"
 #include "results.h"
 #include "stats.h"
@@ -129,9 +130,22 @@ static int seed_options(struct suite_plan *p, char **opts, size_t *n,
     static const char *const exs[] = {
         "serial", "procs", "threads", "futures", NULL,
     };
-    char w[256], e[256];
+    /* The seed's own constructs, in Python, beside the native ones when
+     * an interpreter answers (else the suite says so and runs without). */
+    static const char *const pys[] = {
+        "py-serial", "py-pool", "py-threadpool", "py-tpe", "py-ppe", NULL,
+    };
+    char w[256], e[256], pe[256], info[512];
     existing(wls, workload_exists, w, sizeof(w));
     existing(exs, executor_exists, e, sizeof(e));
+    existing(pys, executor_exists, pe, sizeof(pe));
+    if (pe[0] != '\0' && python_info(info, sizeof(info)) != 0) {
+        fprintf(stderr, "poolbench: suite seed: no Python rows: %s\n",
+                info);
+        pe[0] = '\0';
+    }
+    if (pe[0] != '\0' && strlen(e) + strlen(pe) + 2 < sizeof(e))
+        snprintf(e + strlen(e), sizeof(e) - strlen(e), ",%s", pe);
     if (registry_find("factorial") == NULL) {
         snprintf(err, err_len, "--suite seed: needs the factorial "
                  "workload, which this poolbench lacks");
@@ -495,11 +509,38 @@ static void fmt_x(double x, char *buf, size_t len)
         snprintf(buf, len, "-");
 }
 
+/* The Python peer of each native executor of the seed table. */
+static const char *py_peer(const char *native)
+{
+    static const char *const map[][2] = {
+        { "serial", "py-serial" }, { "procs", "py-pool" },
+        { "threads", "py-threadpool" }, { "futures", "py-tpe" },
+    };
+    for (size_t k = 0; k < sizeof(map) / sizeof(map[0]); k++)
+        if (strcmp(map[k][0], native) == 0)
+            return map[k][1];
+    return NULL;
+}
+
+/* One measured cell: its median and serial / it, or "-". */
+static void cell(const struct results_file *f, const char *n,
+                 const char *executor, const struct meas *base,
+                 int have_base, char *t, size_t tl, char *x, size_t xl,
+                 struct meas *m, int *have)
+{
+    snprintf(t, tl, "-");
+    snprintf(x, xl, "-");
+    *have = executor != NULL &&
+            find(f, "factorial", "n", n, executor, SUITE_SEED_WORKERS,
+                 "ordered", m) == 0;
+    if (*have)
+        units_format_time(m->wall.median, t, tl);
+    if (*have && have_base && m->wall.median > 0)
+        fmt_x(base->wall.median / m->wall.median, x, xl);
+}
+
 static void print_main_table(const struct results_file *f, long cpus)
 {
-    printf("%-22s %-8s %9s %8s %9s %8s %11s %8s  %s\n", "case", "executor",
-           "seed py2", "x serial", "seed py3", "x serial", "poolbench",
-           "x serial", "vs serial");
     for (int heavy = 1; heavy >= 0; heavy--) {
         const char *n = heavy ? "300" : "20";
         struct meas base;
@@ -511,44 +552,95 @@ static void print_main_table(const struct results_file *f, long cpus)
             if (seed_figs[k].heavy == heavy &&
                 strcmp(seed_figs[k].executor, "serial") == 0)
                 sb = &seed_figs[k];
-        for (size_t k = 0; k < sizeof(seed_figs) / sizeof(seed_figs[0]);
+        printf("%s: factorial(%s)\n", heavy ? "heavy" : "light", n);
+        printf("  %-8s %10s %6s  %-13s %10s %6s  %8s %6s %8s %6s  %s\n",
+               "native", "here", "x ser", "python", "here", "x ser",
+               "seed py3", "x ser", "seed py2", "x ser", "vs serial");
+        for (size_t k = 0; k <= sizeof(seed_figs) / sizeof(seed_figs[0]);
              k++) {
-            const struct seed_fig *s = &seed_figs[k];
-            if (s->heavy != heavy)
+            /* The last line: ProcessPoolExecutor, Python only. */
+            int ppe = k == sizeof(seed_figs) / sizeof(seed_figs[0]);
+            const struct seed_fig *s = ppe ? NULL : &seed_figs[k];
+            if (ppe ? !heavy : s->heavy != heavy)
                 continue;
-            struct meas m;
-            int have = find(f, "factorial", "n", n, s->executor,
-                            SUITE_SEED_WORKERS, "ordered", &m) == 0;
-            char p2[16], x2[16], p3[16], x3[16], pb[32] = "-", xb[16] = "-",
-                 kase[64] = "";
-            fmt_s(s->py2_s, p2, sizeof(p2));
-            fmt_s(s->py3_s, p3, sizeof(p3));
-            fmt_x(sb->py2_s / s->py2_s, x2, sizeof(x2));
-            fmt_x(sb->py3_s / s->py3_s, x3, sizeof(x3));
-            if (have)
-                units_format_time(m.wall.median, pb, sizeof(pb));
-            if (have && have_base && m.wall.median > 0)
-                fmt_x(base.wall.median / m.wall.median, xb, sizeof(xb));
-            if (strcmp(s->executor, "serial") == 0)
-                snprintf(kase, sizeof(kase), "%s: factorial(%s)",
-                         heavy ? "heavy" : "light", n);
-            printf("%-22s %-8s %9s %8s %9s %8s %11s %8s  %s\n", kase,
-                   s->executor, p2, x2, p3, x3, pb, xb,
-                   !have && executor_find(s->executor) == NULL
+            const char *nat = ppe ? NULL : s->executor;
+            const char *py = ppe ? "py-ppe" : py_peer(nat);
+            struct meas m, pm;
+            int have, phave;
+            char tn[32], xn[16], tp[32], xp[16], p2[16], x2[16], p3[16],
+                 x3[16];
+            cell(f, n, nat, &base, have_base, tn, sizeof(tn), xn,
+                 sizeof(xn), &m, &have);
+            cell(f, n, py, &base, have_base, tp, sizeof(tp), xp,
+                 sizeof(xp), &pm, &phave);
+            if (nat != NULL && strcmp(nat, "serial") == 0 && have_base) {
+                units_format_time(base.wall.median, tn, sizeof(tn));
+                fmt_x(1.0, xn, sizeof(xn));
+            }
+            if (py != NULL && strcmp(py, "py-serial") == 0 &&
+                find(f, "factorial", "n", n, py, 1, NULL, &pm) == 0) {
+                phave = 1;
+                units_format_time(pm.wall.median, tp, sizeof(tp));
+                if (have_base && pm.wall.median > 0)
+                    fmt_x(base.wall.median / pm.wall.median, xp,
+                          sizeof(xp));
+            }
+            double s2 = ppe ? NAN : s->py2_s;
+            double s3 = ppe ? SEED_PPE_S : s->py3_s;
+            fmt_s(s2, p2, sizeof(p2));
+            fmt_s(s3, p3, sizeof(p3));
+            fmt_x(sb->py2_s / s2, x2, sizeof(x2));
+            fmt_x(sb->py3_s / s3, x3, sizeof(x3));
+            printf("  %-8s %10s %6s  %-13s %10s %6s  %8s %6s %8s %6s  %s\n",
+                   nat != NULL ? nat : "-", tn, xn, py != NULL ? py : "-",
+                   tp, xp, p3, x3, p2, x2,
+                   nat == NULL ? ""
+                   : !have && executor_find(nat) == NULL
                        ? "not in this build"
-                   : !have ? "not measured"
-                   : strcmp(s->executor, "serial") == 0 || !have_base ? ""
+                   : !have && strcmp(nat, "serial") != 0 ? "not measured"
+                   : strcmp(nat, "serial") == 0 || !have_base ? ""
                    : word(&m.wall, &base.wall));
         }
     }
-    printf("(x serial: serial time / this time, above 1 is faster; faster "
-           "or slower only when\nthe 95%% CIs of the medians do not "
-           "overlap, else ~same. The seed "
-           "ran 403345 tasks\nin CPython; poolbench ran %llu per case in C "
-           "with %d workers on %ld online CPUs,\nordered delivery as "
-           "pool.map. Python 3 ProcessPoolExecutor: %.2f s.)\n",
-           f->nrows > 0 ? (unsigned long long)f->rows[0].tasks : 0ULL,
-           SUITE_SEED_WORKERS, cpus, SEED_PPE_S);
+    printf("(x ser: the native serial time / this time, above 1 is faster; "
+           "faster or slower\nonly when the 95%% CIs of the medians do not "
+           "overlap, else ~same. The seed ran\n403345 tasks in CPython 2 "
+           "and 3; poolbench ran %llu per case with %d workers on\n%ld "
+           "online CPUs, ordered delivery as pool.map; python: the same "
+           "tasks in this\nmachine's python3 with the seed's constructs.)"
+           "\n", f->nrows > 0 ? (unsigned long long)f->rows[0].tasks : 0ULL,
+           SUITE_SEED_WORKERS, cpus);
+}
+
+/* The seed's Python findings, checked against this machine's python3. */
+static void print_python_notes(const struct results_file *f)
+{
+    struct meas s, t, p;
+    if (find(f, "factorial", "n", "300", "py-serial", 1, NULL, &s) != 0)
+        return;
+    printf("\nthe seed's findings in this machine's Python (x py-serial):"
+           "\n");
+    if (find(f, "factorial", "n", "300", "py-threadpool",
+             SUITE_SEED_WORKERS, "ordered", &t) == 0 &&
+        find(f, "factorial", "n", "300", "py-pool", SUITE_SEED_WORKERS,
+             "ordered", &p) == 0)
+        printf("- heavy factorial: py-threadpool %.2fx (%s; the seed: "
+               "slower, the GIL), py-pool %.2fx\n  (%s; the seed: "
+               "faster)\n", s.wall.median / t.wall.median,
+               word(&t.wall, &s.wall), s.wall.median / p.wall.median,
+               word(&p.wall, &s.wall));
+    if (find(f, "factorial", "n", "20", "py-serial", 1, NULL, &s) == 0 &&
+        find(f, "factorial", "n", "20", "py-pool", SUITE_SEED_WORKERS,
+             "ordered", &p) == 0)
+        printf("- light factorial: py-pool %.2fx (%s; the seed: slower "
+               "than the plain loop)\n", s.wall.median / p.wall.median,
+               word(&p.wall, &s.wall));
+    if (find(f, "hashing", NULL, NULL, "py-serial", 1, NULL, &s) == 0 &&
+        find(f, "hashing", NULL, NULL, "py-threadpool", SUITE_SEED_WORKERS,
+             "ordered", &t) == 0)
+        printf("- md5 hashing: py-threadpool %.2fx (%s; the seed: threads "
+               "help, hashlib\n  and file reads release the GIL)\n",
+               s.wall.median / t.wall.median, word(&t.wall, &s.wall));
 }
 
 /* Where native code differs from the seed, from the numbers. */
@@ -691,6 +783,7 @@ void suite_after_run(const struct suite_plan *plan,
            "this machine\n\n");
     print_main_table(&f, cpus);
     print_notes(&f, cpus);
+    print_python_notes(&f);
     print_extras(&f);
     results_free(&f);
 }
