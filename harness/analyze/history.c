@@ -196,6 +196,32 @@ static int check_path(const char *path, enum history_mode mode, char *err,
     return 0;
 }
 
+/* WAL, foreign keys and the schema. Two processes opening a new database
+ * at once can get SQLITE_BUSY at once, without the busy handler: SQLite
+ * refuses a lock upgrade that could deadlock (the journal mode switch
+ * needs an exclusive lock while the other holds a shared one). Such a
+ * refusal is retried, with a short sleep, for as long as the busy
+ * timeout. */
+static int set_up(struct history *db, char *err, size_t err_len)
+{
+    const long step_ms = 20;
+    for (long waited = 0;; waited += step_ms) {
+        if (history_exec_sql(db, "PRAGMA journal_mode=WAL", err,
+                             err_len) == 0 &&
+            history_exec_sql(db, "PRAGMA foreign_keys=ON", err,
+                             err_len) == 0 &&
+            migrate(db, err, err_len) == 0)
+            return 0;
+        int code = sqlite3_errcode(db->db) & 0xff;
+        if ((code != SQLITE_BUSY && code != SQLITE_LOCKED) ||
+            waited >= HISTORY_BUSY_TIMEOUT_MS)
+            return -1;
+        history_rollback(db); /* a COMMIT that was refused leaves one */
+        struct timespec ts = { 0, step_ms * 1000000L };
+        nanosleep(&ts, NULL);
+    }
+}
+
 int history_open(const char *path, enum history_mode mode,
                  struct history **out, char *err, size_t err_len)
 {
@@ -220,9 +246,7 @@ int history_open(const char *path, enum history_mode mode,
     sqlite3_extended_result_codes(db->db, 1);
     /* The timeout first: switching to WAL itself takes a lock. */
     sqlite3_busy_timeout(db->db, HISTORY_BUSY_TIMEOUT_MS);
-    if (history_exec_sql(db, "PRAGMA journal_mode=WAL", err, err_len) != 0 ||
-        history_exec_sql(db, "PRAGMA foreign_keys=ON", err, err_len) != 0 ||
-        migrate(db, err, err_len) != 0)
+    if (set_up(db, err, err_len) != 0)
         goto fail;
     *out = db;
     return 0;
