@@ -18,6 +18,7 @@
 #include "fs.h"
 #include "hyperfine.h"
 #include "plot.h"
+#include "units.h"
 #include "report.h"
 #include "results.h"
 #include "textesc.h"
@@ -205,15 +206,15 @@ static void test_format_time(void **state)
 {
     (void)state;
     char buf[32];
-    plot_format_time(1.5, buf, sizeof(buf));
+    units_format_time(1.5, buf, sizeof(buf));
     assert_string_equal(buf, "1.500 s");
-    plot_format_time(0.00638, buf, sizeof(buf));
+    units_format_time(0.00638, buf, sizeof(buf));
     assert_string_equal(buf, "6.380 ms");
-    plot_format_time(12.3e-6, buf, sizeof(buf));
+    units_format_time(12.3e-6, buf, sizeof(buf));
     assert_string_equal(buf, "12.3 us");
-    plot_format_time(3.6e-9, buf, sizeof(buf));
+    units_format_time(3.6e-9, buf, sizeof(buf));
     assert_string_equal(buf, "3.6 ns");
-    plot_format_time(NAN, buf, sizeof(buf));
+    units_format_time(NAN, buf, sizeof(buf));
     assert_string_equal(buf, "-");
 }
 

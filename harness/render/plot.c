@@ -99,45 +99,6 @@ static void buf_gp_array(struct strbuf *b, const char *name,
 /* ---- small helpers ------------------------------------------------------ */
 
 /* Kept for report.c until it reads units.h and view.h itself. */
-void plot_format_time(double s, char *buf, size_t len)
-{
-    units_format_time(s, buf, len);
-}
-
-void plot_instance_label(const struct results_row *row, char *buf,
-                         size_t len)
-{
-    view_instance_label(row, buf, len);
-}
-
-int plot_row_in_part(const struct results_row *row,
-                     const struct plot_part *part)
-{
-    struct view_part p;
-    if (part == NULL)
-        return 1;
-    p.machine = part->machine;
-    p.run = part->run;
-    return view_in_part(row, &p);
-}
-
-size_t plot_parts(const struct results_file *f, struct plot_part **out)
-{
-    struct results_view v;
-    char err[256];
-    *out = NULL;
-    if (view_build(f, &v, err, sizeof(err)) != 0)
-        return 0;
-    *out = calloc(v.nparts + 1, sizeof(**out));
-    size_t n = *out != NULL ? v.nparts : 0;
-    for (size_t k = 0; k < n; k++) {
-        (*out)[k].machine = v.parts[k].machine;
-        (*out)[k].run = v.parts[k].run;
-    }
-    view_free(&v);
-    return n;
-}
-
 /* Seconds-to-display scale for values up to max_s: the axis then reads
  * in one unit with at most three integer digits. */
 static void time_unit(double max_s, double *scale, const char **unit)

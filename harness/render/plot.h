@@ -72,34 +72,6 @@ int plot_render(const struct results_file *files, size_t nfiles,
 /* Free what plot_render filled in; safe on a zeroed set. */
 void plot_set_free(struct plot_set *set);
 
-/* The four below are thin wrappers kept for report.c until it reads
- * view.h (view_build's parts, view_in_part, view_instance_label) and
- * units.h (units_format_time) itself; they go after that merge. */
-
-/* One part of a results file: the rows of one machine and one run. A
- * file made by `poolbench merge` has several (machine_index, run_index);
- * any other file has one part. */
-struct plot_part {
-    size_t machine;   /* machine_index */
-    long run;         /* run_index, or -1 when the rows carry none */
-};
-
-/* The distinct parts of f's rows, in order of appearance, into a new
- * array *out (free it). Returns the count (at least 1), or 0 when out of
- * memory. */
-size_t plot_parts(const struct results_file *f, struct plot_part **out);
-
-/* Whether row belongs to part (a NULL part takes every row). */
-int plot_row_in_part(const struct results_row *row,
-                     const struct plot_part *part);
-
-/* "factorial n=300,skew=1", or the bare workload name without params. */
-void plot_instance_label(const struct results_row *row, char *buf,
-                         size_t len);
-
-/* units_format_time: "6.380 ms", "12.3 us", "1.234 s" into buf. */
-void plot_format_time(double s, char *buf, size_t len);
-
 /* `poolbench plot [RESULTS.json...] [-o DIR]` (default: the file
  * SHOW_DEFAULT_INPUT names); argv[0] == "plot". Returns
  * the exit status: 0, or 2 for bad usage, a bad file or no gnuplot. */
