@@ -60,6 +60,14 @@ const char *plot_scripts_dir(void);
 int plot_find_gnuplot(char *path, size_t path_len, char *err,
                       size_t err_len);
 
+/* Run `gnuplot [-e define] script` in folder dir (define may be NULL),
+ * its stdout discarded and its stderr kept; on a signal the child is
+ * killed with the private folders (fs_track_child). Returns 0, or -1
+ * with "gnuplot failed on WHERE (exit N): its last line" in err. */
+int plot_gnuplot_run(const char *gnuplot, const char *dir,
+                     const char *script, const char *define,
+                     const char *where, char *err, size_t err_len);
+
 /* Draw every chart that files[0..nfiles) support into opt->dir. With
  * several files the per-run charts of file k > 0 get the prefix "fK-" and
  * a ratio chart compares each against files[0]. Returns 0 (out filled;

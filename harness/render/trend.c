@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fs.h"
@@ -18,7 +17,6 @@
 #include "view.h"
 
 #define TREND_MAX_XTICS 30   /* commit labels per chart, at most */
-#define TREND_STDERR_MAX 2048
 
 /* One point, copied out of the database row. */
 struct tpoint {
@@ -130,62 +128,11 @@ static void group_clear(struct group *g)
 static int run_gnuplot(struct trend *t, const char *stem, char *err,
                        size_t err_len)
 {
-    char script[200];
+    char script[200], where[4400];
     snprintf(script, sizeof(script), "%s.gp", stem);
-    int fds[2];
-    if (pipe(fds) != 0) {
-        snprintf(err, err_len, "pipe: %s", strerror(errno));
-        return -1;
-    }
-    /* The child must not flush a copy of what we printed. */
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid < 0) {
-        snprintf(err, err_len, "fork: %s", strerror(errno));
-        close(fds[0]);
-        close(fds[1]);
-        return -1;
-    }
-    if (pid == 0) {
-        dup2(fds[1], 2);
-        close(fds[0]);
-        close(fds[1]);
-        if (freopen("/dev/null", "w", stdout) == NULL || chdir(t->dir) != 0)
-            _exit(126);
-        execl(t->gnuplot, "gnuplot", "-e", "tmp_suffix='.tmp'", script,
-              (char *)NULL);
-        _exit(127);
-    }
-    close(fds[1]);
-    char out[TREND_STDERR_MAX];
-    size_t got = 0;
-    for (;;) {
-        char buf[512];
-        ssize_t n = read(fds[0], buf, sizeof(buf));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        size_t take = (size_t)n < sizeof(out) - 1 - got
-                          ? (size_t)n : sizeof(out) - 1 - got;
-        memcpy(out + got, buf, take);
-        got += take;
-    }
-    out[got] = '\0';
-    close(fds[0]);
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-        return 0;
-    char *last = out;
-    for (char *s = out; *s != '\0'; s++)
-        if (*s == '\n' && s[1] != '\0' && s[1] != '\n')
-            last = s + 1;
-    last[strcspn(last, "\n")] = '\0';
-    snprintf(err, err_len, "gnuplot failed on %s/%s%s%.300s", t->dir,
-             script, last[0] ? ": " : "", last);
-    return -1;
+    snprintf(where, sizeof(where), "%s/%s", t->dir, script);
+    return plot_gnuplot_run(t->gnuplot, t->dir, script, "tmp_suffix='.tmp'",
+                            where, err, err_len);
 }
 
 /* Move stem.EXT.tmp, which gnuplot wrote, onto stem.EXT. */
