@@ -132,7 +132,7 @@ if [ -n "${BUILD_DIR:-}" ] && command -v pkg-config > /dev/null; then
                  --define-variable=prefix="$work/inst$prefix" \
                  --cflags poolbench)
         if $CC -shared -fPIC -Wall -Wextra -Werror $cflags \
-               -o "$work/collatz.so" "$SRC/tests/plugin_example.c" &&
+               -o "$work/collatz.so" "$SRC/tests/plugins/plugin_example.c" &&
            "$PB" run --plugin "$work/collatz.so" -w collatz -e serial \
                -n 10 -r 1 --warmup 0 --no-progress -o "$work/c.json" \
                > out.txt 2> err.txt

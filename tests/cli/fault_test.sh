@@ -94,7 +94,7 @@ valid slow.json '"time limit" in d["results"][0]["failure"] and
     d["results"][0]["errors_by_kind"]["timeout"] > 0' && ok ||
     bad "timeout not recorded"
 
-# Faulting tasks (tests/plugin_faulty.c), task 3 of 20, chunk 1, 3 reps.
+# Faulting tasks (tests/plugins/plugin_faulty.c), task 3 of 20, chunk 1, 3 reps.
 # fault_run NAME EXECUTOR FAULT [ARGS...]: exit status in $rc.
 # Crashes must reach poolbench as signals, not as ASan's reports.
 ASAN_OPTIONS="${ASAN_OPTIONS:-}:handle_segv=0:handle_abort=0"

@@ -157,7 +157,7 @@ wait "$p1" && wait "$p2" && ok || bad "concurrent add: $(cat c1.txt c2.txt)"
     bad "concurrent add did not store all 4 runs"
 
 # ---- kill -9 during a large add ---------------------------------------------
-python3 "$SRC/tests/history_copies.py" "$FX/plot-a.json" many 300 ||
+python3 "$SRC/tests/cli/history_copies.py" "$FX/plot-a.json" many 300 ||
     bad "history_copies.py failed"
 K=$work/k.sqlite
 $PB history add many/*.json --name big --db "$K" > big.txt 2>&1 &
