@@ -35,7 +35,7 @@ $(BUILD)/build.ninja:
 	meson setup $(BUILD) $(MESON_OPTS)
 
 build: bootstrap $(BUILD)/build.ninja
-	ninja -C $(BUILD)
+	@ninja -C $(BUILD) --quiet
 
 # The default suite (poolbench run --suite default: every workload x every
 # executor x workers 1, CPUs, 2 x CPUs, calibrated, repeated until
@@ -51,7 +51,7 @@ bench: build
 	    exit $$rc; fi; \
 	rm -f plots/*.svg plots/*.png plots/*.gp plots/*.dat; \
 	$(BUILD)/poolbench plot results/latest.json -o plots > plots/plot.log \
-	    || exit $$?; \
+	    2>&1 || { cat plots/plot.log; exit 2; }; \
 	$(BUILD)/poolbench report results/latest.json -o plots/report.html \
 	    > /dev/null 2> plots/report.log || { cat plots/report.log; exit 2; }; \
 	echo "results: results/latest.json (table: $(BUILD)/poolbench show)"; \

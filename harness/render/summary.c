@@ -328,7 +328,7 @@ static void warning_line(struct out *o, const char *indent,
     put(o, "! %s", kind);
     paint(o, RESET);
     if (more > 0)
-        put(o, " (and %zu more like it)", more);
+        put(o, " (%zu rows)", more + 1);
     put(o, ": %s", msg);
     end_line(o);
 }

@@ -180,7 +180,7 @@ static void busy(const struct run_config *c, long cpus, long idx,
     long want = (long)c->cfg.workers < cpus ? (long)c->cfg.workers : cpus;
     if (c->ndisturbed > 0)
         add(w, "busy_machine", idx, "%s x%u: %zu of %zu repetitions "
-            "disturbed (others took a median %.0f%% of a CPU%s)",
+            "disturbed (others used %.0f%% of a CPU%s)",
             c->ex->name, c->cfg.workers, c->ndisturbed, reps,
             100 * (isnan(share) ? 0 : share),
             c->napart > 0 ? "; retried" : "");
