@@ -30,7 +30,6 @@
 
 /* ---- small helpers ------------------------------------------------------ */
 
-/* Kept for report.c until it reads units.h and view.h itself. */
 /* Seconds-to-display scale for values up to max_s: the axis then reads
  * in one unit with at most three integer digits. */
 void plot_time_unit(double max_s, double *scale, const char **unit)
