@@ -77,6 +77,12 @@ double measure_serial_once(struct run_instance *in, struct measure_ctx *ctx,
  * or INFINITY when there are too few samples. */
 double measure_precision_pct(const struct run_config *c);
 
+/* Serial's tasks per CPU-second on instance in: the best median over its
+ * serial configurations, what worker_speed_min is relative to; NAN
+ * without one. */
+double measure_serial_speed(const struct run_plan *p,
+                            const struct run_instance *in);
+
 /* "ok", "error", "signaled", "timeout", "cancelled". */
 const char *measure_status_word(int32_t status);
 

@@ -131,37 +131,11 @@ static void add_errors(cJSON *o, const struct run_config *c)
     cJSON_AddNumberToObject(o, "worker_deaths", (double)c->worker_deaths);
 }
 
-/* Serial's tasks per CPU-second on instance in: the best median of its
- * serial configurations (the reference worker_speed_min divides by), or
- * NAN without one. */
-static double serial_speed(const struct run_plan *p,
-                           const struct run_instance *in)
-{
-    double best = NAN;
-    for (size_t k = 0; k < p->nconfigs; k++) {
-        const struct run_config *c = &p->configs[k];
-        if (c->inst != in || c->ex != &executor_serial || c->nsamples == 0)
-            continue;
-        double *v = malloc(c->nsamples * sizeof(*v));
-        size_t n = 0;
-        if (v == NULL)
-            continue;
-        for (size_t s = 0; s < c->nsamples; s++)
-            if (isfinite(c->samples[s].v[S_WORKER_SPEED]))
-                v[n++] = c->samples[s].v[S_WORKER_SPEED];
-        double med = n > 0 ? stats_median(v, n) : NAN;
-        free(v);
-        if (isnan(best) || med > best)
-            best = med;
-    }
-    return best;
-}
-
 static cJSON *config_json(const struct run_config *c,
                           const struct run_plan *p,
                           const struct measure_ctx *mc)
 {
-    double ref = serial_speed(p, c->inst);
+    double ref = measure_serial_speed(p, c->inst);
     char hex[17];
     snprintf(hex, sizeof(hex), "%016" PRIx64, c->checksum);
     struct results_row_head h = {

@@ -16,7 +16,7 @@
  *   default  what `make bench` runs: which executor and how many
  *            workers: every workload x every executor x workers 1, cpus
  *            and 2xcpus, unordered, chunk auto, calibrated task counts,
- *            repeated until each median is known within 2% (a minute at
+ *            repeated until each median is known within 3% (65 s at
  *            most), disturbed repetitions retried twice;
  *   chunks   per-task cost across chunk sizes 1..256 and auto, at cpus;
  *   delivery ordered vs unordered, with a skewed first task.

@@ -13,6 +13,10 @@
 /* A median this close to the clock's resolution is mostly clock. */
 #define WARN_CLOCK_FACTOR 1000.0
 
+/* Workers slower per CPU-second than this share of serial's speed make
+ * a speedup short of what the CPUs allowed. */
+#define WARN_SLOW_WORKERS 0.85
+
 /* Load average over a minute above this share of the CPUs: busy. */
 #define WARN_LOAD_SHARE 0.5
 
@@ -193,6 +197,23 @@ static void busy(const struct run_config *c, long cpus, long idx,
             c->ex->name, c->cfg.workers, avail, c->cfg.workers);
 }
 
+/* slow_workers: every worker of c ran slower per CPU-second than the plain
+ * loop did, so its speedup is short of what its CPUs allowed: memory or
+ * cache contention, SMT siblings, or a host that slows the vCPUs without
+ * reporting steal. Not a busy machine (others did not take the CPUs). */
+static void slow(const struct run_plan *p, const struct run_config *c,
+                 long cpus, long idx, cJSON *w)
+{
+    double ref = measure_serial_speed(p, c->inst);
+    double speed = median_series(c, S_WORKER_SPEED) / ref;
+    if (c->ex == &executor_serial || c->cfg.workers < 2 ||
+        (long)c->cfg.workers > cpus || !(speed < WARN_SLOW_WORKERS))
+        return;
+    add(w, "slow_workers", idx, "%s x%u: each worker ran at %.0f%% of "
+        "serial's speed per CPU-second (memory, cache or host contention)",
+        c->ex->name, c->cfg.workers, 100 * speed);
+}
+
 void warnings_collect(const struct run_options *o, const struct run_plan *p,
                       const struct machine_info *m, double cpu_quota,
                       const long *index, cJSON *w)
@@ -208,8 +229,10 @@ void warnings_collect(const struct run_options *o, const struct run_plan *p,
         if (index[k] < 0 || c->nsamples == 0)
             continue;
         double wall = median_series(c, S_WALL);
-        busy(c, m->affinity_count > 0 ? m->affinity_count
-                                      : m->cpus_online, index[k], w);
+        long cpus = m->affinity_count > 0 ? m->affinity_count
+                                           : m->cpus_online;
+        busy(c, cpus, index[k], w);
+        slow(p, c, cpus, index[k], w);
         if (c->precision_reached == 0)
             add(w, "precision_not_reached", index[k], "%s x%u: +-%.1f%% "
                 "after %zu repetitions (asked: %.1f%%)", c->ex->name,
@@ -224,9 +247,9 @@ void warnings_collect(const struct run_options *o, const struct run_plan *p,
                 c->cfg.workers, t, clock_res);
         else if (c->ex == &executor_serial && o->min_time_s > 0 &&
                  wall < o->min_time_s / 2)
-            add(w, "too_short", index[k], "serial: %s a repetition, under "
-                "half of --min-time %s (%s)", t, limit,
-                c->inst->tasks_source == RUN_TASKS_OPTION
-                    ? "-n fixed the tasks" : "tasks at their cap");
+            add(w, "too_short", index[k], "serial: %s, under half of "
+                "--min-time %s (%s)", t, limit,
+                c->inst->tasks_source == RUN_TASKS_OPTION ? "-n set it"
+                                                          : "task cap");
     }
 }

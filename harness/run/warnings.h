@@ -9,7 +9,9 @@
  * precision_not_reached, too_short (a serial repetition under half the
  * --min-time, or medians near the clock's resolution), cpu_quota (a
  * cgroup quota below the online CPUs), governor and boost (the clock is
- * not fixed), debug_build. */
+ * not fixed), debug_build, slow_workers (every worker ran much slower per
+ * CPU-second than the plain loop: its speedup is short of what the CPUs
+ * allowed). */
 #ifndef POOLBENCH_WARNINGS_H
 #define POOLBENCH_WARNINGS_H
 
