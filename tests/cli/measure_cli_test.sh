@@ -106,6 +106,18 @@ if $PB run -w noop -e serial -n 10 -r 3 --min-time 1 --no-progress \
    check short.json 'any(w["kind"] == "too_short" for w in d["warnings"])'
 then ok; else bad "no too_short warning"; fi
 
+# slow_workers: under a spin lock held for all of the work, each of two
+# workers burns CPU waiting for the other: far below serial's speed per
+# CPU-second. (A 1-CPU machine runs them one at a time: nothing to see.)
+if [ "$cpus" -ge 2 ]; then
+    if $PB run -w contended -e serial,threads -j 2 -n 2000 -r 3 \
+           --min-time 0 -p critical=1 -p lock=spin --no-progress \
+           -o spin.json > /dev/null 2>&1 &&
+       check spin.json 'any(w["kind"] == "slow_workers" for w in
+                           d["warnings"])'; then ok
+    else bad "no slow_workers warning for spinning workers"; fi
+fi
+
 # Files from before calibration and the noise meter are still read.
 for f in "$SOURCE_DIR"/tests/fixtures/good/*.json; do
     if $PB show "$f" > /dev/null 2> err.txt; then ok
