@@ -16,6 +16,8 @@
 /* Workers slower per CPU-second than this share of serial's speed make
  * a speedup short of what the CPUs allowed. */
 #define WARN_SLOW_WORKERS 0.85
+#define WARN_CPU_BOUND 0.8
+#define WARN_TASK_CPU_S 1e-6
 
 /* Load average over a minute above this share of the CPUs: busy. */
 #define WARN_LOAD_SHARE 0.5
@@ -201,16 +203,36 @@ static void busy(const struct run_config *c, long cpus, long idx,
  * loop did, so its speedup is short of what its CPUs allowed: memory or
  * cache contention, SMT siblings, or a host that slows the vCPUs without
  * reporting steal. Not a busy machine (others did not take the CPUs). */
+/* Whether the instance's tasks are CPU work worth timing per worker: its
+ * serial rows spent at least WARN_CPU_BOUND of their time on the CPU
+ * (not asleep or waiting: latency), at least WARN_TASK_CPU_S a task (not
+ * noop, where every worker's CPU is the executor's own overhead). */
+static int cpu_bound(const struct run_plan *p, const struct run_instance *in)
+{
+    for (size_t k = 0; k < p->nconfigs; k++) {
+        const struct run_config *c = &p->configs[k];
+        if (c->inst != in || c->ex != &executor_serial || c->nsamples == 0)
+            continue;
+        double wall = median_series(c, S_WALL);
+        double cpu = median_series(c, S_USER) + median_series(c, S_SYS);
+        return wall > 0 && cpu >= WARN_CPU_BOUND * wall &&
+               cpu / (double)in->ntasks >= WARN_TASK_CPU_S;
+    }
+    return 0;
+}
+
 static void slow(const struct run_plan *p, const struct run_config *c,
                  long cpus, long idx, cJSON *w)
 {
+    if (!cpu_bound(p, c->inst))
+        return;
     double ref = measure_serial_speed(p, c->inst);
     double speed = median_series(c, S_WORKER_SPEED) / ref;
     if (c->ex == &executor_serial || c->cfg.workers < 2 ||
         (long)c->cfg.workers > cpus || !(speed < WARN_SLOW_WORKERS))
         return;
-    add(w, "slow_workers", idx, "%s x%u: each worker ran at %.0f%% of "
-        "serial's speed per CPU-second (memory, cache or host contention)",
+    add(w, "slow_workers", idx, "%s x%u: workers ran at %.0f%% of "
+        "serial's speed per CPU-second (lock, cache or host contention)",
         c->ex->name, c->cfg.workers, 100 * speed);
 }
 
