@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "stats.h"
 #include "units.h"
@@ -175,12 +176,37 @@ static double foreign_share(const struct run_config *c)
     return med;
 }
 
+/* The median CPUs available during c's repetitions, counting as foreign
+ * only what exceeds /proc/stat's rounding (two clock ticks), or NAN. */
+static double cpus_available(const struct run_config *c, long cpus)
+{
+    double tick = 1.0 / (double)sysconf(_SC_CLK_TCK);
+    double *v = malloc((c->nsamples > 0 ? c->nsamples : 1) * sizeof(*v));
+    size_t n = 0;
+    double med = NAN;
+    if (v == NULL)
+        return NAN;
+    for (size_t k = 0; k < c->nsamples; k++) {
+        const struct run_sample *x = &c->samples[k];
+        if (!isfinite(x->v[S_FOREIGN]) || !(x->span_s > 0))
+            continue;
+        double foreign = x->v[S_FOREIGN] - 2 * tick;
+        double steal = isfinite(x->v[S_STEAL]) ? x->v[S_STEAL] : 0;
+        v[n++] = (double)cpus - ((foreign > 0 ? foreign : 0) + steal) /
+                 x->span_s;
+    }
+    if (n > 0)
+        med = stats_median(v, n);
+    free(v);
+    return med;
+}
+
 /* busy_machine for one configuration. */
 static void busy(const struct run_config *c, long cpus, long idx,
                  cJSON *w)
 {
     size_t reps = c->nsamples + c->napart;
-    double avail = median_series(c, S_CPUS);
+    double avail = cpus_available(c, cpus);
     double share = foreign_share(c);
     /* Workers can use at most the CPUs there are. */
     long want = (long)c->cfg.workers < cpus ? (long)c->cfg.workers : cpus;
