@@ -334,27 +334,6 @@ void findings_same_work(struct findings_ctx *c)
 
 /* ---- (e) ordered vs unordered delivery ---------------------------------- */
 
-/* Delivery partners: same executor, transport, workers and chunk. */
-static int cmp_partner(const struct view_row *p, const struct view_row *q)
-{
-    int c = strcmp(p->r->executor, q->r->executor);
-    if (c == 0)
-        c = strcmp(p->r->transport, q->r->transport);
-    if (c == 0 && p->r->workers != q->r->workers)
-        c = p->r->workers < q->r->workers ? -1 : 1;
-    if (c == 0 && p->r->chunk != q->r->chunk)
-        c = p->r->chunk < q->r->chunk ? -1 : 1;
-    return c;
-}
-
-static int cmp_partner_order(const void *a, const void *b)
-{
-    const struct view_row *p = *(const struct view_row *const *)a;
-    const struct view_row *q = *(const struct view_row *const *)b;
-    int c = cmp_partner(p, q);
-    return c != 0 ? c : (p > q) - (p < q);
-}
-
 static int has_first(const struct view_row *vr)
 {
     return vr->usable && vr->first.n > 0 && vr->first.median > 0;
@@ -382,7 +361,7 @@ void findings_delivery(struct findings_ctx *c, size_t i)
         if (has_first(u) && strcmp(u->r->mode, "unordered") == 0)
             un[nun++] = u;
     }
-    qsort(un, nun, sizeof(*un), cmp_partner_order);
+    qsort(un, nun, sizeof(*un), view_cmp_partner_order);
     for (size_t a = 0; a < in->nrows; a++) {
         const struct view_row *o = &v->rows[in->rows[a]];
         if (!has_first(o) || view_is_baseline(o->r) ||
@@ -391,12 +370,12 @@ void findings_delivery(struct findings_ctx *c, size_t i)
         size_t lo = 0, hi = nun;
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
-            if (cmp_partner(un[mid], o) < 0)
+            if (view_cmp_partner(un[mid], o) < 0)
                 lo = mid + 1;
             else
                 hi = mid;
         }
-        for (size_t b = lo; b < nun && cmp_partner(un[b], o) == 0; b++) {
+        for (size_t b = lo; b < nun && view_cmp_partner(un[b], o) == 0; b++) {
             double ratio = o->first.median / un[b]->first.median;
             if (bo == NULL || ratio > best_ratio) {
                 bo = o;

@@ -208,27 +208,6 @@ int plot_chart_scaling(struct render *rd, const struct plot_src *s,
 
 /* ---- delivery: completion timeline ordered vs unordered ----------------- */
 
-/* Order of delivery partners: executor, transport, workers, chunk. */
-static int cmp_partner(const struct view_row *p, const struct view_row *q)
-{
-    int c = strcmp(p->r->executor, q->r->executor);
-    if (c == 0)
-        c = strcmp(p->r->transport, q->r->transport);
-    if (c == 0 && p->r->workers != q->r->workers)
-        c = p->r->workers < q->r->workers ? -1 : 1;
-    if (c == 0 && p->r->chunk != q->r->chunk)
-        c = p->r->chunk < q->r->chunk ? -1 : 1;
-    return c;
-}
-
-static int cmp_partner_order(const void *a, const void *b)
-{
-    const struct view_row *p = *(const struct view_row *const *)a;
-    const struct view_row *q = *(const struct view_row *const *)b;
-    int c = cmp_partner(p, q);
-    return c != 0 ? c : (p > q) - (p < q);
-}
-
 /* The first unordered row of un[0..nun) (sorted) partnering p, or NULL. */
 static const struct view_row *partner(const struct view_row **un,
                                       size_t nun, const struct view_row *p)
@@ -236,12 +215,12 @@ static const struct view_row *partner(const struct view_row **un,
     size_t lo = 0, hi = nun;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (cmp_partner(un[mid], p) < 0)
+        if (view_cmp_partner(un[mid], p) < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo < nun && cmp_partner(un[lo], p) == 0 ? un[lo] : NULL;
+    return lo < nun && view_cmp_partner(un[lo], p) == 0 ? un[lo] : NULL;
 }
 
 /* Pairs (ordered, unordered) of one executor/transport/workers/chunk at
@@ -262,7 +241,7 @@ static long delivery_pairs(const struct plot_src *s,
             vr->r->ntimeline >= 2)
             un[nun++] = vr;
     }
-    qsort(un, nun, sizeof(*un), cmp_partner_order);
+    qsort(un, nun, sizeof(*un), view_cmp_partner_order);
     for (int pass = 0; pass < 2; pass++)
         for (size_t a = 0; a < in->nrows; a++) {
             const struct view_row *p = plot_inst_row(s, in, a), *q;

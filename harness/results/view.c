@@ -93,6 +93,26 @@ int view_same_config(const struct results_row *a,
            a->chunk == b->chunk;
 }
 
+int view_cmp_partner(const struct view_row *p, const struct view_row *q)
+{
+    int c = strcmp(p->r->executor, q->r->executor);
+    if (c == 0)
+        c = strcmp(p->r->transport, q->r->transport);
+    if (c == 0 && p->r->workers != q->r->workers)
+        c = p->r->workers < q->r->workers ? -1 : 1;
+    if (c == 0 && p->r->chunk != q->r->chunk)
+        c = p->r->chunk < q->r->chunk ? -1 : 1;
+    return c;
+}
+
+int view_cmp_partner_order(const void *a, const void *b)
+{
+    const struct view_row *p = *(const struct view_row *const *)a;
+    const struct view_row *q = *(const struct view_row *const *)b;
+    int c = view_cmp_partner(p, q);
+    return c != 0 ? c : (p > q) - (p < q);
+}
+
 enum view_verdict view_ci_verdict(double a_lo, double a_hi, double b_lo,
                                   double b_hi)
 {

@@ -164,6 +164,13 @@ size_t view_match_key(const struct results_row *r, char *buf, size_t len);
 int view_same_config(const struct results_row *a,
                      const struct results_row *b);
 
+/* Delivery partners (an ordered row and its unordered twin): 0 when p
+ * and q share executor, transport, workers and chunk, else their order.
+ * view_cmp_partner_order sorts an array of row pointers by it (then by
+ * address), for qsort. */
+int view_cmp_partner(const struct view_row *p, const struct view_row *q);
+int view_cmp_partner_order(const void *a, const void *b);
+
 /* How two intervals compare: a claim is made only when they do not
  * overlap. */
 enum view_verdict {
