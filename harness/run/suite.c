@@ -160,6 +160,11 @@ static int seed_options(struct suite_plan *p, char **opts, size_t *n,
     rc |= add(p, opts, n, "%d", SUITE_SEED_WORKERS);
     rc |= add(p, opts, n, "--mode");
     rc |= add(p, opts, n, "ordered,unordered");
+    /* Task counts sized for C make the Python rows take minutes: a
+     * serial repetition of 20 ms natively is about 150 ms in CPython. */
+    rc |= add(p, opts, n, "--min-time");
+    rc |= add(p, opts, n, "0.02");
+    rc |= add_param(p, opts, n, "contended", "work", "1000");
     /* Heavy: the seed's reduce over range(1, 300). Light: about
      * what md5 of a file name costs in C. */
     rc |= add_param(p, opts, n, "factorial", "n", "300,20");
@@ -168,7 +173,6 @@ static int seed_options(struct suite_plan *p, char **opts, size_t *n,
     rc |= add_param(p, opts, n, "hashing", "size_mb", "16");
     rc |= add_param(p, opts, n, "shuffled", "size_mb", "16");
     rc |= add_param(p, opts, n, "contended", "critical", "1,0");
-    rc |= add_param(p, opts, n, "contended", "work", "5000");
     if (rc != 0) {
         snprintf(err, err_len, "--suite seed: out of memory");
         return -1;
