@@ -160,10 +160,11 @@ static int seed_options(struct suite_plan *p, char **opts, size_t *n,
     rc |= add(p, opts, n, "%d", SUITE_SEED_WORKERS);
     rc |= add(p, opts, n, "--mode");
     rc |= add(p, opts, n, "ordered,unordered");
-    /* Task counts sized for C make the Python rows take minutes: a
-     * serial repetition of 20 ms natively is about 150 ms in CPython. */
-    rc |= add(p, opts, n, "--min-time");
-    rc |= add(p, opts, n, "0.02");
+    /* One task count for every case, as the seed had: counts calibrated
+     * for C make the Python rows of light tasks take minutes (CPython's
+     * executors cost 0.1 to 100 us a task). */
+    rc |= add(p, opts, n, "-n");
+    rc |= add(p, opts, n, "5000");
     rc |= add_param(p, opts, n, "contended", "work", "1000");
     /* Heavy: the seed's reduce over range(1, 300). Light: about
      * what md5 of a file name costs in C. */
