@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "fs.h"
+#include "test_util.h"
 #include "history.h"
 
 static char dir[256];
@@ -33,28 +34,12 @@ static const char *fixture(const char *name)
     return path[k];
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
-}
-
 /* path with its machine.git_commit, created and cpu_model replaced. */
 static char *variant(const char *path, const char *commit,
                      const char *created, const char *cpu, size_t *len)
 {
     size_t n;
-    char *text = slurp(path, &n);
+    char *text = test_slurp(path, &n);
     struct { const char *key; const char *val; } subs[] = {
         { "\"git_commit\":", commit }, { "\"created\":", created },
         { "\"cpu_model\":", cpu },
@@ -201,7 +186,7 @@ static void test_round_trip(void **state)
     snprintf(out, sizeof(out), "%s/export.json", dir);
     assert_int_equal(history_export(db, id, out, err, sizeof(err)), 0);
     size_t a, b;
-    char *ta = slurp(src, &a), *tb = slurp(out, &b);
+    char *ta = test_slurp(src, &a), *tb = test_slurp(out, &b);
     assert_int_equal(a, b);
     assert_memory_equal(ta, tb, a);
     free(ta);
@@ -405,7 +390,7 @@ static void test_write_atomic(void **state)
     assert_int_equal(fs_write_atomic(path, "abc", 3, err,
                                           sizeof(err)), 0);
     size_t n;
-    char *t = slurp(path, &n);
+    char *t = test_slurp(path, &n);
     assert_string_equal(t, "abc");
     free(t);
     /* No folder: an error, nothing left behind. */

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "fs.h"
+#include "test_util.h"
 #include "hyperfine.h"
 #include "plot.h"
 #include "units.h"
@@ -32,29 +33,13 @@ static char *fixture_path(const char *name)
     return path;
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "r");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
-}
-
 /* hyperfine's real output converts into a file the results reader takes. */
 static void test_hyperfine_real(void **state)
 {
     (void)state;
     size_t len;
     char err[512] = "";
-    char *text = slurp(fixture_path("hyperfine-real.json"), &len);
+    char *text = test_slurp(fixture_path("hyperfine-real.json"), &len);
     cJSON *root = NULL;
     assert_int_equal(hyperfine_convert("hyperfine-real.json", text, len,
                                        1700000000, &root, err,
@@ -280,13 +265,13 @@ static void test_write_atomic_symlink(void **state)
     if (rc != 0)
         fail_msg("%s", err);
     size_t len;
-    char *text = slurp(victim, &len);
+    char *text = test_slurp(victim, &len);
     assert_string_equal(text, "victim");
     free(text);
     assert_int_equal(lstat(link, &st), 0);
     assert_true(S_ISREG(st.st_mode));
     assert_int_equal(st.st_mode & 0777, 0640);
-    text = slurp(link, &len);
+    text = test_slurp(link, &len);
     assert_string_equal(text, "page");
     free(text);
     /* A private folder is removed with what is in it. */
