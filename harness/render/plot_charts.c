@@ -9,6 +9,22 @@
 #include "stats.h"
 #include "units.h"
 
+/* Tics and x range of a grouped bar chart: ngroups groups of nper bars,
+ * one slot apart, each tic (a literal) under its group's middle. */
+static void group_tics(struct strbuf *head, char (*groups)[128],
+                       size_t ngroups, size_t nper)
+{
+    strbuf_printf(head, "set xtics (");
+    for (size_t g = 0; g < ngroups; g++) {
+        strbuf_printf(head, "%s", g ? ", " : "");
+        plot_gp_literal(head, groups[g]);
+        strbuf_printf(head, " %g", (double)g * ((double)nper + 1) +
+                      ((double)nper - 1) / 2);
+    }
+    strbuf_printf(head, ")\nset xrange [-1:%g]\n",
+                  (double)ngroups * ((double)nper + 1) - 1);
+}
+
 /* ---- bars: median wall per configuration and worker count --------------- */
 
 int plot_chart_bars(struct render *rd, const struct plot_src *s,
@@ -79,15 +95,7 @@ int plot_chart_bars(struct render *rd, const struct plot_src *s,
     plot_buf_gp_var(&head, "ylabel_text", ylabel);
     plot_buf_gp_var(&head, "xlabel_text", "executor");
     plot_buf_gp_var(&head, "caption", s->caption);
-    strbuf_printf(&head, "set xtics (");
-    for (size_t k = 0; k < ngroups; k++) {
-        strbuf_printf(&head, "%s", k ? ", " : "");
-        plot_gp_literal(&head, groups[k]);
-        strbuf_printf(&head, " %g", (double)k * ((double)nw + 1) +
-                      ((double)nw - 1) / 2);
-    }
-    strbuf_printf(&head, ")\nset xrange [-1:%g]\n",
-                  (double)ngroups * ((double)nw + 1) - 1);
+    group_tics(&head, groups, ngroups, nw);
     char title[256], stem[128];
     snprintf(title, sizeof(title), "%.120s: median wall time, 95%% CI",
              in->workload);
@@ -617,15 +625,7 @@ int plot_chart_ratio(struct render *rd, const struct plot_src *srcs,
     plot_buf_gp_var(&head, "xlabel_text", "configuration");
     snprintf(caption, sizeof(caption), "baseline: %s", base->caption);
     plot_buf_gp_var(&head, "caption", caption);
-    strbuf_printf(&head, "set xtics (");
-    for (size_t g = 0; g < ngroups; g++) {
-        strbuf_printf(&head, "%s", g ? ", " : "");
-        plot_gp_literal(&head, groups[g]);
-        strbuf_printf(&head, " %g", (double)g * ((double)nseries + 1) +
-                      ((double)nseries - 1) / 2);
-    }
-    strbuf_printf(&head, ")\nset xrange [-1:%g]\n",
-                  (double)ngroups * ((double)nseries + 1) - 1);
+    group_tics(&head, groups, ngroups, nseries);
     rc = plot_emit(rd, "ratio", "Median wall time relative to the first file, "
                        "95% CI", NULL, &head, &dat);
     free(dat.p);
