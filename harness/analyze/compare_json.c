@@ -83,7 +83,8 @@ static cJSON *report_json(const struct compare_report *r)
         cJSON_AddStringToObject(s, "path", side ? r->new_name
                                                 : r->base_name);
         cJSON_AddStringToObject(s, "created", rf->created);
-        cJSON_AddNumberToObject(s, "machines_used", (double)compare_machines_used(rf));
+        cJSON_AddNumberToObject(s, "machines_used",
+                                (double)compare_machines_used(rf));
         if (m != NULL)
             cJSON_AddItemToObject(s, "machine", cJSON_Duplicate(m->json, 1));
     }

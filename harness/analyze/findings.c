@@ -260,7 +260,8 @@ static int all_lose(const struct results_view *v, size_t i, size_t *n)
     return *n > 0;
 }
 
-static void find_breakeven(struct findings_ctx *c, const struct view_part *part)
+static void find_breakeven(struct findings_ctx *c,
+                           const struct view_part *part)
 {
     const struct results_view *v = c->v;
     size_t lose = FINDING_NONE, win = FINDING_NONE;

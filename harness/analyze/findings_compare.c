@@ -74,7 +74,8 @@ static size_t param_member(const struct results_view *v,
 }
 
 /* A group of instances that differ only in one parameter. */
-static void param_group(struct findings_ctx *c, const struct pentry *g, size_t n)
+static void param_group(struct findings_ctx *c, const struct pentry *g,
+                        size_t n)
 {
     const struct results_view *v = c->v;
     size_t fast = FINDING_NONE, slow = FINDING_NONE;

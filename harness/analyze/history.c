@@ -375,7 +375,8 @@ static int insert_rows(struct history *db, long long run_id,
                        const struct results_view *v, char *err,
                        size_t err_len)
 {
-    sqlite3_stmt *st = history_prepare(db, "INSERT INTO results (run_id, workload,"
+    sqlite3_stmt *st = history_prepare(
+        db, "INSERT INTO results (run_id, workload,"
         " params, executor, transport, workers, mode, chunk, tasks, n,"
         " median, ci95_low, ci95_high, speedup, checksum, failure,"
         " instance, config, key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
@@ -445,8 +446,8 @@ int history_add_text(struct history *db, const char *label,
         goto done;
     in_tx = 1;
     st = history_prepare(db, "INSERT INTO runs (name, git_commit, created, "
-                 "added_at, fingerprint, machine, text) VALUES "
-                 "(?,?,?,?,?,?,?)", err, err_len);
+                             "added_at, fingerprint, machine, text) VALUES "
+                             "(?,?,?,?,?,?,?)", err, err_len);
     if (st == NULL)
         goto done;
     const char *commit = f.machines[0].git_commit;

@@ -46,7 +46,7 @@ int history_list(struct history *db, const char *name,
     struct history_run *runs = NULL;
     size_t cap = 0, cnt = 0;
     sqlite3_stmt *st = history_prepare(db, "SELECT " RUN_COLUMNS " FROM runs "
-                               "WHERE ?1 IS NULL OR name = ?1 "
+                                           "WHERE ?1 IS NULL OR name = ?1 "
                                "ORDER BY created, id", err, err_len);
     if (st == NULL)
         return -1;
@@ -79,11 +79,20 @@ fail:
     return -1;
 }
 
+/* Run id is not stored: say so; returns HISTORY_NOT_FOUND. */
+static int no_run(struct history *db, long long id, char *err,
+                  size_t err_len)
+{
+    snprintf(err, err_len, "no run %lld in %s; see poolbench history list",
+             id, db->path);
+    return HISTORY_NOT_FOUND;
+}
+
 int history_get(struct history *db, long long id, struct history_run *out,
                 char *err, size_t err_len)
 {
     sqlite3_stmt *st = history_prepare(db, "SELECT " RUN_COLUMNS " FROM runs "
-                               "WHERE id = ?", err, err_len);
+                                           "WHERE id = ?", err, err_len);
     if (st == NULL)
         return -1;
     sqlite3_bind_int64(st, 1, id);
@@ -91,9 +100,7 @@ int history_get(struct history *db, long long id, struct history_run *out,
     if (s == SQLITE_ROW) {
         run_from_row(st, out);
     } else if (s == SQLITE_DONE) {
-        snprintf(err, err_len, "no run %lld in %s; see poolbench history "
-                 "list", id, db->path);
-        rc = HISTORY_NOT_FOUND;
+        rc = no_run(db, id, err, err_len);
     } else {
         rc = history_db_fail(db, "reading a run", err, err_len);
     }
@@ -107,8 +114,9 @@ static int with_text(struct history *db, long long id,
                                char *err, size_t err_len),
                      void *arg, char *err, size_t err_len)
 {
-    sqlite3_stmt *st = history_prepare(db, "SELECT text FROM runs WHERE id = ?",
-                               err, err_len);
+    sqlite3_stmt *st = history_prepare(
+        db, "SELECT text FROM runs WHERE id = ?",
+        err, err_len);
     if (st == NULL)
         return -1;
     sqlite3_bind_int64(st, 1, id);
@@ -118,9 +126,7 @@ static int with_text(struct history *db, long long id,
         size_t len = (size_t)sqlite3_column_bytes(st, 0);
         rc = fn(p != NULL ? p : "", len, arg, err, err_len);
     } else if (s == SQLITE_DONE) {
-        snprintf(err, err_len, "no run %lld in %s; see poolbench history "
-                 "list", id, db->path);
-        rc = HISTORY_NOT_FOUND;
+        rc = no_run(db, id, err, err_len);
     } else {
         rc = history_db_fail(db, "reading a run", err, err_len);
     }
@@ -171,9 +177,9 @@ int history_prune(struct history *db, const char *name, size_t keep,
         return -1;
     st = history_prepare(db, "DELETE FROM runs WHERE id IN (SELECT id FROM "
                  "(SELECT id, row_number() OVER (PARTITION BY name "
-                 "ORDER BY created DESC, id DESC) AS rn FROM runs "
-                 "WHERE ?1 IS NULL OR name = ?1) WHERE rn > ?2)",
-                 err, err_len);
+                             "ORDER BY created DESC, id DESC) AS rn FROM runs "
+                             "WHERE ?1 IS NULL OR name = ?1) WHERE rn > ?2)",
+                             err, err_len);
     if (st == NULL)
         goto done;
     history_bind_text(st, 1, name);
@@ -206,10 +212,11 @@ int history_last_k(struct history *db, const char *name,
                    size_t *n, char *err, size_t err_len)
 {
     *n = 0;
-    sqlite3_stmt *st = history_prepare(db, "SELECT id FROM runs WHERE name = ?1 "
-                               "AND (?2 IS NULL OR fingerprint = ?2) "
-                               "ORDER BY created DESC, id DESC LIMIT ?3",
-                               err, err_len);
+    sqlite3_stmt *st = history_prepare(
+        db, "SELECT id FROM runs WHERE name = ?1 "
+        "AND (?2 IS NULL OR fingerprint = ?2) "
+        "ORDER BY created DESC, id DESC LIMIT ?3",
+        err, err_len);
     if (st == NULL)
         return -1;
     history_bind_text(st, 1, name);
@@ -243,12 +250,13 @@ int history_by_commit(struct history *db, const char *name,
                       long long *id, char *err, size_t err_len)
 {
     /* substr, not LIKE: a prefix with % or _ must not match widely. */
-    sqlite3_stmt *st = history_prepare(db, "SELECT id, git_commit FROM runs "
-                               "WHERE name = ?1 AND (?2 IS NULL OR "
-                               "fingerprint = ?2) AND ?3 <> '' AND "
-                               "substr(git_commit, 1, length(?3)) = ?3 "
-                               "ORDER BY created DESC, id DESC",
-                               err, err_len);
+    sqlite3_stmt *st = history_prepare(
+        db, "SELECT id, git_commit FROM runs "
+        "WHERE name = ?1 AND (?2 IS NULL OR "
+        "fingerprint = ?2) AND ?3 <> '' AND "
+        "substr(git_commit, 1, length(?3)) = ?3 "
+        "ORDER BY created DESC, id DESC",
+        err, err_len);
     if (st == NULL)
         return -1;
     history_bind_text(st, 1, name);
@@ -308,9 +316,9 @@ int history_points(struct history *db, const char *name,
         " s.transport, s.mode, s.instance, s.config, s.key, s.workers,"
         " s.chunk, s.n, s.median, s.ci95_low, s.ci95_high, s.speedup"
         " FROM results s JOIN runs r ON r.id = s.run_id"
-        " WHERE ?1 IS NULL OR r.name = ?1"
+                                           " WHERE ?1 IS NULL OR r.name = ?1"
         " ORDER BY r.fingerprint, s.workload, s.params, r.created, r.id",
-        err, err_len);
+                                           err, err_len);
     if (st == NULL)
         return -1;
     history_bind_text(st, 1, name);
@@ -343,7 +351,8 @@ int history_points(struct history *db, const char *name,
 
 int history_integrity_check(struct history *db, char *err, size_t err_len)
 {
-    sqlite3_stmt *st = history_prepare(db, "PRAGMA integrity_check", err, err_len);
+    sqlite3_stmt *st = history_prepare(
+        db, "PRAGMA integrity_check", err, err_len);
     if (st == NULL)
         return -1;
     int rc = -1;

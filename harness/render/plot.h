@@ -5,9 +5,10 @@
  * scripts/NAME-KIND.gp) and runs gnuplot on it in a private folder
  * (DIR/.poolbench-plot-XXXXXX), which leaves NAME.svg and NAME.png; each
  * file is then renamed into DIR (a symlink there is replaced, not
- * followed) and the private folder removed, also on SIGINT/SIGTERM. `cd DIR && gnuplot NAME.gp` redraws one
- * after a user restyles it. A chart the data cannot support is skipped
- * with a note on stderr; that is not an error.
+ * followed) and the private folder removed, also on SIGINT/SIGTERM.
+ * `cd DIR && gnuplot NAME.gp` redraws one after a user restyles it. A
+ * chart the data cannot support is skipped with a note on stderr; that
+ * is not an error.
  */
 #ifndef POOLBENCH_PLOT_H
 #define POOLBENCH_PLOT_H

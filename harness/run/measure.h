@@ -11,8 +11,9 @@
  * than --noise-limit of one CPU (beyond /proc/stat's tick resolution),
  * the hypervisor stole as much, the probes around it ran more than
  * MEASURE_SLOW_PROBE slower than the run's best, or one worker ran much
- * slower per CPU-second than another (MEASURE_SLOW_WORKER). With --retry-disturbed N
- * it is run again up to N times, the disturbed one kept apart. */
+ * slower per CPU-second than another (MEASURE_SLOW_WORKER). With
+ * --retry-disturbed N it is run again up to N times, the disturbed one
+ * kept apart. */
 #ifndef POOLBENCH_MEASURE_H
 #define POOLBENCH_MEASURE_H
 
