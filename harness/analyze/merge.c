@@ -126,14 +126,13 @@ int merge_build(const struct results_file *files, size_t n, int argc,
             goto oom;
         for (size_t k = 0; k < f->nrows; k++) {
             const struct results_row *row = &f->rows[k];
-            const cJSON *ri = cJSON_GetObjectItemCaseSensitive(row->json,
-                                                               "run_index");
             size_t run = run0;
-            /* A merged input's rows keep their run, shifted. */
-            if (cJSON_IsNumber(ri) && ri->valuedouble >= 0 &&
-                run0 + (size_t)ri->valuedouble <
+            /* A merged input's rows keep their run (from the reader),
+             * shifted. */
+            if (row->run_index >= 0 &&
+                run0 + (size_t)row->run_index <
                     (size_t)cJSON_GetArraySize(merged))
-                run += (size_t)ri->valuedouble;
+                run += (size_t)row->run_index;
             /* Moved, not copied: a copy doubled the memory of a merge
              * of large files. */
             cJSON *copy = cJSON_DetachItemViaPointer(in_results, row->json);
