@@ -185,6 +185,29 @@ static int parse_executors(struct run_options *o, const char *text,
     return n > 0 ? 0 : -1;
 }
 
+/* A/B: -w NAME of a plugin loaded as NAME@base and NAME@new selects both
+ * sides, in load order, in place of item k. Returns 0 (nothing to expand
+ * leaves item k as it is), or -1 when the list grows too long. */
+static int expand_sides(struct run_options *o, size_t k, char *err,
+                        size_t err_len)
+{
+    const struct workload *sides[2];
+    size_t n = registry_sides(o->workloads[k], sides, 2);
+    if (n == 0)
+        return 0;
+    if (o->nworkloads + n - 1 > RUN_MAX_LIST) {
+        snprintf(err, err_len, "-w/--workloads: more than %d workloads",
+                 RUN_MAX_LIST);
+        return -1;
+    }
+    memmove(&o->workloads[k + n], &o->workloads[k + 1],
+            (o->nworkloads - k - 1) * sizeof(o->workloads[0]));
+    for (size_t s = 0; s < n; s++)
+        o->workloads[k + s] = (char *)sides[s]->name;
+    o->nworkloads += n - 1;
+    return 0;
+}
+
 static int parse_workloads(struct run_options *o, const char *text,
                            char *err, size_t err_len)
 {
@@ -194,6 +217,10 @@ static int parse_workloads(struct run_options *o, const char *text,
         return -1;
     o->nworkloads = (size_t)n;
     for (size_t k = 0; k < o->nworkloads; k++) {
+        if (registry_find(o->workloads[k]) != NULL)
+            continue;
+        if (expand_sides(o, k, err, err_len) != 0)
+            return -1;
         if (registry_find(o->workloads[k]) != NULL)
             continue;
         const char *names[RUN_MAX_LIST];
