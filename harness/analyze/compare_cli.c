@@ -11,6 +11,7 @@
 #include "compare.h"
 #include "exit.h"
 #include "history.h"
+#include "paired.h"
 
 static void usage(FILE *f)
 {
@@ -20,6 +21,7 @@ static void usage(FILE *f)
 "usage: poolbench compare BASE.json NEW.json [options]\n"
 "       poolbench compare --baseline NAME[@COMMIT] NEW.json [--window K]\n"
 "                         [options]\n"
+"       poolbench compare [--paired] AB.json [--allow-unmatched] [options]\n"
 "\n"
 "Match the configurations of two results files (same workload, executor,\n"
 "workers, mode, chunk, transport and params) and test each for a real\n"
@@ -62,6 +64,15 @@ static void usage(FILE *f)
 "                         2xcpus match across machines by that name\n"
 "      --format F         %s (default text); markdown (a CI job\n"
 "                         summary) opens with the verdict\n"
+"      --paired           AB.json is an A/B run (run --plugin base=OLD.so\n"
+"                         --plugin new=NEW.so, or poolbench ab): each\n"
+"                         configuration's new/base per round, Wilcoxon\n"
+"                         signed-rank test on the log ratios, the\n"
+"                         Hodges-Lehmann ratio with its 95%% interval and\n"
+"                         the slowdown it could detect (80%% power); the\n"
+"                         default for one file with two sides\n"
+"      --allow-unmatched  (paired) configurations not tested pass; else\n"
+"                         they fail the gate with exit 2\n"
 "  -h, --help             this help\n"
 "\n"
 "Verdicts: faster or slower (adjusted p < alpha), same, too few samples\n"
@@ -362,7 +373,10 @@ int compare_main(int argc, char **argv)
     const struct results_file **bases = NULL;
     struct compare_report r;
     size_t nruns = 0;
-    int rc = parse_args(argc, argv, &c, err, sizeof(err));
+    int rc = paired_main(argc, argv); /* one A/B file, or --paired */
+    if (rc >= 0)
+        return rc;
+    rc = parse_args(argc, argv, &c, err, sizeof(err));
     if (rc > 0)
         return 0;
     if (rc < 0) {
