@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ab.h"
 #include "compare.h"
 #include "driver.h"
 #include "executor.h"
@@ -39,6 +40,8 @@ static const struct command commands[] = {
       show_main },
     { "compare", "two results files: what is faster or slower, for real",
       compare_main },
+    { "ab", "two poolbench builds round by round: one A/B results file",
+      ab_main },
     { "merge", "combine results files (many machines) into one",
       merge_main },
     { "plot", "charts (SVG, PNG) of results files, via gnuplot",

@@ -90,6 +90,36 @@ grep -q 'gate: FAILED: nothing could be tested' c3.txt && ok || bad "gate"
 "$PB" compare --metric cpu --allow-unmatched a3.json > /dev/null 2>&1
 [ $? -eq 2 ] && ok || bad "--allow-unmatched passed with nothing tested"
 
+# Two binaries round by round (here the same build twice): one A/B file
+# with both sides, every round, task counts fixed by -n.
+if "$PB" ab --base "$PB" --new "$PB" -r 4 -o two.json -- -w noop \
+    -e serial,threads -j 2 -n 100 > ab.txt 2>&1; then ok
+else bad "poolbench ab: $(cat ab.txt)"; fi
+python3 - two.json <<'PY' && ok || bad "poolbench ab's file"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["ab"] == {"base": "base", "new": "new"}
+got = sorted((r["workload"], r["side"], r["executor"]) for r in d["results"])
+assert got == [("noop@base", "base", "serial"), ("noop@base", "base", "threads"),
+               ("noop@new", "new", "serial"), ("noop@new", "new", "threads")], got
+for r in d["results"]:
+    assert r["samples"]["round"] == [0, 1, 2, 3], r["samples"]["round"]
+    assert len(r["samples"]["wall_s"]) == 4 and r["stats"]["wall_s"]["n"] == 4
+    assert r["tasks"] == 100
+PY
+"$PB" compare two.json > c2.txt 2>&1
+rc=$?
+[ "$rc" -eq 2 ] && grep -q '^compared 0 of 2 configurations' c2.txt && ok ||
+    bad "4 rounds must be not tested (exit $rc): $(cat c2.txt)"
+check_usage "RUN-ARGS go after --" "$PB" ab --base "$PB" --new "$PB" \
+    noop && ok
+check_usage "-r in RUN-ARGS" "$PB" ab --base "$PB" --new "$PB" -- -r 3 && ok
+check_usage "--new $work/none: not an executable" "$PB" ab --base "$PB" \
+    --new "$work/none" -- -w noop && ok
+"$PB" ab --base "$PB" --new "$PB" -r 2 -o bad.json -- -w nosuch \
+    > /dev/null 2>&1
+[ $? -eq 3 ] && [ ! -e bad.json ] && ok || bad "a failing round: not exit 3"
+
 # Bad input: exit 2, and one error line after the plugins it loaded.
 plugin_usage() { # NEEDLE ARGS...
     needle=$1
