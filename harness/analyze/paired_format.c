@@ -92,11 +92,16 @@ static int print_text(FILE *f, const struct paired_report *r, int md)
         fprintf(f, "%s%zu row%s outside the A/B pairs (no side) not "
                 "compared\n", md ? "- " : "", r->outside,
                 r->outside == 1 ? "" : "s");
-    fprintf(f, md ? "\n| configuration | pairs | new/base | 95%% interval "
-                    "| p (adj) | verdict |\n|---|---:|---:|---|---:|---|\n"
-                  : "%-44s %5s %8s %17s %8s  %s\n",
-            "configuration", "pairs", "new/base", "95% interval",
-            "p (adj)", "verdict");
+    int width = 13; /* "configuration" */
+    for (size_t k = 0; k < r->nrows; k++)
+        if ((int)strlen(r->rows[k].name) > width)
+            width = (int)strlen(r->rows[k].name);
+    if (md)
+        fprintf(f, "\n| configuration | pairs | new/base | 95%% interval "
+                "| p (adj) | verdict |\n|---|---:|---:|---|---:|---|\n");
+    else
+        fprintf(f, "%-*s %5s %8s %17s %8s  %s\n", width, "configuration",
+                "pairs", "new/base", "95% interval", "p (adj)", "verdict");
     for (size_t k = 0; k < r->nrows; k++) {
         const struct paired_row *row = &r->rows[k];
         char ci[64] = "-", ratio[32] = "-", p[32] = "-";
@@ -112,7 +117,7 @@ static int print_text(FILE *f, const struct paired_report *r, int md)
             fprintf(f, "| %s | %zu | %s | %s | %s | %s |\n", row->name,
                     row->npairs, ratio, ci, p, v);
         else
-            fprintf(f, "%-44s %5zu %8s %17s %8s  %s\n", row->name,
+            fprintf(f, "%-*s %5zu %8s %17s %8s  %s\n", width, row->name,
                     row->npairs, ratio, ci, p, v);
     }
     gate_line(r, line, sizeof(line));

@@ -1,4 +1,5 @@
 /* warnings.c - what makes an answer less trustworthy (see warnings.h). */
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -281,6 +282,14 @@ void warnings_collect(const struct run_options *o, const struct run_plan *p,
                                            : m->cpus_online;
         busy(c, cpus, index[k], w);
         slow(p, c, cpus, index[k], w);
+        if (c->partner != NULL && c->partner < c && c->have_checksum &&
+            c->partner->have_checksum && c->errors == 0 &&
+            c->partner->errors == 0 && c->checksum != c->partner->checksum)
+            add(w, "ab_checksum", index[k], "%s x%u: the two builds "
+                "computed different values (checksum %016" PRIx64 " vs "
+                "%s's %016" PRIx64 ")", c->ex->name, c->cfg.workers,
+                c->checksum, c->partner->inst->wl->name,
+                c->partner->checksum);
         if (c->precision_reached == 0)
             add(w, "precision_not_reached", index[k], "%s x%u: +-%.1f%% "
                 "after %zu repetitions (asked: %.1f%%)", c->ex->name,

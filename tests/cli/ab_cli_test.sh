@@ -69,6 +69,18 @@ r = d["rows"][0]
 assert r["pairs"] == 20 and r["detectable_ratio"] > 1, r
 ' j0.txt && ok || bad "json report: $(cat j0.txt)"
 
+# A build that computes other values: said at run time and by compare.
+ab other other.json -n 20 -r 2 || bad "ab run of other values"
+python3 -c '
+import json, sys
+w = [x for x in json.load(open(sys.argv[1]))["warnings"]
+     if x["kind"] == "ab_checksum"]
+assert len(w) == 1 and "computed different values" in w[0]["message"], w
+' other.json && ok || bad "no ab_checksum warning"
+"$PB" compare other.json > co.txt 2>&1
+grep -q 'checksums DIFFER in 1 configuration' co.txt && ok ||
+    bad "compare does not say the checksums differ: $(cat co.txt)"
+
 # Without -n the new side takes the base side's calibrated task count;
 # -p NAME.KEY reaches both sides.
 ab 10 cal.json -r 1 --min-time 0.05 -p abwork.work=200 ||
