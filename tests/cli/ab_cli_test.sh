@@ -28,6 +28,8 @@ else bad "paired_check.py"; fi
 
 # 25% more work: a regression, certainly (20 rounds: p ~ 2e-6).
 if ab 25 a25.json -n 100 -r 20; then ok; else bad "ab run 25%"; cat run.txt; fi
+grep -q '^A/B: `poolbench compare a25.json` tests the two builds' run.txt &&
+    ok || bad "run does not say how to compare: $(tail -3 run.txt)"
 "$PB" compare --metric cpu --threshold 10 a25.json > c25.txt 2>&1
 rc=$?
 [ "$rc" -eq 1 ] && ok || { bad "0 vs 25%: exit $rc, not 1"; cat c25.txt; }
