@@ -67,7 +67,8 @@ static void usage(FILE *f)
 "  -r, --rounds N         rounds, 2..%d (default %d)\n"
 "  -o, --output FILE      the A/B results file (default results/ab.json)\n"
 "  -h, --help             this help\n"
-"Exit status: 0 written, 2 bad usage, 3 a round's run failed.\n",
+"Exit status: 0 written, 2 bad usage, 3 a round's run failed, 130\n"
+"interrupted (nothing is written).\n",
             AB_MAX_ROUNDS, AB_DEFAULT_ROUNDS);
 }
 
@@ -137,7 +138,8 @@ static int run_round(struct ab *a, unsigned long k, int s, char *path,
     if (rc != 0) {
         snprintf(err, err_len, "round %lu, %s: %s run exited %d", k,
                  side_names[s], a->bins[s], rc);
-        return EXIT_RUN_FAILED;
+        /* Ctrl-C reached the round's run too: stop, as interrupted. */
+        return rc == EXIT_INTERRUPTED ? EXIT_INTERRUPTED : EXIT_RUN_FAILED;
     }
     return 0;
 }

@@ -17,7 +17,7 @@
 
 /* `poolbench ab --base BIN --new BIN [-r ROUNDS] [-o FILE] -- RUN-ARGS`.
  * Returns the exit status: 0, 2 bad usage, 3 a run failed (the round's
- * command and its status are named). */
+ * command and its status are named), 130 interrupted (nothing written). */
 int ab_main(int argc, char **argv);
 
 #endif /* POOLBENCH_AB_H */

@@ -171,6 +171,9 @@ static int print_json(FILE *f, const struct paired_report *r)
     cJSON_AddNumberToObject(o, "configurations", (double)r->nrows);
     cJSON_AddStringToObject(o, "base_side", r->base_side);
     cJSON_AddStringToObject(o, "new_side", r->new_side);
+    cJSON_AddStringToObject(o, "metric", r->opt.metric == COMPARE_CPU
+                            ? "cpu" : r->opt.metric == COMPARE_NS_PER_TASK
+                            ? "ns_per_task" : "wall");
     cJSON_AddNumberToObject(o, "threshold_pct", r->opt.threshold_pct);
     cJSON_AddNumberToObject(o, "alpha", r->opt.alpha);
     cJSON_AddNumberToObject(o, "row_alpha", r->row_alpha);
