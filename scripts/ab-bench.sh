@@ -28,8 +28,8 @@ OUT=${1:-ab-bench}
 TRIALS=${TRIALS:-10}
 ROUNDS=${ROUNDS:-20}
 THRESHOLD=${THRESHOLD:-5}
-AB_ARGS=${AB_ARGS:-"-w factorial,hashing -e serial,threads -j 1,cpus -n 2000"}
-AB_ROUNDS=${AB_ROUNDS:-15}
+AB_ARGS=${AB_ARGS:-"-w factorial,hashing -e serial,threads -j cpus -n 2000"}
+AB_ROUNDS=${AB_ROUNDS:-20}
 P=$BUILD/tests
 
 say() { echo "ab-bench: $*" >&2; }
