@@ -194,6 +194,12 @@ static int fold(struct ab *a, const struct results_file *f, unsigned long k,
     for (size_t i = 0; i < f->nrows; i++) {
         const struct results_row *r = &f->rows[i];
         char key[1024];
+        if (r->side != NULL) {
+            snprintf(err, err_len, "%s: RUN-ARGS make an A/B run already "
+                     "(--plugin LABEL=SO); ab compares two poolbench "
+                     "builds", r->workload);
+            return -1;
+        }
         view_match_key(r, key, sizeof(key));
         struct ab_acc *acc = find_acc(a, key, side);
         if (acc == NULL)

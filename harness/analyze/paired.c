@@ -76,16 +76,25 @@ static int pair_rounds(struct paired_row *row, enum compare_metric m)
     row->d = malloc((rb->n > 0 ? rb->n : 1) * sizeof(*row->d));
     if (row->d == NULL)
         return -1;
-    for (size_t i = 0; i < rb->n; i++) {
-        for (size_t j = 0; j < rn->n; j++) {
-            if (rn->v[j] != rb->v[i])
-                continue;
-            double b = metric_at(row->base, m, i);
-            double n = metric_at(row->new_row, m, j);
-            if (b > 0 && n > 0)
-                row->d[row->npairs++] = log(n / b);
-            break;
-        }
+    /* Rounds ascend in a file poolbench wrote: one walk pairs them; a
+     * file written otherwise is searched. */
+    int sorted = 1;
+    for (size_t j = 1; j < rn->n; j++)
+        sorted &= rn->v[j - 1] < rn->v[j];
+    for (size_t i = 1; i < rb->n; i++)
+        sorted &= rb->v[i - 1] < rb->v[i];
+    for (size_t i = 0, j = 0; i < rb->n; i++) {
+        if (!sorted)
+            j = 0;
+        while (j < rn->n && (sorted ? rn->v[j] < rb->v[i]
+                                    : rn->v[j] != rb->v[i]))
+            j++;
+        if (j == rn->n || rn->v[j] != rb->v[i])
+            continue;
+        double b = metric_at(row->base, m, i);
+        double n = metric_at(row->new_row, m, j);
+        if (b > 0 && n > 0)
+            row->d[row->npairs++] = log(n / b);
     }
     return 0;
 }
