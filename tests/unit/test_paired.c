@@ -182,6 +182,25 @@ static void test_not_tested(void **state)
     assert_int_equal(rep.rows[0].npairs, 8);
     paired_report_free(&rep);
     results_free(&f);
+
+    /* Rounds out of order (a file not written by poolbench) still pair
+     * round with round: new = base * 1.25 exactly, whatever the order. */
+    double rn[16];
+    int rr[16];
+    for (int k = 0; k < 16; k++) {
+        rr[k] = 15 - k;
+        rn[k] = 1.25 * b[15 - k];
+    }
+    row(rows, sizeof(rows), "a", "serial", b, r, 16, "00000000000000aa",
+        NULL);
+    row(x, sizeof(x), "b", "serial", rn, rr, 16, "00000000000000aa", NULL);
+    strcat(strcat(rows, ","), x);
+    assert_int_equal(load(rows, &f), 0);
+    assert_int_equal(paired_analyze(&f, &o, &rep, x, sizeof(x)), 0);
+    assert_int_equal(rep.rows[0].npairs, 16);
+    assert_true(fabs(rep.rows[0].est - 1.25) < 1e-9);
+    paired_report_free(&rep);
+    results_free(&f);
 }
 
 static void test_not_ab(void **state)
