@@ -370,3 +370,37 @@ int history_integrity_check(struct history *db, char *err, size_t err_len)
 }
 
 
+
+int history_load_named(const char *db_path, const char *spec,
+                       const struct results_machine *m,
+                       struct results_file *out, char *label,
+                       size_t label_len, char *err, size_t err_len)
+{
+    struct history *db = NULL;
+    char name[HISTORY_NAME_MAX + 64], fp[17];
+    long long id = 0;
+    const char *path = history_default_path(db_path);
+    snprintf(name, sizeof(name), "%s", spec);
+    char *at = strrchr(name, '@');
+    if (at != NULL)
+        *at++ = '\0';
+    if (history_check_name(name, err, err_len) != 0)
+        return -1;
+    history_fingerprint(m, fp, NULL, 0);
+    int rc = history_open(path, HISTORY_MUST_EXIST, &db, err, err_len);
+    if (rc == 0)
+        rc = at != NULL ? history_by_commit(db, name, at, fp, &id, err,
+                                            err_len)
+                        : history_latest(db, name, fp, &id, err, err_len);
+    if (rc == 0)
+        rc = history_load_run(db, id, out, err, err_len);
+    history_close(db);
+    if (rc == 0)
+        snprintf(label, label_len, "%s (run %lld)", spec, id);
+    else if (rc == HISTORY_NOT_FOUND) {
+        size_t used = strlen(err);
+        snprintf(err + used, err_len - used, " (this machine); store one "
+                 "with `poolbench run --save %s`", name);
+    }
+    return rc == 0 || rc == HISTORY_NOT_FOUND ? rc : -1;
+}

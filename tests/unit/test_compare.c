@@ -293,7 +293,7 @@ static void unload(struct results_file *f, struct compare_report *r)
 
 static const struct compare_options defaults = {
     COMPARE_DEFAULT_THRESHOLD_PCT, COMPARE_DEFAULT_ALPHA, COMPARE_WALL, 0,
-    COMPARE_TEXT, COMPARE_HOLM, 0,
+    COMPARE_TEXT, COMPARE_HOLM, 0, 0,
 };
 
 /* A base suite: serial and threads j=2 of one workload, 10 reps. */
