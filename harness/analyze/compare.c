@@ -453,6 +453,10 @@ static void measure(struct compare_report *r, struct compare_match *m,
         m->verdict = COMPARE_BASELINE;
         return;
     }
+    if (m->base->workers != m->new_row->workers)
+        add_note(m, "workers differ (%u vs %u, both -j %s)",
+                 m->base->workers, m->new_row->workers,
+                 compare_workers_spec(m->base));
     /* Wall time of different task counts says nothing; per task it
      * does. */
     if (!o->normalize_speedup && o->metric == COMPARE_WALL &&
