@@ -19,7 +19,11 @@
  *            repeated until each median is known within 3% (65 s at
  *            most), disturbed repetitions retried twice;
  *   chunks   per-task cost across chunk sizes 1..256 and auto, at cpus;
- *   delivery ordered vs unordered, with a skewed first task.
+ *   delivery ordered vs unordered, with a skewed first task;
+ *   ci       the CI gate (issue #18): factorial n=300 and noop under
+ *            serial, threads and procs at cpus, unordered, chunk auto,
+ *            30 repetitions of at least 50 ms, so that compare's
+ *            detectable slowdown stays at or below its 5% threshold.
  *
  * `--suite list` prints them (suite_list).
  */
