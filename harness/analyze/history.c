@@ -48,8 +48,10 @@ static const char *const migrations[] = {
     "CREATE INDEX results_by_run ON results(run_id);"
     "CREATE INDEX results_by_key ON results(key, run_id);",
     /* 2 -> 3: the fingerprint keeps only what makes timings
-     * incomparable; refingerprint() recomputes the stored ones. */
-    "SELECT 1;",
+     * incomparable, and a row says whether its chunk was automatic (a
+     * trend follows what was chosen, not what calibration resolved);
+     * refingerprint() fills both in for the stored runs. */
+    "ALTER TABLE results ADD COLUMN chunk_auto INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
@@ -107,8 +109,28 @@ int history_schema_version(struct history *db)
     return v;
 }
 
+/* Mark run id's rows of f whose chunk was automatic. */
+static int mark_chunk_auto(struct history *db, sqlite3_stmt *st,
+                           long long id, const struct results_file *f,
+                           char *err, size_t err_len)
+{
+    for (size_t k = 0; k < f->nrows; k++) {
+        char key[1024];
+        if (!f->rows[k].chunk_auto)
+            continue;
+        view_match_key(&f->rows[k], key, sizeof(key));
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, id);
+        history_bind_text(st, 2, key);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            return history_db_fail(db, "marking chunks", err, err_len);
+    }
+    return 0;
+}
+
 /* Recompute every stored run's fingerprint and machine text from its
- * file (schema step 2 -> 3), inside the caller's transaction. */
+ * file, and mark its automatic chunks (schema step 2 -> 3), inside the
+ * caller's transaction. */
 static int refingerprint(struct history *db, char *err, size_t err_len)
 {
     sqlite3_stmt *sel = history_prepare(db, "SELECT id, text FROM runs",
@@ -116,8 +138,11 @@ static int refingerprint(struct history *db, char *err, size_t err_len)
     sqlite3_stmt *upd = history_prepare(db, "UPDATE runs SET fingerprint "
                                         "= ?, machine = ? WHERE id = ?",
                                         err, err_len);
+    sqlite3_stmt *aut = history_prepare(db, "UPDATE results SET chunk_auto"
+                                        " = 1 WHERE run_id = ? AND key = ?",
+                                        err, err_len);
     int rc = -1;
-    if (sel == NULL || upd == NULL)
+    if (sel == NULL || upd == NULL || aut == NULL)
         goto out;
     while (sqlite3_step(sel) == SQLITE_ROW) {
         struct results_file f;
@@ -129,7 +154,10 @@ static int refingerprint(struct history *db, char *err, size_t err_len)
         if (results_parse(label, text, len, &f, err, err_len) != 0)
             goto out;
         history_fingerprint(&f.machines[0], fp, machine, sizeof(machine));
+        int marked = mark_chunk_auto(db, aut, id, &f, err, err_len);
         results_free(&f);
+        if (marked != 0)
+            goto out;
         sqlite3_reset(upd);
         history_bind_text(upd, 1, fp);
         history_bind_text(upd, 2, machine);
@@ -143,6 +171,7 @@ static int refingerprint(struct history *db, char *err, size_t err_len)
 out:
     sqlite3_finalize(sel);
     sqlite3_finalize(upd);
+    sqlite3_finalize(aut);
     return rc;
 }
 
@@ -430,8 +459,8 @@ static int insert_rows(struct history *db, long long run_id,
         db, "INSERT INTO results (run_id, workload,"
         " params, executor, transport, workers, mode, chunk, tasks, n,"
         " median, ci95_low, ci95_high, speedup, checksum, failure,"
-        " instance, config, key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-        "?,?,?)", err, err_len);
+        " instance, config, key, chunk_auto) VALUES (?,?,?,?,?,?,?,?,?,?,?,"
+        "?,?,?,?,?,?,?,?,?)", err, err_len);
     if (st == NULL)
         return -1;
     for (size_t k = 0; k < v->nrows; k++) {
@@ -466,6 +495,7 @@ static int insert_rows(struct history *db, long long run_id,
         history_bind_text(st, 17, inst);
         history_bind_text(st, 18, conf);
         history_bind_text(st, 19, key);
+        sqlite3_bind_int(st, 20, r->chunk_auto != 0);
         if (sqlite3_step(st) != SQLITE_DONE) {
             history_db_fail(db, "storing a result", err, err_len);
             sqlite3_finalize(st);

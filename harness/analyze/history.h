@@ -188,6 +188,9 @@ struct history_point {
     const char *key;         /* view_match_key */
     unsigned workers;
     unsigned long long chunk;
+    int chunk_auto;          /* the chunk was "auto" (chosen), chunk is
+                                what it resolved to */
+    unsigned long long tasks;
     size_t n;                /* wall_s samples */
     double median, ci95_low, ci95_high; /* wall_s; NAN when none */
     double speedup;          /* from the view; NAN when none */

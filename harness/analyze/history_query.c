@@ -314,8 +314,8 @@ int history_points(struct history *db, const char *name,
     sqlite3_stmt *st = history_prepare(db, "SELECT r.id, r.name, r.git_commit,"
         " r.created, r.fingerprint, s.workload, s.params, s.executor,"
         " s.transport, s.mode, s.instance, s.config, s.key, s.workers,"
-        " s.chunk, s.n, s.median, s.ci95_low, s.ci95_high, s.speedup"
-        " FROM results s JOIN runs r ON r.id = s.run_id"
+        " s.chunk, s.n, s.median, s.ci95_low, s.ci95_high, s.speedup,"
+        " s.tasks, s.chunk_auto FROM results s JOIN runs r ON r.id = s.run_id"
                                            " WHERE ?1 IS NULL OR r.name = ?1"
         " ORDER BY r.fingerprint, s.workload, s.params, r.created, r.id",
                                            err, err_len);
@@ -337,6 +337,8 @@ int history_points(struct history *db, const char *name,
             .n = (size_t)sqlite3_column_int64(st, 15),
             .median = col_real(st, 16), .ci95_low = col_real(st, 17),
             .ci95_high = col_real(st, 18), .speedup = col_real(st, 19),
+            .tasks = (unsigned long long)sqlite3_column_int64(st, 20),
+            .chunk_auto = sqlite3_column_int(st, 21),
         };
         if (fn(&p, arg, err, err_len) != 0) {
             rc = -1;

@@ -158,4 +158,43 @@ $PB compare --baseline w --window 2 --db w.sqlite --threshold 500 \
 grep -q "2 matched" out.txt && grep -q "0 only in new" out.txt && ok ||
     bad "--window ignored an older run's configuration: $(cat out.txt)"
 
+# ---- trend: per-task time where task counts differ, a colour a series -----
+if command -v gnuplot > /dev/null; then
+    $PB history add --db tr.sqlite --name main c1.json c2.json > /dev/null
+    $PB history trend --db tr.sqlite -o tr > /dev/null 2> err.txt ||
+        bad "history trend: $(cat err.txt)"
+    python3 - <<'PY' && ok || bad "trend is not per task"
+import glob, json, statistics
+gp = open(glob.glob("tr/*.gp")[0]).read()
+dat = open(glob.glob("tr/*.dat")[0]).read()
+assert "median time per task (ns)" in gp
+# One series per configuration chosen (chunk auto), whatever it resolved
+# to: two, each with both runs.
+blocks = [b for b in dat.split("\n\n\n") if b.strip()]
+assert len(blocks) == 2, len(blocks)
+row = json.load(open("c1.json"))["results"][0]
+want = statistics.median(row["samples"]["wall_s"]) * 1e9 / row["tasks"]
+first = [l for l in blocks[0].splitlines() if l and l[0] == "1"][0]
+got = float(first.split()[1])
+assert abs(got - want) <= 1e-6 * want, (got, want)
+
+PY
+    grep -q "xtics rotate by -45 noenhanced ('[0-9a-f?]* [0-9][0-9]-[0-9]" \
+        tr/*.gp && ok || bad "trend points not labelled by commit and date"
+    # Ten series in one chart: ten colours (gnuplot's cycle has eight).
+    for k in 1 2; do
+        run "$S0" m$k.json -e serial,threads,procs -j 1,2 \
+            --mode ordered,unordered -r 1 -n 200
+    done
+    $PB history add --db m.sqlite --name main m1.json m2.json > /dev/null
+    $PB history trend --db m.sqlite -o mt > /dev/null 2> err.txt ||
+        bad "history trend: $(cat err.txt)"
+    n=$(grep -c "yerrorlines" mt/*.gp)
+    c=$(grep -o "lc rgb '#[0-9a-f]*'" mt/*.gp | sort -u | wc -l)
+    [ "$n" -ge 9 ] && [ "$c" -eq "$n" ] && ok ||
+        bad "$n series, $c colours"
+else
+    echo "gnuplot not installed: trend not checked"
+fi
+
 finish gate-cli
