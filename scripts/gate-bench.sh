@@ -34,7 +34,7 @@ mkdir -p "$OUT" && cd "$OUT" || exit 2
 DB=$OUT/gate.sqlite
 echo "gate-bench: results in $OUT; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# ---- 1. A/A pairs of the CI suite with --window -----------------------------
+# ---- 1. A/A pairs of the CI suite with --window --------------------------
 start=$(date +%s)
 "$PB" run $SUITE --no-progress -o aa-0.json > /dev/null 2>&1 ||
     { echo "gate-bench: run --suite ci failed" >&2; exit 3; }
@@ -67,7 +67,7 @@ echo "detectable slowdown per row of the last A/A comparison:"
 "$PB" compare --baseline main --window "$WINDOW" --db "$DB" \
     "aa-new-$PAIRS.json" 2> /dev/null | grep -E "same|tested|slower|faster"
 
-# ---- 2. injected slowdowns, separate runs ------------------------------------
+# ---- 2. injected slowdowns, separate runs --------------------------------
 for pct in 0 5 10 25; do
     cc -O2 -shared -fPIC -DEXTRA_WORK_PCT=$pct -I"$SRC/workloads" \
         -o "spin$pct.so" "$SRC/tests/plugins/plugin_slowdown.c" ||

@@ -366,16 +366,12 @@ static uint64_t fnv1a(const char *s, uint64_t h)
 void history_fingerprint(const struct results_machine *m, char fp[17],
                          char *text, size_t text_len)
 {
-    char buf[1024], quota[64] = "";
+    char buf[1024];
     /* cpu_quota is read raw: the reader has no field for it yet. */
     const cJSON *q = m->json != NULL
                          ? cJSON_GetObjectItemCaseSensitive(m->json,
                                                             "cpu_quota")
                          : NULL;
-    if (cJSON_IsNumber(q))
-        snprintf(quota, sizeof(quota), "%g", q->valuedouble);
-    else if (cJSON_IsString(q))
-        snprintf(quota, sizeof(quota), "%.60s", q->valuestring);
     /* Only what makes timings incomparable: the CPU, how many of them
      * the run could use (affinity, quota), the memory (to the GiB: the
      * kernel's reserve moves the bytes). Kernel, microcode, OS image and
@@ -385,7 +381,6 @@ void history_fingerprint(const struct results_machine *m, char fp[17],
     if (cJSON_IsNumber(q) && q->valuedouble > 0 &&
         ceil(q->valuedouble) < (double)usable)
         usable = (long)ceil(q->valuedouble);
-    (void)quota;
     snprintf(buf, sizeof(buf), "%s|%ld usable cpus|%.0f GiB",
              m->cpu_model ? m->cpu_model : "", usable,
              m->mem_total_bytes > 0

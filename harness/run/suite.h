@@ -34,6 +34,7 @@
 #include <stdio.h>
 
 #define SUITE_MAX_ARGS 96 /* options one suite may add */
+#define SUITE_SEED_WORKERS 4 /* the seed's multiprocessing.Pool(4) */
 
 /* A suite's expansion of one command line. */
 struct suite_plan {
@@ -54,7 +55,7 @@ int suite_expand(int *argc, char ***argv, struct suite_plan *plan,
                  char *err, size_t err_len);
 
 /* After a run that wrote results_path: print what the suite adds (the
- * seed table). Does nothing when no suite was asked for. */
+ * seed table, suite_seed.c). Does nothing when no suite was asked for. */
 void suite_after_run(const struct suite_plan *plan,
                      const char *results_path);
 

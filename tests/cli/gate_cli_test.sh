@@ -33,7 +33,7 @@ cmp_rc() {
     else bad "compare exit $rc, not $want: $*"; cat out.txt err.txt; fi
 }
 
-# ---- a real slowdown fires; an A/A pair does not ------------------------
+# ---- a real slowdown fires; an A/A pair does not -------------------------
 # Pure CPU loop work, 15 repetitions a side: 4x the work is far above the
 # drift between runs of a loaded machine (70% seen with 8 sessions on 2
 # cores), and the U test's smallest p at 15/15 is 6e-9. Separate A/A
@@ -64,7 +64,7 @@ for c in d["comparisons"]:
     assert c["detectable_pct"] == "none" or c["detectable_pct"] > 0
 ' && ok || bad "json summary"
 
-# ---- task counts from the baseline --------------------------------------
+# ---- task counts from the baseline ---------------------------------------
 # Calibrated to other targets, two runs choose other task counts (and
 # chunks); with --tasks-from, the second takes the first's.
 run "$S0" c1.json -e serial,threads -j 2 -r 5 --min-time 0.02
@@ -94,7 +94,7 @@ run "$S0" c4.json -e serial -r 3 -p work=1000 --tasks-from c1.json
 grep -q "has no run of spin work=1000; calibrating it" run.err && ok ||
     bad "no stderr line for a calibrated instance: $(cat run.err)"
 
-# ---- nothing skipped silently ---------------------------------------------
+# ---- nothing skipped silently --------------------------------------------
 run "$S0" u1.json -e serial,threads -j 2 -r 6 -n 2000
 run "$S0" u2.json -e serial -r 6 -n 2000
 cmp_rc 2 --threshold 500 u1.json u2.json
@@ -108,7 +108,7 @@ fold=$(grep -n "<details>" md.txt | cut -d: -f1)
 [ -n "$only" ] && [ "$only" -lt "$fold" ] && ok ||
     bad "markdown hides the unmatched rows"
 
-# ---- a gate that cannot fire -------------------------------------------------
+# ---- a gate that cannot fire ---------------------------------------------
 # 5 a side, 2 rows under holm: the smallest p (2/252) is not below 0.005.
 run "$S0" f1.json -e serial,threads -j 2 -r 5 -n 2000
 run "$S300" f2.json -e serial,threads -j 2 -r 5 -n 2000
@@ -117,7 +117,7 @@ grep -q "no regression can be flagged" err.txt && ok || bad "cannot-fire"
 grep -q "run with -r 6 or more" err.txt && ok || bad "no -r hint"
 cmp_rc 2 --allow-unmatched f1.json f2.json
 
-# ---- no baseline: exit 4 ------------------------------------------------------
+# ---- no baseline: exit 4 -------------------------------------------------
 cmp_rc 4 --baseline main --db none.sqlite a.json
 $PB run --plugin "$S0" -w spin -r 3 --no-progress -o x.json \
     --tasks-from main --db none.sqlite > /dev/null 2> err.txt
@@ -133,7 +133,7 @@ t = json.load(open("t.json"))["results"]
 assert [r["tasks"] for r in a] == [r["tasks"] for r in t]
 ' && ok || bad "--tasks-from NAME did not take the stored counts"
 
-# ---- machine identity: a kernel change keeps the chain ---------------------
+# ---- machine identity: a kernel change keeps the chain -------------------
 python3 -c '
 import json
 d = json.load(open("a2.json"))
@@ -149,7 +149,7 @@ rc=$?
     bad "kernel change broke the chain (exit $rc): $(cat err.txt)"
 grep -q "9.9.9-other-kernel" out.txt && ok || bad "kernel difference hidden"
 
-# ---- --window uses every stored run that has the configuration -------------
+# ---- --window uses every stored run that has the configuration -----------
 $PB history add --db w.sqlite --name w u1.json > /dev/null 2>&1
 $PB history add --db w.sqlite --name w u2.json > /dev/null 2>&1
 run "$S0" u3.json -e serial,threads -j 2 -r 6 -n 2000
@@ -158,7 +158,7 @@ $PB compare --baseline w --window 2 --db w.sqlite --threshold 500 \
 grep -q "2 matched" out.txt && grep -q "0 only in new" out.txt && ok ||
     bad "--window ignored an older run's configuration: $(cat out.txt)"
 
-# ---- trend: per-task time where task counts differ, a colour a series -----
+# ---- trend: per-task time where task counts differ, a colour a series ----
 if command -v gnuplot > /dev/null; then
     $PB history add --db tr.sqlite --name main c1.json c2.json > /dev/null
     $PB history trend --db tr.sqlite -o tr > /dev/null 2> err.txt ||
