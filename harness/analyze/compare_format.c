@@ -450,6 +450,25 @@ static void md_verdict(FILE *f, const struct compare_report *r)
     fputs(".\n\n", f);
 }
 
+/* The machine fields that differ (kernel, OS image, compiler, ...: the
+ * history keeps one chain across them), above the fold. */
+static void md_machine_diff(FILE *f, const struct compare_report *r)
+{
+    struct compare_header_line h[COMPARE_HEADER_MAX];
+    size_t nh = compare_header_lines(r, h, sizeof(h) / sizeof(h[0]));
+    int any = 0;
+    header_safe(h, nh);
+    for (size_t k = 0; k < nh; k++) {
+        if (!h[k].differs || strcmp(h[k].key, "file") == 0 ||
+            strcmp(h[k].key, "created") == 0)
+            continue;
+        fprintf(f, "%s %s `%s` -> `%s`", any++ ? "," : "Machine differs:",
+                h[k].key, h[k].base, h[k].new_v);
+    }
+    if (any)
+        fputs(".\n\n", f);
+}
+
 /* The rows only one side has: not compared, so never folded away. */
 static void md_only(FILE *f, const struct compare_report *r,
                     const char *bname, const char *nname)
@@ -505,6 +524,7 @@ static int print_markdown(FILE *f, const struct compare_report *r)
     }
 
     md_only(f, r, bname, nname);
+    md_machine_diff(f, r);
     fprintf(f, "<details><summary>All %zu configurations, the machines "
             "and notes</summary>\n\n", r->nmatches);
     struct compare_header_line h[COMPARE_HEADER_MAX];

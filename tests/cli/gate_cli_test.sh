@@ -148,6 +148,13 @@ rc=$?
 [ "$rc" -ne 4 ] && [ "$rc" -ne 2 ] && ok ||
     bad "kernel change broke the chain (exit $rc): $(cat err.txt)"
 grep -q "9.9.9-other-kernel" out.txt && ok || bad "kernel difference hidden"
+$PB compare --format markdown --threshold 500 --allow-unmatched a2.json \
+    k.json > md.txt
+diff=$(grep -n "^Machine differs: kernel .* -> \`9.9.9-other-kernel\`" md.txt |
+       cut -d: -f1)
+fold=$(grep -n "<details>" md.txt | cut -d: -f1)
+[ -n "$diff" ] && [ "$diff" -lt "$fold" ] && ok ||
+    bad "markdown folds the kernel difference away"
 
 # ---- --window uses every stored run that has the configuration -----------
 $PB history add --db w.sqlite --name w u1.json > /dev/null 2>&1
