@@ -737,8 +737,9 @@ int compare_runs(const struct results_file *const *bases, size_t nbases,
     if (out->nmatches == 0) {
         snprintf(err, err_len, "nothing matched: no configuration of %s "
                  "matches one of %s (%zu and %zu configurations; a match "
-                 "needs the same workload, executor, workers, mode, chunk, "
-                 "transport and params)", new_file->path, bases[0]->path,
+                 "needs the same workload, executor, workers and chunk as "
+                 "given, mode, transport and params)", new_file->path,
+                 bases[0]->path,
                  new_file->nrows, bases[0]->nrows);
         goto fail;
     }
