@@ -32,11 +32,13 @@ static void usage(FILE *f)
 "      --baseline NAME    the base is the newest run stored as NAME (run\n"
 "                         --save NAME) on this machine (same fingerprint\n"
 "                         as NEW.json); NAME@COMMIT: at that commit\n"
-"      --window K         the last K (2..%d) runs of NAME: their samples\n"
-"                         pooled, and a regression must also lie outside\n"
-"                         the 95%% prediction interval of a run's median\n"
-"                         (mean +- t(0.975, K-1) sd sqrt(1 + 1/K) of the\n"
-"                         K runs' medians): run-to-run noise is no alarm\n"
+"      --window K         the last K (2..%d) runs of NAME: each\n"
+"                         configuration's samples pooled over the runs\n"
+"                         that have it, and a regression must also lie\n"
+"                         outside the 95%% prediction interval of a run's\n"
+"                         median (mean +- t(0.975, K-1) sd sqrt(1 + 1/K)\n"
+"                         of the K runs' medians): run-to-run noise is no\n"
+"                         alarm\n"
 "      --db PATH          the history database (default $POOLBENCH_DB,\n"
 "                         else %s)\n"
 "      --threshold PCT    a regression is a configuration significantly\n"
@@ -79,7 +81,8 @@ static void usage(FILE *f)
 "Exit status: 0 no regression, 1 a regression, 2 bad usage or unusable\n"
 "input: also when nothing matched, a configuration was not compared\n"
 "(without --allow-unmatched), or no regression could be flagged at these\n"
-"repetitions; 4 no stored run named NAME for this machine (no baseline).\n",
+"repetitions; 4 no stored run named NAME for this machine, or fewer\n"
+"than 2 under --window (no baseline).\n",
             STATS_MWU_EXACT_MAX, COMPARE_WINDOW_MAX, HISTORY_DEFAULT_DB,
             COMPARE_DEFAULT_THRESHOLD_PCT, COMPARE_DEFAULT_ALPHA,
             VIEW_BASELINE_EXECUTOR, VIEW_BASELINE_EXECUTOR, names,
@@ -293,8 +296,8 @@ static int parse_args(int argc, char **argv, struct cli *c, char *err,
 
 /* The stored base runs of --baseline: loaded into runs[0..*n) (newest
  * first), with a label for the report in name. Returns 0; HISTORY_NOT_FOUND
- * (no database, no such run on this machine); or -1 with a message
- * (fewer than 2 runs for --window, a bad name, a database error). */
+ * (no database, no such run on this machine, fewer than 2 for --window);
+ * or -1 with a message (a bad name, a database error). */
 static int load_baseline(const struct cli *c,
                          const struct results_file *new_file,
                          struct results_file *runs, size_t *n, char *name,
@@ -347,7 +350,9 @@ static int load_baseline(const struct cli *c,
         snprintf(err, err_len, "--window %zu: only 1 run named '%s' on the "
                  "machine of %s in %s; a between-run bound needs 2 or more",
                  c->window, spec, new_file->path, path);
-        rc = -1;
+        /* Not enough baseline yet (a new runner): no baseline, which CI
+         * may take as a warning, rather than bad usage. */
+        rc = HISTORY_NOT_FOUND;
         goto out;
     }
     for (size_t i = 0; i < got; i++) {

@@ -331,7 +331,7 @@ no_baseline "at commit 'abc'" compare --baseline main@abc --db "$DB" \
 # pinned.json's affinity differs: another machine, no base for it.
 no_baseline "no run named 'main' on machine" compare --baseline main \
     --db "$DB" "$fx/pinned.json"
-usage_error "--window 5: only 1 run named 'main'" compare --baseline main \
+no_baseline "--window 5: only 1 run named 'main'" compare --baseline main \
     --window 5 --db "$DB" "$fx/free2.json"
 usage_error "--window '1'" compare --baseline main --window 1 --db "$DB" \
     "$fx/free2.json"
