@@ -108,6 +108,19 @@ static int has_tasks_from(const char *bin, const char *dir)
     return yes;
 }
 
+/* Whether RUN-ARGS fix the task count (-n N, -nN, --tasks[=]N): then
+ * every round does the same tasks without --tasks-from. */
+static int fixes_tasks(const struct ab *a)
+{
+    for (int k = 0; k < a->nrun_args; k++) {
+        const char *x = a->run_args[k];
+        if (strncmp(x, "-n", 2) == 0 || strcmp(x, "--tasks") == 0 ||
+            strncmp(x, "--tasks=", 8) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 /* One run of round k on side s into *path. Returns 0, or the exit
  * status to give (3) with a message. */
 static int run_round(struct ab *a, unsigned long k, int s, char *path,
@@ -412,7 +425,7 @@ int ab_main(int argc, char **argv)
         fprintf(stderr, "poolbench ab: %s: %s\n", a.dir, strerror(errno));
         return EXIT_RUN_FAILED;
     }
-    a.tasks_from = has_tasks_from(a.bins[0], a.dir) &&
+    a.tasks_from = !fixes_tasks(&a) && has_tasks_from(a.bins[0], a.dir) &&
                    has_tasks_from(a.bins[1], a.dir);
     char help[4200];
     snprintf(help, sizeof(help), "%s/help.txt", a.dir);

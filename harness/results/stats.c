@@ -333,6 +333,48 @@ int stats_ratio_ci(const double *base, size_t nb, const double *new_v,
     return rc;
 }
 
+double stats_mwu_min_p(size_t nx, size_t ny)
+{
+    if (nx == 0 || ny == 0)
+        return 1.0;
+    if (nx <= STATS_MWU_EXACT_MAX && ny <= STATS_MWU_EXACT_MAX) {
+        /* The two extreme orderings, of C(nx + ny, nx) equally likely
+         * ones: 2 / C(nx + ny, nx), built up as a product that stays
+         * exact in a double for these sizes. */
+        double c = 1;
+        for (size_t i = 1; i <= nx; i++)
+            c = c * (double)(ny + i) / (double)i;
+        double p = 2.0 / c;
+        return p < 1.0 ? p : 1.0;
+    }
+    /* The normal approximation stats_mann_whitney uses, at U = nx ny
+     * (no ties: the tie term only makes sigma smaller). */
+    double fx = (double)nx, fy = (double)ny;
+    double sd = sqrt(fx * fy / 12.0 * (fx + fy + 1));
+    double z = (fx * fy / 2.0 - 0.5) / sd;
+    double p = erfc(z / sqrt(2.0));
+    return p < 1.0 ? p : 1.0;
+}
+
+double stats_norm_quantile(double p)
+{
+    if (!(p > 0))
+        return -INFINITY;
+    if (!(p < 1))
+        return INFINITY;
+    /* Bisection on Phi(z) = erfc(-z / sqrt 2) / 2: slow but exact to the
+     * last bits, and called a handful of times per comparison. */
+    double lo = -40, hi = 40;
+    for (int k = 0; k < 200 && hi - lo > 1e-13; k++) {
+        double mid = (lo + hi) / 2;
+        if (0.5 * erfc(-mid / sqrt(2.0)) < p)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (lo + hi) / 2;
+}
+
 /* ---- paired comparison (A/B) -------------------------------------------- */
 
 int stats_wsr_counts(size_t n, double *count)
@@ -452,23 +494,6 @@ int stats_wilcoxon(const double *d, size_t n, struct stats_wsr *out)
     return 0;
 }
 
-double stats_normal_quantile(double p)
-{
-    if (!(p > 0 && p < 1))
-        return p == 0 ? -INFINITY : p == 1 ? INFINITY : NAN;
-    /* Bisection on Phi(z) = erfc(-z / sqrt 2) / 2: monotone, and 200
-     * halvings of [-40, 40] reach the double's resolution. */
-    double lo = -40, hi = 40;
-    for (int k = 0; k < 200; k++) {
-        double mid = (lo + hi) / 2;
-        if (0.5 * erfc(-mid / sqrt(2.0)) < p)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return (lo + hi) / 2;
-}
-
 /* The largest k with P(T <= k - 1) <= tail under the null law of T for n
  * ranks, or 0 when even k = 1 exceeds it. */
 static size_t wsr_critical(size_t n, double tail)
@@ -491,7 +516,7 @@ static size_t wsr_critical(size_t n, double tail)
     }
     double fn = (double)n, mu = (double)top / 2.0;
     double sd = sqrt(fn * (fn + 1) * (2 * fn + 1) / 24.0);
-    double z = stats_normal_quantile(1.0 - tail);
+    double z = stats_norm_quantile(1.0 - tail);
     double k = floor(mu + 0.5 - z * sd);
     return k >= 1 ? (size_t)k : 0;
 }
@@ -538,8 +563,8 @@ double stats_wsr_detectable(const double *d, size_t n, double alpha,
             ss += (d[k] - mean) * (d[k] - mean);
         sigma = sqrt(ss / (double)(n - 1));
     }
-    double zsum = stats_normal_quantile(1.0 - alpha / 2.0) +
-                  stats_normal_quantile(power);
+    double zsum = stats_norm_quantile(1.0 - alpha / 2.0) +
+                  stats_norm_quantile(power);
     /* The signed-rank test needs pi/3 times the pairs a t-test needs
      * for the same power on normal data (efficiency 3/pi). */
     return zsum * sigma / sqrt((double)n * 3.0 / M_PI);

@@ -125,6 +125,20 @@ PY
 rc=$?
 [ "$rc" -eq 2 ] && grep -q '^compared 0 of 2 configurations' c2.txt && ok ||
     bad "4 rounds must be not tested (exit $rc): $(cat c2.txt)"
+# Without -n, round 0's base run calibrates and every other run takes its
+# task counts with --tasks-from: the same tasks in every round.
+if "$PB" ab --base "$PB" --new "$PB" -r 3 -o cal2.json -- -w noop,factorial \
+    -e serial --min-time 0.005 > ab.txt 2>&1; then ok
+else bad "poolbench ab, calibrated: $(cat ab.txt)"; fi
+python3 - cal2.json <<'PY' && ok || bad "ab without -n: task counts differ"
+import json, sys
+rows = json.load(open(sys.argv[1]))["results"]
+for name in ("noop", "factorial"):
+    t = {r["tasks"] for r in rows if r["workload"].startswith(name + "@")}
+    assert len(t) == 1, (name, t)
+assert {r["tasks_source"] for r in rows if r["side"] == "new"} == \
+    {"baseline"}, rows
+PY
 check_usage "RUN-ARGS go after --" "$PB" ab --base "$PB" --new "$PB" \
     noop && ok
 check_usage "-r in RUN-ARGS" "$PB" ab --base "$PB" --new "$PB" -- -r 3 && ok

@@ -26,13 +26,21 @@ else bad "ci-local.sh exit $rc, not a verdict (0, 1 or 2)"; cat log.txt; fi
 n=$($PB history list --name main --db out/history.sqlite |
     grep -c ' main ')
 if [ "$n" -eq 3 ]; then ok; else bad "$n runs of main stored, not 3"; fi
-# The trend used all three: its verdict line says so and comes first.
-verdict='^\*\*Gate: \(passed\|failed\)\*\*'
+# The trend used all three: it says what it compared first, then its
+# verdict.
 if head -n 1 out/trend.md |
-   grep -q "$verdict.*outside the spread of 3 base runs"
+   grep -q '^\*\*compared [0-9]* of 6 configurations\*\*'
 then ok; else bad "trend.md: $(head -n 1 out/trend.md)"; fi
+if grep -q '^\*\*Gate: \(passed\|failed\)\*\*' out/trend.md; then ok
+else bad "trend.md has no verdict"; fi
 if grep -q "main, last 3 runs" out/trend.md; then ok
 else bad "trend.md does not name the base runs"; fi
+# The trend's run measured main's configurations: --tasks-from main.
+python3 -c '
+import json, sys
+s = {r["tasks_source"] for r in json.load(open(sys.argv[1]))["results"]}
+assert s == {"baseline"}, s
+' out/pr.json && ok || bad "the trend run did not take main's task counts"
 # The gate is the paired comparison of a real A/B file: both builds in
 # every round, and its summary opens with what it compared.
 if head -n 1 out/summary.md |
