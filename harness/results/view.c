@@ -216,6 +216,7 @@ static void row_summaries(struct view_row *vr)
 {
     const struct results_row *r = vr->r;
     vr->speedup = vr->speedup_lo = vr->speedup_hi = NAN;
+    vr->speedup_level = NAN;
     vr->efficiency = vr->startup_s = vr->cpu_s = vr->ns_per_task = NAN;
     vr->usable = r->failure == NULL && r->errors == 0 &&
                  results_row_stats(r, "wall_s", &vr->wall) == 0;
@@ -238,18 +239,24 @@ static void row_speedup(struct view_row *vr, const struct view_row *base)
     if (!vr->usable || base == NULL || !(vr->wall.median > 0))
         return;
     vr->speedup = base->wall.median / vr->wall.median;
-    vr->efficiency = vr->speedup / vr->r->workers;
     const struct results_series *a = results_series_find(vr->r, "wall_s");
     const struct results_series *b =
         results_series_find(base->r, "wall_s");
     double est, lo, hi;
-    /* The ratio base / row of the samples is the speedup itself. */
-    if (a != NULL && b != NULL &&
-        stats_ratio_ci(a->v, a->n, b->v, b->n, VIEW_CI_LEVEL, &est, &lo,
-                       &hi) >= 0) {
+    /* The ratio base / row of the samples is the speedup itself: point
+     * and interval come from the same ordered ratios. */
+    int rc = a != NULL && b != NULL
+                 ? stats_ratio_ci(a->v, a->n, b->v, b->n, VIEW_CI_LEVEL,
+                                  &est, &lo, &hi)
+                 : -1;
+    if (rc >= 0)
+        vr->speedup = est;
+    if (rc == 0 && a->n > STATS_MIN_CI_N && b->n > STATS_MIN_CI_N) {
         vr->speedup_lo = lo;
         vr->speedup_hi = hi;
+        vr->speedup_level = stats_ratio_ci_level(a->n, b->n, VIEW_CI_LEVEL);
     }
+    vr->efficiency = vr->speedup / vr->r->workers;
 }
 
 /* Add row k to its instance, creating the instance when it is new. */
@@ -478,15 +485,19 @@ int view_derive_json(cJSON *root, char *err, size_t err_len)
         set_number(o, "ns_per_task", vr->ns_per_task);
         set_number(o, "speedup", vr->speedup);
         set_number(o, "efficiency", vr->efficiency);
+        set_number(o, "speedup_ci_level", vr->speedup_level);
+        cJSON *arr = NULL;
         if (isfinite(vr->speedup_lo) && isfinite(vr->speedup_hi)) {
             double ci[2] = { vr->speedup_lo, vr->speedup_hi };
-            cJSON *arr = cJSON_CreateDoubleArray(ci, 2);
-            if (cJSON_GetObjectItemCaseSensitive(o, "speedup_ci95"))
-                cJSON_ReplaceItemInObjectCaseSensitive(o, "speedup_ci95",
-                                                       arr);
-            else
-                cJSON_AddItemToObject(o, "speedup_ci95", arr);
+            arr = cJSON_CreateDoubleArray(ci, 2);
+        } else if (!isnan(vr->speedup)) {
+            arr = cJSON_CreateNull(); /* a speedup without an interval */
         }
+        if (arr != NULL &&
+            cJSON_GetObjectItemCaseSensitive(o, "speedup_ci95"))
+            cJSON_ReplaceItemInObjectCaseSensitive(o, "speedup_ci95", arr);
+        else if (arr != NULL)
+            cJSON_AddItemToObject(o, "speedup_ci95", arr);
     }
     view_free(&v);
     results_free(&f);

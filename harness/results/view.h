@@ -12,8 +12,10 @@
  *   usable    a row that finished (no failure) with no task errors and at
  *             least one wall_s sample: only usable rows are compared;
  *   baseline  the instance's fastest usable serial row (the plain loop at
- *             its best chunk size); speedup = its median wall_s / the
- *             row's median wall_s.
+ *             its best chunk size); speedup = the median of the log
+ *             ratios baseline wall_s / row wall_s over all pairs of
+ *             samples, exponentiated, with its interval from the same
+ *             ratios (so the point is always inside the interval).
  */
 #ifndef POOLBENCH_VIEW_H
 #define POOLBENCH_VIEW_H
@@ -39,10 +41,15 @@ struct view_row {
     struct stats_summary first; /* first_result_s; n == 0 when absent */
     double startup_s;          /* median startup_s, NAN when absent */
     double cpu_s;              /* median user_s + median sys_s, or NAN */
-    double speedup;            /* baseline median / this median, or NAN
-                                  when the instance has no baseline */
-    double speedup_lo;         /* 95% interval of the speedup (Hodges- */
-    double speedup_hi;         /* Lehmann ratio of the samples), or NAN */
+    double speedup;            /* the Hodges-Lehmann estimate of baseline
+                                  / this row on the log scale (see
+                                  stats_ratio_ci), or NAN when the
+                                  instance has no baseline */
+    double speedup_lo;         /* its 95% interval from the same ordered */
+    double speedup_hi;         /* ratios, or NAN: no interval (a side has
+                                  <= STATS_MIN_CI_N samples) */
+    double speedup_level;      /* the coverage that interval reaches
+                                  (stats_ratio_ci_level), or NAN */
     double efficiency;         /* speedup / workers, or NAN */
     double ns_per_task;        /* median wall_s per task in ns, or NAN */
     size_t nwarnings;          /* entries of the file's warnings about
@@ -93,8 +100,8 @@ int view_build(const struct results_file *f, struct results_view *v,
                char *err, size_t err_len);
 
 /* Fill the derived fields of every row of a results tree that is being
- * written: "ns_per_task", "speedup", "speedup_ci95" ([low, high]) and
- * "efficiency" (null where there is none), from the view of the tree
+ * written: "ns_per_task", "speedup", "speedup_ci95" ([low, high]),
+ * "speedup_ci_level" and "efficiency" (null where there is none), from the view of the tree
  * read back through the schema reader, so that a file says what every
  * reader of it computes. Returns 0, or -1 with a message when the tree is
  * not a valid poolbench/1 file or memory runs out. */
