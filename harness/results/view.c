@@ -447,6 +447,60 @@ void view_fastest_native_python(const struct results_view *v, size_t inst,
     }
 }
 
+enum view_verdict view_speed_ratio(const struct view_row *a,
+                                   const struct view_row *b, double *est,
+                                   double *lo, double *hi)
+{
+    *est = *lo = *hi = NAN;
+    if (!a->usable || !b->usable)
+        return VIEW_SAME;
+    const struct results_series *x = results_series_find(a->r, "wall_s");
+    const struct results_series *y = results_series_find(b->r, "wall_s");
+    double l, h;
+    /* new / base with a as base and b as new: b's time over a's. */
+    int rc = stats_ratio_ci(x->v, x->n, y->v, y->n, VIEW_CI_LEVEL, est, &l,
+                            &h);
+    if (rc != 0 || x->n <= STATS_MIN_CI_N || y->n <= STATS_MIN_CI_N)
+        return VIEW_SAME;
+    *lo = l;
+    *hi = h;
+    return view_ci_verdict(l, h, 1.0, 1.0);
+}
+
+/* Cheaper: fewer workers, then the plain loop before a pool. */
+static int cheaper(const struct view_row *a, const struct view_row *b)
+{
+    if (a->r->workers != b->r->workers)
+        return a->r->workers < b->r->workers;
+    if (view_is_baseline(a->r) != view_is_baseline(b->r))
+        return view_is_baseline(a->r);
+    return a->wall.median < b->wall.median;
+}
+
+const struct view_row *view_recommended(const struct results_view *v,
+                                        size_t inst)
+{
+    const struct view_inst *in = &v->insts[inst];
+    const struct view_row *best = view_fastest(v, inst, NULL, 0), *pick;
+    double est, lo, hi;
+    if (best == NULL)
+        return NULL;
+    view_speed_ratio(best, best, &est, &lo, &hi);
+    if (isnan(lo))
+        return NULL;
+    pick = best;
+    for (size_t a = 0; a < in->nrows; a++) {
+        const struct view_row *vr = &v->rows[in->rows[a]];
+        if (!vr->usable || !cheaper(vr, pick))
+            continue;
+        /* Not clearly slower: the speed ratio's interval reaches 1. */
+        if (view_speed_ratio(vr, best, &est, &lo, &hi) != VIEW_LOWER &&
+            !isnan(lo))
+            pick = vr;
+    }
+    return pick;
+}
+
 /* Replace key in o by a number, or null when v is not finite. */
 static void set_number(cJSON *o, const char *key, double v)
 {

@@ -28,6 +28,14 @@
 /* The executor every speedup is relative to. */
 #define VIEW_BASELINE_EXECUTOR "serial"
 
+/* How two intervals compare: a claim is made only when they do not
+ * overlap. */
+enum view_verdict {
+    VIEW_SAME = 0,   /* the intervals overlap: no difference shown */
+    VIEW_LOWER = 1,  /* a's interval lies wholly below b's */
+    VIEW_HIGHER = 2, /* a's interval lies wholly above b's */
+};
+
 /* Confidence level of every interval a view gives. */
 #define VIEW_CI_LEVEL 0.95
 
@@ -110,6 +118,24 @@ int view_derive_json(cJSON *root, char *err, size_t err_len);
 /* Free what view_build made; safe on a zeroed view. */
 void view_free(struct results_view *v);
 
+/* How fast a runs against b, as a speed ratio (b's time / a's: 1.49
+ * means a does the work at 1.49x b's speed): the log-scale Hodges-Lehmann
+ * estimate of their wall_s samples into *est, with its 95% interval into
+ * *lo, *hi (NAN when a side has <= STATS_MIN_CI_N samples). Returns the
+ * verdict of the interval against 1: VIEW_HIGHER (a clearly faster),
+ * VIEW_LOWER (clearly slower) or VIEW_SAME (also without an interval). */
+enum view_verdict view_speed_ratio(const struct view_row *a,
+                                   const struct view_row *b, double *est,
+                                   double *lo, double *hi);
+
+/* The configuration to recommend for instance inst: the cheapest usable
+ * row (fewest workers, serial before a pool of one, then the faster)
+ * that is not clearly slower than the fastest (view_speed_ratio's
+ * interval reaches 1). NULL when the instance has no usable row, or when
+ * the fastest has no interval to judge by. */
+const struct view_row *view_recommended(const struct results_view *v,
+                                        size_t inst);
+
 /* Whether r ran under the baseline executor. */
 int view_is_baseline(const struct results_row *r);
 
@@ -178,13 +204,6 @@ int view_same_config(const struct results_row *a,
 int view_cmp_partner(const struct view_row *p, const struct view_row *q);
 int view_cmp_partner_order(const void *a, const void *b);
 
-/* How two intervals compare: a claim is made only when they do not
- * overlap. */
-enum view_verdict {
-    VIEW_SAME = 0,   /* the intervals overlap: no difference shown */
-    VIEW_LOWER = 1,  /* a's interval lies wholly below b's */
-    VIEW_HIGHER = 2, /* a's interval lies wholly above b's */
-};
 
 /* Compare interval [a_lo, a_hi] with [b_lo, b_hi]; VIEW_SAME when any
  * bound is NAN. */

@@ -35,6 +35,18 @@
 #define MEASURE_SLOW_WORKER 0.6
 #define MEASURE_MIN_WORKER_CPU_S 0.005
 
+/* Why a repetition was disturbed: bits of run_sample.why, named in
+ * results files by measure_why_names (bit k: name k). */
+#define MEASURE_WHY_FOREIGN_CPU 1u  /* others' CPU time > --noise-limit */
+#define MEASURE_WHY_STEAL 2u        /* the hypervisor stole as much */
+#define MEASURE_WHY_SLOW_PROBE 4u   /* a probe around it > 1.25x best */
+#define MEASURE_WHY_UNEVEN 8u       /* slowest worker < 0.6x fastest */
+#define MEASURE_WHY_COUNT 4
+extern const char *const measure_why_names[MEASURE_WHY_COUNT];
+
+/* "foreign_cpu,steal" for the bits of why into buf ("" for 0). */
+void measure_why_text(unsigned why, char *buf, size_t len);
+
 /* The names of enum run_series in results files ("wall_s", ...). */
 extern const char *const measure_series_names[S_COUNT];
 

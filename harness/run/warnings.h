@@ -24,9 +24,11 @@
 #include "plan.h"
 
 /* The system check before a run: print a line per problem to out
- * ("poolbench: warning: ...") and return how many. */
+ * ("poolbench: warning: ...; next: ...") and return how many: a machine
+ * busy before the run always (CI logs need it too), the machine's own
+ * settings (governor, boost, quota, build) only when with_machine. */
 int warnings_precheck(const struct machine_info *m, double cpu_quota,
-                      FILE *out);
+                      int with_machine, FILE *out);
 
 /* Append the run's warnings to the array w. index[k] is configuration
  * k's position in the results array, or -1 when it is not written. */
