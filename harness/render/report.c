@@ -108,6 +108,7 @@ struct trust {
     size_t nwarnings;          /* entries of the file's warnings array */
     const char *kind[REPORT_MAX_WARNINGS];    /* the first ones' kind */
     const char *message[REPORT_MAX_WARNINGS]; /* and message */
+    const char *remedy[REPORT_MAX_WARNINGS];  /* and remedy, or NULL */
 };
 
 /* What the whole file says against its own numbers: rows that missed
@@ -129,6 +130,7 @@ static void trust_read(const struct results_file *f, struct trust *t)
         if (t->nwarnings < REPORT_MAX_WARNINGS) {
             t->kind[t->nwarnings] = w->kind;
             t->message[t->nwarnings] = w->message;
+            t->remedy[t->nwarnings] = w->remedy;
         }
         t->nwarnings++;
     }
@@ -159,6 +161,10 @@ static void banner(struct strbuf *b, const struct results_file *f)
         report_html_text(b, t.kind[k]);
         strbuf_printf(b, ":</strong> ");
         report_html_text(b, t.message[k]);
+        if (t.remedy[k] != NULL && t.remedy[k][0] != '\0') {
+            strbuf_printf(b, " <em>Next:</em> ");
+            report_html_text(b, t.remedy[k]);
+        }
         strbuf_printf(b, "</p>");
     }
     if (t.nwarnings > REPORT_MAX_WARNINGS)

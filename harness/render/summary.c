@@ -181,21 +181,27 @@ static void at_cpus(struct out *o, const struct results_view *v,
         end_line(o);
 }
 
-/* The speed ratio of a against b in words: "1.49x the speed of x2",
- * "0.70x the speed of x2", or "no clear difference from x2". */
-static void speed_words(struct out *o, const struct view_row *a,
-                        const struct view_row *b, const char *bname)
+/* The speed ratio of a against b in words into buf: "1.49x [1.40,
+ * 1.60] the speed of x2", or "no clear difference from x2 (0.97x [0.90,
+ * 1.04])". */
+static void speed_words(const struct view_row *a, const struct view_row *b,
+                        const char *bname, char *buf, size_t len)
 {
     double est, lo, hi;
     enum view_verdict d = view_speed_ratio(a, b, &est, &lo, &hi);
     if (isnan(lo))
-        put(o, "%.2fx the speed of %s (no interval)", est, bname);
+        snprintf(buf, len, "%.2fx the speed of %s (no interval)", est,
+                 bname);
     else if (d == VIEW_SAME)
-        put(o, "no clear difference from %s (%.2fx [%.2f, %.2f])", bname,
-            est, lo, hi);
+        snprintf(buf, len, "no clear difference from %s (%.2fx [%.2f, "
+                 "%.2f])", bname, est, lo, hi);
     else
-        put(o, "%.2fx [%.2f, %.2f] the speed of %s", est, lo, hi, bname);
+        snprintf(buf, len, "%.2fx [%.2f, %.2f] the speed of %s", est, lo,
+                 hi, bname);
 }
+
+static void wrapped(struct out *o, const char *text, size_t cont,
+                    const char *colour, size_t colour_len);
 
 static void oversubscribed(struct out *o, const struct results_view *v,
                            size_t i, unsigned cpus)
@@ -203,15 +209,15 @@ static void oversubscribed(struct out *o, const struct results_view *v,
     const struct view_inst *in = &v->insts[i];
     const struct view_row *over = fastest_above(v, in, cpus);
     const struct view_row *at = view_fastest(v, i, NULL, cpus);
-    char name[200], atname[32];
+    char name[200], atname[32], words[300], text[600];
     if (over == NULL || at == NULL || view_is_baseline(at->r))
         return;
     config_name(v, over, name, sizeof(name));
     snprintf(atname, sizeof(atname), "x%u", cpus);
-    put(o, "  more workers than CPUs: %s %.2fx serial, ", name,
-        over->speedup);
-    speed_words(o, over, at, atname);
-    end_line(o);
+    speed_words(over, at, atname, words, sizeof(words));
+    snprintf(text, sizeof(text), "  more workers than CPUs: %s %.2fx "
+             "serial, %s", name, over->speedup, words);
+    wrapped(o, text, 4, NULL, 0);
 }
 
 /* The cheapest configuration not clearly slower than the fastest, when
@@ -220,16 +226,16 @@ static void recommend(struct out *o, const struct results_view *v,
                       size_t i, const struct view_row *best)
 {
     const struct view_row *pick = view_recommended(v, i);
-    char name[200], bname[200];
+    char name[200], bname[200], words[300], text[800];
     if (pick == NULL || pick == best)
         return;
     config_name(v, pick, name, sizeof(name));
     config_name(v, best, bname, sizeof(bname));
-    put(o, "  recommended: %s, ", name);
-    speed_words(o, pick, best, bname);
-    put(o, ", with %s", view_is_baseline(pick->r) ? "no pool at all"
-                        : "fewer workers");
-    end_line(o);
+    speed_words(pick, best, bname, words, sizeof(words));
+    snprintf(text, sizeof(text), "  recommended: %s, %s, with %s", name,
+             words, view_is_baseline(pick->r) ? "no pool at all"
+                                              : "fewer workers");
+    wrapped(o, text, 4, NULL, 0);
 }
 
 /* The instance's name as short as the file allows: the workload, and

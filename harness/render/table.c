@@ -43,9 +43,8 @@ static void fill(const struct view_row *vr, struct cells *c)
     units_format_time(s.median, c->wall, sizeof(c->wall));
     /* No interval from 3 or fewer samples; one short of 95% (4 or 5
      * samples: [min, max]) is marked '*'. */
-    if (!isnan(s.ci_level))
-        snprintf(c->ci, sizeof(c->ci), "%.1f%s", s.median > 0
-                 ? 100 * (s.ci95_high - s.ci95_low) / 2 / s.median : 0,
+    if (!isnan(s.ci_level) && s.median > 0)
+        snprintf(c->ci, sizeof(c->ci), "%.1f%s", stats_ci_pct(&s),
                  s.ci_level < VIEW_CI_LEVEL ? "*" : "");
     if (r->tasks > 0)
         snprintf(c->nspt, sizeof(c->nspt), "%.1f",

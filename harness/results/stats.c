@@ -99,6 +99,14 @@ void stats_median_ci_ranks(size_t n, double level, size_t *lo, size_t *hi,
     *covered = 1.0 - 2.0 * cdf_best;
 }
 
+double stats_ci_pct(const struct stats_summary *s)
+{
+    if (isnan(s->ci_level) || !(s->median > 0))
+        return INFINITY;
+    double below = s->median - s->ci95_low, above = s->ci95_high - s->median;
+    return 100 * (below > above ? below : above) / s->median;
+}
+
 size_t stats_outliers(const double *v, size_t n)
 {
     if (n < 3)

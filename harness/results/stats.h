@@ -50,6 +50,14 @@ double stats_mad(const double *v, size_t n);
 void stats_median_ci_ranks(size_t n, double level, size_t *lo, size_t *hi,
                            double *covered);
 
+/* How far the interval of the median reaches from it, in percent of the
+ * median: 100 max(median - ci95_low, ci95_high - median) / median, so
+ * that "+-PCT%" means both ends lie within PCT% of the median (the
+ * interval is not symmetric). INFINITY without an interval (n <=
+ * STATS_MIN_CI_N) or with a median <= 0. --precision and the tables'
+ * "+-ci95%" both mean this. */
+double stats_ci_pct(const struct stats_summary *s);
+
 /* Number of samples whose modified z-score 0.6745 (x - median) / MAD
  * exceeds 3.5 in absolute value (Iglewicz and Hoaglin). When MAD is 0
  * (more than half the samples equal the median) the scale falls back to

@@ -444,8 +444,8 @@ double measure_precision_pct(const struct run_config *c)
         return INFINITY;
     for (size_t k = 0; k < c->nsamples; k++)
         v[k] = c->samples[k].v[S_WALL];
-    if (stats_summarize(v, c->nsamples, &s) == 0 && s.median > 0)
-        pct = 100 * (s.ci95_high - s.ci95_low) / 2 / s.median;
+    if (stats_summarize(v, c->nsamples, &s) == 0)
+        pct = stats_ci_pct(&s);
     free(v);
     return pct;
 }

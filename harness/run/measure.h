@@ -86,8 +86,9 @@ void measure_count_stuck(struct run_config *c);
 double measure_serial_once(struct run_instance *in, struct measure_ctx *ctx,
                            char *err, size_t err_len);
 
-/* The CI half-width of c's median wall time in percent of the median,
- * or INFINITY when there are too few samples. */
+/* How far the 95% interval of c's median wall time reaches from the
+ * median, in percent of it (stats_ci_pct: both ends within +-PCT%), or
+ * INFINITY when there are too few samples. */
 double measure_precision_pct(const struct run_config *c);
 
 /* Serial's tasks per CPU-second on instance in: the best median over its

@@ -135,6 +135,11 @@ static void test_ci_level(void **state)
     assert_double_equal(s.ci95_low, 1.5, 0);
     assert_double_equal(s.ci95_high, 6, 0);
     assert_double_equal(s.stddev, 2.559025, 1e-6); /* python statistics */
+    /* +-PCT% means both ends within PCT% of the median 4: the interval
+     * [1.5, 6] reaches 2.5 below, 62.5% (its half-width is 56.25%). */
+    assert_double_equal(stats_ci_pct(&s), 62.5, 1e-9);
+    assert_int_equal(stats_summarize(v, 3, &s), 0);
+    assert_true(isinf(stats_ci_pct(&s)));
 }
 
 /* The ratio estimate is Hodges-Lehmann on the log scale: of the ratios
