@@ -130,7 +130,7 @@ then ok; else bad "warning wrapping: $(cat warned.out)"; fi
 
 # 13: the report shows each warning's remedy too.
 "$PB" report warned.json -o warned.html > /dev/null 2>&1
-if grep -q "Next:</em> x*x use --min-time 0.5" warned.html
+if grep -q "Next (too_short):</em> x*x use --min-time 0.5" warned.html
 then ok; else bad "no remedy in the report"; fi
 
 # 11: the suite banner never breaks between an option and its value.
