@@ -549,6 +549,10 @@ static void cross_check(struct run_plan *p)
 int measure_run(struct run_plan *p, struct measure_ctx *ctx)
 {
     const struct run_options *o = ctx->o;
+    struct noise_procs before, after;
+    /* What else ran meanwhile, to name in a busy_machine warning. */
+    int have_procs = noise_procs_snap(&before) == 0;
+    ctx->busiest[0] = '\0';
     ctx->started_s = clock_mono_s();
     if (isnan(ctx->best_probe_s))
         probe(ctx);
@@ -570,5 +574,11 @@ int measure_run(struct run_plan *p, struct measure_ctx *ctx)
                 measure_precision_pct(&p->configs[k]) <= o->precision_pct;
     }
     cross_check(p);
+    if (have_procs && noise_procs_snap(&after) == 0) {
+        noise_procs_top(&before, &after, MEASURE_BUSIEST_MIN_CPU_S,
+                        ctx->busiest, sizeof(ctx->busiest));
+        noise_procs_free(&after);
+    }
+    noise_procs_free(&before);
     return 0;
 }

@@ -47,6 +47,10 @@ extern const char *const measure_why_names[MEASURE_WHY_COUNT];
 /* "foreign_cpu,steal" for the bits of why into buf ("" for 0). */
 void measure_why_text(unsigned why, char *buf, size_t len);
 
+/* Another process is named in busy_machine warnings when it used at
+ * least this much CPU time while the run measured. */
+#define MEASURE_BUSIEST_MIN_CPU_S 0.1
+
 /* The names of enum run_series in results files ("wall_s", ...). */
 extern const char *const measure_series_names[S_COUNT];
 
@@ -66,6 +70,9 @@ struct measure_ctx {
     double best_probe_s;       /* the fastest probe seen (NAN: none) */
     double last_probe_s;
     double started_s;          /* when measuring began (monotonic) */
+    char busiest[200];         /* the other process that used the most
+                                  CPU while measuring, "NAME (pid N, X s
+                                  of CPU)", or "" (none, or unknown) */
     int broken;                /* a pool could not be stopped */
 };
 

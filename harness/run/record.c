@@ -323,7 +323,7 @@ cJSON *record_build(const struct record_ctx *rc, char *err, size_t err_len)
         cJSON_AddItemToArray(res, config_json(c, rc->p, rc->mc));
         index[k] = written++;
     }
-    warnings_collect(rc->o, rc->p, rc->m, quota, index,
+    warnings_collect(rc->o, rc->p, rc->m, quota, rc->mc->busiest, index,
                      cJSON_AddArrayToObject(root, "warnings"));
     free(index);
     /* Speedups, efficiencies and ns per task come from the view, as every

@@ -240,24 +240,25 @@ static void why_counts(const struct run_config *c, char *buf, size_t len)
 }
 
 /* busy_machine for one configuration. */
-static void busy(const struct run_config *c, long cpus, long idx,
-                 cJSON *w)
+static void busy(const struct run_config *c, long cpus, const char *busiest,
+                 long idx, cJSON *w)
 {
     size_t reps = c->nsamples + c->napart;
-    char why[200];
+    char why[200], fix[500], who[260] = "what else is running";
     why_counts(c, why, sizeof(why));
+    if (busiest != NULL && busiest[0] != '\0')
+        snprintf(who, sizeof(who), "what else is running (while "
+                 "measuring, most CPU went to %s)", busiest);
+    snprintf(fix, sizeof(fix), "stop %s, or %s", who, c->napart > 0
+             ? "raise --retry-disturbed"
+             : "rerun with --retry-disturbed 2 to run disturbed "
+               "repetitions again");
     double avail = cpus_available(c, cpus);
     double share = foreign_share(c);
     /* Workers can use at most the CPUs there are. */
     long want = (long)c->cfg.workers < cpus ? (long)c->cfg.workers : cpus;
     if (c->ndisturbed > 0)
-        add(w, "busy_machine", idx, c->napart > 0
-            ? "stop what else is running (see foreign_cpu_s and "
-              "disturbed_why per repetition), or raise --retry-disturbed"
-            : "stop what else is running (see foreign_cpu_s and "
-              "disturbed_why per repetition), or rerun with "
-              "--retry-disturbed 2 to run disturbed repetitions again",
-            "%s x%u: %zu of %zu repetitions disturbed (%s; others used "
+        add(w, "busy_machine", idx, fix, "%s x%u: %zu of %zu repetitions disturbed (%s; others used "
             "%.0f%% of a CPU%s)", c->ex->name, c->cfg.workers,
             c->ndisturbed, reps, why,
             100 * (isnan(share) ? 0 : share),
@@ -266,8 +267,7 @@ static void busy(const struct run_config *c, long cpus, long idx,
      * says more about the machine than about the executor. */
     else if (!isnan(avail) && c->cfg.workers > 1 &&
              avail < 0.9 * (double)want - 0.5)
-        add(w, "busy_machine", idx, "run when the machine is idle, or "
-            "compare only rows whose workers had their CPUs",
+        add(w, "busy_machine", idx, fix,
             "%s x%u: only %.1f CPUs were "
             "available to %u workers; the speedup is the machine's",
             c->ex->name, c->cfg.workers, avail, c->cfg.workers);
@@ -393,7 +393,7 @@ static void too_short(const struct run_options *o,
 
 void warnings_collect(const struct run_options *o, const struct run_plan *p,
                       const struct machine_info *m, double cpu_quota,
-                      const long *index, cJSON *w)
+                      const char *busiest, const long *index, cJSON *w)
 {
     struct timespec res;
     double clock_res = clock_getres(CLOCK_MONOTONIC, &res) == 0
@@ -408,7 +408,7 @@ void warnings_collect(const struct run_options *o, const struct run_plan *p,
         double wall = median_series(c, S_WALL);
         long cpus = m->affinity_count > 0 ? m->affinity_count
                                            : m->cpus_online;
-        busy(c, cpus, index[k], w);
+        busy(c, cpus, busiest, index[k], w);
         slow(p, c, cpus, index[k], w);
         if (c->precision_reached == 0)
             imprecise(o, c, index[k], w);
