@@ -155,7 +155,7 @@ static const struct view_row *fastest_above(const struct results_view *v,
     for (size_t a = 0; a < in->nrows; a++) {
         const struct view_row *vr = &v->rows[in->rows[a]];
         if (vr->usable && vr->r->workers > min_w &&
-            (best == NULL || vr->wall.median < best->wall.median))
+            (best == NULL || view_faster(vr, best)))
             best = vr;
     }
     return best;
@@ -334,17 +334,9 @@ static void instance(struct out *o, const struct results_view *v, size_t i)
         /* Nothing beat the plain loop: say by how much the best lost. */
         /* Parallel means more than one worker; a pool of one is only
          * "other". */
-        const struct view_row *next = fastest_above(v, in, 1);
-        const char *what = "best parallel";
-        for (size_t a = 0; a < in->nrows && fastest_above(v, in, 1) == NULL;
-             a++) {
-            const struct view_row *vr = &v->rows[in->rows[a]];
-            if (vr->usable && !view_is_baseline(vr->r) &&
-                (next == NULL || vr->wall.median < next->wall.median)) {
-                next = vr;
-                what = "best other";
-            }
-        }
+        int parallel;
+        const struct view_row *next = view_best_other(v, i, &parallel);
+        const char *what = parallel ? "best parallel" : "best other";
         put(o, "  serial is fastest");
         end_line(o);
         if (next != NULL) {

@@ -413,6 +413,30 @@ const struct view_row *view_baseline(const struct results_view *v,
     return b >= 0 ? &v->rows[b] : NULL;
 }
 
+int view_faster(const struct view_row *a, const struct view_row *b)
+{
+    if (isfinite(a->speedup) && isfinite(b->speedup) &&
+        a->speedup != b->speedup)
+        return a->speedup > b->speedup;
+    return a->wall.median < b->wall.median;
+}
+
+const struct view_row *view_best_other(const struct results_view *v,
+                                       size_t inst, int *parallel)
+{
+    const struct view_inst *in = &v->insts[inst];
+    const struct view_row *multi = NULL, *one = NULL;
+    for (size_t a = 0; a < in->nrows; a++) {
+        const struct view_row *vr = &v->rows[in->rows[a]];
+        const struct view_row **best = vr->r->workers > 1 ? &multi : &one;
+        if (vr->usable && !view_is_baseline(vr->r) &&
+            (*best == NULL || view_faster(vr, *best)))
+            *best = vr;
+    }
+    *parallel = multi != NULL;
+    return multi != NULL ? multi : one;
+}
+
 const struct view_row *view_fastest(const struct results_view *v,
                                     size_t inst, const char *executor,
                                     unsigned workers)
@@ -425,7 +449,7 @@ const struct view_row *view_fastest(const struct results_view *v,
             (executor != NULL && strcmp(vr->r->executor, executor) != 0) ||
             (workers > 0 && vr->r->workers != workers))
             continue;
-        if (best == NULL || vr->wall.median < best->wall.median)
+        if (best == NULL || view_faster(vr, best))
             best = vr;
     }
     return best;
@@ -442,7 +466,7 @@ void view_fastest_native_python(const struct results_view *v, size_t inst,
         const struct view_row **best =
             strncmp(vr->r->executor, "py-", 3) == 0 ? python : native;
         if (vr->usable &&
-            (*best == NULL || vr->wall.median < (*best)->wall.median))
+            (*best == NULL || view_faster(vr, *best)))
             *best = vr;
     }
 }

@@ -143,6 +143,18 @@ int view_is_baseline(const struct results_row *r);
 const struct view_row *view_baseline(const struct results_view *v,
                                      const struct view_row *row);
 
+/* Whether a is faster than b: by their speedups (the same estimate
+ * against the same baseline) when both have one, else by median wall
+ * time. Every "fastest" of a view ranks by this. */
+int view_faster(const struct view_row *a, const struct view_row *b);
+
+/* The fastest usable row of instance inst that is not the baseline
+ * executor: with more than one worker when there is one (*parallel set
+ * to 1), else a pool of one (*parallel 0); NULL when there is none. A
+ * one-worker pool is never called parallel. */
+const struct view_row *view_best_other(const struct results_view *v,
+                                       size_t inst, int *parallel);
+
 /* The fastest usable row of instance inst with this executor (NULL: any)
  * and workers (0: any), or NULL. */
 const struct view_row *view_fastest(const struct results_view *v,

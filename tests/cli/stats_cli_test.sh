@@ -42,6 +42,9 @@ write("cheap.json", doc([
     row("threads", 4, [4.9, 5.0, 5.1, 5.05, 4.95])]))
 write("x1.json", doc([row("serial", 1, [1, 1.01, 1.02, 1.03, 1.04]),
                       row("futures", 1, [2, 2.01, 2.02, 2.03, 2.04])]))
+write("x1x2.json", doc([row("serial", 1, [1, 1.01, 1.02, 1.03, 1.04]),
+                        row("futures", 1, [2, 2.01, 2.02, 2.03, 2.04]),
+                        row("threads", 2, [3, 3.01, 3.02, 3.03, 3.04])]))
 long = ("serial x1: " + "a repetition was disturbed by others " * 5 +
         "(lock, cache or host contention)")
 write("warned.json", doc([row("serial", 1, [1, 1.1, 1.2, 1.3]),
@@ -109,6 +112,11 @@ then ok; else bad "recommendation: $(cat cheap.out)"; fi
 "$PB" show x1.json --summary > x1.out 2>&1
 if grep -q "best other: futures x1" x1.out && ! grep -q "parallel" x1.out
 then ok; else bad "one-worker pool called parallel: $(cat x1.out)"; fi
+"$PB" show x1x2.json --summary > x1x2.out 2>&1
+"$PB" report x1x2.json -o x1x2.html > /dev/null 2>&1
+if grep -q "best parallel: threads x2" x1x2.out &&
+   grep -q "best parallel: threads x2" x1x2.html
+then ok; else bad "best parallel is not the fastest x2+: $(cat x1x2.out)"; fi
 
 # 11, 13: warnings wrapped at words within 100 columns, never cut, with
 # the remedy after "next:"; an option stays with its value.
@@ -118,6 +126,9 @@ import sys
 lines = open(sys.argv[1]).read().split("\n")
 assert all(len(l) <= 100 for l in lines), max(lines, key=len)
 text = " ".join(l.strip() for l in lines)
+write("x1x2.json", doc([row("serial", 1, [1, 1.01, 1.02, 1.03, 1.04]),
+                        row("futures", 1, [2, 2.01, 2.02, 2.03, 2.04]),
+                        row("threads", 2, [3, 3.01, 3.02, 3.03, 3.04])]))
 long = ("serial x1: " + "a repetition was disturbed by others " * 5 +
         "(lock, cache or host contention)")
 assert " ".join(long.split()) in " ".join(text.split()), text
