@@ -126,9 +126,6 @@ import sys
 lines = open(sys.argv[1]).read().split("\n")
 assert all(len(l) <= 100 for l in lines), max(lines, key=len)
 text = " ".join(l.strip() for l in lines)
-write("x1x2.json", doc([row("serial", 1, [1, 1.01, 1.02, 1.03, 1.04]),
-                        row("futures", 1, [2, 2.01, 2.02, 2.03, 2.04]),
-                        row("threads", 2, [3, 3.01, 3.02, 3.03, 3.04])]))
 long = ("serial x1: " + "a repetition was disturbed by others " * 5 +
         "(lock, cache or host contention)")
 assert " ".join(long.split()) in " ".join(text.split()), text
