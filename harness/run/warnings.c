@@ -387,6 +387,7 @@ static void too_short(const struct run_options *o,
         add(w, "too_short", idx, fix, "serial: %s, under half of "
             "--min-time %s (%s)", t, limit,
             in->tasks_source == RUN_TASKS_OPTION ? "-n set it"
+            : in->tasks_source == RUN_TASKS_BASELINE ? "--tasks-from set it"
                                                  : "the workload's default");
     }
 }
