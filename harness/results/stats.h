@@ -115,8 +115,9 @@ int stats_mwu_counts(size_t nx, size_t ny, double *count);
  * estimate of the typical ratio) taken on the log scale: the median of
  * the log ratios, exponentiated (the geometric mean of the two middle
  * ratios when their count is even), so it lies inside the interval,
- * which is built from the same ordered ratios. It pairs with the U test: at level
- * 1 - alpha the interval excludes 1 about when p < alpha. Returns 0; 1
+ * which is built from the same ordered ratios. It pairs with the U
+ * test: at level 1 - alpha the interval excludes 1 about when p <
+ * alpha. Returns 0; 1
  * when the samples are too small to reach the level (the interval is then
  * [min, max] of the ratios); -1 when a side is empty, a base value is not
  * positive, or memory runs out. */

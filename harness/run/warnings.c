@@ -258,9 +258,9 @@ static void busy(const struct run_config *c, long cpus, const char *busiest,
     /* Workers can use at most the CPUs there are. */
     long want = (long)c->cfg.workers < cpus ? (long)c->cfg.workers : cpus;
     if (c->ndisturbed > 0)
-        add(w, "busy_machine", idx, fix, "%s x%u: %zu of %zu repetitions disturbed (%s; others used "
-            "%.0f%% of a CPU%s)", c->ex->name, c->cfg.workers,
-            c->ndisturbed, reps, why,
+        add(w, "busy_machine", idx, fix, "%s x%u: %zu of %zu repetitions "
+            "disturbed (%s; others used %.0f%% of a CPU%s)", c->ex->name,
+            c->cfg.workers, c->ndisturbed, reps, why,
             100 * (isnan(share) ? 0 : share),
             c->napart > 0 ? "; retried" : "");
     /* Fewer CPUs than workers that could have used them: the speedup
