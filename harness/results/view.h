@@ -111,8 +111,9 @@ int view_build(const struct results_file *f, struct results_view *v,
  * written: "ns_per_task", "speedup", "speedup_ci95" ([low, high]),
  * "speedup_ci_level" and "efficiency" (null where there is none), from
  * the view of the tree read back through the schema reader, so that a
- * file says what every reader of it computes. Returns 0, or -1 with a message when the tree is
- * not a valid poolbench/1 file or memory runs out. */
+ * file says what every reader of it computes. Returns 0, or -1 with a
+ * message when the tree is not a valid poolbench/1 file or memory runs
+ * out. */
 int view_derive_json(cJSON *root, char *err, size_t err_len);
 
 /* Free what view_build made; safe on a zeroed view. */
