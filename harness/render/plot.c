@@ -6,7 +6,6 @@
  * scripts/KIND.gp verbatim. Everything about looks lives in the templates.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,11 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "exit.h"
 #include "fs.h"
 #include "plot_impl.h"
 #include "results.h"
-#include "show.h"
 #include "stats.h"
 #include "textesc.h"
 #include "units.h"
@@ -318,21 +315,7 @@ void plot_head_serial(struct strbuf *head, const struct view_row *base,
 
 /* ---- the chart kinds ---------------------------------------------------- */
 
-/* One kind of chart. Exactly one of the hooks is set. */
-struct plot_kind {
-    const char *name;     /* stem prefix and template scripts/NAME.gp */
-    const char *summary;  /* one line for `poolbench plot --help` */
-    /* One chart of one workload instance; NULL for kinds drawn across
-     * sources. Returns 0 (drawn, or skipped with a note) or -1. */
-    int (*inst)(struct render *rd, const struct plot_src *s,
-                const struct view_inst *in);
-    /* One chart across every source (files, or parts of a merged
-     * file); NULL for per-instance kinds. */
-    int (*across)(struct render *rd, const struct plot_src *srcs,
-                  size_t nsrcs);
-};
-
-static const struct plot_kind plot_kinds[] = {
+const struct plot_kind plot_kinds[] = {
     { "bars", "median wall time per executor and worker count, 95% CI, "
       "fastest serial as a line", plot_chart_bars, NULL },
     { "scaling", "speedup vs workers, 95% CI, ideal and serial lines, "
@@ -345,7 +328,7 @@ static const struct plot_kind plot_kinds[] = {
       "first", NULL, plot_chart_ratio },
 };
 
-#define PLOT_NKINDS (sizeof(plot_kinds) / sizeof(plot_kinds[0]))
+const size_t plot_nkinds = sizeof(plot_kinds) / sizeof(plot_kinds[0]);
 /* ---- the whole render --------------------------------------------------- */
 
 static int mkdir_p(const char *dir, char *err, size_t err_len)
@@ -446,7 +429,7 @@ static int draw_src(struct render *rd, const struct plot_src *s)
         if (usable == 0)
             continue;
         drawn++;
-        for (size_t k = 0; k < PLOT_NKINDS; k++) {
+        for (size_t k = 0; k < plot_nkinds; k++) {
             if (plot_kinds[k].inst == NULL)
                 continue;
             rd->kind = plot_kinds[k].name;
@@ -504,7 +487,7 @@ int plot_render(const struct results_file *files, size_t nfiles,
     for (size_t k = 0; k < nsrcs; k++)
         if (draw_src(&rd, &srcs[k]) != 0)
             goto out;
-    for (size_t k = 0; k < PLOT_NKINDS; k++) {
+    for (size_t k = 0; k < plot_nkinds; k++) {
         if (plot_kinds[k].across == NULL)
             continue;
         rd.kind = plot_kinds[k].name;
@@ -530,123 +513,3 @@ void plot_set_free(struct plot_set *set)
     memset(set, 0, sizeof(*set));
 }
 
-/* ---- the command -------------------------------------------------------- */
-
-static void usage(FILE *f)
-{
-    fprintf(f,
-"usage: poolbench plot [RESULTS.json...] [-o DIR]\n"
-"\n"
-"Draw charts of one or more results files (default: %s) with\n"
-"gnuplot, as SVG and PNG, each beside its data (.dat) and script (.gp):\n"
-"`gnuplot NAME.gp` in DIR redraws a chart after you restyle it.\n"
-"Templates: %s.\n"
-"\n", SHOW_DEFAULT_INPUT, plot_scripts_dir());
-    for (size_t k = 0; k < PLOT_NKINDS; k++) {
-        char name[32];
-        snprintf(name, sizeof(name), "%s%s", plot_kinds[k].name,
-                 plot_kinds[k].inst != NULL ? "-*" : "");
-        fprintf(f, "  %-11s %s\n", name, plot_kinds[k].summary);
-    }
-    fprintf(f,
-"\n"
-"  -o, --output DIR   where charts go (default: plots; created if needed)\n"
-"      --no-png       SVG only\n"
-"  -h, --help         this help\n"
-"\n"
-"A chart the data cannot support is skipped with a note on stderr.\n"
-"Exit status: 0 done, 2 bad usage, a bad results file or no gnuplot.\n");
-}
-
-int plot_main(int argc, char **argv)
-{
-    static const struct option longopts[] = {
-        { "output", required_argument, NULL, 'o' },
-        { "no-png", no_argument, NULL, 'P' },
-        { "help", no_argument, NULL, 'h' },
-        { 0 },
-    };
-    struct plot_options opt = { .dir = "plots", .png = 1, .notes = 1 };
-    char err[1024], safe[4096];
-    optind = 1;
-    opterr = 0;
-    for (;;) {
-        int c = getopt_long(argc, argv, ":o:h", longopts, NULL);
-        if (c == -1)
-            break;
-        switch (c) {
-        case 'o':
-            if (optarg[0] == '\0') {
-                fprintf(stderr, "poolbench plot: -o: empty folder name\n");
-                return EXIT_USAGE;
-            }
-            opt.dir = optarg;
-            break;
-        case 'P': opt.png = 0; break;
-        case 'h':
-            usage(stdout);
-            return 0;
-        case ':':
-            fprintf(stderr, "poolbench plot: option '%s' needs a value; see "
-                    "`poolbench plot --help`\n", argv[optind - 1]);
-            return EXIT_USAGE;
-        default:
-            fprintf(stderr, "poolbench plot: unknown option '%s'; see "
-                    "`poolbench plot --help`\n", argv[optind - 1]);
-            return EXIT_USAGE;
-        }
-    }
-    /* No file named: the latest run, as show and report read it. */
-    static char *latest[] = { SHOW_DEFAULT_INPUT };
-    char **names = argv + optind;
-    size_t nfiles = (size_t)(argc - optind);
-    if (nfiles == 0) {
-        if (access(SHOW_DEFAULT_INPUT, F_OK) != 0) {
-            fprintf(stderr, "poolbench plot: no results file given and "
-                    "%s does not exist; name a file or run `poolbench "
-                    "run` first\n", SHOW_DEFAULT_INPUT);
-            return EXIT_USAGE;
-        }
-        names = latest;
-        nfiles = 1;
-    }
-    char gp[4096];
-    if (plot_find_gnuplot(gp, sizeof(gp), err, sizeof(err)) != 0) {
-        fprintf(stderr, "poolbench plot: %s\n", err);
-        return EXIT_USAGE;
-    }
-    struct results_file *files = calloc(nfiles, sizeof(*files));
-    if (files == NULL) {
-        fprintf(stderr, "poolbench plot: out of memory\n");
-        return EXIT_USAGE;
-    }
-    int status = EXIT_USAGE;
-    size_t loaded = 0;
-    for (; loaded < nfiles; loaded++)
-        if (results_load(names[loaded], &files[loaded], err,
-                         sizeof(err)) != 0) {
-            fprintf(stderr, "poolbench plot: %s\n",
-                    textesc_ctl(err, safe, sizeof(safe)));
-            goto out;
-        }
-    struct plot_set set;
-    if (plot_render(files, nfiles, &opt, &set, err, sizeof(err)) != 0) {
-        fprintf(stderr, "poolbench plot: %s\n",
-                textesc_ctl(err, safe, sizeof(safe)));
-        goto out;
-    }
-    for (size_t k = 0; k < set.ncharts; k++)
-        printf("%s/%s.svg%s  %s\n", opt.dir, set.charts[k].name,
-               opt.png ? " .png" : "",
-               textesc_ctl(set.charts[k].title, safe, sizeof(safe)));
-    printf("plot: %zu chart%s in %s/ (%zu skipped); redraw one with: cd %s "
-           "&& gnuplot NAME.gp\n", set.ncharts, set.ncharts == 1 ? "" : "s",
-           opt.dir, set.skipped, opt.dir);
-    plot_set_free(&set);
-    status = 0;
-out:
-    for (size_t k = 0; k < loaded; k++)
-        results_free(&files[k]);
-    free(files);
-    return status;
-}

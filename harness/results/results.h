@@ -23,6 +23,9 @@
 #define RESULTS_MAX_BYTES (256u * 1024 * 1024)
 #define RESULTS_MAX_DEPTH 32
 #define RESULTS_MAX_SAMPLES 100000 /* per series: -r takes at most this */
+/* The latest run, which `run` writes beside its dated file and which show,
+ * plot and report read when no file is named. */
+#define RESULTS_LATEST "results/latest.json"
 
 /* One metric's raw samples, as read. */
 struct results_series {

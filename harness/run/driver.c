@@ -193,7 +193,7 @@ static int finish(struct run *r, const struct driver_hooks *hooks,
         return EXIT_RUN_FAILED;
     }
     if (r->o.output == NULL &&
-        results_write_atomic("results/latest.json", root, err,
+        results_write_atomic(RESULTS_LATEST, root, err,
                              err_len) != 0)
         status = EXIT_RUN_FAILED; /* the dated file holds everything */
     cJSON_Delete(root);
@@ -201,7 +201,7 @@ static int finish(struct run *r, const struct driver_hooks *hooks,
         hooks->show(r->out_path, r->o.verbose);
     printf("results: %s\n", r->out_path);
     if (r->o.output == NULL && status == 0)
-        printf("results: results/latest.json\n");
+        printf("results: %s\n", RESULTS_LATEST);
     if (r->o.save_name != NULL) {
         char why[512];
         if (hooks->save(r->out_path, r->o.save_name, r->o.db_path, why,

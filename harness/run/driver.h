@@ -3,7 +3,7 @@
  *
  * run sits below the layers that show and store results, so what happens
  * to a written file (the terminal summary, the history) is handed in by
- * the caller as hooks: main.c wires them to render/ and analyze/. */
+ * the caller as hooks: cli/run.c wires them to render/ and analyze/. */
 #ifndef POOLBENCH_DRIVER_H
 #define POOLBENCH_DRIVER_H
 

@@ -1,0 +1,63 @@
+/* run.c - `poolbench run`: run/driver measures and writes the results
+ * file; this command wires what is done with it next to the layers that
+ * do it (render/summary shows it, analyze/history stores it). */
+#include <stdio.h>
+
+#include "cli.h"
+#include "driver.h"
+#include "history.h"
+#include "summary.h"
+#include "table.h"
+#include "view.h"
+
+/* The answer of a results file: the summary, and every row with -v. */
+static int show_written(const char *path, int verbose)
+{
+    struct results_file f;
+    struct results_view v;
+    char err[512];
+    if (results_load(path, &f, err, sizeof(err)) != 0) {
+        fprintf(stderr, "poolbench run: %s\n", err);
+        return -1;
+    }
+    if (view_build(&f, &v, err, sizeof(err)) != 0) {
+        fprintf(stderr, "poolbench run: %s\n", err);
+        results_free(&f);
+        return -1;
+    }
+    if (verbose) {
+        table_print(stdout, &v, TABLE_TEXT);
+        putchar('\n');
+    }
+    summary_print(stdout, &v, summary_colour_wanted(stdout));
+    view_free(&v);
+    results_free(&f);
+    return 0;
+}
+
+/* run --save NAME: the written file into the history. */
+static int save_written(const char *path, const char *name, const char *db,
+                        char *err, size_t err_len)
+{
+    struct history *h = NULL;
+    long long id;
+    if (history_check_name(name, err, err_len) != 0 ||
+        history_open(history_default_path(db), HISTORY_CREATE, &h, err,
+                     err_len) != 0)
+        return -1;
+    int rc = history_add_file(h, path, name, &id, err, err_len);
+    history_close(h);
+    if (rc == 0)
+        printf("history: stored as run %lld of '%s' in %s\n", id, name,
+               history_default_path(db));
+    return rc;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    static const struct driver_hooks hooks = {
+        .show = show_written,
+        .save = save_written,
+    };
+    return driver_main(argc, argv, &hooks);
+}
