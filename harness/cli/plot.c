@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "exit.h"
+#include "paths.h"
 #include "plot.h"
 #include "textesc.h"
 
@@ -17,7 +18,7 @@ static void usage(FILE *f)
 "gnuplot, as SVG and PNG, each beside its data (.dat) and script (.gp):\n"
 "`gnuplot NAME.gp` in DIR redraws a chart after you restyle it.\n"
 "Templates: %s.\n"
-"\n", RESULTS_LATEST, plot_scripts_dir());
+"\n", RESULTS_LATEST, paths_scripts_dir());
     for (size_t k = 0; k < plot_nkinds; k++) {
         char name[32];
         snprintf(name, sizeof(name), "%s%s", plot_kinds[k].name,

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "fs.h"
+#include "paths.h"
 #include "plot_impl.h"
 #include "results.h"
 #include "stats.h"
@@ -120,14 +121,14 @@ int plot_cmp_point(const void *a, const void *b)
 /* ---- running gnuplot ---------------------------------------------------- */
 
 
-static int append_template(struct render *rd, struct strbuf *b,
-                           const char *name)
+int plot_append_template(struct strbuf *b, const char *name, char *err,
+                         size_t err_len)
 {
     char path[4200];
-    snprintf(path, sizeof(path), "%s/%s.gp", rd->scripts, name);
+    snprintf(path, sizeof(path), "%s/%s.gp", paths_scripts_dir(), name);
     FILE *f = fopen(path, "r");
     if (f == NULL) {
-        snprintf(rd->err, rd->err_len, "cannot read gnuplot template %s: "
+        snprintf(err, err_len, "cannot read gnuplot template %s: "
                  "%s (set POOLBENCH_SCRIPTS_DIR?)", path, strerror(errno));
         return -1;
     }
@@ -228,8 +229,8 @@ int plot_emit(struct render *rd, const char *stem_in,
     plot_buf_gp_var(&gp, "chart_title", title);
     buf_subtitle(&gp, subtitle);
     strbuf_printf(&gp, "%s", head->p != NULL ? head->p : "");
-    if (append_template(rd, &gp, "common") != 0 ||
-        append_template(rd, &gp, kind) != 0) {
+    if (plot_append_template(&gp, "common", rd->err, rd->err_len) != 0 ||
+        plot_append_template(&gp, kind, rd->err, rd->err_len) != 0) {
         free(gp.p);
         return -1;
     }
@@ -313,22 +314,6 @@ void plot_head_serial(struct strbuf *head, const struct view_row *base,
     plot_buf_gp_var(head, "serial_text", base != NULL ? text : "");
 }
 
-/* ---- the chart kinds ---------------------------------------------------- */
-
-const struct plot_kind plot_kinds[] = {
-    { "bars", "median wall time per executor and worker count, 95% CI, "
-      "fastest serial as a line", plot_chart_bars, NULL },
-    { "scaling", "speedup vs workers, 95% CI, ideal and serial lines, "
-      "online CPUs marked", plot_chart_scaling, NULL },
-    { "delivery", "tasks delivered vs time, ordered (map) vs unordered",
-      plot_chart_delivery, NULL },
-    { "overhead", "wall time per task by executor across chunk sizes",
-      plot_chart_overhead, NULL },
-    { "ratio", "with several files or runs: each configuration vs the "
-      "first", NULL, plot_chart_ratio },
-};
-
-const size_t plot_nkinds = sizeof(plot_kinds) / sizeof(plot_kinds[0]);
 /* ---- the whole render --------------------------------------------------- */
 
 static int mkdir_p(const char *dir, char *err, size_t err_len)
@@ -458,7 +443,6 @@ int plot_render(const struct results_file *files, size_t nfiles,
     if (plot_find_gnuplot(rd.gnuplot, sizeof(rd.gnuplot), err,
                           err_len) != 0)
         return -1;
-    rd.scripts = plot_scripts_dir();
     if (mkdir_p(opt->dir, err, err_len) != 0)
         return -1;
     rd.work = opt->dir;

@@ -77,9 +77,10 @@ struct plot_kind {
 extern const struct plot_kind plot_kinds[];
 extern const size_t plot_nkinds;
 
-/* The folder holding the gnuplot templates: $POOLBENCH_SCRIPTS_DIR, else
- * the source tree's scripts/, else the installed data folder. */
-const char *plot_scripts_dir(void);
+/* Append the template scripts/NAME.gp (from paths_scripts_dir()) to b,
+ * after a comment line naming it. Returns 0, or -1 with a message. */
+int plot_append_template(struct strbuf *b, const char *name, char *err,
+                         size_t err_len);
 
 /* Check that gnuplot ($POOLBENCH_GNUPLOT or `gnuplot` on PATH) can be
  * run. Returns 0, or -1 with a one-line message in err. */

@@ -27,8 +27,8 @@ static void group_tics(struct strbuf *head, char (*groups)[128],
 
 /* ---- bars: median wall per configuration and worker count --------------- */
 
-int plot_chart_bars(struct render *rd, const struct plot_src *s,
-                    const struct view_inst *in)
+static int chart_bars(struct render *rd, const struct plot_src *s,
+                      const struct view_inst *in)
 {
     char groups[PLOT_MAX_GROUPS][128], titles[PLOT_MAX_SERIES][128], g[128];
     unsigned workers[PLOT_MAX_SERIES];
@@ -146,8 +146,8 @@ static void put_speedup(struct strbuf *dat, const struct point *p,
                   isfinite(vr->speedup_hi) ? vr->speedup_hi : vr->speedup);
 }
 
-int plot_chart_scaling(struct render *rd, const struct plot_src *s,
-                       const struct view_inst *in)
+static int chart_scaling(struct render *rd, const struct plot_src *s,
+                         const struct view_inst *in)
 {
     const struct view_row *base = plot_inst_base(s, in);
     if (base == NULL) {
@@ -277,8 +277,8 @@ static long delivery_pairs(const struct plot_src *s,
     return (long)npick;
 }
 
-int plot_chart_delivery(struct render *rd, const struct plot_src *s,
-                        const struct view_inst *in)
+static int chart_delivery(struct render *rd, const struct plot_src *s,
+                          const struct view_inst *in)
 {
     const struct view_row *pick[PLOT_MAX_SERIES];
     long np = delivery_pairs(s, in, pick, PLOT_MAX_SERIES);
@@ -409,8 +409,8 @@ static void put_per_task(struct strbuf *dat, const struct point *p,
                   vr->wall.ci95_high * scale / t);
 }
 
-int plot_chart_overhead(struct render *rd, const struct plot_src *s,
-                        const struct view_inst *in)
+static int chart_overhead(struct render *rd, const struct plot_src *s,
+                          const struct view_inst *in)
 {
     unsigned w = in->chunk_varies ? overhead_workers(s, in) : 0;
     if (w == 0) {
@@ -544,8 +544,8 @@ static void put_ratio(struct strbuf *dat, double x, const struct view_row *b,
     strbuf_printf(dat, "%g %.6g %.6g %.6g\n", x, ratio, lo, hi);
 }
 
-int plot_chart_ratio(struct render *rd, const struct plot_src *srcs,
-                     size_t nsrcs)
+static int chart_ratio(struct render *rd, const struct plot_src *srcs,
+                       size_t nsrcs)
 {
     if (nsrcs < 2)
         return 0;
@@ -636,3 +636,23 @@ out:
     return rc;
 }
 
+/* ---- the table ---------------------------------------------------------- */
+
+/* A kind of chart is its function above, its row here and its template
+ * scripts/NAME.gp (in plot_templates in meson.build; docs_test.sh checks
+ * that every row's template is installed). */
+
+const struct plot_kind plot_kinds[] = {
+    { "bars", "median wall time per executor and worker count, 95% CI, "
+      "fastest serial as a line", chart_bars, NULL },
+    { "scaling", "speedup vs workers, 95% CI, ideal and serial lines, "
+      "online CPUs marked", chart_scaling, NULL },
+    { "delivery", "tasks delivered vs time, ordered (map) vs unordered",
+      chart_delivery, NULL },
+    { "overhead", "wall time per task by executor across chunk sizes",
+      chart_overhead, NULL },
+    { "ratio", "with several files or runs: each configuration vs the "
+      "first", NULL, chart_ratio },
+};
+
+const size_t plot_nkinds = sizeof(plot_kinds) / sizeof(plot_kinds[0]);

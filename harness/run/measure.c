@@ -330,7 +330,7 @@ static int run_rep(struct run_config *c, int measured,
         say_cut(c, &rep);
     /* A Python peer checks its own shared state (pypeer.py). */
     if (rc == 0 && f.delivered == c->inst->ntasks &&
-        wl->after_rep != NULL && !c->ex->peer &&
+        wl->after_rep != NULL && !(c->ex->flags & EXEC_PYTHON) &&
         wl->after_rep(c->inst->state, c->inst->ntasks, err,
                       sizeof(err)) != 0)
         snprintf(c->failure, sizeof(c->failure), "%s: verification "
@@ -364,7 +364,7 @@ double measure_serial_once(struct run_instance *in, struct measure_ctx *ctx,
     struct run_config c;
     memset(&c, 0, sizeof(c));
     c.inst = in;
-    c.ex = &executor_serial;
+    c.ex = executor_baseline();
     c.cfg.workers = 1;
     c.cfg.chunk = executor_auto_chunk(in->ntasks, 1, 0);
     c.cfg.timeout_s = ctx->o->timeout_s;
@@ -391,7 +391,8 @@ double measure_serial_speed(const struct run_plan *p,
     double best = NAN;
     for (size_t k = 0; k < p->nconfigs; k++) {
         const struct run_config *c = &p->configs[k];
-        if (c->inst != in || c->ex != &executor_serial || c->nsamples == 0)
+        if (c->inst != in || !(c->ex->flags & EXEC_BASELINE) ||
+            c->nsamples == 0)
             continue;
         double *v = malloc(c->nsamples * sizeof(*v));
         size_t n = 0;

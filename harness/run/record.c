@@ -198,7 +198,7 @@ static void python_json(cJSON *m, const struct run_options *o)
     char info[1024];
     int any = 0;
     for (size_t e = 0; e < o->nexecutors; e++)
-        any |= o->executors[e]->peer;
+        any |= (o->executors[e]->flags & EXEC_PYTHON) != 0;
     if (!any)
         return;
     cJSON *py = python_info(info, sizeof(info)) == 0 ? cJSON_Parse(info)

@@ -237,7 +237,8 @@ static int cpu_bound(const struct run_plan *p, const struct run_instance *in)
 {
     for (size_t k = 0; k < p->nconfigs; k++) {
         const struct run_config *c = &p->configs[k];
-        if (c->inst != in || c->ex != &executor_serial || c->nsamples == 0)
+        if (c->inst != in || !(c->ex->flags & EXEC_BASELINE) ||
+            c->nsamples == 0)
             continue;
         double wall = median_series(c, S_WALL);
         double cpu = median_series(c, S_USER) + median_series(c, S_SYS);
@@ -254,7 +255,7 @@ static void slow(const struct run_plan *p, const struct run_config *c,
         return;
     double ref = measure_serial_speed(p, c->inst);
     double speed = median_series(c, S_WORKER_SPEED) / ref;
-    if (c->ex == &executor_serial || c->cfg.workers < 2 ||
+    if ((c->ex->flags & EXEC_SERIAL_LIKE) || c->cfg.workers < 2 ||
         (long)c->cfg.workers > cpus || !(speed < WARN_SLOW_WORKERS))
         return;
     add(w, "slow_workers", idx, "%s x%u: workers ran at %.0f%% of "
@@ -293,7 +294,7 @@ void warnings_collect(const struct run_options *o, const struct run_plan *p,
             add(w, "too_short", index[k], "%s x%u: a median of %s is near "
                 "the clock's resolution (%.3g s)", c->ex->name,
                 c->cfg.workers, t, clock_res);
-        else if (c->ex == &executor_serial && o->min_time_s > 0 &&
+        else if ((c->ex->flags & EXEC_BASELINE) && o->min_time_s > 0 &&
                  wall < o->min_time_s / 2)
             add(w, "too_short", index[k], "serial: %s, under half of "
                 "--min-time %s (%s)", t, limit,
