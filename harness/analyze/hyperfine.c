@@ -342,10 +342,10 @@ static cJSON *convert_one(const cJSON *r, size_t idx, const char *name,
     cJSON_AddStringToObject(o, "command", h.command);
     if (c.poolbench && strcmp(c.workload, "noop") == 0 && c.tasks == 1)
         cJSON_AddStringToObject(o, "role", "baseline");
-    results_row_add_series(o, "samples", "wall_s", h.times,
+    results_row_add_series(o, "samples", RESULTS_WALL_S, h.times,
                            (size_t)h.ntimes, 1);
-    results_row_add_series(o, "samples", "user_s", &h.user, 1, 0);
-    results_row_add_series(o, "samples", "sys_s", &h.sys, 1, 0);
+    results_row_add_series(o, "samples", RESULTS_USER_S, &h.user, 1, 0);
+    results_row_add_series(o, "samples", RESULTS_SYS_S, &h.sys, 1, 0);
     add_hyperfine(o, &h);
     free(h.times);
     return o;

@@ -534,8 +534,10 @@ static const struct view_row *find_same(const struct view_row **sorted,
 static void put_ratio(struct strbuf *dat, double x, const struct view_row *b,
                       const struct view_row *p)
 {
-    const struct results_series *bs = results_series_find(b->r, "wall_s");
-    const struct results_series *ps = results_series_find(p->r, "wall_s");
+    const struct results_series *bs =
+        results_series_find(b->r, RESULTS_WALL_S);
+    const struct results_series *ps =
+        results_series_find(p->r, RESULTS_WALL_S);
     double ratio = p->wall.median / b->wall.median, est, lo, hi;
     if (bs == NULL || ps == NULL ||
         stats_ratio_ci(bs->v, bs->n, ps->v, ps->n, VIEW_CI_LEVEL, &est, &lo,

@@ -38,7 +38,7 @@ static void fill(const struct view_row *vr, struct cells *c)
     snprintf(c->eff, sizeof(c->eff), "-");
     struct stats_summary s;
     /* A failed row still shows what it measured. */
-    if (results_row_stats(r, "wall_s", &s) != 0)
+    if (results_row_stats(r, RESULTS_WALL_S, &s) != 0)
         return;
     units_format_time(s.median, c->wall, sizeof(c->wall));
     snprintf(c->ci, sizeof(c->ci), "%.1f", s.median > 0
@@ -161,7 +161,7 @@ static int print_csv(FILE *out, const struct results_view *v)
         const struct results_row *r = vr->r;
         char num[32];
         struct stats_summary s;
-        int have = results_row_stats(r, "wall_s", &s) == 0;
+        int have = results_row_stats(r, RESULTS_WALL_S, &s) == 0;
         csv_field(out, r->workload, 0);
         csv_field(out, r->params, 0);
         csv_field(out, r->executor, 0);

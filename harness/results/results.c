@@ -260,7 +260,7 @@ static int read_samples(struct reader *r, const cJSON *samples,
             s->v[s->n++] = x->valuedouble;
         }
     }
-    if (results_series_find(row, "wall_s") == NULL)
+    if (results_series_find(row, RESULTS_WALL_S) == NULL)
         return fail(r, "%s.samples: no wall_s array", where);
     return 0;
 }

@@ -23,6 +23,28 @@
 #define RESULTS_MAX_BYTES (256u * 1024 * 1024)
 #define RESULTS_MAX_DEPTH 32
 #define RESULTS_MAX_SAMPLES 100000 /* per series: -r takes at most this */
+/* The per-repetition series of a row ("samples" in the schema, see
+ * docs/results-schema.md): run/measure.c writes them under these names
+ * and every reader finds them by these names, never by a literal. */
+#define RESULTS_WALL_S "wall_s"
+#define RESULTS_STARTUP_S "startup_s"
+#define RESULTS_FIRST_RESULT_S "first_result_s"
+#define RESULTS_USER_S "user_s"
+#define RESULTS_SYS_S "sys_s"
+#define RESULTS_VCSW "voluntary_ctxsw"
+#define RESULTS_IVCSW "involuntary_ctxsw"
+#define RESULTS_PEAK_RSS "peak_rss_bytes"
+#define RESULTS_BYTES "bytes"
+#define RESULTS_MB_PER_S "mb_per_s"
+#define RESULTS_LOCK_WAIT_S "lock_wait_s"
+#define RESULTS_FOREIGN_CPU_S "foreign_cpu_s"
+#define RESULTS_STEAL_S "steal_s"
+#define RESULTS_CPUS_AVAILABLE "cpus_available"
+#define RESULTS_PROBE_SPEED "probe_speed"
+#define RESULTS_WORKER_SPEED_MIN "worker_speed_min"
+#define RESULTS_CYCLES "cycles"
+#define RESULTS_INSTRUCTIONS "instructions"
+
 /* The latest run, which `run` writes beside its dated file and which show,
  * plot and report read when no file is named. */
 #define RESULTS_LATEST "results/latest.json"

@@ -218,17 +218,17 @@ static void row_summaries(struct view_row *vr)
     vr->speedup = vr->speedup_lo = vr->speedup_hi = NAN;
     vr->efficiency = vr->startup_s = vr->cpu_s = vr->ns_per_task = NAN;
     vr->usable = r->failure == NULL && r->errors == 0 &&
-                 results_row_stats(r, "wall_s", &vr->wall) == 0;
+                 results_row_stats(r, RESULTS_WALL_S, &vr->wall) == 0;
     if (!vr->usable) {
         memset(&vr->wall, 0, sizeof(vr->wall));
         return;
     }
-    if (results_row_stats(r, "first_result_s", &vr->first) != 0)
+    if (results_row_stats(r, RESULTS_FIRST_RESULT_S, &vr->first) != 0)
         memset(&vr->first, 0, sizeof(vr->first));
-    vr->startup_s = median_of(r, "startup_s");
+    vr->startup_s = median_of(r, RESULTS_STARTUP_S);
     if (r->tasks > 0)
         vr->ns_per_task = vr->wall.median * 1e9 / (double)r->tasks;
-    vr->cpu_s = median_of(r, "user_s") + median_of(r, "sys_s");
+    vr->cpu_s = median_of(r, RESULTS_USER_S) + median_of(r, RESULTS_SYS_S);
 }
 
 /* The speedup of vr against base, with the interval of the ratio of
@@ -239,9 +239,10 @@ static void row_speedup(struct view_row *vr, const struct view_row *base)
         return;
     vr->speedup = base->wall.median / vr->wall.median;
     vr->efficiency = vr->speedup / vr->r->workers;
-    const struct results_series *a = results_series_find(vr->r, "wall_s");
+    const struct results_series *a =
+        results_series_find(vr->r, RESULTS_WALL_S);
     const struct results_series *b =
-        results_series_find(base->r, "wall_s");
+        results_series_find(base->r, RESULTS_WALL_S);
     double est, lo, hi;
     /* The ratio base / row of the samples is the speedup itself. */
     if (a != NULL && b != NULL &&

@@ -10,14 +10,17 @@
 
 #include "clock.h"
 #include "measure.h"
+#include "results.h"
 #include "stats.h"
 
+/* In enum run_series order. */
 const char *const measure_series_names[S_COUNT] = {
-    "wall_s", "startup_s", "first_result_s", "user_s", "sys_s",
-    "voluntary_ctxsw", "involuntary_ctxsw", "peak_rss_bytes",
-    "bytes", "mb_per_s", "lock_wait_s", "foreign_cpu_s", "steal_s",
-    "cpus_available", "probe_speed", "worker_speed_min", "cycles",
-    "instructions",
+    RESULTS_WALL_S, RESULTS_STARTUP_S, RESULTS_FIRST_RESULT_S,
+    RESULTS_USER_S, RESULTS_SYS_S, RESULTS_VCSW, RESULTS_IVCSW,
+    RESULTS_PEAK_RSS, RESULTS_BYTES, RESULTS_MB_PER_S, RESULTS_LOCK_WAIT_S,
+    RESULTS_FOREIGN_CPU_S, RESULTS_STEAL_S, RESULTS_CPUS_AVAILABLE,
+    RESULTS_PROBE_SPEED, RESULTS_WORKER_SPEED_MIN, RESULTS_CYCLES,
+    RESULTS_INSTRUCTIONS,
 };
 
 /* Per-repetition accumulator that the deliver callback folds into. */

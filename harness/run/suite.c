@@ -471,9 +471,9 @@ static int find(const struct results_file *f, const char *workload,
             (!serial && mode != NULL && strcmp(r->mode, mode) != 0))
             continue;
         m->row = r;
-        if (results_row_stats(r, "wall_s", &m->wall) != 0)
+        if (results_row_stats(r, RESULTS_WALL_S, &m->wall) != 0)
             continue;
-        if (results_row_stats(r, "first_result_s", &m->first) != 0)
+        if (results_row_stats(r, RESULTS_FIRST_RESULT_S, &m->first) != 0)
             m->first = m->wall;
         return 0;
     }
