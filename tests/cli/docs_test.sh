@@ -53,6 +53,18 @@ for e in $execs; do
         bad "executor '$e' (poolbench list) is not in poolbench.1"
 done
 
+# Every table format `show --help` names draws the table (a format row
+# added to render/table.c's formats[] is exercised here).
+fmts=$(sed -n 's/.*--format \([a-z|]*\)\].*/\1/p' h-show.txt | head -1 |
+       tr '|' ' ')
+[ "$(echo "$fmts" | wc -w)" -ge 4 ] && ok ||
+    bad "show --help names too few formats: '$fmts'"
+for f in $fmts; do
+    "$PB" show --table --format "$f" "$SRC/tests/fixtures/good/serial.json" \
+        > "show-$f.txt" 2> err.txt && grep -q serial "show-$f.txt" && ok ||
+        bad "show --format $f: $(head -2 err.txt)"
+done
+
 # The page renders without a warning, where a formatter is installed.
 if command -v groff > /dev/null; then
     groff -man -Tutf8 -ww -z "$MAN" > render.txt 2>&1
