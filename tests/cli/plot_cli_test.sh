@@ -181,9 +181,11 @@ usage_error "gnuplot not found" env PATH=/nonexistent "$PB" report \
     serial.json -o r.html
 
 # import-hyperfine: the committed real hyperfine file, then a fresh one.
+# Its charts must exist and be real SVG and PNG, not just exit 0.
 if "$PB" import-hyperfine "$FX/hyperfine-real.json" -o hf.json \
       > /dev/null 2> hf.err &&
-   "$PB" plot hf.json -o hfplots > /dev/null 2>&1; then ok
+   "$PB" plot hf.json -o hfplots > /dev/null 2>> hf.err &&
+   check_charts hfplots bars-factorial bars-noop >> hf.err 2>&1; then ok
 else bad "import-hyperfine of the fixture: $(cat hf.err)"; fi
 if command -v hyperfine > /dev/null 2>&1; then
     if hyperfine --runs 3 --warmup 1 --shell=none --export-json live.json \
