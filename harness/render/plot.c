@@ -28,25 +28,6 @@
 
 /* ---- small helpers ------------------------------------------------------ */
 
-/* Seconds-to-display scale for values up to max_s: the axis then reads
- * in one unit with at most three integer digits. */
-void plot_time_unit(double max_s, double *scale, const char **unit)
-{
-    if (max_s >= 1) {
-        *scale = 1;
-        *unit = "s";
-    } else if (max_s >= 1e-3) {
-        *scale = 1e3;
-        *unit = "ms";
-    } else if (max_s >= 1e-6) {
-        *scale = 1e6;
-        *unit = "us";
-    } else {
-        *scale = 1e9;
-        *unit = "ns";
-    }
-}
-
 /* text as a file-name part: [a-z0-9] kept, runs of anything else '-'. */
 static void slug(const char *text, char *buf, size_t len)
 {

@@ -59,7 +59,7 @@ static int chart_bars(struct render *rd, const struct plot_src *s,
         }
     double scale;
     const char *unit;
-    plot_time_unit(maxv, &scale, &unit);
+    units_time_scale(maxv, &scale, &unit);
     struct strbuf dat = { 0 }, head = { 0 };
     strbuf_printf(&dat, "# x  median_%s  ci95_low_%s  ci95_high_%s  "
                   "(one block per worker count)\n", unit, unit, unit);
@@ -304,7 +304,7 @@ static int chart_delivery(struct render *rd, const struct plot_src *s,
     }
     double scale;
     const char *unit;
-    plot_time_unit(maxt, &scale, &unit);
+    units_time_scale(maxt, &scale, &unit);
     char titles[PLOT_MAX_SERIES][128], ft[32], lab[128];
     struct strbuf dat = { 0 }, head = { 0 };
     strbuf_printf(&dat, "# time_%s  tasks_done  (blocks 0..n-1: completion "
@@ -444,7 +444,7 @@ static int chart_overhead(struct render *rd, const struct plot_src *s,
     qsort(pts, n, sizeof(*pts), plot_cmp_point);
     double scale;
     const char *unit;
-    plot_time_unit(maxv, &scale, &unit);
+    units_time_scale(maxv, &scale, &unit);
     struct strbuf dat = { 0 }, head = { 0 };
     strbuf_printf(&dat, "# chunk  wall_per_task_%s  ci95_low  ci95_high  "
                   "(%u workers; one block per executor)\n", unit, w);

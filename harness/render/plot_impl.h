@@ -94,10 +94,6 @@ int plot_main_row(const struct view_inst *in, const struct view_row *vr);
  * room; -1 when full. */
 int plot_intern(char (*list)[128], size_t *n, size_t max, const char *text);
 
-/* Seconds-to-display scale for values up to max_s: the axis then reads
- * in one unit with at most three integer digits. */
-void plot_time_unit(double max_s, double *scale, const char **unit);
-
 /* qsort order of struct point: line, then x, then file order. */
 int plot_cmp_point(const void *a, const void *b);
 

@@ -231,26 +231,44 @@ static void row_summaries(struct view_row *vr)
     vr->cpu_s = median_of(r, RESULTS_USER_S) + median_of(r, RESULTS_SYS_S);
 }
 
+int view_ratio(const struct view_row *base, const struct view_row *row,
+               const char *series, double *est, double *lo, double *hi)
+{
+    *est = *lo = *hi = NAN;
+    if (base == NULL || row == NULL || !base->usable || !row->usable)
+        return -1;
+    const struct results_series *a = results_series_find(row->r, series);
+    const struct results_series *b = results_series_find(base->r, series);
+    if (a == NULL || b == NULL || a->n == 0 || b->n == 0)
+        return -1;
+    double ma = stats_median(a->v, a->n), mb = stats_median(b->v, b->n);
+    if (!(ma > 0))
+        return -1;
+    *est = mb / ma;
+    double hl;
+    /* The ratio base / row of the samples: the speedup itself. */
+    if (stats_ratio_ci(a->v, a->n, b->v, b->n, VIEW_CI_LEVEL, &hl, lo,
+                       hi) < 0)
+        *lo = *hi = NAN;
+    return 0;
+}
+
+enum view_verdict view_ratio_verdict(double lo, double hi)
+{
+    return view_ci_verdict(lo, hi, 1, 1);
+}
+
 /* The speedup of vr against base, with the interval of the ratio of
  * their samples. */
 static void row_speedup(struct view_row *vr, const struct view_row *base)
 {
     if (!vr->usable || base == NULL || !(vr->wall.median > 0))
         return;
+    double est;
+    view_ratio(base, vr, RESULTS_WALL_S, &est, &vr->speedup_lo,
+               &vr->speedup_hi);
     vr->speedup = base->wall.median / vr->wall.median;
     vr->efficiency = vr->speedup / vr->r->workers;
-    const struct results_series *a =
-        results_series_find(vr->r, RESULTS_WALL_S);
-    const struct results_series *b =
-        results_series_find(base->r, RESULTS_WALL_S);
-    double est, lo, hi;
-    /* The ratio base / row of the samples is the speedup itself. */
-    if (a != NULL && b != NULL &&
-        stats_ratio_ci(a->v, a->n, b->v, b->n, VIEW_CI_LEVEL, &est, &lo,
-                       &hi) >= 0) {
-        vr->speedup_lo = lo;
-        vr->speedup_hi = hi;
-    }
 }
 
 /* Add row k to its instance, creating the instance when it is new. */
