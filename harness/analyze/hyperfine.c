@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "hyperfine.h"
+#include "bounds.h"
 #include "machine.h"
 #include "results.h"
 #include "stats.h"
@@ -286,7 +287,7 @@ static cJSON *row_params(const struct hf_row *h, struct hf_cmd *c)
         else if (!cJSON_HasObjectItem(pj, p->string))
             cJSON_AddItemToObject(pj, p->string, param_item(pv));
     }
-    if (c->workers < 1 || c->workers > 4096)
+    if (c->workers < 1 || c->workers > POOLBENCH_MAX_WORKERS)
         c->workers = 1;
     return pj;
 }

@@ -35,6 +35,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bounds.h"
 #include "workload.h"
 
 enum exec_mode {
@@ -42,8 +43,8 @@ enum exec_mode {
     EXEC_UNORDERED = 1, /* chunks delivered in completion order */
 };
 
-/* Largest worker count accepted anywhere. */
-#define EXEC_MAX_WORKERS 4096
+/* Largest worker count an executor accepts (util/bounds.h). */
+#define EXEC_MAX_WORKERS POOLBENCH_MAX_WORKERS
 
 /* How a pool is shaped. */
 struct exec_config {

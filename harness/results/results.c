@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "fs.h"
+#include "bounds.h"
 #include "results.h"
 #include "textesc.h"
 
@@ -319,7 +320,8 @@ static int read_row(struct reader *r, cJSON *o, size_t idx,
         strspn(row->checksum, "0123456789abcdef") != 16)
         return fail(r, "%s.checksum: '%s'; expected 16 lowercase hex "
                     "digits", where, row->checksum);
-    if (want_number(r, o, where, "workers", 1, 4096, 1, &v))
+    if (want_number(r, o, where, "workers", 1,
+                    POOLBENCH_MAX_WORKERS, 1, &v))
         return -1;
     row->workers = (unsigned)v;
     if (want_number(r, o, where, "chunk", 1, 1.8e19, 1, &v))
