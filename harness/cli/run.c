@@ -2,10 +2,12 @@
  * file; this command wires what is done with it next to the layers that
  * do it (render/summary shows it, analyze/history stores it). */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "driver.h"
 #include "history.h"
+#include "seed.h"
 #include "summary.h"
 #include "table.h"
 #include "view.h"
@@ -53,11 +55,34 @@ static int save_written(const char *path, const char *name, const char *db,
     return rc;
 }
 
+/* --suite seed: the seed's figures beside the run's. */
+static void suite_done(const char *name, const char *path)
+{
+    struct results_file f;
+    struct results_view v;
+    char err[512];
+    if (strcmp(name, "seed") != 0)
+        return;
+    if (results_load(path, &f, err, sizeof(err)) != 0) {
+        fprintf(stderr, "poolbench: seed table: %s\n", err);
+        return;
+    }
+    if (view_build(&f, &v, err, sizeof(err)) != 0) {
+        fprintf(stderr, "poolbench: seed table: %s\n", err);
+        results_free(&f);
+        return;
+    }
+    seed_print(stdout, &v);
+    view_free(&v);
+    results_free(&f);
+}
+
 int cmd_run(int argc, char **argv)
 {
     static const struct driver_hooks hooks = {
         .show = show_written,
         .save = save_written,
+        .suite = suite_done,
     };
     return driver_main(argc, argv, &hooks);
 }

@@ -250,8 +250,9 @@ int driver_main(int argc, char **argv, const struct driver_hooks *hooks)
     if (measure(r, err, sizeof(err)) != 0)
         goto out;
     status = finish(r, hooks, err, sizeof(err));
-    if (status == 0)
-        suite_after_run(&plan, r->out_path);
+    if (status == 0 && plan.name != NULL && hooks != NULL &&
+        hooks->suite != NULL)
+        hooks->suite(plan.name, r->out_path);
     for (size_t k = 0; k < r->p.nconfigs; k++)
         if (r->p.configs[k].failure[0] != '\0' && status == 0)
             status = EXIT_RUN_FAILED;

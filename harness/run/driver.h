@@ -21,6 +21,9 @@ struct driver_hooks {
      * (then --save is refused). */
     int (*save)(const char *path, const char *name, const char *db,
                 char *err, size_t err_len);
+    /* After a run of --suite NAME wrote path: what the suite adds (the
+     * seed table). May be NULL. */
+    void (*suite)(const char *name, const char *path);
 };
 
 /* Run `poolbench run` with argv[0] == "run". Returns the exit status. */

@@ -387,7 +387,7 @@ usage_error "--suite needs a name" "$PB" run --suite
 if "$PB" run --suite seed -n 40 -r 1 --warmup 0 --no-progress \
       -o seed.json > seed.txt 2> seed.err &&
    grep -q "The seed experiment" seed.txt &&
-   grep -q "16.23 s" seed.txt && grep -q "12.71 s" seed.txt &&
+   grep -q "16.231 s" seed.txt && grep -q "12.710 s" seed.txt &&
    grep -q "^heavy: factorial(300)" seed.txt &&
    grep -q "suite seed: -w factorial" seed.err; then ok
 else bad "run --suite seed: $(tail -n 3 seed.err)"; fi

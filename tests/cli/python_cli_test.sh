@@ -81,12 +81,16 @@ else
 fi
 
 # --suite seed: the Python executors beside the native ones, the seed's
-# published figures kept, and the seed's Python findings checked.
+# published figures kept, and the seed's Python findings checked. Like
+# with like: the heavy serial line reads 1.00x four times (native serial,
+# py-serial against itself, the seed's py3 and py2 serial).
 "$PB" run --suite seed -w factorial -n 20 -r 1 --warmup 0 --no-progress \
     -o seed.json > seed.txt 2> seed.err
 rc=$?
 if [ "$rc" -eq 0 ] && grep -q "py-threadpool" seed.txt &&
-   grep -q "^  threads .* py-threadpool .* 18.09 s" seed.txt &&
+   grep -q "^  threads .* py-threadpool .* 18.086 s" seed.txt &&
+   [ "$(grep -m1 '^  serial .* py-serial ' seed.txt | grep -o '1\.00x' |
+        wc -l)" -eq 4 ] &&
    grep -q "findings in this machine's Python" seed.txt &&
    rows seed.json 'len({r["checksum"] for r in rows
                         if r["params"]["n"] == 300}) == 1 and
