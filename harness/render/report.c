@@ -24,6 +24,7 @@
 #include "plot.h"
 #include "report.h"
 #include "report_impl.h"
+#include "seed.h"
 #include "results.h"
 #include "strbuf.h"
 #include "textesc.h"
@@ -360,6 +361,9 @@ static int page_body(struct strbuf *b, const struct page_file *pf,
         if (!pf[f].hyperfine)
             report_across(b, &pf[f]);
     report_python_section(b, pf, npf);
+    for (size_t f = 0; f < npf; f++)
+        if (!pf[f].hyperfine)
+            seed_html(b, &pf[f].v);
     int other = 0;
     for (size_t c = 0; c < set->ncharts; c++) {
         if (used[c])

@@ -102,45 +102,73 @@ static void fmt_x(double x, char *buf, size_t len)
         snprintf(buf, len, "-");
 }
 
-/* One half of a table line: a row's time and its ratio to base. */
-static void half(const struct view_row *base, const struct view_row *row,
-                 char *t, size_t tl, char *x, size_t xl, struct cmp *c)
-{
-    memset(c, 0, sizeof(*c));
-    c->word = "";
-    units_format_time(row != NULL ? row->wall.median : NAN, t, tl);
-    if (compare(base, row, RESULTS_WALL_S, c) == 0)
-        fmt_x(c->x, x, xl);
-    else
-        snprintf(x, xl, "-");
-}
+/* One line of the table: a seed figure and the rows that rerun it. */
+struct line {
+    const char *native, *python;   /* executors; native NULL: none */
+    const struct view_row *n, *p;  /* the rows here, or NULL */
+    struct cmp cn, cp;             /* against native serial, py-serial */
+    int nserial, pserial;          /* the line of the baselines */
+    double s3, x3, s2, x2;         /* the seed's py3/py2 and x its serial */
+};
 
-/* The line of seed figure s in case inst. */
-static void table_line(FILE *out, const struct results_view *v, long inst,
-                       const struct seed_fig *s, const struct seed_fig *sb)
+/* The line of seed figure s in case inst (sb: the case's serial). */
+static void fill_line(const struct results_view *v, long inst,
+                      const struct seed_fig *s, const struct seed_fig *sb,
+                      struct line *l)
 {
     const struct view_row *nbase =
         inst >= 0 && v->insts[inst].baseline >= 0
             ? &v->rows[v->insts[inst].baseline] : NULL;
     const struct view_row *pbase = row_of(v, inst, "py-serial", NULL);
-    int nserial = s->executor != NULL && strcmp(s->executor, "serial") == 0;
-    int pserial = strcmp(s->python, "py-serial") == 0;
-    const struct view_row *n = nserial ? nbase : mapped(v, inst, s->executor);
-    const struct view_row *p = pserial ? pbase : mapped(v, inst, s->python);
+    memset(l, 0, sizeof(*l));
+    l->native = s->executor;
+    l->python = s->python;
+    l->nserial = s->executor != NULL && strcmp(s->executor, "serial") == 0;
+    l->pserial = strcmp(s->python, "py-serial") == 0;
+    l->n = l->nserial ? nbase : mapped(v, inst, s->executor);
+    l->p = l->pserial ? pbase : mapped(v, inst, s->python);
+    if (compare(nbase, l->n, RESULTS_WALL_S, &l->cn) != 0)
+        l->cn.x = NAN;
+    if (compare(pbase, l->p, RESULTS_WALL_S, &l->cp) != 0)
+        l->cp.x = NAN;
+    if (l->nserial)
+        l->cn.word = "";
+    if (l->pserial)
+        l->cp.word = "";
+    l->s3 = s->py3_s;
+    l->s2 = s->py2_s;
+    l->x3 = sb->py3_s / s->py3_s;
+    l->x2 = sb->py2_s / s->py2_s;
+}
+
+/* The case (heavy or light) in v, and its serial figure. */
+static long seed_case(const struct results_view *v, int heavy,
+                      const struct seed_fig **sb)
+{
+    *sb = NULL;
+    for (size_t k = 0; k < seed_nfigs; k++)
+        if (seed_figs[k].heavy == heavy && *sb == NULL)
+            *sb = &seed_figs[k]; /* serial comes first */
+    return find_inst(v, "factorial", "n", heavy ? "300" : "20");
+}
+
+static void table_line(FILE *out, const struct line *l)
+{
     char tn[32], xn[16], tp[32], xp[16], t3[32], x3[16], t2[32], x2[16];
-    struct cmp cn, cp;
-    half(nbase, n, tn, sizeof(tn), xn, sizeof(xn), &cn);
-    half(pbase, p, tp, sizeof(tp), xp, sizeof(xp), &cp);
-    units_format_time(s->py3_s, t3, sizeof(t3));
-    units_format_time(s->py2_s, t2, sizeof(t2));
-    fmt_x(sb->py3_s / s->py3_s, x3, sizeof(x3));
-    fmt_x(sb->py2_s / s->py2_s, x2, sizeof(x2));
+    units_format_time(l->n != NULL ? l->n->wall.median : NAN, tn,
+                      sizeof(tn));
+    units_format_time(l->p != NULL ? l->p->wall.median : NAN, tp,
+                      sizeof(tp));
+    fmt_x(l->cn.x, xn, sizeof(xn));
+    fmt_x(l->cp.x, xp, sizeof(xp));
+    units_format_time(l->s3, t3, sizeof(t3));
+    units_format_time(l->s2, t2, sizeof(t2));
+    fmt_x(l->x3, x3, sizeof(x3));
+    fmt_x(l->x2, x2, sizeof(x2));
     fprintf(out, "  %-8s %10s %6s %-6s  %-13s %10s %6s %-6s  %10s %6s "
-            "%10s %6s\n", s->executor != NULL ? s->executor : "-", tn, xn,
-            s->executor == NULL ? ""
-            : n == NULL ? "-" : nserial ? "" : cn.word,
-            s->python, tp, xp, p == NULL || pserial ? "" : cp.word, t3, x3,
-            t2, x2);
+            "%10s %6s\n", l->native != NULL ? l->native : "-", tn, xn,
+            l->n != NULL ? l->cn.word : "", l->python, tp, xp,
+            l->p != NULL ? l->cp.word : "", t3, x3, t2, x2);
 }
 
 static void print_table(FILE *out, const struct results_view *v,
@@ -149,20 +177,20 @@ static void print_table(FILE *out, const struct results_view *v,
     unsigned workers = 0;
     uint64_t tasks = 0;
     for (int heavy = 1; heavy >= 0; heavy--) {
-        const char *nv = heavy ? "300" : "20";
-        long inst = find_inst(v, "factorial", "n", nv);
-        const struct seed_fig *sb = NULL;
-        for (size_t k = 0; k < seed_nfigs; k++)
-            if (seed_figs[k].heavy == heavy && sb == NULL)
-                sb = &seed_figs[k]; /* serial comes first */
-        fprintf(out, "%s: factorial(%s)\n", heavy ? "heavy" : "light", nv);
+        const struct seed_fig *sb;
+        long inst = seed_case(v, heavy, &sb);
+        struct line l;
+        fprintf(out, "%s: factorial(%s)\n", heavy ? "heavy" : "light",
+                heavy ? "300" : "20");
         fprintf(out, "  %-8s %10s %6s %-6s  %-13s %10s %6s %-6s  %10s %6s "
                 "%10s %6s\n", "native", "here", "x ser", "", "python",
                 "here", "x ser", "", "seed py3", "x ser", "seed py2",
                 "x ser");
         for (size_t k = 0; k < seed_nfigs; k++)
-            if (seed_figs[k].heavy == heavy)
-                table_line(out, v, inst, &seed_figs[k], sb);
+            if (seed_figs[k].heavy == heavy) {
+                fill_line(v, inst, &seed_figs[k], sb, &l);
+                table_line(out, &l);
+            }
         const struct view_row *t = mapped(v, inst, "procs");
         if (inst >= 0)
             tasks = v->insts[inst].tasks;
@@ -374,4 +402,60 @@ void seed_print(FILE *out, const struct results_view *v)
     print_python_notes(out, v);
     print_delivery(out, v);
     print_io_and_lock(out, v);
+}
+
+/* One cell of a time and its ratio, with the verdict. */
+static void html_cells(struct strbuf *b, const struct view_row *row,
+                       const struct cmp *c)
+{
+    char t[32], x[16];
+    units_format_time(row != NULL ? row->wall.median : NAN, t, sizeof(t));
+    fmt_x(c->x, x, sizeof(x));
+    strbuf_printf(b, "<td>%s</td><td>%s%s%s</td>", t, x,
+                  row != NULL && c->word[0] ? " " : "",
+                  row != NULL ? c->word : "");
+}
+
+void seed_html(struct strbuf *b, const struct results_view *v)
+{
+    if (!seed_present(v))
+        return;
+    strbuf_printf(b, "<h2 id=\"seed\">The seed experiment</h2>\n<p>The "
+                  "seed's published Python figures beside the same tasks "
+                  "here. Like with like: native rows against native "
+                  "serial, Python rows against py-serial, the seed's "
+                  "figures against the seed's serial loop; faster or "
+                  "slower only when the 95%% interval of the ratio "
+                  "excludes 1.</p>\n");
+    for (int heavy = 1; heavy >= 0; heavy--) {
+        const struct seed_fig *sb;
+        long inst = seed_case(v, heavy, &sb);
+        if (inst < 0)
+            continue;
+        strbuf_printf(b, "<table class=\"seed\"><caption>%s: factorial(%s)"
+                      "</caption>\n<tr><th>native</th><th>here</th>"
+                      "<th>x serial</th><th>python</th><th>here</th>"
+                      "<th>x py-serial</th><th>seed py3</th><th>x serial"
+                      "</th><th>seed py2</th><th>x serial</th></tr>\n",
+                      heavy ? "heavy" : "light", heavy ? "300" : "20");
+        for (size_t k = 0; k < seed_nfigs; k++) {
+            struct line l;
+            char t3[32], x3[16], t2[32], x2[16];
+            if (seed_figs[k].heavy != heavy)
+                continue;
+            fill_line(v, inst, &seed_figs[k], sb, &l);
+            strbuf_printf(b, "<tr><td>%s</td>",
+                          l.native != NULL ? l.native : "-");
+            html_cells(b, l.n, &l.cn);
+            strbuf_printf(b, "<td>%s</td>", l.python);
+            html_cells(b, l.p, &l.cp);
+            units_format_time(l.s3, t3, sizeof(t3));
+            units_format_time(l.s2, t2, sizeof(t2));
+            fmt_x(l.x3, x3, sizeof(x3));
+            fmt_x(l.x2, x2, sizeof(x2));
+            strbuf_printf(b, "<td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
+                          "</tr>\n", t3, x3, t2, x2);
+        }
+        strbuf_printf(b, "</table>\n");
+    }
 }

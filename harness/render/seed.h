@@ -12,6 +12,7 @@
 
 #include <stdio.h>
 
+#include "strbuf.h"
 #include "view.h"
 
 /* The seed's figures, in seconds (NAN: the seed did not measure it).
@@ -39,5 +40,10 @@ int seed_present(const struct results_view *v);
  * unordered, sorted vs shuffled, lock vs none. Rows missing from v are
  * shown as "-" or left out. */
 void seed_print(FILE *out, const struct results_view *v);
+
+/* The seed table as an HTML section ("seed") of the report: nothing
+ * when v holds no seed factorial rows. Executor names are fixed words;
+ * no text of the file is written. */
+void seed_html(struct strbuf *b, const struct results_view *v);
 
 #endif /* POOLBENCH_SEED_H */

@@ -99,6 +99,12 @@ if [ "$rc" -eq 0 ] && grep -q "py-threadpool" seed.txt &&
 else
     bad "suite seed without Python rows (exit $rc)"; tail -3 seed.err
 fi
+# The report has the seed section, like with like: the serial line reads
+# 1.00x for native serial and for py-serial.
+if "$PB" report seed.json -o seed.html > /dev/null 2>&1 &&
+   grep -q '<h2 id="seed">The seed experiment</h2>' seed.html &&
+   grep -q '<tr><td>serial</td><td>[^<]*</td><td>1.00x</td><td>py-serial</td><td>[^<]*</td><td>1.00x</td>' seed.html
+then ok; else bad "report of the seed suite lacks its seed section"; fi
 
 # 2. poolbench list shows them; a run without -e does not use them.
 "$PB" list > list.txt
