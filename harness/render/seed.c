@@ -388,8 +388,9 @@ static void print_io_and_lock(FILE *out, const struct results_view *v)
 
 int seed_present(const struct results_view *v)
 {
-    return find_inst(v, "factorial", "n", "300") >= 0 ||
-           find_inst(v, "factorial", "n", "20") >= 0;
+    return v->f->suite != NULL && strcmp(v->f->suite, "seed") == 0 &&
+           (find_inst(v, "factorial", "n", "300") >= 0 ||
+            find_inst(v, "factorial", "n", "20") >= 0);
 }
 
 void seed_print(FILE *out, const struct results_view *v)

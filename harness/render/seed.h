@@ -30,7 +30,8 @@ struct seed_fig {
 extern const struct seed_fig seed_figs[];
 extern const size_t seed_nfigs;
 
-/* Whether v holds factorial rows of the seed suite (n=300 or n=20). */
+/* Whether v is a file of `run --suite seed` (config.suite) with its
+ * factorial rows (n=300 or n=20). */
 int seed_present(const struct results_view *v);
 
 /* Print the seed table and its notes for v (a file written by `run

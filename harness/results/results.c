@@ -523,6 +523,9 @@ static int read_tree(struct reader *r, struct results_file *out)
     const cJSON *src = cJSON_GetObjectItemCaseSensitive(
         cJSON_GetObjectItemCaseSensitive(root, "config"), "source");
     out->source = cJSON_IsString(src) ? src->valuestring : NULL;
+    const cJSON *suite = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(root, "config"), "suite");
+    out->suite = cJSON_IsString(suite) ? suite->valuestring : NULL;
     cJSON *machines = cJSON_GetObjectItemCaseSensitive(root, "machines");
     cJSON *machine = cJSON_GetObjectItemCaseSensitive(root, "machine");
     if (machines != NULL) {

@@ -121,6 +121,7 @@ struct results_file {
     char *path;             /* owned copy */
     const char *created;
     const char *source;     /* config.source ("hyperfine"), or NULL */
+    const char *suite;      /* config.suite ("seed"), or NULL */
     cJSON *root;            /* owned */
     struct results_machine *machines;
     size_t nmachines;

@@ -242,6 +242,8 @@ static cJSON *config_block(const struct record_ctx *rc)
     cJSON_AddBoolToObject(cfg, "quick", o->quick);
     cJSON_AddBoolToObject(cfg, "interleaved", 1);
     cJSON_AddBoolToObject(cfg, "interrupted", rc->interrupted);
+    if (rc->suite != NULL)
+        cJSON_AddStringToObject(cfg, "suite", rc->suite);
     cJSON_AddStringToObject(cfg, "cache_dir", rc->p->cache_dir);
     cJSON_AddNumberToObject(cfg, "min_time_s", o->min_time_s);
     add_number(cfg, "precision_pct", o->precision_pct > 0
