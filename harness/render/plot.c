@@ -28,27 +28,6 @@
 
 /* ---- small helpers ------------------------------------------------------ */
 
-/* text as a file-name part: [a-z0-9] kept, runs of anything else '-'. */
-static void slug(const char *text, char *buf, size_t len)
-{
-    size_t n = 0;
-    int dash = 0;
-    for (const char *s = text; *s != '\0' && n + 2 < len; s++) {
-        char c = *s;
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c - 'A' + 'a');
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.') {
-            if (dash && n > 0)
-                buf[n++] = '-';
-            dash = 0;
-            buf[n++] = c;
-        } else {
-            dash = 1;
-        }
-    }
-    buf[n] = '\0';
-}
-
 /* Index of text in list[0..*n), appending it when absent and there is
  * room; -1 when full. */
 int plot_intern(char (*list)[128], size_t *n, size_t max,
@@ -271,7 +250,7 @@ void plot_stem_of(const struct plot_src *s, const char *kind,
                   const char *label, char *buf, size_t len)
 {
     char sl[96];
-    slug(label, sl, sizeof(sl));
+    textesc_slug(label, sl, sizeof(sl));
     snprintf(buf, len, "%.24s%.10s-%.80s", s->prefix, kind, sl);
 }
 

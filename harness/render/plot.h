@@ -1,8 +1,8 @@
 /* plot.h - `poolbench plot`: charts from results files, drawn by gnuplot.
  *
  * For every chart the data supports, plot writes NAME.dat (the numbers),
- * NAME.gp (a gnuplot script: variables first, then the template from
- * scripts/NAME-KIND.gp) and runs gnuplot on it in a private folder
+ * NAME.gp (a gnuplot script: variables first, then scripts/common.gp and
+ * the kind's template scripts/KIND.gp) and runs gnuplot on it in a private folder
  * (DIR/.poolbench-plot-XXXXXX), which leaves NAME.svg and NAME.png; each
  * file is then renamed into DIR (a symlink there is replaced, not
  * followed) and the private folder removed, also on SIGINT/SIGTERM.

@@ -386,7 +386,9 @@ static void print_io_and_lock(FILE *out, const struct results_view *v)
                 "processes ran slower than serial)\n");
 }
 
-int seed_present(const struct results_view *v)
+/* Whether v is a file of `run --suite seed` (config.suite) with its
+ * factorial rows (n=300 or n=20). */
+static int seed_present(const struct results_view *v)
 {
     return v->f->suite != NULL && strcmp(v->f->suite, "seed") == 0 &&
            (find_inst(v, "factorial", "n", "300") >= 0 ||

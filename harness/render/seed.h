@@ -30,10 +30,6 @@ struct seed_fig {
 extern const struct seed_fig seed_figs[];
 extern const size_t seed_nfigs;
 
-/* Whether v is a file of `run --suite seed` (config.suite) with its
- * factorial rows (n=300 or n=20). */
-int seed_present(const struct results_view *v);
-
 /* Print the seed table and its notes for v (a file written by `run
  * --suite seed`) to out: per case the native and Python rows here with
  * their speedups and verdicts, beside the seed's; then the notes where

@@ -189,15 +189,6 @@ static int print_csv(FILE *out, const struct results_view *v)
     return 0;
 }
 
-/* A number, or null when it is not one. */
-static void json_number(cJSON *o, const char *key, double v)
-{
-    if (isfinite(v))
-        cJSON_AddNumberToObject(o, key, v);
-    else
-        cJSON_AddNullToObject(o, key);
-}
-
 static int print_json(FILE *out, const struct results_view *v)
 {
     cJSON *arr = cJSON_CreateArray();
@@ -218,15 +209,16 @@ static int print_json(FILE *out, const struct results_view *v)
         cJSON_AddStringToObject(o, "mode", r->mode);
         cJSON_AddNumberToObject(o, "chunk", (double)r->chunk);
         cJSON_AddNumberToObject(o, "tasks", (double)r->tasks);
-        json_number(o, "wall_median_s", vr->usable ? vr->wall.median : NAN);
-        json_number(o, "wall_ci95_low_s",
-                    vr->usable ? vr->wall.ci95_low : NAN);
-        json_number(o, "wall_ci95_high_s",
-                    vr->usable ? vr->wall.ci95_high : NAN);
-        json_number(o, "speedup", vr->speedup);
-        json_number(o, "speedup_ci95_low", vr->speedup_lo);
-        json_number(o, "speedup_ci95_high", vr->speedup_hi);
-        json_number(o, "efficiency", vr->efficiency);
+        results_json_number(o, "wall_median_s",
+                            vr->usable ? vr->wall.median : NAN);
+        results_json_number(o, "wall_ci95_low_s",
+                            vr->usable ? vr->wall.ci95_low : NAN);
+        results_json_number(o, "wall_ci95_high_s",
+                            vr->usable ? vr->wall.ci95_high : NAN);
+        results_json_number(o, "speedup", vr->speedup);
+        results_json_number(o, "speedup_ci95_low", vr->speedup_lo);
+        results_json_number(o, "speedup_ci95_high", vr->speedup_hi);
+        results_json_number(o, "efficiency", vr->efficiency);
         cJSON_AddNumberToObject(o, "errors", (double)r->errors);
         cJSON_AddStringToObject(o, "checksum", r->checksum);
         if (r->failure != NULL)

@@ -15,6 +15,7 @@
 #include "plot.h"
 #include "plot_impl.h"
 #include "strbuf.h"
+#include "textesc.h"
 #include "view.h"
 
 #define TREND_MAX_XTICS 30   /* commit labels per chart, at most */
@@ -54,26 +55,6 @@ static const char *literal(struct strbuf *tmp, const char *text)
         tmp->p[0] = '\0';
     plot_gp_literal(tmp, text);
     return tmp->p != NULL ? tmp->p : "''";
-}
-
-static void slug(const char *text, char *buf, size_t len)
-{
-    size_t n = 0;
-    int dash = 0;
-    for (const char *s = text; *s != '\0' && n + 2 < len; s++) {
-        char c = *s;
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c - 'A' + 'a');
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-            if (dash && n > 0)
-                buf[n++] = '-';
-            dash = 0;
-            buf[n++] = c;
-        } else {
-            dash = 1;
-        }
-    }
-    buf[n] = '\0';
 }
 
 static int in_list(char *const *items, size_t n, const char *s)
@@ -285,7 +266,7 @@ static int draw_group(struct trend *t, char *err, size_t err_len)
     char base[160], stem[160];
     struct strbuf q = { 0 };
     snprintf(base, sizeof(base), "trend-");
-    slug(g->instance, base + 6, sizeof(base) - 6 - 10);
+    textesc_slug(g->instance, base + 6, sizeof(base) - 6 - 10);
     snprintf(base + strlen(base), sizeof(base) - strlen(base), "-%.8s",
              g->fingerprint);
     unique_stem(t, base, stem, sizeof(stem));

@@ -592,8 +592,12 @@ int results_parse(const char *name, const char *text, size_t len,
     return 0;
 }
 
-int results_open_input(const char *path, const char *what,
-                       struct stat *st, char *err, size_t err_len)
+/* Open a user-given input for reading without ever blocking on it: a
+ * FIFO or device is refused before anything waits on it. Fills *st.
+ * Returns the descriptor, or -1 with "PATH: not a regular file; expected
+ * WHAT" (or the open error) in err. */
+static int results_open_input(const char *path, const char *what,
+                              struct stat *st, char *err, size_t err_len)
 {
     /* O_NONBLOCK: opening a FIFO for reading blocks until a writer comes;
      * the regular-file check must come first. */

@@ -168,13 +168,6 @@ const struct results_series *results_series_find(
 int results_row_stats(const struct results_row *row, const char *name,
                       struct stats_summary *out);
 
-/* Open a user-given input for reading without ever blocking on it: a
- * FIFO or device is refused before anything waits on it. Fills *st.
- * Returns the descriptor, or -1 with "PATH: not a regular file; expected
- * WHAT" (or the open error) in err. */
-int results_open_input(const char *path, const char *what, struct stat *st,
-                       char *err, size_t err_len);
-
 /* Write root as JSON to path atomically: a temp file beside it (mode
  * 0666 less the umask), fsync, rename, fsync of the folder. An existing
  * file at path is untouched on any failure. A character device or FIFO
@@ -247,5 +240,9 @@ int results_check_writable(const char *path, char *err, size_t err_len);
  * fit. Strings read from a results file go through this before text or
  * markdown output and error messages. */
 void results_term_safe(char *buf, size_t len);
+
+/* Set key of o to v, or to null when v is not finite (JSON has no NaN),
+ * replacing a key already there. Out of memory leaves o as it was. */
+void results_json_number(cJSON *o, const char *key, double v);
 
 #endif /* POOLBENCH_RESULTS_H */

@@ -1,6 +1,7 @@
 /* results_write.c - writing poolbench/1: the one row writer, the file's
  * text and where it goes (through util/fs). See results.h. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,3 +155,13 @@ cJSON *results_stats_json(const struct stats_summary *s)
     return o;
 }
 
+void results_json_number(cJSON *o, const char *key, double v)
+{
+    cJSON *item = isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull();
+    if (item == NULL)
+        return;
+    if (cJSON_GetObjectItemCaseSensitive(o, key) != NULL)
+        cJSON_ReplaceItemInObjectCaseSensitive(o, key, item);
+    else
+        cJSON_AddItemToObject(o, key, item);
+}

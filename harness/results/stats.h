@@ -45,9 +45,6 @@ void stats_median_ci_ranks(size_t n, double level, size_t *lo, size_t *hi,
  * exceeds 3.5 in absolute value (Iglewicz and Hoaglin); 0 if MAD is 0. */
 size_t stats_outliers(const double *v, size_t n);
 
-/* Copy v into out (which holds n) and sort ascending. */
-void stats_sorted_copy(const double *v, size_t n, double *out);
-
 /* ---- two-sample comparison (poolbench compare) ------------------------ */
 
 /* Samples per side up to which the Mann-Whitney U test uses the exact

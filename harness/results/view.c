@@ -459,18 +459,6 @@ void view_fastest_native_python(const struct results_view *v, size_t inst,
     }
 }
 
-/* Replace key in o by a number, or null when v is not finite. */
-static void set_number(cJSON *o, const char *key, double v)
-{
-    cJSON *item = isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull();
-    if (item == NULL)
-        return;
-    if (cJSON_GetObjectItemCaseSensitive(o, key) != NULL)
-        cJSON_ReplaceItemInObjectCaseSensitive(o, key, item);
-    else
-        cJSON_AddItemToObject(o, key, item);
-}
-
 int view_derive_json(cJSON *root, char *err, size_t err_len)
 {
     struct results_file f;
@@ -494,9 +482,9 @@ int view_derive_json(cJSON *root, char *err, size_t err_len)
     for (cJSON *o = rows != NULL ? rows->child : NULL;
          o != NULL && k < v.nrows; o = o->next, k++) {
         const struct view_row *vr = &v.rows[k];
-        set_number(o, "ns_per_task", vr->ns_per_task);
-        set_number(o, "speedup", vr->speedup);
-        set_number(o, "efficiency", vr->efficiency);
+        results_json_number(o, "ns_per_task", vr->ns_per_task);
+        results_json_number(o, "speedup", vr->speedup);
+        results_json_number(o, "efficiency", vr->efficiency);
         if (isfinite(vr->speedup_lo) && isfinite(vr->speedup_hi)) {
             double ci[2] = { vr->speedup_lo, vr->speedup_hi };
             cJSON *arr = cJSON_CreateDoubleArray(ci, 2);

@@ -18,7 +18,10 @@ static int is_parallel(const struct executor *ex)
     return !(ex->flags & EXEC_SERIAL_LIKE);
 }
 
-void plan_cache_dir(const char *override, char *buf, size_t len)
+/* The folder workloads may cache generated data in (--corpus-dir, else
+ * $XDG_CACHE_HOME/poolbench, else ~/.cache/poolbench, else a private
+ * per-user folder in $TMPDIR or /tmp), into buf. */
+static void plan_cache_dir(const char *override, char *buf, size_t len)
 {
     const char *xdg = getenv("XDG_CACHE_HOME");
     const char *home = getenv("HOME");

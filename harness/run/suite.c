@@ -302,7 +302,8 @@ static void suite_names(char *buf, size_t len)
                                  suites[k].name);
 }
 
-void suite_list(FILE *out)
+/* Print the suites with a line each. */
+static void suite_list(FILE *out)
 {
     fprintf(out, "suites (poolbench run --suite NAME [more options]):\n");
     for (size_t k = 0; k < NSUITES; k++)

@@ -50,9 +50,6 @@ struct suite_plan {
 int suite_expand(int *argc, char ***argv, struct suite_plan *plan,
                  char *err, size_t err_len);
 
-/* Print the suites with a line each. */
-void suite_list(FILE *out);
-
 /* Free what suite_expand allocated; safe on a zeroed plan. */
 void suite_free(struct suite_plan *plan);
 

@@ -46,7 +46,8 @@ static void add(cJSON *w, const char *kind, long result, const char *fmt,
     cJSON_AddItemToArray(w, o);
 }
 
-int warnings_boost(void)
+/* Whether frequency boost (turbo) is on: 1, 0, or -1 unknown. */
+static int warnings_boost(void)
 {
     static const struct {
         const char *path;
