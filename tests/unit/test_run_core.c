@@ -184,6 +184,15 @@ static int reset(void **state)
     return 0;
 }
 
+/* Stub k's repetitions take w0, then w1, w0, w1, ... (w1 < 0: always
+ * w0) seconds by the fake clock. */
+static void walls(size_t k, double w0, double w1)
+{
+    scripts[k].walls[0] = w0;
+    scripts[k].walls[1] = w1;
+    scripts[k].nwalls = w1 < 0 ? 1 : 2;
+}
+
 /* Parse argv (after "run"), swap in the stub executors, prepare (and
  * calibrate, with the stub serial) and plan with the fakes installed. */
 static void run_setup(struct run *r, const char **args, size_t nargs)
@@ -323,10 +332,8 @@ static void test_interleaving(void **state)
                                   "-r", "3", "--warmup", "1" };
     struct run r;
     run_setup(&r, args, N(args));
-    scripts[0].walls[0] = 0.5;
-    scripts[0].nwalls = 1;
-    scripts[1].walls[0] = 0.25;
-    scripts[1].nwalls = 1;
+    walls(0, 0.5, -1);
+    walls(1, 0.25, -1);
     assert_int_equal(r.p.nconfigs, 2);
     assert_int_equal(measure_run(&r.p, &r.ctx), 0);
     assert_string_equal(order, "a b a b a b a b");
@@ -356,11 +363,8 @@ static void test_precision_stops(void **state)
                                   "--warmup", "0" };
     struct run r;
     run_setup(&r, args, N(args));
-    scripts[0].walls[0] = 1.0;
-    scripts[0].nwalls = 1;
-    scripts[1].walls[0] = 1.0;
-    scripts[1].walls[1] = 2.0;
-    scripts[1].nwalls = 2;
+    walls(0, 1.0, -1);
+    walls(1, 1.0, 2.0);
     assert_int_equal(measure_run(&r.p, &r.ctx), 0);
     assert_int_equal(r.p.configs[0].nsamples, RUN_MIN_PRECISE_REPEAT);
     assert_true(r.p.configs[0].precision_reached);
@@ -381,12 +385,8 @@ static void test_time_budget(void **state)
                                   "--max-time", "20", "--warmup", "0" };
     struct run r;
     run_setup(&r, args, N(args));
-    scripts[0].walls[0] = 1.0;
-    scripts[0].walls[1] = 2.0;
-    scripts[0].nwalls = 2;
-    scripts[1].walls[0] = 1.0;
-    scripts[1].walls[1] = 2.0;
-    scripts[1].nwalls = 2;
+    walls(0, 1.0, 2.0);
+    walls(1, 1.0, 2.0);
     assert_int_equal(measure_run(&r.p, &r.ctx), 0);
     /* The 7 rounds of the minimum (which the budget does not cut) take
      * 1, 2, 1, ... s for each: 20 s and the start-ups, past the budget
@@ -408,11 +408,9 @@ static void test_retries(void **state)
                                   "--retry-disturbed", "2" };
     struct run r;
     run_setup(&r, args, N(args));
-    scripts[0].walls[0] = 1.0;
-    scripts[0].nwalls = 1;
+    walls(0, 1.0, -1);
     scripts[0].uneven_first = 3; /* a: 2 retried, the 3rd kept anyway */
-    scripts[1].walls[0] = 1.0;
-    scripts[1].nwalls = 1;
+    walls(1, 1.0, -1);
     assert_int_equal(measure_run(&r.p, &r.ctx), 0);
     const struct run_config *a = &r.p.configs[0], *b = &r.p.configs[1];
     assert_int_equal(a->nsamples, 3);
