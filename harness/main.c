@@ -56,7 +56,7 @@ static void usage(FILE *f)
         fprintf(f, "  %-17s %s\n", commands[k].name, commands[k].summary);
     fprintf(f, "\n`poolbench COMMAND --help` tells more. Exit status: 0 ok, "
                "1 a comparison found\na regression, 2 bad usage or input, "
-               "3 a run failed, 130 interrupted.\n");
+               "3 a run failed, 4 no stored baseline,\n130 interrupted.\n");
 }
 
 /* --trust-plugins taken out of argv (wherever it is, before a "--"), so

@@ -1,12 +1,16 @@
 /* run.c - `poolbench run`: run/driver measures and writes the results
  * file; this command wires what is done with it next to the layers that
  * do it (render/summary shows it, analyze/history stores it). */
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "driver.h"
 #include "history.h"
+#include "machine.h"
+#include "noise.h"
 #include "seed.h"
 #include "summary.h"
 #include "table.h"
@@ -55,6 +59,32 @@ static int save_written(const char *path, const char *name, const char *db,
     return rc;
 }
 
+/* run --tasks-from NAME[@COMMIT]: the stored run of this machine's
+ * identity (its fingerprint as a results file of this run would give). */
+static int load_stored(const char *spec, const char *db,
+                       const struct machine_info *m, struct results_file *out,
+                       char *label, size_t label_len, char *err,
+                       size_t err_len)
+{
+    uint64_t throttled;
+    double throttled_s, quota = noise_cpu_quota(&throttled, &throttled_s);
+    struct results_machine rm = {
+        .cpu_model = m->cpu_model, .cpus_online = m->cpus_online,
+        .cpus_usable = m->affinity_count > 0 &&
+                               m->affinity_count < m->cpus_online
+                           ? m->affinity_count : m->cpus_online,
+        .mem_total_bytes = (double)m->mem_total_bytes,
+    };
+    cJSON *q = cJSON_CreateObject();
+    if (q != NULL && isfinite(quota))
+        cJSON_AddNumberToObject(q, "cpu_quota", quota);
+    rm.json = q;
+    int rc = history_load_named(db, spec, &rm, out, label, label_len, err,
+                                err_len);
+    cJSON_Delete(q);
+    return rc;
+}
+
 /* --suite seed: the seed's figures beside the run's. */
 static void suite_done(const char *name, const char *path)
 {
@@ -83,6 +113,7 @@ int cmd_run(int argc, char **argv)
         .show = show_written,
         .save = save_written,
         .suite = suite_done,
+        .load_run = load_stored,
     };
     return driver_main(argc, argv, &hooks);
 }

@@ -2,8 +2,8 @@
  *
  * For every chart the data supports, plot writes NAME.dat (the numbers),
  * NAME.gp (a gnuplot script: variables first, then scripts/common.gp and
- * the kind's template scripts/KIND.gp) and runs gnuplot on it in a private folder
- * (DIR/.poolbench-plot-XXXXXX), which leaves NAME.svg and NAME.png; each
+ * the kind's template scripts/KIND.gp) and runs gnuplot on it in a
+ * private folder (DIR/.poolbench-plot-XXXXXX), which leaves NAME.svg and NAME.png; each
  * file is then renamed into DIR (a symlink there is replaced, not
  * followed) and the private folder removed, also on SIGINT/SIGTERM.
  * `cd DIR && gnuplot NAME.gp` redraws one after a user restyles it. A

@@ -23,8 +23,9 @@
 /* One point, copied out of the database row. */
 struct tpoint {
     long long run_id;
-    char commit[16];
-    char *key, *config;       /* owned */
+    char commit[32];          /* "abc1234 12-06": commit and date */
+    char *key, *config;       /* what was chosen, and its label; owned */
+    unsigned long long tasks;
     double median, lo, hi;
 };
 
@@ -150,7 +151,7 @@ static void unique_stem(struct trend *t, const char *base, char *stem,
         snprintf(t->stems[t->ncharts], sizeof(t->stems[0]), "%s", stem);
 }
 
-/* A gnuplot array of the n texts at texts[k * stride] as literals. */
+/* A gnuplot array of the n texts as literals. */
 static void gp_array(struct strbuf *gp, struct strbuf *q, const char *name,
                      const char *const *texts, size_t n)
 {
@@ -158,6 +159,78 @@ static void gp_array(struct strbuf *gp, struct strbuf *q, const char *name,
     for (size_t k = 0; k < n; k++)
         strbuf_printf(gp, "%s%s", k ? ", " : "", literal(q, texts[k]));
     strbuf_printf(gp, "%s]\n", n ? "" : "''");
+}
+
+/* Whether the group's task counts differ: then its points are per-task
+ * time, which compares; wall time of other task counts does not. */
+static int group_per_task(const struct group *g)
+{
+    for (size_t k = 1; k < g->n; k++)
+        if (g->pts[k].tasks != g->pts[0].tasks)
+            return 1;
+    return 0;
+}
+
+/* Series c of n's colour: hues spread evenly around the circle, so that
+ * no two series of a chart share one (gnuplot's own cycle repeats after
+ * eight). */
+static void series_colour(size_t c, size_t n, char *buf, size_t len)
+{
+    double h = 6.0 * (double)c / (double)(n ? n : 1), s = 0.8, v = 0.8;
+    double f = h - floor(h), p = v * (1 - s), q = v * (1 - s * f),
+           u = v * (1 - s * (1 - f)), rgb[3];
+    switch ((int)h % 6) {
+    case 0: rgb[0] = v; rgb[1] = u; rgb[2] = p; break;
+    case 1: rgb[0] = q; rgb[1] = v; rgb[2] = p; break;
+    case 2: rgb[0] = p; rgb[1] = v; rgb[2] = u; break;
+    case 3: rgb[0] = p; rgb[1] = q; rgb[2] = v; break;
+    case 4: rgb[0] = u; rgb[1] = p; rgb[2] = v; break;
+    default: rgb[0] = v; rgb[1] = p; rgb[2] = q; break;
+    }
+    snprintf(buf, len, "#%02x%02x%02x", (unsigned)lround(rgb[0] * 255),
+             (unsigned)lround(rgb[1] * 255), (unsigned)lround(rgb[2] * 255));
+}
+
+/* The chart's variables: titles, labels, the commit labels at most
+ * TREND_MAX_XTICS of them. texts and pos are scratch of g->n entries. */
+static void write_vars(const struct trend *t, const char *stem,
+                       const size_t *xs, size_t nruns, size_t nconf,
+                       int per_task, struct strbuf *gp_b,
+                       struct strbuf *q_b, const char **texts, size_t *pos)
+{
+    const struct group *g = &t->g;
+    char title[400], machine[200], dat[200];
+    snprintf(title, sizeof(title), "%s: median %s over runs", g->instance,
+             per_task ? "time per task" : "wall time");
+    snprintf(machine, sizeof(machine), "machine %s%s", g->fingerprint,
+             per_task ? "; task counts differ" : "");
+    snprintf(dat, sizeof(dat), "%s.dat", stem);
+    plot_buf_gp_var(gp_b, "out", stem);
+    plot_buf_gp_var(gp_b, "datafile", dat);
+    strbuf_printf(gp_b, "png = 1\nwidth = %d\nheight = %d\n", PLOT_WIDTH,
+                  PLOT_HEIGHT);
+    plot_buf_gp_var(gp_b, "chart_title", title);
+    plot_buf_gp_var(gp_b, "chart_subtitle", machine);
+    strbuf_printf(gp_b, "subtitle_lines = 1\n");
+    plot_buf_gp_var(gp_b, "caption", "");
+    plot_buf_gp_var(gp_b, "xlabel_text", "run (commit, date), oldest first");
+    plot_buf_gp_var(gp_b, "ylabel_text", per_task
+                    ? "median time per task (ns), 95% CI"
+                    : "median wall time (s), 95% CI");
+    strbuf_printf(gp_b, "nruns = %zu\nnlines = %zu\n", nruns, nconf);
+    size_t step = (nruns + TREND_MAX_XTICS - 1) / TREND_MAX_XTICS, nx = 0;
+    for (size_t k = 0; k < g->n; k++) {
+        if ((k > 0 && xs[k] == xs[k - 1]) || (xs[k] - 1) % step != 0)
+            continue;
+        texts[nx] = g->pts[k].commit[0] ? g->pts[k].commit : "?";
+        pos[nx++] = xs[k];
+    }
+    strbuf_printf(gp_b, "nxtics = %zu\n", nx);
+    gp_array(gp_b, q_b, "xtic_labels", texts, nx);
+    strbuf_printf(gp_b, "array xtic_pos[%zu] = [", nx ? nx : 1);
+    for (size_t k = 0; k < nx; k++)
+        strbuf_printf(gp_b, "%s%zu", k ? ", " : "", pos[k]);
+    strbuf_printf(gp_b, "%s]\n", nx ? "" : "0");
 }
 
 /* The .dat (one block per configuration) and the .gp of the gathered
@@ -172,50 +245,25 @@ static int write_scripts(const struct trend *t, const char *stem,
                          char *err, size_t err_len)
 {
     const struct group *g = &t->g;
+    int per_task = group_per_task(g);
     const char **texts = calloc(g->n + nconf + 1, sizeof(*texts));
     size_t *pos = calloc(g->n + 1, sizeof(*pos));
-    char title[400], machine[200], dat[200];
-    if (texts == NULL || pos == NULL) {
+    char (*colours)[16] = calloc(nconf + 1, sizeof(*colours));
+    if (texts == NULL || pos == NULL || colours == NULL) {
         free(texts);
         free(pos);
+        free(colours);
         snprintf(err, err_len, "out of memory");
         return -1;
     }
-    strbuf_printf(dat_b, "# %s: x = run, median and 95%% CI of wall_s\n",
-                  stem);
+    strbuf_printf(dat_b, "# %s: x = run, median and 95%% CI of %s\n",
+                  stem, per_task ? "wall_s * 1e9 / tasks (task counts "
+                                   "differ)" : "wall_s");
     strbuf_printf(gp_b, "# %s.gp - drawn by `poolbench history trend` "
                   "from scripts/common.gp and\n# scripts/trend.gp. "
                   "Restyle freely, then redraw with: gnuplot %s.gp\n",
                   stem, stem);
-    snprintf(title, sizeof(title), "%s: median wall time over runs",
-             g->instance);
-    snprintf(machine, sizeof(machine), "machine %s", g->fingerprint);
-    snprintf(dat, sizeof(dat), "%s.dat", stem);
-    plot_buf_gp_var(gp_b, "out", stem);
-    plot_buf_gp_var(gp_b, "datafile", dat);
-    strbuf_printf(gp_b, "png = 1\nwidth = %d\nheight = %d\n", PLOT_WIDTH,
-                  PLOT_HEIGHT);
-    plot_buf_gp_var(gp_b, "chart_title", title);
-    plot_buf_gp_var(gp_b, "chart_subtitle", machine);
-    strbuf_printf(gp_b, "subtitle_lines = 1\n");
-    plot_buf_gp_var(gp_b, "caption", "");
-    plot_buf_gp_var(gp_b, "xlabel_text", "run (commit), oldest first");
-    plot_buf_gp_var(gp_b, "ylabel_text", "median wall time (s), 95% CI");
-    strbuf_printf(gp_b, "nruns = %zu\nnlines = %zu\n", nruns, nconf);
-    /* At most TREND_MAX_XTICS commit labels, one per run at most. */
-    size_t step = (nruns + TREND_MAX_XTICS - 1) / TREND_MAX_XTICS, nx = 0;
-    for (size_t k = 0; k < g->n; k++) {
-        if ((k > 0 && xs[k] == xs[k - 1]) || (xs[k] - 1) % step != 0)
-            continue;
-        texts[nx] = g->pts[k].commit[0] ? g->pts[k].commit : "?";
-        pos[nx++] = xs[k];
-    }
-    strbuf_printf(gp_b, "nxtics = %zu\n", nx);
-    gp_array(gp_b, q_b, "xtic_labels", texts, nx);
-    strbuf_printf(gp_b, "array xtic_pos[%zu] = [", nx ? nx : 1);
-    for (size_t k = 0; k < nx; k++)
-        strbuf_printf(gp_b, "%s%zu", k ? ", " : "", pos[k]);
-    strbuf_printf(gp_b, "%s]\n", nx ? "" : "0");
+    write_vars(t, stem, xs, nruns, nconf, per_task, gp_b, q_b, texts, pos);
     for (size_t c = 0; c < nconf; c++) {
         const char *key = g->pts[first[c]].key;
         texts[c] = g->pts[first[c]].config;
@@ -223,18 +271,26 @@ static int write_scripts(const struct trend *t, const char *stem,
                       literal(q_b, texts[c]));
         for (size_t k = first[c]; k < g->n; k++) {
             const struct tpoint *p = &g->pts[k];
-            if (strcmp(p->key, key) != 0 || !isfinite(p->median))
+            if (strcmp(p->key, key) != 0 || !isfinite(p->median) ||
+                (per_task && p->tasks == 0))
                 continue;
-            strbuf_printf(dat_b, "%zu %.9g %.9g %.9g\n", xs[k], p->median,
-                          isfinite(p->lo) ? p->lo : p->median,
-                          isfinite(p->hi) ? p->hi : p->median);
+            double s = per_task ? 1e9 / (double)p->tasks : 1.0;
+            strbuf_printf(dat_b, "%zu %.9g %.9g %.9g\n", xs[k],
+                          p->median * s,
+                          (isfinite(p->lo) ? p->lo : p->median) * s,
+                          (isfinite(p->hi) ? p->hi : p->median) * s);
         }
         /* An empty block would stop gnuplot: give it one NaN point. */
         strbuf_printf(dat_b, "0 NaN NaN NaN\n");
+        series_colour(c, nconf, colours[c], sizeof(colours[c]));
     }
     gp_array(gp_b, q_b, "titles", texts, nconf);
+    for (size_t c = 0; c < nconf; c++)
+        texts[c] = colours[c];
+    gp_array(gp_b, q_b, "colours", texts, nconf);
     free(texts);
     free(pos);
+    free(colours);
     return plot_append_template(gp_b, "common", err, err_len) != 0 ||
            plot_append_template(gp_b, "trend", err, err_len) != 0 ? -1 : 0;
 }
@@ -336,10 +392,28 @@ static int collect(const struct history_point *p, void *arg, char *err,
     struct tpoint *tp = &g->pts[g->n];
     memset(tp, 0, sizeof(*tp));
     tp->run_id = p->run_id;
-    snprintf(tp->commit, sizeof(tp->commit), "%.7s",
-             p->commit[0] ? p->commit : p->created);
-    tp->key = strdup(p->key);
-    tp->config = strdup(p->config);
+    /* "abc1234 12-06": which commit, and when (created is RFC 3339). */
+    snprintf(tp->commit, sizeof(tp->commit), "%.7s%s%.5s",
+             p->commit[0] ? p->commit : "?",
+             strlen(p->created) >= 10 ? " " : "",
+             strlen(p->created) >= 10 ? p->created + 5 : "");
+    tp->tasks = p->tasks;
+    /* A series is what was chosen: an automatic chunk stays one series
+     * whatever it resolved to under other task counts. */
+    char chunk[32], key[512], label[512];
+    if (p->chunk_auto)
+        snprintf(chunk, sizeof(chunk), "auto");
+    else
+        snprintf(chunk, sizeof(chunk), "%llu", p->chunk);
+    snprintf(key, sizeof(key), "%s\x1f%s\x1f%u\x1f%s\x1f%s", p->executor,
+             p->transport, p->workers, p->mode, chunk);
+    snprintf(label, sizeof(label), "%s%s%s j=%u %s chunk=%s", p->executor,
+             strcmp(p->transport, "none") != 0 && p->transport[0] ? " "
+                                                                 : "",
+             strcmp(p->transport, "none") != 0 ? p->transport : "",
+             p->workers, p->mode, chunk);
+    tp->key = strdup(key);
+    tp->config = strdup(label);
     tp->median = p->median;
     tp->lo = p->ci95_low;
     tp->hi = p->ci95_high;

@@ -12,9 +12,6 @@
 #include "registry.h"
 #include "suite.h"
 
-/* Workers of the seed: multiprocessing.Pool(4). */
-#define SUITE_SEED_WORKERS 4
-
 /* ---- building the option list ------------------------------------------ */
 
 static int add(struct suite_plan *p, char **opts, size_t *n, const char *fmt,
@@ -94,6 +91,11 @@ static int add_param(struct suite_plan *p, char **opts, size_t *n,
         add(p, opts, n, "%s.%s=%s", wl, key, value) != 0)
         return -1;
     return 0;
+}
+
+static int executor_exists(const char *name)
+{
+    return executor_find(name) != NULL;
 }
 
 /* Comma list of the names that exist, via found(). */
@@ -264,6 +266,39 @@ static int delivery_options(struct suite_plan *p, char **opts, size_t *n,
     return 0;
 }
 
+/* Repetitions of the CI suite: its 6 rows are tested at 0.01 / 6 under
+ * holm, which 7 a side can reach (smallest p 2 / C(14, 7) = 5.8e-4);
+ * 30 make the detectable slowdown 5% (compare.h) up to a per-repetition
+ * spread (1.4826 MAD) of about 5% of the median. */
+#define SUITE_CI_REPEAT "30"
+
+/* The CI gate: few configurations, many repetitions, so that a 5%
+ * slowdown can be seen; --quick keeps its shape with fewer. */
+static int ci_options(struct suite_plan *p, char **opts, size_t *n,
+                      int quick, char *err, size_t err_len)
+{
+    static const char *const wls[] = { "factorial", "noop", NULL };
+    static const char *const exs[] = { "serial", "threads", "procs", NULL };
+    char w[128], e[128];
+    existing(wls, workload_exists, w, sizeof(w));
+    existing(exs, executor_exists, e, sizeof(e));
+    int rc = add(p, opts, n, "-w") | add(p, opts, n, "%s", w);
+    rc |= add(p, opts, n, "-e") | add(p, opts, n, "%s", e);
+    rc |= add_workers(p, opts, n, "cpus");
+    rc |= add(p, opts, n, "--mode") | add(p, opts, n, "unordered");
+    rc |= add(p, opts, n, "--chunk") | add(p, opts, n, "auto");
+    rc |= add(p, opts, n, "-r") |
+          add(p, opts, n, "%s", quick ? "8" : SUITE_CI_REPEAT);
+    rc |= add(p, opts, n, "--min-time") | add(p, opts, n, "0.05");
+    rc |= add(p, opts, n, "--retry-disturbed") | add(p, opts, n, "2");
+    rc |= add_param(p, opts, n, "factorial", "n", "300");
+    if (rc != 0) {
+        snprintf(err, err_len, "--suite ci: out of memory");
+        return -1;
+    }
+    return 0;
+}
+
 static int seed_entry(struct suite_plan *p, char **opts, size_t *n,
                       int quick, char *err, size_t err_len)
 {
@@ -284,6 +319,8 @@ static const struct {
       chunks_options },
     { "delivery", "ordered (map) vs unordered (as completed) delivery",
       delivery_options },
+    { "ci", "the CI gate: factorial and noop, serial, threads and procs "
+      "at cpus, 30 repetitions (a 5% slowdown detectable)", ci_options },
     { "seed", "the seed experiment at 4 workers, beside its published "
       "Python figures", seed_entry },
 };
