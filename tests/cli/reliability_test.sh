@@ -80,7 +80,41 @@ part_options() {
         pb run -w noop -e serial --precision 5 --max-time 0 -n 10 && ok
 }
 
-for p in charts options; do
+# Item 8: show --format csv escapes ESC, BEL and C1 controls as text
+# does, and no cell starts as a formula (=, +, -, @, tab, CR).
+part_csv() {
+    noserial
+    python3 - ns.json hostile.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["results"][0]["workload"] = '=HYPERLINK("http://x","y")\a\x1b[31m\u009b'
+d["results"][1]["workload"] = "@SUM(A1)"
+d["results"][1]["executor"] = "threads"
+d["results"][0]["failure"] = "\t-1+1\r\n"
+json.dump(d, open(sys.argv[2], "w"))
+PY
+    if ! pb show hostile.json --format csv > csv.txt 2> err.txt; then
+        bad "show --format csv of hostile.json: $(cat err.txt)"; return
+    fi
+    if python3 - csv.txt <<'PY'
+import csv, sys
+raw = open(sys.argv[1], "rb").read()
+bad = [b for b in raw if (b < 0x20 and b != 0x0a) or b == 0x7f]
+assert not bad, "control bytes in the CSV: %r" % bad[:5]
+text = raw.decode("utf-8")
+assert not any(0x80 <= ord(c) <= 0x9f for c in text), "C1 control"
+rows = list(csv.reader(text.splitlines()))
+assert len(rows) >= 3, rows
+cells = [c for r in rows for c in r]
+lead = [c for c in cells if c and c[0] in "=+-@\t\r"]
+assert not lead, "formula-leading cells: %r" % lead
+assert any(c.startswith("'=HYPERLINK") for c in cells), cells
+assert any(c.startswith("'@SUM") for c in cells), cells
+PY
+    then ok; else bad "CSV is not safe: $(cat csv.txt)"; fi
+}
+
+for p in charts options csv; do
     if [ "$only" = all ] || [ "$only" = "$p" ]; then
         "part_$p"
     fi
