@@ -127,11 +127,21 @@ static int save_written(const char *path, const char *name, const char *db,
     return rc;
 }
 
+/* run --save NAME, before measuring: what save_written will need. */
+static int check_save(const char *name, const char *db, char *err,
+                      size_t err_len)
+{
+    if (history_check_name(name, err, err_len) != 0)
+        return -1;
+    return history_check_writable(history_default_path(db), err, err_len);
+}
+
 static int run_main(int argc, char **argv)
 {
     static const struct driver_hooks hooks = {
         .show = show_written,
         .save = save_written,
+        .check_save = check_save,
     };
     return driver_main(argc, argv, &hooks);
 }

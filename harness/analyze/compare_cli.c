@@ -307,7 +307,7 @@ static int load_baseline(const struct cli *c,
     history_fingerprint(&new_file->machines[mi < new_file->nmachines ? mi
                                                                      : 0],
                         fp, NULL, 0);
-    if (history_open(path, HISTORY_MUST_EXIST, &db, err, err_len) != 0)
+    if (history_open(path, HISTORY_READ_ONLY, &db, err, err_len) != 0)
         return -1;
     size_t k = c->window > 0 ? c->window : 1, got = 0;
     if (at != NULL)

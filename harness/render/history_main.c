@@ -198,7 +198,7 @@ static int cmd_list(int argc, char **argv, struct hopts *o)
     if (optind < argc)
         return fail_usage("list: unexpected argument '%s'%s", argv[optind],
                           "");
-    int rc = open_db(o, HISTORY_MUST_EXIST, &db);
+    int rc = open_db(o, HISTORY_READ_ONLY, &db);
     if (rc != 0)
         return rc;
     if (history_list(db, o->name, &runs, &n, err, sizeof(err)) != 0) {
@@ -241,7 +241,7 @@ static int cmd_show(int argc, char **argv, struct hopts *o)
                           argv[optind + 1], "");
     int rc = parse_id(optind < argc ? argv[optind] : NULL, &id);
     if (rc == 0)
-        rc = open_db(o, HISTORY_MUST_EXIST, &db);
+        rc = open_db(o, HISTORY_READ_ONLY, &db);
     if (rc != 0)
         return rc;
     if (history_get(db, id, &run, err, sizeof(err)) != 0 ||
@@ -297,7 +297,7 @@ static int cmd_export(int argc, char **argv, struct hopts *o)
         return fail_usage("export: -o FILE is required%s%s", "", "");
     int rc = parse_id(optind < argc ? argv[optind] : NULL, &id);
     if (rc == 0)
-        rc = open_db(o, HISTORY_MUST_EXIST, &db);
+        rc = open_db(o, HISTORY_READ_ONLY, &db);
     if (rc != 0)
         return rc;
     if (history_export(db, id, o->output, err, sizeof(err)) != 0) {
@@ -376,7 +376,7 @@ static int cmd_trend(int argc, char **argv, struct hopts *o)
             f->workers[f->nworkers++] = (unsigned)w;
         }
     }
-    int rc = open_db(o, HISTORY_MUST_EXIST, &db);
+    int rc = open_db(o, HISTORY_READ_ONLY, &db);
     if (rc != 0)
         return rc;
     size_t ncharts = 0;
@@ -400,7 +400,7 @@ static int cmd_check(int argc, char **argv, struct hopts *o)
     if (optind < argc)
         return fail_usage("check: unexpected argument '%s'%s", argv[optind],
                           "");
-    int rc = open_db(o, HISTORY_MUST_EXIST, &db);
+    int rc = open_db(o, HISTORY_READ_ONLY, &db);
     if (rc != 0)
         return rc;
     if (history_integrity_check(db, err, sizeof(err)) != 0) {

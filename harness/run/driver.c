@@ -247,6 +247,16 @@ int driver_main(int argc, char **argv, const struct driver_hooks *hooks)
         snprintf(err, sizeof(err), "--save: this poolbench has no history");
         goto out;
     }
+    /* The database and the name are checked before measuring, as -o is:
+     * a run must not end in a store that was never going to work. */
+    if (r->o.save_name != NULL && hooks->check_save != NULL) {
+        char why[900];
+        if (hooks->check_save(r->o.save_name, r->o.db_path, why,
+                              sizeof(why)) != 0) {
+            snprintf(err, sizeof(err), "--save: %s", why);
+            goto out;
+        }
+    }
     if (measure(r, err, sizeof(err)) != 0)
         goto out;
     status = finish(r, hooks, err, sizeof(err));

@@ -21,6 +21,11 @@ struct driver_hooks {
      * (then --save is refused). */
     int (*save)(const char *path, const char *name, const char *db,
                 char *err, size_t err_len);
+    /* Check, before anything is measured, that save will be able to
+     * store a run under name in db (the name, the path, the database
+     * writable). Returns 0, or -1 with a message. May be NULL. */
+    int (*check_save)(const char *name, const char *db, char *err,
+                      size_t err_len);
 };
 
 /* Run `poolbench run` with argv[0] == "run". Returns the exit status. */

@@ -114,7 +114,106 @@ PY
     then ok; else bad "CSV is not safe: $(cat csv.txt)"; fi
 }
 
-for p in charts options csv; do
+# ro_copy FILE: copy FILE into a read-only folder ro/ (a tmpfs remounted
+# read-only as root; else a folder and file without write permission).
+# Returns 1 (with a note) when neither can be made.
+ro_copy() {
+    mkdir -p ro
+    if [ "$(id -u)" -eq 0 ]; then
+        if mount -t tmpfs -o size=4m tmpfs ro 2> /dev/null; then
+            cp "$1" ro/ && mount -o remount,ro ro && return 0
+            umount ro
+        fi
+        echo "note: cannot mount a read-only tmpfs as root: read-only" \
+             "database cases skipped"
+        return 1
+    fi
+    cp "$1" ro/ && chmod a-w ro/* ro
+}
+ro_done() { umount ro 2> /dev/null || chmod -R u+w ro; }
+
+# Item 3: read commands open the database read-only and never write a
+# schema; an empty or non-database file is refused; a newer schema is
+# refused input (2), also for history add.
+part_history() {
+    noserial
+    pb history add --name main --db h.db ns.json > /dev/null 2>&1 ||
+        bad "history add of ns.json failed"
+    : > empty.db
+    for cmd in list "show 1" "export 1 -o exp.json" "trend -o tr" check; do
+        # shellcheck disable=SC2086
+        check_usage "not a poolbench history database" \
+            pb history $cmd --db empty.db && ok
+        [ -s empty.db ] && bad "history $cmd wrote into an empty file"
+    done
+    check_usage "not a poolbench history database" \
+        pb compare --baseline main --db empty.db ns.json && ok
+    [ -s empty.db ] && bad "compare --baseline wrote into an empty file"
+    echo "not a database at all, just text" > text.db
+    check_usage "not a poolbench history database" \
+        pb history list --db text.db && ok
+    if ro_copy h.db; then
+        for cmd in list "show 1" "export 1 -o exp.json" "trend -o tr" \
+                   check; do
+            # shellcheck disable=SC2086
+            if pb history $cmd --db ro/h.db > out.txt 2> err.txt; then
+                ok
+            else
+                bad "history $cmd of a read-only database: $(cat err.txt)"
+            fi
+        done
+        pb compare --baseline main --db ro/h.db ns.json > out.txt 2> err.txt
+        if grep -q 'readonly\|read-only\|unable to open' err.txt; then
+            bad "compare --baseline of a read-only db: $(cat err.txt)"
+        else
+            ok
+        fi
+        ro_done
+    fi
+    cp h.db newer.db
+    python3 -c 'import sqlite3, sys
+c = sqlite3.connect(sys.argv[1]); c.execute("PRAGMA user_version = 99")
+c.commit()' newer.db
+    check_usage "newer than this poolbench" \
+        pb history add --name main --db newer.db ns.json && ok
+    check_usage "newer than this poolbench" \
+        pb history list --db newer.db && ok
+}
+
+# Item 2: run --save checks its name and database before measuring (the
+# -o file is never written): a FIFO, a read-only database, a missing
+# folder, a name with a newline or over 128 bytes.
+part_save() {
+    mkfifo fifo.db
+    long=$(python3 -c 'print("a" * 129)')
+    nl=$(printf 'a\nb')
+    for c in "x fifo.db:not a regular file" \
+             "x nodir/h.db:does not exist" ; do
+        name=${c%% *}; rest=${c#* }; db=${rest%%:*}; needle=${rest#*:}
+        check_usage "$needle" pb run -w noop -e serial -n 10 -r 1 \
+            -o s.json --save "$name" --db "$db" && ok
+        [ -e s.json ] && { bad "--db $db: measured before refusing"; rm -f s.json; }
+    done
+    check_usage "control character" pb run -w noop -e serial -n 10 -r 1 \
+        -o s.json --save "$nl" --db n.db && ok
+    check_usage "1 to 128 bytes" pb run -w noop -e serial -n 10 -r 1 \
+        -o s.json --save "$long" --db n.db && ok
+    [ -e s.json ] && bad "a bad --save name: measured before refusing"
+    [ -e n.db ] && bad "a refused --save created its database"
+    pb run -w noop -e serial -n 10 -r 1 -o h0.json --save x --db h.db \
+        > /dev/null 2>&1 || bad "run --save into a new database failed"
+    rm -f h0.json
+    if ro_copy h.db; then
+        check_usage "ro/h.db" pb run -w noop -e serial -n 10 -r 1 \
+            -o s.json --save x --db ro/h.db && ok
+        check_usage "ro/new.db" pb run -w noop -e serial -n 10 -r 1 \
+            -o s.json --save x --db ro/new.db && ok
+        [ -e s.json ] && bad "read-only --db: measured before refusing"
+        ro_done
+    fi
+}
+
+for p in charts options csv history save; do
     if [ "$only" = all ] || [ "$only" = "$p" ]; then
         "part_$p"
     fi
