@@ -213,7 +213,51 @@ part_save() {
     fi
 }
 
-for p in charts options csv history save; do
+# left_in DIR: the files (hidden too) in DIR, one line; empty if none.
+left_in() { ls -A "$1" 2> /dev/null | tr '\n' ' '; }
+
+# Item 10: plot and history trend onto a nearly full 64 KiB tmpfs fail
+# (exit 2, one line) and leave no chart, no half-written file and no
+# private folder behind.
+part_fulldisk() {
+    if ! command -v gnuplot > /dev/null; then
+        echo "gnuplot is not installed: skipped"; exit 77
+    fi
+    mkdir -p mnt
+    if ! mount -t tmpfs -o size=64k tmpfs mnt 2> /dev/null; then
+        echo "cannot mount a tmpfs here (not root?): skipped"; exit 77
+    fi
+    pb run -w noop -e serial,threads -j 2 -n 1000 -r 3 -o ser.json \
+        > /dev/null 2>&1 || bad "run of ser.json failed"
+    pb history add --name main --db fd.db ser.json > /dev/null 2>&1 ||
+        bad "history add of ser.json failed"
+    # 20 KiB free: room for the scripts, not for an SVG and a PNG.
+    head -c 45056 /dev/zero > mnt/fill
+    mkdir mnt/p mnt/t
+    check_usage "cannot write mnt/p/" pb plot ser.json -o mnt/p && ok
+    [ -z "$(left_in mnt/p)" ] || bad "plot left $(left_in mnt/p)"
+    check_usage "cannot write mnt/t/" \
+        pb history trend --db fd.db -o mnt/t && ok
+    [ -z "$(left_in mnt/t)" ] || bad "trend left $(left_in mnt/t)"
+    # With room, the same commands draw whole charts.
+    rm -f mnt/fill
+    if pb plot ser.json -o mnt/p > /dev/null 2> err.txt &&
+       grep -q '</svg>' mnt/p/bars-noop.svg; then
+        ok
+    else
+        bad "plot with room: $(cat err.txt)"
+    fi
+    rm -rf mnt/p
+    if pb history trend --db fd.db -o mnt/t > /dev/null 2> err.txt &&
+       grep -q '</svg>' mnt/t/trend-*.svg; then
+        ok
+    else
+        bad "trend with room: $(cat err.txt)"
+    fi
+    umount mnt
+}
+
+for p in charts options csv history save fulldisk; do
     if [ "$only" = all ] || [ "$only" = "$p" ]; then
         "part_$p"
     fi
