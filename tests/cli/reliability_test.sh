@@ -257,7 +257,24 @@ part_fulldisk() {
     umount mnt
 }
 
-for p in charts options csv history save fulldisk; do
+# Item 12: show of a file with 50,000 instances (make_big.py) finishes
+# within a generous bound (the quadratic summary took minutes; this is
+# not a timing assertion: the unit test `scale` counts the work), and
+# names the last instance.
+part_bigshow() {
+    python3 "$SRC/tests/fixtures/make_big.py" 50000 big.json ||
+        { bad "make_big.py failed"; return; }
+    last=$(python3 -c 'import json, sys
+print(json.load(open(sys.argv[1]))["results"][-1]["params"]["n"])' big.json)
+    if timeout 120 "$PB" show big.json > out.txt 2> err.txt &&
+       grep -q "^factorial n=$last  (" out.txt; then
+        ok
+    else
+        bad "show of 50,000 instances did not finish in 120 s: $(cat err.txt)"
+    fi
+}
+
+for p in charts options csv history save fulldisk bigshow; do
     if [ "$only" = all ] || [ "$only" = "$p" ]; then
         "part_$p"
     fi
