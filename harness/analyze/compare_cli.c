@@ -409,6 +409,8 @@ int compare_main(int argc, char **argv)
     compare_report_free(&r);
     goto out;
 fail:
+    if (results_out_of_memory())
+        rc = EXIT_RUN_FAILED; /* not a bad file: memory ran out */
     results_term_safe(err, sizeof(err)); /* quotes the files */
     fprintf(stderr, "poolbench compare: %s\n", err);
 out:

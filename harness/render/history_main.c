@@ -168,8 +168,13 @@ static int cmd_add(int argc, char **argv, struct hopts *o)
                           "label)%s%s", "", "");
     /* Every file first: a bad one in a batch stores nothing. */
     for (int k = optind; k < argc; k++)
-        if (history_check_file(argv[k], err, sizeof(err)) != 0)
+        if (history_check_file(argv[k], err, sizeof(err)) != 0) {
+            if (results_out_of_memory()) {
+                fprintf(stderr, "poolbench history: %s\n", err);
+                return EXIT_RUN_FAILED;
+            }
             return fail_usage("%s%s", err, "");
+        }
     int rc = open_db(o, HISTORY_CREATE, &db);
     if (rc != 0)
         return rc;

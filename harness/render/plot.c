@@ -662,6 +662,8 @@ int plot_main(int argc, char **argv)
                          sizeof(err)) != 0) {
             fprintf(stderr, "poolbench plot: %s\n",
                     textesc_ctl(err, safe, sizeof(safe)));
+            if (results_out_of_memory())
+                status = EXIT_RUN_FAILED;
             goto out;
         }
     struct plot_set set;

@@ -562,6 +562,8 @@ int report_main(int argc, char **argv)
                          sizeof(err)) != 0) {
             fprintf(stderr, "poolbench report: %s\n",
                     textesc_ctl(err, safe, sizeof(safe)));
+            if (results_out_of_memory())
+                status = EXIT_RUN_FAILED;
             goto out;
         }
     if (report_write(files, nfiles, path, err, sizeof(err)) != 0) {
