@@ -293,7 +293,64 @@ print(json.load(open(sys.argv[1]))["results"][-1]["params"]["n"])' big.json)
     done
 }
 
-for p in charts options csv history save fulldisk big; do
+# valid_json FILE: FILE is a whole poolbench/1 results file.
+valid_json() {
+    python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["schema"] == "poolbench/1" and isinstance(d["results"], list)' \
+        "$1" 2> /dev/null
+}
+
+# Item 4: calibration obeys --timeout, SIGINT/SIGTERM and the watchdog:
+# each run ends by itself (`timeout 60` only bounds a broken build) with
+# a valid results file and exit 3 (time limit) or 130 (signal).
+part_calib() {
+    timeout 60 "$PB" run -w latency -p us=2000 -e serial --min-time 3600 \
+        --timeout 2 --no-progress -o t.json > out.txt 2> err.txt
+    rc=$?
+    if [ "$rc" -eq 3 ] && valid_json t.json &&
+       grep -q '"time limit' t.json; then
+        ok
+    else
+        bad "calibration under --timeout 2: exit $rc: $(cat err.txt)"
+    fi
+    for sig in INT TERM; do
+        rm -f s.json
+        "$PB" run -w latency -p us=2000 -e serial \
+            --min-time 3600 --no-progress -o s.json > out.txt 2> err.txt &
+        pid=$!
+        # Only a bound for a build that ignores the signal; it ends
+        # within a second of poolbench.
+        ( n=0; while [ $n -lt 60 ] && kill -0 "$pid" 2> /dev/null; do
+              sleep 1; n=$((n + 1)); done
+          kill -KILL "$pid" 2> /dev/null ) > /dev/null 2>&1 &
+        sleep 2
+        kill -"$sig" "$pid"
+        wait "$pid"
+        rc=$?
+        if [ "$rc" -eq 130 ] && valid_json s.json; then
+            ok
+        else
+            bad "SIG$sig while calibrating: exit $rc: $(cat err.txt)"
+        fi
+    done
+    if [ -n "${PLUGIN_FAULTY:-}" ]; then
+        timeout 60 "$PB" run --plugin "$PLUGIN_FAULTY" -w faulty \
+            -p fault=hang -e serial --min-time 1 --timeout 1 --no-progress \
+            -o h.json > out.txt 2> err.txt
+        rc=$?
+        if [ "$rc" -eq 3 ] && valid_json h.json &&
+           grep -q 'calibrating: a task ran' err.txt; then
+            ok
+        else
+            bad "a task hung while calibrating: exit $rc: $(cat err.txt)"
+        fi
+    else
+        echo "note: PLUGIN_FAULTY not set: the hung-task case skipped"
+    fi
+}
+
+for p in charts options csv history save fulldisk big calib; do
     if [ "$only" = all ] || [ "$only" = "$p" ]; then
         "part_$p"
     fi
