@@ -305,6 +305,34 @@ static void instance(struct out *o, const struct results_view *v, size_t i)
     python_vs_native(o, v, i);
 }
 
+/* Every row of instance i that failed, with its reason: a failed row
+ * must not vanish behind "serial is fastest" or "no row finished". */
+static void failed_rows(struct out *o, const struct results_view *v,
+                        size_t i)
+{
+    const struct view_inst *in = &v->insts[i];
+    for (size_t a = 0; a < in->nrows; a++) {
+        const struct view_row *vr = &v->rows[in->rows[a]];
+        const struct results_row *r = vr->r;
+        char name[200], why[400];
+        if (r->failure == NULL && r->errors == 0)
+            continue;
+        config_name(v, vr, name, sizeof(name));
+        if (r->failure != NULL)
+            textesc_ctl(r->failure, why, sizeof(why));
+        else
+            snprintf(why, sizeof(why), "%llu of %llu tasks failed",
+                     (unsigned long long)r->errors,
+                     (unsigned long long)r->tasks);
+        put(o, "  ");
+        paint(o, RED);
+        put(o, "failed");
+        paint(o, RESET);
+        put(o, ": %s: %s", name, why);
+        end_line(o);
+    }
+}
+
 /* One warning line: "  ! kind: message", in yellow. */
 static void warning_line(struct out *o, const char *indent,
                          const struct results_warning *w, size_t more)
@@ -343,6 +371,7 @@ int summary_print(FILE *out, const struct results_view *v, int colour)
         o.ngroups = 0;
     for (size_t i = 0; i < v->ninsts; i++) {
         instance(&o, v, i);
+        failed_rows(&o, v, i);
         instance_warnings(&o, v, i);
     }
     view_distinct_free(o.distinct, v->ninsts);

@@ -8,6 +8,7 @@
 #include "args.h"
 #include "noise.h"
 #include "options.h"
+#include "python.h"
 #include "registry.h"
 #include "suggest.h"
 
@@ -586,6 +587,23 @@ static int settle(struct run_options *o, const struct texts *t, char *err,
     return 0;
 }
 
+/* A py-* executor without its interpreter is refused before anything
+ * runs, not found out row by row after the native ones were measured. */
+static int check_python(const struct run_options *o, char *err,
+                        size_t err_len)
+{
+    for (size_t e = 0; e < o->nexecutors; e++) {
+        char why[400];
+        if (!o->executors[e]->peer)
+            continue;
+        if (python_check_interpreter(why, sizeof(why)) == 0)
+            return 0;
+        snprintf(err, err_len, "-e %s: %s", o->executors[e]->name, why);
+        return -1;
+    }
+    return 0;
+}
+
 /* Workloads, executors, workers and the other lists. */
 static int lists(struct run_options *o, const struct texts *t, char *err,
                  size_t err_len)
@@ -598,7 +616,8 @@ static int lists(struct run_options *o, const struct texts *t, char *err,
             o->workloads[o->nworkloads++] = (char *)registry_at(r)->name;
     }
     if (t->ex != NULL) {
-        if (parse_executors(o, t->ex, err, err_len) != 0)
+        if (parse_executors(o, t->ex, err, err_len) != 0 ||
+            check_python(o, err, err_len) != 0)
             return -1;
     } else {
         /* The native ones: the Python peers are asked for by name. */

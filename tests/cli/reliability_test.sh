@@ -350,7 +350,87 @@ part_calib() {
     fi
 }
 
-for p in charts options csv history save fulldisk big calib; do
+# Items 5, 6, 7 and the hung interpreter, with the real python3 and a
+# private copy of pypeer.py (so that its path names this test's
+# processes only).
+part_python() {
+    if ! command -v python3 > /dev/null; then
+        echo "no python3: skipped"; exit 77
+    fi
+    mkdir -p scripts env fake
+    cp "$SRC/scripts/pypeer.py" scripts/
+    peer="$work/scripts/pypeer.py"
+    # 6. A sitecustomize.py and a hashlib.py on PYTHONPATH are never
+    # imported: the interpreter runs isolated (-I).
+    printf 'open(%s, "w").close()\n' "'$work/site-ran'" \
+        > env/sitecustomize.py
+    echo 'raise ImportError("shadowed hashlib")' > env/hashlib.py
+    if PYTHONPATH=$work/env PYTHONSTARTUP=$work/env/sitecustomize.py \
+       POOLBENCH_SCRIPTS_DIR=$work/scripts "$PB" run -w hashing \
+       -e serial,py-serial -n 20 -r 1 --min-time 0 --no-progress \
+       -o iso.json > out.txt 2> err.txt && [ ! -e site-ran ]; then
+        ok
+    else
+        bad "python3 took code from the environment: $(cat out.txt err.txt)"
+    fi
+    # 7. A failed Python row is named, with its reason, in the summary.
+    printf '#!/bin/sh\necho "fake python: broken" >&2\nexit 1\n' \
+        > fake/python3
+    chmod +x fake/python3
+    POOLBENCH_PYTHON=$work/fake/python3 "$PB" run -w noop \
+        -e serial,py-serial -n 100 -r 1 --min-time 0 --no-progress \
+        -o f.json > out.txt 2> err.txt
+    rc=$?
+    if [ "$rc" -eq 3 ] && grep -q 'failed: py-serial x1: .*fake python' \
+       out.txt; then
+        ok
+    else
+        bad "the summary does not name the failed row (exit $rc): $(cat out.txt)"
+    fi
+    # A hung interpreter: after the repetition's --timeout, describing
+    # the interpreter waits no longer than --timeout either.
+    printf '#!/bin/sh\nexec sleep 1000\n' > fake/python3
+    POOLBENCH_PYTHON=$work/fake/python3 timeout 60 "$PB" run -w noop \
+        -e py-serial -n 100 -r 1 --min-time 0 --timeout 2 --no-progress \
+        -o hung.json > out.txt 2> err.txt
+    rc=$?
+    if [ "$rc" -eq 3 ] && grep -q 'did not describe itself within 2 s' \
+       hung.json; then
+        ok
+    else
+        bad "a hung python3 with --timeout 2: exit $rc: $(cat err.txt)"
+    fi
+    pkill -KILL -f "$work/fake/python3" 2> /dev/null
+    # 5. kill -9 of poolbench during a py-ppe run leaves no process: the
+    # peer dies with poolbench, the pool's workers with the peer.
+    POOLBENCH_SCRIPTS_DIR=$work/scripts "$PB" run -w latency \
+        -p us=100000 -e py-ppe -j 2 -n 200 -r 5 --min-time 0 \
+        --no-progress -o k.json > /dev/null 2>&1 &
+    pid=$!
+    n=0
+    while [ "$(pgrep -c -f "$peer")" -lt 3 ] && [ $n -lt 300 ]; do
+        sleep 0.1; n=$((n + 1))
+    done
+    if [ "$(pgrep -c -f "$peer")" -lt 3 ]; then
+        bad "py-ppe did not start its peer and two workers"
+    fi
+    kill -KILL "$pid"
+    wait "$pid" 2> /dev/null
+    # Bounded wait for them to go (they went at once; before, they
+    # stayed for minutes).
+    n=0
+    while pgrep -f "$peer" > /dev/null && [ $n -lt 300 ]; do
+        sleep 0.1; n=$((n + 1))
+    done
+    if pgrep -f "$peer" > /dev/null; then
+        bad "processes outlived a kill -9 of poolbench: $(pgrep -a -f "$peer")"
+        pkill -KILL -f "$peer"
+    else
+        ok
+    fi
+}
+
+for p in charts options csv history save fulldisk big calib python; do
     if [ "$only" = all ] || [ "$only" = "$p" ]; then
         "part_$p"
     fi
