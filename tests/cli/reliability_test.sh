@@ -274,6 +274,12 @@ print(json.load(open(sys.argv[1]))["results"][-1]["params"]["n"])' big.json)
     else
         bad "show of 50,000 rows did not finish in 120 s: $(cat err.txt)"
     fi
+    # A sanitizer build cannot start under an address-space limit.
+    if ! (ulimit -v 150000 && exec "$PB" list) > /dev/null 2>&1; then
+        echo "note: poolbench does not start under ulimit -v 150000" \
+             "(a sanitizer build?): out-of-memory cases skipped"
+        return
+    fi
     for c in "show big.json" "compare big.json big.json" \
              "report big.json -o r.html" "plot big.json -o pl" \
              "merge big.json -o m.json" \
@@ -324,7 +330,17 @@ part_calib() {
         ( n=0; while [ $n -lt 60 ] && kill -0 "$pid" 2> /dev/null; do
               sleep 1; n=$((n + 1)); done
           kill -KILL "$pid" 2> /dev/null ) > /dev/null 2>&1 &
-        sleep 2
+        # Signal it once its handlers are in (SigCgt has SIGINT and
+        # SIGTERM), then a little later, inside calibration.
+        n=0
+        while [ $n -lt 300 ] && ! python3 -c 'import sys
+m = [l.split()[1] for l in open("/proc/%s/status" % sys.argv[1])
+     if l.startswith("SigCgt:")]
+sys.exit(0 if m and int(m[0], 16) & (1 << 1 | 1 << 14) == 16386 else 1)
+' "$pid" 2> /dev/null; do
+            sleep 0.1; n=$((n + 1))
+        done
+        sleep 1
         kill -"$sig" "$pid"
         wait "$pid"
         rc=$?
