@@ -192,7 +192,9 @@ part_save() {
         name=${c%% *}; rest=${c#* }; db=${rest%%:*}; needle=${rest#*:}
         check_usage "$needle" pb run -w noop -e serial -n 10 -r 1 \
             -o s.json --save "$name" --db "$db" && ok
-        [ -e s.json ] && { bad "--db $db: measured before refusing"; rm -f s.json; }
+        if [ -e s.json ]; then
+            bad "--db $db: measured before refusing"; rm -f s.json
+        fi
     done
     check_usage "control character" pb run -w noop -e serial -n 10 -r 1 \
         -o s.json --save "$nl" --db n.db && ok
@@ -401,7 +403,7 @@ part_python() {
        out.txt; then
         ok
     else
-        bad "the summary does not name the failed row (exit $rc): $(cat out.txt)"
+        bad "the summary names no failed row (exit $rc): $(cat out.txt)"
     fi
     # A hung interpreter: after the repetition's --timeout, describing
     # the interpreter waits no longer than --timeout either.
