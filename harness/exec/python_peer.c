@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -379,6 +380,13 @@ int python_frame(struct exec_pool *p, size_t *consumed, int *type,
 
 /* ---- the interpreter's description ------------------------------------ */
 
+static atomic_int unresponsive; /* see python_note_unresponsive */
+
+void python_note_unresponsive(void)
+{
+    atomic_store(&unresponsive, 1);
+}
+
 int python_info(char *buf, size_t len)
 {
     return python_info_within(buf, len, 0);
@@ -435,6 +443,11 @@ int python_info_within(char *buf, size_t len, double limit_s)
     if (len == 0)
         return -1;
     buf[0] = '\0';
+    if (atomic_load(&unresponsive)) {
+        snprintf(buf, len, "%s did not answer within a repetition's time "
+                 "limit; not asked to describe itself", py_interpreter());
+        return -1;
+    }
     if (python_spawn("--info", &p.pid, &p.to_fd, &p.from_fd, &p.err_fd,
                      why, sizeof(why)) != 0) {
         snprintf(buf, len, "%s", why);
