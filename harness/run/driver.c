@@ -209,10 +209,10 @@ static int measure(struct run *r, char *err, size_t err_len)
         watchdog_stop(&r->wd);
         return -1;
     }
-    /* The system check, for people watching (the file and the summary
-     * carry the warnings that matter for the results). */
-    if (isatty(STDERR_FILENO))
-        warnings_precheck(&r->m, quota, stderr);
+    /* The system check: a busy machine always (a CI log must show it),
+     * the machine's settings for people watching (the file and the
+     * summary carry them with the results). */
+    warnings_precheck(&r->m, quota, isatty(STDERR_FILENO), stderr);
     progress_begin(&prog, r->o.progress,
                    (r->o.warmup + r->o.repeat) * r->p.nconfigs);
     if (r->o.precision_pct > 0 && r->o.max_time_s > 0)
