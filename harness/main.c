@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ab.h"
 #include "cli.h"
 #include "exit.h"
 #include "machine.h"
@@ -33,7 +32,7 @@ static const struct command commands[] = {
       "a results file: the answer per workload, then every row" },
     { "compare", cmd_compare, 0,
       "two results files: what is faster or slower, for real" },
-    { "ab", ab_main, 0,
+    { "ab", cmd_ab, 0,
       "two poolbench builds round by round: one A/B results file" },
     { "merge", cmd_merge, 0,
       "combine results files (many machines) into one" },

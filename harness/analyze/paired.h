@@ -93,11 +93,4 @@ int paired_print(FILE *f, const struct paired_report *r);
 /* Free what paired_analyze made; safe on a zeroed report. */
 void paired_report_free(struct paired_report *r);
 
-/* `poolbench compare AB.json` or `compare --paired AB.json`: returns the
- * exit status (0 pass, 1 a regression, 2 bad usage, or a row not tested
- * without --allow-unmatched, or nothing tested), or -1 when argv is not
- * a paired comparison (two files, --baseline) and compare_main should
- * go on. */
-int paired_main(int argc, char **argv);
-
 #endif /* POOLBENCH_PAIRED_H */

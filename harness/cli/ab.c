@@ -11,6 +11,7 @@
 
 #include "ab.h"
 #include "args.h"
+#include "cli.h"
 #include "exit.h"
 #include "results.h"
 #include "view.h"
@@ -406,7 +407,7 @@ static int rounds(struct ab *a, char *err, size_t err_len)
     return 0;
 }
 
-int ab_main(int argc, char **argv)
+int cmd_ab(int argc, char **argv)
 {
     struct ab a;
     char err[1024];

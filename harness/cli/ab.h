@@ -15,9 +15,9 @@
 #define AB_DEFAULT_ROUNDS 10
 #define AB_MAX_ROUNDS 1000
 
-/* `poolbench ab --base BIN --new BIN [-r ROUNDS] [-o FILE] -- RUN-ARGS`.
- * Returns the exit status: 0, 2 bad usage, 3 a run failed (the round's
- * command and its status are named), 130 interrupted (nothing written). */
-int ab_main(int argc, char **argv);
+/* cmd_ab (cli.h): `poolbench ab --base BIN --new BIN [-r ROUNDS] [-o
+ * FILE] -- RUN-ARGS`. Returns the exit status: 0, 2 bad usage, 3 a run
+ * failed (the round's command and its status are named), 130
+ * interrupted (nothing written). */
 
 #endif /* POOLBENCH_AB_H */

@@ -12,7 +12,6 @@
 #include "compare.h"
 #include "exit.h"
 #include "history.h"
-#include "paired.h"
 #include "suggest.h"
 
 static void usage(FILE *f)
@@ -398,7 +397,7 @@ int cmd_compare(int argc, char **argv)
     const struct results_file **bases = NULL;
     struct compare_report r;
     size_t nruns = 0;
-    int rc = paired_main(argc, argv); /* one A/B file, or --paired */
+    int rc = cli_compare_paired(argc, argv); /* one A/B file, --paired */
     if (rc >= 0)
         return rc;
     rc = parse_args(argc, argv, &c, err, sizeof(err));

@@ -1,6 +1,6 @@
-/* paired_cli.c - `poolbench compare AB.json` and `compare --paired
- * AB.json`: the command line of the paired comparison (paired.h). The
- * compare command hands argv here first. */
+/* compare_paired.c - `poolbench compare AB.json` and `compare --paired
+ * AB.json`: the command line of the paired comparison (analyze/paired.h).
+ * cli/compare.c hands argv here first. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +8,7 @@
 
 #include "args.h"
 #include "exit.h"
+#include "cli.h"
 #include "paired.h"
 
 /* compare's options that take a value, for the scan below. */
@@ -161,7 +162,7 @@ static int parse_args(int argc, char **argv, struct paired_report *r,
     return 0;
 }
 
-int paired_main(int argc, char **argv)
+int cli_compare_paired(int argc, char **argv)
 {
     struct paired_report r, opts;
     struct results_file f;
