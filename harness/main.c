@@ -14,6 +14,7 @@
 #include "plot.h"
 #include "registry.h"
 #include "report.h"
+#include "scaling.h"
 #include "show.h"
 #include "suggest.h"
 #include "summary.h"
@@ -132,6 +133,7 @@ static int run_main(int argc, char **argv)
     static const struct driver_hooks hooks = {
         .show = show_written,
         .save = save_written,
+        .derive = scaling_derive_json,
     };
     return driver_main(argc, argv, &hooks);
 }

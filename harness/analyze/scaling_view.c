@@ -190,8 +190,8 @@ static void describe_peak(const struct scaling_model *m, char *buf,
     if (isinf(m->peak_n)) {
         /* Amdahl's ceiling: lambda / sigma, in units of one worker. */
         if (m->p.sigma > 0)
-            snprintf(buf, len, "; no peak, levels off near %.3gx one "
-                     "worker", 1 / m->p.sigma);
+            snprintf(buf, len, "; no peak, ceiling %.3gx one worker",
+                     1 / m->p.sigma);
         else
             snprintf(buf, len, "; no peak, no ceiling seen");
         return;

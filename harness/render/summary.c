@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "scaling.h"
 #include "summary.h"
 #include "textesc.h"
 #include "units.h"
@@ -316,6 +317,24 @@ static void instance(struct out *o, const struct results_view *v, size_t i)
     python_vs_native(o, v, i);
 }
 
+/* The scaling model of each executor of instance i, a line each, when one
+ * of them has three or more worker counts to fit. */
+static void scaling_lines(struct out *o, const struct scaling_set *s,
+                          size_t i)
+{
+    int any = 0;
+    char text[256];
+    for (size_t k = 0; k < s->n; k++)
+        any |= s->g[k].inst == i && s->g[k].m.status != SCALING_TOO_FEW;
+    for (size_t k = 0; any && k < s->n; k++) {
+        if (s->g[k].inst != i)
+            continue;
+        scaling_describe(&s->g[k], text, sizeof(text));
+        put(o, "  %s", text);
+        end_line(o);
+    }
+}
+
 /* One warning line: "  ! kind: message", in yellow. */
 static void warning_line(struct out *o, const char *indent,
                          const struct results_warning *w, size_t more)
@@ -363,10 +382,16 @@ static void instance_warnings(struct out *o, const struct results_view *v,
 int summary_print(FILE *out, const struct results_view *v, int colour)
 {
     struct out o = { .f = out, .colour = colour };
+    struct scaling_set s;
+    char err[128];
+    if (scaling_of_view(v, &s, err, sizeof(err)) != 0)
+        memset(&s, 0, sizeof(s)); /* out of memory: the rest still helps */
     for (size_t i = 0; i < v->ninsts; i++) {
         instance(&o, v, i);
+        scaling_lines(&o, &s, i);
         instance_warnings(&o, v, i);
     }
+    scaling_set_free(&s);
     for (size_t k = 0; k < v->f->nwarnings; k++)
         if (v->f->warnings[k].result < 0)
             warning_line(&o, "", &v->f->warnings[k], 0);

@@ -61,6 +61,7 @@ struct run {
     struct watchdog wd;
     char out_path[4096];
     char out_stem[4096];      /* "" with -o */
+    int (*derive)(cJSON *root, char *err, size_t err_len); /* hooks' */
 };
 
 static cJSON *build(struct run *r, int interrupted, char *err,
@@ -69,6 +70,7 @@ static cJSON *build(struct run *r, int interrupted, char *err,
     struct record_ctx rc = {
         .argc = r->argc, .argv = r->argv, .o = &r->o, .m = &r->m,
         .p = &r->p, .mc = &r->mc, .interrupted = interrupted,
+        .derive = r->derive,
     };
     return record_build(&rc, err, err_len);
 }
@@ -232,6 +234,7 @@ int driver_main(int argc, char **argv, const struct driver_hooks *hooks)
     }
     r->argc = argc;
     r->argv = argv;
+    r->derive = hooks != NULL ? hooks->derive : NULL;
     if (install_signals() != 0) {
         snprintf(err, sizeof(err), "cannot install signal handlers: %s",
                  strerror(errno));

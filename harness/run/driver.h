@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include <cjson/cJSON.h>
+
 #include "exit.h"
 
 /* What `run` does with the results file it wrote. */
@@ -21,6 +23,10 @@ struct driver_hooks {
      * (then --save is refused). */
     int (*save)(const char *path, const char *name, const char *db,
                 char *err, size_t err_len);
+    /* Add the fields the layers above derive (the scaling models) to the
+     * results tree before it is written. Returns 0, or -1 with a
+     * message. May be NULL. */
+    int (*derive)(cJSON *root, char *err, size_t err_len);
 };
 
 /* Run `poolbench run` with argv[0] == "run". Returns the exit status. */
