@@ -490,6 +490,8 @@ int scaling_fit(const struct scaling_point *pts, size_t n, uint64_t seed,
     m->npoints = n;
     m->nlevels = d.nlevels;
     m->max_n = n > 0 ? d.n[n - 1] : NAN;
+    for (size_t l = 0; l < d.nlevels && l < SCALING_MAX_LEVELS; l++)
+        m->levels[l] = d.n[l == 0 ? 0 : d.level_end[l - 1]];
     m->status = SCALING_TOO_FEW;
     if (d.nlevels < SCALING_MIN_LEVELS) {
         data_free(&d);

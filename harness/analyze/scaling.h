@@ -41,6 +41,9 @@
 #define SCALING_LOF_ALPHA 0.01    /* lack-of-fit test level */
 #define SCALING_LOF_RMS 0.02      /* ... and a deviation worth a word */
 #define SCALING_ZERO_KAPPA 1e-7   /* kappa below this reads "~0" */
+#define SCALING_MAX_LEVELS 64     /* worker counts a model lists */
+#define SCALING_AHEAD 8           /* predictions reach this many times
+                                     the largest measured count */
 
 /* One repetition: workers and its throughput (tasks per second). */
 struct scaling_point {
@@ -85,6 +88,8 @@ struct scaling_model {
     size_t npoints;             /* repetitions */
     size_t nlevels;             /* distinct worker counts */
     double max_n;               /* largest measured worker count */
+    double levels[SCALING_MAX_LEVELS]; /* the first distinct counts,
+                                          increasing */
     double *boot;               /* nboot x 3 (lambda, sigma, kappa) of
                                    the chosen law; owned */
     size_t nboot;
@@ -132,6 +137,10 @@ struct scaling_set {
  * chunk sizes are swept). Returns 0, or -1 when out of memory. */
 int scaling_of_view(const struct results_view *v, struct scaling_set *s,
                     char *err, size_t err_len);
+
+/* The same for instance inst only. */
+int scaling_of_instance(const struct results_view *v, size_t inst,
+                        struct scaling_set *s, char *err, size_t err_len);
 
 /* Free what scaling_of_view made; safe on a zeroed set. */
 void scaling_set_free(struct scaling_set *s);

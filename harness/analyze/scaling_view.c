@@ -105,29 +105,40 @@ static int add_group(struct scaling_set *s, const struct results_view *v,
     return 0;
 }
 
+/* Add instance i's models to s. Returns 0, or -1 (s freed). */
+static int add_instance(const struct results_view *v, size_t i,
+                        struct scaling_set *s, char *err, size_t err_len)
+{
+    char labels[64][128];
+    size_t npoints;
+    size_t nl = group_labels(v, i, labels, 64, &npoints);
+    struct scaling_point *pts = malloc((npoints + 1) * sizeof(*pts));
+    int rc = pts != NULL ? 0 : -1;
+    if (pts == NULL)
+        snprintf(err, err_len, "out of memory fitting scaling models");
+    for (size_t k = 0; rc == 0 && k < nl; k++)
+        rc = add_group(s, v, i, labels[k], pts, err, err_len);
+    free(pts);
+    if (rc != 0)
+        scaling_set_free(s);
+    return rc;
+}
+
 int scaling_of_view(const struct results_view *v, struct scaling_set *s,
                     char *err, size_t err_len)
 {
     memset(s, 0, sizeof(*s));
-    for (size_t i = 0; i < v->ninsts; i++) {
-        char labels[64][128];
-        size_t npoints;
-        size_t nl = group_labels(v, i, labels, 64, &npoints);
-        struct scaling_point *pts = malloc((npoints + 1) * sizeof(*pts));
-        if (pts == NULL) {
-            snprintf(err, err_len, "out of memory fitting scaling models");
-            scaling_set_free(s);
+    for (size_t i = 0; i < v->ninsts; i++)
+        if (add_instance(v, i, s, err, err_len) != 0)
             return -1;
-        }
-        for (size_t k = 0; k < nl; k++)
-            if (add_group(s, v, i, labels[k], pts, err, err_len) != 0) {
-                free(pts);
-                scaling_set_free(s);
-                return -1;
-            }
-        free(pts);
-    }
     return 0;
+}
+
+int scaling_of_instance(const struct results_view *v, size_t inst,
+                        struct scaling_set *s, char *err, size_t err_len)
+{
+    memset(s, 0, sizeof(*s));
+    return add_instance(v, inst, s, err, err_len);
 }
 
 void scaling_set_free(struct scaling_set *s)
@@ -265,6 +276,27 @@ static const char *status_word(enum scaling_status s)
            : s == SCALING_NO_FIT ? "no_fit" : "too_few";
 }
 
+/* [workers, throughput, low, high] at each measured worker count, then
+ * at doublings of the largest up to SCALING_AHEAD times it (marked
+ * "predicted" by peak_predicted's rule: beyond max_workers_measured). */
+static void curve_json(cJSON *o, const struct scaling_model *m)
+{
+    cJSON *c = cJSON_AddArrayToObject(o, "curve");
+    size_t nl = m->nlevels < SCALING_MAX_LEVELS ? m->nlevels
+                                                : SCALING_MAX_LEVELS;
+    double at[SCALING_MAX_LEVELS + 8];
+    size_t n = 0;
+    for (size_t l = 0; l < nl; l++)
+        at[n++] = m->levels[l];
+    for (double w = 2 * m->max_n; w <= SCALING_AHEAD * m->max_n; w *= 2)
+        at[n++] = w;
+    for (size_t k = 0; c != NULL && k < n; k++) {
+        double p[4] = { at[k], NAN, NAN, NAN };
+        scaling_band(m, at[k], &p[1], &p[2], &p[3]);
+        cJSON_AddItemToArray(c, cJSON_CreateDoubleArray(p, 4));
+    }
+}
+
 /* The fitted numbers of a model that fits. */
 static void fit_json(cJSON *o, const struct scaling_model *m)
 {
@@ -277,6 +309,7 @@ static void fit_json(cJSON *o, const struct scaling_model *m)
     add_pair(o, "peak_ci95", m->peak_lo, m->peak_hi);
     cJSON_AddBoolToObject(o, "peak_predicted",
                           !(m->peak_n <= m->max_n));
+    curve_json(o, m);
 }
 
 cJSON *scaling_json(const struct results_view *v,
