@@ -5,8 +5,10 @@
  * Task i holds one process-shared, writer-preferring read-write lock
  * twice: shared for `block_us` (the parallel part: every worker may be
  * there at once), then exclusive for `lock_us` (the serial part). Both
- * are held by sleeping to an absolute CLOCK_MONOTONIC deadline (or, with
- * hold=spin, by reading the clock), so a blocked worker costs no CPU.
+ * are held by sleeping to an absolute CLOCK_MONOTONIC deadline, so a
+ * blocked worker costs no CPU; with hold=spin the exclusive part reads
+ * the clock instead (one CPU busy at a time, and no wake-up latency
+ * added to the serial part).
  * Because waiting writers hold new readers back, the serial parts of all
  * workers run back to back and the parallel parts together: with N
  * workers, N tasks take block_us + N lock_us, which is Amdahl's law
@@ -50,7 +52,7 @@ static const struct wl_param blocklock_params[] = {
       "microseconds each task holds the lock alone (serial)", 0, 10000000,
       NULL },
     { "hold", WL_PARAM_CHOICE, "sleep",
-      "wait out both parts asleep, or spinning on the clock", 0, 0,
+      "hold the lock alone asleep, or spinning on the clock", 0, 0,
       "sleep|spin" },
     { 0 },
 };
@@ -178,11 +180,12 @@ static void blocklock_worker_fini(void *state, void *wstate)
               0, 0);
 }
 
-/* Wait until us microseconds from now. Returns 0 or an errno. */
-static int hold_for(const struct blocklock_state *st, int64_t us)
+/* Wait until us microseconds from now, asleep (or spinning when spin is
+ * set). Returns 0 or an errno. */
+static int hold_for(int spin, int64_t us)
 {
     uint64_t end = now_ns() + (uint64_t)us * 1000;
-    if (st->hold == HOLD_SPIN) {
+    if (spin) {
         while (now_ns() < end)
             ;
         return 0;
@@ -209,13 +212,13 @@ static void blocklock_run(void *state, void *wstate, uint64_t i,
     out->value = i;
     pthread_rwlock_rdlock(&sh->rw);
     uint64_t waited = now_ns() - t0;
-    int rc = hold_for(st, st->block_us);
+    int rc = hold_for(0, st->block_us);
     pthread_rwlock_unlock(&sh->rw);
     t0 = now_ns();
     pthread_rwlock_wrlock(&sh->rw);
     waited += now_ns() - t0;
     uint64_t c = sh->counter;
-    int rc2 = hold_for(st, st->lock_us);
+    int rc2 = hold_for(st->hold == HOLD_SPIN, st->lock_us);
     sh->counter = c + 1;
     sh->ran++;
     pthread_rwlock_unlock(&sh->rw);

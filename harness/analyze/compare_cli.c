@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "args.h"
+#include "compare_scaling.h"
 #include "compare.h"
 #include "exit.h"
 #include "history.h"
@@ -407,6 +408,11 @@ int compare_main(int argc, char **argv)
     }
     rc = r.regressions > 0 ? EXIT_REGRESSION : 0;
     compare_report_free(&r);
+    /* Across machines, what the scaling models say (text only). */
+    if (c.o.normalize_speedup && c.o.format == COMPARE_TEXT &&
+        nruns == 1 && compare_scaling_print(stdout, bases[0], &new_file,
+                                            err, sizeof(err)) != 0)
+        goto fail;
     goto out;
 fail:
     results_term_safe(err, sizeof(err)); /* quotes the files */

@@ -156,4 +156,33 @@ if $PB show zig.json > zig.txt 2>&1 &&
    ! grep -q "^  threads: contention" zig.txt; then ok
 else bad "zigzag data: $(cat zig.txt)"; fi
 
+# ---- compare across machines on the model ------------------------------
+# Two "machines": the same rows with Amdahl-shaped samples of contention
+# 5% and 15%; compare --normalize speedup says the second's is higher,
+# with both intervals.
+python3 - bl.json <<'PY'
+import json, sys
+for name, sigma in (("ma.json", 0.05), ("mb.json", 0.15)):
+    d = json.load(open(sys.argv[1]))
+    for x in d["results"]:
+        n = x["workers"]
+        t = 1.0 if x["executor"] == "serial" else (1 + sigma * (n - 1)) / n
+        x["samples"] = {"wall_s": [t * (1 + 0.01 * ((k * 7) % 5 - 2))
+                                   for k in range(6)]}
+    d.pop("scaling_models", None)
+    json.dump(d, open(name, "w"))
+PY
+$PB compare --normalize speedup ma.json mb.json > cmp.txt 2> cmp.err
+if grep -q "^  blocklock .*, threads:" cmp.txt &&
+   grep -q "contention 5% \[.*\] on base, 15% \[.*\] on new: higher on new" \
+       cmp.txt; then ok
+else bad "compare --normalize speedup on the model: $(cat cmp.txt cmp.err)"
+fi
+$PB compare --normalize speedup ma.json ma.json > same.txt 2>&1
+if grep -q "on new: no different (intervals overlap)" same.txt; then ok
+else bad "compare of a file with itself: $(cat same.txt)"; fi
+$PB compare ma.json mb.json > plain.txt 2>&1
+if ! grep -q "scaling models" plain.txt; then ok
+else bad "plain compare prints the scaling models"; fi
+
 finish scaling-cli

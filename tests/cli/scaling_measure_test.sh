@@ -1,0 +1,58 @@
+#!/bin/sh
+# scaling_measure_test.sh - the scaling model against a workload whose
+# curve is known (suite measure: these checks depend on timing, and a
+# machine that is busy enough can break them). blocklock with block
+# 10000 us and lock 2000 us follows Amdahl's law with sigma = 2000 /
+# 12000 (docs/workloads.md); blocking-dominated tasks are insensitive to
+# CPU load. Checks: a sweep 1..64 fits with that sigma inside its 95%
+# interval; a fit to workers 1-8 predicts the throughput measured at 16,
+# 32 and 64 within its band (the band against each median's 95%
+# interval). scripts/scaling-bench.sh prints the same numbers.
+. "$(dirname "$0")/cli_lib.sh"
+PB=${PB_WRAPPER:+$PB_WRAPPER }$POOLBENCH
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
+
+args="-w blocklock -e threads -p block_us=10000 -p lock_us=2000 -n 128
+      -r 5 --warmup 1 --no-progress"
+# shellcheck disable=SC2086
+if $PB run $args -j 1..64 -o full.json > full.txt 2>&1; then ok
+else bad "sweep 1..64: $(cat full.txt)"; fi
+# shellcheck disable=SC2086
+if $PB run $args -j 1..8 -o low.json > low.txt 2>&1; then ok
+else bad "sweep 1..8: $(cat low.txt)"; fi
+
+if python3 - full.json <<'PY'
+import json, sys
+m = [x for x in json.load(open(sys.argv[1]))["scaling_models"]
+     if x["executor"] == "threads"][0]
+implied = 2000 / 12000
+print("sigma %.4f [%.4f, %.4f], implied %.4f, law %s" % (
+    m["sigma"], m["sigma_ci95"][0], m["sigma_ci95"][1], implied, m["law"]))
+assert m["status"] == "fit", m["status"]
+assert m["sigma_ci95"][0] <= implied <= m["sigma_ci95"][1]
+PY
+then ok; else bad "fitted sigma does not hold the implied 2000/12000"; fi
+
+if python3 - full.json low.json <<'PY'
+import json, sys
+full = json.load(open(sys.argv[1]))
+low = [x for x in json.load(open(sys.argv[2]))["scaling_models"]
+       if x["executor"] == "threads"][0]
+assert low["status"] == "fit", low["status"]
+band = {c[0]: c[1:] for c in low["curve"]}
+for r in full["results"]:
+    w = r["workers"]
+    if w not in (16, 32, 64):
+        continue
+    s = r["stats"]["wall_s"]
+    got = (r["tasks"] / s["ci95_high"], r["tasks"] / s["ci95_low"])
+    mid, lo, hi = band[w]
+    print("x%d: measured %.1f/s [%.1f, %.1f], predicted %.1f [%.1f, %.1f]"
+          % (w, r["tasks"] / s["median"], got[0], got[1], mid, lo, hi))
+    assert got[0] <= hi and lo <= got[1], w
+PY
+then ok; else bad "the 1-8 fit does not predict 16-64 within its band"; fi
+
+finish scaling-measure
