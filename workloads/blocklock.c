@@ -10,7 +10,9 @@
  * the clock instead (one CPU busy at a time, and no wake-up latency
  * added to the serial part).
  * Because waiting writers hold new readers back, the serial parts of all
- * workers run back to back and the parallel parts together: with N
+ * workers run back to back and the parallel parts together (a part
+ * handed over from a waiting writer starts where the last was due to
+ * end, so wake-up latency does not stretch the chain): with N
  * workers, N tasks take block_us + N lock_us, which is Amdahl's law
  *     X(N) = N / (block_us + N lock_us)
  *          = lambda N / (1 + sigma (N - 1)),
@@ -64,6 +66,7 @@ struct blocklock_shared {
     pthread_rwlock_t rw;
     uint64_t counter;
     uint64_t ran;
+    uint64_t last_end_ns; /* when the last exclusive part was due to end */
 };
 
 struct blocklock_state {
@@ -151,6 +154,7 @@ static int blocklock_before_rep(void *state, char *err, size_t err_len)
     /* No worker runs between repetitions: plain stores are enough. */
     st->sh->counter = 0;
     st->sh->ran = 0;
+    st->sh->last_end_ns = 0;
     if (!lock_free(st->sh)) {
         snprintf(err, err_len, "the shared lock is held by a worker that "
                  "is still running");
@@ -180,11 +184,10 @@ static void blocklock_worker_fini(void *state, void *wstate)
               0, 0);
 }
 
-/* Wait until us microseconds from now, asleep (or spinning when spin is
+/* Wait until end (CLOCK_MONOTONIC ns), asleep (or spinning when spin is
  * set). Returns 0 or an errno. */
-static int hold_for(int spin, int64_t us)
+static int hold_until(int spin, uint64_t end)
 {
-    uint64_t end = now_ns() + (uint64_t)us * 1000;
     if (spin) {
         while (now_ns() < end)
             ;
@@ -211,14 +214,24 @@ static void blocklock_run(void *state, void *wstate, uint64_t i,
     uint64_t t0 = now_ns();
     out->value = i;
     pthread_rwlock_rdlock(&sh->rw);
-    uint64_t waited = now_ns() - t0;
-    int rc = hold_for(0, st->block_us);
+    uint64_t t1 = now_ns(), waited = t1 - t0;
+    int rc = hold_until(0, t1 + (uint64_t)st->block_us * 1000);
     pthread_rwlock_unlock(&sh->rw);
     t0 = now_ns();
-    pthread_rwlock_wrlock(&sh->rw);
-    waited += now_ns() - t0;
+    int queued = pthread_rwlock_trywrlock(&sh->rw) != 0;
+    if (queued)
+        pthread_rwlock_wrlock(&sh->rw);
+    t1 = now_ns();
+    waited += t1 - t0;
+    /* Handed over from a writer: this part starts where the last was due
+     * to end, as a server serves its queue back to back, so that the
+     * wake-ups of the hand-over do not lengthen the serial part. */
+    uint64_t lock_ns = (uint64_t)st->lock_us * 1000, start = t1;
+    if (queued && sh->last_end_ns <= t1 && t1 - sh->last_end_ns < lock_ns)
+        start = sh->last_end_ns;
     uint64_t c = sh->counter;
-    int rc2 = hold_for(st->hold == HOLD_SPIN, st->lock_us);
+    sh->last_end_ns = start + lock_ns;
+    int rc2 = hold_until(st->hold == HOLD_SPIN, start + lock_ns);
     sh->counter = c + 1;
     sh->ran++;
     pthread_rwlock_unlock(&sh->rw);
