@@ -152,6 +152,11 @@ static void put_speedup(struct strbuf *dat, const struct point *p,
 static void put_model_block(struct strbuf *dat, const struct scaling_group *g,
                             double n0, double n1, int steps, double *top)
 {
+    char what[200];
+    snprintf(what, sizeof(what), "model %.120s: %s, workers speedup low "
+             "high",
+             g->label, n1 > g->m.max_n ? "predicted" : "fitted");
+    plot_buf_dat_comment(dat, what);
     for (int k = 0; k <= steps; k++) {
         double n = n0 + (n1 - n0) * k / steps, mid, lo, hi;
         if (scaling_band(&g->m, n, &mid, &lo, &hi) != 0)
