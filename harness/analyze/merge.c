@@ -8,6 +8,7 @@
 #include "args.h"
 #include "exit.h"
 #include "merge.h"
+#include "scaling.h"
 
 /* Index of a machine block identical to m in machines, appending a copy
  * when there is none; -1 on allocation failure. */
@@ -228,8 +229,10 @@ int merge_main(int argc, char **argv)
         }
         nfiles++;
     }
+    /* Each run's scaling models, as run writes them for one. */
     if (merge_build(files, nfiles, argc, argv, &root, err,
-                    sizeof(err)) != 0) {
+                    sizeof(err)) != 0 ||
+        scaling_derive_json(root, err, sizeof(err)) != 0) {
         fprintf(stderr, "poolbench merge: %s\n", err);
         goto out;
     }

@@ -101,8 +101,11 @@ for line in open(sys.argv[2]):
     if x["status"] == "no_fit":
         assert text.startswith("model does not fit"), text
         continue
-    want = "contention %.1f%% [%.1f, %.1f]" % tuple(
-        100 * v for v in [x["sigma"]] + x["sigma_ci95"])
+    # Percentages as the summary writes them: one decimal from 1% up,
+    # two significant digits below.
+    pct = lambda f: ("%.1f" if f == 0 or abs(f) >= 1 else "%.2g") % f
+    want = "contention %s%% [%s, %s]" % tuple(
+        pct(100 * v) for v in [x["sigma"]] + x["sigma_ci95"])
     assert text.startswith(want), (text, want)
 PY
 then ok; else bad "summary lines do not state the file's sigma"; fi
@@ -122,8 +125,17 @@ blocks=$(awk 'BEGIN{RS=""} END{print NR}' plots/scaling-*.dat)
 if [ "$blocks" -eq $((2 + 2 * fits)) ]; then ok
 else bad "scaling .dat has $blocks blocks, want $((2 + 2 * fits))"; fi
 if $PB report bl.json -o rep.html > rep.txt 2>&1 &&
-   grep -q "contention &sigma;" rep.html && grep -q "predicted: x16" rep.html
+   grep -q "contention &sigma;" rep.html &&
+   { [ "$fits" -eq 0 ] || grep -q "predicted: x16" rep.html; }
 then ok; else bad "report lacks the scaling model table"; fi
+
+# merge keeps each run's models apart (run_index), as run writes them.
+if $PB merge bl.json bl.json -o merged.json > merge.txt 2>&1 &&
+   check merged.json 'sorted((x["run_index"], x["executor"]) for x in m) ==
+        [(0, "procs"), (0, "threads"), (1, "procs"), (1, "threads")]
+        and [x for x in m if x["run_index"] == 0] ==
+        [dict(x, run_index=0) for x in m if x["run_index"] == 1]'; then ok
+else bad "merged scaling_models: $(cat merge.txt)"; fi
 
 # ---- too few worker counts ----------------------------------------------
 if $PB run -w blocklock -e serial,threads -j 1,2 -n 8 -r 2 --warmup 0 \
