@@ -272,7 +272,7 @@ const struct workload wl_blocklock = {
                "with contention lock_us / (block_us + lock_us)",
     .value_doc = "i; and the shared counter must end exactly ntasks",
     .params = blocklock_params,
-    .default_tasks = 400,
+    .default_tasks = 128,
     .prepare = blocklock_prepare,
     .before_rep = blocklock_before_rep,
     .worker_init = blocklock_worker_init,

@@ -317,19 +317,30 @@ static void instance(struct out *o, const struct results_view *v, size_t i)
     python_vs_native(o, v, i);
 }
 
-/* The scaling model of each executor of instance i, a line each, when one
- * of them has three or more worker counts to fit. */
-static void scaling_lines(struct out *o, const struct scaling_set *s,
-                          size_t i)
+/* One line: the scaling model of instance i's fastest parallel
+ * configuration (the report has every executor's), when it has three or
+ * more worker counts to fit. */
+static void scaling_line(struct out *o, const struct results_view *v,
+                         const struct scaling_set *s, size_t i)
 {
-    int any = 0;
-    char text[256];
-    for (size_t k = 0; k < s->n; k++)
-        any |= s->g[k].inst == i && s->g[k].m.status != SCALING_TOO_FEW;
-    for (size_t k = 0; any && k < s->n; k++) {
-        if (s->g[k].inst != i)
+    const struct view_inst *in = &v->insts[i];
+    const struct view_row *best = NULL;
+    char label[128], text[256];
+    for (size_t a = 0; a < in->nrows; a++) {
+        const struct view_row *vr = &v->rows[in->rows[a]];
+        if (vr->usable && !view_is_baseline(vr->r) && vr->r->workers > 1 &&
+            (best == NULL || vr->wall.median < best->wall.median))
+            best = vr;
+    }
+    if (best == NULL)
+        return;
+    view_variant_label(v, best, 1, label, sizeof(label));
+    for (size_t k = 0; k < s->n; k++) {
+        const struct scaling_group *g = &s->g[k];
+        if (g->inst != i || strcmp(g->label, label) != 0 ||
+            g->m.status == SCALING_TOO_FEW)
             continue;
-        scaling_describe(&s->g[k], text, sizeof(text));
+        scaling_describe(g, text, sizeof(text));
         put(o, "  %s", text);
         end_line(o);
     }
@@ -388,7 +399,7 @@ int summary_print(FILE *out, const struct results_view *v, int colour)
         memset(&s, 0, sizeof(s)); /* out of memory: the rest still helps */
     for (size_t i = 0; i < v->ninsts; i++) {
         instance(&o, v, i);
-        scaling_lines(&o, &s, i);
+        scaling_line(&o, v, &s, i);
         instance_warnings(&o, v, i);
     }
     scaling_set_free(&s);
