@@ -443,11 +443,10 @@ out:
     return rc;
 }
 
-/* Both laws, the choice, and whether it fits. */
+/* Both laws (into ta, tu), the choice (th, np), and whether it fits. */
 static void fit_laws(const struct fitdata *d, struct scaling_model *m,
-                     double th[3], int *np)
+                     double ta[3], double tu[3], double th[3], int *np)
 {
-    double ta[3], tu[3];
     double sa = fit_multi(d, 2, ta);
     set_params(&m->amdahl, ta);
     m->aicc_amdahl = aicc(sa, d->len, 2);
@@ -463,7 +462,7 @@ static void fit_laws(const struct fitdata *d, struct scaling_model *m,
     }
     m->law = m->aicc_usl < m->aicc_amdahl ? SCALING_USL : SCALING_AMDAHL;
     *np = m->law == SCALING_USL ? 3 : 2;
-    memcpy(th, m->law == SCALING_USL ? tu : ta, sizeof(ta));
+    memcpy(th, m->law == SCALING_USL ? tu : ta, 3 * sizeof(double));
     set_params(&m->p, th);
     lack_of_fit(d, th, *np, m);
     int rejected = isnan(m->lof_p) || m->lof_p < SCALING_LOF_ALPHA;
@@ -480,6 +479,8 @@ int scaling_fit(const struct scaling_point *pts, size_t n, uint64_t seed,
     m->sigma_lo = m->sigma_hi = m->kappa_lo = m->kappa_hi = NAN;
     m->peak_n = m->peak_lo = m->peak_hi = NAN;
     m->lof_f = m->lof_p = m->lof_rms = m->rep_rms = NAN;
+    m->alt_sigma_lo = m->alt_sigma_hi = NAN;
+    m->alt_kappa_lo = m->alt_kappa_hi = NAN;
     m->aicc_amdahl = m->aicc_usl = NAN;
     m->p.lambda = m->p.sigma = m->p.kappa = NAN;
     m->amdahl = m->usl = m->p;
@@ -498,11 +499,23 @@ int scaling_fit(const struct scaling_point *pts, size_t n, uint64_t seed,
         return 0;
     }
     m->status = SCALING_FIT;
-    double th[3];
+    double th[3], ta[3], tu[3];
     int np;
-    fit_laws(&d, m, th, &np);
+    fit_laws(&d, m, ta, tu, th, &np);
     m->peak_n = peak_of(m->p.sigma, m->p.kappa);
     int rc = bootstrap(&d, th, np, seed, m);
+    if (rc == 0 && d.nlevels > SCALING_MIN_LEVELS) {
+        /* The other law's intervals too, for readers who hold a theory
+         * (blocklock is Amdahl by construction). */
+        struct scaling_model alt;
+        memset(&alt, 0, sizeof(alt));
+        rc = bootstrap(&d, np == 3 ? ta : tu, np == 3 ? 2 : 3, seed, &alt);
+        m->alt_sigma_lo = alt.sigma_lo;
+        m->alt_sigma_hi = alt.sigma_hi;
+        m->alt_kappa_lo = alt.kappa_lo;
+        m->alt_kappa_hi = alt.kappa_hi;
+        scaling_free(&alt);
+    }
     data_free(&d);
     if (rc != 0) {
         scaling_free(m);

@@ -90,6 +90,8 @@ struct scaling_model {
     double max_n;               /* largest measured worker count */
     double levels[SCALING_MAX_LEVELS]; /* the first distinct counts,
                                           increasing */
+    double alt_sigma_lo, alt_sigma_hi; /* the other law's intervals, */
+    double alt_kappa_lo, alt_kappa_hi; /* NAN when it was not fitted */
     double *boot;               /* nboot x 3 (lambda, sigma, kappa) of
                                    the chosen law; owned */
     size_t nboot;

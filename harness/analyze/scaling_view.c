@@ -336,6 +336,18 @@ cJSON *scaling_json(const struct results_view *v,
                                                             : "amdahl");
     if (m->status == SCALING_FIT)
         fit_json(o, m);
+    if (m->status == SCALING_FIT && !isnan(m->alt_sigma_lo)) {
+        /* The law not chosen, with its own intervals. */
+        int usl = m->law == SCALING_AMDAHL;
+        const struct scaling_params *q = usl ? &m->usl : &m->amdahl;
+        cJSON *alt = cJSON_AddObjectToObject(o, "other_law");
+        cJSON_AddStringToObject(alt, "law", usl ? "usl" : "amdahl");
+        add_num(alt, "lambda", q->lambda);
+        add_num(alt, "sigma", q->sigma);
+        add_pair(alt, "sigma_ci95", m->alt_sigma_lo, m->alt_sigma_hi);
+        add_num(alt, "kappa", q->kappa);
+        add_pair(alt, "kappa_ci95", m->alt_kappa_lo, m->alt_kappa_hi);
+    }
     cJSON *a = cJSON_AddObjectToObject(o, "aicc");
     add_num(a, "amdahl", m->aicc_amdahl);
     add_num(a, "usl", m->aicc_usl);
