@@ -46,9 +46,13 @@ for m in full["scaling_models"]:
     if m["status"] != "fit":
         print("  %-8s %s" % (m["executor"], m["status"]))
         continue
-    print("  %-8s %-6s sigma %s  kappa %s  lambda %.1f/s" % (
+    print("  %-8s %-6s sigma %s  kappa %s  lambda %.1f/s (chosen)" % (
         m["executor"], m["law"], ci(m, "sigma"), ci(m, "kappa"),
         m["lambda"]))
+    o = m.get("other_law")
+    if o:
+        print("  %-8s %-6s sigma %s  kappa %s  lambda %.1f/s" % (
+            "", o["law"], ci(o, "sigma"), ci(o, "kappa"), o["lambda"]))
 print("\nfit to 1-8 workers, predicted vs measured (median tasks/s):")
 for m in low["scaling_models"]:
     if m["status"] != "fit":
