@@ -10,9 +10,7 @@
  * the clock instead (one CPU busy at a time, and no wake-up latency
  * added to the serial part).
  * Because waiting writers hold new readers back, the serial parts of all
- * workers run back to back and the parallel parts together (a part
- * handed over from a waiting writer starts where the last was due to
- * end, so wake-up latency does not stretch the chain): with N
+ * workers run back to back and the parallel parts together: with N
  * workers, N tasks take block_us + N lock_us, which is Amdahl's law
  *     X(N) = N / (block_us + N lock_us)
  *          = lambda N / (1 + sigma (N - 1)),
@@ -20,6 +18,12 @@
  *     lock_us)
  * (docs/workloads.md derives it). A plain mutex instead would let the
  * parts overlap, and the curve would bend sharply at N = 1 / sigma.
+ *
+ * Each part keeps time from where the part before it was due to end
+ * (when it starts less than its own length after that), not from when
+ * its thread woke up: the wake-ups of a hand-over (a futex wake, a
+ * sleep that ends late) are absorbed instead of adding the machine's
+ * scheduling latency to every part, so the curve is the formula's.
  *
  * The exclusive part also updates a shared counter (read at its start,
  * written at its end); after_rep fails the repetition unless it ends at
@@ -33,6 +37,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,7 +71,11 @@ struct blocklock_shared {
     pthread_rwlock_t rw;
     uint64_t counter;
     uint64_t ran;
-    uint64_t last_end_ns; /* when the last exclusive part was due to end */
+    uint64_t excl_due_ns;         /* when the last exclusive part was due
+                                     to end; guarded by the lock */
+    _Atomic uint64_t shared_due_ns; /* the latest due end of a shared
+                                       part: readers race on it, so an
+                                       atomic maximum */
 };
 
 struct blocklock_state {
@@ -154,7 +163,8 @@ static int blocklock_before_rep(void *state, char *err, size_t err_len)
     /* No worker runs between repetitions: plain stores are enough. */
     st->sh->counter = 0;
     st->sh->ran = 0;
-    st->sh->last_end_ns = 0;
+    st->sh->excl_due_ns = 0;
+    atomic_store_explicit(&st->sh->shared_due_ns, 0, memory_order_relaxed);
     if (!lock_free(st->sh)) {
         snprintf(err, err_len, "the shared lock is held by a worker that "
                  "is still running");
@@ -205,6 +215,14 @@ static int hold_until(int spin, uint64_t end)
     return rc;
 }
 
+/* Where a part taken at t starts: at prev, where the part before it was
+ * due to end, when that was less than len ago (the wake-ups since then
+ * are absorbed), else at t. */
+static uint64_t part_start(uint64_t prev, uint64_t t, uint64_t len)
+{
+    return prev > 0 && prev <= t && t - prev < len ? prev : t;
+}
+
 static void blocklock_run(void *state, void *wstate, uint64_t i,
                           struct task_result *out)
 {
@@ -213,25 +231,34 @@ static void blocklock_run(void *state, void *wstate, uint64_t i,
     struct blocklock_shared *sh = st->sh;
     uint64_t t0 = now_ns();
     out->value = i;
+    uint64_t block_ns = (uint64_t)st->block_us * 1000;
+    uint64_t lock_ns = (uint64_t)st->lock_us * 1000;
     pthread_rwlock_rdlock(&sh->rw);
     uint64_t t1 = now_ns(), waited = t1 - t0;
-    int rc = hold_until(0, t1 + (uint64_t)st->block_us * 1000);
+    /* Read under the shared lock: no writer changes it meanwhile. */
+    uint64_t due = part_start(sh->excl_due_ns, t1, block_ns) + block_ns;
+    uint64_t seen = atomic_load_explicit(&sh->shared_due_ns,
+                                         memory_order_relaxed);
+    /* Relaxed is enough: the rwlock orders it against the writers that
+     * read it, and readers only need the maximum to win. */
+    while (seen < due &&
+           !atomic_compare_exchange_weak_explicit(&sh->shared_due_ns, &seen,
+                                                  due, memory_order_relaxed,
+                                                  memory_order_relaxed))
+        ;
+    int rc = hold_until(0, due);
     pthread_rwlock_unlock(&sh->rw);
     t0 = now_ns();
-    int queued = pthread_rwlock_trywrlock(&sh->rw) != 0;
-    if (queued)
-        pthread_rwlock_wrlock(&sh->rw);
+    pthread_rwlock_wrlock(&sh->rw);
     t1 = now_ns();
     waited += t1 - t0;
-    /* Handed over from a writer: this part starts where the last was due
-     * to end, as a server serves its queue back to back, so that the
-     * wake-ups of the hand-over do not lengthen the serial part. */
-    uint64_t lock_ns = (uint64_t)st->lock_us * 1000, start = t1;
-    if (queued && sh->last_end_ns <= t1 && t1 - sh->last_end_ns < lock_ns)
-        start = sh->last_end_ns;
+    uint64_t prev = atomic_load_explicit(&sh->shared_due_ns,
+                                         memory_order_relaxed);
+    if (sh->excl_due_ns > prev)
+        prev = sh->excl_due_ns;
     uint64_t c = sh->counter;
-    sh->last_end_ns = start + lock_ns;
-    int rc2 = hold_until(st->hold == HOLD_SPIN, start + lock_ns);
+    sh->excl_due_ns = part_start(prev, t1, lock_ns) + lock_ns;
+    int rc2 = hold_until(st->hold == HOLD_SPIN, sh->excl_due_ns);
     sh->counter = c + 1;
     sh->ran++;
     pthread_rwlock_unlock(&sh->rw);
