@@ -63,7 +63,7 @@ static void usage(FILE *f)
 "                         of time: how well each executor scales, not how\n"
 "                         fast the clock is; workers given as -j cpus or\n"
 "                         2xcpus match across machines by that name;\n"
-"                         text output then compares the scaling models\n"
+"                         text and markdown then compare the scaling models\n"
 "                         (contention, crosstalk with 95%% intervals)\n"
 "      --format F         %s (default text); markdown (a CI job\n"
 "                         summary) opens with the verdict\n"
@@ -444,10 +444,11 @@ int compare_main(int argc, char **argv)
                 "that\n", r.nconfigs - r.ncompared, r.nconfigs);
     }
     compare_report_free(&r);
-    /* Across machines, what the scaling models say (text only). */
-    if (c.o.normalize_speedup && c.o.format == COMPARE_TEXT &&
-        nruns == 1 && compare_scaling_print(stdout, bases[0], &new_file,
-                                            err, sizeof(err)) != 0)
+    /* Across machines, what the scaling models say. */
+    if (c.o.normalize_speedup && nruns == 1 &&
+        (c.o.format == COMPARE_TEXT || c.o.format == COMPARE_MARKDOWN) &&
+        compare_scaling_print(stdout, c.o.format == COMPARE_MARKDOWN,
+                              bases[0], &new_file, err, sizeof(err)) != 0)
         goto fail;
     goto out;
 fail:

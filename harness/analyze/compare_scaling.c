@@ -34,38 +34,45 @@ static const char *word(enum view_verdict v)
 
 /* "contention 4.8% [4.5, 5.1] on A, 9.8% [9.0, 10.7] on B: higher on
  * B" for one parameter. */
-static void one(FILE *out, const char *what, double a, double alo,
-                double ahi, double b, double blo, double bhi)
+static void one(FILE *out, const char *indent, const char *what,
+                double a, double alo, double ahi, double b, double blo,
+                double bhi)
 {
     enum view_verdict v = view_ci_verdict(blo, bhi, alo, ahi);
-    fprintf(out, "    %s %.3g%% [%.3g, %.3g] on base, %.3g%% [%.3g, %.3g] "
-            "on new: %s%s\n", what, 100 * a, 100 * alo, 100 * ahi, 100 * b,
-            100 * blo, 100 * bhi, word(v),
+    fprintf(out, "%s%s %.3g%% [%.3g, %.3g] on base, %.3g%% [%.3g, %.3g] "
+            "on new: %s%s\n", indent, what, 100 * a, 100 * alo, 100 * ahi,
+            100 * b, 100 * blo, 100 * bhi, word(v),
             v == VIEW_SAME ? " (intervals overlap)" : " on new");
 }
 
-static void pair(FILE *out, const struct results_view *av,
+static void pair(FILE *out, int markdown, const struct results_view *av,
                  const struct scaling_group *a,
                  const struct scaling_group *b)
 {
     const struct scaling_model *ma = &a->m, *mb = &b->m;
-    fprintf(out, "  %s, %s:\n", av->insts[a->inst].label, a->label);
+    const char *in = markdown ? "  - " : "    ";
+    char label[300];
+    snprintf(label, sizeof(label), "%s", av->insts[a->inst].label);
+    results_term_safe(label, sizeof(label));
+    fprintf(out, markdown ? "- `%s`, %s:\n" : "  %s, %s:\n", label,
+            a->label);
     if (ma->status != SCALING_FIT || mb->status != SCALING_FIT) {
         char wa[256], wb[256];
         scaling_describe(a, wa, sizeof(wa));
         scaling_describe(b, wb, sizeof(wb));
-        fprintf(out, "    base %s\n    new  %s\n", strchr(wa, ' ') + 1,
+        fprintf(out, "%sbase %s\n%snew  %s\n", in, strchr(wa, ' ') + 1, in,
                 strchr(wb, ' ') + 1);
         return;
     }
-    one(out, "contention", ma->p.sigma, ma->sigma_lo, ma->sigma_hi,
+    one(out, in, "contention", ma->p.sigma, ma->sigma_lo, ma->sigma_hi,
         mb->p.sigma, mb->sigma_lo, mb->sigma_hi);
     if (ma->law == SCALING_USL || mb->law == SCALING_USL)
-        one(out, "crosstalk", ma->p.kappa, ma->kappa_lo, ma->kappa_hi,
+        one(out, in, "crosstalk", ma->p.kappa, ma->kappa_lo, ma->kappa_hi,
             mb->p.kappa, mb->kappa_lo, mb->kappa_hi);
 }
 
-int compare_scaling_print(FILE *out, const struct results_file *base,
+int compare_scaling_print(FILE *out, int markdown,
+                          const struct results_file *base,
                           const struct results_file *new_file, char *err,
                           size_t err_len)
 {
@@ -89,10 +96,12 @@ int compare_scaling_print(FILE *out, const struct results_file *base,
                           b->m.status == SCALING_TOO_FEW))
             continue;
         if (!header)
-            fprintf(out, "\nscaling models (95%% intervals; a difference "
-                    "only where they do not overlap):\n");
+            fprintf(out, markdown ? "\n### Scaling models\n\n95%% "
+                    "intervals; a difference only where they do not "
+                    "overlap.\n\n" : "\nscaling models (95%% intervals; "
+                    "a difference only where they do not overlap):\n");
         header = 1;
-        pair(out, &av, &as.g[k], b);
+        pair(out, markdown, &av, &as.g[k], b);
     }
     rc = 0;
 out:

@@ -13,9 +13,11 @@
 
 #include "results.h"
 
-/* Print the lines to out (nothing when no executor has a model in both
- * files). Returns 0, or -1 with a message (out of memory). */
-int compare_scaling_print(FILE *out, const struct results_file *base,
+/* Print the lines to out, as markdown (a heading and a list) when
+ * markdown is set; nothing when no executor has a model in both files.
+ * Returns 0, or -1 with a message (out of memory). */
+int compare_scaling_print(FILE *out, int markdown,
+                          const struct results_file *base,
                           const struct results_file *new_file, char *err,
                           size_t err_len);
 

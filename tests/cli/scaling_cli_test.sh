@@ -191,6 +191,12 @@ if grep -q "^  blocklock .*, threads:" cmp.txt &&
        cmp.txt; then ok
 else bad "compare --normalize speedup on the model: $(cat cmp.txt cmp.err)"
 fi
+$PB compare --normalize speedup --format markdown ma.json mb.json \
+    > cmp.md 2> cmp.err
+if grep -q "^### Scaling models" cmp.md &&
+   grep -q "^  - contention 5% \[.*\] on base, 15% \[.*\] on new: higher" \
+       cmp.md; then ok
+else bad "compare markdown on the model: $(cat cmp.md cmp.err)"; fi
 $PB compare --normalize speedup ma.json ma.json > same.txt 2>&1
 if grep -q "on new: no different (intervals overlap)" same.txt; then ok
 else bad "compare of a file with itself: $(cat same.txt)"; fi
