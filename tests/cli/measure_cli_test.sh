@@ -30,17 +30,18 @@ PY
 
 # Calibration: every built-in workload's serial repetition reaches the
 # target (or the task cap), with tasks_source and the calibration noted.
-if $PB run -w noop,factorial,hashing,shuffled,contended,latency,crawl \
+if $PB run \
+       -w noop,factorial,hashing,shuffled,contended,latency,crawl,blocklock \
        -e serial -r 1 --warmup 0 --min-time 0.05 --no-progress \
        -p hashing.size_mb=2 -p shuffled.size_mb=2 -p hashing.files=100 \
        -p shuffled.files=100 -p latency.us=50 -p crawl.us=0 \
        -o cal.json > cal.txt 2>&1; then ok
 else bad "calibrated run: $(cat cal.txt)"; fi
-if check cal.json 'len(r) == 7 and all(
+if check cal.json 'len(r) == 8 and all(
         x["tasks_source"] in ("calibrated", "default") and
         (x["stats"]["wall_s"]["median"] >= 0.05 * 0.5 or
          x["tasks"] == 4194304) for x in r) and
-        len(d["config"]["calibration"]) == 7 and
+        len(d["config"]["calibration"]) == 8 and
         d["config"]["min_time_s"] == 0.05'; then ok
 else bad "calibration did not reach --min-time"; fi
 if check cal.json 'any(x["tasks_source"] == "calibrated" and
