@@ -295,8 +295,8 @@ static int blocklock_after_rep(void *state, uint64_t ntasks, char *err,
 const struct workload wl_blocklock = {
     .abi = WORKLOAD_ABI,
     .name = "blocklock",
-    .summary = "tasks that block, then hold one shared lock: Amdahl's law "
-               "with contention lock_us / (block_us + lock_us)",
+    .summary = "block, then hold one shared lock: Amdahl's law with "
+               "contention lock_us / (block_us + lock_us); only with -w",
     .value_doc = "i; and the shared counter must end exactly ntasks",
     .params = blocklock_params,
     .default_tasks = 128,

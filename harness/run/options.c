@@ -21,7 +21,8 @@ static void usage(FILE *f)
 "every timing as JSON.\n"
 "\n"
 "What to run:\n"
-"  -w, --workloads LIST   workloads (default: every one; poolbench list)\n"
+"  -w, --workloads LIST   workloads (default: every one but blocklock,\n"
+"                         which runs only when named; poolbench list)\n"
 "  -e, --executors LIST   serial,threads,procs,futures (default: these)\n"
 "                         and the Python peers py-serial,py-pool,\n"
 "                         py-threadpool,py-tpe,py-ppe (python3)\n"
@@ -591,7 +592,8 @@ static int lists(struct run_options *o, const struct texts *t, char *err,
             return -1;
     } else {
         for (size_t r = 0; r < registry_count() && r < RUN_MAX_LIST; r++)
-            o->workloads[o->nworkloads++] = (char *)registry_at(r)->name;
+            if (registry_by_default(registry_at(r)))
+                o->workloads[o->nworkloads++] = (char *)registry_at(r)->name;
     }
     if (t->ex != NULL) {
         if (parse_executors(o, t->ex, err, err_len) != 0)

@@ -202,10 +202,6 @@ static int common_params(struct suite_plan *p, char **opts, size_t *n,
     /* The seed's lock question: all of the work under it, or none. */
     rc |= add_param(p, opts, n, "contended", "critical", "1,0");
     rc |= add_param(p, opts, n, "contended", "work", "2500");
-    /* Contention 1/11: the one workload that scales past two CPUs, so
-     * that the sweep's model has a curve to bend. */
-    rc |= add_param(p, opts, n, "blocklock", "block_us", "2000");
-    rc |= add_param(p, opts, n, "blocklock", "lock_us", "200");
     return rc;
 }
 
