@@ -1,11 +1,13 @@
 /* plot.h - `poolbench plot`: charts from results files, drawn by gnuplot.
  *
  * For every chart the data supports, plot writes NAME.dat (the numbers),
- * NAME.gp (a gnuplot script: variables first, then the template from
- * scripts/NAME-KIND.gp) and runs gnuplot on it in a private folder
- * (DIR/.poolbench-plot-XXXXXX), which leaves NAME.svg and NAME.png; each
- * file is then renamed into DIR (a symlink there is replaced, not
- * followed) and the private folder removed, also on SIGINT/SIGTERM.
+ * NAME.gp (a gnuplot script: variables first, then scripts/common.gp and
+ * the kind's template scripts/KIND.gp) and runs gnuplot on it in a
+ * private folder (DIR/.poolbench-plot-XXXXXX), which leaves NAME.svg and
+ * NAME.png; once every chart is drawn and checked whole
+ * (plot_output_check), each file is renamed into DIR (a symlink there is
+ * replaced, not followed) and the private folder removed, also on
+ * SIGINT/SIGTERM. A plot that fails leaves no chart of its own in DIR.
  * `cd DIR && gnuplot NAME.gp` redraws one after a user restyles it. A
  * chart the data cannot support is skipped with a note on stderr; that
  * is not an error.
@@ -47,14 +49,42 @@ struct plot_options {
     const char *dir;  /* output folder; created when missing */
     int png;          /* also write NAME.png (pngcairo) */
     int notes;        /* print "skipped: why" notes on stderr */
+    const char *cmd;  /* the command the notes name ("report"); NULL:
+                         "plot" */
     int private_dir;  /* dir is a fresh folder of ours (fs_private_dir):
                          draw straight into it; else draw in a private
                          folder inside dir and rename each file in */
 };
 
-/* The folder holding the gnuplot templates: $POOLBENCH_SCRIPTS_DIR, else
- * the source tree's scripts/, else the installed data folder. */
-const char *plot_scripts_dir(void);
+struct render;
+struct plot_src;
+struct view_inst;
+
+/* One kind of chart: a drawing function, its row in plot_kinds and its
+ * template scripts/NAME.gp (installed by meson.build's plot_templates,
+ * which tests/cli/docs_test.sh checks against this table). Exactly one
+ * of the hooks is set. */
+struct plot_kind {
+    const char *name;     /* stem prefix and template scripts/NAME.gp */
+    const char *summary;  /* one line for `poolbench plot --help` */
+    /* One chart of one workload instance; NULL for kinds drawn across
+     * sources. Returns 0 (drawn, or skipped with a note) or -1. */
+    int (*inst)(struct render *rd, const struct plot_src *s,
+                const struct view_inst *in);
+    /* One chart across every source (files, or parts of a merged
+     * file); NULL for per-instance kinds. */
+    int (*across)(struct render *rd, const struct plot_src *srcs,
+                  size_t nsrcs);
+};
+
+/* Every chart kind, in drawing order. */
+extern const struct plot_kind plot_kinds[];
+extern const size_t plot_nkinds;
+
+/* Append the template scripts/NAME.gp (from paths_scripts_dir()) to b,
+ * after a comment line naming it. Returns 0, or -1 with a message. */
+int plot_append_template(struct strbuf *b, const char *name, char *err,
+                         size_t err_len);
 
 /* Check that gnuplot ($POOLBENCH_GNUPLOT or `gnuplot` on PATH) can be
  * run. Returns 0, or -1 with a one-line message in err. */
@@ -69,6 +99,14 @@ int plot_gnuplot_run(const char *gnuplot, const char *dir,
                      const char *script, const char *define,
                      const char *where, char *err, size_t err_len);
 
+/* Check that the chart gnuplot wrote at path is whole and on disk: an SVG
+ * ends with </svg>, a PNG with its IEND chunk (gnuplot exits 0 after a
+ * write that failed, e.g. on a full disk), and fsync succeeds. Returns 0,
+ * or -1 with "cannot write WHAT: why" in err. what is the chart's final
+ * name (NAME.svg or NAME.png), which tells the kind. */
+int plot_output_check(const char *path, const char *what, char *err,
+                      size_t err_len);
+
 /* Draw every chart that files[0..nfiles) support into opt->dir. With
  * several files the per-run charts of file k > 0 get the prefix "fK-" and
  * a ratio chart compares each against files[0]. Returns 0 (out filled;
@@ -80,10 +118,5 @@ int plot_render(const struct results_file *files, size_t nfiles,
 
 /* Free what plot_render filled in; safe on a zeroed set. */
 void plot_set_free(struct plot_set *set);
-
-/* `poolbench plot [RESULTS.json...] [-o DIR]` (default: the file
- * SHOW_DEFAULT_INPUT names); argv[0] == "plot". Returns
- * the exit status: 0, or 2 for bad usage, a bad file or no gnuplot. */
-int plot_main(int argc, char **argv);
 
 #endif /* POOLBENCH_PLOT_H */

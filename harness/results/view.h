@@ -223,6 +223,21 @@ int view_cmp_partner_order(const void *a, const void *b);
 enum view_verdict view_ci_verdict(double a_lo, double a_hi, double b_lo,
                                   double b_hi);
 
+/* How much faster row is than base by series (RESULTS_WALL_S, ...):
+ * *est = base's median / row's median, and the 95% interval of that
+ * ratio from the samples (Hodges-Lehmann/Moses, as speedups have; NAN
+ * when the samples cannot give one). What a row's speedup is against the
+ * baseline, for any other pair (Python rows against Python serial, first
+ * results ordered vs unordered). Returns 0, or -1 (everything NAN) when
+ * a row is unusable or lacks the series. */
+int view_ratio(const struct view_row *base, const struct view_row *row,
+               const char *series, double *est, double *lo, double *hi);
+
+/* The verdict of a ratio's interval [lo, hi] against 1: VIEW_HIGHER when
+ * it lies wholly above 1 (faster), VIEW_LOWER wholly below (slower),
+ * else VIEW_SAME. */
+enum view_verdict view_ratio_verdict(double lo, double hi);
+
 /* The value of key in canonical params "k=v,k=v" into buf; returns 0, or
  * -1 when the key is absent (buf is then ""). */
 int view_param(const char *params, const char *key, char *buf, size_t len);
@@ -230,5 +245,29 @@ int view_param(const char *params, const char *key, char *buf, size_t len);
 /* params without key (and its comma) into buf. */
 void view_params_without(const char *params, const char *key, char *buf,
                          size_t len);
+
+/* ---- across instances (view_group.c): n log n, never a scan per
+ * instance, so that a file of 100,000 instances is read in seconds ---- */
+
+/* For every instance, the parameters ("k=v,k=v", in its own order) that
+ * tell it apart from the other instances of its workload in the file: a
+ * key whose value is not the same in all of them, or that some of them
+ * lack. Returns an array of v->ninsts owned strings (free with
+ * view_distinct_free), or NULL when out of memory. */
+char **view_distinct_params(const struct results_view *v);
+void view_distinct_free(char **distinct, size_t n);
+
+/* The warnings about one instance's rows, grouped by kind. */
+struct view_warn_group {
+    size_t inst;   /* the instance */
+    size_t first;  /* index in f->warnings of the group's first warning */
+    size_t count;  /* warnings of that kind about the instance */
+};
+
+/* Every (instance, kind) group of the file's row warnings, ordered by
+ * instance, then by the first warning's place in the file, into a new
+ * array *out (free it) of *n. Returns 0, or -1 when out of memory. */
+int view_warning_groups(const struct results_view *v,
+                        struct view_warn_group **out, size_t *n);
 
 #endif /* POOLBENCH_VIEW_H */

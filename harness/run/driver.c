@@ -61,6 +61,7 @@ struct run {
     struct watchdog wd;
     char out_path[4096];
     char out_stem[4096];      /* "" with -o */
+    const char *suite;        /* --suite NAME, or NULL */
     struct results_file tasks_base; /* --tasks-from, or zeroed */
     int (*derive)(cJSON *root, char *err, size_t err_len); /* hooks' */
 };
@@ -71,6 +72,7 @@ static cJSON *build(struct run *r, int interrupted, char *err,
     struct record_ctx rc = {
         .argc = r->argc, .argv = r->argv, .o = &r->o, .m = &r->m,
         .p = &r->p, .mc = &r->mc, .interrupted = interrupted,
+        .suite = r->suite,
         .derive = r->derive,
     };
     return record_build(&rc, err, err_len);
@@ -81,8 +83,22 @@ static cJSON *build(struct run *r, int interrupted, char *err,
 static void rescue_stuck(void *arg, long k)
 {
     struct run *r = arg;
-    struct run_config *c = &r->p.configs[k];
     char err[512];
+    if (k == MEASURE_CALIBRATING) {
+        /* No configuration yet: the file keeps the run's machine and
+         * options, and says nothing was measured. */
+        fprintf(stderr, "\npoolbench run: calibrating: a task ran %.0fs "
+                "past the time limit and could not be stopped under "
+                "serial; give -n to skip calibration\n", WATCHDOG_GRACE_S);
+        cJSON *root = build(r, 0, err, sizeof(err));
+        if (root != NULL &&
+            record_write(r->out_stem, r->out_path, sizeof(r->out_path),
+                         root, err, sizeof(err)) == 0)
+            fprintf(stderr, "poolbench run: kept what was measured in "
+                    "%s\n", r->out_path);
+        _exit(EXIT_RUN_FAILED);
+    }
+    struct run_config *c = &r->p.configs[k];
     snprintf(c->failure, sizeof(c->failure), "a task ran %.0fs past the "
              "time limit and could not be stopped under %s; use -e procs to "
              "isolate tasks that may hang", WATCHDOG_GRACE_S, c->ex->name);
@@ -187,17 +203,20 @@ static int measure(struct run *r, char *err, size_t err_len)
                 r->p.ninsts, r->p.ninsts == 1 ? "" : "s",
                 r->o.tasks == 0 && r->o.min_time_s > 0
                     ? ", calibrating tasks" : "");
+    /* Calibration's repetitions are guarded like any other. */
+    if (r->o.timeout_s > 0)
+        watchdog_start(&r->wd, rescue_stuck, r);
     int rc = calibrate_instances(&r->o, &r->p, &r->mc, err, err_len);
     if (notice)
         fprintf(stderr, "\r\033[K");
-    if (rc != 0 || plan_configs(&r->o, &r->p, err, err_len) != 0)
+    if (rc != 0 || plan_configs(&r->o, &r->p, err, err_len) != 0) {
+        watchdog_stop(&r->wd);
         return -1;
+    }
     /* The system check: a busy machine always (a CI log must show it),
      * the machine's settings for people watching (the file and the
      * summary carry them with the results). */
     warnings_precheck(&r->m, quota, isatty(STDERR_FILENO), stderr);
-    if (r->o.timeout_s > 0)
-        watchdog_start(&r->wd, rescue_stuck, r);
     progress_begin(&prog, r->o.progress,
                    (r->o.warmup + r->o.repeat) * r->p.nconfigs);
     if (r->o.precision_pct > 0 && r->o.max_time_s > 0)
@@ -227,7 +246,7 @@ static int finish(struct run *r, const struct driver_hooks *hooks,
         return EXIT_RUN_FAILED;
     }
     if (r->o.output == NULL &&
-        results_write_atomic("results/latest.json", root, err,
+        results_write_atomic(RESULTS_LATEST, root, err,
                              err_len) != 0)
         status = EXIT_RUN_FAILED; /* the dated file holds everything */
     cJSON_Delete(root);
@@ -235,7 +254,7 @@ static int finish(struct run *r, const struct driver_hooks *hooks,
         hooks->show(r->out_path, r->o.verbose);
     printf("results: %s\n", r->out_path);
     if (r->o.output == NULL && status == 0)
-        printf("results: results/latest.json\n");
+        printf("results: %s\n", RESULTS_LATEST);
     if (r->o.save_name != NULL) {
         char why[512];
         if (hooks->save(r->out_path, r->o.save_name, r->o.db_path, why,
@@ -266,6 +285,7 @@ int driver_main(int argc, char **argv, const struct driver_hooks *hooks)
     }
     r->argc = argc;
     r->argv = argv;
+    r->suite = plan.name;
     r->derive = hooks != NULL ? hooks->derive : NULL;
     if (install_signals() != 0) {
         snprintf(err, sizeof(err), "cannot install signal handlers: %s",
@@ -289,11 +309,22 @@ int driver_main(int argc, char **argv, const struct driver_hooks *hooks)
             goto out;
         }
     }
+    /* The database and the name are checked before measuring, as -o is:
+     * a run must not end in a store that was never going to work. */
+    if (r->o.save_name != NULL && hooks->check_save != NULL) {
+        char why[900];
+        if (hooks->check_save(r->o.save_name, r->o.db_path, why,
+                              sizeof(why)) != 0) {
+            snprintf(err, sizeof(err), "--save: %s", why);
+            goto out;
+        }
+    }
     if (measure(r, err, sizeof(err)) != 0)
         goto out;
     status = finish(r, hooks, err, sizeof(err));
-    if (status == 0)
-        suite_after_run(&plan, r->out_path);
+    if (status == 0 && plan.name != NULL && hooks != NULL &&
+        hooks->suite != NULL)
+        hooks->suite(plan.name, r->out_path);
     for (size_t k = 0; k < r->p.nconfigs; k++)
         if (r->p.configs[k].failure[0] != '\0' && status == 0)
             status = EXIT_RUN_FAILED;

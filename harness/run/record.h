@@ -22,6 +22,7 @@ struct record_ctx {
     const struct run_plan *p;
     const struct measure_ctx *mc;
     int interrupted;
+    const char *suite;   /* --suite NAME (config.suite), or NULL */
     /* Derived fields from the layers above (the scaling models), added
      * to the finished tree; may be NULL. Returns 0, or -1 with a
      * message. */

@@ -1,7 +1,7 @@
-/* history_main.c - `poolbench history add|list|show|export|prune|trend|
- * check`: the history database on the command line (see history.h). It
- * sits in render/ because `trend` draws with gnuplot. */
-#include "history_main.h"
+/* history.c - `poolbench history add|list|show|export|prune|trend|
+ * check`: the history database on the command line (see history.h);
+ * trend draws with render/trend. */
+#include "cli.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -160,7 +160,7 @@ static int parse_id(const char *text, long long *id)
 
 /* ---- subcommands -------------------------------------------------------- */
 
-static int cmd_add(int argc, char **argv, struct hopts *o)
+static int history_cmd_add(int argc, char **argv, struct hopts *o)
 {
     char err[ERR_LEN];
     struct history *db = NULL;
@@ -171,8 +171,13 @@ static int cmd_add(int argc, char **argv, struct hopts *o)
                           "label)%s%s", "", "");
     /* Every file first: a bad one in a batch stores nothing. */
     for (int k = optind; k < argc; k++)
-        if (history_check_file(argv[k], err, sizeof(err)) != 0)
+        if (history_check_file(argv[k], err, sizeof(err)) != 0) {
+            if (results_out_of_memory()) {
+                fprintf(stderr, "poolbench history: %s\n", err);
+                return EXIT_RUN_FAILED;
+            }
             return fail_usage("%s%s", err, "");
+        }
     int rc = open_db(o, HISTORY_CREATE, &db);
     if (rc != 0)
         return rc;
@@ -192,7 +197,7 @@ static int cmd_add(int argc, char **argv, struct hopts *o)
     return 0;
 }
 
-static int cmd_list(int argc, char **argv, struct hopts *o)
+static int history_cmd_list(int argc, char **argv, struct hopts *o)
 {
     char err[ERR_LEN];
     struct history *db = NULL;
@@ -201,7 +206,7 @@ static int cmd_list(int argc, char **argv, struct hopts *o)
     if (optind < argc)
         return fail_usage("list: unexpected argument '%s'%s", argv[optind],
                           "");
-    int rc = open_db(o, HISTORY_MUST_EXIST, &db);
+    int rc = open_db(o, HISTORY_READ_ONLY, &db);
     if (rc != 0)
         return rc;
     if (history_list(db, o->name, &runs, &n, err, sizeof(err)) != 0) {
@@ -231,7 +236,7 @@ static int cmd_list(int argc, char **argv, struct hopts *o)
     return 0;
 }
 
-static int cmd_show(int argc, char **argv, struct hopts *o)
+static int history_cmd_show(int argc, char **argv, struct hopts *o)
 {
     char err[ERR_LEN], a[512], b[512];
     struct history *db = NULL;
@@ -244,7 +249,7 @@ static int cmd_show(int argc, char **argv, struct hopts *o)
                           argv[optind + 1], "");
     int rc = parse_id(optind < argc ? argv[optind] : NULL, &id);
     if (rc == 0)
-        rc = open_db(o, HISTORY_MUST_EXIST, &db);
+        rc = open_db(o, HISTORY_READ_ONLY, &db);
     if (rc != 0)
         return rc;
     if (history_get(db, id, &run, err, sizeof(err)) != 0 ||
@@ -288,7 +293,7 @@ done:
     return rc;
 }
 
-static int cmd_export(int argc, char **argv, struct hopts *o)
+static int history_cmd_export(int argc, char **argv, struct hopts *o)
 {
     char err[ERR_LEN];
     struct history *db = NULL;
@@ -300,7 +305,7 @@ static int cmd_export(int argc, char **argv, struct hopts *o)
         return fail_usage("export: -o FILE is required%s%s", "", "");
     int rc = parse_id(optind < argc ? argv[optind] : NULL, &id);
     if (rc == 0)
-        rc = open_db(o, HISTORY_MUST_EXIST, &db);
+        rc = open_db(o, HISTORY_READ_ONLY, &db);
     if (rc != 0)
         return rc;
     if (history_export(db, id, o->output, err, sizeof(err)) != 0) {
@@ -311,7 +316,7 @@ static int cmd_export(int argc, char **argv, struct hopts *o)
     return rc;
 }
 
-static int cmd_prune(int argc, char **argv, struct hopts *o)
+static int history_cmd_prune(int argc, char **argv, struct hopts *o)
 {
     char err[ERR_LEN];
     struct history *db = NULL;
@@ -339,7 +344,7 @@ static int cmd_prune(int argc, char **argv, struct hopts *o)
     return rc;
 }
 
-static int cmd_trend(int argc, char **argv, struct hopts *o)
+static int history_cmd_trend(int argc, char **argv, struct hopts *o)
 {
     char err[ERR_LEN];
     struct history *db = NULL;
@@ -379,7 +384,7 @@ static int cmd_trend(int argc, char **argv, struct hopts *o)
             f->workers[f->nworkers++] = (unsigned)w;
         }
     }
-    int rc = open_db(o, HISTORY_MUST_EXIST, &db);
+    int rc = open_db(o, HISTORY_READ_ONLY, &db);
     if (rc != 0)
         return rc;
     size_t ncharts = 0;
@@ -396,14 +401,14 @@ static int cmd_trend(int argc, char **argv, struct hopts *o)
     return rc;
 }
 
-static int cmd_check(int argc, char **argv, struct hopts *o)
+static int history_cmd_check(int argc, char **argv, struct hopts *o)
 {
     char err[ERR_LEN];
     struct history *db = NULL;
     if (optind < argc)
         return fail_usage("check: unexpected argument '%s'%s", argv[optind],
                           "");
-    int rc = open_db(o, HISTORY_MUST_EXIST, &db);
+    int rc = open_db(o, HISTORY_READ_ONLY, &db);
     if (rc != 0)
         return rc;
     if (history_integrity_check(db, err, sizeof(err)) != 0) {
@@ -423,18 +428,18 @@ static const struct {
     const char *opts;
     int (*fn)(int argc, char **argv, struct hopts *o);
 } subs[] = {
-    { "add", "N", cmd_add },
-    { "list", "N", cmd_list },
-    { "show", "", cmd_show },
-    { "export", "o", cmd_export },
-    { "prune", "KN", cmd_prune },
-    { "trend", "Nowejp", cmd_trend },
-    { "check", "", cmd_check },
+    { "add", "N", history_cmd_add },
+    { "list", "N", history_cmd_list },
+    { "show", "", history_cmd_show },
+    { "export", "o", history_cmd_export },
+    { "prune", "KN", history_cmd_prune },
+    { "trend", "Nowejp", history_cmd_trend },
+    { "check", "", history_cmd_check },
 };
 
 #define NSUBS (sizeof(subs) / sizeof(subs[0]))
 
-int history_main(int argc, char **argv)
+int cmd_history(int argc, char **argv)
 {
     if (argc < 2)
         return fail_usage("expected a subcommand: add, list, show, export, "

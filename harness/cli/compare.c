@@ -1,4 +1,4 @@
-/* compare_cli.c - the `poolbench compare` command line: two files, or a
+/* compare.c - the `poolbench compare` command line: two files, or a
  * new file against stored runs of the history database (--baseline NAME
  * [--window K]). */
 #include <getopt.h>
@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "args.h"
+#include "cli.h"
 #include "compare_scaling.h"
 #include "compare.h"
 #include "exit.h"
@@ -331,7 +332,7 @@ static int load_baseline(const struct cli *c,
     history_fingerprint(&new_file->machines[mi < new_file->nmachines ? mi
                                                                      : 0],
                         fp, NULL, 0);
-    rc = history_open(path, HISTORY_MUST_EXIST, &db, err, err_len);
+    rc = history_open(path, HISTORY_READ_ONLY, &db, err, err_len);
     if (rc != 0)
         return rc == HISTORY_NOT_FOUND ? HISTORY_NOT_FOUND : -1;
     size_t k = c->window > 0 ? c->window : 1, got = 0;
@@ -383,7 +384,7 @@ out:
     return rc;
 }
 
-int compare_main(int argc, char **argv)
+int cmd_compare(int argc, char **argv)
 {
     struct cli c;
     char err[1024], base_label[HISTORY_NAME_MAX + 128];
@@ -456,6 +457,8 @@ int compare_main(int argc, char **argv)
         goto fail;
     goto out;
 fail:
+    if (results_out_of_memory())
+        rc = EXIT_RUN_FAILED; /* not a bad file: memory ran out */
     results_term_safe(err, sizeof(err)); /* quotes the files */
     fprintf(stderr, "poolbench compare: %s\n", err);
 out:
