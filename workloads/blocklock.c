@@ -48,6 +48,8 @@
 
 #include "workload.h"
 
+#define BLOCKLOCK_CATCH_UP 4 /* part lengths of lateness a part absorbs */
+
 enum { P_BLOCK, P_LOCK, P_HOLD };
 enum { HOLD_SLEEP, HOLD_SPIN };
 
@@ -216,11 +218,13 @@ static int hold_until(int spin, uint64_t end)
 }
 
 /* Where a part taken at t starts: at prev, where the part before it was
- * due to end, when that was less than len ago (the wake-ups since then
- * are absorbed), else at t. */
+ * due to end, when that was less than BLOCKLOCK_CATCH_UP lengths ago (the
+ * wake-ups since then are absorbed, and a late part makes up for a
+ * scheduling hiccup by ending sooner), else at t. */
 static uint64_t part_start(uint64_t prev, uint64_t t, uint64_t len)
 {
-    return prev > 0 && prev <= t && t - prev < len ? prev : t;
+    return prev > 0 && prev <= t && t - prev < BLOCKLOCK_CATCH_UP * len
+               ? prev : t;
 }
 
 static void blocklock_run(void *state, void *wstate, uint64_t i,
