@@ -32,7 +32,6 @@
 #include "view.h"
 
 #define REPORT_SVG_MAX (16u * 1024 * 1024)
-#define REPORT_MAX_WARNINGS 6  /* warning messages named in the banner */
 #define REPORT_DEFAULT_INPUT "results/latest.json"
 
 /* ---- HTML --------------------------------------------------------------- */
@@ -92,7 +91,9 @@ static const char report_css[] =
     ".good{color:#17612b;font-weight:600}.bad{color:#a3251b;font-weight:"
     "600}.warn{color:#8a5a00}"
     ".banner{background:#fff4d6;border:1px solid #e0b040;padding:.4em "
-    ".8em;margin:.5em 0}.banner p{margin:.1em 0}"
+    ".8em;margin:.5em 0}.banner p{margin:.1em 0}.banner details{margin:"
+    ".1em 0}.banner summary{font-weight:normal}.banner ul{margin:.2em 0;"
+    "padding-left:1.4em;font-size:.9em}"
     "nav.toc{font-size:.9em;margin:.3em 0}nav.toc a{margin-right:.8em;"
     "white-space:nowrap}"
     "details{margin:.5em 0}summary{cursor:pointer;font-weight:600}"
@@ -105,14 +106,10 @@ struct trust {
     size_t imprecise;          /* rows whose precision was not reached */
     size_t disturbed_rows;     /* rows with disturbed repetitions */
     double disturbed;          /* disturbed repetitions in all */
-    size_t nwarnings;          /* entries of the file's warnings array */
-    const char *kind[REPORT_MAX_WARNINGS];    /* the first ones' kind */
-    const char *message[REPORT_MAX_WARNINGS]; /* and message */
 };
 
 /* What the whole file says against its own numbers: rows that missed
- * their precision or had disturbed repetitions, and its warnings (older
- * files carry none). */
+ * their precision or had disturbed repetitions. */
 static void trust_read(const struct results_file *f, struct trust *t)
 {
     memset(t, 0, sizeof(*t));
@@ -124,23 +121,84 @@ static void trust_read(const struct results_file *f, struct trust *t)
             t->disturbed += (double)f->rows[k].disturbed;
         }
     }
+}
+
+/* The workload a warning is about, or NULL for the whole run. */
+static const char *warning_workload(const struct results_file *f,
+                                    const struct results_warning *w)
+{
+    if (w->result < 0 || (size_t)w->result >= f->nrows)
+        return NULL;
+    return f->rows[w->result].workload;
+}
+
+static int same_group(const char *a, const char *b)
+{
+    return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* Warning kinds told apart in a group's visible line; more are rare and
+ * counted as "other". */
+#define REPORT_GROUP_KINDS 8
+
+/* One folded group: every warning of workload wl (NULL: the whole run),
+ * its count and kinds in the line that stays visible. */
+static void warning_group(struct strbuf *b, const struct results_file *f,
+                          const char *wl)
+{
+    const char *kind[REPORT_GROUP_KINDS];
+    size_t count[REPORT_GROUP_KINDS], nkinds = 0, other = 0, n = 0;
     for (size_t k = 0; k < f->nwarnings; k++) {
         const struct results_warning *w = &f->warnings[k];
-        if (t->nwarnings < REPORT_MAX_WARNINGS) {
-            t->kind[t->nwarnings] = w->kind;
-            t->message[t->nwarnings] = w->message;
+        size_t j = 0;
+        if (!same_group(warning_workload(f, w), wl))
+            continue;
+        n++;
+        while (j < nkinds && strcmp(kind[j], w->kind) != 0)
+            j++;
+        if (j == nkinds && nkinds == REPORT_GROUP_KINDS) {
+            other++;
+            continue;
         }
-        t->nwarnings++;
+        if (j == nkinds) {
+            kind[nkinds] = w->kind;
+            count[nkinds++] = 0;
+        }
+        count[j]++;
     }
+    strbuf_printf(b, "<details class=\"warnings\"><summary>");
+    report_html_text(b, wl != NULL ? wl : "the whole run");
+    strbuf_printf(b, ": %zu warning%s (", n, n == 1 ? "" : "s");
+    for (size_t j = 0; j < nkinds; j++) {
+        strbuf_printf(b, "%s", j > 0 ? ", " : "");
+        report_html_text(b, kind[j]);
+        strbuf_printf(b, " %zu", count[j]);
+    }
+    if (other > 0)
+        strbuf_printf(b, ", other %zu", other);
+    strbuf_printf(b, ")</summary>\n<ul>");
+    for (size_t k = 0; k < f->nwarnings; k++) {
+        const struct results_warning *w = &f->warnings[k];
+        if (!same_group(warning_workload(f, w), wl))
+            continue;
+        strbuf_printf(b, "<li><strong>");
+        report_html_text(b, w->kind);
+        strbuf_printf(b, ":</strong> ");
+        report_html_text(b, w->message);
+        strbuf_printf(b, "</li>");
+    }
+    strbuf_printf(b, "</ul></details>\n");
 }
 
 /* The banner: the machine was busy, precision was not reached, or the
- * file carries warnings. Nothing when the file says nothing. */
+ * file carries warnings. Every warning is in it, grouped by workload and
+ * folded, so that a long list costs one line per workload. Nothing when
+ * the file says nothing. */
 static void banner(struct strbuf *b, const struct results_file *f)
 {
     struct trust t;
     trust_read(f, &t);
-    if (t.imprecise == 0 && t.disturbed_rows == 0 && t.nwarnings == 0)
+    if (t.imprecise == 0 && t.disturbed_rows == 0 && f->nwarnings == 0)
         return;
     strbuf_printf(b, "<div class=\"banner\" role=\"alert\">");
     if (t.disturbed_rows > 0)
@@ -154,16 +212,21 @@ static void banner(struct strbuf *b, const struct results_file *f)
                       "configuration%s: their intervals are wider than "
                       "asked.</p>", t.imprecise,
                       t.imprecise == 1 ? "" : "s");
-    for (size_t k = 0; k < t.nwarnings && k < REPORT_MAX_WARNINGS; k++) {
-        strbuf_printf(b, "<p><strong>");
-        report_html_text(b, t.kind[k]);
-        strbuf_printf(b, ":</strong> ");
-        report_html_text(b, t.message[k]);
-        strbuf_printf(b, "</p>");
+    if (f->nwarnings > 0)
+        strbuf_printf(b, "<p><strong>%zu warning%s</strong>, by "
+                      "workload:</p>\n", f->nwarnings,
+                      f->nwarnings == 1 ? "" : "s");
+    /* Groups in order of first appearance: the whole run, then the
+     * workloads as the file lists them. */
+    for (size_t k = 0; k < f->nwarnings; k++) {
+        const char *wl = warning_workload(f, &f->warnings[k]);
+        size_t j = 0;
+        while (j < k && !same_group(warning_workload(f, &f->warnings[j]),
+                                    wl))
+            j++;
+        if (j == k)
+            warning_group(b, f, wl);
     }
-    if (t.nwarnings > REPORT_MAX_WARNINGS)
-        strbuf_printf(b, "<p>... and %zu more warnings.</p>",
-                      t.nwarnings - REPORT_MAX_WARNINGS);
     strbuf_printf(b, "</div>\n");
 }
 

@@ -461,4 +461,47 @@ print("ok")
 PY
 then ok; else bad "report banner for warnings"; fi
 
+# 162 warnings: every one is in the banner (none behind "... and N more"),
+# grouped by workload, each group folded in a <details> whose visible line
+# gives its count by kind.
+python3 - "$FX/plot-a.json" many.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["warnings"] = [{"kind": "too_short" if k % 3 else "busy_machine",
+                  "message": "warning number %d" % k,
+                  "result": k % len(d["results"])} for k in range(160)]
+d["warnings"] += [{"kind": "quota", "message": "warning number %d" % k,
+                   "result": None} for k in (160, 161)]
+json.dump(d, open(sys.argv[2], "w"))
+PY
+if "$PB" report many.json -o many.html > /dev/null 2>&1 &&
+   python3 - many.json many.html <<'PY'
+import collections, json, re, sys
+d = json.load(open(sys.argv[1]))
+page = open(sys.argv[2]).read()
+banner = page[page.index('class="banner"'):]
+banner = banner[:banner.index('<nav class="toc"')]
+assert "more warnings" not in banner, "warnings left out of the banner"
+for k in range(162):
+    assert "warning number %d<" % k in banner, "warning %d missing" % k
+assert "162 warnings" in banner
+want = collections.OrderedDict()
+for w in d["warnings"]:
+    r = w["result"]
+    wl = d["results"][r]["workload"] if r is not None else "the whole run"
+    want.setdefault(wl, collections.Counter())[w["kind"]] += 1
+groups = re.findall(r"<details class=\"warnings\"><summary>(.*?)</summary>"
+                    r"\n<ul>(.*?)</ul></details>", banner)
+assert [g[0].split(":")[0] for g in groups] == list(want), groups
+for (line, items), (wl, kinds) in zip(groups, want.items()):
+    n = sum(kinds.values())
+    assert line.startswith("%s: %d warnings (" % (wl, n)), line
+    for kind, c in kinds.items():
+        assert "%s %d" % (kind, c) in line, (line, kind, c)
+    assert items.count("<li>") == n, (wl, items.count("<li>"), n)
+assert "<details open" not in banner, "a group is not folded"
+print("ok")
+PY
+then ok; else bad "report banner with 162 warnings"; fi
+
 finish plot-cli
