@@ -378,9 +378,20 @@ static void page_head(struct strbuf *b, const struct page_file *pf,
                   "<p class=\"muted\">Made %s from", report_css, now);
     for (size_t f = 0; f < npf; f++) {
         const struct results_machine *m = &pf[f].f->machines[0];
+        const struct results_file *rf = pf[f].f;
         strbuf_printf(b, "%s<code>", f ? "; " : " ");
-        report_html_text(b, pf[f].f->path);
+        report_html_text(b, results_cited_path(rf));
         strbuf_printf(b, "</code> (");
+        /* Read through latest.json: cite the file it copies, which
+         * stays, and say which was read. */
+        if (rf->output != NULL && strcmp(rf->output, rf->path) != 0) {
+            strbuf_printf(b, "read as <code>");
+            report_html_text(b, rf->path);
+            strbuf_printf(b, "</code>; ");
+        }
+        strbuf_printf(b, "run ");
+        report_html_text(b, rf->created);
+        strbuf_printf(b, " on ");
         report_html_text(b, m->hostname != NULL ? m->hostname : "?");
         strbuf_printf(b, ", %ld CPUs)", m->cpus_online);
     }
@@ -413,7 +424,7 @@ static int page_body(struct strbuf *b, const struct page_file *pf,
         if (pf[f].hyperfine)
             continue;
         if (npf > 1)
-            report_html_cell(b, "h3", pf[f].f->path);
+            report_html_cell(b, "h3", results_cited_path(pf[f].f));
         report_overview(b, &pf[f]);
     }
     for (size_t f = 0; f < npf; f++)
