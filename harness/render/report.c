@@ -11,6 +11,7 @@
  * inlined, the assembling and writing, and the command. The sections
  * themselves are in report_sections.c (report_impl.h).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,7 +64,10 @@ void report_html_cell(struct strbuf *b, const char *tag, const char *text)
 }
 
 /* At 1400 px nothing scrolls sideways: the content is at most 1360 px
- * wide, tables are fixed to it and long labels wrap anywhere. */
+ * wide, tables are fixed to it and long labels wrap anywhere. A short
+ * table and its charts share a row only when the charts keep 560 px
+ * (text of at least about 7 px); in a narrower window the charts go below
+ * the table, never over it. */
 static const char report_css[] =
     "body{font-family:system-ui,sans-serif;max-width:1360px;margin:0 "
     "auto;padding:.5em 1em;color:#222;line-height:1.4}"
@@ -80,12 +84,14 @@ static const char report_css[] =
     "tr:nth-child(even) td{background:#fafafa}"
     "table.summary{width:100%;font-size:.78em}table.summary td.n{white-space:"
     "normal}tr.inst th{background:#e8eef6}"
-    ".grid{display:grid;grid-template-columns:minmax(0,2fr) minmax(0,3fr);"
-    "gap:1em;align-items:start}"
+    ".grid{display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start}"
+    ".grid>div{min-width:0;max-width:100%}.grid>div:first-child{flex:0 1 "
+    "auto}.grid>div:last-child{flex:1 1 560px}"
     ".charts{display:grid;grid-template-columns:repeat(auto-fill,"
-    "minmax(380px,1fr));gap:.5em}"
-    "figure{margin:0}figure svg{width:100%;height:auto;border:1px solid "
-    "#eee;display:block}figcaption{font-size:.8em;color:#555}"
+    "minmax(560px,1fr));gap:.5em}"
+    "figure{margin:0 0 .5em;min-width:0}figure svg{width:100%;height:auto;"
+    "border:1px solid #eee;display:block}figcaption{font-size:.8em;"
+    "color:#555}"
     ".findings{margin:.2em 0;padding-left:1.2em}.findings li{margin:.15em "
     "0;font-size:.92em}.muted{color:#666;font-size:.85em;margin:.2em 0}"
     ".good{color:#17612b;font-weight:600}.bad{color:#a3251b;font-weight:"
@@ -94,8 +100,9 @@ static const char report_css[] =
     ".8em;margin:.5em 0}.banner p{margin:.1em 0}.banner details{margin:"
     ".1em 0}.banner summary{font-weight:normal}.banner ul{margin:.2em 0;"
     "padding-left:1.4em;font-size:.9em}"
-    "nav.toc{font-size:.9em;margin:.3em 0}nav.toc a{margin-right:.8em;"
-    "white-space:nowrap}"
+    "nav.toc{font-size:.9em;margin:.3em 0;display:flex;flex-wrap:wrap;"
+    "column-gap:.8em}nav.toc a{white-space:nowrap}"
+    ".scroll{overflow-x:auto;max-width:100%}"
     "details{margin:.5em 0}summary{cursor:pointer;font-weight:600}"
     "code{background:#f3f3f3;padding:0 .2em;overflow-wrap:anywhere}";
 
@@ -336,12 +343,31 @@ static int inline_svg(struct strbuf *b, const char *path,
 }
 
 
-/* One chart as a figure, its SVG inlined. */
+/* Append s with every byte outside [A-Za-z0-9._~/-] percent-encoded: a
+ * file name as a relative URL. */
+static void html_href(struct strbuf *b, const char *s)
+{
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+            (*c >= '0' && *c <= '9') || strchr("._~/-", *c) != NULL)
+            strbuf_printf(b, "%c", *c);
+        else
+            strbuf_printf(b, "%%%02X", *c);
+    }
+}
+
+/* One chart as a figure, its SVG inlined, sized to its column, and linked
+ * to its full-size file: dir is the charts' folder beside the page. A
+ * chart still in a hidden folder (the private drawing folder, removed
+ * afterwards: the page goes to a device) gets no link. */
 int report_figure(struct strbuf *b, const char *dir,
                   const struct plot_chart *c, size_t number, char *err,
                   size_t err_len)
 {
     char svg[4400], prefix[32];
+    const char *base = strrchr(dir, '/');
+    base = base != NULL ? base + 1 : dir;
+    int link = base[0] != '.' && base[0] != '\0';
     snprintf(svg, sizeof(svg), "%s/%s.svg", dir, c->name);
     snprintf(prefix, sizeof(prefix), "c%zu", number);
     strbuf_printf(b, "<figure id=\"chart-");
@@ -349,13 +375,93 @@ int report_figure(struct strbuf *b, const char *dir,
     strbuf_printf(b, "\" class=\"chart ");
     report_html_text(b, c->kind);
     strbuf_printf(b, "\">\n");
+    if (link) {
+        strbuf_printf(b, "<a class=\"full\" href=\"");
+        html_href(b, base);
+        strbuf_printf(b, "/");
+        html_href(b, c->name);
+        strbuf_printf(b, ".svg\">");
+    }
     if (inline_svg(b, svg, prefix, err, err_len) != 0)
         return -1;
-    strbuf_printf(b, "\n<figcaption>");
+    strbuf_printf(b, "%s\n<figcaption>", link ? "</a>" : "");
     report_html_text(b, c->title);
     strbuf_printf(b, " (<code>");
+    if (link) {
+        report_html_text(b, base);
+        strbuf_printf(b, "/");
+    }
     report_html_text(b, c->name);
-    strbuf_printf(b, ".svg</code>)</figcaption>\n</figure>\n");
+    strbuf_printf(b, ".svg</code>%s)</figcaption>\n</figure>\n",
+                  link ? ", full size: click the chart" : "");
+    return 0;
+}
+
+/* ---- the charts' folder beside the page --------------------------------- */
+
+/* The folder for the full-size charts of the page at path: PAGE-charts
+ * (".html" dropped) beside it. Empty when the page is not a regular file
+ * (a device: /dev/stdout), which gets no folder. */
+static void charts_dir_name(const char *path, char *out, size_t len)
+{
+    struct stat st;
+    size_t n = strlen(path);
+    out[0] = '\0';
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return;
+    if (n > 5 && strcmp(path + n - 5, ".html") == 0)
+        n -= 5;
+    snprintf(out, len, "%.*s-charts", (int)n, path);
+}
+
+/* Copy the charts of set from the drawing folder tmp into out (created
+ * when missing, never through a symlink), each file atomically, and
+ * remove the SVGs of an earlier page that this one no longer has.
+ * Returns 0, or -1 with a message. */
+static int charts_keep(const struct plot_set *set, const char *tmp,
+                       const char *out, char *err, size_t err_len)
+{
+    struct stat st;
+    if (mkdir(out, 0755) != 0 && errno != EEXIST) {
+        snprintf(err, err_len, "cannot create the charts folder %s: %s",
+                 out, strerror(errno));
+        return -1;
+    }
+    if (lstat(out, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, err_len, "%s is not a folder (a symlink or a file); "
+                 "remove it or give another -o FILE.html", out);
+        return -1;
+    }
+    DIR *d = opendir(out);
+    for (struct dirent *e; d != NULL && (e = readdir(d)) != NULL;) {
+        size_t n = strlen(e->d_name), c = 0;
+        if (n < 5 || strcmp(e->d_name + n - 4, ".svg") != 0)
+            continue;
+        while (c < set->ncharts &&
+               (strlen(set->charts[c].name) != n - 4 ||
+                strncmp(set->charts[c].name, e->d_name, n - 4) != 0))
+            c++;
+        if (c == set->ncharts)
+            unlinkat(dirfd(d), e->d_name, 0);
+    }
+    if (d != NULL)
+        closedir(d);
+    for (size_t c = 0; c < set->ncharts; c++) {
+        char from[4400], to[4400], why[512];
+        snprintf(from, sizeof(from), "%s/%s.svg", tmp, set->charts[c].name);
+        snprintf(to, sizeof(to), "%s/%s.svg", out, set->charts[c].name);
+        size_t len = 0;
+        char *text = results_read_input(from, "chart", REPORT_SVG_MAX, &len,
+                                        NULL, why, sizeof(why));
+        if (text == NULL) {
+            snprintf(err, err_len, "%s", why);
+            return -1;
+        }
+        int rc = fs_write_atomic(to, text, len, err, err_len);
+        free(text);
+        if (rc != 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -457,7 +563,7 @@ static int page_body(struct strbuf *b, const struct page_file *pf,
 int report_write(const struct results_file *files, size_t nfiles,
                  const char *path, char *err, size_t err_len)
 {
-    char tmpdir[4200], dir[4096];
+    char tmpdir[4200], dir[4096], charts[4200];
     struct strbuf b = { 0 }, body = { 0 };
     struct plot_set set = { 0 };
     struct page_file *pf = calloc(nfiles + 1, sizeof(*pf));
@@ -488,8 +594,15 @@ int report_write(const struct results_file *files, size_t nfiles,
         snprintf(err, err_len, "out of memory");
         goto out;
     }
+    /* The full-size charts beside the page, which links them; the page
+     * still inlines them all (it stands alone without the folder). */
+    charts_dir_name(path, charts, sizeof(charts));
+    if (charts[0] != '\0' &&
+        charts_keep(&set, tmpdir, charts, err, err_len) != 0)
+        goto out;
     /* The body first: it tells which charts no section took. */
-    if (page_body(&body, pf, npf, &set, used, tmpdir, err, err_len) != 0)
+    if (page_body(&body, pf, npf, &set, used,
+                  charts[0] != '\0' ? charts : tmpdir, err, err_len) != 0)
         goto out;
     for (size_t c = 0; c < set.ncharts; c++)
         other |= !used[c];
@@ -571,7 +684,8 @@ static void usage(FILE *f)
 "warnings), one section per workload with findings computed from the\n"
 "data, its charts and a short table, whole-process times of files made by\n"
 "`poolbench import-hyperfine` beside poolbench's own, the machine, and\n"
-"every row in a folded table (gnuplot is needed for the charts).\n"
+"every row in a folded table (gnuplot is needed for the charts). Each\n"
+"chart links to its full-size SVG in PAGE-charts/ beside the page.\n"
 "The input defaults to " REPORT_DEFAULT_INPUT ".\n"
 "\n"
 "  -o, --output FILE   the page (default: plots/report.html)\n"

@@ -391,7 +391,10 @@ void report_full_table(struct strbuf *b, const struct page_file *p)
     const struct results_view *v = &p->v;
     strbuf_printf(b, "<details><summary>");
     report_html_text(b, results_cited_path(p->f));
-    strbuf_printf(b, ": all %zu rows</summary>\n<table class=\"summary\">"
+    /* 13 columns: in a narrow window the table scrolls in its own box,
+     * the page does not. */
+    strbuf_printf(b, ": all %zu rows</summary>\n<div class=\"scroll\">"
+                  "<table class=\"summary\">"
                   "<tr><th>configuration</th><th>workers</th><th>"
                   "mode</th><th>chunk</th><th>tasks</th><th>wall (median)"
                   "</th><th>95%% CI</th><th>speedup [95%% CI]</th><th>"
@@ -405,7 +408,7 @@ void report_full_table(struct strbuf *b, const struct page_file *p)
         for (size_t a = 0; a < in->nrows; a++)
             full_row(b, v, &v->rows[in->rows[a]]);
     }
-    strbuf_printf(b, "</table></details>\n");
+    strbuf_printf(b, "</table></div></details>\n");
 }
 
 /* ---- the machine -------------------------------------------------------- */
