@@ -390,6 +390,60 @@ if "$PB" run --suite seed -n 40 -r 1 --warmup 0 --no-progress \
    grep -q "suite seed: -w factorial" seed.err; then ok
 else bad "run --suite seed: $(tail -n 3 seed.err)"; fi
 
+# The seed suite's charts, measured in their SVG: 16 bar groups whose
+# labels do not overlap one another (turned far enough), an axis title
+# below the labels and a caption below the title; a delivery chart of 14
+# timelines keeps its legend beside the plot, not over it.
+if "$PB" plot seed.json -o seedp > /dev/null 2>&1 &&
+   python3 - seedp <<'PY'
+import glob, math, re, sys
+ok = True
+def texts(svg):
+    out = []
+    for m in re.finditer(r'<g transform="translate\(([\d.]+),([\d.]+)\)'
+                         r'(?: rotate\((-?\d+)\))?"[^>]*font-size="([\d.]+)"'
+                         r'[^>]*text-anchor="(\w+)">\s*<text>([^<]*)</text>',
+                         svg):
+        x, y, rot, size, anchor, t = m.groups()
+        out.append((float(x), float(y), -int(rot or 0), float(size),
+                    anchor, t))
+    return out
+for path in glob.glob(sys.argv[1] + "/bars-*.svg"):
+    svg = open(path).read()
+    ts = texts(svg)
+    tics = sorted(t for t in ts if t[2] > 0 and t[4] == "end")
+    xl = [t for t in ts if t[5] == "executor"]
+    cap = [t for t in ts if t[3] == 9.0]
+    assert len(tics) >= 2 and xl and cap, (path, len(tics))
+    a = math.radians(tics[0][2])
+    for p, q in zip(tics, tics[1:]):
+        gap = (q[0] - p[0]) * (math.sin(a) if tics[0][2] < 90 else 1)
+        if gap < 1.2 * p[3]:
+            print("%s: tic labels %r and %r overlap (%.1f px apart)" %
+                  (path, p[5], q[5], gap))
+            ok = False
+            break
+    low = max(t[1] + len(t[5]) * 0.6 * t[3] * math.sin(a) for t in tics)
+    if xl[0][1] - xl[0][3] < low:
+        print("%s: axis title at %.0f, tic labels down to %.0f" %
+              (path, xl[0][1], low)); ok = False
+    if cap[0][1] - cap[0][3] < xl[0][1]:
+        print("%s: caption at %.0f, axis title at %.0f" %
+              (path, cap[0][1], xl[0][1])); ok = False
+for path in glob.glob(sys.argv[1] + "/delivery-*.svg"):
+    svg = open(path).read()
+    ts = texts(svg)
+    xtics = [t for t in ts if t[4] == "middle" and
+             re.fullmatch(r"[\d.]+", t[5])]
+    keys = [t for t in ts if ": " in t[5] and t[4] == "start" and t[3] == 13]
+    right = max(t[0] for t in xtics)
+    if len(keys) > 4 and min(t[0] for t in keys) < right:
+        print("%s: %d legend entries over the plot (x %.0f < %.0f)" %
+              (path, len(keys), min(t[0] for t in keys), right)); ok = False
+sys.exit(0 if ok else 1)
+PY
+then ok; else bad "seed suite charts: labels or legend overlap"; fi
+
 # A -p of the user's replaces the suite's value for that parameter.
 if "$PB" run --suite seed -p factorial.n=50 -n 20 -r 1 --warmup 0 \
       --no-progress -o seed2.json > /dev/null 2> seed2.err &&
