@@ -444,6 +444,12 @@ sys.exit(0 if ok else 1)
 PY
 then ok; else bad "seed suite charts: labels or legend overlap"; fi
 
+# The task count the docs give for the seed suite is the suite's -n.
+n=$(tr '\n' ' ' < seed.err | sed -n 's/.* -n  *\([0-9]*\) .*/\1/p')
+if [ -n "$n" ] && tr '\n' ' ' < "$SRC/docs/workloads.md" |
+       grep -q "poolbench $n per case"; then ok
+else bad "docs/workloads.md does not give the seed suite's -n $n"; fi
+
 # A -p of the user's replaces the suite's value for that parameter.
 if "$PB" run --suite seed -p factorial.n=50 -n 20 -r 1 --warmup 0 \
       --no-progress -o seed2.json > /dev/null 2> seed2.err &&

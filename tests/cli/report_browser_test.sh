@@ -166,6 +166,20 @@ PY
     failed=1
 done
 
+# The chart count the docs give for `make bench` (the default suite) is
+# the count drawn here.
+python3 - "$work/d.html" "$SRC/docs/charts-and-report.md" <<'PY' ||
+import re, sys
+page, doc = open(sys.argv[1]).read(), open(sys.argv[2]).read()
+m = re.search(r"each with (\d+) charts", doc)
+assert m, "docs/charts-and-report.md gives no chart count"
+n = page.count("<figure ")
+assert int(m.group(1)) == n, "docs say %s charts, the default suite " \
+    "draws %d" % (m.group(1), n)
+print("ok: %d charts, as the docs say" % n)
+PY
+    failed=1
+
 # Every chart links to its full-size file, kept beside the page.
 python3 - "$work/d.html" "$work" <<'PY' || failed=1
 import os, re, sys, urllib.parse
