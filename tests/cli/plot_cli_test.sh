@@ -177,6 +177,14 @@ usage_error "not a folder" "$PB" plot serial.json -o serial.json
 usage_error "no results file given" "$PB" report
 usage_error "broken.json: not valid JSON" "$PB" report broken.json -o r.html
 usage_error "does not exist" "$PB" report serial.json -o no/such/r.html
+# The full-size charts go to PAGE-charts/ beside the page, never through
+# a symlink planted there.
+mkdir planted
+ln -s planted sym-charts
+usage_error "sym-charts is not a folder" "$PB" report "$FX/plot-a.json" \
+    -o sym.html
+[ -z "$(ls planted)" ] && [ ! -e sym.html ] && ok ||
+    bad "report wrote through a symlinked charts folder"
 usage_error "gnuplot not found" env PATH=/nonexistent "$PB" report \
     serial.json -o r.html
 
