@@ -20,20 +20,18 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "args.h"
-#include "exit.h"
 #include "findings.h"
 #include "fs.h"
 #include "plot.h"
 #include "report.h"
 #include "report_impl.h"
+#include "seed.h"
 #include "results.h"
 #include "strbuf.h"
 #include "textesc.h"
 #include "view.h"
 
 #define REPORT_SVG_MAX (16u * 1024 * 1024)
-#define REPORT_DEFAULT_INPUT "results/latest.json"
 
 /* ---- HTML --------------------------------------------------------------- */
 
@@ -147,6 +145,8 @@ static int same_group(const char *a, const char *b)
 /* Warning kinds told apart in a group's visible line; more are rare and
  * counted as "other". */
 #define REPORT_GROUP_KINDS 8
+/* Distinct remedies the banner names (each kind has one or a few). */
+#define REPORT_REMEDIES 16
 
 /* One folded group: every warning of workload wl (NULL: the whole run),
  * its count and kinds in the line that stays visible. */
@@ -233,6 +233,26 @@ static void banner(struct strbuf *b, const struct results_file *f)
             j++;
         if (j == k)
             warning_group(b, f, wl);
+    }
+    /* What to do, once per distinct remedy (a hundred busy rows share
+     * one), visible without opening a group. */
+    const char *seen[REPORT_REMEDIES];
+    size_t nseen = 0;
+    for (size_t k = 0; k < f->nwarnings; k++) {
+        const struct results_warning *w = &f->warnings[k];
+        size_t q = 0;
+        if (w->remedy == NULL || w->remedy[0] == '\0')
+            continue;
+        while (q < nseen && strcmp(seen[q], w->remedy) != 0)
+            q++;
+        if (q < nseen || nseen == REPORT_REMEDIES)
+            continue;
+        seen[nseen++] = w->remedy;
+        strbuf_printf(b, "<p><em>Next (");
+        report_html_text(b, w->kind);
+        strbuf_printf(b, "):</em> ");
+        report_html_text(b, w->remedy);
+        strbuf_printf(b, "</p>");
     }
     strbuf_printf(b, "</div>\n");
 }
@@ -543,6 +563,9 @@ static int page_body(struct strbuf *b, const struct page_file *pf,
         if (!pf[f].hyperfine)
             report_across(b, &pf[f]);
     report_python_section(b, pf, npf);
+    for (size_t f = 0; f < npf; f++)
+        if (!pf[f].hyperfine)
+            seed_html(b, &pf[f].v);
     int other = 0;
     for (size_t c = 0; c < set->ncharts; c++) {
         if (used[c])
@@ -671,97 +694,3 @@ size_t report_findings(const struct results_file *files, size_t nfiles,
     return count;
 }
 
-/* ---- the command -------------------------------------------------------- */
-
-static void usage(FILE *f)
-{
-    fprintf(f,
-"usage: poolbench report [RESULTS.json...] [-o FILE.html]\n"
-"\n"
-"Write one self-contained HTML page (inline SVG charts, no script, no\n"
-"external resource): a one-screen summary (per workload the best\n"
-"configuration, its speedup with the 95%% interval, the verdict and the\n"
-"warnings), one section per workload with findings computed from the\n"
-"data, its charts and a short table, whole-process times of files made by\n"
-"`poolbench import-hyperfine` beside poolbench's own, the machine, and\n"
-"every row in a folded table (gnuplot is needed for the charts). Each\n"
-"chart links to its full-size SVG in PAGE-charts/ beside the page.\n"
-"The input defaults to " REPORT_DEFAULT_INPUT ".\n"
-"\n"
-"  -o, --output FILE   the page (default: plots/report.html)\n"
-"  -h, --help          this help\n"
-"\n"
-"Exit status: 0 written, 2 bad usage, a bad results file, no gnuplot or\n"
-"an unwritable output.\n");
-}
-
-int report_main(int argc, char **argv)
-{
-    const char *path = "plots/report.html";
-    char err[1024];
-    char safe[4096];
-    int parsed = args_output_only("report", argc, argv, &path, err,
-                                  sizeof(err));
-    if (parsed == ARGS_HELP) {
-        usage(stdout);
-        return 0;
-    }
-    if (parsed != 0) {
-        fprintf(stderr, "poolbench report: %s\n", err);
-        return EXIT_USAGE;
-    }
-    /* Without a file, the last run: what `poolbench run` just wrote. */
-    static char *const fallback[] = { (char *)REPORT_DEFAULT_INPUT };
-    char *const *inputs = argv + optind;
-    size_t nfiles = (size_t)(argc - optind), loaded = 0;
-    if (nfiles == 0) {
-        if (access(REPORT_DEFAULT_INPUT, F_OK) != 0) {
-            fprintf(stderr, "poolbench report: no results file given and "
-                    REPORT_DEFAULT_INPUT " does not exist; expected "
-                    "poolbench report [RESULTS.json...] [-o FILE.html]\n");
-            return EXIT_USAGE;
-        }
-        inputs = fallback;
-        nfiles = 1;
-    }
-    if (strcmp(path, "plots/report.html") == 0 &&
-        mkdir("plots", 0755) != 0 && errno != EEXIST) {
-        fprintf(stderr, "poolbench report: cannot create folder plots/: "
-                "%s; give -o FILE.html\n", strerror(errno));
-        return EXIT_USAGE;
-    }
-    if (results_check_writable(path, err, sizeof(err)) != 0) {
-        fprintf(stderr, "poolbench report: %s\n", err);
-        return EXIT_USAGE;
-    }
-    char gp[4096];
-    if (plot_find_gnuplot(gp, sizeof(gp), err, sizeof(err)) != 0) {
-        fprintf(stderr, "poolbench report: %s\n", err);
-        return EXIT_USAGE;
-    }
-    struct results_file *files = calloc(nfiles, sizeof(*files));
-    int status = EXIT_USAGE;
-    if (files == NULL) {
-        fprintf(stderr, "poolbench report: out of memory\n");
-        return EXIT_USAGE;
-    }
-    for (; loaded < nfiles; loaded++)
-        if (results_load(inputs[loaded], &files[loaded], err,
-                         sizeof(err)) != 0) {
-            fprintf(stderr, "poolbench report: %s\n",
-                    textesc_ctl(err, safe, sizeof(safe)));
-            goto out;
-        }
-    if (report_write(files, nfiles, path, err, sizeof(err)) != 0) {
-        fprintf(stderr, "poolbench report: %s\n",
-                textesc_ctl(err, safe, sizeof(safe)));
-        goto out;
-    }
-    printf("report: %s\n", path);
-    status = 0;
-out:
-    for (size_t k = 0; k < loaded; k++)
-        results_free(&files[k]);
-    free(files);
-    return status;
-}

@@ -216,19 +216,53 @@ static void row_summaries(struct view_row *vr)
 {
     const struct results_row *r = vr->r;
     vr->speedup = vr->speedup_lo = vr->speedup_hi = NAN;
+    vr->speedup_level = NAN;
     vr->efficiency = vr->startup_s = vr->cpu_s = vr->ns_per_task = NAN;
     vr->usable = r->failure == NULL && r->errors == 0 &&
-                 results_row_stats(r, "wall_s", &vr->wall) == 0;
+                 results_row_stats(r, RESULTS_WALL_S, &vr->wall) == 0;
     if (!vr->usable) {
         memset(&vr->wall, 0, sizeof(vr->wall));
         return;
     }
-    if (results_row_stats(r, "first_result_s", &vr->first) != 0)
+    if (results_row_stats(r, RESULTS_FIRST_RESULT_S, &vr->first) != 0)
         memset(&vr->first, 0, sizeof(vr->first));
-    vr->startup_s = median_of(r, "startup_s");
+    vr->startup_s = median_of(r, RESULTS_STARTUP_S);
     if (r->tasks > 0)
         vr->ns_per_task = vr->wall.median * 1e9 / (double)r->tasks;
-    vr->cpu_s = median_of(r, "user_s") + median_of(r, "sys_s");
+    vr->cpu_s = median_of(r, RESULTS_USER_S) + median_of(r, RESULTS_SYS_S);
+}
+
+int view_ratio(const struct view_row *base, const struct view_row *row,
+               const char *series, double *est, double *lo, double *hi)
+{
+    *est = *lo = *hi = NAN;
+    if (base == NULL || row == NULL || !base->usable || !row->usable)
+        return -1;
+    const struct results_series *a = results_series_find(row->r, series);
+    const struct results_series *b = results_series_find(base->r, series);
+    if (a == NULL || b == NULL || a->n == 0 || b->n == 0)
+        return -1;
+    double l, h;
+    /* The ratio base / row of the samples: point and interval come from
+     * the same ordered ratios (log-scale Hodges-Lehmann), so the point
+     * lies inside its interval. No interval from STATS_MIN_CI_N or fewer
+     * samples a side. */
+    int rc = stats_ratio_ci(a->v, a->n, b->v, b->n, VIEW_CI_LEVEL, est, &l,
+                            &h);
+    if (rc < 0) {
+        *est = NAN;
+        return -1;
+    }
+    if (rc == 0 && a->n > STATS_MIN_CI_N && b->n > STATS_MIN_CI_N) {
+        *lo = l;
+        *hi = h;
+    }
+    return 0;
+}
+
+enum view_verdict view_ratio_verdict(double lo, double hi)
+{
+    return view_ci_verdict(lo, hi, 1, 1);
 }
 
 /* The speedup of vr against base, with the interval of the ratio of
@@ -237,19 +271,14 @@ static void row_speedup(struct view_row *vr, const struct view_row *base)
 {
     if (!vr->usable || base == NULL || !(vr->wall.median > 0))
         return;
-    vr->speedup = base->wall.median / vr->wall.median;
+    if (view_ratio(base, vr, RESULTS_WALL_S, &vr->speedup, &vr->speedup_lo,
+                   &vr->speedup_hi) != 0)
+        return;
+    if (!isnan(vr->speedup_lo))
+        vr->speedup_level = stats_ratio_ci_level(
+            results_series_find(vr->r, RESULTS_WALL_S)->n,
+            results_series_find(base->r, RESULTS_WALL_S)->n, VIEW_CI_LEVEL);
     vr->efficiency = vr->speedup / vr->r->workers;
-    const struct results_series *a = results_series_find(vr->r, "wall_s");
-    const struct results_series *b =
-        results_series_find(base->r, "wall_s");
-    double est, lo, hi;
-    /* The ratio base / row of the samples is the speedup itself. */
-    if (a != NULL && b != NULL &&
-        stats_ratio_ci(a->v, a->n, b->v, b->n, VIEW_CI_LEVEL, &est, &lo,
-                       &hi) >= 0) {
-        vr->speedup_lo = lo;
-        vr->speedup_hi = hi;
-    }
 }
 
 /* Add row k to its instance, creating the instance when it is new. */
@@ -406,6 +435,30 @@ const struct view_row *view_baseline(const struct results_view *v,
     return b >= 0 ? &v->rows[b] : NULL;
 }
 
+int view_faster(const struct view_row *a, const struct view_row *b)
+{
+    if (isfinite(a->speedup) && isfinite(b->speedup) &&
+        a->speedup != b->speedup)
+        return a->speedup > b->speedup;
+    return a->wall.median < b->wall.median;
+}
+
+const struct view_row *view_best_other(const struct results_view *v,
+                                       size_t inst, int *parallel)
+{
+    const struct view_inst *in = &v->insts[inst];
+    const struct view_row *multi = NULL, *one = NULL;
+    for (size_t a = 0; a < in->nrows; a++) {
+        const struct view_row *vr = &v->rows[in->rows[a]];
+        const struct view_row **best = vr->r->workers > 1 ? &multi : &one;
+        if (vr->usable && !view_is_baseline(vr->r) &&
+            (*best == NULL || view_faster(vr, *best)))
+            *best = vr;
+    }
+    *parallel = multi != NULL;
+    return multi != NULL ? multi : one;
+}
+
 const struct view_row *view_fastest(const struct results_view *v,
                                     size_t inst, const char *executor,
                                     unsigned workers)
@@ -418,7 +471,7 @@ const struct view_row *view_fastest(const struct results_view *v,
             (executor != NULL && strcmp(vr->r->executor, executor) != 0) ||
             (workers > 0 && vr->r->workers != workers))
             continue;
-        if (best == NULL || vr->wall.median < best->wall.median)
+        if (best == NULL || view_faster(vr, best))
             best = vr;
     }
     return best;
@@ -435,21 +488,54 @@ void view_fastest_native_python(const struct results_view *v, size_t inst,
         const struct view_row **best =
             strncmp(vr->r->executor, "py-", 3) == 0 ? python : native;
         if (vr->usable &&
-            (*best == NULL || vr->wall.median < (*best)->wall.median))
+            (*best == NULL || view_faster(vr, *best)))
             *best = vr;
     }
 }
 
-/* Replace key in o by a number, or null when v is not finite. */
-static void set_number(cJSON *o, const char *key, double v)
+enum view_verdict view_speed_ratio(const struct view_row *a,
+                                   const struct view_row *b, double *est,
+                                   double *lo, double *hi)
 {
-    cJSON *item = isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull();
-    if (item == NULL)
-        return;
-    if (cJSON_GetObjectItemCaseSensitive(o, key) != NULL)
-        cJSON_ReplaceItemInObjectCaseSensitive(o, key, item);
-    else
-        cJSON_AddItemToObject(o, key, item);
+    /* a's speed relative to b: b's time over a's, as a speedup of a
+     * against the base b. */
+    if (view_ratio(b, a, RESULTS_WALL_S, est, lo, hi) != 0 || isnan(*lo))
+        return VIEW_SAME;
+    return view_ci_verdict(*lo, *hi, 1.0, 1.0);
+}
+
+/* Cheaper: fewer workers, then the plain loop before a pool. */
+static int cheaper(const struct view_row *a, const struct view_row *b)
+{
+    if (a->r->workers != b->r->workers)
+        return a->r->workers < b->r->workers;
+    if (view_is_baseline(a->r) != view_is_baseline(b->r))
+        return view_is_baseline(a->r);
+    return a->wall.median < b->wall.median;
+}
+
+const struct view_row *view_recommended(const struct results_view *v,
+                                        size_t inst)
+{
+    const struct view_inst *in = &v->insts[inst];
+    const struct view_row *best = view_fastest(v, inst, NULL, 0), *pick;
+    double est, lo, hi;
+    if (best == NULL)
+        return NULL;
+    view_speed_ratio(best, best, &est, &lo, &hi);
+    if (isnan(lo))
+        return NULL;
+    pick = best;
+    for (size_t a = 0; a < in->nrows; a++) {
+        const struct view_row *vr = &v->rows[in->rows[a]];
+        if (!vr->usable || !cheaper(vr, pick))
+            continue;
+        /* Not clearly slower: the speed ratio's interval reaches 1. */
+        if (view_speed_ratio(vr, best, &est, &lo, &hi) != VIEW_LOWER &&
+            !isnan(lo))
+            pick = vr;
+    }
+    return pick;
 }
 
 int view_derive_json(cJSON *root, char *err, size_t err_len)
@@ -475,18 +561,22 @@ int view_derive_json(cJSON *root, char *err, size_t err_len)
     for (cJSON *o = rows != NULL ? rows->child : NULL;
          o != NULL && k < v.nrows; o = o->next, k++) {
         const struct view_row *vr = &v.rows[k];
-        set_number(o, "ns_per_task", vr->ns_per_task);
-        set_number(o, "speedup", vr->speedup);
-        set_number(o, "efficiency", vr->efficiency);
+        results_json_number(o, "ns_per_task", vr->ns_per_task);
+        results_json_number(o, "speedup", vr->speedup);
+        results_json_number(o, "efficiency", vr->efficiency);
+        results_json_number(o, "speedup_ci_level", vr->speedup_level);
+        cJSON *arr = NULL;
         if (isfinite(vr->speedup_lo) && isfinite(vr->speedup_hi)) {
             double ci[2] = { vr->speedup_lo, vr->speedup_hi };
-            cJSON *arr = cJSON_CreateDoubleArray(ci, 2);
-            if (cJSON_GetObjectItemCaseSensitive(o, "speedup_ci95"))
-                cJSON_ReplaceItemInObjectCaseSensitive(o, "speedup_ci95",
-                                                       arr);
-            else
-                cJSON_AddItemToObject(o, "speedup_ci95", arr);
+            arr = cJSON_CreateDoubleArray(ci, 2);
+        } else if (!isnan(vr->speedup)) {
+            arr = cJSON_CreateNull(); /* a speedup without an interval */
         }
+        if (arr != NULL &&
+            cJSON_GetObjectItemCaseSensitive(o, "speedup_ci95"))
+            cJSON_ReplaceItemInObjectCaseSensitive(o, "speedup_ci95", arr);
+        else if (arr != NULL)
+            cJSON_AddItemToObject(o, "speedup_ci95", arr);
     }
     view_free(&v);
     results_free(&f);

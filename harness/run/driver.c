@@ -61,6 +61,7 @@ struct run {
     struct watchdog wd;
     char out_path[4096];
     char out_stem[4096];      /* "" with -o */
+    const char *suite;        /* --suite NAME, or NULL */
     struct results_file tasks_base; /* --tasks-from, or zeroed */
 };
 
@@ -70,6 +71,7 @@ static cJSON *build(struct run *r, int interrupted, char *err,
     struct record_ctx rc = {
         .argc = r->argc, .argv = r->argv, .o = &r->o, .m = &r->m,
         .p = &r->p, .mc = &r->mc, .interrupted = interrupted,
+        .suite = r->suite,
     };
     return record_build(&rc, err, err_len);
 }
@@ -190,10 +192,10 @@ static int measure(struct run *r, char *err, size_t err_len)
         fprintf(stderr, "\r\033[K");
     if (rc != 0 || plan_configs(&r->o, &r->p, err, err_len) != 0)
         return -1;
-    /* The system check, for people watching (the file and the summary
-     * carry the warnings that matter for the results). */
-    if (isatty(STDERR_FILENO))
-        warnings_precheck(&r->m, quota, stderr);
+    /* The system check: a busy machine always (a CI log must show it),
+     * the machine's settings for people watching (the file and the
+     * summary carry them with the results). */
+    warnings_precheck(&r->m, quota, isatty(STDERR_FILENO), stderr);
     if (r->o.timeout_s > 0)
         watchdog_start(&r->wd, rescue_stuck, r);
     progress_begin(&prog, r->o.progress,
@@ -231,7 +233,7 @@ static int finish(struct run *r, const struct driver_hooks *hooks,
     if (r->o.output == NULL && cJSON_IsObject(config))
         cJSON_AddStringToObject(config, "output", r->out_path);
     if (r->o.output == NULL &&
-        results_write_atomic("results/latest.json", root, err,
+        results_write_atomic(RESULTS_LATEST, root, err,
                              err_len) != 0)
         status = EXIT_RUN_FAILED; /* the dated file holds everything */
     cJSON_Delete(root);
@@ -239,7 +241,7 @@ static int finish(struct run *r, const struct driver_hooks *hooks,
         hooks->show(r->out_path, r->o.verbose);
     printf("results: %s\n", r->out_path);
     if (r->o.output == NULL && status == 0)
-        printf("results: results/latest.json\n");
+        printf("results: %s\n", RESULTS_LATEST);
     if (r->o.save_name != NULL) {
         char why[512];
         if (hooks->save(r->out_path, r->o.save_name, r->o.db_path, why,
@@ -270,6 +272,7 @@ int driver_main(int argc, char **argv, const struct driver_hooks *hooks)
     }
     r->argc = argc;
     r->argv = argv;
+    r->suite = plan.name;
     if (install_signals() != 0) {
         snprintf(err, sizeof(err), "cannot install signal handlers: %s",
                  strerror(errno));
@@ -295,8 +298,9 @@ int driver_main(int argc, char **argv, const struct driver_hooks *hooks)
     if (measure(r, err, sizeof(err)) != 0)
         goto out;
     status = finish(r, hooks, err, sizeof(err));
-    if (status == 0)
-        suite_after_run(&plan, r->out_path);
+    if (status == 0 && plan.name != NULL && hooks != NULL &&
+        hooks->suite != NULL)
+        hooks->suite(plan.name, r->out_path);
     for (size_t k = 0; k < r->p.nconfigs; k++)
         if (r->p.configs[k].failure[0] != '\0' && status == 0)
             status = EXIT_RUN_FAILED;

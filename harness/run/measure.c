@@ -10,18 +10,22 @@
 
 #include "clock.h"
 #include "measure.h"
+#include "results.h"
 #include "stats.h"
 
+/* In enum run_series order. */
 const char *const measure_series_names[S_COUNT] = {
-    "wall_s", "startup_s", "first_result_s", "user_s", "sys_s",
-    "voluntary_ctxsw", "involuntary_ctxsw", "peak_rss_bytes",
-    "bytes", "mb_per_s", "lock_wait_s", "foreign_cpu_s", "steal_s",
-    "cpus_available", "probe_speed", "worker_speed_min", "cycles",
-    "instructions",
+    RESULTS_WALL_S, RESULTS_STARTUP_S, RESULTS_FIRST_RESULT_S,
+    RESULTS_USER_S, RESULTS_SYS_S, RESULTS_VCSW, RESULTS_IVCSW,
+    RESULTS_PEAK_RSS, RESULTS_BYTES, RESULTS_MB_PER_S, RESULTS_LOCK_WAIT_S,
+    RESULTS_FOREIGN_CPU_S, RESULTS_STEAL_S, RESULTS_CPUS_AVAILABLE,
+    RESULTS_PROBE_SPEED, RESULTS_WORKER_SPEED_MIN, RESULTS_CYCLES,
+    RESULTS_INSTRUCTIONS,
 };
 
 /* Per-repetition accumulator that the deliver callback folds into. */
 struct run_fold {
+    const struct measure_ctx *ctx;
     double t0;
     double first_result_s;
     uint64_t checksum;
@@ -34,6 +38,12 @@ struct run_fold {
     int32_t first_error_code;
     struct run_timeline *tl;
 };
+
+/* The clock measuring reads: the monotonic one, or a test's fake. */
+static double now_s(const struct measure_ctx *ctx)
+{
+    return ctx->now != NULL ? ctx->now() : clock_mono_s();
+}
 
 static double tv_s(struct timeval tv)
 {
@@ -97,7 +107,7 @@ static void deliver(void *ctx, uint64_t first, uint64_t count,
                     const struct task_result *results)
 {
     struct run_fold *f = ctx;
-    double t = clock_mono_s() - f->t0;
+    double t = now_s(f->ctx) - f->t0;
     if (f->delivered == 0)
         f->first_result_s = t;
     for (uint64_t k = 0; k < count; k++) {
@@ -229,16 +239,40 @@ static void worker_speeds(struct run_sample *s,
     s->uneven = !isnan(slow) && slow < MEASURE_SLOW_WORKER * fast;
 }
 
-/* Whether the repetition of sample s was disturbed. /proc/stat counts in
- * clock ticks: two ticks (one at each end) are rounding, not noise. */
-static int disturbed(const struct run_sample *s, const struct measure_ctx *c)
+const char *const measure_why_names[MEASURE_WHY_COUNT] = {
+    "foreign_cpu", "steal", "slow_probe", "uneven_workers",
+};
+
+void measure_why_text(unsigned why, char *buf, size_t len)
+{
+    size_t n = 0;
+    if (len > 0)
+        buf[0] = '\0';
+    for (int k = 0; k < MEASURE_WHY_COUNT && n < len; k++)
+        if (why & (1u << k))
+            n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? "," : "",
+                                  measure_why_names[k]);
+}
+
+/* Why the repetition of sample s was disturbed (MEASURE_WHY_* bits, 0:
+ * it was not). /proc/stat counts in clock ticks: two ticks (one at each
+ * end) are rounding, not noise. */
+static unsigned disturbed(const struct run_sample *s,
+                          const struct measure_ctx *c)
 {
     double tick = 1.0 / (double)sysconf(_SC_CLK_TCK);
     double allowed = c->o->noise_limit * s->span_s + 2 * tick;
-    if (s->v[S_FOREIGN] > allowed || s->v[S_STEAL] > allowed || s->uneven)
-        return 1;
-    return !isnan(c->best_probe_s) && !isnan(s->v[S_PROBE]) &&
-           s->v[S_PROBE] > MEASURE_SLOW_PROBE * c->best_probe_s;
+    unsigned why = 0;
+    if (s->v[S_FOREIGN] > allowed)
+        why |= MEASURE_WHY_FOREIGN_CPU;
+    if (s->v[S_STEAL] > allowed)
+        why |= MEASURE_WHY_STEAL;
+    if (s->uneven)
+        why |= MEASURE_WHY_UNEVEN;
+    if (!isnan(c->best_probe_s) && !isnan(s->v[S_PROBE]) &&
+        s->v[S_PROBE] > MEASURE_SLOW_PROBE * c->best_probe_s)
+        why |= MEASURE_WHY_SLOW_PROBE;
+    return why;
 }
 
 /* Append s to a growable sample array. */
@@ -262,7 +296,8 @@ static int push(struct run_sample **arr, size_t *n, size_t *cap,
 static void keep_sample(struct run_config *c, struct run_sample *s,
                         const struct measure_ctx *ctx)
 {
-    s->disturbed = disturbed(s, ctx);
+    s->why = disturbed(s, ctx);
+    s->disturbed = s->why != 0;
     if (s->disturbed)
         c->ndisturbed++;
     if (s->disturbed && c->retries < ctx->o->retry_disturbed) {
@@ -288,7 +323,7 @@ static int run_rep(struct run_config *c, int measured,
     const struct workload *wl = c->inst->wl;
     char err[256] = "";
     struct run_timeline tl = { .n = 0, .stride = 1, .since = 0 };
-    struct run_fold f = { .first_error_task = -1, .tl = &tl };
+    struct run_fold f = { .ctx = ctx, .first_error_task = -1, .tl = &tl };
     struct exec_job job = {
         .wl = wl, .state = c->inst->state, .ntasks = c->inst->ntasks,
         .deliver = deliver, .deliver_ctx = &f, .stop = ctx->stop,
@@ -308,21 +343,21 @@ static int run_rep(struct run_config *c, int measured,
         return -1;
     }
     mark(&a, &ctx->hw);
-    double t0 = clock_mono_s();
+    double t0 = now_s(ctx);
     if (c->ex->create(&c->cfg, &job, &pool, err, sizeof(err)) != 0) {
         snprintf(c->failure, sizeof(c->failure), "%s: %s", c->ex->name,
                  err);
         free(ws);
         return -1;
     }
-    double t1 = clock_mono_s();
+    double t1 = now_s(ctx);
     f.t0 = t1;
     c->live = &f;
     int rc = c->ex->run(pool, &rep);
-    double t2 = clock_mono_s();
+    double t2 = now_s(ctx);
     if (!rep.broken)
         c->ex->destroy(pool);
-    double t3 = clock_mono_s();
+    double t3 = now_s(ctx);
     mark(&b, &ctx->hw);
 
     c->worker_deaths += rep.worker_deaths;
@@ -330,7 +365,7 @@ static int run_rep(struct run_config *c, int measured,
         say_cut(c, &rep);
     /* A Python peer checks its own shared state (pypeer.py). */
     if (rc == 0 && f.delivered == c->inst->ntasks &&
-        wl->after_rep != NULL && !c->ex->peer &&
+        wl->after_rep != NULL && !(c->ex->flags & EXEC_PYTHON) &&
         wl->after_rep(c->inst->state, c->inst->ntasks, err,
                       sizeof(err)) != 0)
         snprintf(c->failure, sizeof(c->failure), "%s: verification "
@@ -364,7 +399,7 @@ double measure_serial_once(struct run_instance *in, struct measure_ctx *ctx,
     struct run_config c;
     memset(&c, 0, sizeof(c));
     c.inst = in;
-    c.ex = &executor_serial;
+    c.ex = ctx->serial != NULL ? ctx->serial : executor_baseline();
     c.cfg.workers = 1;
     c.cfg.chunk = executor_auto_chunk(in->ntasks, 1, 0);
     c.cfg.timeout_s = ctx->o->timeout_s;
@@ -391,7 +426,8 @@ double measure_serial_speed(const struct run_plan *p,
     double best = NAN;
     for (size_t k = 0; k < p->nconfigs; k++) {
         const struct run_config *c = &p->configs[k];
-        if (c->inst != in || c->ex != &executor_serial || c->nsamples == 0)
+        if (c->inst != in || !(c->ex->flags & EXEC_BASELINE) ||
+            c->nsamples == 0)
             continue;
         double *v = malloc(c->nsamples * sizeof(*v));
         size_t n = 0;
@@ -419,8 +455,8 @@ double measure_precision_pct(const struct run_config *c)
         return INFINITY;
     for (size_t k = 0; k < c->nsamples; k++)
         v[k] = c->samples[k].v[S_WALL];
-    if (stats_summarize(v, c->nsamples, &s) == 0 && s.median > 0)
-        pct = 100 * (s.ci95_high - s.ci95_low) / 2 / s.median;
+    if (stats_summarize(v, c->nsamples, &s) == 0)
+        pct = stats_ci_pct(&s);
     free(v);
     return pct;
 }
@@ -428,7 +464,7 @@ double measure_precision_pct(const struct run_config *c)
 /* A probe between rounds; the best so far is the machine's own speed. */
 static void probe(struct measure_ctx *ctx)
 {
-    double s = noise_probe_s();
+    double s = ctx->probe != NULL ? ctx->probe() : noise_probe_s();
     ctx->last_probe_s = s;
     if (!isnan(s) && (isnan(ctx->best_probe_s) || s < ctx->best_probe_s))
         ctx->best_probe_s = s;
@@ -489,10 +525,11 @@ static size_t round_of(struct run_plan *p, struct measure_ctx *ctx,
         struct run_sample *s = &(*c->last)[*c->nlast - 1];
         if (!(s->v[S_PROBE] >= ctx->last_probe_s))
             s->v[S_PROBE] = ctx->last_probe_s;
-        if (!s->disturbed && disturbed(s, ctx)) {
-            s->disturbed = 1;
+        unsigned why = disturbed(s, ctx);
+        if (!s->disturbed && why != 0)
             c->ndisturbed++;
-        }
+        s->why |= why;
+        s->disturbed = s->why != 0;
         c->last = NULL;
     }
     return ran;
@@ -523,7 +560,11 @@ static void cross_check(struct run_plan *p)
 int measure_run(struct run_plan *p, struct measure_ctx *ctx)
 {
     const struct run_options *o = ctx->o;
-    ctx->started_s = clock_mono_s();
+    struct noise_procs before, after;
+    /* What else ran meanwhile, to name in a busy_machine warning. */
+    int have_procs = noise_procs_snap(&before) == 0;
+    ctx->busiest[0] = '\0';
+    ctx->started_s = now_s(ctx);
     if (isnan(ctx->best_probe_s))
         probe(ctx);
     for (uint64_t r = 0; r < o->warmup && !*ctx->stop && !ctx->broken; r++)
@@ -536,7 +577,7 @@ int measure_run(struct run_plan *p, struct measure_ctx *ctx)
     if (o->precision_pct > 0) {
         while (!*ctx->stop && !ctx->broken &&
                (o->max_time_s <= 0 ||
-                clock_mono_s() - ctx->started_s < o->max_time_s) &&
+                now_s(ctx) - ctx->started_s < o->max_time_s) &&
                round_of(p, ctx, needs_precision, 1) > 0)
             ;
         for (size_t k = 0; k < p->nconfigs; k++)
@@ -544,5 +585,11 @@ int measure_run(struct run_plan *p, struct measure_ctx *ctx)
                 measure_precision_pct(&p->configs[k]) <= o->precision_pct;
     }
     cross_check(p);
+    if (have_procs && noise_procs_snap(&after) == 0) {
+        noise_procs_top(&before, &after, MEASURE_BUSIEST_MIN_CPU_S,
+                        ctx->busiest, sizeof(ctx->busiest));
+        noise_procs_free(&after);
+    }
+    noise_procs_free(&before);
     return 0;
 }

@@ -13,6 +13,9 @@
 
 static void usage(FILE *f)
 {
+    char native[256], python[256];
+    executor_names(EXEC_PYTHON, 0, native, sizeof(native));
+    executor_names(EXEC_PYTHON, EXEC_PYTHON, python, sizeof(python));
     fprintf(f,
 "usage: poolbench run [options]\n"
 "\n"
@@ -21,9 +24,9 @@ static void usage(FILE *f)
 "\n"
 "What to run:\n"
 "  -w, --workloads LIST   workloads (default: every one; poolbench list)\n"
-"  -e, --executors LIST   serial,threads,procs,futures (default: these)\n"
-"                         and the Python peers py-serial,py-pool,\n"
-"                         py-threadpool,py-tpe,py-ppe (python3)\n"
+"  -e, --executors LIST   %s (default: these)\n"
+"                         and the Python peers (python3):\n"
+"                         %s\n"
 "  -j, --workers LIST     worker counts: N, cpus or Kxcpus (cpus: the CPUs\n"
 "                         this process may use; default: 1,cpus); serial\n"
 "                         always runs once, with 1\n"
@@ -79,7 +82,7 @@ static void usage(FILE *f)
 "Exit status: 0 done, 2 bad usage or input, 3 a run failed (time limit,\n"
 "verification, checksum mismatch), 4 --tasks-from NAME: no such stored\n"
 "run on this machine (no baseline), 130 interrupted (results kept).\n",
-            RUN_DEFAULT_MIN_TIME_S, RUN_DEFAULT_REPEAT,
+            native, python, RUN_DEFAULT_MIN_TIME_S, RUN_DEFAULT_REPEAT,
             RUN_MIN_PRECISE_REPEAT, RUN_DEFAULT_MAX_REPEAT,
             RUN_DEFAULT_WARMUP, RUN_DEFAULT_NOISE_LIMIT,
             RUN_DEFAULT_TIMEOUT_S);
@@ -402,22 +405,10 @@ static const struct option longopts[] = {
 /* "unknown option '--presicion' (did you mean '--precision'?)". */
 static void unknown_option(const char *arg, char *err, size_t err_len)
 {
-    const char *names[sizeof(longopts) / sizeof(*longopts)];
-    const char *close = NULL;
-    char word[64];
-    size_t n = 0;
-    for (; longopts[n].name != NULL; n++)
-        names[n] = longopts[n].name;
-    snprintf(word, sizeof(word), "%s", arg + strspn(arg, "-"));
-    word[strcspn(word, "=")] = '\0';
-    if (strncmp(arg, "--", 2) == 0)
-        close = suggest_closest(word, names, n);
-    if (close != NULL)
-        snprintf(err, err_len, "unknown option '%s' (did you mean '--%s'?); "
-                 "see `poolbench run --help`", arg, close);
-    else
-        snprintf(err, err_len, "unknown option '%s'; see `poolbench run "
-                 "--help`", arg);
+    char hint[96];
+    snprintf(err, err_len, "unknown option '%s'%s; see `poolbench run "
+             "--help`", arg, suggest_option(arg, longopts, hint,
+                                            sizeof(hint)));
 }
 
 /* The text-valued options, kept for the list parsers after getopt. */
@@ -528,10 +519,11 @@ static int settle(struct run_options *o, const struct texts *t, char *err,
                                  : RUN_DEFAULT_MIN_TIME_S;
     if (o->precision_pct > 0) {
         if (t->have_repeat && o->repeat < RUN_MIN_PRECISE_REPEAT) {
-            snprintf(err, err_len, "-r %llu with --precision: at least %d "
-                     "repetitions are needed for a 95%% interval of the "
-                     "median", (unsigned long long)o->repeat,
-                     RUN_MIN_PRECISE_REPEAT);
+            snprintf(err, err_len, "-r %llu with --precision: use -r %d "
+                     "or more (or leave -r out): --precision needs at "
+                     "least %d repetitions, as fewer give no real 95%% "
+                     "interval of the median", (unsigned long long)o->repeat,
+                     RUN_MIN_PRECISE_REPEAT, RUN_MIN_PRECISE_REPEAT);
             return -1;
         }
         if (!t->have_repeat)
@@ -588,7 +580,7 @@ static int lists(struct run_options *o, const struct texts *t, char *err,
     } else {
         /* The native ones: the Python peers are asked for by name. */
         for (size_t e = 0; executor_list[e] != NULL; e++)
-            if (!executor_list[e]->peer)
+            if (!(executor_list[e]->flags & EXEC_PYTHON))
                 o->executors[o->nexecutors++] = executor_list[e];
     }
     if (parse_workers(o, t->j != NULL ? t->j : "1,cpus", err, err_len) != 0)

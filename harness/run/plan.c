@@ -15,10 +15,13 @@
  * native and Python). */
 static int is_parallel(const struct executor *ex)
 {
-    return ex != &executor_serial && ex != &executor_py_serial;
+    return !(ex->flags & EXEC_SERIAL_LIKE);
 }
 
-void plan_cache_dir(const char *override, char *buf, size_t len)
+/* The folder workloads may cache generated data in (--corpus-dir, else
+ * $XDG_CACHE_HOME/poolbench, else ~/.cache/poolbench, else a private
+ * per-user folder in $TMPDIR or /tmp), into buf. */
+static void plan_cache_dir(const char *override, char *buf, size_t len)
 {
     const char *xdg = getenv("XDG_CACHE_HOME");
     const char *home = getenv("HOME");
@@ -216,7 +219,7 @@ static int check_peers(const struct run_options *o, char *err,
                        size_t err_len)
 {
     for (size_t e = 0; e < o->nexecutors; e++) {
-        if (!o->executors[e]->peer)
+        if (!(o->executors[e]->flags & EXEC_PYTHON))
             continue;
         for (size_t k = 0; k < o->nworkloads; k++) {
             const struct workload *wl = registry_find(o->workloads[k]);

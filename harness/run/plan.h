@@ -22,6 +22,8 @@ enum run_tasks_source {
     RUN_TASKS_OPTION = 1,      /* -n */
     RUN_TASKS_CALIBRATED = 2,  /* scaled to --min-time */
     RUN_TASKS_BASELINE = 3,    /* --tasks-from: the baseline's count */
+    RUN_TASKS_CAPPED = 4,      /* scaling stopped at CALIBRATE_MAX_TASKS
+                                  short of --min-time */
 };
 
 struct run_instance {
@@ -56,6 +58,7 @@ struct run_sample {
                               destroy, which S_FOREIGN and S_STEAL cover */
     int disturbed;         /* others took the CPUs, or the machine was
                               slow: see measure.h */
+    unsigned why;          /* why: MEASURE_WHY_* bits, 0 when quiet */
     int uneven;            /* a worker ran much slower than another */
 };
 
@@ -111,11 +114,6 @@ struct run_plan {
     unsigned max_workers;
     char cache_dir[4096];
 };
-
-/* The folder workloads may cache generated data in (--corpus-dir, else
- * $XDG_CACHE_HOME/poolbench, else ~/.cache/poolbench, else a private
- * per-user folder in $TMPDIR or /tmp), into buf. */
-void plan_cache_dir(const char *override, char *buf, size_t len);
 
 /* Expand every selected workload's -p values into instances (the
  * cartesian product of swept parameters) and check that every -p was

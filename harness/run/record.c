@@ -18,7 +18,8 @@
 #include "warnings.h"
 
 static const char *const tasks_sources[] = { "default", "option",
-                                             "calibrated", "baseline" };
+                                             "calibrated", "baseline",
+                                             "capped" };
 
 static cJSON *params_json(const struct run_instance *in)
 {
@@ -54,15 +55,6 @@ char *record_params_key(const struct run_instance *in, char *err,
         results_params_key(o, &key, err, err_len);
     cJSON_Delete(o);
     return key;
-}
-
-/* A number, or null when it is not finite. */
-static void add_number(cJSON *o, const char *key, double v)
-{
-    if (isfinite(v))
-        cJSON_AddNumberToObject(o, key, v);
-    else
-        cJSON_AddNullToObject(o, key);
 }
 
 /* The probe speed of a sample: the run's best probe over the slower of
@@ -144,6 +136,22 @@ static void add_errors(cJSON *o, const struct run_config *c)
     cJSON_AddNumberToObject(o, "worker_deaths", (double)c->worker_deaths);
 }
 
+/* Why each repetition of a group was disturbed, aligned with its
+ * samples: an array of reason names per repetition ([] when quiet). */
+static void add_why(cJSON *why, const char *group,
+                    const struct run_sample *v, size_t n)
+{
+    cJSON *arr = cJSON_AddArrayToObject(why, group);
+    for (size_t k = 0; arr != NULL && k < n; k++) {
+        cJSON *names = cJSON_CreateArray();
+        for (int b = 0; names != NULL && b < MEASURE_WHY_COUNT; b++)
+            if (v[k].why & (1u << b))
+                cJSON_AddItemToArray(names, cJSON_CreateString(
+                                                measure_why_names[b]));
+        cJSON_AddItemToArray(arr, names);
+    }
+}
+
 static cJSON *config_json(const struct run_config *c,
                           const struct run_plan *p,
                           const struct measure_ctx *mc)
@@ -167,6 +175,12 @@ static cJSON *config_json(const struct run_config *c,
         return NULL;
     add_errors(o, c);
     cJSON_AddNumberToObject(o, "disturbed", (double)c->ndisturbed);
+    cJSON *why = cJSON_AddObjectToObject(o, "disturbed_why");
+    if (why != NULL) {
+        add_why(why, "samples", c->samples, c->nsamples);
+        if (c->napart > 0)
+            add_why(why, "samples_disturbed", c->apart, c->napart);
+    }
     if (c->precision_reached >= 0)
         cJSON_AddBoolToObject(o, "precision_reached", c->precision_reached);
     add_samples(o, "samples", 1, c->samples, c->nsamples, mc, ref);
@@ -211,7 +225,7 @@ static void python_json(cJSON *m, const struct run_options *o)
     char info[1024];
     int any = 0;
     for (size_t e = 0; e < o->nexecutors; e++)
-        any |= o->executors[e]->peer;
+        any |= (o->executors[e]->flags & EXEC_PYTHON) != 0;
     if (!any)
         return;
     cJSON *py = python_info(info, sizeof(info)) == 0 ? cJSON_Parse(info)
@@ -229,10 +243,10 @@ static cJSON *machine_json(const struct record_ctx *rc, double quota,
     cJSON *m = machine_to_json(rc->m);
     if (m == NULL)
         return NULL;
-    add_number(m, "cpu_quota", quota);
+    results_json_number(m, "cpu_quota", quota);
     cJSON_AddNumberToObject(m, "cpu_nr_throttled", (double)throttled);
-    add_number(m, "cpu_throttled_s", throttled_s);
-    add_number(m, "probe_ms", probe_ms(rc->p));
+    results_json_number(m, "cpu_throttled_s", throttled_s);
+    results_json_number(m, "probe_ms", probe_ms(rc->p));
     if (rc->mc->hw.fd_cycles >= 0)
         cJSON_AddStringToObject(m, "hw_counters", "cycles,instructions");
     else
@@ -257,12 +271,15 @@ static cJSON *config_block(const struct record_ctx *rc)
     cJSON_AddBoolToObject(cfg, "quick", o->quick);
     cJSON_AddBoolToObject(cfg, "interleaved", 1);
     cJSON_AddBoolToObject(cfg, "interrupted", rc->interrupted);
+    if (rc->suite != NULL)
+        cJSON_AddStringToObject(cfg, "suite", rc->suite);
     cJSON_AddStringToObject(cfg, "cache_dir", rc->p->cache_dir);
     cJSON_AddNumberToObject(cfg, "min_time_s", o->min_time_s);
-    add_number(cfg, "precision_pct", o->precision_pct > 0
-                                         ? o->precision_pct : NAN);
+    results_json_number(cfg, "precision_pct",
+                        o->precision_pct > 0 ? o->precision_pct : NAN);
     cJSON_AddNumberToObject(cfg, "max_repeat", (double)o->max_repeat);
-    add_number(cfg, "max_time_s", o->max_time_s > 0 ? o->max_time_s : NAN);
+    results_json_number(cfg, "max_time_s",
+                        o->max_time_s > 0 ? o->max_time_s : NAN);
     cJSON_AddNumberToObject(cfg, "noise_limit", o->noise_limit);
     cJSON_AddNumberToObject(cfg, "retry_disturbed",
                             (double)o->retry_disturbed);
@@ -274,9 +291,9 @@ static cJSON *config_block(const struct record_ctx *rc)
         cJSON *c = cJSON_CreateObject();
         cJSON_AddStringToObject(c, "instance", in->label);
         cJSON_AddNumberToObject(c, "from_tasks", (double)in->calib_from);
-        add_number(c, "from_s", in->calib_from_s);
+        results_json_number(c, "from_s", in->calib_from_s);
         cJSON_AddNumberToObject(c, "tasks", (double)in->ntasks);
-        add_number(c, "serial_s", in->calib_s);
+        results_json_number(c, "serial_s", in->calib_s);
         cJSON_AddItemToArray(cal, c);
     }
     return cfg;
@@ -316,7 +333,7 @@ cJSON *record_build(const struct record_ctx *rc, char *err, size_t err_len)
         cJSON_AddItemToArray(res, config_json(c, rc->p, rc->mc));
         index[k] = written++;
     }
-    warnings_collect(rc->o, rc->p, rc->m, quota, index,
+    warnings_collect(rc->o, rc->p, rc->m, quota, rc->mc->busiest, index,
                      cJSON_AddArrayToObject(root, "warnings"));
     free(index);
     /* Speedups, efficiencies and ns per task come from the view, as every

@@ -10,10 +10,7 @@
 #include "executor.h"
 #include "python.h"
 #include "registry.h"
-#include "results.h"
-#include "stats.h"
 #include "suite.h"
-#include "units.h"
 
 /* ---- building the option list ------------------------------------------ */
 
@@ -96,6 +93,11 @@ static int add_param(struct suite_plan *p, char **opts, size_t *n,
     return 0;
 }
 
+static int executor_exists(const char *name)
+{
+    return executor_find(name) != NULL;
+}
+
 /* Comma list of the names that exist, via found(). */
 static void existing(const char *const *names, int (*found)(const char *),
                      char *buf, size_t len)
@@ -113,29 +115,19 @@ static int workload_exists(const char *name)
     return registry_find(name) != NULL;
 }
 
-static int executor_exists(const char *name)
-{
-    return executor_find(name) != NULL;
-}
-
 static int seed_options(struct suite_plan *p, char **opts, size_t *n,
                         char *err, size_t err_len)
 {
     static const char *const wls[] = {
         "factorial", "hashing", "shuffled", "contended", NULL,
     };
-    static const char *const exs[] = {
-        "serial", "procs", "threads", "futures", NULL,
-    };
-    /* The seed's own constructs, in Python, beside the native ones when
-     * an interpreter answers (else the suite says so and runs without). */
-    static const char *const pys[] = {
-        "py-serial", "py-pool", "py-threadpool", "py-tpe", "py-ppe", NULL,
-    };
     char w[256], e[256], pe[256], info[512];
     existing(wls, workload_exists, w, sizeof(w));
-    existing(exs, executor_exists, e, sizeof(e));
-    existing(pys, executor_exists, pe, sizeof(pe));
+    /* Every native executor, and the seed's own constructs in Python
+     * beside them when an interpreter answers (else the suite says so
+     * and runs without). */
+    executor_names(EXEC_PYTHON, 0, e, sizeof(e));
+    executor_names(EXEC_PYTHON, EXEC_PYTHON, pe, sizeof(pe));
     if (pe[0] != '\0' && python_info(info, sizeof(info)) != 0) {
         fprintf(stderr, "poolbench: suite seed: no Python rows: %s\n",
                 info);
@@ -347,7 +339,8 @@ static void suite_names(char *buf, size_t len)
                                  suites[k].name);
 }
 
-void suite_list(FILE *out)
+/* Print the suites with a line each. */
+static void suite_list(FILE *out)
 {
     fprintf(out, "suites (poolbench run --suite NAME [more options]):\n");
     for (size_t k = 0; k < NSUITES; k++)
@@ -432,12 +425,18 @@ int suite_expand(int *argc, char ***argv, struct suite_plan *plan,
     plan->argv[plan->argc] = NULL;
     *argc = plan->argc;
     *argv = plan->argv;
-    /* What the suite adds, wrapped at 100 columns. */
+    /* What the suite adds, wrapped at 100 columns between options,
+     * never between an option ("-p") and its value. */
     int col = fprintf(stderr, "poolbench: suite %s:", plan->name);
     for (size_t k = 0; k < n; k++) {
-        if (col + 1 + (int)strlen(opts[k]) > 100)
+        int pair = opts[k][0] == '-' && k + 1 < n && opts[k + 1][0] != '-';
+        int width = 1 + (int)strlen(opts[k]) +
+                    (pair ? 1 + (int)strlen(opts[k + 1]) : 0);
+        if (col + width > 100)
             col = fprintf(stderr, "\n   ") - 1;
         col += fprintf(stderr, " %s", opts[k]);
+        if (pair)
+            col += fprintf(stderr, " %s", opts[++k]);
     }
     fprintf(stderr, "\n");
     return 0;

@@ -96,7 +96,7 @@ if $PB run -w factorial -e serial -n 2000 --min-time 0 --precision 0.01 \
 else bad "--precision 0.01 --max-time 1: $(cat hard.txt)"; fi
 check_usage "--max-time goes with --precision" \
     $PB run -w noop -e serial --max-time 5
-check_usage "at least 7 repetitions" \
+check_usage "needs at least 7 repetitions" \
     $PB run -w noop -e serial --precision 5 -r 3
 
 # The noise meter: a busy loop on every CPU but one is foreign CPU time,

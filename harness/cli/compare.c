@@ -1,4 +1,4 @@
-/* compare_cli.c - the `poolbench compare` command line: two files, or a
+/* compare.c - the `poolbench compare` command line: two files, or a
  * new file against stored runs of the history database (--baseline NAME
  * [--window K]). */
 #include <getopt.h>
@@ -8,9 +8,11 @@
 #include <string.h>
 
 #include "args.h"
+#include "cli.h"
 #include "compare.h"
 #include "exit.h"
 #include "history.h"
+#include "suggest.h"
 
 static void usage(FILE *f)
 {
@@ -284,8 +286,11 @@ static int parse_args(int argc, char **argv, struct cli *c, char *err,
             return -1;
         }
         if (opt == '?') {
-            snprintf(err, err_len, "unknown option '%s'; see "
-                     "`poolbench compare --help`", argv[optind - 1]);
+            char hint[96];
+            snprintf(err, err_len, "unknown option '%s'%s; see "
+                     "`poolbench compare --help`", argv[optind - 1],
+                     suggest_option(argv[optind - 1], longopts, hint,
+                                    sizeof(hint)));
             return -1;
         }
         if (parse_opt(opt, optarg, c, err, err_len) != 0)
@@ -376,7 +381,7 @@ out:
     return rc;
 }
 
-int compare_main(int argc, char **argv)
+int cmd_compare(int argc, char **argv)
 {
     struct cli c;
     char err[1024], base_label[HISTORY_NAME_MAX + 128];
