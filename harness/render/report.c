@@ -97,7 +97,8 @@ static const char report_css[] =
     ".banner{background:#fff4d6;border:1px solid #e0b040;padding:.4em "
     ".8em;margin:.5em 0}.banner p{margin:.1em 0}.banner details{margin:"
     ".1em 0}.banner summary{font-weight:normal}.banner ul{margin:.2em 0;"
-    "padding-left:1.4em;font-size:.9em}"
+    "padding-left:1.4em;font-size:.9em}.banner details details{margin-left:"
+    "1.2em}"
     "nav.toc{font-size:.9em;margin:.3em 0;display:flex;flex-wrap:wrap;"
     "column-gap:.8em}nav.toc a{white-space:nowrap}"
     ".scroll{overflow-x:auto;max-width:100%}"
@@ -145,7 +146,7 @@ static int same_group(const char *a, const char *b)
 /* Warning kinds told apart in a group's visible line; more are rare and
  * counted as "other". */
 #define REPORT_GROUP_KINDS 8
-/* Distinct remedies the banner names (each kind has one or a few). */
+/* Warning kinds whose remedy the banner shows. */
 #define REPORT_REMEDIES 16
 
 /* One folded group: every warning of workload wl (NULL: the whole run),
@@ -192,15 +193,19 @@ static void warning_group(struct strbuf *b, const struct results_file *f,
         report_html_text(b, w->kind);
         strbuf_printf(b, ":</strong> ");
         report_html_text(b, w->message);
+        if (w->remedy != NULL && w->remedy[0] != '\0') {
+            strbuf_printf(b, " <em>Next:</em> ");
+            report_html_text(b, w->remedy);
+        }
         strbuf_printf(b, "</li>");
     }
     strbuf_printf(b, "</ul></details>\n");
 }
 
 /* The banner: the machine was busy, precision was not reached, or the
- * file carries warnings. Every warning is in it, grouped by workload and
- * folded, so that a long list costs one line per workload. Nothing when
- * the file says nothing. */
+ * file carries warnings, with what to do. Every warning is in it, grouped
+ * by workload and folded, so that a long list costs one line. Nothing
+ * when the file says nothing. */
 static void banner(struct strbuf *b, const struct results_file *f)
 {
     struct trust t;
@@ -219,41 +224,60 @@ static void banner(struct strbuf *b, const struct results_file *f)
                       "configuration%s: their intervals are wider than "
                       "asked.</p>", t.imprecise,
                       t.imprecise == 1 ? "" : "s");
-    if (f->nwarnings > 0)
-        strbuf_printf(b, "<p><strong>%zu warning%s</strong>, by "
-                      "workload:</p>\n", f->nwarnings,
-                      f->nwarnings == 1 ? "" : "s");
-    /* Groups in order of first appearance: the whole run, then the
-     * workloads as the file lists them. */
-    for (size_t k = 0; k < f->nwarnings; k++) {
-        const char *wl = warning_workload(f, &f->warnings[k]);
-        size_t j = 0;
-        while (j < k && !same_group(warning_workload(f, &f->warnings[j]),
-                                    wl))
-            j++;
-        if (j == k)
-            warning_group(b, f, wl);
-    }
-    /* What to do, once per distinct remedy (a hundred busy rows share
-     * one), visible without opening a group. */
-    const char *seen[REPORT_REMEDIES];
-    size_t nseen = 0;
+    /* What to do: the first remedy of each kind, visible (the rest are
+     * with their warnings below). */
+    const char *kinds[REPORT_REMEDIES];
+    size_t nkinds = 0;
     for (size_t k = 0; k < f->nwarnings; k++) {
         const struct results_warning *w = &f->warnings[k];
         size_t q = 0;
         if (w->remedy == NULL || w->remedy[0] == '\0')
             continue;
-        while (q < nseen && strcmp(seen[q], w->remedy) != 0)
+        while (q < nkinds && strcmp(kinds[q], w->kind) != 0)
             q++;
-        if (q < nseen || nseen == REPORT_REMEDIES)
+        if (q < nkinds || nkinds == REPORT_REMEDIES)
             continue;
-        seen[nseen++] = w->remedy;
+        kinds[nkinds++] = w->kind;
         strbuf_printf(b, "<p><em>Next (");
         report_html_text(b, w->kind);
         strbuf_printf(b, "):</em> ");
         report_html_text(b, w->remedy);
         strbuf_printf(b, "</p>");
     }
+    if (f->nwarnings == 0) {
+        strbuf_printf(b, "</div>\n");
+        return;
+    }
+    /* Every warning, in one fold whose line counts them by workload, so
+     * that the banner is as tall for 160 warnings as for 2; inside, a
+     * fold per workload in order of first appearance (the whole run,
+     * then the workloads as the file lists them). */
+    strbuf_printf(b, "<details class=\"warnings-all\"><summary><strong>"
+                  "%zu warning%s</strong> by workload:", f->nwarnings,
+                  f->nwarnings == 1 ? "" : "s");
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t k = 0; k < f->nwarnings; k++) {
+            const char *wl = warning_workload(f, &f->warnings[k]);
+            size_t j = 0, n = 0;
+            while (j < k && !same_group(
+                                warning_workload(f, &f->warnings[j]), wl))
+                j++;
+            if (j < k)
+                continue;
+            if (pass == 1) {
+                warning_group(b, f, wl);
+                continue;
+            }
+            for (size_t q = k; q < f->nwarnings; q++)
+                n += same_group(warning_workload(f, &f->warnings[q]), wl);
+            strbuf_printf(b, "%s ", k > 0 ? "," : "");
+            report_html_text(b, wl != NULL ? wl : "the whole run");
+            strbuf_printf(b, " %zu", n);
+        }
+        if (pass == 0)
+            strbuf_printf(b, "</summary>\n");
+    }
+    strbuf_printf(b, "</details>\n");
     strbuf_printf(b, "</div>\n");
 }
 

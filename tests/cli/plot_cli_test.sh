@@ -575,6 +575,14 @@ for (line, items), (wl, kinds) in zip(groups, want.items()):
         assert "%s %d" % (kind, c) in line, (line, kind, c)
     assert items.count("<li>") == n, (wl, items.count("<li>"), n)
 assert "<details open" not in banner, "a group is not folded"
+# All in one fold whose line counts them by workload: the banner is as
+# tall for 162 warnings as for 2.
+outer = re.search(r'<details class="warnings-all"><summary>(.*?)</summary>',
+                  banner)
+assert outer, "the groups are not in one fold"
+assert outer.group(1) == "<strong>162 warnings</strong> by workload: " + \
+    ", ".join("%s %d" % (wl, sum(k.values())) for wl, k in want.items()), \
+    outer.group(1)
 print("ok")
 PY
 then ok; else bad "report banner with 162 warnings"; fi
