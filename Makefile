@@ -38,9 +38,10 @@ build: bootstrap $(BUILD)/build.ninja
 	@ninja -C $(BUILD) --quiet
 
 # The default suite (poolbench run --suite default: every workload x every
-# executor x workers 1, CPUs, 2 x CPUs, calibrated, repeated until
-# precise), then charts and the report; the answer (the summary) is
-# printed last. The charts of the previous make bench are removed first.
+# executor x the worker sweep 1, 2, 4, .. CPUs, 2 x CPUs, calibrated,
+# repeated until precise), then charts and the report; the answer is
+# printed last (the summary). The charts of the previous make bench are
+# removed first.
 # A run that failed (exit 3) is still drawn and shown, and make fails
 # after.
 bench: build
@@ -54,7 +55,8 @@ bench: build
 	    2>&1 || { cat plots/plot.log; exit 2; }; \
 	$(BUILD)/poolbench report results/latest.json -o plots/report.html \
 	    > /dev/null 2> plots/report.log || { cat plots/report.log; exit 2; }; \
-	echo "results: results/latest.json (table: $(BUILD)/poolbench show)"; \
+	echo "results: $$(sed -n 's/^results: //p' plots/run.log | head -n 1)" \
+	    "(also results/latest.json; table: $(BUILD)/poolbench show)"; \
 	echo "charts:  $$(tail -n 1 plots/plot.log | sed 's/^plot: //')"; \
 	echo "report:  plots/report.html"; \
 	echo "make bench$(if $(QUICK), QUICK=1) took $$(echo "$$t0 $$(date +%s.%N)" \

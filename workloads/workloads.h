@@ -17,6 +17,7 @@
     X(shuffled)      \
     X(contended)     \
     X(latency)       \
+    X(blocklock)     \
     X(crawl)
 
 #define WORKLOAD_DECLARE(name) extern const struct workload wl_##name;

@@ -63,6 +63,7 @@ struct run {
     char out_stem[4096];      /* "" with -o */
     const char *suite;        /* --suite NAME, or NULL */
     struct results_file tasks_base; /* --tasks-from, or zeroed */
+    int (*derive)(cJSON *root, char *err, size_t err_len); /* hooks' */
 };
 
 static cJSON *build(struct run *r, int interrupted, char *err,
@@ -72,6 +73,7 @@ static cJSON *build(struct run *r, int interrupted, char *err,
         .argc = r->argc, .argv = r->argv, .o = &r->o, .m = &r->m,
         .p = &r->p, .mc = &r->mc, .interrupted = interrupted,
         .suite = r->suite,
+        .derive = r->derive,
     };
     return record_build(&rc, err, err_len);
 }
@@ -243,6 +245,12 @@ static int finish(struct run *r, const struct driver_hooks *hooks,
         cJSON_Delete(root);
         return EXIT_RUN_FAILED;
     }
+    /* The copy names the file it copies: the next run overwrites
+     * latest.json, so a page or chart made from it cites the dated file
+     * (config.output), which stays. */
+    cJSON *config = cJSON_GetObjectItemCaseSensitive(root, "config");
+    if (r->o.output == NULL && cJSON_IsObject(config))
+        cJSON_AddStringToObject(config, "output", r->out_path);
     if (r->o.output == NULL &&
         results_write_atomic(RESULTS_LATEST, root, err,
                              err_len) != 0)
@@ -288,6 +296,7 @@ int driver_main(int argc, char **argv, const struct driver_hooks *hooks)
     r->argc = argc;
     r->argv = argv;
     r->suite = plan.name;
+    r->derive = hooks != NULL ? hooks->derive : NULL;
     if (install_signals() != 0) {
         snprintf(err, sizeof(err), "cannot install signal handlers: %s",
                  strerror(errno));

@@ -50,6 +50,19 @@ size_t registry_count(void)
     return NBUILTIN + nplugins;
 }
 
+int registry_by_default(const struct workload *wl)
+{
+    static const char *const named_only[] = { "blocklock", NULL };
+    for (size_t k = 0; k < NBUILTIN; k++) {
+        if (builtin[k] != wl)
+            continue;
+        for (size_t q = 0; named_only[q] != NULL; q++)
+            if (strcmp(wl->name, named_only[q]) == 0)
+                return 0;
+    }
+    return 1;
+}
+
 const struct workload *registry_at(size_t k)
 {
     if (k < NBUILTIN)
