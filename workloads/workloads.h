@@ -16,7 +16,9 @@
     X(shuffled)      \
     X(contended)     \
     X(latency)       \
-    X(crawl)
+    X(crawl)         \
+    X(cmd)           \
+    X(pyfunc)
 
 #define WORKLOAD_DECLARE(name) extern const struct workload wl_##name;
 WORKLOADS(WORKLOAD_DECLARE)

@@ -5,6 +5,11 @@
 
 #include <stddef.h>
 
+/* Run INTERP (a path, or a name searched in PATH) instead of python3 or
+ * $POOLBENCH_PYTHON: `poolbench run --python`. Returns 0, or -1 with a
+ * message when no such executable exists. */
+int python_set_interpreter(const char *interp, char *err, size_t err_len);
+
 /* The path of scripts/pypeer.py into buf. Returns 0, or -1 when it does
  * not fit. */
 int python_script_path(char *buf, size_t len);

@@ -27,9 +27,46 @@
 
 /* ---- the interpreter ---------------------------------------------------- */
 
+/* --python INTERP, when given: it wins over POOLBENCH_PYTHON. */
+static const char *py_chosen;
+
+int python_set_interpreter(const char *interp, char *err, size_t err_len)
+{
+    char path[4096];
+    const char *dirs = getenv("PATH");
+    int found = 0;
+    if (interp == NULL || interp[0] == '\0') {
+        snprintf(err, err_len, "--python: empty; expected an interpreter "
+                 "such as python3 or /usr/bin/python3.13t");
+        return -1;
+    }
+    if (strchr(interp, '/') != NULL) {
+        found = access(interp, X_OK) == 0;
+    } else {
+        /* Searched in PATH as execlp will. */
+        for (const char *d = dirs != NULL ? dirs : "/usr/bin:/bin";
+             d != NULL && !found; d = strchr(d, ':') ? strchr(d, ':') + 1
+                                                     : NULL) {
+            size_t n = strcspn(d, ":");
+            snprintf(path, sizeof(path), "%.*s/%s", (int)n,
+                     n > 0 ? d : ".", interp);
+            found = access(path, X_OK) == 0;
+        }
+    }
+    if (!found) {
+        snprintf(err, err_len, "--python %s: no such executable (give a "
+                 "path, or a name found in PATH such as python3)", interp);
+        return -1;
+    }
+    py_chosen = interp;
+    return 0;
+}
+
 static const char *py_interpreter(void)
 {
     const char *env = getenv("POOLBENCH_PYTHON");
+    if (py_chosen != NULL)
+        return py_chosen;
     return env != NULL && env[0] != '\0' ? env : "python3";
 }
 
@@ -61,8 +98,8 @@ static void py_exec(int in_fd, int out_fd, int err_fd, const char *script,
     /* -B: no __pycache__ beside the script (a source tree, or a
      * read-only data folder). */
     execlp(py, py, "-B", "-u", script, arg, (char *)NULL);
-    dprintf(2, "cannot run %s: %s (install python3 or set "
-            "POOLBENCH_PYTHON)\n", py, strerror(errno));
+    dprintf(2, "cannot run %s: %s (install python3, or name another "
+            "interpreter with --python)\n", py, strerror(errno));
     _exit(127);
 }
 

@@ -8,6 +8,7 @@
 #include "args.h"
 #include "noise.h"
 #include "options.h"
+#include "python.h"
 #include "registry.h"
 #include "suggest.h"
 
@@ -24,6 +25,8 @@ static void usage(FILE *f)
 "  -e, --executors LIST   serial,threads,procs,futures (default: these)\n"
 "                         and the Python peers py-serial,py-pool,\n"
 "                         py-threadpool,py-tpe,py-ppe (python3)\n"
+"      --python INTERP    the interpreter the py-* executors run (default:\n"
+"                         $POOLBENCH_PYTHON or python3)\n"
 "  -j, --workers LIST     worker counts: N, cpus or Kxcpus (cpus: the CPUs\n"
 "                         this process may use; default: 1,cpus); serial\n"
 "                         always runs once, with 1\n"
@@ -357,7 +360,7 @@ void run_options_free(struct run_options *o)
 enum {
     O_WARMUP = 256, O_MODE, O_CHUNK, O_TRANSPORT, O_PLUGIN, O_CORPUS,
     O_TIMEOUT, O_QUICK, O_NOPROGRESS, O_MINTIME, O_PRECISION, O_MAXREPEAT,
-    O_MAXTIME, O_NOISE, O_RETRY, O_SAVE, O_DB, O_TRUST,
+    O_MAXTIME, O_NOISE, O_RETRY, O_SAVE, O_DB, O_TRUST, O_PYTHON,
 };
 
 static const struct option longopts[] = {
@@ -374,6 +377,7 @@ static const struct option longopts[] = {
     { "plugin", required_argument, NULL, O_PLUGIN },
     { "trust-plugins", no_argument, NULL, O_TRUST },
     { "corpus-dir", required_argument, NULL, O_CORPUS },
+    { "python", required_argument, NULL, O_PYTHON },
     { "output", required_argument, NULL, 'o' },
     { "timeout", required_argument, NULL, O_TIMEOUT },
     { "min-time", required_argument, NULL, O_MINTIME },
@@ -468,6 +472,8 @@ static int take(int c, char **argv, struct run_options *o, struct texts *t,
         return 0;
     case O_PLUGIN:
         return registry_load_plugin(optarg, err, err_len);
+    case O_PYTHON:
+        return python_set_interpreter(optarg, err, err_len);
     case O_CORPUS:
         if (optarg[0] == '\0') {
             snprintf(err, err_len, "--corpus-dir: empty path");
@@ -551,6 +557,19 @@ static int settle(struct run_options *o, const struct texts *t, char *err,
 }
 
 /* Workloads, executors, workers and the other lists. */
+/* A workload that runs the user's own work (cmd's command: a TEXT
+ * parameter without a default; pyfunc's function, which only the Python
+ * executors run) runs only when named. */
+static int asks_for_work(const struct workload *wl)
+{
+    if (wl->peer_only)
+        return 1;
+    for (size_t k = 0; k < registry_param_count(wl); k++)
+        if (wl->params[k].type == WL_PARAM_TEXT && wl->params[k].def == NULL)
+            return 1;
+    return 0;
+}
+
 static int lists(struct run_options *o, const struct texts *t, char *err,
                  size_t err_len)
 {
@@ -559,7 +578,9 @@ static int lists(struct run_options *o, const struct texts *t, char *err,
             return -1;
     } else {
         for (size_t r = 0; r < registry_count() && r < RUN_MAX_LIST; r++)
-            o->workloads[o->nworkloads++] = (char *)registry_at(r)->name;
+            if (!asks_for_work(registry_at(r)))
+                o->workloads[o->nworkloads++] =
+                    (char *)registry_at(r)->name;
     }
     if (t->ex != NULL) {
         if (parse_executors(o, t->ex, err, err_len) != 0)

@@ -124,6 +124,7 @@ int registry_param_parse(const struct workload *wl, size_t k,
         return 0;
     }
     case WL_PARAM_STRING:
+    case WL_PARAM_TEXT:
         if (text[0] == '\0') {
             snprintf(err, err_len, "%s: expected a non-empty value", what);
             return -1;
