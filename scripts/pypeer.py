@@ -48,6 +48,11 @@ FRAME_TASKS = 65536      # most tasks in one frame
 
 _wlock = threading.Lock()
 
+if hasattr(sys, "set_int_max_str_digits"):
+    # repr() of a large int (a factorial) is a pyfunc value, not an
+    # attack; at import, so that spawned pool workers have it too.
+    sys.set_int_max_str_digits(0)
+
 # What the task functions read, set by _setup in every process.
 _task = None
 _inner = None
@@ -59,6 +64,11 @@ _errs = {}
 _algo = "md5"
 _lock = None
 _shared = None
+_func = None
+_func_name = ""
+_func_key = None
+_items = "index"
+_lines = []
 
 
 def _mul(x, y):
@@ -130,6 +140,78 @@ def t_latency(i):
     return i
 
 
+def canon(v):
+    """The text a pyfunc return value is digested as (documented in
+    workloads/pyfunc.c): repr() of scalars, containers element by element,
+    dicts and sets sorted so that no hash seed or insertion order shows."""
+    t = type(v)
+    if v is None or t in (bool, int, float, str, bytes):
+        return repr(v)
+    if t is tuple:
+        return "(" + ", ".join(map(canon, v)) + ("," if len(v) == 1
+                                                 else "") + ")"
+    if t is list:
+        return "[" + ", ".join(map(canon, v)) + "]"
+    if t is dict:
+        return "{" + ", ".join(sorted(canon(k) + ": " + canon(x)
+                                      for k, x in v.items())) + "}"
+    if t in (set, frozenset):
+        return "{" + ", ".join(sorted(map(canon, v))) + "}"
+    raise TypeError("%s returned a %s; return None, bool, int, float, "
+                    "str, bytes, or tuples, lists, dicts or sets of them"
+                    % (_func_name, t.__name__))
+
+
+def _item(i):
+    if _items == "lines":
+        return _lines[i % len(_lines)]
+    if _items == "files":
+        k = i % len(_paths)
+        return _paths[k]
+    return i
+
+
+def t_pyfunc(i):
+    if _items == "files":
+        e = _errs.get(i % len(_paths))
+        if e:
+            return (e,)
+    x = _item(i)
+    try:
+        r = _func(x)
+    except Exception as e:  # noqa: BLE001 - the user's, reported
+        raise RuntimeError("%s(%r) raised %s" % (_func_name, x,
+                                                 describe_text(e)))
+    text = canon(r).encode("utf-8", "surrogatepass")
+    return int.from_bytes(hashlib.sha256(text).digest()[:8], "big")
+
+
+def load_func(name, path):
+    """MODULE:FUNCTION from path (FILE.py, or DIR put first on sys.path)
+    or from the interpreter's own path."""
+    import importlib
+    import importlib.util
+    mod_name, _, attr = name.partition(":")
+    if path and os.path.isfile(path):
+        spec = importlib.util.spec_from_file_location(mod_name, path)
+        if spec is None or spec.loader is None:
+            raise ImportError("cannot load %s as a Python module" % path)
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[mod_name] = mod
+        spec.loader.exec_module(mod)
+    else:
+        if path:
+            sys.path.insert(0, path)
+        mod = importlib.import_module(mod_name)
+    f = mod
+    for part in attr.split("."):
+        f = getattr(f, part)
+    if not callable(f):
+        raise TypeError("%s is a %s, not a function"
+                        % (name, type(f).__name__))
+    return f
+
+
 def t_fault(i):
     what, at = _fault
     if i == at:
@@ -149,6 +231,7 @@ TASKS = {
     "shuffled": t_digest,
     "contended": t_contended,
     "latency": t_latency,
+    "pyfunc": t_pyfunc,
 }
 
 
@@ -174,7 +257,9 @@ def _setup(job, lock, shared):
     _us = peer.get("us", 0)
     _outside = peer.get("outside", 0)
     _inside = peer.get("inside", 0)
-    if "files" in peer:
+    if wl == "pyfunc":
+        _setup_pyfunc(peer)
+    elif "files" in peer:
         root = peer["root"]
         _paths = [os.path.join(root, p) for p in peer["files"]]
         _order = peer.get("order")
@@ -188,6 +273,22 @@ def _setup(job, lock, shared):
         what, at = fault.split(":", 1)
         _fault = (what, int(at))
         _inner, _task = _task, t_fault
+
+
+def _setup_pyfunc(peer):
+    global _func, _func_name, _func_key, _items, _lines, _paths, _errs
+    _items = peer["items"]
+    _lines = peer.get("lines", [])
+    if _items == "files":
+        root = peer["root"]
+        _paths = [os.path.join(root, p) for p in peer["files"]]
+        _errs = {k: e for k, e in peer.get("errs", [])}
+    key = (peer["func"], peer.get("path"))
+    if _func_key != key:
+        # Loaded once per process: a forked worker has it already.
+        _func_name = peer["func"]
+        _func = load_func(peer["func"], peer.get("path"))
+        _func_key = key
 
 
 # ---- frames --------------------------------------------------------------
@@ -390,9 +491,13 @@ def info():
     }
 
 
-def describe(e):
+def describe_text(e):
     text = "%s: %s" % (type(e).__name__, e)
-    return " ".join(text.split())[:400].encode("utf-8", "replace")
+    return " ".join(text.split())[:400]
+
+
+def describe(e):
+    return describe_text(e).encode("utf-8", "replace")
 
 
 def main():
