@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "executor.h"
+#include "paths.h"
 #include "python.h"
 #include "registry.h"
 #include "results.h"
@@ -121,6 +122,20 @@ static int executor_exists(const char *name)
     return executor_find(name) != NULL;
 }
 
+/* pyfunc on the seed's own functions (scripts/seedfuncs.py): its
+ * factorial and its md5 of each file of the same corpus hashing reads. */
+static int seed_own_functions(struct suite_plan *p, char **opts, size_t *n)
+{
+    char path[4200];
+    snprintf(path, sizeof(path), "%s/seedfuncs.py", paths_scripts_dir());
+    int rc = add_param(p, opts, n, "pyfunc", "func",
+                       "seedfuncs:factorial,seedfuncs:md5_file");
+    rc |= add_param(p, opts, n, "pyfunc", "path", path);
+    rc |= add_param(p, opts, n, "pyfunc", "items", "files");
+    rc |= add_param(p, opts, n, "pyfunc", "size_mb", "16");
+    return rc;
+}
+
 static int seed_options(struct suite_plan *p, char **opts, size_t *n,
                         char *err, size_t err_len)
 {
@@ -139,6 +154,16 @@ static int seed_options(struct suite_plan *p, char **opts, size_t *n,
     existing(wls, workload_exists, w, sizeof(w));
     existing(exs, executor_exists, e, sizeof(e));
     existing(pys, executor_exists, pe, sizeof(pe));
+    /* --python is parsed after the suite is built: honour it here. */
+    for (int k = 1; k < user_argc; k++) {
+        const char *v = strncmp(user_argv[k], "--python=", 9) == 0
+                            ? user_argv[k] + 9
+                        : strcmp(user_argv[k], "--python") == 0 &&
+                                k + 1 < user_argc ? user_argv[k + 1]
+                                                  : NULL;
+        if (v != NULL && python_set_interpreter(v, info, sizeof(info)))
+            break; /* the options parser reports it */
+    }
     if (pe[0] != '\0' && python_info(info, sizeof(info)) != 0) {
         fprintf(stderr, "poolbench: suite seed: no Python rows: %s\n",
                 info);
@@ -146,6 +171,11 @@ static int seed_options(struct suite_plan *p, char **opts, size_t *n,
     }
     if (pe[0] != '\0' && strlen(e) + strlen(pe) + 2 < sizeof(e))
         snprintf(e + strlen(e), sizeof(e) - strlen(e), ",%s", pe);
+    /* The seed's own functions, in Python, under the Python executors:
+     * pyfunc (native executors skip it). */
+    int own = pe[0] != '\0' && registry_find("pyfunc") != NULL;
+    if (own && strlen(w) + 8 < sizeof(w))
+        strcat(w, ",pyfunc");
     if (registry_find("factorial") == NULL) {
         snprintf(err, err_len, "--suite seed: needs the factorial "
                  "workload, which this poolbench lacks");
@@ -174,6 +204,8 @@ static int seed_options(struct suite_plan *p, char **opts, size_t *n,
     rc |= add_param(p, opts, n, "hashing", "size_mb", "16");
     rc |= add_param(p, opts, n, "shuffled", "size_mb", "16");
     rc |= add_param(p, opts, n, "contended", "critical", "1,0");
+    if (own)
+        rc |= seed_own_functions(p, opts, n);
     if (rc != 0) {
         snprintf(err, err_len, "--suite seed: out of memory");
         return -1;
