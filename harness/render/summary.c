@@ -87,21 +87,22 @@ static void versus(struct out *o, const struct view_row *vr)
 {
     double s = vr->speedup, lo = vr->speedup_lo, hi = vr->speedup_hi;
     int sure = !isnan(lo) && !isnan(hi);
+    const char *base = view_baseline_name(vr->r->workload);
     if (sure && lo > 1) {
         paint(o, GREEN);
         put(o, "%.2fx", s);
         paint(o, RESET);
-        put(o, " [%.2f, %.2f] faster than serial", lo, hi);
+        put(o, " [%.2f, %.2f] faster than %s", lo, hi, base);
     } else if (sure && hi < 1) {
         paint(o, RED);
         put(o, "%.2fx", 1 / s);
         paint(o, RESET);
-        put(o, " [%.2f, %.2f] slower than serial", 1 / hi, 1 / lo);
+        put(o, " [%.2f, %.2f] slower than %s", 1 / hi, 1 / lo, base);
     } else if (sure) {
-        put(o, "not clearly different from serial (%.2fx [%.2f, %.2f])", s,
-            lo, hi);
+        put(o, "not clearly different from %s (%.2fx [%.2f, %.2f])", base,
+            s, lo, hi);
     } else {
-        put(o, "%.2fx serial", s);
+        put(o, "%.2fx %s", s, base);
     }
 }
 
@@ -256,8 +257,8 @@ static void instance(struct out *o, const struct results_view *v, size_t i)
                                     (unsigned long long)best->r->tasks);
         if (base != NULL) {
             units_format_time(base->wall.median, t, sizeof(t));
-            n += (size_t)snprintf(tail + n, sizeof(tail) - n, ", serial %s",
-                                  t);
+            n += (size_t)snprintf(tail + n, sizeof(tail) - n, ", %s %s",
+                                  base->r->executor, t);
         }
         snprintf(tail + n, sizeof(tail) - n, ")");
     }
@@ -292,7 +293,7 @@ static void instance(struct out *o, const struct results_view *v, size_t i)
                 (next == NULL || vr->wall.median < next->wall.median))
                 next = vr;
         }
-        put(o, "  serial is fastest");
+        put(o, "  %s is fastest", base->r->executor);
         end_line(o);
         if (next != NULL) {
             config_name(v, next, name, sizeof(name));

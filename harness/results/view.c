@@ -7,9 +7,16 @@
 
 #include "view.h"
 
+const char *view_baseline_name(const char *workload)
+{
+    /* pyfunc runs only in Python: its plain loop is py-serial. */
+    return strcmp(workload, VIEW_PY_ONLY_WORKLOAD) == 0
+               ? VIEW_PY_BASELINE_EXECUTOR : VIEW_BASELINE_EXECUTOR;
+}
+
 int view_is_baseline(const struct results_row *r)
 {
-    return strcmp(r->executor, VIEW_BASELINE_EXECUTOR) == 0;
+    return strcmp(r->executor, view_baseline_name(r->workload)) == 0;
 }
 
 void view_instance_label(const struct results_row *r, char *buf,

@@ -12,8 +12,9 @@
  *   usable    a row that finished (no failure) with no task errors and at
  *             least one wall_s sample: only usable rows are compared;
  *   baseline  the instance's fastest usable serial row (the plain loop at
- *             its best chunk size); speedup = its median wall_s / the
- *             row's median wall_s.
+ *             its best chunk size; py-serial for pyfunc, which only
+ *             Python runs); speedup = its median wall_s / the row's
+ *             median wall_s.
  */
 #ifndef POOLBENCH_VIEW_H
 #define POOLBENCH_VIEW_H
@@ -25,6 +26,11 @@
 
 /* The executor every speedup is relative to. */
 #define VIEW_BASELINE_EXECUTOR "serial"
+
+/* The workload that only Python executors run (a user's function), and
+ * its baseline instead: the plain loop in Python. */
+#define VIEW_PY_ONLY_WORKLOAD "pyfunc"
+#define VIEW_PY_BASELINE_EXECUTOR "py-serial"
 
 /* Confidence level of every interval a view gives. */
 #define VIEW_CI_LEVEL 0.95
@@ -103,7 +109,11 @@ int view_derive_json(cJSON *root, char *err, size_t err_len);
 /* Free what view_build made; safe on a zeroed view. */
 void view_free(struct results_view *v);
 
-/* Whether r ran under the baseline executor. */
+/* The baseline executor of a workload's rows: "serial", or "py-serial"
+ * for pyfunc. */
+const char *view_baseline_name(const char *workload);
+
+/* Whether r ran under its workload's baseline executor. */
 int view_is_baseline(const struct results_row *r);
 
 /* The baseline row of row's instance, or NULL. */

@@ -115,6 +115,19 @@ else
     bad "work:fact under $PY_ALL (exit $rc, want $want)"; cat err.txt
 fi
 
+# Its baseline is py-serial: every row has a speedup against it, and the
+# summary says so.
+"$PB" show fact.json > show.txt 2>&1
+if check fact.json 'all(r["speedup"] is not None for r in rows) and
+        [r["speedup"] for r in rows if r["executor"] == "py-serial"]
+            == [1]' &&
+   grep -q "^pyfunc .*py-serial [0-9.]* [mu]*s)" show.txt &&
+   grep -q "than py-serial\|py-serial is fastest" show.txt; then
+    ok
+else
+    bad "pyfunc rows are not measured against py-serial"; cat show.txt
+fi
+
 # 2. Containers, lines as items, and a module found through path=DIR.
 printf 'one\ntwo\n\nfour\n' > lines.txt
 "$PB" run -w pyfunc -p func=work:shapes -p path=mods -p list=lines.txt \
