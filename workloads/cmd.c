@@ -15,8 +15,9 @@
  *
  * A non-zero exit is a TASK_EXITED error with the status, a signal a
  * TASK_SIGNALED error with the signal, timeout_ms reached a TASK_TIMEOUT
- * (the command's process group is killed), a spawn that failed a
- * TASK_ERROR with its errno.
+ * (with a limit the command runs in a process group of its own, killed
+ * whole; without one in poolbench's, so that Ctrl-C reaches it), a spawn
+ * that failed a TASK_ERROR with its errno.
  *
  * Value of task i: the first 8 bytes, big-endian, of the SHA-256 of
  *   RUN \0 KEY \0 I \0 STATUS \0 [STDOUT-SHA256]

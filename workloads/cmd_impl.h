@@ -49,12 +49,13 @@ struct cmd_outcome {
     uint64_t out_bytes;                   /* bytes it wrote on stdout */
 };
 
-/* Start argv (searched in PATH when argv[0] has no '/') in a process
- * group of its own, stdin from /dev/null, stdout to /dev/null or (ctx
- * not NULL) into a SHA-256 digest, stderr to /dev/null unless
- * keep_stderr; wait for it, at most timeout_ms (0: no limit) after which
- * its group is killed. buf (buf_len bytes) is the read buffer. Only this
- * child is waited for (waitpid on its pid). */
+/* Start argv (searched in PATH when argv[0] has no '/'), stdin from
+ * /dev/null, stdout to /dev/null or (ctx not NULL) into a SHA-256
+ * digest, stderr to /dev/null unless keep_stderr; wait for it. With
+ * timeout_ms > 0 it runs in a process group of its own, killed whole at
+ * the limit; else in poolbench's (Ctrl-C reaches it). buf (buf_len
+ * bytes) is the read buffer. Only this child is waited for (waitpid on
+ * its pid). */
 void cmd_spawn_wait(char *const argv[], EVP_MD_CTX *ctx, int keep_stderr,
                     int64_t timeout_ms, unsigned char *buf, size_t buf_len,
                     struct cmd_outcome *out);

@@ -178,10 +178,12 @@ static int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* The attributes every command starts with: its own process group (so a
- * time-out kills what it started too), no signal blocked, and the
- * signals poolbench handles back to their defaults. */
-static int spawn_attr(posix_spawnattr_t *a)
+/* The attributes every command starts with: no signal blocked, and the
+ * signals poolbench handles back to their defaults. In poolbench's
+ * process group, like xargs's children, so that Ctrl-C at the terminal
+ * reaches them too; with a time limit in a group of its own instead, so
+ * that the limit kills what it started as well. */
+static int spawn_attr(posix_spawnattr_t *a, int own_group)
 {
     sigset_t none, dflt;
     sigemptyset(&none);
@@ -194,7 +196,7 @@ static int spawn_attr(posix_spawnattr_t *a)
     sigaddset(&dflt, SIGALRM);
     if (posix_spawnattr_init(a) != 0)
         return -1;
-    posix_spawnattr_setflags(a, POSIX_SPAWN_SETPGROUP |
+    posix_spawnattr_setflags(a, (own_group ? POSIX_SPAWN_SETPGROUP : 0) |
                                 POSIX_SPAWN_SETSIGMASK |
                                 POSIX_SPAWN_SETSIGDEF);
     posix_spawnattr_setpgroup(a, 0);
@@ -306,7 +308,7 @@ void cmd_spawn_wait(char *const argv[], EVP_MD_CTX *ctx, int keep_stderr,
         o->spawn_errno = errno ? errno : EIO;
         goto out;
     }
-    if (spawn_attr(&attr) != 0) {
+    if (spawn_attr(&attr, timeout_ms > 0) != 0) {
         o->spawn_errno = ENOMEM;
         goto out;
     }

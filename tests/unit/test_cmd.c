@@ -82,6 +82,29 @@ static void spawn(const char *script, EVP_MD_CTX *ctx, int64_t ms,
     cmd_spawn_wait(argv, ctx, 0, ms, buf, sizeof(buf), o);
 }
 
+/* Whether pid has died (no longer there, or a zombie): SIGKILL is
+ * delivered at once but acted on when the process next runs, so look
+ * for up to 20 s, however loaded the machine. */
+static int gone(int pid)
+{
+    char path[64], stat[256];
+    snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+    for (int k = 0; k < 2000; k++) {
+        FILE *f = fopen(path, "r");
+        if (f == NULL)
+            return 1;
+        size_t n = fread(stat, 1, sizeof(stat) - 1, f);
+        fclose(f);
+        stat[n] = '\0';
+        const char *close_paren = strrchr(stat, ')');
+        if (close_paren != NULL && close_paren[1] == ' ' &&
+            (close_paren[2] == 'Z' || close_paren[2] == 'X'))
+            return 1;
+        usleep(10000);
+    }
+    return 0;
+}
+
 static void test_spawn_outcomes(void **state)
 {
     (void)state;
@@ -93,11 +116,23 @@ static void test_spawn_outcomes(void **state)
     assert_true(WIFEXITED(o.status) && WEXITSTATUS(o.status) == 7);
     spawn("kill -USR1 $$", NULL, 0, &o);
     assert_true(WIFSIGNALED(o.status) && WTERMSIG(o.status) == SIGUSR1);
-    /* The limit kills the group: the sleeping grandchild too, else the
-     * digest would wait for its end of stdout. */
+    /* The limit kills the group: the sleeping grandchild too. */
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    spawn("sleep 60 & sleep 60", ctx, 50, &o);
+    char script[128], pidfile[] = "/tmp/pb-test-cmd-XXXXXX";
+    int pfd = mkstemp(pidfile);
+    assert_true(pfd >= 0);
+    close(pfd);
+    snprintf(script, sizeof(script), "sleep 60 & echo $! > %s; sleep 60",
+             pidfile);
+    spawn(script, ctx, 300, &o);
     assert_true(o.timed_out);
+    FILE *f = fopen(pidfile, "r");
+    int bg = 0;
+    assert_non_null(f);
+    assert_int_equal(fscanf(f, "%d", &bg), 1);
+    fclose(f);
+    unlink(pidfile);
+    assert_true(gone(bg));
     /* Not found: an errno, nothing run. */
     char *argv[] = { "no-such-program-pb", NULL };
     unsigned char b[16];
