@@ -123,17 +123,16 @@ static int executor_exists(const char *name)
 }
 
 /* pyfunc on the seed's own functions (scripts/seedfuncs.py): its
- * factorial and its md5 of each file of the same corpus hashing reads. */
+ * factorial and its md5 of each file of the corpus hashing reads. */
 static int seed_own_functions(struct suite_plan *p, char **opts, size_t *n)
 {
     char path[4200];
     snprintf(path, sizeof(path), "%s/seedfuncs.py", paths_scripts_dir());
-    int rc = add_param(p, opts, n, "pyfunc", "func",
-                       "seedfuncs:factorial,seedfuncs:md5_file");
-    rc |= add_param(p, opts, n, "pyfunc", "path", path);
-    rc |= add_param(p, opts, n, "pyfunc", "items", "files");
-    rc |= add_param(p, opts, n, "pyfunc", "size_mb", "16");
-    return rc;
+    return add_param(p, opts, n, "pyfunc", "func",
+                     "seedfuncs:factorial,seedfuncs:md5_file") |
+           add_param(p, opts, n, "pyfunc", "path", path) |
+           add_param(p, opts, n, "pyfunc", "items", "files") |
+           add_param(p, opts, n, "pyfunc", "size_mb", "16");
 }
 
 static int seed_options(struct suite_plan *p, char **opts, size_t *n,
@@ -154,16 +153,6 @@ static int seed_options(struct suite_plan *p, char **opts, size_t *n,
     existing(wls, workload_exists, w, sizeof(w));
     existing(exs, executor_exists, e, sizeof(e));
     existing(pys, executor_exists, pe, sizeof(pe));
-    /* --python is parsed after the suite is built: honour it here. */
-    for (int k = 1; k < user_argc; k++) {
-        const char *v = strncmp(user_argv[k], "--python=", 9) == 0
-                            ? user_argv[k] + 9
-                        : strcmp(user_argv[k], "--python") == 0 &&
-                                k + 1 < user_argc ? user_argv[k + 1]
-                                                  : NULL;
-        if (v != NULL && python_set_interpreter(v, info, sizeof(info)))
-            break; /* the options parser reports it */
-    }
     if (pe[0] != '\0' && python_info(info, sizeof(info)) != 0) {
         fprintf(stderr, "poolbench: suite seed: no Python rows: %s\n",
                 info);
