@@ -220,7 +220,15 @@ if check_usage 'write "$1" instead of {}' "$PB" run -w cmd \
     -p 'run=cat {}' -p shell=1 -e serial -n 2 -r 1; then ok; fi
 if check_usage "list=$work/none" "$PB" run -w cmd -p 'run=echo {}' \
     -p list="$work/none" -e serial -r 1; then ok; fi
-# cmd and pyfunc run only when named.
+# cmd and pyfunc run only when named: a run without -w leaves them out.
+"$PB" run -e serial -n 5 -p files=20 -p size_mb=1 -p us=10 \
+    --corpus-dir "$work/cache" $COMMON -o all.json > out.txt 2> err.txt
+if check all.json '{r["workload"] for r in rows} >= {"noop", "hashing"}
+        and not {r["workload"] for r in rows} & {"cmd", "pyfunc"}'; then
+    ok
+else
+    bad "a run without -w ran cmd or pyfunc"; cat err.txt
+fi
 "$PB" list > list.out 2>&1
 if grep -q '^  *cmd' list.out && grep -q 'run.*text (taken whole)' list.out
 then
