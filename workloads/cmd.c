@@ -27,6 +27,7 @@
  * and with digest=1 the 32 raw bytes of SHA-256 of what it wrote on
  * stdout. The same commands with the same results give the same checksum
  * under every executor, and on every machine.
+ * out->bytes: the size of the task's file (files as items), for MB/s.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -178,7 +179,7 @@ static int cmd_prepare(struct wl_setup *s)
         snprintf(s->err, s->err_len, "out of memory");
         return -1;
     }
-    st->shell = a[P_BASELINE].i ? 0 : (int)a[P_SHELL].i;
+    st->shell = (int)a[P_SHELL].i;
     st->digest = (int)a[P_DIGEST].i;
     st->keep_stderr = a[P_STDERR].c.index == 1;
     st->timeout_ms = a[P_TIMEOUT].i;
@@ -190,9 +191,9 @@ static int cmd_prepare(struct wl_setup *s)
          * nothing else. */
         cmd_words_free(&st->words);
         st->run = "true";
+        st->shell = 0;
         if (cmd_split("true {} {#}", &st->words, s->err, s->err_len) != 0)
             goto fail;
-        marker = marker || a[P_SHELL].i;
     }
     struct input_spec spec = {
         .kind = cmd_kind(a, marker), .list = a[P_LIST].s,
@@ -323,7 +324,7 @@ static void run_one(const struct cmd_state *st, struct cmd_worker *w,
     }
     cmd_spawn_wait(w->argv, st->digest ? w->ctx : NULL, st->keep_stderr,
                    st->timeout_ms, w->io, CMD_READ_BUF, &o);
-    out->bytes = o.out_bytes;
+    out->bytes = input_size(&st->in, i);
     if (o.spawn_errno != 0) {
         out->status = TASK_ERROR;
         out->error = o.spawn_errno;

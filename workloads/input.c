@@ -178,6 +178,11 @@ const char *input_key(const struct input_set *in, uint64_t i, char *buf,
     return input_item(in, i, buf, len);
 }
 
+uint64_t input_size(const struct input_set *in, uint64_t i)
+{
+    return in->kind == INPUT_FILES ? in->c.files[i % in->c.count].size : 0;
+}
+
 int input_error(const struct input_set *in, uint64_t i)
 {
     if (in->kind != INPUT_FILES)

@@ -58,6 +58,10 @@ const char *input_item(const struct input_set *in, uint64_t i, char *buf,
 const char *input_key(const struct input_set *in, uint64_t i, char *buf,
                       size_t len);
 
+/* Bytes of the file of task i as listed (INPUT_FILES), else 0: what the
+ * task's command read, for MB/s. */
+uint64_t input_size(const struct input_set *in, uint64_t i);
+
 /* The errno met listing the file of task i (INPUT_FILES), else 0. */
 int input_error(const struct input_set *in, uint64_t i);
 

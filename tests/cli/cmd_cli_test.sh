@@ -210,6 +210,24 @@ else
     bad "{#}, baseline=1 or a comma in run went wrong ($want, $base)"
 fi
 
+# A shell script's baseline is `true` too (the script is not a program).
+"$PB" run -w cmd -p 'run=for x in "$1"; do :; done' -p shell=1 \
+    -p list=list.txt -p baseline=0,1 -e serial $COMMON -o sbase.json \
+    > out.txt 2> err.txt
+if check sbase.json 'len(rows) == 2 and all(r["errors"] == 0 for r in rows)
+        and {r["params"]["baseline"] for r in rows} == {0, 1}'; then
+    ok
+else
+    bad "shell=1 with baseline=0,1"; cat err.txt
+fi
+# Files as items report their size: MB/s as for hashing.
+if check gzip.json 'all(r["stats"].get("bytes", {}).get("median") ==
+        100000 + 6 + 10 for r in rows)'; then
+    ok
+else
+    bad "cmd over files does not report the bytes of its items"
+fi
+
 # 7. Refused up front, one line, exit 2.
 if check_usage "no command" "$PB" run -w cmd -e serial -n 2 -r 1; then ok; fi
 if check_usage "not an executable" "$PB" run -w cmd -p 'run=no-such-tool {}' \
