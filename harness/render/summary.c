@@ -276,6 +276,15 @@ static void instance(struct out *o, const struct results_view *v, size_t i)
     }
     put(o, "%s", tail);
     end_line(o);
+    double task_s, spawn_s, share;
+    if (view_spawn_share(v, i, &task_s, &spawn_s, &share)) {
+        char ts[32];
+        units_format_time(task_s, ts, sizeof(ts));
+        units_format_time(spawn_s, t, sizeof(t));
+        put(o, "  of each task's %s (serial), %s (%.0f%%) was the spawn: "
+            "`true` on the same items", ts, t, 100 * share);
+        end_line(o);
+    }
     if (base == NULL) {
         config_name(v, best, name, sizeof(name));
         units_format_time(best->wall.median, t, sizeof(t));

@@ -116,6 +116,14 @@ const char *view_baseline_name(const char *workload);
 /* Whether r ran under its workload's baseline executor. */
 int view_is_baseline(const struct results_row *r);
 
+/* cmd's spawn apart: when instance i ran a command (baseline=0) and the
+ * file also holds the same items run with `true` (baseline=1, same
+ * run), the seconds per task of each one's serial row: *task_s the
+ * command's, *spawn_s true's, *share = spawn_s / task_s. Returns 1, or
+ * 0 when there is no such pair. */
+int view_spawn_share(const struct results_view *v, size_t i,
+                     double *task_s, double *spawn_s, double *share);
+
 /* The baseline row of row's instance, or NULL. */
 const struct view_row *view_baseline(const struct results_view *v,
                                      const struct view_row *row);

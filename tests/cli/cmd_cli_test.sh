@@ -210,6 +210,16 @@ else
     bad "{#}, baseline=1 or a comma in run went wrong ($want, $base)"
 fi
 
+# The summary sets the spawn beside the command, once, for baseline=0.
+"$PB" show base.json > show.txt 2>&1
+spawn_line="was the spawn: \`true\` on the same items"
+if [ "$(grep -c "$spawn_line" show.txt)" -eq 1 ] &&
+   grep -A1 "^cmd baseline=0" show.txt | grep -q "was the spawn"; then
+    ok
+else
+    bad "the summary does not say how much of each task was the spawn"
+    cat show.txt
+fi
 # A shell script's baseline is `true` too (the script is not a program).
 "$PB" run -w cmd -p 'run=for x in "$1"; do :; done' -p shell=1 \
     -p list=list.txt -p baseline=0,1 -e serial $COMMON -o sbase.json \
