@@ -47,6 +47,7 @@ FLUSH_S = 0.005          # longest a result waits in the send buffer
 FRAME_TASKS = 65536      # most tasks in one frame
 
 _wlock = threading.Lock()
+_frames_fd = 1           # where frames go; see _private_stdout
 
 if hasattr(sys, "set_int_max_str_digits"):
     # repr() of a large int (a factorial) is a pyfunc value, not an
@@ -296,7 +297,7 @@ def _setup_pyfunc(peer):
 def _write(b):
     mv = memoryview(b)
     while mv:
-        n = os.write(1, mv)
+        n = os.write(_frames_fd, mv)
         mv = mv[n:]
 
 
@@ -500,10 +501,21 @@ def describe(e):
     return describe_text(e).encode("utf-8", "replace")
 
 
+def _private_stdout():
+    """Frames get a descriptor of their own and fd 1 becomes /dev/null, so
+    that a user's function (pyfunc) that prints cannot break a frame."""
+    global _frames_fd
+    _frames_fd = os.dup(1)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.close(null)
+
+
 def main():
     if sys.argv[1:] == ["--info"]:
         print(json.dumps(info()))
         return 0
+    _private_stdout()
     line = sys.stdin.buffer.readline()
     if not line:
         return 0

@@ -47,6 +47,13 @@ def md5(path):
     with open(path, "rb") as f:
         return hashlib.md5(f.read()).hexdigest()
 
+def noisy(i):
+    # prints on stdout and stderr: neither may disturb poolbench
+    print("item", i, "\x00\x01 R D E V", flush=True)
+    import sys
+    print("warning", i, file=sys.stderr)
+    return fact(i)
+
 def flaky(i):
     if i % 4 == 1:
         raise ValueError("item %d is bad" % i)
@@ -126,6 +133,17 @@ if check fact.json 'all(r["speedup"] is not None for r in rows) and
     ok
 else
     bad "pyfunc rows are not measured against py-serial"; cat show.txt
+fi
+
+# A function that prints (stdout, stderr) gives the same results.
+"$PB" run -w pyfunc -p func=work:noisy -p path=mods/work.py -n 60 \
+    -e py-serial,py-pool,py-ppe $COMMON -o noisy.json > out.txt 2> err.txt
+want=$(expect fact index 60)
+if check noisy.json 'len(rows) == 3 and all(r["failure"] is None and
+        r["checksum"] == "'"$want"'" for r in rows)'; then
+    ok
+else
+    bad "a function that prints broke the run"; cat err.txt
 fi
 
 # 2. Containers, lines as items, and a module found through path=DIR.
