@@ -501,22 +501,27 @@ def describe(e):
     return describe_text(e).encode("utf-8", "replace")
 
 
-def _private_stdout():
-    """Frames get a descriptor of their own and fd 1 becomes /dev/null, so
-    that a user's function (pyfunc) that prints cannot break a frame."""
+def _private_stdio():
+    """Commands and frames get descriptors of their own and fds 0 and 1
+    become /dev/null, so that a user's function (pyfunc) that reads stdin
+    or prints cannot take a command or break a frame. Returns the
+    commands' file."""
     global _frames_fd
     _frames_fd = os.dup(1)
-    null = os.open(os.devnull, os.O_WRONLY)
+    commands = os.fdopen(os.dup(0), "rb")
+    null = os.open(os.devnull, os.O_RDWR)
+    os.dup2(null, 0)
     os.dup2(null, 1)
     os.close(null)
+    return commands
 
 
 def main():
     if sys.argv[1:] == ["--info"]:
         print(json.dumps(info()))
         return 0
-    _private_stdout()
-    line = sys.stdin.buffer.readline()
+    commands = _private_stdio()
+    line = commands.readline()
     if not line:
         return 0
     try:
@@ -526,7 +531,7 @@ def main():
         frame(b"E", describe(e))
         os._exit(1)
     frame(b"R")
-    cmd = sys.stdin.buffer.readline().strip()
+    cmd = commands.readline().strip()
     if cmd == b"go":
         try:
             run(job, pool)
@@ -534,7 +539,7 @@ def main():
             frame(b"E", describe(e))
             os._exit(1)
         frame(b"D")
-        cmd = sys.stdin.buffer.readline().strip()
+        cmd = commands.readline().strip()
     close(job["kind"], pool)
     return 0
 

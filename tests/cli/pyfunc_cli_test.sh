@@ -48,10 +48,11 @@ def md5(path):
         return hashlib.md5(f.read()).hexdigest()
 
 def noisy(i):
-    # prints on stdout and stderr: neither may disturb poolbench
+    # prints on stdout and stderr, reads stdin: none may disturb poolbench
     print("item", i, "\x00\x01 R D E V", flush=True)
     import sys
     print("warning", i, file=sys.stderr)
+    sys.stdin.read()  # /dev/null: not poolbench's commands
     return fact(i)
 
 def flaky(i):
@@ -135,7 +136,8 @@ else
     bad "pyfunc rows are not measured against py-serial"; cat show.txt
 fi
 
-# A function that prints (stdout, stderr) gives the same results.
+# A function that prints (stdout, stderr) and reads stdin gives the same
+# results.
 "$PB" run -w pyfunc -p func=work:noisy -p path=mods/work.py -n 60 \
     -e py-serial,py-pool,py-ppe $COMMON -o noisy.json > out.txt 2> err.txt
 want=$(expect fact index 60)
