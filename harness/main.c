@@ -1,5 +1,7 @@
 /* main.c - the command line: the commands table, and the wiring of run
  * to what shows and stores its results (the layers above run). */
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,6 +13,7 @@
 #include "hyperfine.h"
 #include "machine.h"
 #include "merge.h"
+#include "noise.h"
 #include "plot.h"
 #include "registry.h"
 #include "report.h"
@@ -63,7 +66,7 @@ static void usage(FILE *f)
         fprintf(f, "  %-17s %s\n", commands[k].name, commands[k].summary);
     fprintf(f, "\n`poolbench COMMAND --help` tells more. Exit status: 0 ok, "
                "1 a comparison found\na regression, 2 bad usage or input, "
-               "3 a run failed, 130 interrupted.\n");
+               "3 a run failed, 4 no stored baseline,\n130 interrupted.\n");
 }
 
 /* Accept only --help for commands that take no options. */
@@ -127,11 +130,38 @@ static int save_written(const char *path, const char *name, const char *db,
     return rc;
 }
 
+/* run --tasks-from NAME[@COMMIT]: the stored run of this machine's
+ * identity (its fingerprint as a results file of this run would give). */
+static int load_stored(const char *spec, const char *db,
+                       const struct machine_info *m, struct results_file *out,
+                       char *label, size_t label_len, char *err,
+                       size_t err_len)
+{
+    uint64_t throttled;
+    double throttled_s, quota = noise_cpu_quota(&throttled, &throttled_s);
+    struct results_machine rm = {
+        .cpu_model = m->cpu_model, .cpus_online = m->cpus_online,
+        .cpus_usable = m->affinity_count > 0 &&
+                               m->affinity_count < m->cpus_online
+                           ? m->affinity_count : m->cpus_online,
+        .mem_total_bytes = (double)m->mem_total_bytes,
+    };
+    cJSON *q = cJSON_CreateObject();
+    if (q != NULL && isfinite(quota))
+        cJSON_AddNumberToObject(q, "cpu_quota", quota);
+    rm.json = q;
+    int rc = history_load_named(db, spec, &rm, out, label, label_len, err,
+                                err_len);
+    cJSON_Delete(q);
+    return rc;
+}
+
 static int run_main(int argc, char **argv)
 {
     static const struct driver_hooks hooks = {
         .show = show_written,
         .save = save_written,
+        .load_run = load_stored,
     };
     return driver_main(argc, argv, &hooks);
 }

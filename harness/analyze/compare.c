@@ -21,6 +21,7 @@ static const char *const verdict_names[] = {
     [COMPARE_NO_DATA] = "no data",
     [COMPARE_BASELINE] = "baseline",
     [COMPARE_NO_SERIAL] = "no " VIEW_BASELINE_EXECUTOR " baseline",
+    [COMPARE_NOT_TESTED] = "not tested",
 };
 
 const char *compare_verdict_name(enum compare_verdict v)
@@ -212,15 +213,19 @@ struct key_index {
     size_t n;
 };
 
-/* The key of r: view_match_key, or under spec matching the key with the
- * worker count replaced by its spec ("cpus"), so that runs of machines
- * with different CPU counts match. NULL when memory runs out. */
+/* The key of r: what the user chose. view_match_key with an automatic
+ * chunk as 0 (a chunk given is >= 1), so that a chunk resolved from
+ * another task count still matches, and under spec matching the worker
+ * count replaced by its spec ("cpus"), so that runs of machines with
+ * different CPU counts match. NULL when memory runs out. */
 static char *match_key(const struct results_row *r, int spec)
 {
     struct results_row copy = *r;
     const char *s = spec ? compare_workers_spec(r) : NULL;
     if (s != NULL)
         copy.workers = 0;
+    if (r->chunk_auto)
+        copy.chunk = 0;
     size_t len = view_match_key(&copy, NULL, 0);
     size_t extra = s != NULL ? strlen(s) + 2 : 0;
     char *k = malloc(len + extra + 1);
@@ -357,9 +362,9 @@ static void add_note(struct compare_match *m, const char *fmt, ...)
  * the runs' medians into the prediction interval. Returns 0, or -1 with
  * the verdict and note set. */
 static int pool_base(struct compare_report *r, struct compare_match *m,
-                     const struct key_index *ix, const char *key)
+                     const struct key_index *ix, const char *key,
+                     const struct compare_options *o)
 {
-    const struct compare_options *o = &r->opt;
     double *medians = malloc(r->nbases * sizeof(*medians));
     char why[256];
     enum compare_verdict no;
@@ -371,15 +376,15 @@ static int pool_base(struct compare_report *r, struct compare_match *m,
     m->nruns = 0;
     for (size_t k = 0; k < r->nbases; k++) {
         const struct results_file *f = r->bases[k];
-        long i = k == 0 ? (long)(m->base - f->rows) : index_find(&ix[k],
-                                                                 key);
+        long i = index_find(&ix[k], key);
         double *v = NULL;
         size_t n = 0;
-        if (i < 0 || (k > 0 && f->rows[i].failure != NULL))
+        int first = i >= 0 && &f->rows[i] == m->base;
+        if (i < 0 || (!first && f->rows[i].failure != NULL))
             continue;
         if (compare_row_values(&r->views[k], (size_t)i, o, &v, &n, &no,
                                why, sizeof(why)) != 0) {
-            if (k == 0) {
+            if (first) {
                 free(medians);
                 m->verdict = no;
                 add_note(m, "%s", why);
@@ -410,11 +415,26 @@ static int pool_base(struct compare_report *r, struct compare_match *m,
     return 0;
 }
 
+/* Whether some base run's row of key has another task count than the
+ * new row: then per-task time is compared. */
+static int tasks_differ(const struct compare_report *r,
+                        const struct compare_match *m,
+                        const struct key_index *ix, const char *key)
+{
+    for (size_t k = 0; k < r->nbases; k++) {
+        long i = index_find(&ix[k], key);
+        if (i >= 0 && r->bases[k]->rows[i].tasks != m->new_row->tasks)
+            return 1;
+    }
+    return 0;
+}
+
 /* Measure one match: values, medians, ratio and its interval, U test. */
 static void measure(struct compare_report *r, struct compare_match *m,
                     const struct key_index *ix, const char *key)
 {
-    const struct compare_options *o = &r->opt;
+    struct compare_options per = r->opt;
+    const struct compare_options *o = &per;
     const struct results_view *nv = &r->views[r->nbases];
     char why[256];
     enum compare_verdict no;
@@ -433,7 +453,21 @@ static void measure(struct compare_report *r, struct compare_match *m,
         m->verdict = COMPARE_BASELINE;
         return;
     }
-    if (pool_base(r, m, ix, key) != 0)
+    if (m->base->workers != m->new_row->workers)
+        add_note(m, "workers differ (%u vs %u, both -j %s)",
+                 m->base->workers, m->new_row->workers,
+                 compare_workers_spec(m->base));
+    /* Wall time of different task counts says nothing; per task it
+     * does. */
+    if (!o->normalize_speedup && o->metric == COMPARE_WALL &&
+        tasks_differ(r, m, ix, key)) {
+        per.metric = COMPARE_NS_PER_TASK;
+        m->per_task = 1;
+        add_note(m, "tasks differ (%llu vs %llu): compared per-task time",
+                 (unsigned long long)m->base->tasks,
+                 (unsigned long long)m->new_row->tasks);
+    }
+    if (pool_base(r, m, ix, key, o) != 0)
         return;
     if (compare_row_values(nv, (size_t)(m->new_row - r->new_file->rows), o,
                            &m->nv, &m->nn, &no, why, sizeof(why)) != 0) {
@@ -441,7 +475,7 @@ static void measure(struct compare_report *r, struct compare_match *m,
         add_note(m, "%s", why);
         return;
     }
-    if (!o->normalize_speedup && o->metric != COMPARE_NS_PER_TASK &&
+    if (!o->normalize_speedup && o->metric == COMPARE_CPU &&
         m->base->tasks != m->new_row->tasks)
         add_note(m, "tasks differ (%llu vs %llu): compare --metric "
                  "ns_per_task", (unsigned long long)m->base->tasks,
@@ -473,14 +507,41 @@ static void measure(struct compare_report *r, struct compare_match *m,
     m->in_family = 1;
 }
 
+/* The smallest slowdown m's test could flag (compare.h): the U test's
+ * at the row's level, and under --window at least the distance of the
+ * prediction bound from the base median. */
+static double detectable(const struct compare_report *r,
+                         const struct compare_match *m)
+{
+    double d = compare_detectable_pct(m->bv, m->nb, m->nv, m->nn,
+                                      r->alpha_row);
+    if (r->nbases > 1 && isfinite(d)) {
+        double b = m->base_median, w = NAN;
+        if (isnan(m->pi_low))
+            return INFINITY;
+        /* Time: the bound above; speedup: the bound below, as time. */
+        if (r->opt.normalize_speedup)
+            w = m->pi_low > 0 ? (b / m->pi_low - 1.0) * 100.0 : INFINITY;
+        else if (b > 0)
+            w = (m->pi_high / b - 1.0) * 100.0;
+        if (!(w <= d))
+            d = isnan(w) ? INFINITY : w;
+    }
+    return d;
+}
+
 /* The verdict of a measured match once its adjusted p is known. */
 static void judge(const struct compare_report *r, struct compare_match *m)
 {
     const struct compare_options *o = &r->opt;
     if (!m->in_family)
         return;
+    m->detect_pct = detectable(r, m);
     if (!(m->p_adj < o->alpha) || m->new_median == m->base_median) {
-        m->verdict = COMPARE_SAME;
+        /* Not seen is a pass only where a slowdown beyond the threshold
+         * would have been seen. */
+        m->verdict = m->detect_pct > o->threshold_pct ? COMPARE_NOT_TESTED
+                                                      : COMPARE_SAME;
         return;
     }
     /* Time: higher is worse. Speedup: lower is worse. */
@@ -518,15 +579,29 @@ static int correct_and_judge(struct compare_report *r, char *err,
     if (compare_adjust_p(p, m, r->opt.correction, adj) != 0)
         goto oom;
     r->ntested = m;
+    r->alpha_row = compare_row_alpha(&r->opt, m);
+    r->reps_needed = compare_reps_needed(r->alpha_row);
+    r->cannot_fire = m > 0;
     m = 0;
     for (size_t k = 0; k < r->nmatches; k++) {
         struct compare_match *x = &r->matches[k];
-        if (x->in_family)
+        x->detect_pct = NAN;
+        if (x->in_family) {
             x->p_adj = adj[m++];
+            if (stats_mwu_min_p(x->nb, x->nn) < r->alpha_row)
+                r->cannot_fire = 0;
+        }
         judge(r, x);
         r->by_verdict[x->verdict]++;
         r->regressions += x->regression != 0;
+        if (x->verdict == COMPARE_BASELINE)
+            continue;
+        r->nconfigs++;
+        r->ncompared += x->verdict == COMPARE_SAME ||
+                        x->verdict == COMPARE_FASTER ||
+                        x->verdict == COMPARE_SLOWER;
     }
+    r->nconfigs += r->nonly_base + r->nonly_new;
     free(p);
     free(adj);
     return 0;
@@ -560,35 +635,44 @@ static void nothing_tested(const struct compare_report *r, char *err,
                  COMPARE_MIN_SAMPLES);
 }
 
-/* Pair every row of the first base with the new file's row of the same
- * configuration and measure the pair; the rest go to only_base and
- * only_new. Returns 0, or -1 when out of memory. */
+/* Pair every row of the new file with the newest base run's row of the
+ * same configuration (any of the runs: a configuration the newest run
+ * lacks is still compared with the older ones) and measure the pair; the
+ * rest go to only_new, and the newest base's unmatched rows to only_base.
+ * Returns 0, or -1 when out of memory. */
 static int match_rows(struct compare_report *out, struct key_index *ix,
                       const struct key_index *nix, char *used)
 {
     const struct results_file *base = out->bases[0];
     const struct results_file *new_file = out->new_file;
-    for (size_t i = 0; i < base->nrows; i++) {
-        const struct results_row *b = &base->rows[i];
-        char *key = match_key(b, out->match_spec);
+    (void)nix;
+    for (size_t j = 0; j < new_file->nrows; j++) {
+        const struct results_row *n = &new_file->rows[j];
+        char *key = match_key(n, out->match_spec);
+        const struct results_row *b = NULL;
         if (key == NULL)
             return -1;
-        long j = index_find(nix, key);
-        if (j < 0) {
-            out->only_base[out->nonly_base++] = b;
+        for (size_t k = 0; k < out->nbases && b == NULL; k++) {
+            long i = index_find(&ix[k], key);
+            if (i >= 0)
+                b = &out->bases[k]->rows[i];
+            if (i >= 0 && k == 0)
+                used[i] = 1;
+        }
+        if (b == NULL) {
+            out->only_new[out->nonly_new++] = n;
             free(key);
             continue;
         }
-        used[j] = 1;
         struct compare_match *m = &out->matches[out->nmatches++];
         m->base = b;
-        m->new_row = &new_file->rows[j];
+        m->new_row = n;
         measure(out, m, ix, key);
         free(key);
     }
-    for (size_t j = 0; j < new_file->nrows; j++)
-        if (!used[j])
-            out->only_new[out->nonly_new++] = &new_file->rows[j];
+    for (size_t i = 0; i < base->nrows; i++)
+        if (!used[i])
+            out->only_base[out->nonly_base++] = &base->rows[i];
     return 0;
 }
 
@@ -621,10 +705,10 @@ int compare_runs(const struct results_file *const *bases, size_t nbases,
     all = calloc(nbases + 1, sizeof(*all));
     out->views = calloc(nbases + 1, sizeof(*out->views));
     ix = calloc(nbases, sizeof(*ix));
-    out->matches = calloc(bases[0]->nrows, sizeof(*out->matches));
+    out->matches = calloc(new_file->nrows, sizeof(*out->matches));
     out->only_base = calloc(bases[0]->nrows, sizeof(*out->only_base));
     out->only_new = calloc(new_file->nrows, sizeof(*out->only_new));
-    used = calloc(new_file->nrows, 1);
+    used = calloc(bases[0]->nrows, 1);
     if (all == NULL || out->views == NULL || ix == NULL ||
         out->matches == NULL || out->only_base == NULL ||
         out->only_new == NULL || used == NULL)
@@ -634,10 +718,9 @@ int compare_runs(const struct results_file *const *bases, size_t nbases,
     all[nbases] = new_file;
     out->bases = all;
     out->nbases = nbases;
-    /* The worker count relative to the machine matches across machines
-     * only where it scales with them, i.e. under --normalize speedup. */
-    out->match_spec = opt->normalize_speedup && all_have_spec(all,
-                                                              nbases + 1);
+    /* Workers as the user gave them (-j cpus): the count they resolve to
+     * is the machine's, like a calibrated task count. */
+    out->match_spec = all_have_spec(all, nbases + 1);
     for (size_t k = 0; k <= nbases; k++)
         if (view_build(all[k], &out->views[k], err, err_len) != 0)
             goto fail;
@@ -654,8 +737,9 @@ int compare_runs(const struct results_file *const *bases, size_t nbases,
     if (out->nmatches == 0) {
         snprintf(err, err_len, "nothing matched: no configuration of %s "
                  "matches one of %s (%zu and %zu configurations; a match "
-                 "needs the same workload, executor, workers, mode, chunk, "
-                 "transport and params)", new_file->path, bases[0]->path,
+                 "needs the same workload, executor, workers and chunk as "
+                 "given, mode, transport and params)", new_file->path,
+                 bases[0]->path,
                  new_file->nrows, bases[0]->nrows);
         goto fail;
     }

@@ -40,6 +40,30 @@
  *      change, which the samples within one run cannot show. This is what
  *      keeps A/A comparisons quiet.
  * `poolbench compare` then exits 1.
+ *
+ * Matching is on what the user chose: workload, params, executor,
+ * transport, mode, the workers as given (-j cpus matches -j cpus) and the
+ * chunk as given (auto matches auto), never on what calibration decided.
+ * A match whose task counts differ is compared on per-task time
+ * (wall_s * 1e9 / tasks) and says so in its note. Under --window K the
+ * new file's configurations are matched against every one of the K runs
+ * that has them, not only the newest.
+ *
+ * What the gate could see. A row is tested at alpha_row = alpha / m
+ * (holm, bh: the level their first step needs, m the rows tested) or
+ * alpha (none). Its detectable slowdown is the smallest the U test would
+ * flag with 80% power at alpha_row:
+ *     exp((z(1 - alpha_row / 2) + z(0.8)) * sqrt(pi / 3) *
+ *         sqrt(s_b^2 / n_b + s_n^2 / n_n)) - 1
+ * with s the robust spread (1.4826 MAD) of each side's log samples
+ * (sqrt(pi / 3): the U test's efficiency relative to the t test); it is
+ * infinite when the smallest p the test can give at those sample sizes
+ * (stats_mwu_min_p) is not below alpha_row. Under --window the new median
+ * must also pass the prediction bound, so the detectable slowdown is at
+ * least the bound's distance from the base median. A row that is not
+ * significant and whose detectable slowdown is above --threshold is "not
+ * tested": not a pass. When no row can reach alpha_row at all, the
+ * comparison cannot fire (report.cannot_fire) and compare exits 2.
  */
 #ifndef POOLBENCH_COMPARE_H
 #define POOLBENCH_COMPARE_H
@@ -90,6 +114,8 @@ struct compare_options {
     enum compare_format format;
     enum compare_correction correction;
     int gate_on_ci;             /* gate on the ratio's CI bound */
+    int allow_unmatched;        /* configurations not compared do not
+                                   fail the gate (--allow-unmatched) */
 };
 
 enum compare_verdict {
@@ -103,7 +129,11 @@ enum compare_verdict {
     COMPARE_BASELINE,     /* the baseline executor itself, under
                              --normalize speedup */
     COMPARE_NO_SERIAL,    /* no baseline run to normalize by */
+    COMPARE_NOT_TESTED,   /* not significant, but the slowdown it could
+                             detect is above the threshold: no pass */
 };
+
+#define COMPARE_NVERDICTS (COMPARE_NOT_TESTED + 1)
 
 /* One configuration present in both files. */
 struct compare_match {
@@ -125,6 +155,9 @@ struct compare_match {
                                median (see the top), or NAN */
     enum compare_verdict verdict;
     int regression;         /* all three conditions at the top hold */
+    int per_task;           /* task counts differ: ns_per_task compared */
+    double detect_pct;      /* smallest slowdown detectable, percent;
+                               INFINITY when none can be; NAN untested */
     char note[320];         /* failure text, tasks differ, ...; or "" */
 };
 
@@ -150,7 +183,14 @@ struct compare_report {
     size_t nonly_new;
     size_t regressions;
     size_t ntested;                     /* m, the size of the family */
-    size_t by_verdict[COMPARE_NO_SERIAL + 1];
+    size_t by_verdict[COMPARE_NVERDICTS];
+    size_t nconfigs;                    /* M: matched + only in one side
+                                           (baseline rows under
+                                           --normalize excluded) */
+    size_t ncompared;                   /* N: same, faster or slower */
+    double alpha_row;                   /* each row's level (see top) */
+    int cannot_fire;                    /* no row can reach alpha_row */
+    size_t reps_needed;                 /* per side, for alpha_row */
 };
 
 /* The name of a verdict: "faster", "too few samples", ... */
@@ -204,6 +244,41 @@ double compare_t975(size_t df);
 int compare_prediction_interval(const double *m, size_t k, double *lo,
                                 double *hi);
 
+/* The level each of m tested rows is tested at under o (see the top). */
+double compare_row_alpha(const struct compare_options *o, size_t m);
+
+/* The smallest slowdown, in percent, the U test flags with 80% power at
+ * alpha_row between samples b[0..nb) and nv[0..nn) (see the top);
+ * INFINITY when it cannot flag any. */
+double compare_detectable_pct(const double *b, size_t nb, const double *nv,
+                              size_t nn, double alpha_row);
+
+/* The repetitions per side at which the U test can reach alpha_row, or 0
+ * beyond 1000. */
+size_t compare_reps_needed(double alpha_row);
+
+/* Whether the comparison is complete: every configuration compared,
+ * nothing only on one side. */
+int compare_complete(const struct compare_report *r);
+
+/* The exit status of r: 1 a regression; 2 the gate cannot fire, or (not
+ * r->opt.allow_unmatched) a configuration was not compared; else 0. */
+int compare_status(const struct compare_report *r);
+
+/* "compared N of M configurations" into buf. */
+void compare_count_text(const struct compare_report *r, char *buf,
+                        size_t len);
+
+/* A row's verdict in words: "same; could detect >= 12%", "not tested;
+ * could detect >= 40%", "slower (regression)". */
+void compare_verdict_text(const struct compare_report *r,
+                          const struct compare_match *m, char *buf,
+                          size_t len);
+
+/* Why the gate cannot fire, with the hint, in one line into buf. */
+void compare_cannot_fire_text(const struct compare_report *r, char *buf,
+                              size_t len);
+
 /* The output format named name, or -1. */
 int compare_format_find(const char *name);
 
@@ -218,7 +293,9 @@ int compare_print(FILE *f, const struct compare_report *r);
 void compare_report_free(struct compare_report *r);
 
 /* `poolbench compare` with argv[0] == "compare". Returns the exit status:
- * 0 no regression, 1 a regression, 2 bad usage or unusable input. */
+ * 0 no regression, 1 a regression, 2 bad usage or unusable input, a
+ * configuration not compared (without --allow-unmatched) or a gate that
+ * cannot fire, 4 no stored baseline. */
 int compare_main(int argc, char **argv);
 
 #endif /* POOLBENCH_COMPARE_H */

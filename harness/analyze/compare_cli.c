@@ -32,11 +32,13 @@ static void usage(FILE *f)
 "      --baseline NAME    the base is the newest run stored as NAME (run\n"
 "                         --save NAME) on this machine (same fingerprint\n"
 "                         as NEW.json); NAME@COMMIT: at that commit\n"
-"      --window K         the last K (2..%d) runs of NAME: their samples\n"
-"                         pooled, and a regression must also lie outside\n"
-"                         the 95%% prediction interval of a run's median\n"
-"                         (mean +- t(0.975, K-1) sd sqrt(1 + 1/K) of the\n"
-"                         K runs' medians): run-to-run noise is no alarm\n"
+"      --window K         the last K (2..%d) runs of NAME: each\n"
+"                         configuration's samples pooled over the runs\n"
+"                         that have it, and a regression must also lie\n"
+"                         outside the 95%% prediction interval of a run's\n"
+"                         median (mean +- t(0.975, K-1) sd sqrt(1 + 1/K)\n"
+"                         of the K runs' medians): run-to-run noise is no\n"
+"                         alarm\n"
 "      --db PATH          the history database (default $POOLBENCH_DB,\n"
 "                         else %s)\n"
 "      --threshold PCT    a regression is a configuration significantly\n"
@@ -62,15 +64,25 @@ static void usage(FILE *f)
 "                         2xcpus match across machines by that name\n"
 "      --format F         %s (default text); markdown (a CI job\n"
 "                         summary) opens with the verdict\n"
+"      --allow-unmatched  configurations not compared (only in one file,\n"
+"                         too few samples, failed, or not tested: the\n"
+"                         slowdown they could detect is above the\n"
+"                         threshold) do not fail the gate\n"
 "  -h, --help             this help\n"
 "\n"
-"Verdicts: faster or slower (adjusted p < alpha), same, too few samples\n"
-"(fewer than %d on a side), failed (reported, never gated). Under\n"
-"--normalize speedup, slower means scales worse. Configurations in only\n"
-"one file are listed apart.\n"
+"The first line says \"compared N of M configurations\". A configuration\n"
+"matches on what was chosen (workers and chunk as given: -j cpus, chunk\n"
+"auto), not on what calibration decided; where task counts differ,\n"
+"per-task time is compared and the row says so. Verdicts: faster or\n"
+"slower (adjusted p < alpha), same (with the smallest slowdown it could\n"
+"detect: \"same; could detect >= 12%%\"), not tested (that slowdown is\n"
+"above the threshold), too few samples (fewer than %d on a side),\n"
+"failed. Under --normalize speedup, slower means scales worse.\n"
 "Exit status: 0 no regression, 1 a regression, 2 bad usage or unusable\n"
-"input: also when nothing matched, nothing could be tested, or there is\n"
-"no stored run to compare with.\n",
+"input: also when nothing matched, a configuration was not compared\n"
+"(without --allow-unmatched), or no regression could be flagged at these\n"
+"repetitions; 4 no stored run named NAME for this machine, or fewer\n"
+"than 2 under --window (no baseline).\n",
             STATS_MWU_EXACT_MAX, COMPARE_WINDOW_MAX, HISTORY_DEFAULT_DB,
             COMPARE_DEFAULT_THRESHOLD_PCT, COMPARE_DEFAULT_ALPHA,
             VIEW_BASELINE_EXECUTOR, VIEW_BASELINE_EXECUTOR, names,
@@ -88,7 +100,7 @@ struct cli {
 
 enum {
     O_THRESHOLD = 256, O_ALPHA, O_METRIC, O_NORMALIZE, O_FORMAT,
-    O_BASELINE, O_WINDOW, O_CORRECTION, O_GATE_ON, O_DB,
+    O_BASELINE, O_WINDOW, O_CORRECTION, O_GATE_ON, O_DB, O_ALLOW,
 };
 
 /* Parse one option's value into c. Returns 0 or -1 with a message. */
@@ -182,6 +194,9 @@ static int parse_opt(int opt, const char *arg, struct cli *c, char *err,
     case O_DB:
         c->db = arg;
         return 0;
+    case O_ALLOW:
+        o->allow_unmatched = 1;
+        return 0;
     }
     snprintf(err, err_len, "internal error: option %d", opt);
     return -1;
@@ -243,6 +258,7 @@ static int parse_args(int argc, char **argv, struct cli *c, char *err,
         { "correction", required_argument, NULL, O_CORRECTION },
         { "gate-on", required_argument, NULL, O_GATE_ON },
         { "db", required_argument, NULL, O_DB },
+        { "allow-unmatched", no_argument, NULL, O_ALLOW },
         { "help", no_argument, NULL, 'h' },
         { 0 },
     };
@@ -279,8 +295,9 @@ static int parse_args(int argc, char **argv, struct cli *c, char *err,
 }
 
 /* The stored base runs of --baseline: loaded into runs[0..*n) (newest
- * first), with a label for the report in name. Returns 0 or -1 with a
- * message (no database, no such run, fewer than 2 runs for --window). */
+ * first), with a label for the report in name. Returns 0; HISTORY_NOT_FOUND
+ * (no database, no such run on this machine, fewer than 2 for --window);
+ * or -1 with a message (a bad name, a database error). */
 static int load_baseline(const struct cli *c,
                          const struct results_file *new_file,
                          struct results_file *runs, size_t *n, char *name,
@@ -307,8 +324,9 @@ static int load_baseline(const struct cli *c,
     history_fingerprint(&new_file->machines[mi < new_file->nmachines ? mi
                                                                      : 0],
                         fp, NULL, 0);
-    if (history_open(path, HISTORY_MUST_EXIST, &db, err, err_len) != 0)
-        return -1;
+    rc = history_open(path, HISTORY_MUST_EXIST, &db, err, err_len);
+    if (rc != 0)
+        return rc == HISTORY_NOT_FOUND ? HISTORY_NOT_FOUND : -1;
     size_t k = c->window > 0 ? c->window : 1, got = 0;
     if (at != NULL)
         rc = history_by_commit(db, spec, at, fp, &ids[0], err, err_len);
@@ -320,8 +338,10 @@ static int load_baseline(const struct cli *c,
             snprintf(err + used, err_len - used, " (the machine of %s); "
                      "store one with `poolbench run --save %s`",
                      new_file->path, spec);
+            rc = HISTORY_NOT_FOUND;
+        } else {
+            rc = -1;
         }
-        rc = -1;
         goto out;
     }
     if (at != NULL)
@@ -330,7 +350,9 @@ static int load_baseline(const struct cli *c,
         snprintf(err, err_len, "--window %zu: only 1 run named '%s' on the "
                  "machine of %s in %s; a between-run bound needs 2 or more",
                  c->window, spec, new_file->path, path);
-        rc = -1;
+        /* Not enough baseline yet (a new runner): no baseline, which CI
+         * may take as a warning, rather than bad usage. */
+        rc = HISTORY_NOT_FOUND;
         goto out;
     }
     for (size_t i = 0; i < got; i++) {
@@ -388,10 +410,14 @@ int compare_main(int argc, char **argv)
     }
     if (results_load(c.paths[1], &new_file, err, sizeof(err)) != 0)
         goto fail;
-    if (c.baseline != NULL &&
-        load_baseline(&c, &new_file, runs, &nruns, base_label,
-                      sizeof(base_label), err, sizeof(err)) != 0)
-        goto fail;
+    if (c.baseline != NULL) {
+        int got = load_baseline(&c, &new_file, runs, &nruns, base_label,
+                                sizeof(base_label), err, sizeof(err));
+        if (got == HISTORY_NOT_FOUND)
+            rc = EXIT_NO_BASELINE;
+        if (got != 0)
+            goto fail;
+    }
     for (size_t k = 0; k < nruns; k++)
         bases[k] = &runs[k];
     if (compare_runs(bases, nruns, &new_file, &c.o, &r, err,
@@ -405,7 +431,15 @@ int compare_main(int argc, char **argv)
         compare_report_free(&r);
         goto out;
     }
-    rc = r.regressions > 0 ? EXIT_REGRESSION : 0;
+    rc = compare_status(&r);
+    if (rc != 0 && r.regressions == 0 && r.cannot_fire) {
+        compare_cannot_fire_text(&r, err, sizeof(err));
+        fprintf(stderr, "poolbench compare: %s\n", err);
+    } else if (rc != 0 && r.regressions == 0) {
+        fprintf(stderr, "poolbench compare: %zu of %zu configurations not "
+                "compared (listed above); --allow-unmatched accepts "
+                "that\n", r.nconfigs - r.ncompared, r.nconfigs);
+    }
     compare_report_free(&r);
     goto out;
 fail:

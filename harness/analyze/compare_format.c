@@ -83,14 +83,21 @@ static void match_cells(const struct compare_report *r,
     view_executor_label(row, out->c[C_EXECUTOR], sizeof(out->c[0]));
     workers_cell(r, row, out->c[C_WORKERS], sizeof(out->c[0]));
     snprintf(out->c[C_MODE], sizeof(out->c[0]), "%s", row->mode);
-    snprintf(out->c[C_CHUNK], sizeof(out->c[0]), "%llu",
-             (unsigned long long)row->chunk);
+    if (row->chunk_auto && m->new_row->chunk != row->chunk)
+        snprintf(out->c[C_CHUNK], sizeof(out->c[0]), "auto");
+    else
+        snprintf(out->c[C_CHUNK], sizeof(out->c[0]), "%llu",
+                 (unsigned long long)row->chunk);
     if (m->bv != NULL)
         snprintf(out->c[C_N], sizeof(out->c[0]), "%zu/%zu", m->nb, m->nn);
     else
         snprintf(out->c[C_N], sizeof(out->c[0]), "-");
-    fmt_value(&r->opt, m->base_median, out->c[C_BASE], sizeof(out->c[0]));
-    fmt_value(&r->opt, m->new_median, out->c[C_NEW], sizeof(out->c[0]));
+    /* A row compared per task shows per-task time. */
+    struct compare_options o = r->opt;
+    if (m->per_task)
+        o.metric = COMPARE_NS_PER_TASK;
+    fmt_value(&o, m->base_median, out->c[C_BASE], sizeof(out->c[0]));
+    fmt_value(&o, m->new_median, out->c[C_NEW], sizeof(out->c[0]));
     if (isnan(m->ratio))
         snprintf(out->c[C_RATIO], sizeof(out->c[0]), "-");
     else
@@ -108,9 +115,7 @@ static void match_cells(const struct compare_report *r,
         fmt_p(m->p_adj, out->c[C_PADJ], sizeof(out->c[0]));
     else
         snprintf(out->c[C_PADJ], sizeof(out->c[0]), "-");
-    snprintf(out->c[C_VERDICT], sizeof(out->c[0]), "%s%s",
-             compare_verdict_name(m->verdict),
-             m->regression ? " (regression)" : "");
+    compare_verdict_text(r, m, out->c[C_VERDICT], sizeof(out->c[0]));
 }
 
 /* A copy of s in buf that is safe on a terminal (results_term_safe):
@@ -157,12 +162,47 @@ static void rule_text(const struct compare_report *r, char *buf, size_t len)
                  r->nbases);
 }
 
+/* What was not compared, in words: "2 not tested, 1 only in base". */
+static void missing_text(const struct compare_report *r, char *buf,
+                         size_t len)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t v = 0; v < COMPARE_NVERDICTS && n < len; v++) {
+        if (v == COMPARE_SAME || v == COMPARE_FASTER ||
+            v == COMPARE_SLOWER || v == COMPARE_BASELINE ||
+            r->by_verdict[v] == 0)
+            continue;
+        n += (size_t)snprintf(buf + n, len - n, "%s%zu %s", n ? ", " : "",
+                              r->by_verdict[v],
+                              compare_verdict_name((enum compare_verdict)v));
+    }
+    if (r->nonly_base > 0 && n < len)
+        n += (size_t)snprintf(buf + n, len - n, "%s%zu only in base",
+                              n ? ", " : "", r->nonly_base);
+    if (r->nonly_new > 0 && n < len)
+        snprintf(buf + n, len - n, "%s%zu only in new", n ? ", " : "",
+                 r->nonly_new);
+}
+
 static void gate_line(FILE *f, const struct compare_report *r,
                       const char *bold, const char *plain)
 {
-    char rule[256];
+    char rule[256], why[512];
     rule_text(r, rule, sizeof(rule));
-    if (r->regressions > 0)
+    missing_text(r, why, sizeof(why));
+    if (r->regressions == 0 && r->cannot_fire) {
+        compare_cannot_fire_text(r, why, sizeof(why));
+        fprintf(f, "%sgate: FAILED%s: %s\n", bold, plain, why);
+    } else if (r->regressions == 0 && !compare_complete(r))
+        fprintf(f, "%sgate: %s%s: %zu of %zu configurations not compared "
+                "(%s)%s\n", bold, r->opt.allow_unmatched ? "passed"
+                                                         : "FAILED", plain,
+                r->nconfigs - r->ncompared, r->nconfigs, why,
+                r->opt.allow_unmatched ? ", allowed by --allow-unmatched"
+                                       : "; --allow-unmatched accepts "
+                                         "that");
+    else if (r->regressions > 0)
         fprintf(f, "%sgate: FAILED%s: %zu configuration%s %s\n", bold, plain,
                 r->regressions, r->regressions == 1 ? "" : "s", rule);
     else
@@ -175,7 +215,7 @@ static void counts_line(FILE *f, const struct compare_report *r)
 {
     fprintf(f, "%zu matched:", r->nmatches);
     const char *sep = " ";
-    for (size_t v = 0; v <= COMPARE_NO_SERIAL; v++) {
+    for (size_t v = 0; v < COMPARE_NVERDICTS; v++) {
         if (r->by_verdict[v] == 0)
             continue;
         fprintf(f, "%s%zu %s", sep, r->by_verdict[v],
@@ -303,6 +343,9 @@ static int print_text(FILE *f, const struct compare_report *r)
 {
     int tty = isatty(fileno(f));
     const char *bold = tty ? "\033[1m" : "", *plain = tty ? "\033[0m" : "";
+    char count[128];
+    compare_count_text(r, count, sizeof(count));
+    fprintf(f, "%s\n", count);
     text_header(f, r, bold, plain);
     if (text_rows(f, r, bold, plain) != 0)
         return -1;
@@ -355,12 +398,11 @@ static void md_table_row(FILE *f, const struct compare_report *r,
     fputc('\n', f);
 }
 
-/* A row worth showing outside the fold: a significant change or a
- * failure. */
+/* A row worth showing outside the fold: a significant change, or any
+ * row that was not compared (never hidden). */
 static int md_changed(const struct compare_match *m)
 {
-    return m->verdict == COMPARE_FASTER || m->verdict == COMPARE_SLOWER ||
-           m->verdict == COMPARE_FAILED;
+    return m->verdict != COMPARE_SAME && m->verdict != COMPARE_BASELINE;
 }
 
 /* Regressed rows named in the verdict line, at most. */
@@ -369,8 +411,22 @@ static int md_changed(const struct compare_match *m)
 /* The first line: the verdict, naming the regressed rows. */
 static void md_verdict(FILE *f, const struct compare_report *r)
 {
-    char rule[256];
+    char rule[256], why[512];
     rule_text(r, rule, sizeof(rule));
+    if (r->regressions == 0 && r->cannot_fire) {
+        compare_cannot_fire_text(r, why, sizeof(why));
+        fprintf(f, "**Gate: failed**: %s.\n\n", why);
+        return;
+    }
+    if (r->regressions == 0 && !compare_complete(r)) {
+        missing_text(r, why, sizeof(why));
+        fprintf(f, "**Gate: %s**: %zu of %zu configurations not compared "
+                "(%s)%s.\n\n", r->opt.allow_unmatched ? "passed" : "failed",
+                r->nconfigs - r->ncompared, r->nconfigs, why,
+                r->opt.allow_unmatched ? ", allowed by --allow-unmatched"
+                                       : "");
+        return;
+    }
     if (r->regressions == 0) {
         fprintf(f, "**Gate: passed**: no configuration %s.\n\n", rule);
         return;
@@ -394,11 +450,54 @@ static void md_verdict(FILE *f, const struct compare_report *r)
     fputs(".\n\n", f);
 }
 
+/* The machine fields that differ (kernel, OS image, compiler, ...: the
+ * history keeps one chain across them), above the fold. */
+static void md_machine_diff(FILE *f, const struct compare_report *r)
+{
+    struct compare_header_line h[COMPARE_HEADER_MAX];
+    size_t nh = compare_header_lines(r, h, sizeof(h) / sizeof(h[0]));
+    int any = 0;
+    header_safe(h, nh);
+    for (size_t k = 0; k < nh; k++) {
+        if (!h[k].differs || strcmp(h[k].key, "file") == 0 ||
+            strcmp(h[k].key, "created") == 0)
+            continue;
+        fprintf(f, "%s %s `%s` -> `%s`", any++ ? "," : "Machine differs:",
+                h[k].key, h[k].base, h[k].new_v);
+    }
+    if (any)
+        fputs(".\n\n", f);
+}
+
+/* The rows only one side has: not compared, so never folded away. */
+static void md_only(FILE *f, const struct compare_report *r,
+                    const char *bname, const char *nname)
+{
+    for (int side = 0; side < 2; side++) {
+        size_t n = side ? r->nonly_new : r->nonly_base;
+        const struct results_row **only = side ? r->only_new : r->only_base;
+        if (n == 0)
+            continue;
+        fprintf(f, "Only in `%s` (%zu, not compared):\n\n",
+                side ? nname : bname, n);
+        for (size_t k = 0; k < n; k++) {
+            char label[512];
+            view_config_label(only[k], label, sizeof(label));
+            results_term_safe(label, sizeof(label));
+            fprintf(f, "- `%s`\n", label);
+        }
+        fputc('\n', f);
+    }
+}
+
 static int print_markdown(FILE *f, const struct compare_report *r)
 {
     char bname[512], nname[512];
     term_safe(r->base_name, bname, sizeof(bname));
     term_safe(r->new_name, nname, sizeof(nname));
+    char count[128];
+    compare_count_text(r, count, sizeof(count));
+    fprintf(f, "**%s**\n\n", count);
     md_verdict(f, r);
     fprintf(f, "### poolbench compare: `%s` vs `%s`\n\n", bname, nname);
     fprintf(f, "Metric: %s. Ratio = new / base with a 95%% Hodges-Lehmann "
@@ -415,8 +514,8 @@ static int print_markdown(FILE *f, const struct compare_report *r)
         fprintf(f, "No configuration changed significantly (%zu "
                 "matched).\n\n", r->nmatches);
     } else {
-        fprintf(f, "Changed: %zu of %zu matched configurations.\n\n",
-                changed, r->nmatches);
+        fprintf(f, "Changed or not compared: %zu of %zu matched "
+                "configurations.\n\n", changed, r->nmatches);
         md_table_head(f);
         for (size_t k = 0; k < r->nmatches; k++)
             if (md_changed(&r->matches[k]))
@@ -424,6 +523,8 @@ static int print_markdown(FILE *f, const struct compare_report *r)
         fputc('\n', f);
     }
 
+    md_only(f, r, bname, nname);
+    md_machine_diff(f, r);
     fprintf(f, "<details><summary>All %zu configurations, the machines "
             "and notes</summary>\n\n", r->nmatches);
     struct compare_header_line h[COMPARE_HEADER_MAX];
@@ -450,20 +551,6 @@ static int print_markdown(FILE *f, const struct compare_report *r)
         results_term_safe(label, sizeof(label));
         fprintf(f, "%s- `%s`: %s\n", notes++ ? "" : "\nNotes:\n\n", label,
                 term_safe(m->note, note, sizeof(note)));
-    }
-    for (int side = 0; side < 2; side++) {
-        size_t n = side ? r->nonly_new : r->nonly_base;
-        const struct results_row **only = side ? r->only_new : r->only_base;
-        if (n == 0)
-            continue;
-        fprintf(f, "\nOnly in `%s` (not compared):\n\n",
-                side ? nname : bname);
-        for (size_t k = 0; k < n; k++) {
-            char label[512];
-            view_config_label(only[k], label, sizeof(label));
-            results_term_safe(label, sizeof(label));
-            fprintf(f, "- `%s`\n", label);
-        }
     }
     fputc('\n', f);
     counts_line(f, r);

@@ -63,7 +63,20 @@ static cJSON *report_json(const struct compare_report *r)
     cJSON *root = cJSON_CreateObject();
     if (root == NULL)
         return NULL;
+    char count[128];
+    compare_count_text(r, count, sizeof(count));
     cJSON_AddStringToObject(root, "schema", "poolbench-compare/1");
+    cJSON_AddStringToObject(root, "summary", count);
+    cJSON_AddNumberToObject(root, "compared", (double)r->ncompared);
+    cJSON_AddNumberToObject(root, "configurations", (double)r->nconfigs);
+    add_num(root, "alpha_per_row", r->alpha_row);
+    cJSON_AddBoolToObject(root, "cannot_fire", r->cannot_fire);
+    if (r->reps_needed > 0)
+        cJSON_AddNumberToObject(root, "repetitions_needed",
+                                (double)r->reps_needed);
+    else
+        cJSON_AddNullToObject(root, "repetitions_needed");
+    cJSON_AddBoolToObject(root, "allow_unmatched", r->opt.allow_unmatched);
     cJSON_AddStringToObject(root, "metric", compare_metric_word(&r->opt));
     cJSON_AddStringToObject(root, "metric_doc", compare_metric_doc(&r->opt));
     cJSON_AddNumberToObject(root, "threshold_pct", r->opt.threshold_pct);
@@ -131,6 +144,11 @@ static cJSON *report_json(const struct compare_report *r)
         cJSON_AddStringToObject(o, "verdict",
                                 compare_verdict_name(m->verdict));
         cJSON_AddBoolToObject(o, "regression", m->regression);
+        cJSON_AddBoolToObject(o, "per_task", m->per_task);
+        if (isinf(m->detect_pct))
+            cJSON_AddStringToObject(o, "detectable_pct", "none");
+        else
+            add_num(o, "detectable_pct", m->detect_pct);
         if (m->note[0] != '\0')
             cJSON_AddStringToObject(o, "note", m->note);
         else
@@ -146,13 +164,13 @@ static cJSON *report_json(const struct compare_report *r)
             cJSON_AddItemToArray(a, config_json(only[k]));
     }
     cJSON *counts = cJSON_AddObjectToObject(root, "counts");
-    for (size_t v = 0; v <= COMPARE_NO_SERIAL; v++)
+    for (size_t v = 0; v < COMPARE_NVERDICTS; v++)
         cJSON_AddNumberToObject(counts,
                                 compare_verdict_name((enum compare_verdict)v),
                                 (double)r->by_verdict[v]);
     cJSON_AddNumberToObject(root, "regressions", (double)r->regressions);
-    cJSON_AddStringToObject(root, "gate", r->regressions ? "failed"
-                                                         : "passed");
+    cJSON_AddStringToObject(root, "gate", compare_status(r) != 0
+                                              ? "failed" : "passed");
     return root;
 }
 

@@ -47,6 +47,11 @@ static const char *const migrations[] = {
     "CREATE INDEX runs_by_name ON runs(name, fingerprint, created, id);"
     "CREATE INDEX results_by_run ON results(run_id);"
     "CREATE INDEX results_by_key ON results(key, run_id);",
+    /* 2 -> 3: the fingerprint keeps only what makes timings
+     * incomparable, and a row says whether its chunk was automatic (a
+     * trend follows what was chosen, not what calibration resolved);
+     * refingerprint() fills both in for the stored runs. */
+    "ALTER TABLE results ADD COLUMN chunk_auto INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
@@ -104,6 +109,72 @@ int history_schema_version(struct history *db)
     return v;
 }
 
+/* Mark run id's rows of f whose chunk was automatic. */
+static int mark_chunk_auto(struct history *db, sqlite3_stmt *st,
+                           long long id, const struct results_file *f,
+                           char *err, size_t err_len)
+{
+    for (size_t k = 0; k < f->nrows; k++) {
+        char key[1024];
+        if (!f->rows[k].chunk_auto)
+            continue;
+        view_match_key(&f->rows[k], key, sizeof(key));
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, id);
+        history_bind_text(st, 2, key);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            return history_db_fail(db, "marking chunks", err, err_len);
+    }
+    return 0;
+}
+
+/* Recompute every stored run's fingerprint and machine text from its
+ * file, and mark its automatic chunks (schema step 2 -> 3), inside the
+ * caller's transaction. */
+static int refingerprint(struct history *db, char *err, size_t err_len)
+{
+    sqlite3_stmt *sel = history_prepare(db, "SELECT id, text FROM runs",
+                                        err, err_len);
+    sqlite3_stmt *upd = history_prepare(db, "UPDATE runs SET fingerprint "
+                                        "= ?, machine = ? WHERE id = ?",
+                                        err, err_len);
+    sqlite3_stmt *aut = history_prepare(db, "UPDATE results SET chunk_auto"
+                                        " = 1 WHERE run_id = ? AND key = ?",
+                                        err, err_len);
+    int rc = -1;
+    if (sel == NULL || upd == NULL || aut == NULL)
+        goto out;
+    while (sqlite3_step(sel) == SQLITE_ROW) {
+        struct results_file f;
+        char fp[17], machine[1024], label[64];
+        long long id = sqlite3_column_int64(sel, 0);
+        const char *text = sqlite3_column_blob(sel, 1);
+        size_t len = (size_t)sqlite3_column_bytes(sel, 1);
+        snprintf(label, sizeof(label), "history:%lld", id);
+        if (results_parse(label, text, len, &f, err, err_len) != 0)
+            goto out;
+        history_fingerprint(&f.machines[0], fp, machine, sizeof(machine));
+        int marked = mark_chunk_auto(db, aut, id, &f, err, err_len);
+        results_free(&f);
+        if (marked != 0)
+            goto out;
+        sqlite3_reset(upd);
+        history_bind_text(upd, 1, fp);
+        history_bind_text(upd, 2, machine);
+        sqlite3_bind_int64(upd, 3, id);
+        if (sqlite3_step(upd) != SQLITE_DONE) {
+            history_db_fail(db, "updating fingerprints", err, err_len);
+            goto out;
+        }
+    }
+    rc = 0;
+out:
+    sqlite3_finalize(sel);
+    sqlite3_finalize(upd);
+    sqlite3_finalize(aut);
+    return rc;
+}
+
 /* Bring the schema to HISTORY_SCHEMA_VERSION. The version is read again
  * inside each write transaction: two processes opening a new file at once
  * must not both run a step. */
@@ -129,6 +200,7 @@ static int migrate(struct history *db, char *err, size_t err_len)
         char bump[64];
         snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", v + 1);
         if (history_exec_sql(db, migrations[v], err, err_len) != 0 ||
+            (v == 2 && refingerprint(db, err, err_len) != 0) ||
             history_exec_sql(db, bump, err, err_len) != 0 ||
             history_exec_sql(db, "COMMIT", err, err_len) != 0) {
             history_rollback(db);
@@ -294,22 +366,25 @@ static uint64_t fnv1a(const char *s, uint64_t h)
 void history_fingerprint(const struct results_machine *m, char fp[17],
                          char *text, size_t text_len)
 {
-    char buf[1024], quota[64] = "";
+    char buf[1024];
     /* cpu_quota is read raw: the reader has no field for it yet. */
     const cJSON *q = m->json != NULL
                          ? cJSON_GetObjectItemCaseSensitive(m->json,
                                                             "cpu_quota")
                          : NULL;
-    if (cJSON_IsNumber(q))
-        snprintf(quota, sizeof(quota), "%g", q->valuedouble);
-    else if (cJSON_IsString(q))
-        snprintf(quota, sizeof(quota), "%.60s", q->valuestring);
-    snprintf(buf, sizeof(buf), "%s|%ld cpus|%s|%s%s|%s|%s|%s",
-             m->cpu_model ? m->cpu_model : "", m->cpus_online,
-             m->affinity ? m->affinity : "", quota[0] ? "quota " : "",
-             quota, m->kernel ? m->kernel : "",
-             m->compiler ? m->compiler : "",
-             m->build_type ? m->build_type : "");
+    /* Only what makes timings incomparable: the CPU, how many of them
+     * the run could use (affinity, quota), the memory (to the GiB: the
+     * kernel's reserve moves the bytes). Kernel, microcode, OS image and
+     * compiler change under hosted CI runners; compare shows them as a
+     * difference instead of starting a new chain. */
+    long usable = m->cpus_usable > 0 ? m->cpus_usable : m->cpus_online;
+    if (cJSON_IsNumber(q) && q->valuedouble > 0 &&
+        ceil(q->valuedouble) < (double)usable)
+        usable = (long)ceil(q->valuedouble);
+    snprintf(buf, sizeof(buf), "%s|%ld usable cpus|%.0f GiB",
+             m->cpu_model ? m->cpu_model : "", usable,
+             m->mem_total_bytes > 0
+                 ? floor(m->mem_total_bytes / 1073741824.0 + 0.5) : 0.0);
     snprintf(fp, 17, "%016llx",
              (unsigned long long)fnv1a(buf, 0xcbf29ce484222325ULL));
     if (text != NULL)
@@ -379,8 +454,8 @@ static int insert_rows(struct history *db, long long run_id,
         db, "INSERT INTO results (run_id, workload,"
         " params, executor, transport, workers, mode, chunk, tasks, n,"
         " median, ci95_low, ci95_high, speedup, checksum, failure,"
-        " instance, config, key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-        "?,?,?)", err, err_len);
+        " instance, config, key, chunk_auto) VALUES (?,?,?,?,?,?,?,?,?,?,?,"
+        "?,?,?,?,?,?,?,?,?)", err, err_len);
     if (st == NULL)
         return -1;
     for (size_t k = 0; k < v->nrows; k++) {
@@ -415,6 +490,7 @@ static int insert_rows(struct history *db, long long run_id,
         history_bind_text(st, 17, inst);
         history_bind_text(st, 18, conf);
         history_bind_text(st, 19, key);
+        sqlite3_bind_int(st, 20, r->chunk_auto != 0);
         if (sqlite3_step(st) != SQLITE_DONE) {
             history_db_fail(db, "storing a result", err, err_len);
             sqlite3_finalize(st);

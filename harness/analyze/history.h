@@ -28,7 +28,7 @@
 #define HISTORY_DEFAULT_DB "results/history.sqlite"
 
 /* The schema version this poolbench writes (PRAGMA user_version). */
-#define HISTORY_SCHEMA_VERSION 2
+#define HISTORY_SCHEMA_VERSION 3
 
 /* How long a writer waits for another writer's lock. */
 #define HISTORY_BUSY_TIMEOUT_MS 10000
@@ -90,10 +90,13 @@ int history_schema_version(struct history *db);
  * message naming it otherwise. */
 int history_check_name(const char *name, char *err, size_t err_len);
 
-/* The machine fingerprint of m: 16 hex digits (FNV-1a 64) of cpu_model,
- * cpus_online, affinity, cpu_quota (when the file has one), kernel,
- * compiler and build_type, into fp; the readable text it hashes into
- * text (may be NULL). Two runs compare fairly only on one fingerprint. */
+/* The machine fingerprint of m: 16 hex digits (FNV-1a 64) of what makes
+ * timings incomparable: cpu_model, the usable CPUs (cpus_usable, capped
+ * by cpu_quota when the file has one) and the memory to the GiB, into fp;
+ * the readable text it hashes into text (may be NULL). Kernel, OS image,
+ * microcode and compiler are not in it: they are shown as differences
+ * by compare, not a new chain of runs. Schema 3 recomputed the stored
+ * fingerprints this way. */
 void history_fingerprint(const struct results_machine *m, char fp[17],
                          char *text, size_t text_len);
 
@@ -162,6 +165,16 @@ int history_last_k(struct history *db, const char *name,
                    const char *fingerprint, size_t k, long long *ids,
                    size_t *n, char *err, size_t err_len);
 
+/* The run spec names (NAME, or NAME@COMMIT: the newest at that commit)
+ * on m's fingerprint in the database at db_path (NULL: the default),
+ * loaded into *out (free with results_free), with "NAME (run ID)" in
+ * label. Returns 0, HISTORY_NOT_FOUND (no database, no such run on this
+ * machine), or -1; always with a message when not 0. */
+int history_load_named(const char *db_path, const char *spec,
+                       const struct results_machine *m,
+                       struct results_file *out, char *label,
+                       size_t label_len, char *err, size_t err_len);
+
 /* ---- trends ---------------------------------------------------------- */
 
 /* One stored configuration of one run, for trends. Strings live until
@@ -175,6 +188,9 @@ struct history_point {
     const char *key;         /* view_match_key */
     unsigned workers;
     unsigned long long chunk;
+    int chunk_auto;          /* the chunk was "auto" (chosen), chunk is
+                                what it resolved to */
+    unsigned long long tasks;
     size_t n;                /* wall_s samples */
     double median, ci95_low, ci95_high; /* wall_s; NAN when none */
     double speedup;          /* from the view; NAN when none */

@@ -314,8 +314,8 @@ int history_points(struct history *db, const char *name,
     sqlite3_stmt *st = history_prepare(db, "SELECT r.id, r.name, r.git_commit,"
         " r.created, r.fingerprint, s.workload, s.params, s.executor,"
         " s.transport, s.mode, s.instance, s.config, s.key, s.workers,"
-        " s.chunk, s.n, s.median, s.ci95_low, s.ci95_high, s.speedup"
-        " FROM results s JOIN runs r ON r.id = s.run_id"
+        " s.chunk, s.n, s.median, s.ci95_low, s.ci95_high, s.speedup,"
+        " s.tasks, s.chunk_auto FROM results s JOIN runs r ON r.id = s.run_id"
                                            " WHERE ?1 IS NULL OR r.name = ?1"
         " ORDER BY r.fingerprint, s.workload, s.params, r.created, r.id",
                                            err, err_len);
@@ -337,6 +337,8 @@ int history_points(struct history *db, const char *name,
             .n = (size_t)sqlite3_column_int64(st, 15),
             .median = col_real(st, 16), .ci95_low = col_real(st, 17),
             .ci95_high = col_real(st, 18), .speedup = col_real(st, 19),
+            .tasks = (unsigned long long)sqlite3_column_int64(st, 20),
+            .chunk_auto = sqlite3_column_int(st, 21),
         };
         if (fn(&p, arg, err, err_len) != 0) {
             rc = -1;
@@ -370,3 +372,37 @@ int history_integrity_check(struct history *db, char *err, size_t err_len)
 }
 
 
+
+int history_load_named(const char *db_path, const char *spec,
+                       const struct results_machine *m,
+                       struct results_file *out, char *label,
+                       size_t label_len, char *err, size_t err_len)
+{
+    struct history *db = NULL;
+    char name[HISTORY_NAME_MAX + 64], fp[17];
+    long long id = 0;
+    const char *path = history_default_path(db_path);
+    snprintf(name, sizeof(name), "%s", spec);
+    char *at = strrchr(name, '@');
+    if (at != NULL)
+        *at++ = '\0';
+    if (history_check_name(name, err, err_len) != 0)
+        return -1;
+    history_fingerprint(m, fp, NULL, 0);
+    int rc = history_open(path, HISTORY_MUST_EXIST, &db, err, err_len);
+    if (rc == 0)
+        rc = at != NULL ? history_by_commit(db, name, at, fp, &id, err,
+                                            err_len)
+                        : history_latest(db, name, fp, &id, err, err_len);
+    if (rc == 0)
+        rc = history_load_run(db, id, out, err, err_len);
+    history_close(db);
+    if (rc == 0)
+        snprintf(label, label_len, "%s (run %lld)", spec, id);
+    else if (rc == HISTORY_NOT_FOUND) {
+        size_t used = strlen(err);
+        snprintf(err + used, err_len - used, " (this machine); store one "
+                 "with `poolbench run --save %s`", name);
+    }
+    return rc == 0 || rc == HISTORY_NOT_FOUND ? rc : -1;
+}

@@ -21,8 +21,9 @@
 /* One point, copied out of the database row. */
 struct tpoint {
     long long run_id;
-    char commit[16];
-    char *key, *config;       /* owned */
+    char commit[32];          /* "abc1234 12-06": commit and date */
+    char *key, *config;       /* what was chosen, and its label; owned */
+    unsigned long long tasks;
     double median, lo, hi;
 };
 
@@ -168,7 +169,36 @@ static void unique_stem(struct trend *t, const char *base, char *stem,
         snprintf(t->stems[t->ncharts], sizeof(t->stems[0]), "%s", stem);
 }
 
-/* Write the gathered group's .dat and .gp, and draw it. */
+/* Whether the group's task counts differ: then its points are per-task
+ * time, which compares; wall time of other task counts does not. */
+static int group_per_task(const struct group *g)
+{
+    for (size_t k = 1; k < g->n; k++)
+        if (g->pts[k].tasks != g->pts[0].tasks)
+            return 1;
+    return 0;
+}
+
+/* Series c of n's colour: hues spread evenly around the circle, so that
+ * no two series of a chart share one (gnuplot's own cycle repeats after
+ * eight). */
+static void series_colour(size_t c, size_t n, char *buf, size_t len)
+{
+    double h = 6.0 * (double)c / (double)(n ? n : 1), s = 0.8, v = 0.8;
+    double f = h - floor(h), p = v * (1 - s), q = v * (1 - s * f),
+           u = v * (1 - s * (1 - f)), rgb[3];
+    switch ((int)h % 6) {
+    case 0: rgb[0] = v; rgb[1] = u; rgb[2] = p; break;
+    case 1: rgb[0] = q; rgb[1] = v; rgb[2] = p; break;
+    case 2: rgb[0] = p; rgb[1] = v; rgb[2] = u; break;
+    case 3: rgb[0] = p; rgb[1] = q; rgb[2] = v; break;
+    case 4: rgb[0] = u; rgb[1] = p; rgb[2] = v; break;
+    default: rgb[0] = v; rgb[1] = p; rgb[2] = q; break;
+    }
+    snprintf(buf, len, "#%02x%02x%02x", (unsigned)lround(rgb[0] * 255),
+             (unsigned)lround(rgb[1] * 255), (unsigned)lround(rgb[2] * 255));
+}
+
 /* The .dat (one block per configuration) and the .gp of the gathered
  * group into dat and gp; q and q2 are scratch for quoted literals. */
 static void write_scripts(const struct trend *t, const char *stem,
@@ -178,8 +208,10 @@ static void write_scripts(const struct trend *t, const char *stem,
                           struct strbuf *q2_b)
 {
     const struct group *g = &t->g;
-    strbuf_printf(dat_b, "# %s: x = run, median and 95%% CI of wall_s\n",
-                    stem);
+    int per_task = group_per_task(g);
+    strbuf_printf(dat_b, "# %s: x = run, median and 95%% CI of %s\n",
+                  stem, per_task ? "wall_s * 1e9 / tasks (task counts "
+                                   "differ)" : "wall_s");
     strbuf_printf(gp_b, "# %s.gp - drawn by `poolbench history trend`; "
                     "redraw with: gnuplot %s.gp\n"
                     "if (!exists(\"tmp_suffix\")) tmp_suffix = ''\n"
@@ -188,16 +220,20 @@ static void write_scripts(const struct trend *t, const char *stem,
                     "set output '%s.svg'.tmp_suffix\n", stem, stem,
                     PLOT_WIDTH, PLOT_HEIGHT, stem);
     char title[400];
-    snprintf(title, sizeof(title), "%s: median wall time over runs "
-             "(machine %s)", g->instance, g->fingerprint);
+    snprintf(title, sizeof(title), "%s: median %s over runs "
+             "(machine %s)%s", g->instance, per_task ? "time per task"
+                                                     : "wall time",
+             g->fingerprint, per_task ? "; task counts differ" : "");
     strbuf_printf(gp_b, "set title %s noenhanced\n"
-                    "set xlabel 'run (commit), oldest first'\n"
-                    "set ylabel 'median wall time (s), 95%% CI'\n"
+                    "set xlabel 'run (commit, date), oldest first'\n"
+                    "set ylabel '%s'\n"
                     "set key below noenhanced\n"
                     "set grid ytics\nset tics nomirror\n"
                     "set xrange [0.5:%zu.5]\nset yrange [0:*]\n"
                     "set xtics rotate by -45 noenhanced (",
-                    literal(q_b, title), nruns);
+                    literal(q_b, title), per_task
+                        ? "median time per task (ns), 95% CI"
+                        : "median wall time (s), 95% CI", nruns);
     size_t step = (nruns + TREND_MAX_XTICS - 1) / TREND_MAX_XTICS;
     int sep = 0;
     for (size_t k = 0; k < g->n; k++) {
@@ -215,17 +251,22 @@ static void write_scripts(const struct trend *t, const char *stem,
         strbuf_printf(dat_b, "%s# %s\n", c ? "\n\n" : "", q2_b->p);
         for (size_t k = first[c]; k < g->n; k++) {
             const struct tpoint *p = &g->pts[k];
-            if (strcmp(p->key, key) != 0 || !isfinite(p->median))
+            if (strcmp(p->key, key) != 0 || !isfinite(p->median) ||
+                (per_task && p->tasks == 0))
                 continue;
-            strbuf_printf(dat_b, "%zu %.9g %.9g %.9g\n", xs[k], p->median,
-                            isfinite(p->lo) ? p->lo : p->median,
-                            isfinite(p->hi) ? p->hi : p->median);
+            double s = per_task ? 1e9 / (double)p->tasks : 1.0;
+            strbuf_printf(dat_b, "%zu %.9g %.9g %.9g\n", xs[k],
+                          p->median * s,
+                          (isfinite(p->lo) ? p->lo : p->median) * s,
+                          (isfinite(p->hi) ? p->hi : p->median) * s);
         }
         /* An empty block would stop gnuplot: give it one NaN point. */
         strbuf_printf(dat_b, "0 NaN NaN NaN\n");
+        char colour[16];
+        series_colour(c, nconf, colour, sizeof(colour));
         strbuf_printf(gp_b, "%s'%s.dat' index %zu using 1:2:3:4 with "
-                        "yerrorlines lw 2 title %s", c ? ", \\\n     " : "",
-                        stem, c, q2_b->p);
+                        "yerrorlines lw 2 lc rgb '%s' title %s",
+                        c ? ", \\\n     " : "", stem, c, colour, q2_b->p);
     }
     strbuf_printf(gp_b, "\nset terminal pngcairo size %d,%d noenhanced "
                     "font 'Sans,11' background rgb 'white'\n"
@@ -329,10 +370,28 @@ static int collect(const struct history_point *p, void *arg, char *err,
     struct tpoint *tp = &g->pts[g->n];
     memset(tp, 0, sizeof(*tp));
     tp->run_id = p->run_id;
-    snprintf(tp->commit, sizeof(tp->commit), "%.7s",
-             p->commit[0] ? p->commit : p->created);
-    tp->key = strdup(p->key);
-    tp->config = strdup(p->config);
+    /* "abc1234 12-06": which commit, and when (created is RFC 3339). */
+    snprintf(tp->commit, sizeof(tp->commit), "%.7s%s%.5s",
+             p->commit[0] ? p->commit : "?",
+             strlen(p->created) >= 10 ? " " : "",
+             strlen(p->created) >= 10 ? p->created + 5 : "");
+    tp->tasks = p->tasks;
+    /* A series is what was chosen: an automatic chunk stays one series
+     * whatever it resolved to under other task counts. */
+    char chunk[32], key[512], label[512];
+    if (p->chunk_auto)
+        snprintf(chunk, sizeof(chunk), "auto");
+    else
+        snprintf(chunk, sizeof(chunk), "%llu", p->chunk);
+    snprintf(key, sizeof(key), "%s\x1f%s\x1f%u\x1f%s\x1f%s", p->executor,
+             p->transport, p->workers, p->mode, chunk);
+    snprintf(label, sizeof(label), "%s%s%s j=%u %s chunk=%s", p->executor,
+             strcmp(p->transport, "none") != 0 && p->transport[0] ? " "
+                                                                 : "",
+             strcmp(p->transport, "none") != 0 ? p->transport : "",
+             p->workers, p->mode, chunk);
+    tp->key = strdup(key);
+    tp->config = strdup(label);
     tp->median = p->median;
     tp->lo = p->ci95_low;
     tp->hi = p->ci95_high;

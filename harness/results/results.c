@@ -225,6 +225,16 @@ out:
     return rc;
 }
 
+int results_params_key(const cJSON *params, char **out, char *err,
+                       size_t err_len)
+{
+    struct reader r = { "params", err, err_len };
+    *out = NULL;
+    if (!cJSON_IsObject(params))
+        return fail(&r, "expected an object");
+    return canonical_params(&r, params, "params", out);
+}
+
 static int read_samples(struct reader *r, const cJSON *samples,
                         const char *where, struct results_row *row)
 {

@@ -131,6 +131,11 @@ char *results_read_text(const char *path, size_t *len, char *err,
 int results_parse(const char *name, const char *text, size_t len,
                   struct results_file *out, char *err, size_t err_len);
 
+/* A params object as the reader keys it ("k=v,k=v", keys sorted) into a
+ * new string *out (free it). Returns 0, or -1 with a message. */
+int results_params_key(const cJSON *params, char **out, char *err,
+                       size_t err_len);
+
 /* Free everything results_load made; safe on a zeroed struct. */
 void results_free(struct results_file *f);
 

@@ -332,3 +332,45 @@ int stats_ratio_ci(const double *base, size_t nb, const double *new_v,
     free(r);
     return rc;
 }
+
+double stats_mwu_min_p(size_t nx, size_t ny)
+{
+    if (nx == 0 || ny == 0)
+        return 1.0;
+    if (nx <= STATS_MWU_EXACT_MAX && ny <= STATS_MWU_EXACT_MAX) {
+        /* The two extreme orderings, of C(nx + ny, nx) equally likely
+         * ones: 2 / C(nx + ny, nx), built up as a product that stays
+         * exact in a double for these sizes. */
+        double c = 1;
+        for (size_t i = 1; i <= nx; i++)
+            c = c * (double)(ny + i) / (double)i;
+        double p = 2.0 / c;
+        return p < 1.0 ? p : 1.0;
+    }
+    /* The normal approximation stats_mann_whitney uses, at U = nx ny
+     * (no ties: the tie term only makes sigma smaller). */
+    double fx = (double)nx, fy = (double)ny;
+    double sd = sqrt(fx * fy / 12.0 * (fx + fy + 1));
+    double z = (fx * fy / 2.0 - 0.5) / sd;
+    double p = erfc(z / sqrt(2.0));
+    return p < 1.0 ? p : 1.0;
+}
+
+double stats_norm_quantile(double p)
+{
+    if (!(p > 0))
+        return -INFINITY;
+    if (!(p < 1))
+        return INFINITY;
+    /* Bisection on Phi(z) = erfc(-z / sqrt 2) / 2: slow but exact to the
+     * last bits, and called a handful of times per comparison. */
+    double lo = -40, hi = 40;
+    for (int k = 0; k < 200 && hi - lo > 1e-13; k++) {
+        double mid = (lo + hi) / 2;
+        if (0.5 * erfc(-mid / sqrt(2.0)) < p)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (lo + hi) / 2;
+}

@@ -99,4 +99,15 @@ int stats_ratio_ci(const double *base, size_t nb, const double *new_v,
                    size_t nn, double level, double *est, double *lo,
                    double *hi);
 
+/* The smallest two-sided p-value the Mann-Whitney U test of
+ * stats_mann_whitney can give for sides of nx and ny samples: 2 /
+ * C(nx + ny, nx) where the test is exact, else the normal approximation
+ * at the largest U. A test at level a can flag anything only when this
+ * is below a. 1 when a side is empty. */
+double stats_mwu_min_p(size_t nx, size_t ny);
+
+/* The p quantile of the standard normal distribution, 0 < p < 1 (-inf or
+ * +inf outside). */
+double stats_norm_quantile(double p);
+
 #endif /* POOLBENCH_STATS_H */

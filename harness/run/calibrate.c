@@ -1,6 +1,11 @@
 /* calibrate.c - task counts long enough to time (see calibrate.h). */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "record.h"
+#include "results.h"
 
 #include "calibrate.h"
 
@@ -63,6 +68,32 @@ static int scale(const struct run_options *o, struct run_plan *p,
     return 0;
 }
 
+/* The task count the --tasks-from baseline ran in with: the rows of the
+ * same workload and params (they share one instance). Returns 1 with
+ * *tasks set, 0 when the baseline has none, -1 with a message. */
+static int baseline_tasks(const struct run_options *o,
+                          const struct run_instance *in, uint64_t *tasks,
+                          char *err, size_t err_len)
+{
+    const struct results_file *b = o->tasks_base;
+    char *key = record_params_key(in, err, err_len);
+    int found = 0;
+    if (key == NULL)
+        return -1;
+    for (size_t k = 0; k < b->nrows; k++) {
+        const struct results_row *r = &b->rows[k];
+        if (strcmp(r->workload, in->wl->name) != 0 ||
+            strcmp(r->params, key) != 0 || r->tasks == 0)
+            continue;
+        /* Rows of a failed configuration may have done fewer. */
+        if (!found || (r->failure == NULL && r->tasks > *tasks))
+            *tasks = r->tasks;
+        found = 1;
+    }
+    free(key);
+    return found;
+}
+
 int calibrate_instances(const struct run_options *o, struct run_plan *p,
                         struct measure_ctx *ctx, char *err, size_t err_len)
 {
@@ -70,6 +101,20 @@ int calibrate_instances(const struct run_options *o, struct run_plan *p,
         struct run_instance *in = &p->insts[i];
         uint64_t ask = o->tasks;
         in->tasks_source = ask > 0 ? RUN_TASKS_OPTION : RUN_TASKS_DEFAULT;
+        if (o->tasks_base != NULL) {
+            int got = baseline_tasks(o, in, &ask, err, err_len);
+            if (got < 0)
+                return -1;
+            if (got > 0) {
+                if (plan_prepare(o, p, in, ask, err, err_len) != 0)
+                    return -1;
+                in->tasks_source = RUN_TASKS_BASELINE;
+                continue;
+            }
+            fprintf(stderr, "poolbench run: --tasks-from %s has no run of "
+                    "%s; calibrating it\n", o->tasks_from, in->label);
+            ask = 0;
+        }
         if (ask == 0) {
             ask = in->wl->default_tasks;
             /* Without calibration, --quick still means short. */

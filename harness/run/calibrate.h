@@ -18,7 +18,10 @@
 #define CALIBRATE_MAX_TASKS (1ULL << 22)
 
 /* Prepare every instance of p with its task count: -n, the workload's
- * default, or calibrated to o->min_time_s. Returns 0, or -1 with a
+ * default, or calibrated to o->min_time_s; under --tasks-from
+ * (o->tasks_base loaded) the count of the baseline's rows of the same
+ * workload and params, and an instance the baseline lacks is calibrated
+ * (stderr says so). Returns 0, or -1 with a
  * one-line message (a prepare that failed is a usage error). */
 int calibrate_instances(const struct run_options *o, struct run_plan *p,
                         struct measure_ctx *ctx, char *err, size_t err_len);

@@ -62,6 +62,7 @@ struct run {
     struct watchdog wd;
     char out_path[4096];
     char out_stem[4096];      /* "" with -o */
+    struct results_file tasks_base; /* --tasks-from, or zeroed */
 };
 
 static cJSON *build(struct run *r, int interrupted, char *err,
@@ -103,6 +104,37 @@ static void around(void *arg, long k)
 {
     struct run *r = arg;
     watchdog_arm(&r->wd, k, r->o.timeout_s);
+}
+
+/* --tasks-from: a results file (a path that exists, or ends in .json)
+ * or a stored run. Returns 0, EXIT_NO_BASELINE, or -1 with a message. */
+static int load_tasks_from(struct run *r, const struct driver_hooks *hooks,
+                           char *err, size_t err_len)
+{
+    const char *spec = r->o.tasks_from;
+    size_t len = strlen(spec);
+    if (access(spec, F_OK) == 0 || (len > 5 &&
+                                    strcmp(spec + len - 5, ".json") == 0) ||
+        strchr(spec, '/') != NULL) {
+        if (results_load(spec, &r->tasks_base, err, err_len) != 0)
+            return access(spec, F_OK) == 0 ? -1 : EXIT_NO_BASELINE;
+        snprintf(r->o.tasks_from_label, sizeof(r->o.tasks_from_label),
+                 "%s", spec);
+    } else {
+        if (hooks == NULL || hooks->load_run == NULL) {
+            snprintf(err, err_len, "--tasks-from %s: no such file, and "
+                     "this poolbench has no history", spec);
+            return -1;
+        }
+        int rc = hooks->load_run(spec, r->o.db_path, &r->m, &r->tasks_base,
+                                 r->o.tasks_from_label,
+                                 sizeof(r->o.tasks_from_label), err,
+                                 err_len);
+        if (rc != 0)
+            return rc > 0 ? EXIT_NO_BASELINE : -1;
+    }
+    r->o.tasks_base = &r->tasks_base;
+    return 0;
 }
 
 /* Options, instances and the output's name: everything that can be
@@ -261,6 +293,13 @@ int driver_main(int argc, char **argv, const struct driver_hooks *hooks)
         snprintf(err, sizeof(err), "--save: this poolbench has no history");
         goto out;
     }
+    if (r->o.tasks_from != NULL) {
+        rc = load_tasks_from(r, hooks, err, sizeof(err));
+        if (rc != 0) {
+            status = rc > 0 ? rc : EXIT_USAGE;
+            goto out;
+        }
+    }
     if (measure(r, err, sizeof(err)) != 0)
         goto out;
     status = finish(r, hooks, err, sizeof(err));
@@ -286,6 +325,7 @@ out:
     noise_hw_close(&r->mc.hw);
     plan_free(&r->p);
     run_options_free(&r->o);
+    results_free(&r->tasks_base);
     suite_free(&plan);
     free(r);
     return status;

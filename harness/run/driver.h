@@ -10,6 +10,8 @@
 #include <stddef.h>
 
 #include "exit.h"
+#include "machine.h"
+#include "results.h"
 
 /* What `run` does with the results file it wrote. */
 struct driver_hooks {
@@ -21,6 +23,15 @@ struct driver_hooks {
      * (then --save is refused). */
     int (*save)(const char *path, const char *name, const char *db,
                 char *err, size_t err_len);
+    /* Load the run stored as spec (NAME[@COMMIT]) in db (NULL: the
+     * default) on machine m's identity into *out, its label into label.
+     * Returns 0; 1 when there is no such run (the run exits
+     * EXIT_NO_BASELINE); -1 with a message. May be NULL (then
+     * --tasks-from takes files only). */
+    int (*load_run)(const char *spec, const char *db,
+                    const struct machine_info *m, struct results_file *out,
+                    char *label, size_t label_len, char *err,
+                    size_t err_len);
 };
 
 /* Run `poolbench run` with argv[0] == "run". Returns the exit status. */

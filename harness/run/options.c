@@ -67,6 +67,11 @@ static void usage(FILE *f)
 "      --save NAME        also store the run in the history under NAME\n"
 "      --db PATH          history database (default: $POOLBENCH_DB or\n"
 "                         results/history.sqlite)\n"
+"      --tasks-from B     take every instance's task count from the\n"
+"                         baseline B (a results file, or a run stored as\n"
+"                         NAME[@COMMIT] on this machine), so that compare\n"
+"                         matches every configuration; an instance B\n"
+"                         lacks is calibrated (said on stderr)\n"
 "      --corpus-dir DIR   where workloads keep generated data (default:\n"
 "                         $XDG_CACHE_HOME/poolbench or ~/.cache/poolbench)\n"
 "  -v, --table            print every row after the summary\n"
@@ -75,7 +80,8 @@ static void usage(FILE *f)
 "\n"
 "Lists are comma-separated: -w factorial,noop -e serial,threads -j 1,2,4.\n"
 "Exit status: 0 done, 2 bad usage or input, 3 a run failed (time limit,\n"
-"verification, checksum mismatch), 130 interrupted (results kept).\n",
+"verification, checksum mismatch), 4 --tasks-from NAME: no such stored\n"
+"run on this machine (no baseline), 130 interrupted (results kept).\n",
             RUN_DEFAULT_MIN_TIME_S, RUN_DEFAULT_REPEAT,
             RUN_MIN_PRECISE_REPEAT, RUN_DEFAULT_MAX_REPEAT,
             RUN_DEFAULT_WARMUP, RUN_DEFAULT_NOISE_LIMIT,
@@ -360,7 +366,8 @@ void run_options_free(struct run_options *o)
 enum {
     O_WARMUP = 256, O_MODE, O_CHUNK, O_TRANSPORT, O_PLUGIN, O_CORPUS,
     O_TIMEOUT, O_QUICK, O_NOPROGRESS, O_MINTIME, O_PRECISION, O_MAXREPEAT,
-    O_MAXTIME, O_NOISE, O_RETRY, O_SAVE, O_DB, O_TRUST, O_PYTHON,
+    O_MAXTIME, O_NOISE, O_RETRY, O_SAVE, O_DB, O_TRUST, O_TASKS_FROM,
+    O_PYTHON,
 };
 
 static const struct option longopts[] = {
@@ -388,6 +395,7 @@ static const struct option longopts[] = {
     { "retry-disturbed", required_argument, NULL, O_RETRY },
     { "save", required_argument, NULL, O_SAVE },
     { "db", required_argument, NULL, O_DB },
+    { "tasks-from", required_argument, NULL, O_TASKS_FROM },
     { "quick", no_argument, NULL, O_QUICK },
     { "no-progress", no_argument, NULL, O_NOPROGRESS },
     { "table", no_argument, NULL, 'v' },
@@ -490,6 +498,14 @@ static int take(int c, char **argv, struct run_options *o, struct texts *t,
         o->save_name = optarg;
         return 0;
     case O_DB: o->db_path = optarg; return 0;
+    case O_TASKS_FROM:
+        if (optarg[0] == '\0') {
+            snprintf(err, err_len, "--tasks-from: empty; expected a "
+                     "results file or a stored run NAME[@COMMIT]");
+            return -1;
+        }
+        o->tasks_from = optarg;
+        return 0;
     case 'o': o->output = optarg; return 0;
     case O_TIMEOUT:
         return args_double("--timeout", optarg, 0, 1e7, &o->timeout_s, err,
@@ -548,9 +564,15 @@ static int settle(struct run_options *o, const struct texts *t, char *err,
     }
     o->warmup = t->have_warmup ? o->warmup
                                : (o->quick ? 0 : RUN_DEFAULT_WARMUP);
-    if (o->db_path != NULL && o->save_name == NULL) {
-        snprintf(err, err_len, "--db goes with --save NAME (the run is "
-                 "stored only when it has a name)");
+    if (o->db_path != NULL && o->save_name == NULL &&
+        o->tasks_from == NULL) {
+        snprintf(err, err_len, "--db goes with --save NAME or --tasks-from "
+                 "NAME (the run is stored only when it has a name)");
+        return -1;
+    }
+    if (o->tasks_from != NULL && o->tasks > 0) {
+        snprintf(err, err_len, "--tasks-from takes every task count from "
+                 "the baseline; drop -n");
         return -1;
     }
     return 0;

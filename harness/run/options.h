@@ -11,6 +11,8 @@
 
 #include "executor.h"
 
+struct results_file;
+
 #define RUN_MAX_LIST 64           /* items in one -w/-e/-j/--chunk list */
 #define RUN_MAX_PARAM_ARGS 64     /* -p options */
 #define RUN_MAX_TASKS (1ULL << 32)
@@ -65,6 +67,9 @@ struct run_options {
     const char *corpus_dir;
     const char *save_name;       /* --save NAME: into the history */
     const char *db_path;         /* --db PATH */
+    const char *tasks_from;      /* --tasks-from FILE.json|NAME[@COMMIT] */
+    const struct results_file *tasks_base; /* its file, once loaded */
+    char tasks_from_label[256];  /* what config.tasks_from records */
     char **list_storage;         /* strdup'd lists the items point into */
     size_t nstorage;
 };

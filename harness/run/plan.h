@@ -21,6 +21,7 @@ enum run_tasks_source {
     RUN_TASKS_DEFAULT = 0,     /* the workload's own default */
     RUN_TASKS_OPTION = 1,      /* -n */
     RUN_TASKS_CALIBRATED = 2,  /* scaled to --min-time */
+    RUN_TASKS_BASELINE = 3,    /* --tasks-from: the baseline's count */
 };
 
 struct run_instance {

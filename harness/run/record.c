@@ -18,7 +18,7 @@
 #include "warnings.h"
 
 static const char *const tasks_sources[] = { "default", "option",
-                                             "calibrated" };
+                                             "calibrated", "baseline" };
 
 static cJSON *params_json(const struct run_instance *in)
 {
@@ -41,6 +41,19 @@ static cJSON *params_json(const struct run_instance *in)
         }
     }
     return o;
+}
+
+char *record_params_key(const struct run_instance *in, char *err,
+                        size_t err_len)
+{
+    cJSON *o = params_json(in);
+    char *key = NULL;
+    if (o == NULL)
+        snprintf(err, err_len, "out of memory");
+    else
+        results_params_key(o, &key, err, err_len);
+    cJSON_Delete(o);
+    return key;
 }
 
 /* A number, or null when it is not finite. */
@@ -238,6 +251,8 @@ static cJSON *config_block(const struct record_ctx *rc)
     cJSON_AddItemToArray(av, cJSON_CreateString("poolbench"));
     for (int k = 0; k < rc->argc; k++)
         cJSON_AddItemToArray(av, cJSON_CreateString(rc->argv[k]));
+    if (o->tasks_from != NULL)
+        cJSON_AddStringToObject(cfg, "tasks_from", o->tasks_from_label);
     cJSON_AddNumberToObject(cfg, "repeat", (double)o->repeat);
     cJSON_AddNumberToObject(cfg, "warmup", (double)o->warmup);
     cJSON_AddNumberToObject(cfg, "timeout_s", o->timeout_s);

@@ -30,6 +30,11 @@ struct record_ctx {
  * as poolbench/1 (a bug; err says why). */
 cJSON *record_build(const struct record_ctx *rc, char *err, size_t err_len);
 
+/* The instance's params keyed as the results reader keys a row's
+ * (results_params_key), in a new string; NULL with a message. */
+char *record_params_key(const struct run_instance *in, char *err,
+                        size_t err_len);
+
 /* The default output: the stem results/HOST-YYYYmmddTHHMMSSZ (creating
  * results/ if missing) and the first name it would get into path.
  * Returns 0, or -1 with a message. */

@@ -19,7 +19,11 @@
  *            repeated until each median is known within 3% (65 s at
  *            most), disturbed repetitions retried twice;
  *   chunks   per-task cost across chunk sizes 1..256 and auto, at cpus;
- *   delivery ordered vs unordered, with a skewed first task.
+ *   delivery ordered vs unordered, with a skewed first task;
+ *   ci       the CI gate (issue #18): factorial n=300 and noop under
+ *            serial, threads and procs at cpus, unordered, chunk auto,
+ *            30 repetitions of at least 50 ms, so that compare's
+ *            detectable slowdown stays at or below its 5% threshold.
  *
  * `--suite list` prints them (suite_list).
  */
@@ -30,6 +34,7 @@
 #include <stdio.h>
 
 #define SUITE_MAX_ARGS 96 /* options one suite may add */
+#define SUITE_SEED_WORKERS 4 /* the seed's multiprocessing.Pool(4) */
 
 /* A suite's expansion of one command line. */
 struct suite_plan {
@@ -50,7 +55,7 @@ int suite_expand(int *argc, char ***argv, struct suite_plan *plan,
                  char *err, size_t err_len);
 
 /* After a run that wrote results_path: print what the suite adds (the
- * seed table). Does nothing when no suite was asked for. */
+ * seed table, suite_seed.c). Does nothing when no suite was asked for. */
 void suite_after_run(const struct suite_plan *plan,
                      const char *results_path);
 

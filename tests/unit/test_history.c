@@ -148,6 +148,54 @@ static void test_migrate_from_v0_and_newer(void **state)
     assert_non_null(strstr(err, "newer"));
 }
 
+/* Schema 2 -> 3: stored fingerprints are recomputed (the kernel, the
+ * compiler and the build type no longer start a new machine) and rows
+ * learn whether their chunk was automatic. */
+static void test_migrate_v2_refingerprints(void **state)
+{
+    (void)state;
+    char err[512], fp[17];
+    long long id;
+    struct history *db = open_ok();
+    const char *src = fixture("compare/free.json");
+    assert_int_equal(history_add_file(db, src, "main", &id, err,
+                                      sizeof(err)), 0);
+    history_close(db);
+    /* Make it a schema 2 database with an old-style fingerprint. */
+    sqlite3 *s;
+    assert_int_equal(sqlite3_open(db_path, &s), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(s, "UPDATE runs SET fingerprint = "
+                                  "'0123456789abcdef';"
+                                  "ALTER TABLE results DROP COLUMN "
+                                  "chunk_auto; PRAGMA user_version = 2",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(s);
+    db = open_ok();
+    assert_int_equal(history_schema_version(db), HISTORY_SCHEMA_VERSION);
+    struct history_run run;
+    assert_int_equal(history_get(db, id, &run, err, sizeof(err)), 0);
+    struct results_file f;
+    assert_int_equal(results_load(src, &f, err, sizeof(err)), 0);
+    history_fingerprint(&f.machines[0], fp, NULL, 0);
+    assert_string_equal(run.fingerprint, fp);
+    assert_null(strstr(run.machine, f.machines[0].kernel));
+    size_t autos = 0;
+    for (size_t k = 0; k < f.nrows; k++)
+        autos += f.rows[k].chunk_auto != 0;
+    results_free(&f);
+    history_close(db);
+    assert_true(autos > 0);
+    assert_int_equal(sqlite3_open(db_path, &s), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(s, "SELECT sum(chunk_auto) FROM "
+                                        "results", -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int64(st, 0), (long long)autos);
+    sqlite3_finalize(st);
+    sqlite3_close(s);
+}
+
 static void test_open_refusals(void **state)
 {
     (void)state;
@@ -404,6 +452,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_migrate_empty, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migrate_v2_refingerprints,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrate_from_v0_and_newer,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_refusals, setup, teardown),

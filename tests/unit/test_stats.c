@@ -118,6 +118,37 @@ static void test_single_and_empty(void **state)
     assert_int_equal(s.n, 0);
 }
 
+/* The smallest p of the U test, against python3: 2 / comb(nx + ny, nx)
+ * where exact, erfc((nx ny / 2 - 1/2) / sd / sqrt 2) beyond 20 a side. */
+static void test_mwu_min_p(void **state)
+{
+    (void)state;
+    /* Issue #18's figure: 7 vs 8 repetitions. */
+    assert_double_equal(stats_mwu_min_p(7, 8), 0.0003108003108003108,
+                        1e-15);
+    assert_double_equal(stats_mwu_min_p(5, 5), 0.007936507936507936,
+                        1e-15);
+    assert_double_equal(stats_mwu_min_p(25, 30), 2.448351076788867e-10,
+                        1e-18);
+    assert_double_equal(stats_mwu_min_p(0, 5), 1.0, 0);
+    /* It is what the test gives at complete separation. */
+    double x[5] = { 1, 2, 3, 4, 5 }, y[5] = { 6, 7, 8, 9, 10 };
+    struct stats_mwu m;
+    assert_int_equal(stats_mann_whitney(x, 5, y, 5, &m), 0);
+    assert_double_equal(m.p, stats_mwu_min_p(5, 5), 1e-15);
+}
+
+static void test_norm_quantile(void **state)
+{
+    (void)state;
+    assert_double_equal(stats_norm_quantile(0.975), 1.959963984540054,
+                        1e-9);
+    assert_double_equal(stats_norm_quantile(0.8), 0.8416212335729143,
+                        1e-9);
+    assert_double_equal(stats_norm_quantile(0.5), 0.0, 1e-9);
+    assert_true(isinf(stats_norm_quantile(0)));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -128,6 +159,8 @@ int main(void)
         cmocka_unit_test(test_ci_values),
         cmocka_unit_test(test_outliers),
         cmocka_unit_test(test_single_and_empty),
+        cmocka_unit_test(test_mwu_min_p),
+        cmocka_unit_test(test_norm_quantile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
