@@ -180,14 +180,39 @@ static const char *type_word(enum wl_param_type t)
 
 static int list_main(int argc, char **argv)
 {
-    int rc = no_options("list", argc, argv, "Lists the workloads (built-in "
-                        "and POOLBENCH_PLUGIN_PATH plugins),\ntheir "
-                        "parameters with defaults, and the executors.\n"
-                        "--trust-plugins loads plugins that others could "
-                        "have changed.");
-    if (rc != 0)
-        return rc > 0 ? 0 : EXIT_USAGE;
     char err[512];
+    /* --plugin PATH.so (as run takes it) lists a plugin's workload too:
+     * how to see its parameters before a run. */
+    for (int k = 1; k < argc; k++) {
+        const char *path = NULL;
+        if (strcmp(argv[k], "--plugin") == 0 && k + 1 < argc)
+            path = argv[++k];
+        else if (strncmp(argv[k], "--plugin=", 9) == 0)
+            path = argv[k] + 9;
+        if (path != NULL) {
+            if (registry_load_plugin(path, err, sizeof(err)) != 0) {
+                fprintf(stderr, "poolbench list: %s\n", err);
+                return EXIT_USAGE;
+            }
+            continue;
+        }
+        if (strcmp(argv[k], "-h") == 0 || strcmp(argv[k], "--help") == 0) {
+            printf("usage: poolbench list [--plugin PATH.so]...\n\nLists "
+                   "the workloads (built-in, POOLBENCH_PLUGIN_PATH plugins "
+                   "and each --plugin PATH.so),\ntheir parameters with "
+                   "defaults, and the executors.\n--trust-plugins loads "
+                   "plugins that others could have changed.\n");
+            return 0;
+        }
+        if (strcmp(argv[k], "--plugin") == 0)
+            fprintf(stderr, "poolbench list: --plugin needs a value, a "
+                    "PATH.so\n");
+        else
+            fprintf(stderr, "poolbench list: unexpected argument '%s'; it "
+                    "takes only --plugin PATH.so (see --help)\n", argv[k]);
+        int rc = -1;
+        return rc > 0 ? 0 : EXIT_USAGE;
+    }
     if (registry_load_env(err, sizeof(err)) != 0) {
         fprintf(stderr, "poolbench list: %s\n", err);
         return EXIT_USAGE;

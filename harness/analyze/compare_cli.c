@@ -11,6 +11,7 @@
 #include "compare.h"
 #include "exit.h"
 #include "history.h"
+#include "suggest.h"
 
 static void usage(FILE *f)
 {
@@ -284,8 +285,11 @@ static int parse_args(int argc, char **argv, struct cli *c, char *err,
             return -1;
         }
         if (opt == '?') {
-            snprintf(err, err_len, "unknown option '%s'; see "
-                     "`poolbench compare --help`", argv[optind - 1]);
+            char hint[96];
+            snprintf(err, err_len, "unknown option '%s'%s; see "
+                     "`poolbench compare --help`", argv[optind - 1],
+                     suggest_option(argv[optind - 1], longopts, hint,
+                                    sizeof(hint)));
             return -1;
         }
         if (parse_opt(opt, optarg, c, err, err_len) != 0)

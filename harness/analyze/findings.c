@@ -116,7 +116,8 @@ static void speedup_text(const struct view_row *vr, char *buf, size_t len)
         break;
     default:
         if (isnan(lo) || isnan(hi))
-            snprintf(buf, len, "%.2fx serial", s);
+            snprintf(buf, len, "%.2fx the speed of serial (no interval: 3 "
+                     "or fewer repetitions)", s);
         else
             snprintf(buf, len, "no different from serial (%.2fx [%.2f, "
                      "%.2f], the interval holds 1)", s, lo, hi);

@@ -248,8 +248,8 @@ static void own_label(const struct view_inst *in, const char *other,
         snprintf(buf + n, len - n, ")");
 }
 
-/* "serial: 8.5 ms vs 8.4 ms, shuffled 1% slower (95% intervals
- * apart)". */
+/* "serial: 8.5 ms vs 8.4 ms, shuffled 0.99x the speed (95% intervals
+ * apart)": a speed ratio, the same measure as every speedup. */
 static void pair_text(const char *what, const char *who,
                       const struct view_row *a, const struct view_row *b,
                       char *buf, size_t len)
@@ -257,15 +257,14 @@ static void pair_text(const char *what, const char *who,
     char ta[32], tb[32];
     units_format_time(a->wall.median, ta, sizeof(ta));
     units_format_time(b->wall.median, tb, sizeof(tb));
-    double pct = 100 * (a->wall.median / b->wall.median - 1);
+    double speed = b->wall.median / a->wall.median;
     enum view_verdict d = findings_vs_wall(a, b);
     if (d == VIEW_SAME)
         snprintf(buf, len, "%s %s vs %s, no difference shown (95%% "
                  "intervals overlap)", what, ta, tb);
     else
-        snprintf(buf, len, "%s %s vs %s, %s %.0f%% %s (95%% intervals "
-                 "apart)", what, ta, tb, who, fabs(pct),
-                 d == VIEW_LOWER ? "faster" : "slower");
+        snprintf(buf, len, "%s %s vs %s, %s %.2fx the speed (95%% "
+                 "intervals apart)", what, ta, tb, who, speed);
 }
 
 static void same_work_pair(struct findings_ctx *c, size_t i, size_t j)

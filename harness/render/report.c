@@ -108,6 +108,7 @@ struct trust {
     size_t nwarnings;          /* entries of the file's warnings array */
     const char *kind[REPORT_MAX_WARNINGS];    /* the first ones' kind */
     const char *message[REPORT_MAX_WARNINGS]; /* and message */
+    const char *remedy[REPORT_MAX_WARNINGS];  /* and remedy, or NULL */
 };
 
 /* What the whole file says against its own numbers: rows that missed
@@ -129,6 +130,7 @@ static void trust_read(const struct results_file *f, struct trust *t)
         if (t->nwarnings < REPORT_MAX_WARNINGS) {
             t->kind[t->nwarnings] = w->kind;
             t->message[t->nwarnings] = w->message;
+            t->remedy[t->nwarnings] = w->remedy;
         }
         t->nwarnings++;
     }
@@ -159,6 +161,20 @@ static void banner(struct strbuf *b, const struct results_file *f)
         report_html_text(b, t.kind[k]);
         strbuf_printf(b, ":</strong> ");
         report_html_text(b, t.message[k]);
+        strbuf_printf(b, "</p>");
+    }
+    /* What to do, once per distinct remedy: six busy rows share one. */
+    for (size_t k = 0; k < t.nwarnings && k < REPORT_MAX_WARNINGS; k++) {
+        int seen = t.remedy[k] == NULL || t.remedy[k][0] == '\0';
+        for (size_t q = 0; q < k && !seen; q++)
+            seen = t.remedy[q] != NULL && strcmp(t.remedy[q],
+                                                 t.remedy[k]) == 0;
+        if (seen)
+            continue;
+        strbuf_printf(b, "<p><em>Next (");
+        report_html_text(b, t.kind[k]);
+        strbuf_printf(b, "):</em> ");
+        report_html_text(b, t.remedy[k]);
         strbuf_printf(b, "</p>");
     }
     if (t.nwarnings > REPORT_MAX_WARNINGS)

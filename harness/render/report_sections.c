@@ -92,7 +92,9 @@ static void speedup_cells(struct strbuf *b, const struct view_row *vr)
                       1 / vr->speedup_hi, 1 / vr->speedup_lo);
         break;
     default:
-        strbuf_printf(b, "<td>no difference shown</td>");
+        strbuf_printf(b, "<td>%s</td>", isnan(vr->speedup_lo)
+                      ? "no interval (3 or fewer repetitions)"
+                      : "no difference shown");
     }
 }
 
@@ -115,18 +117,14 @@ static void overview_row(struct strbuf *b, const struct page_file *p,
         if (in->baseline >= 0 && best == &v->rows[in->baseline]) {
             /* Nothing beat the plain loop: show the best parallel row,
              * as the terminal summary does. */
-            const struct view_row *par = NULL;
-            for (size_t a = 0; a < in->nrows; a++) {
-                const struct view_row *vr = &v->rows[in->rows[a]];
-                if (vr->usable && !view_is_baseline(vr->r) &&
-                    (par == NULL || vr->wall.median < par->wall.median))
-                    par = vr;
-            }
+            int parallel;
+            const struct view_row *par = view_best_other(v, i, &parallel);
             shown = par;
             strbuf_printf(b, "<td>serial is fastest");
             if (par != NULL) {
                 view_config_name(v, par, name, sizeof(name));
-                strbuf_printf(b, "; best parallel: ");
+                strbuf_printf(b, parallel ? "; best parallel: "
+                                          : "; best other: ");
                 report_html_text(b, name);
             }
             strbuf_printf(b, "</td>");

@@ -8,6 +8,7 @@
 
 #include "summary.h"
 #include "textesc.h"
+#include "textwrap.h"
 #include "units.h"
 
 #define BOLD "\033[1m"
@@ -81,9 +82,21 @@ static void config_name(const struct results_view *v,
     textesc_ctl(raw, buf, len);
 }
 
+/* The repetitions the thinner side of a speedup has. */
+static size_t reps_of(const struct results_view *v, const struct view_row *vr)
+{
+    const struct view_row *base = view_baseline(v, vr);
+    size_t n = vr->wall.n;
+    if (base != NULL && base->wall.n < n)
+        n = base->wall.n;
+    return n;
+}
+
 /* "1.93x [1.90, 1.96] faster than serial", coloured by what the
- * interval shows. */
-static void versus(struct out *o, const struct view_row *vr)
+ * interval shows; without one (3 or fewer repetitions a side) the bare
+ * speed ratio and why there is no interval. */
+static void versus(struct out *o, const struct results_view *v,
+                   const struct view_row *vr)
 {
     double s = vr->speedup, lo = vr->speedup_lo, hi = vr->speedup_hi;
     int sure = !isnan(lo) && !isnan(hi);
@@ -102,7 +115,9 @@ static void versus(struct out *o, const struct view_row *vr)
         put(o, "not clearly different from %s (%.2fx [%.2f, %.2f])", base,
             s, lo, hi);
     } else {
-        put(o, "%.2fx %s", s, base);
+        size_t n = reps_of(v, vr);
+        put(o, "%.2fx the speed of %s (%zu repetition%s: no "
+            "interval)", s, base, n, n == 1 ? "" : "s");
     }
 }
 
@@ -141,7 +156,7 @@ static const struct view_row *fastest_above(const struct results_view *v,
     for (size_t a = 0; a < in->nrows; a++) {
         const struct view_row *vr = &v->rows[in->rows[a]];
         if (vr->usable && vr->r->workers > min_w &&
-            (best == NULL || vr->wall.median < best->wall.median))
+            (best == NULL || view_faster(vr, best)))
             best = vr;
     }
     return best;
@@ -167,29 +182,62 @@ static void at_cpus(struct out *o, const struct results_view *v,
         end_line(o);
 }
 
+/* The speed ratio of a against b in words into buf: "1.49x [1.40,
+ * 1.60] the speed of x2", or "no clear difference from x2 (0.97x [0.90,
+ * 1.04])". */
+static void speed_words(const struct view_row *a, const struct view_row *b,
+                        const char *bname, char *buf, size_t len)
+{
+    double est, lo, hi;
+    enum view_verdict d = view_speed_ratio(a, b, &est, &lo, &hi);
+    if (isnan(lo))
+        snprintf(buf, len, "%.2fx the speed of %s (no interval)", est,
+                 bname);
+    else if (d == VIEW_SAME)
+        snprintf(buf, len, "no clear difference from %s (%.2fx [%.2f, "
+                 "%.2f])", bname, est, lo, hi);
+    else
+        snprintf(buf, len, "%.2fx [%.2f, %.2f] the speed of %s", est, lo,
+                 hi, bname);
+}
+
+static void wrapped(struct out *o, const char *text, size_t cont,
+                    const char *colour, size_t colour_len);
+
 static void oversubscribed(struct out *o, const struct results_view *v,
                            size_t i, unsigned cpus)
 {
     const struct view_inst *in = &v->insts[i];
     const struct view_row *over = fastest_above(v, in, cpus);
     const struct view_row *at = view_fastest(v, i, NULL, cpus);
-    char name[200];
+    char name[200], atname[32], words[300], text[600];
     if (over == NULL || at == NULL || view_is_baseline(at->r))
         return;
     config_name(v, over, name, sizeof(name));
-    put(o, "  more workers than CPUs: %s %.2fx, ", name, over->speedup);
-    enum view_verdict d = view_ci_verdict(over->wall.ci95_low,
-                                          over->wall.ci95_high,
-                                          at->wall.ci95_low,
-                                          at->wall.ci95_high);
-    double pct = 100 * (over->wall.median / at->wall.median - 1);
-    if (d == VIEW_LOWER)
-        put(o, "%.0f%% faster than at x%u", -pct, cpus);
-    else if (d == VIEW_HIGHER)
-        put(o, "%.0f%% slower than at x%u", pct, cpus);
-    else
-        put(o, "no better than at x%u", cpus);
-    end_line(o);
+    snprintf(atname, sizeof(atname), "x%u", cpus);
+    speed_words(over, at, atname, words, sizeof(words));
+    snprintf(text, sizeof(text), "  more workers than CPUs: %s %.2fx "
+             "%s, %s", name, over->speedup,
+             view_baseline_name(over->r->workload), words);
+    wrapped(o, text, 4, NULL, 0);
+}
+
+/* The cheapest configuration not clearly slower than the fastest, when
+ * it is not the fastest itself, and why. */
+static void recommend(struct out *o, const struct results_view *v,
+                      size_t i, const struct view_row *best)
+{
+    const struct view_row *pick = view_recommended(v, i);
+    char name[200], bname[200], words[300], text[800];
+    if (pick == NULL || pick == best)
+        return;
+    config_name(v, pick, name, sizeof(name));
+    config_name(v, best, bname, sizeof(bname));
+    speed_words(pick, best, bname, words, sizeof(words));
+    snprintf(text, sizeof(text), "  recommended: %s, %s, with %s", name,
+             words, view_is_baseline(pick->r) ? "no pool at all"
+                                              : "fewer workers");
+    wrapped(o, text, 4, NULL, 0);
 }
 
 /* The instance's name as short as the file allows: the workload, and
@@ -294,20 +342,18 @@ static void instance(struct out *o, const struct results_view *v, size_t i)
         return;
     }
     if (best == base) {
-        /* Nothing beat the plain loop: say by how much the best lost. */
-        const struct view_row *next = NULL;
-        for (size_t a = 0; a < in->nrows; a++) {
-            const struct view_row *vr = &v->rows[in->rows[a]];
-            if (vr->usable && !view_is_baseline(vr->r) &&
-                (next == NULL || vr->wall.median < next->wall.median))
-                next = vr;
-        }
+        /* Nothing beat the plain loop: say by how much the best lost.
+         * Parallel means more than one worker; a pool of one is only
+         * "other". */
+        int parallel;
+        const struct view_row *next = view_best_other(v, i, &parallel);
+        const char *what = parallel ? "best parallel" : "best other";
         put(o, "  %s is fastest", base->r->executor);
         end_line(o);
         if (next != NULL) {
             config_name(v, next, name, sizeof(name));
-            put(o, "  best parallel: %s is ", name);
-            versus(o, next);
+            put(o, "  %s: %s is ", what, name);
+            versus(o, v, next);
             end_line(o);
         }
     } else {
@@ -317,8 +363,9 @@ static void instance(struct out *o, const struct results_view *v, size_t i)
         put(o, "%s", name);
         paint(o, RESET);
         put(o, " is ");
-        versus(o, best);
+        versus(o, v, best);
         end_line(o);
+        recommend(o, v, i, best);
     }
     unsigned cpus = cpus_of(v, in);
     at_cpus(o, v, i, cpus);
@@ -326,21 +373,57 @@ static void instance(struct out *o, const struct results_view *v, size_t i)
     python_vs_native(o, v, i);
 }
 
-/* One warning line: "  ! kind: message", in yellow. */
+/* text at the current position, then continuation lines indented by
+ * cont columns, broken at word boundaries to fit SUMMARY_COLUMNS; the
+ * first colour_len bytes of text painted with colour (NULL: none). */
+static void wrapped(struct out *o, const char *text, size_t cont,
+                    const char *colour, size_t colour_len)
+{
+    const char *p = text;
+    while (*p != '\0') {
+        size_t room = SUMMARY_COLUMNS > o->visible + 1
+                          ? SUMMARY_COLUMNS - o->visible : 1;
+        size_t n = textwrap_line(p, room);
+        if (colour != NULL && p == text && colour_len <= n) {
+            paint(o, colour);
+            put(o, "%.*s", (int)colour_len, p);
+            paint(o, RESET);
+            put(o, "%.*s", (int)(n - colour_len), p + colour_len);
+        } else {
+            put(o, "%.*s", (int)n, p);
+        }
+        end_line(o);
+        p += n;
+        while (*p == ' ')
+            p++;
+        if (*p != '\0')
+            put(o, "%*s", (int)cont, "");
+    }
+}
+
+/* One warning: "  ! kind: message", the kind in yellow, then "next:"
+ * and its remedy when the file has one; wrapped, never cut. */
 static void warning_line(struct out *o, const char *indent,
                          const struct results_warning *w, size_t more)
 {
-    char kind[64], msg[400];
+    char kind[64], msg[600], rem[600], text[1400];
+    size_t ind = strlen(indent);
     textesc_ctl(w->kind, kind, sizeof(kind));
     textesc_ctl(w->message, msg, sizeof(msg));
-    put(o, "%s", indent);
-    paint(o, YELLOW);
-    put(o, "! %s", kind);
-    paint(o, RESET);
+    int klen = snprintf(text, sizeof(text), "! %s", kind);
+    size_t n = (size_t)klen;
     if (more > 0)
-        put(o, " (%zu rows)", more + 1);
-    put(o, ": %s", msg);
-    end_line(o);
+        n += (size_t)snprintf(text + n, sizeof(text) - n, " (%zu rows)",
+                              more + 1);
+    snprintf(text + n, sizeof(text) - n, ": %s", msg);
+    put(o, "%s", indent);
+    wrapped(o, text, ind + 4, YELLOW, (size_t)klen);
+    if (w->remedy != NULL && w->remedy[0] != '\0') {
+        textesc_ctl(w->remedy, rem, sizeof(rem));
+        snprintf(text, sizeof(text), "next: %s", rem);
+        put(o, "%*s", (int)(ind + 4), "");
+        wrapped(o, text, ind + 10, NULL, 0);
+    }
 }
 
 /* The warnings about instance i's rows: the first of each kind, with how

@@ -41,8 +41,11 @@ static void fill(const struct view_row *vr, struct cells *c)
     if (results_row_stats(r, "wall_s", &s) != 0)
         return;
     units_format_time(s.median, c->wall, sizeof(c->wall));
-    snprintf(c->ci, sizeof(c->ci), "%.1f", s.median > 0
-             ? 100 * (s.ci95_high - s.ci95_low) / 2 / s.median : 0);
+    /* No interval from 3 or fewer samples; one short of 95% (4 or 5
+     * samples: [min, max]) is marked '*'. */
+    if (!isnan(s.ci_level) && s.median > 0)
+        snprintf(c->ci, sizeof(c->ci), "%.1f%s", stats_ci_pct(&s),
+                 s.ci_level < VIEW_CI_LEVEL ? "*" : "");
     if (r->tasks > 0)
         snprintf(c->nspt, sizeof(c->nspt), "%.1f",
                  s.median * 1e9 / (double)r->tasks);
@@ -173,8 +176,8 @@ static int print_csv(FILE *out, const struct results_view *v)
         snprintf(num, sizeof(num), "%" PRIu64, r->tasks);
         csv_field(out, num, 0);
         csv_number(out, have ? s.median : NAN, 0);
-        csv_number(out, have ? s.ci95_low : NAN, 0);
-        csv_number(out, have ? s.ci95_high : NAN, 0);
+        csv_number(out, have && !isnan(s.ci_level) ? s.ci95_low : NAN, 0);
+        csv_number(out, have && !isnan(s.ci_level) ? s.ci95_high : NAN, 0);
         csv_number(out, have && r->tasks > 0
                    ? s.median * 1e9 / (double)r->tasks : NAN, 0);
         csv_number(out, vr->speedup, 0);
@@ -219,13 +222,14 @@ static int print_json(FILE *out, const struct results_view *v)
         cJSON_AddNumberToObject(o, "chunk", (double)r->chunk);
         cJSON_AddNumberToObject(o, "tasks", (double)r->tasks);
         json_number(o, "wall_median_s", vr->usable ? vr->wall.median : NAN);
-        json_number(o, "wall_ci95_low_s",
-                    vr->usable ? vr->wall.ci95_low : NAN);
-        json_number(o, "wall_ci95_high_s",
-                    vr->usable ? vr->wall.ci95_high : NAN);
+        int ci = vr->usable && !isnan(vr->wall.ci_level);
+        json_number(o, "wall_ci95_low_s", ci ? vr->wall.ci95_low : NAN);
+        json_number(o, "wall_ci95_high_s", ci ? vr->wall.ci95_high : NAN);
+        json_number(o, "wall_ci_level", ci ? vr->wall.ci_level : NAN);
         json_number(o, "speedup", vr->speedup);
         json_number(o, "speedup_ci95_low", vr->speedup_lo);
         json_number(o, "speedup_ci95_high", vr->speedup_hi);
+        json_number(o, "speedup_ci_level", vr->speedup_level);
         json_number(o, "efficiency", vr->efficiency);
         cJSON_AddNumberToObject(o, "errors", (double)r->errors);
         cJSON_AddStringToObject(o, "checksum", r->checksum);

@@ -416,7 +416,8 @@ static int read_warnings(struct reader *r, const cJSON *w,
             return fail(r, "%s: expected an object, found %s", where,
                         type_name(o));
         if (want_string(r, o, where, "kind", 0, &x->kind) ||
-            want_string(r, o, where, "message", 0, &x->message))
+            want_string(r, o, where, "message", 0, &x->message) ||
+            want_string(r, o, where, "remedy", 1, &x->remedy))
             return -1;
         const cJSON *res = cJSON_GetObjectItemCaseSensitive(o, "result");
         x->result = -1;

@@ -88,6 +88,8 @@ struct results_machine {
 struct results_warning {
     const char *kind;       /* "busy_machine", "too_short", ... */
     const char *message;
+    const char *remedy;     /* what to do about it, or NULL (older
+                               files) */
     long result;            /* the row it is about, or -1: the whole run */
 };
 

@@ -1,6 +1,7 @@
 /* results_write.c - writing poolbench/1: the one row writer, the file's
  * text and where it goes (through util/fs). See results.h. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,21 +137,33 @@ int results_row_add_series(cJSON *row, const char *group, const char *name,
     return 0;
 }
 
+/* A number, or null when it is not finite (no value to give). */
+static void add_num(cJSON *o, const char *key, double v)
+{
+    if (isfinite(v))
+        cJSON_AddNumberToObject(o, key, v);
+    else
+        cJSON_AddNullToObject(o, key);
+}
+
 cJSON *results_stats_json(const struct stats_summary *s)
 {
     cJSON *o = cJSON_CreateObject();
     if (o == NULL)
         return NULL;
+    /* Without an interval (too few samples) its bounds are null too, so
+     * that nothing presents [min, max] of 3 samples as 95%. */
+    int ci = isfinite(s->ci_level);
     cJSON_AddNumberToObject(o, "n", (double)s->n);
     cJSON_AddNumberToObject(o, "median", s->median);
     cJSON_AddNumberToObject(o, "mean", s->mean);
-    cJSON_AddNumberToObject(o, "stddev", s->stddev);
+    add_num(o, "stddev", s->stddev);
     cJSON_AddNumberToObject(o, "min", s->min);
     cJSON_AddNumberToObject(o, "max", s->max);
     cJSON_AddNumberToObject(o, "mad", s->mad);
-    cJSON_AddNumberToObject(o, "ci95_low", s->ci95_low);
-    cJSON_AddNumberToObject(o, "ci95_high", s->ci95_high);
+    add_num(o, "ci95_low", ci ? s->ci95_low : NAN);
+    add_num(o, "ci95_high", ci ? s->ci95_high : NAN);
+    add_num(o, "ci_level", s->ci_level);
     cJSON_AddNumberToObject(o, "outliers", (double)s->outliers);
     return o;
 }
-

@@ -99,17 +99,33 @@ void stats_median_ci_ranks(size_t n, double level, size_t *lo, size_t *hi,
     *covered = 1.0 - 2.0 * cdf_best;
 }
 
+double stats_ci_pct(const struct stats_summary *s)
+{
+    if (isnan(s->ci_level) || !(s->median > 0))
+        return INFINITY;
+    double below = s->median - s->ci95_low, above = s->ci95_high - s->median;
+    return 100 * (below > above ? below : above) / s->median;
+}
+
 size_t stats_outliers(const double *v, size_t n)
 {
     if (n < 3)
         return 0;
     double med = stats_median(v, n);
-    double mad = stats_mad(v, n);
-    if (!(mad > 0))
+    /* The robust scale: MAD / 0.6745, or with MAD 0 (most samples equal
+     * the median) sqrt(pi/2) MeanAD, which still sees a lone spike. */
+    double scale = stats_mad(v, n) / 0.6745;
+    if (!(scale > 0)) {
+        double sum = 0;
+        for (size_t k = 0; k < n; k++)
+            sum += fabs(v[k] - med);
+        scale = 1.253314 * sum / (double)n;
+    }
+    if (!(scale > 0))
         return 0;
     size_t count = 0;
     for (size_t k = 0; k < n; k++)
-        if (fabs(0.6745 * (v[k] - med) / mad) > 3.5)
+        if (fabs(v[k] - med) / scale > 3.5)
             count++;
     return count;
 }
@@ -131,13 +147,14 @@ int stats_summarize(const double *v, size_t n, struct stats_summary *out)
     double ss = 0;
     for (size_t k = 0; k < n; k++)
         ss += (v[k] - out->mean) * (v[k] - out->mean);
-    out->stddev = n > 1 ? sqrt(ss / (double)(n - 1)) : 0.0;
+    out->stddev = n > 1 ? sqrt(ss / (double)(n - 1)) : NAN;
     out->mad = stats_mad(v, n);
     size_t lo, hi;
     double covered;
     stats_median_ci_ranks(n, 0.95, &lo, &hi, &covered);
     out->ci95_low = s[lo - 1];
     out->ci95_high = s[hi - 1];
+    out->ci_level = n > STATS_MIN_CI_N ? covered : NAN;
     out->outliers = stats_outliers(v, n);
     free(s);
     return 0;
@@ -267,10 +284,12 @@ int stats_mann_whitney(const double *x, size_t nx, const double *y,
 }
 
 /* The largest k with P(U <= k - 1) <= tail under the null law of U for
- * sides nb and nn, or 0 when even k = 1 exceeds it. */
-static size_t mwu_critical(size_t nb, size_t nn, double tail)
+ * sides nb and nn, or 0 when even k = 1 exceeds it; *at gets P(U <= k -
+ * 1) for that k (0 when k is 0). */
+static size_t mwu_critical(size_t nb, size_t nn, double tail, double *at)
 {
     size_t top = nb * nn, best = 0;
+    *at = 0;
     if (nb <= STATS_MWU_EXACT_MAX && nn <= STATS_MWU_EXACT_MAX) {
         double *count = malloc((top + 1) * sizeof(*count));
         if (count != NULL && stats_mwu_counts(nb, nn, count) == 0) {
@@ -282,6 +301,7 @@ static size_t mwu_critical(size_t nb, size_t nn, double tail)
                 if (cum / total > tail)
                     break;
                 best = k;
+                *at = cum / total;
             }
             free(count);
             return best;
@@ -293,9 +313,11 @@ static size_t mwu_critical(size_t nb, size_t nn, double tail)
     for (size_t k = 1; k <= top / 2 + 1; k++) {
         /* P(U <= k - 1) with continuity correction. */
         double zk = ((double)k - 1 + 0.5 - mu) / sd;
-        if (0.5 * erfc(-zk / sqrt(2.0)) > tail)
+        double pk = 0.5 * erfc(-zk / sqrt(2.0));
+        if (pk > tail)
             break;
         best = k;
+        *at = pk;
     }
     return best;
 }
@@ -318,8 +340,13 @@ int stats_ratio_ci(const double *base, size_t nb, const double *new_v,
         for (size_t j = 0; j < nn; j++)
             r[i * nn + j] = new_v[j] / base[i];
     qsort(r, top, sizeof(*r), cmp_double);
-    *est = sorted_median(r, top);
-    size_t c = mwu_critical(nb, nn, (1.0 - level) / 2.0);
+    /* Hodges-Lehmann on the log scale: the log is monotone, so the
+     * median log ratio sits between the same middle ratios that bound
+     * the interval, and the estimate can never fall outside it. */
+    *est = top % 2 == 1 ? r[top / 2]
+                        : exp((log(r[top / 2 - 1]) + log(r[top / 2])) / 2);
+    double at;
+    size_t c = mwu_critical(nb, nn, (1.0 - level) / 2.0, &at);
     int rc = 0;
     if (c == 0) {
         *lo = r[0];
@@ -331,6 +358,15 @@ int stats_ratio_ci(const double *base, size_t nb, const double *new_v,
     }
     free(r);
     return rc;
+}
+
+double stats_ratio_ci_level(size_t nb, size_t nn, double level)
+{
+    double at;
+    if (nb == 0 || nn == 0)
+        return NAN;
+    size_t c = mwu_critical(nb, nn, (1.0 - level) / 2.0, &at);
+    return c > 0 ? 1.0 - 2.0 * at : NAN;
 }
 
 double stats_mwu_min_p(size_t nx, size_t ny)

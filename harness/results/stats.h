@@ -14,12 +14,21 @@ struct stats_summary {
     double min, max;
     double mean;
     double median;
-    double stddev;     /* sample standard deviation (n - 1); 0 if n < 2 */
+    double stddev;     /* sample standard deviation (n - 1); NAN (no
+                        * spread to speak of) when n < 2 */
     double mad;        /* median absolute deviation, unscaled */
     double ci95_low;   /* distribution-free 95% CI of the median from */
     double ci95_high;  /* order statistics; [min, max] when n < 6 */
-    size_t outliers;   /* samples with modified z-score > 3.5 */
+    double ci_level;   /* the coverage those order statistics reach
+                        * (binomial): 0.95 or more from n = 6, 0.875 at
+                        * n = 4, 0.9375 at 5; NAN when n <=
+                        * STATS_MIN_CI_N: no interval at all */
+    size_t outliers;   /* see stats_outliers */
 };
+
+/* Samples at or below which no interval is given: [min, max] of 3
+ * samples covers the median only 75% of the time, of 2 only 50%. */
+#define STATS_MIN_CI_N 3
 
 /* Summarize v[0..n). Returns 0, or -1 when n == 0 (out is zeroed). */
 int stats_summarize(const double *v, size_t n, struct stats_summary *out);
@@ -41,8 +50,21 @@ double stats_mad(const double *v, size_t n);
 void stats_median_ci_ranks(size_t n, double level, size_t *lo, size_t *hi,
                            double *covered);
 
+/* How far the interval of the median reaches from it, in percent of the
+ * median: 100 max(median - ci95_low, ci95_high - median) / median, so
+ * that "+-PCT%" means both ends lie within PCT% of the median (the
+ * interval is not symmetric). INFINITY without an interval (n <=
+ * STATS_MIN_CI_N) or with a median <= 0. --precision and the tables'
+ * "+-ci95%" both mean this. */
+double stats_ci_pct(const struct stats_summary *s);
+
 /* Number of samples whose modified z-score 0.6745 (x - median) / MAD
- * exceeds 3.5 in absolute value (Iglewicz and Hoaglin); 0 if MAD is 0. */
+ * exceeds 3.5 in absolute value (Iglewicz and Hoaglin). When MAD is 0
+ * (more than half the samples equal the median) the scale falls back to
+ * the mean absolute deviation from the median, MeanAD: a sample is an
+ * outlier when |x - median| / (1.253314 MeanAD) > 3.5 (1.253314 =
+ * sqrt(pi/2) makes MeanAD estimate sigma, as 1/0.6745 does for MAD).
+ * 0 when n < 3 or every sample is equal. */
 size_t stats_outliers(const double *v, size_t n);
 
 /* Copy v into out (which holds n) and sort ascending. */
@@ -90,14 +112,24 @@ int stats_mwu_counts(size_t nx, size_t ny, double *count);
  * 2 under the null distribution of U (exact counts for sides up to
  * STATS_MWU_EXACT_MAX, else the normal approximation with continuity
  * correction). *est is the median of the ratios (the Hodges-Lehmann
- * estimate of the typical ratio). It pairs with the U test: at level
- * 1 - alpha the interval excludes 1 about when p < alpha. Returns 0; 1
+ * estimate of the typical ratio) taken on the log scale: the median of
+ * the log ratios, exponentiated (the geometric mean of the two middle
+ * ratios when their count is even), so it lies inside the interval,
+ * which is built from the same ordered ratios. It pairs with the U
+ * test: at level 1 - alpha the interval excludes 1 about when p <
+ * alpha. Returns 0; 1
  * when the samples are too small to reach the level (the interval is then
  * [min, max] of the ratios); -1 when a side is empty, a base value is not
  * positive, or memory runs out. */
 int stats_ratio_ci(const double *base, size_t nb, const double *new_v,
                    size_t nn, double level, double *est, double *lo,
                    double *hi);
+
+/* The coverage stats_ratio_ci's interval reaches for sides nb and nn at
+ * the given level: 1 - 2 P(U <= c - 1) under the null law of U (at least
+ * level), or NAN when no pair of ratios reaches the level (the interval is
+ * then [min, max] of the ratios, not a confidence interval). */
+double stats_ratio_ci_level(size_t nb, size_t nn, double level);
 
 /* The smallest two-sided p-value the Mann-Whitney U test of
  * stats_mann_whitney can give for sides of nx and ny samples: 2 /

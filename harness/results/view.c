@@ -223,6 +223,7 @@ static void row_summaries(struct view_row *vr)
 {
     const struct results_row *r = vr->r;
     vr->speedup = vr->speedup_lo = vr->speedup_hi = NAN;
+    vr->speedup_level = NAN;
     vr->efficiency = vr->startup_s = vr->cpu_s = vr->ns_per_task = NAN;
     vr->usable = r->failure == NULL && r->errors == 0 &&
                  results_row_stats(r, "wall_s", &vr->wall) == 0;
@@ -245,18 +246,24 @@ static void row_speedup(struct view_row *vr, const struct view_row *base)
     if (!vr->usable || base == NULL || !(vr->wall.median > 0))
         return;
     vr->speedup = base->wall.median / vr->wall.median;
-    vr->efficiency = vr->speedup / vr->r->workers;
     const struct results_series *a = results_series_find(vr->r, "wall_s");
     const struct results_series *b =
         results_series_find(base->r, "wall_s");
     double est, lo, hi;
-    /* The ratio base / row of the samples is the speedup itself. */
-    if (a != NULL && b != NULL &&
-        stats_ratio_ci(a->v, a->n, b->v, b->n, VIEW_CI_LEVEL, &est, &lo,
-                       &hi) >= 0) {
+    /* The ratio base / row of the samples is the speedup itself: point
+     * and interval come from the same ordered ratios. */
+    int rc = a != NULL && b != NULL
+                 ? stats_ratio_ci(a->v, a->n, b->v, b->n, VIEW_CI_LEVEL,
+                                  &est, &lo, &hi)
+                 : -1;
+    if (rc >= 0)
+        vr->speedup = est;
+    if (rc == 0 && a->n > STATS_MIN_CI_N && b->n > STATS_MIN_CI_N) {
         vr->speedup_lo = lo;
         vr->speedup_hi = hi;
+        vr->speedup_level = stats_ratio_ci_level(a->n, b->n, VIEW_CI_LEVEL);
     }
+    vr->efficiency = vr->speedup / vr->r->workers;
 }
 
 /* Add row k to its instance, creating the instance when it is new. */
@@ -451,6 +458,30 @@ int view_spawn_share(const struct results_view *v, size_t i,
     return 1;
 }
 
+int view_faster(const struct view_row *a, const struct view_row *b)
+{
+    if (isfinite(a->speedup) && isfinite(b->speedup) &&
+        a->speedup != b->speedup)
+        return a->speedup > b->speedup;
+    return a->wall.median < b->wall.median;
+}
+
+const struct view_row *view_best_other(const struct results_view *v,
+                                       size_t inst, int *parallel)
+{
+    const struct view_inst *in = &v->insts[inst];
+    const struct view_row *multi = NULL, *one = NULL;
+    for (size_t a = 0; a < in->nrows; a++) {
+        const struct view_row *vr = &v->rows[in->rows[a]];
+        const struct view_row **best = vr->r->workers > 1 ? &multi : &one;
+        if (vr->usable && !view_is_baseline(vr->r) &&
+            (*best == NULL || view_faster(vr, *best)))
+            *best = vr;
+    }
+    *parallel = multi != NULL;
+    return multi != NULL ? multi : one;
+}
+
 const struct view_row *view_fastest(const struct results_view *v,
                                     size_t inst, const char *executor,
                                     unsigned workers)
@@ -463,7 +494,7 @@ const struct view_row *view_fastest(const struct results_view *v,
             (executor != NULL && strcmp(vr->r->executor, executor) != 0) ||
             (workers > 0 && vr->r->workers != workers))
             continue;
-        if (best == NULL || vr->wall.median < best->wall.median)
+        if (best == NULL || view_faster(vr, best))
             best = vr;
     }
     return best;
@@ -480,9 +511,63 @@ void view_fastest_native_python(const struct results_view *v, size_t inst,
         const struct view_row **best =
             strncmp(vr->r->executor, "py-", 3) == 0 ? python : native;
         if (vr->usable &&
-            (*best == NULL || vr->wall.median < (*best)->wall.median))
+            (*best == NULL || view_faster(vr, *best)))
             *best = vr;
     }
+}
+
+enum view_verdict view_speed_ratio(const struct view_row *a,
+                                   const struct view_row *b, double *est,
+                                   double *lo, double *hi)
+{
+    *est = *lo = *hi = NAN;
+    if (!a->usable || !b->usable)
+        return VIEW_SAME;
+    const struct results_series *x = results_series_find(a->r, "wall_s");
+    const struct results_series *y = results_series_find(b->r, "wall_s");
+    double l, h;
+    /* new / base with a as base and b as new: b's time over a's. */
+    int rc = stats_ratio_ci(x->v, x->n, y->v, y->n, VIEW_CI_LEVEL, est, &l,
+                            &h);
+    if (rc != 0 || x->n <= STATS_MIN_CI_N || y->n <= STATS_MIN_CI_N)
+        return VIEW_SAME;
+    *lo = l;
+    *hi = h;
+    return view_ci_verdict(l, h, 1.0, 1.0);
+}
+
+/* Cheaper: fewer workers, then the plain loop before a pool. */
+static int cheaper(const struct view_row *a, const struct view_row *b)
+{
+    if (a->r->workers != b->r->workers)
+        return a->r->workers < b->r->workers;
+    if (view_is_baseline(a->r) != view_is_baseline(b->r))
+        return view_is_baseline(a->r);
+    return a->wall.median < b->wall.median;
+}
+
+const struct view_row *view_recommended(const struct results_view *v,
+                                        size_t inst)
+{
+    const struct view_inst *in = &v->insts[inst];
+    const struct view_row *best = view_fastest(v, inst, NULL, 0), *pick;
+    double est, lo, hi;
+    if (best == NULL)
+        return NULL;
+    view_speed_ratio(best, best, &est, &lo, &hi);
+    if (isnan(lo))
+        return NULL;
+    pick = best;
+    for (size_t a = 0; a < in->nrows; a++) {
+        const struct view_row *vr = &v->rows[in->rows[a]];
+        if (!vr->usable || !cheaper(vr, pick))
+            continue;
+        /* Not clearly slower: the speed ratio's interval reaches 1. */
+        if (view_speed_ratio(vr, best, &est, &lo, &hi) != VIEW_LOWER &&
+            !isnan(lo))
+            pick = vr;
+    }
+    return pick;
 }
 
 /* Replace key in o by a number, or null when v is not finite. */
@@ -523,15 +608,19 @@ int view_derive_json(cJSON *root, char *err, size_t err_len)
         set_number(o, "ns_per_task", vr->ns_per_task);
         set_number(o, "speedup", vr->speedup);
         set_number(o, "efficiency", vr->efficiency);
+        set_number(o, "speedup_ci_level", vr->speedup_level);
+        cJSON *arr = NULL;
         if (isfinite(vr->speedup_lo) && isfinite(vr->speedup_hi)) {
             double ci[2] = { vr->speedup_lo, vr->speedup_hi };
-            cJSON *arr = cJSON_CreateDoubleArray(ci, 2);
-            if (cJSON_GetObjectItemCaseSensitive(o, "speedup_ci95"))
-                cJSON_ReplaceItemInObjectCaseSensitive(o, "speedup_ci95",
-                                                       arr);
-            else
-                cJSON_AddItemToObject(o, "speedup_ci95", arr);
+            arr = cJSON_CreateDoubleArray(ci, 2);
+        } else if (!isnan(vr->speedup)) {
+            arr = cJSON_CreateNull(); /* a speedup without an interval */
         }
+        if (arr != NULL &&
+            cJSON_GetObjectItemCaseSensitive(o, "speedup_ci95"))
+            cJSON_ReplaceItemInObjectCaseSensitive(o, "speedup_ci95", arr);
+        else if (arr != NULL)
+            cJSON_AddItemToObject(o, "speedup_ci95", arr);
     }
     view_free(&v);
     results_free(&f);

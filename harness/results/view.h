@@ -13,8 +13,10 @@
  *             least one wall_s sample: only usable rows are compared;
  *   baseline  the instance's fastest usable serial row (the plain loop at
  *             its best chunk size; py-serial for pyfunc, which only
- *             Python runs); speedup = its median wall_s / the row's
- *             median wall_s.
+ *             Python runs); speedup = the median of the log
+ *             ratios baseline wall_s / row wall_s over all pairs of
+ *             samples, exponentiated, with its interval from the same
+ *             ratios (so the point is always inside the interval).
  */
 #ifndef POOLBENCH_VIEW_H
 #define POOLBENCH_VIEW_H
@@ -32,6 +34,14 @@
 #define VIEW_PY_ONLY_WORKLOAD "pyfunc"
 #define VIEW_PY_BASELINE_EXECUTOR "py-serial"
 
+/* How two intervals compare: a claim is made only when they do not
+ * overlap. */
+enum view_verdict {
+    VIEW_SAME = 0,   /* the intervals overlap: no difference shown */
+    VIEW_LOWER = 1,  /* a's interval lies wholly below b's */
+    VIEW_HIGHER = 2, /* a's interval lies wholly above b's */
+};
+
 /* Confidence level of every interval a view gives. */
 #define VIEW_CI_LEVEL 0.95
 
@@ -45,10 +55,15 @@ struct view_row {
     struct stats_summary first; /* first_result_s; n == 0 when absent */
     double startup_s;          /* median startup_s, NAN when absent */
     double cpu_s;              /* median user_s + median sys_s, or NAN */
-    double speedup;            /* baseline median / this median, or NAN
-                                  when the instance has no baseline */
-    double speedup_lo;         /* 95% interval of the speedup (Hodges- */
-    double speedup_hi;         /* Lehmann ratio of the samples), or NAN */
+    double speedup;            /* the Hodges-Lehmann estimate of baseline
+                                  / this row on the log scale (see
+                                  stats_ratio_ci), or NAN when the
+                                  instance has no baseline */
+    double speedup_lo;         /* its 95% interval from the same ordered */
+    double speedup_hi;         /* ratios, or NAN: no interval (a side has
+                                  <= STATS_MIN_CI_N samples) */
+    double speedup_level;      /* the coverage that interval reaches
+                                  (stats_ratio_ci_level), or NAN */
     double efficiency;         /* speedup / workers, or NAN */
     double ns_per_task;        /* median wall_s per task in ns, or NAN */
     size_t nwarnings;          /* entries of the file's warnings about
@@ -99,15 +114,35 @@ int view_build(const struct results_file *f, struct results_view *v,
                char *err, size_t err_len);
 
 /* Fill the derived fields of every row of a results tree that is being
- * written: "ns_per_task", "speedup", "speedup_ci95" ([low, high]) and
- * "efficiency" (null where there is none), from the view of the tree
- * read back through the schema reader, so that a file says what every
- * reader of it computes. Returns 0, or -1 with a message when the tree is
- * not a valid poolbench/1 file or memory runs out. */
+ * written: "ns_per_task", "speedup", "speedup_ci95" ([low, high]),
+ * "speedup_ci_level" and "efficiency" (null where there is none), from
+ * the view of the tree read back through the schema reader, so that a
+ * file says what every reader of it computes. Returns 0, or -1 with a
+ * message when the tree is not a valid poolbench/1 file or memory runs
+ * out. */
 int view_derive_json(cJSON *root, char *err, size_t err_len);
 
 /* Free what view_build made; safe on a zeroed view. */
 void view_free(struct results_view *v);
+
+/* How fast a runs against b, as a speed ratio (b's time / a's: 1.49
+ * means a does the work at 1.49x b's speed): the log-scale Hodges-Lehmann
+ * estimate of their wall_s samples into *est, with its 95% interval into
+ * *lo, *hi (NAN when a side has <= STATS_MIN_CI_N samples). Returns the
+ * verdict of the interval against 1: VIEW_HIGHER (a clearly faster),
+ * VIEW_LOWER (clearly slower) or VIEW_SAME (also without an interval). */
+enum view_verdict view_speed_ratio(const struct view_row *a,
+                                   const struct view_row *b, double *est,
+                                   double *lo, double *hi);
+
+/* The configuration to recommend for instance inst: the cheapest usable
+ * row (fewest workers, serial before a pool of one, then the faster)
+ * that is not clearly slower than the fastest (view_speed_ratio's
+ * interval reaches 1). NULL when the instance has no usable row, or when
+ * the fastest has no interval to judge by. */
+const struct view_row *view_recommended(const struct results_view *v,
+                                        size_t inst);
+
 
 /* The baseline executor of a workload's rows: "serial", or "py-serial"
  * for pyfunc. */
@@ -127,6 +162,18 @@ int view_spawn_share(const struct results_view *v, size_t i,
 /* The baseline row of row's instance, or NULL. */
 const struct view_row *view_baseline(const struct results_view *v,
                                      const struct view_row *row);
+
+/* Whether a is faster than b: by their speedups (the same estimate
+ * against the same baseline) when both have one, else by median wall
+ * time. Every "fastest" of a view ranks by this. */
+int view_faster(const struct view_row *a, const struct view_row *b);
+
+/* The fastest usable row of instance inst that is not the baseline
+ * executor: with more than one worker when there is one (*parallel set
+ * to 1), else a pool of one (*parallel 0); NULL when there is none. A
+ * one-worker pool is never called parallel. */
+const struct view_row *view_best_other(const struct results_view *v,
+                                       size_t inst, int *parallel);
 
 /* The fastest usable row of instance inst with this executor (NULL: any)
  * and workers (0: any), or NULL. */
@@ -189,13 +236,6 @@ int view_same_config(const struct results_row *a,
 int view_cmp_partner(const struct view_row *p, const struct view_row *q);
 int view_cmp_partner_order(const void *a, const void *b);
 
-/* How two intervals compare: a claim is made only when they do not
- * overlap. */
-enum view_verdict {
-    VIEW_SAME = 0,   /* the intervals overlap: no difference shown */
-    VIEW_LOWER = 1,  /* a's interval lies wholly below b's */
-    VIEW_HIGHER = 2, /* a's interval lies wholly above b's */
-};
 
 /* Compare interval [a_lo, a_hi] with [b_lo, b_hi]; VIEW_SAME when any
  * bound is NAN. */

@@ -59,11 +59,15 @@ static int scale(const struct run_options *o, struct run_plan *p,
             return -1;
         if (in->ntasks != n)
             break; /* the workload decides its own count */
-        in->tasks_source = RUN_TASKS_CALIBRATED;
+        in->tasks_source = n == CALIBRATE_MAX_TASKS ? RUN_TASKS_CAPPED
+                                                    : RUN_TASKS_CALIBRATED;
         t = measure_serial_once(in, ctx, why, sizeof(why));
         if (t < 0)
             return 0;
     }
+    /* Only a cap that left the target unmet is "capped". */
+    if (in->tasks_source == RUN_TASKS_CAPPED && t >= o->min_time_s)
+        in->tasks_source = RUN_TASKS_CALIBRATED;
     in->calib_s = t;
     return 0;
 }

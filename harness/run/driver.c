@@ -191,10 +191,10 @@ static int measure(struct run *r, char *err, size_t err_len)
         fprintf(stderr, "\r\033[K");
     if (rc != 0 || plan_configs(&r->o, &r->p, err, err_len) != 0)
         return -1;
-    /* The system check, for people watching (the file and the summary
-     * carry the warnings that matter for the results). */
-    if (isatty(STDERR_FILENO))
-        warnings_precheck(&r->m, quota, stderr);
+    /* The system check: a busy machine always (a CI log must show it),
+     * the machine's settings for people watching (the file and the
+     * summary carry them with the results). */
+    warnings_precheck(&r->m, quota, isatty(STDERR_FILENO), stderr);
     if (r->o.timeout_s > 0)
         watchdog_start(&r->wd, rescue_stuck, r);
     progress_begin(&prog, r->o.progress,

@@ -230,16 +230,40 @@ static void worker_speeds(struct run_sample *s,
     s->uneven = !isnan(slow) && slow < MEASURE_SLOW_WORKER * fast;
 }
 
-/* Whether the repetition of sample s was disturbed. /proc/stat counts in
- * clock ticks: two ticks (one at each end) are rounding, not noise. */
-static int disturbed(const struct run_sample *s, const struct measure_ctx *c)
+const char *const measure_why_names[MEASURE_WHY_COUNT] = {
+    "foreign_cpu", "steal", "slow_probe", "uneven_workers",
+};
+
+void measure_why_text(unsigned why, char *buf, size_t len)
+{
+    size_t n = 0;
+    if (len > 0)
+        buf[0] = '\0';
+    for (int k = 0; k < MEASURE_WHY_COUNT && n < len; k++)
+        if (why & (1u << k))
+            n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? "," : "",
+                                  measure_why_names[k]);
+}
+
+/* Why the repetition of sample s was disturbed (MEASURE_WHY_* bits, 0:
+ * it was not). /proc/stat counts in clock ticks: two ticks (one at each
+ * end) are rounding, not noise. */
+static unsigned disturbed(const struct run_sample *s,
+                          const struct measure_ctx *c)
 {
     double tick = 1.0 / (double)sysconf(_SC_CLK_TCK);
     double allowed = c->o->noise_limit * s->span_s + 2 * tick;
-    if (s->v[S_FOREIGN] > allowed || s->v[S_STEAL] > allowed || s->uneven)
-        return 1;
-    return !isnan(c->best_probe_s) && !isnan(s->v[S_PROBE]) &&
-           s->v[S_PROBE] > MEASURE_SLOW_PROBE * c->best_probe_s;
+    unsigned why = 0;
+    if (s->v[S_FOREIGN] > allowed)
+        why |= MEASURE_WHY_FOREIGN_CPU;
+    if (s->v[S_STEAL] > allowed)
+        why |= MEASURE_WHY_STEAL;
+    if (s->uneven)
+        why |= MEASURE_WHY_UNEVEN;
+    if (!isnan(c->best_probe_s) && !isnan(s->v[S_PROBE]) &&
+        s->v[S_PROBE] > MEASURE_SLOW_PROBE * c->best_probe_s)
+        why |= MEASURE_WHY_SLOW_PROBE;
+    return why;
 }
 
 /* Append s to a growable sample array. */
@@ -263,7 +287,8 @@ static int push(struct run_sample **arr, size_t *n, size_t *cap,
 static void keep_sample(struct run_config *c, struct run_sample *s,
                         const struct measure_ctx *ctx)
 {
-    s->disturbed = disturbed(s, ctx);
+    s->why = disturbed(s, ctx);
+    s->disturbed = s->why != 0;
     if (s->disturbed)
         c->ndisturbed++;
     if (s->disturbed && c->retries < ctx->o->retry_disturbed) {
@@ -420,8 +445,8 @@ double measure_precision_pct(const struct run_config *c)
         return INFINITY;
     for (size_t k = 0; k < c->nsamples; k++)
         v[k] = c->samples[k].v[S_WALL];
-    if (stats_summarize(v, c->nsamples, &s) == 0 && s.median > 0)
-        pct = 100 * (s.ci95_high - s.ci95_low) / 2 / s.median;
+    if (stats_summarize(v, c->nsamples, &s) == 0)
+        pct = stats_ci_pct(&s);
     free(v);
     return pct;
 }
@@ -490,10 +515,11 @@ static size_t round_of(struct run_plan *p, struct measure_ctx *ctx,
         struct run_sample *s = &(*c->last)[*c->nlast - 1];
         if (!(s->v[S_PROBE] >= ctx->last_probe_s))
             s->v[S_PROBE] = ctx->last_probe_s;
-        if (!s->disturbed && disturbed(s, ctx)) {
-            s->disturbed = 1;
+        unsigned why = disturbed(s, ctx);
+        if (!s->disturbed && why != 0)
             c->ndisturbed++;
-        }
+        s->why |= why;
+        s->disturbed = s->why != 0;
         c->last = NULL;
     }
     return ran;
@@ -524,6 +550,10 @@ static void cross_check(struct run_plan *p)
 int measure_run(struct run_plan *p, struct measure_ctx *ctx)
 {
     const struct run_options *o = ctx->o;
+    struct noise_procs before, after;
+    /* What else ran meanwhile, to name in a busy_machine warning. */
+    int have_procs = noise_procs_snap(&before) == 0;
+    ctx->busiest[0] = '\0';
     ctx->started_s = clock_mono_s();
     if (isnan(ctx->best_probe_s))
         probe(ctx);
@@ -545,5 +575,11 @@ int measure_run(struct run_plan *p, struct measure_ctx *ctx)
                 measure_precision_pct(&p->configs[k]) <= o->precision_pct;
     }
     cross_check(p);
+    if (have_procs && noise_procs_snap(&after) == 0) {
+        noise_procs_top(&before, &after, MEASURE_BUSIEST_MIN_CPU_S,
+                        ctx->busiest, sizeof(ctx->busiest));
+        noise_procs_free(&after);
+    }
+    noise_procs_free(&before);
     return 0;
 }

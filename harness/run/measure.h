@@ -35,6 +35,22 @@
 #define MEASURE_SLOW_WORKER 0.6
 #define MEASURE_MIN_WORKER_CPU_S 0.005
 
+/* Why a repetition was disturbed: bits of run_sample.why, named in
+ * results files by measure_why_names (bit k: name k). */
+#define MEASURE_WHY_FOREIGN_CPU 1u  /* others' CPU time > --noise-limit */
+#define MEASURE_WHY_STEAL 2u        /* the hypervisor stole as much */
+#define MEASURE_WHY_SLOW_PROBE 4u   /* a probe around it > 1.25x best */
+#define MEASURE_WHY_UNEVEN 8u       /* slowest worker < 0.6x fastest */
+#define MEASURE_WHY_COUNT 4
+extern const char *const measure_why_names[MEASURE_WHY_COUNT];
+
+/* "foreign_cpu,steal" for the bits of why into buf ("" for 0). */
+void measure_why_text(unsigned why, char *buf, size_t len);
+
+/* Another process is named in busy_machine warnings when it used at
+ * least this much CPU time while the run measured. */
+#define MEASURE_BUSIEST_MIN_CPU_S 0.1
+
 /* The names of enum run_series in results files ("wall_s", ...). */
 extern const char *const measure_series_names[S_COUNT];
 
@@ -54,6 +70,9 @@ struct measure_ctx {
     double best_probe_s;       /* the fastest probe seen (NAN: none) */
     double last_probe_s;
     double started_s;          /* when measuring began (monotonic) */
+    char busiest[200];         /* the other process that used the most
+                                  CPU while measuring, "NAME (pid N, X s
+                                  of CPU)", or "" (none, or unknown) */
     int broken;                /* a pool could not be stopped */
 };
 
@@ -74,8 +93,9 @@ void measure_count_stuck(struct run_config *c);
 double measure_serial_once(struct run_instance *in, struct measure_ctx *ctx,
                            char *err, size_t err_len);
 
-/* The CI half-width of c's median wall time in percent of the median,
- * or INFINITY when there are too few samples. */
+/* How far the 95% interval of c's median wall time reaches from the
+ * median, in percent of it (stats_ci_pct: both ends within +-PCT%), or
+ * INFINITY when there are too few samples. */
 double measure_precision_pct(const struct run_config *c);
 
 /* Serial's tasks per CPU-second on instance in: the best median over its

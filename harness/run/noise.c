@@ -1,5 +1,6 @@
 /* noise.c - the noise meter: /proc/stat, rusage, cgroup v2, a reference
  * probe and hardware counters (see noise.h). */
+#include <dirent.h>
 #include <errno.h>
 #include <linux/perf_event.h>
 #include <math.h>
@@ -217,6 +218,119 @@ double noise_probe_s(void)
     }
     sched_setaffinity(0, sizeof(saved), &saved);
     return slowest;
+}
+
+/* ---- other processes ---------------------------------------------------- */
+
+/* One /proc/PID/stat: its name (between the first '(' and the last ')',
+ * which may hold spaces), parent and CPU time. */
+static int read_proc(int pid, struct noise_proc *out)
+{
+    char path[64], line[1024];
+    snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+    FILE *f = fopen(path, "re");
+    if (f == NULL)
+        return -1;
+    char *got = fgets(line, sizeof(line), f);
+    fclose(f);
+    char *open = got != NULL ? strchr(line, '(') : NULL;
+    char *close = got != NULL ? strrchr(line, ')') : NULL;
+    unsigned long utime, stime;
+    int ppid;
+    if (open == NULL || close == NULL || close < open ||
+        sscanf(close + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu "
+               "%lu", &ppid, &utime, &stime) != 3)
+        return -1;
+    out->pid = pid;
+    out->ppid = ppid;
+    snprintf(out->comm, sizeof(out->comm), "%.*s",
+             (int)(close - open - 1), open + 1);
+    out->cpu_s = (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
+    return 0;
+}
+
+/* Whether p descends from pid self (by the parents in the snapshot). */
+static int descends(const struct noise_procs *s, int pid, int self)
+{
+    for (int depth = 0; pid > 1 && depth < 64; depth++) {
+        if (pid == self)
+            return 1;
+        int parent = 0;
+        for (size_t k = 0; k < s->n && parent == 0; k++)
+            if (s->p[k].pid == pid)
+                parent = s->p[k].ppid;
+        pid = parent;
+    }
+    return 0;
+}
+
+int noise_procs_snap(struct noise_procs *out)
+{
+    size_t cap = 256;
+    memset(out, 0, sizeof(*out));
+    DIR *d = opendir("/proc");
+    if (d == NULL)
+        return -1;
+    out->p = malloc(cap * sizeof(*out->p));
+    for (struct dirent *e; out->p != NULL && (e = readdir(d)) != NULL;) {
+        char *end;
+        long pid = strtol(e->d_name, &end, 10);
+        if (*end != '\0' || pid <= 0)
+            continue;
+        if (out->n == cap) {
+            struct noise_proc *grown = realloc(out->p, 2 * cap *
+                                               sizeof(*grown));
+            if (grown == NULL)
+                break;
+            out->p = grown;
+            cap *= 2;
+        }
+        if (read_proc((int)pid, &out->p[out->n]) == 0)
+            out->n++;
+    }
+    closedir(d);
+    if (out->p == NULL)
+        return -1;
+    /* Leave out this process and what it started: not foreign. */
+    int self = (int)getpid();
+    size_t kept = 0;
+    for (size_t k = 0; k < out->n; k++)
+        if (!descends(out, out->p[k].pid, self))
+            out->p[kept++] = out->p[k];
+    out->n = kept;
+    return 0;
+}
+
+int noise_procs_top(const struct noise_procs *a, const struct noise_procs *b,
+                    double min_s, char *buf, size_t len)
+{
+    const struct noise_proc *best = NULL;
+    double most = min_s;
+    if (len > 0)
+        buf[0] = '\0';
+    for (size_t k = 0; k < b->n; k++)
+        for (size_t q = 0; q < a->n; q++) {
+            if (a->p[q].pid != b->p[k].pid ||
+                strcmp(a->p[q].comm, b->p[k].comm) != 0)
+                continue;
+            double used = b->p[k].cpu_s - a->p[q].cpu_s;
+            if (used > most) {
+                most = used;
+                best = &b->p[k];
+            }
+            break;
+        }
+    if (best == NULL)
+        return -1;
+    snprintf(buf, len, "%s (pid %d, %.2f s of CPU)", best->comm, best->pid,
+             most);
+    return 0;
+}
+
+void noise_procs_free(struct noise_procs *s)
+{
+    free(s->p);
+    memset(s, 0, sizeof(*s));
 }
 
 /* ---- hardware counters -------------------------------------------------- */

@@ -58,6 +58,31 @@ long noise_affinity_count(void);
  * it could not run. The calling thread's affinity is restored. */
 double noise_probe_s(void);
 
+/* Every other process's CPU time, to name what ran beside a run. */
+struct noise_proc {
+    int pid, ppid;
+    char comm[32];          /* /proc/PID/stat's name */
+    double cpu_s;           /* utime + stime so far */
+};
+struct noise_procs {
+    struct noise_proc *p;   /* owned; NULL when /proc could not be read */
+    size_t n;
+};
+
+/* Snapshot /proc/PID/stat of every process but this one and its
+ * descendants (workers, Python peers and their pools). Returns 0, or -1
+ * (out is then empty) when /proc cannot be read or memory runs out. */
+int noise_procs_snap(struct noise_procs *out);
+
+/* The process that used the most CPU between a and b (present in both),
+ * as "NAME (pid N, X s of CPU)" into buf. Returns 0, or -1 (buf "")
+ * when none used more than min_s. */
+int noise_procs_top(const struct noise_procs *a, const struct noise_procs *b,
+                    double min_s, char *buf, size_t len);
+
+/* Free a snapshot; safe on an empty one. */
+void noise_procs_free(struct noise_procs *s);
+
 /* Hardware counters (perf_event_open: cycles and instructions of this
  * process and of threads and children started after open, folded in when
  * they exit). */

@@ -407,22 +407,10 @@ static const struct option longopts[] = {
 /* "unknown option '--presicion' (did you mean '--precision'?)". */
 static void unknown_option(const char *arg, char *err, size_t err_len)
 {
-    const char *names[sizeof(longopts) / sizeof(*longopts)];
-    const char *close = NULL;
-    char word[64];
-    size_t n = 0;
-    for (; longopts[n].name != NULL; n++)
-        names[n] = longopts[n].name;
-    snprintf(word, sizeof(word), "%s", arg + strspn(arg, "-"));
-    word[strcspn(word, "=")] = '\0';
-    if (strncmp(arg, "--", 2) == 0)
-        close = suggest_closest(word, names, n);
-    if (close != NULL)
-        snprintf(err, err_len, "unknown option '%s' (did you mean '--%s'?); "
-                 "see `poolbench run --help`", arg, close);
-    else
-        snprintf(err, err_len, "unknown option '%s'; see `poolbench run "
-                 "--help`", arg);
+    char hint[96];
+    snprintf(err, err_len, "unknown option '%s'%s; see `poolbench run "
+             "--help`", arg, suggest_option(arg, longopts, hint,
+                                            sizeof(hint)));
 }
 
 /* The text-valued options, kept for the list parsers after getopt. */
@@ -535,10 +523,11 @@ static int settle(struct run_options *o, const struct texts *t, char *err,
                                  : RUN_DEFAULT_MIN_TIME_S;
     if (o->precision_pct > 0) {
         if (t->have_repeat && o->repeat < RUN_MIN_PRECISE_REPEAT) {
-            snprintf(err, err_len, "-r %llu with --precision: at least %d "
-                     "repetitions are needed for a 95%% interval of the "
-                     "median", (unsigned long long)o->repeat,
-                     RUN_MIN_PRECISE_REPEAT);
+            snprintf(err, err_len, "-r %llu with --precision: use -r %d "
+                     "or more (or leave -r out): --precision needs at "
+                     "least %d repetitions, as fewer give no real 95%% "
+                     "interval of the median", (unsigned long long)o->repeat,
+                     RUN_MIN_PRECISE_REPEAT, RUN_MIN_PRECISE_REPEAT);
             return -1;
         }
         if (!t->have_repeat)

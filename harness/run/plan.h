@@ -22,6 +22,8 @@ enum run_tasks_source {
     RUN_TASKS_OPTION = 1,      /* -n */
     RUN_TASKS_CALIBRATED = 2,  /* scaled to --min-time */
     RUN_TASKS_BASELINE = 3,    /* --tasks-from: the baseline's count */
+    RUN_TASKS_CAPPED = 4,      /* scaling stopped at CALIBRATE_MAX_TASKS
+                                  short of --min-time */
 };
 
 struct run_instance {
@@ -56,6 +58,7 @@ struct run_sample {
                               destroy, which S_FOREIGN and S_STEAL cover */
     int disturbed;         /* others took the CPUs, or the machine was
                               slow: see measure.h */
+    unsigned why;          /* why: MEASURE_WHY_* bits, 0 when quiet */
     int uneven;            /* a worker ran much slower than another */
 };
 

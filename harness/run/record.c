@@ -18,7 +18,8 @@
 #include "warnings.h"
 
 static const char *const tasks_sources[] = { "default", "option",
-                                             "calibrated", "baseline" };
+                                             "calibrated", "baseline",
+                                             "capped" };
 
 static cJSON *params_json(const struct run_instance *in)
 {
@@ -146,6 +147,22 @@ static void add_errors(cJSON *o, const struct run_config *c)
     cJSON_AddNumberToObject(o, "worker_deaths", (double)c->worker_deaths);
 }
 
+/* Why each repetition of a group was disturbed, aligned with its
+ * samples: an array of reason names per repetition ([] when quiet). */
+static void add_why(cJSON *why, const char *group,
+                    const struct run_sample *v, size_t n)
+{
+    cJSON *arr = cJSON_AddArrayToObject(why, group);
+    for (size_t k = 0; arr != NULL && k < n; k++) {
+        cJSON *names = cJSON_CreateArray();
+        for (int b = 0; names != NULL && b < MEASURE_WHY_COUNT; b++)
+            if (v[k].why & (1u << b))
+                cJSON_AddItemToArray(names, cJSON_CreateString(
+                                                measure_why_names[b]));
+        cJSON_AddItemToArray(arr, names);
+    }
+}
+
 static cJSON *config_json(const struct run_config *c,
                           const struct run_plan *p,
                           const struct measure_ctx *mc)
@@ -169,6 +186,12 @@ static cJSON *config_json(const struct run_config *c,
         return NULL;
     add_errors(o, c);
     cJSON_AddNumberToObject(o, "disturbed", (double)c->ndisturbed);
+    cJSON *why = cJSON_AddObjectToObject(o, "disturbed_why");
+    if (why != NULL) {
+        add_why(why, "samples", c->samples, c->nsamples);
+        if (c->napart > 0)
+            add_why(why, "samples_disturbed", c->apart, c->napart);
+    }
     if (c->precision_reached >= 0)
         cJSON_AddBoolToObject(o, "precision_reached", c->precision_reached);
     add_samples(o, "samples", 1, c->samples, c->nsamples, mc, ref);
@@ -318,7 +341,7 @@ cJSON *record_build(const struct record_ctx *rc, char *err, size_t err_len)
         cJSON_AddItemToArray(res, config_json(c, rc->p, rc->mc));
         index[k] = written++;
     }
-    warnings_collect(rc->o, rc->p, rc->m, quota, index,
+    warnings_collect(rc->o, rc->p, rc->m, quota, rc->mc->busiest, index,
                      cJSON_AddArrayToObject(root, "warnings"));
     free(index);
     /* Speedups, efficiencies and ns per task come from the view, as every

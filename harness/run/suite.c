@@ -453,12 +453,18 @@ int suite_expand(int *argc, char ***argv, struct suite_plan *plan,
     plan->argv[plan->argc] = NULL;
     *argc = plan->argc;
     *argv = plan->argv;
-    /* What the suite adds, wrapped at 100 columns. */
+    /* What the suite adds, wrapped at 100 columns between options,
+     * never between an option ("-p") and its value. */
     int col = fprintf(stderr, "poolbench: suite %s:", plan->name);
     for (size_t k = 0; k < n; k++) {
-        if (col + 1 + (int)strlen(opts[k]) > 100)
+        int pair = opts[k][0] == '-' && k + 1 < n && opts[k + 1][0] != '-';
+        int width = 1 + (int)strlen(opts[k]) +
+                    (pair ? 1 + (int)strlen(opts[k + 1]) : 0);
+        if (col + width > 100)
             col = fprintf(stderr, "\n   ") - 1;
         col += fprintf(stderr, " %s", opts[k]);
+        if (pair)
+            col += fprintf(stderr, " %s", opts[++k]);
     }
     fprintf(stderr, "\n");
     return 0;

@@ -24,15 +24,19 @@
 #include "plan.h"
 
 /* The system check before a run: print a line per problem to out
- * ("poolbench: warning: ...") and return how many. */
+ * ("poolbench: warning: ...; next: ...") and return how many: a machine
+ * busy before the run always (CI logs need it too), the machine's own
+ * settings (governor, boost, quota, build) only when with_machine. */
 int warnings_precheck(const struct machine_info *m, double cpu_quota,
-                      FILE *out);
+                      int with_machine, FILE *out);
 
 /* Append the run's warnings to the array w. index[k] is configuration
- * k's position in the results array, or -1 when it is not written. */
+ * k's position in the results array, or -1 when it is not written.
+ * busiest names what else used the CPU while measuring (measure_ctx's
+ * busiest; "" or NULL: unknown), for busy_machine's remedy. */
 void warnings_collect(const struct run_options *o, const struct run_plan *p,
                       const struct machine_info *m, double cpu_quota,
-                      const long *index, cJSON *w);
+                      const char *busiest, const long *index, cJSON *w);
 
 /* The warnings about the machine as a whole (cpu_quota below the online
  * CPUs, a governor other than performance, boost == 1, a build that is

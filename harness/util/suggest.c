@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <getopt.h>
+
 #include "suggest.h"
 
 #define SUGGEST_MAX_LEN 64
@@ -65,5 +67,25 @@ char *suggest_hint(const char *word, const char *const *candidates,
         buf[0] = '\0';
     if (s != NULL)
         snprintf(buf, len, " (did you mean '%s'?)", s);
+    return buf;
+}
+
+char *suggest_option(const char *arg, const struct option *longopts,
+                     char *buf, size_t len)
+{
+    const char *names[128];
+    char word[64];
+    size_t n = 0;
+    if (len > 0)
+        buf[0] = '\0';
+    if (strncmp(arg, "--", 2) != 0)
+        return buf;
+    for (; longopts[n].name != NULL && n < 128; n++)
+        names[n] = longopts[n].name;
+    snprintf(word, sizeof(word), "%s", arg + 2);
+    word[strcspn(word, "=")] = '\0';
+    const char *close = suggest_closest(word, names, n);
+    if (close != NULL)
+        snprintf(buf, len, " (did you mean '--%s'?)", close);
     return buf;
 }

@@ -16,4 +16,13 @@ const char *suggest_closest(const char *word, const char *const *candidates,
 char *suggest_hint(const char *word, const char *const *candidates,
                    size_t n, char *buf, size_t len);
 
+struct option;
+
+/* " (did you mean '--NAME'?)" into buf when arg is a mistyped long
+ * option ("--thresold", "--thresold=5") close to one of longopts (a
+ * getopt_long table ending with a zero entry), else "". Returns buf.
+ * run and compare share it. */
+char *suggest_option(const char *arg, const struct option *longopts,
+                     char *buf, size_t len);
+
 #endif /* POOLBENCH_SUGGEST_H */

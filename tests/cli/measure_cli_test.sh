@@ -37,7 +37,7 @@ if $PB run -w noop,factorial,hashing,shuffled,contended,latency,crawl \
        -o cal.json > cal.txt 2>&1; then ok
 else bad "calibrated run: $(cat cal.txt)"; fi
 if check cal.json 'len(r) == 7 and all(
-        x["tasks_source"] in ("calibrated", "default") and
+        x["tasks_source"] in ("calibrated", "capped", "default") and
         (x["stats"]["wall_s"]["median"] >= 0.05 * 0.5 or
          x["tasks"] == 4194304) for x in r) and
         len(d["config"]["calibration"]) == 7 and
@@ -70,7 +70,7 @@ if $PB run -w factorial -e serial -n 2000 --min-time 0 --precision 0.01 \
 else bad "--precision 0.01 --max-time 1: $(cat hard.txt)"; fi
 check_usage "--max-time goes with --precision" \
     $PB run -w noop -e serial --max-time 5
-check_usage "at least 7 repetitions" \
+check_usage "needs at least 7 repetitions" \
     $PB run -w noop -e serial --precision 5 -r 3
 
 # The noise meter: a busy loop on every CPU but one is foreign CPU time,

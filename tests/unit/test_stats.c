@@ -97,10 +97,65 @@ static void test_outliers(void **state)
     /* median 11, MAD 1: 50 has z = 0.6745 * 39 = 26.3 > 3.5. */
     double v[] = { 10, 11, 10, 12, 11, 10, 50 };
     assert_int_equal(stats_outliers(v, N(v)), 1);
-    double flat[] = { 5, 5, 5, 5, 9 }; /* MAD 0: nothing is flagged */
-    assert_int_equal(stats_outliers(flat, N(flat)), 0);
+    /* MAD 0: the scale falls back to sqrt(pi/2) x MeanAD. By hand:
+     * median 5, MeanAD 4/5 = 0.8, scale 1.0027, |9 - 5| / 1.0027 = 3.99
+     * > 3.5: the 9 is an outlier (it was 0 before: no rule at all). */
+    double flat[] = { 5, 5, 5, 5, 9 };
+    assert_int_equal(stats_outliers(flat, N(flat)), 1);
+    /* Three equal, one apart: MeanAD 1, 4 / 1.2533 = 3.19 <= 3.5. */
+    double four[] = { 5, 5, 5, 9 };
+    assert_int_equal(stats_outliers(four, N(four)), 0);
+    double same[] = { 5, 5, 5, 5 };
+    assert_int_equal(stats_outliers(same, N(same)), 0);
     double calm[] = { 10, 11, 12, 13, 14 };
     assert_int_equal(stats_outliers(calm, N(calm)), 0);
+}
+
+/* The level the median's interval really reaches, by hand from the
+ * binomial(n, 1/2) law: [min, max] of n covers 1 - 2 / 2^n; from n = 6
+ * the 95% ranks are used (n = 6: [x1, x6], 1 - 2/64; n = 9: [x2, x8],
+ * 1 - 2 (1 + 9) / 512). With 3 or fewer samples there is no interval. */
+static void test_ci_level(void **state)
+{
+    (void)state;
+    double v[] = { 3, 1, 4, 1.5, 5, 9, 2, 6, 5.5 };
+    struct stats_summary s;
+    for (size_t n = 1; n <= 3; n++) {
+        assert_int_equal(stats_summarize(v, n, &s), 0);
+        assert_true(isnan(s.ci_level));
+    }
+    assert_int_equal(stats_summarize(v, 4, &s), 0);
+    assert_double_equal(s.ci_level, 0.875, 1e-12);
+    assert_int_equal(stats_summarize(v, 5, &s), 0);
+    assert_double_equal(s.ci_level, 0.9375, 1e-12);
+    assert_int_equal(stats_summarize(v, 6, &s), 0);
+    assert_double_equal(s.ci_level, 1 - 2.0 / 64, 1e-12);
+    assert_int_equal(stats_summarize(v, 9, &s), 0);
+    assert_double_equal(s.ci_level, 1 - 2.0 * 10 / 512, 1e-12);
+    assert_double_equal(s.ci95_low, 1.5, 0);
+    assert_double_equal(s.ci95_high, 6, 0);
+    assert_double_equal(s.stddev, 2.559025, 1e-6); /* python statistics */
+    /* +-PCT% means both ends within PCT% of the median 4: the interval
+     * [1.5, 6] reaches 2.5 below, 62.5% (its half-width is 56.25%). */
+    assert_double_equal(stats_ci_pct(&s), 62.5, 1e-9);
+    assert_int_equal(stats_summarize(v, 3, &s), 0);
+    assert_true(isinf(stats_ci_pct(&s)));
+}
+
+/* The ratio estimate is Hodges-Lehmann on the log scale: of the ratios
+ * 1 and 4 it is their geometric mean 2 (the arithmetic median was 2.5),
+ * and with 4 vs 4 samples the interval's level is 1 - 2/70 (c = 1). */
+static void test_ratio_log_scale(void **state)
+{
+    (void)state;
+    double one[] = { 1 }, two[] = { 1, 4 }, est, lo, hi;
+    assert_int_equal(stats_ratio_ci(one, 1, two, 2, 0.95, &est, &lo, &hi),
+                     1);
+    assert_double_equal(est, 2, 1e-12);
+    assert_double_equal(stats_ratio_ci_level(4, 4, 0.95), 1 - 2.0 / 70,
+                        1e-12);
+    assert_true(isnan(stats_ratio_ci_level(3, 3, 0.95)));
+    assert_true(isnan(stats_ratio_ci_level(3, 4, 0.95)));
 }
 
 static void test_single_and_empty(void **state)
@@ -110,10 +165,10 @@ static void test_single_and_empty(void **state)
     struct stats_summary s;
     assert_int_equal(stats_summarize(one, 1, &s), 0);
     assert_double_equal(s.median, 4.25, 0);
-    assert_double_equal(s.stddev, 0, 0);
+    /* One sample has no spread and no interval: undefined, not 0. */
+    assert_true(isnan(s.stddev));
+    assert_true(isnan(s.ci_level));
     assert_double_equal(s.mad, 0, 0);
-    assert_double_equal(s.ci95_low, 4.25, 0);
-    assert_double_equal(s.ci95_high, 4.25, 0);
     assert_int_equal(stats_summarize(one, 0, &s), -1);
     assert_int_equal(s.n, 0);
 }
@@ -159,6 +214,8 @@ int main(void)
         cmocka_unit_test(test_ci_values),
         cmocka_unit_test(test_outliers),
         cmocka_unit_test(test_single_and_empty),
+        cmocka_unit_test(test_ci_level),
+        cmocka_unit_test(test_ratio_log_scale),
         cmocka_unit_test(test_mwu_min_p),
         cmocka_unit_test(test_norm_quantile),
     };
