@@ -3,7 +3,10 @@
 #
 #   scripts/new-workload.sh NAME
 #       built-in: writes workloads/NAME.c and adds its two lines (X(NAME)
-#       in workloads/workloads.h, 'workloads/NAME.c' in meson.build).
+#       in workloads/workloads.h, 'NAME.c' in workload_sources in
+#       workloads/meson.build). Every edit is made in a temporary copy
+#       and checked first; only then are all of them written, so a
+#       failure leaves the tree as it was.
 #   scripts/new-workload.sh --plugin NAME [-o FILE]
 #       plugin: writes FILE (default ./NAME.c) exporting poolbench_workload,
 #       and prints the two commands that build and run it: the compiler
@@ -25,7 +28,7 @@ usage: $0 [--plugin] [-o FILE] NAME
                 starting with a letter (it becomes a C identifier)
   --plugin      write a plugin (./NAME.c) instead of a built-in workload
                 (workloads/NAME.c, listed in workloads/workloads.h and
-                meson.build)
+                workloads/meson.build)
   -o FILE       write the skeleton to FILE; no list is edited
   -h, --help    this help
 A plugin in three commands (docs/workloads.md, "Plugins"):
@@ -94,7 +97,46 @@ if [ $plugin -eq 1 ]; then
  * with poolbench run --plugin ./$name.so -w $name"
 else
     symbol=wl_$name
-    form="built in: listed in workloads/workloads.h and meson.build"
+    form="built in: listed in workloads/workloads.h and workloads/meson.build"
+fi
+
+# The two list edits, made in temporary copies and checked before
+# anything is written: either every file is written, or none.
+if [ $edit_lists -eq 1 ]; then
+    h=$root/workloads/workloads.h
+    m=$root/workloads/meson.build
+    trap 'rm -f "$h.new.$$" "$m.new.$$"' EXIT
+    # Append X($name) to the list: the last X(...) line gains a backslash.
+    awk -v name="$name" '
+        /^#define WORKLOADS\(X\)/ { inlist = 1 }
+        inlist && /^[ \t]*X\([a-z0-9_]+\)[ \t]*$/ {
+            sub(/[ \t]+$/, "")
+            printf "%-20s \\\n", $0
+            printf "    X(%s)\n", name
+            inlist = 0
+            next
+        }
+        { print }
+    ' "$h" > "$h.new.$$"
+    # Add 'NAME.c' at the end of workload_sources = files(...).
+    awk -v name="$name" '
+        /^workload_sources = files\(/ { inlist = 1 }
+        inlist && /^\)/ {
+            printf "  '\''%s.c'\'',\n", name
+            inlist = 0
+        }
+        { print }
+    ' "$m" > "$m.new.$$"
+    if ! grep -q "^    X($name)\$" "$h.new.$$"; then
+        echo "$0: cannot find the WORKLOADS(X) list in $h; nothing" \
+             "written" >&2
+        exit 1
+    fi
+    if ! grep -q "^  '$name.c',\$" "$m.new.$$"; then
+        echo "$0: cannot find 'workload_sources = files(' in $m;" \
+             "nothing written" >&2
+        exit 1
+    fi
 fi
 
 cat > "$out" <<SKELETON
@@ -176,34 +218,10 @@ SKELETON
 echo "wrote $out"
 
 if [ $edit_lists -eq 1 ]; then
-    h=$root/workloads/workloads.h
-    m=$root/meson.build
-    # Append X($name) to the list: the last X(...) line gains a backslash.
-    awk -v name="$name" '
-        /^#define WORKLOADS\(X\)/ { inlist = 1 }
-        inlist && /^[ \t]*X\([a-z0-9_]+\)[ \t]*$/ {
-            sub(/[ \t]+$/, "")
-            printf "%-20s \\\n", $0
-            printf "    X(%s)\n", name
-            inlist = 0
-            next
-        }
-        { print }
-    ' "$h" > "$h.tmp" && mv "$h.tmp" "$h"
-    awk -v name="$name" '
-        /^workload_sources = files\(/ { inlist = 1 }
-        inlist && /^\)/ {
-            printf "  '\''workloads/%s.c'\'',\n", name
-            inlist = 0
-        }
-        { print }
-    ' "$m" > "$m.tmp" && mv "$m.tmp" "$m"
-    if ! grep -q "X($name)" "$h" || ! grep -q "workloads/$name.c" "$m"; then
-        echo "$0: could not add $name to $h and $m; add the lines by hand" >&2
-        exit 1
-    fi
+    mv "$h.new.$$" "$h"
+    mv "$m.new.$$" "$m"
     echo "added X($name) to workloads/workloads.h and" \
-         "'workloads/$name.c' to meson.build"
+         "'$name.c' to workloads/meson.build"
     echo "next: ninja -C build && build/poolbench run -w $name -e serial"
 elif [ $plugin -eq 1 ]; then
     # The flags and the binary: this clone's build tree first (its

@@ -1,7 +1,9 @@
-/* corpus_impl.h - what corpus.c (the file list, the cache folder, the
- * manifest read back and verified, corpus_open, corpus_scan, the page
- * cache), corpus_gen.c (the PRNG and the generator) and corpus_task.c
- * (the digest tasks) share. Not for other modules: use corpus.h. */
+/* corpus_impl.h - what corpus_list.c (the file list, the manifest's
+ * encodings), corpus.c (the cache folder, the manifest read back and
+ * verified, corpus_open, corpus_scan, the page cache), corpus_gen.c (the
+ * PRNG and the generator) and corpus_task.c (the digest tasks) share.
+ * They call down that list, never back. Not for other modules: use
+ * corpus.h. */
 #ifndef POOLBENCH_CORPUS_IMPL_H
 #define POOLBENCH_CORPUS_IMPL_H
 
@@ -14,7 +16,7 @@
 #define CORPUS_DIGEST "sha256"        /* per-file digest in the manifest */
 #define CORPUS_DIGEST_LEN 32
 
-/* ---- corpus.c ---- */
+/* ---- corpus_list.c ---- */
 
 /* An empty corpus (root_fd -1), safe to corpus_free. */
 void corpus_init(struct corpus *c);
@@ -31,6 +33,8 @@ void corpus_hex(const unsigned char *d, size_t len, char *out);
 
 /* FNV-1a, 64 bit: the manifest's own checksum. */
 uint64_t corpus_fnv1a(const char *p, size_t len);
+
+/* ---- corpus.c ---- */
 
 /* Open file k of c for reading (under its root, links not followed).
  * Returns the descriptor, or -1 with errno. */

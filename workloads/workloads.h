@@ -1,8 +1,9 @@
 /* workloads.h - the one list of built-in workloads.
  *
- * Adding a built-in workload takes two edits: its file in workloads/ (which
- * exports `const struct workload wl_<name>`, and is listed in meson.build's
- * workload_sources) and one line here. Order is display order.
+ * Adding a built-in workload takes two edits beside its file in workloads/
+ * (which exports `const struct workload wl_<name>`): one line here and its
+ * name in workload_sources in workloads/meson.build. scripts/new-workload.sh
+ * NAME makes all three. Order is display order.
  */
 #ifndef POOLBENCH_WORKLOADS_H
 #define POOLBENCH_WORKLOADS_H

@@ -1,7 +1,7 @@
 /* compare.c - `poolbench compare`: a new results file against one or more
  * base runs, matched by configuration, tested for significant change with
  * a correction for testing many rows, gated for CI. The output formats
- * are in compare_format.c, the command line in compare_cli.c. */
+ * are in compare_format.c, the command line in cli/compare.c. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>

@@ -292,10 +292,4 @@ int compare_print(FILE *f, const struct compare_report *r);
 /* Free what compare_files made; safe on a zeroed report. */
 void compare_report_free(struct compare_report *r);
 
-/* `poolbench compare` with argv[0] == "compare". Returns the exit status:
- * 0 no regression, 1 a regression, 2 bad usage or unusable input, a
- * configuration not compared (without --allow-unmatched) or a gate that
- * cannot fire, 4 no stored baseline. */
-int compare_main(int argc, char **argv);
-
 #endif /* POOLBENCH_COMPARE_H */

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "compare_impl.h"
+#include "textesc.h"
 
 /* ---- cells ------------------------------------------------------------- */
 
@@ -116,15 +117,6 @@ static void match_cells(const struct compare_report *r,
     else
         snprintf(out->c[C_PADJ], sizeof(out->c[0]), "-");
     compare_verdict_text(r, m, out->c[C_VERDICT], sizeof(out->c[0]));
-}
-
-/* A copy of s in buf that is safe on a terminal (results_term_safe):
- * names, hosts and notes come from the files. */
-static const char *term_safe(const char *s, char *buf, size_t len)
-{
-    snprintf(buf, len, "%s", s);
-    results_term_safe(buf, len);
-    return buf;
 }
 
 /* Escape the header's values and a row's cells in place. */
@@ -251,7 +243,7 @@ static void text_header(FILE *f, const struct compare_report *r,
         char path[512];
         if (used > 1)
             fprintf(f, "  (%s holds runs of %zu machines; the first is "
-                    "shown)\n", term_safe(rf->path, path, sizeof(path)),
+                    "shown)\n", textesc_ctl(rf->path, path, sizeof(path)),
                     used);
     }
     fprintf(f, "  (* differs)\n\n");
@@ -302,15 +294,13 @@ static int text_rows(FILE *f, const struct compare_report *r,
     return 0;
 }
 
-/* The notes of the matches, and the rows only one side has. */
-static void text_notes(FILE *f, const struct compare_report *r)
+/* Each match's note as "OPEN label CLOSE: note", after head once (text
+ * and markdown share it); labels and notes made terminal-safe. */
+static void print_notes(FILE *f, const struct compare_report *r,
+                        const char *head, const char *open,
+                        const char *close)
 {
-    int starred = 0, notes = 0;
-    for (size_t k = 0; k < r->nmatches; k++)
-        starred |= r->matches[k].ci_short;
-    if (starred)
-        fprintf(f, "* too few samples for a 95%% interval: [min, max] of "
-                "the ratios\n");
+    int notes = 0;
     for (size_t k = 0; k < r->nmatches; k++) {
         const struct compare_match *m = &r->matches[k];
         if (m->note[0] == '\0')
@@ -318,9 +308,21 @@ static void text_notes(FILE *f, const struct compare_report *r)
         char label[512], note[sizeof(m->note)];
         view_config_label(m->base, label, sizeof(label));
         results_term_safe(label, sizeof(label));
-        fprintf(f, "%s  %s: %s\n", notes++ ? "" : "\nnotes:\n", label,
-                term_safe(m->note, note, sizeof(note)));
+        fprintf(f, "%s%s%s%s: %s\n", notes++ ? "" : head, open, label,
+                close, textesc_ctl(m->note, note, sizeof(note)));
     }
+}
+
+/* The notes of the matches, and the rows only one side has. */
+static void text_notes(FILE *f, const struct compare_report *r)
+{
+    int starred = 0;
+    for (size_t k = 0; k < r->nmatches; k++)
+        starred |= r->matches[k].ci_short;
+    if (starred)
+        fprintf(f, "* too few samples for a 95%% interval: [min, max] of "
+                "the ratios\n");
+    print_notes(f, r, "\nnotes:\n", "  ", "");
     for (int side = 0; side < 2; side++) {
         size_t n = side ? r->nonly_new : r->nonly_base;
         const struct results_row **only = side ? r->only_new : r->only_base;
@@ -328,7 +330,7 @@ static void text_notes(FILE *f, const struct compare_report *r)
             continue;
         char name[512];
         fprintf(f, "\nonly in %s (%zu, not compared):\n",
-                term_safe(side ? r->new_name : r->base_name, name,
+                textesc_ctl(side ? r->new_name : r->base_name, name,
                           sizeof(name)), n);
         for (size_t k = 0; k < n; k++) {
             char label[512];
@@ -493,8 +495,8 @@ static void md_only(FILE *f, const struct compare_report *r,
 static int print_markdown(FILE *f, const struct compare_report *r)
 {
     char bname[512], nname[512];
-    term_safe(r->base_name, bname, sizeof(bname));
-    term_safe(r->new_name, nname, sizeof(nname));
+    textesc_ctl(r->base_name, bname, sizeof(bname));
+    textesc_ctl(r->new_name, nname, sizeof(nname));
     char count[128];
     compare_count_text(r, count, sizeof(count));
     fprintf(f, "**%s**\n\n", count);
@@ -541,17 +543,7 @@ static int print_markdown(FILE *f, const struct compare_report *r)
     md_table_head(f);
     for (size_t k = 0; k < r->nmatches; k++)
         md_table_row(f, r, &r->matches[k]);
-    int notes = 0;
-    for (size_t k = 0; k < r->nmatches; k++) {
-        const struct compare_match *m = &r->matches[k];
-        if (m->note[0] == '\0')
-            continue;
-        char label[512], note[sizeof(m->note)];
-        view_config_label(m->base, label, sizeof(label));
-        results_term_safe(label, sizeof(label));
-        fprintf(f, "%s- `%s`: %s\n", notes++ ? "" : "\nNotes:\n\n", label,
-                term_safe(m->note, note, sizeof(note)));
-    }
+    print_notes(f, r, "\nNotes:\n\n", "- `", "`");
     fputc('\n', f);
     counts_line(f, r);
     fputs("\n</details>\n", f);

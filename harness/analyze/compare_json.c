@@ -9,15 +9,6 @@
 
 /* ---- json -------------------------------------------------------------- */
 
-/* A number, or null when it is not finite (JSON has no NaN). */
-static void add_num(cJSON *o, const char *key, double v)
-{
-    if (isfinite(v))
-        cJSON_AddNumberToObject(o, key, v);
-    else
-        cJSON_AddNullToObject(o, key);
-}
-
 static cJSON *config_json(const struct results_row *row)
 {
     cJSON *o = cJSON_CreateObject();
@@ -69,7 +60,7 @@ static cJSON *report_json(const struct compare_report *r)
     cJSON_AddStringToObject(root, "summary", count);
     cJSON_AddNumberToObject(root, "compared", (double)r->ncompared);
     cJSON_AddNumberToObject(root, "configurations", (double)r->nconfigs);
-    add_num(root, "alpha_per_row", r->alpha_row);
+    results_json_number(root, "alpha_per_row", r->alpha_row);
     cJSON_AddBoolToObject(root, "cannot_fire", r->cannot_fire);
     if (r->reps_needed > 0)
         cJSON_AddNumberToObject(root, "repetitions_needed",
@@ -120,12 +111,12 @@ static cJSON *report_json(const struct compare_report *r)
         cJSON_AddItemToObject(o, "base", side_json(m->base, m->bv, m->nb));
         cJSON_AddItemToObject(o, "new", side_json(m->new_row, m->nv,
                                                   m->nn));
-        add_num(o, "base_median", m->base_median);
-        add_num(o, "new_median", m->new_median);
-        add_num(o, "ratio", m->ratio);
-        add_num(o, "ratio_hl", m->est);
-        add_num(o, "ratio_ci95_low", m->ci_low);
-        add_num(o, "ratio_ci95_high", m->ci_high);
+        results_json_number(o, "base_median", m->base_median);
+        results_json_number(o, "new_median", m->new_median);
+        results_json_number(o, "ratio", m->ratio);
+        results_json_number(o, "ratio_hl", m->est);
+        results_json_number(o, "ratio_ci95_low", m->ci_low);
+        results_json_number(o, "ratio_ci95_high", m->ci_high);
         if (m->tested) {
             cJSON_AddNumberToObject(o, "u", m->mwu.u);
             cJSON_AddNumberToObject(o, "p", m->mwu.p);
@@ -135,11 +126,11 @@ static cJSON *report_json(const struct compare_report *r)
             cJSON_AddNullToObject(o, "p");
             cJSON_AddNullToObject(o, "p_exact");
         }
-        add_num(o, "p_adjusted", m->p_adj);
+        results_json_number(o, "p_adjusted", m->p_adj);
         if (r->nbases > 1) {
             cJSON_AddNumberToObject(o, "base_runs", (double)m->nruns);
-            add_num(o, "prediction_low", m->pi_low);
-            add_num(o, "prediction_high", m->pi_high);
+            results_json_number(o, "prediction_low", m->pi_low);
+            results_json_number(o, "prediction_high", m->pi_high);
         }
         cJSON_AddStringToObject(o, "verdict",
                                 compare_verdict_name(m->verdict));
@@ -148,7 +139,7 @@ static cJSON *report_json(const struct compare_report *r)
         if (isinf(m->detect_pct))
             cJSON_AddStringToObject(o, "detectable_pct", "none");
         else
-            add_num(o, "detectable_pct", m->detect_pct);
+            results_json_number(o, "detectable_pct", m->detect_pct);
         if (m->note[0] != '\0')
             cJSON_AddStringToObject(o, "note", m->note);
         else

@@ -1,6 +1,8 @@
-/* findings_impl.h - what the findings modules share (findings.c holds
- * the list and the findings about one instance; findings_compare.c those
- * that compare instances or delivery modes). Not for other modules. */
+/* findings_impl.h - what the findings modules share: findings_core.c
+ * (adding a finding, shared comparisons) at the bottom; findings.c (the
+ * list and the findings about one instance) calls findings_compare.c
+ * (those that compare instances or delivery modes); neither is called
+ * back. Not for other modules. */
 #ifndef POOLBENCH_FINDINGS_IMPL_H
 #define POOLBENCH_FINDINGS_IMPL_H
 

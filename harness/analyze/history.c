@@ -463,7 +463,7 @@ static int insert_rows(struct history *db, long long run_id,
         const struct results_row *r = vr->r;
         struct stats_summary s;
         char inst[256], conf[512], key[1024];
-        if (results_row_stats(r, "wall_s", &s) != 0) {
+        if (results_row_stats(r, RESULTS_WALL_S, &s) != 0) {
             memset(&s, 0, sizeof(s));
             s.median = s.ci95_low = s.ci95_high = NAN;
         }

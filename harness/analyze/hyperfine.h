@@ -32,8 +32,10 @@ int hyperfine_convert(const char *name, const char *text, size_t len,
                       long long mtime, cJSON **out, char *err,
                       size_t err_len);
 
-/* `poolbench import-hyperfine FILE.json [-o FILE]`; argv[0] is the
- * command name. Returns the exit status: 0, or 2 on bad usage or input. */
-int hyperfine_main(int argc, char **argv);
+/* Read the hyperfine file at path (at most 64 MiB) and convert it as
+ * hyperfine_convert does, its mtime as "created". Returns 0, or -1 with
+ * a one-line message naming the file. */
+int hyperfine_convert_file(const char *path, cJSON **out, char *err,
+                           size_t err_len);
 
 #endif /* POOLBENCH_HYPERFINE_H */

@@ -24,8 +24,4 @@
 int merge_build(const struct results_file *files, size_t n, int argc,
                 char **argv, cJSON **out, char *err, size_t err_len);
 
-/* `poolbench merge` with argv[0] == "merge". Returns the exit status: 0
- * written, 2 bad usage or input (the output file is then untouched). */
-int merge_main(int argc, char **argv);
-
 #endif /* POOLBENCH_MERGE_H */

@@ -20,6 +20,29 @@ const struct executor *executor_find(const char *name)
     return NULL;
 }
 
+char *executor_names(unsigned mask, unsigned want, char *buf, size_t len)
+{
+    size_t used = 0;
+    if (len > 0)
+        buf[0] = '\0';
+    for (size_t k = 0; executor_list[k] != NULL; k++) {
+        if ((executor_list[k]->flags & mask) != want || used >= len)
+            continue;
+        int n = snprintf(buf + used, len - used, "%s%s", used ? "," : "",
+                         executor_list[k]->name);
+        used += n > 0 ? (size_t)n : 0;
+    }
+    return buf;
+}
+
+const struct executor *executor_baseline(void)
+{
+    for (size_t k = 0; executor_list[k] != NULL; k++)
+        if (executor_list[k]->flags & EXEC_BASELINE)
+            return executor_list[k];
+    return NULL; /* not reached: serial has it (test_executor.c) */
+}
+
 const char *executor_variant_name(const struct executor *ex, unsigned v)
 {
     if (ex->variants == NULL)

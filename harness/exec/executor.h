@@ -35,6 +35,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bounds.h"
 #include "workload.h"
 
 enum exec_mode {
@@ -42,8 +43,8 @@ enum exec_mode {
     EXEC_UNORDERED = 1, /* chunks delivered in completion order */
 };
 
-/* Largest worker count accepted anywhere. */
-#define EXEC_MAX_WORKERS 4096
+/* Largest worker count an executor accepts (util/bounds.h). */
+#define EXEC_MAX_WORKERS POOLBENCH_MAX_WORKERS
 
 /* How a pool is shaped. */
 struct exec_config {
@@ -109,6 +110,20 @@ struct exec_report {
 
 struct exec_pool; /* opaque, one per executor implementation */
 
+/* What an executor is (struct executor.flags), as curl's handler flags:
+ * callers ask these, never compare executor identities. */
+#define EXEC_SERIAL_LIKE (1u << 0) /* the plain loop: one worker, no pool;
+                                      -j, --mode and chunks do not apply */
+#define EXEC_PYTHON      (1u << 1) /* a Python peer runs the tasks (py-*):
+                                      the workload needs a peer hook and
+                                      its after_rep (state only native
+                                      workers touch) does not apply; left
+                                      out of the default executor list */
+#define EXEC_BASELINE    (1u << 2) /* the native plain loop: speedups are
+                                      against it (VIEW_BASELINE_EXECUTOR)
+                                      and calibration times it; exactly
+                                      one executor has it */
+
 /* An executor. */
 struct executor {
     const char *name;     /* "serial", "threads", "procs", "futures" */
@@ -134,16 +149,18 @@ struct executor {
     /* Stop workers, reap children, free everything. */
     void (*destroy)(struct exec_pool *pool);
 
-    /* 1: a Python peer runs the tasks (py-*, python.c), so the workload
-     * needs a peer hook (struct workload.peer) and its after_rep, which
-     * checks state that only native workers touch, does not apply (the
-     * peer checks its own). Peer executors are left out of the default
-     * executor list. */
-    int peer;
+    unsigned flags;       /* EXEC_* above */
 };
 
 /* The built-in executors, in display order; NULL-terminated. */
 extern const struct executor *const executor_list[];
+
+/* The names of the executors whose flags & mask == want, in display
+ * order, comma-separated into buf (truncated to len). Returns buf. */
+char *executor_names(unsigned mask, unsigned want, char *buf, size_t len);
+
+/* The executor with EXEC_BASELINE (serial). */
+const struct executor *executor_baseline(void);
 
 /* Find an executor by name; NULL if there is none. */
 const struct executor *executor_find(const char *name);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/uio.h>
 
+#include "fs.h"
 #include "procs.h"
 
 /* A pipe message: a command, or a header followed by count task results.
@@ -30,21 +31,6 @@ static int pipe_full_read(int fd, void *buf, size_t len)
     char *b = buf;
     while (len > 0) {
         ssize_t r = read(fd, b, len);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return -1;
-        b += r;
-        len -= (size_t)r;
-    }
-    return 0;
-}
-
-static int pipe_full_write(int fd, const void *buf, size_t len)
-{
-    const char *b = buf;
-    while (len > 0) {
-        ssize_t r = write(fd, b, len);
         if (r < 0 && errno == EINTR)
             continue;
         if (r <= 0)
@@ -99,7 +85,7 @@ static void pipe_child(struct exec_pool *p, unsigned id, void *ws)
             executor_run_one(&p->b.job, ws, cmd.first + k, &res[k]);
         procs_count(p, id, cmd.count);
         *m = cmd;
-        if (pipe_full_write(w->res_fd, p->wbuf,
+        if (fs_write_all(w->res_fd, p->wbuf,
                             (cmd.count + 1) * sizeof(*res)) != 0)
             break;
     }
@@ -157,7 +143,7 @@ static void pipe_send(struct exec_pool *p, unsigned id, uint64_t *next)
         uint64_t c = p->nretry > 0 ? p->retry[--p->nretry] : (*next)++;
         struct pipe_msg m = { 0, 0, { 0, 0 } };
         m.count = exec_base_span(&p->b, c, &m.first);
-        if (pipe_full_write(w->cmd_fd, &m, sizeof(m)) != 0) {
+        if (fs_write_all(w->cmd_fd, &m, sizeof(m)) != 0) {
             /* it died; its death fd will say so. Keep the chunk. */
             p->retry[p->nretry++] = c;
             return;

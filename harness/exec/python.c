@@ -381,7 +381,7 @@ static void py_destroy(struct exec_pool *p)
 
 /* ---- the five executors ------------------------------------------------ */
 
-#define PY_EXECUTOR(cname, xname, xkind, xsummary, xmodels)             \
+#define PY_EXECUTOR(cname, xname, xkind, xflags, xsummary, xmodels)     \
     static int py_create_##cname(const struct exec_config *cfg,            \
                                  const struct exec_job *job,               \
                                  struct exec_pool **pool, char *err,       \
@@ -393,21 +393,21 @@ static void py_destroy(struct exec_pool *p)
     const struct executor executor_##cname = {                             \
         .name = xname, .summary = xsummary, .models = xmodels,             \
         .variants = NULL, .create = py_create_##cname, .run = py_run,      \
-        .destroy = py_destroy, .peer = 1,                                  \
+        .destroy = py_destroy, .flags = EXEC_PYTHON | (xflags),            \
     };
 
-PY_EXECUTOR(py_serial, "py-serial", "serial",
+PY_EXECUTOR(py_serial, "py-serial", "serial", EXEC_SERIAL_LIKE,
             "Python: the plain loop in the interpreter (python3)",
             "[f(x) for x in xs]")
-PY_EXECUTOR(py_pool, "py-pool", "pool",
+PY_EXECUTOR(py_pool, "py-pool", "pool", 0,
             "Python: multiprocessing.Pool (processes)",
             "Pool.map / imap_unordered")
-PY_EXECUTOR(py_threadpool, "py-threadpool", "threadpool",
+PY_EXECUTOR(py_threadpool, "py-threadpool", "threadpool", 0,
             "Python: multiprocessing.dummy.Pool (threads, the GIL)",
             "dummy.Pool.map / imap_unordered")
-PY_EXECUTOR(py_tpe, "py-tpe", "tpe",
+PY_EXECUTOR(py_tpe, "py-tpe", "tpe", 0,
             "Python: concurrent.futures.ThreadPoolExecutor",
             "TPE.map / submit + as_completed")
-PY_EXECUTOR(py_ppe, "py-ppe", "ppe",
+PY_EXECUTOR(py_ppe, "py-ppe", "ppe", 0,
             "Python: concurrent.futures.ProcessPoolExecutor",
             "PPE.map / submit + as_completed")

@@ -10,10 +10,6 @@
  * message when no such executable exists. */
 int python_set_interpreter(const char *interp, char *err, size_t err_len);
 
-/* The path of scripts/pypeer.py into buf. Returns 0, or -1 when it does
- * not fit. */
-int python_script_path(char *buf, size_t len);
-
 /* What the interpreter the py-* executors run says of itself, as a JSON
  * object text into buf ({"version": "3.11.7", "implementation":
  * "cpython", "gil": true, ...}), asked once with a time limit. Returns

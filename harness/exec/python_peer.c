@@ -103,7 +103,9 @@ static void py_exec(int in_fd, int out_fd, int err_fd, const char *script,
     _exit(127);
 }
 
-int python_script_path(char *buf, size_t len)
+/* The path of scripts/pypeer.py into buf. Returns 0, or -1 when it does
+ * not fit. */
+static int python_script_path(char *buf, size_t len)
 {
     int n = snprintf(buf, len, "%s/pypeer.py", paths_scripts_dir());
     return n > 0 && (size_t)n < len ? 0 : -1;

@@ -108,4 +108,5 @@ const struct executor executor_serial = {
     .create = serial_create,
     .run = serial_run,
     .destroy = serial_destroy,
+    .flags = EXEC_SERIAL_LIKE | EXEC_BASELINE,
 };

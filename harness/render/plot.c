@@ -6,7 +6,6 @@
  * scripts/KIND.gp verbatim. Everything about looks lives in the templates.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,11 +14,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "exit.h"
 #include "fs.h"
+#include "paths.h"
 #include "plot_impl.h"
 #include "results.h"
-#include "show.h"
 #include "stats.h"
 #include "textesc.h"
 #include "units.h"
@@ -29,46 +27,6 @@
 #define PLOT_STDERR_MAX 4096 /* gnuplot stderr kept for a message */
 
 /* ---- small helpers ------------------------------------------------------ */
-
-/* Seconds-to-display scale for values up to max_s: the axis then reads
- * in one unit with at most three integer digits. */
-void plot_time_unit(double max_s, double *scale, const char **unit)
-{
-    if (max_s >= 1) {
-        *scale = 1;
-        *unit = "s";
-    } else if (max_s >= 1e-3) {
-        *scale = 1e3;
-        *unit = "ms";
-    } else if (max_s >= 1e-6) {
-        *scale = 1e6;
-        *unit = "us";
-    } else {
-        *scale = 1e9;
-        *unit = "ns";
-    }
-}
-
-/* text as a file-name part: [a-z0-9] kept, runs of anything else '-'. */
-static void slug(const char *text, char *buf, size_t len)
-{
-    size_t n = 0;
-    int dash = 0;
-    for (const char *s = text; *s != '\0' && n + 2 < len; s++) {
-        char c = *s;
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c - 'A' + 'a');
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.') {
-            if (dash && n > 0)
-                buf[n++] = '-';
-            dash = 0;
-            buf[n++] = c;
-        } else {
-            dash = 1;
-        }
-    }
-    buf[n] = '\0';
-}
 
 /* Index of text in list[0..*n), appending it when absent and there is
  * room; -1 when full. */
@@ -123,14 +81,14 @@ int plot_cmp_point(const void *a, const void *b)
 /* ---- running gnuplot ---------------------------------------------------- */
 
 
-static int append_template(struct render *rd, struct strbuf *b,
-                           const char *name)
+int plot_append_template(struct strbuf *b, const char *name, char *err,
+                         size_t err_len)
 {
     char path[4200];
-    snprintf(path, sizeof(path), "%s/%s.gp", rd->scripts, name);
+    snprintf(path, sizeof(path), "%s/%s.gp", paths_scripts_dir(), name);
     FILE *f = fopen(path, "r");
     if (f == NULL) {
-        snprintf(rd->err, rd->err_len, "cannot read gnuplot template %s: "
+        snprintf(err, err_len, "cannot read gnuplot template %s: "
                  "%s (set POOLBENCH_SCRIPTS_DIR?)", path, strerror(errno));
         return -1;
     }
@@ -231,8 +189,8 @@ int plot_emit(struct render *rd, const char *stem_in,
     plot_buf_gp_var(&gp, "chart_title", title);
     buf_subtitle(&gp, subtitle);
     strbuf_printf(&gp, "%s", head->p != NULL ? head->p : "");
-    if (append_template(rd, &gp, "common") != 0 ||
-        append_template(rd, &gp, kind) != 0) {
+    if (plot_append_template(&gp, "common", rd->err, rd->err_len) != 0 ||
+        plot_append_template(&gp, kind, rd->err, rd->err_len) != 0) {
         free(gp.p);
         return -1;
     }
@@ -292,7 +250,7 @@ void plot_stem_of(const struct plot_src *s, const char *kind,
                   const char *label, char *buf, size_t len)
 {
     char sl[96];
-    slug(label, sl, sizeof(sl));
+    textesc_slug(label, sl, sizeof(sl));
     snprintf(buf, len, "%.24s%.10s-%.80s", s->prefix, kind, sl);
 }
 
@@ -316,36 +274,6 @@ void plot_head_serial(struct strbuf *head, const struct view_row *base,
     plot_buf_gp_var(head, "serial_text", base != NULL ? text : "");
 }
 
-/* ---- the chart kinds ---------------------------------------------------- */
-
-/* One kind of chart. Exactly one of the hooks is set. */
-struct plot_kind {
-    const char *name;     /* stem prefix and template scripts/NAME.gp */
-    const char *summary;  /* one line for `poolbench plot --help` */
-    /* One chart of one workload instance; NULL for kinds drawn across
-     * sources. Returns 0 (drawn, or skipped with a note) or -1. */
-    int (*inst)(struct render *rd, const struct plot_src *s,
-                const struct view_inst *in);
-    /* One chart across every source (files, or parts of a merged
-     * file); NULL for per-instance kinds. */
-    int (*across)(struct render *rd, const struct plot_src *srcs,
-                  size_t nsrcs);
-};
-
-static const struct plot_kind plot_kinds[] = {
-    { "bars", "median wall time per executor and worker count, 95% CI, "
-      "fastest serial as a line", plot_chart_bars, NULL },
-    { "scaling", "speedup vs workers, 95% CI, ideal and serial lines, "
-      "online CPUs marked", plot_chart_scaling, NULL },
-    { "delivery", "tasks delivered vs time, ordered (map) vs unordered",
-      plot_chart_delivery, NULL },
-    { "overhead", "wall time per task by executor across chunk sizes",
-      plot_chart_overhead, NULL },
-    { "ratio", "with several files or runs: each configuration vs the "
-      "first", NULL, plot_chart_ratio },
-};
-
-#define PLOT_NKINDS (sizeof(plot_kinds) / sizeof(plot_kinds[0]))
 /* ---- the whole render --------------------------------------------------- */
 
 static int mkdir_p(const char *dir, char *err, size_t err_len)
@@ -446,7 +374,7 @@ static int draw_src(struct render *rd, const struct plot_src *s)
         if (usable == 0)
             continue;
         drawn++;
-        for (size_t k = 0; k < PLOT_NKINDS; k++) {
+        for (size_t k = 0; k < plot_nkinds; k++) {
             if (plot_kinds[k].inst == NULL)
                 continue;
             rd->kind = plot_kinds[k].name;
@@ -475,7 +403,6 @@ int plot_render(const struct results_file *files, size_t nfiles,
     if (plot_find_gnuplot(rd.gnuplot, sizeof(rd.gnuplot), err,
                           err_len) != 0)
         return -1;
-    rd.scripts = plot_scripts_dir();
     if (mkdir_p(opt->dir, err, err_len) != 0)
         return -1;
     rd.work = opt->dir;
@@ -504,7 +431,7 @@ int plot_render(const struct results_file *files, size_t nfiles,
     for (size_t k = 0; k < nsrcs; k++)
         if (draw_src(&rd, &srcs[k]) != 0)
             goto out;
-    for (size_t k = 0; k < PLOT_NKINDS; k++) {
+    for (size_t k = 0; k < plot_nkinds; k++) {
         if (plot_kinds[k].across == NULL)
             continue;
         rd.kind = plot_kinds[k].name;
@@ -530,123 +457,3 @@ void plot_set_free(struct plot_set *set)
     memset(set, 0, sizeof(*set));
 }
 
-/* ---- the command -------------------------------------------------------- */
-
-static void usage(FILE *f)
-{
-    fprintf(f,
-"usage: poolbench plot [RESULTS.json...] [-o DIR]\n"
-"\n"
-"Draw charts of one or more results files (default: %s) with\n"
-"gnuplot, as SVG and PNG, each beside its data (.dat) and script (.gp):\n"
-"`gnuplot NAME.gp` in DIR redraws a chart after you restyle it.\n"
-"Templates: %s.\n"
-"\n", SHOW_DEFAULT_INPUT, plot_scripts_dir());
-    for (size_t k = 0; k < PLOT_NKINDS; k++) {
-        char name[32];
-        snprintf(name, sizeof(name), "%s%s", plot_kinds[k].name,
-                 plot_kinds[k].inst != NULL ? "-*" : "");
-        fprintf(f, "  %-11s %s\n", name, plot_kinds[k].summary);
-    }
-    fprintf(f,
-"\n"
-"  -o, --output DIR   where charts go (default: plots; created if needed)\n"
-"      --no-png       SVG only\n"
-"  -h, --help         this help\n"
-"\n"
-"A chart the data cannot support is skipped with a note on stderr.\n"
-"Exit status: 0 done, 2 bad usage, a bad results file or no gnuplot.\n");
-}
-
-int plot_main(int argc, char **argv)
-{
-    static const struct option longopts[] = {
-        { "output", required_argument, NULL, 'o' },
-        { "no-png", no_argument, NULL, 'P' },
-        { "help", no_argument, NULL, 'h' },
-        { 0 },
-    };
-    struct plot_options opt = { .dir = "plots", .png = 1, .notes = 1 };
-    char err[1024], safe[4096];
-    optind = 1;
-    opterr = 0;
-    for (;;) {
-        int c = getopt_long(argc, argv, ":o:h", longopts, NULL);
-        if (c == -1)
-            break;
-        switch (c) {
-        case 'o':
-            if (optarg[0] == '\0') {
-                fprintf(stderr, "poolbench plot: -o: empty folder name\n");
-                return EXIT_USAGE;
-            }
-            opt.dir = optarg;
-            break;
-        case 'P': opt.png = 0; break;
-        case 'h':
-            usage(stdout);
-            return 0;
-        case ':':
-            fprintf(stderr, "poolbench plot: option '%s' needs a value; see "
-                    "`poolbench plot --help`\n", argv[optind - 1]);
-            return EXIT_USAGE;
-        default:
-            fprintf(stderr, "poolbench plot: unknown option '%s'; see "
-                    "`poolbench plot --help`\n", argv[optind - 1]);
-            return EXIT_USAGE;
-        }
-    }
-    /* No file named: the latest run, as show and report read it. */
-    static char *latest[] = { SHOW_DEFAULT_INPUT };
-    char **names = argv + optind;
-    size_t nfiles = (size_t)(argc - optind);
-    if (nfiles == 0) {
-        if (access(SHOW_DEFAULT_INPUT, F_OK) != 0) {
-            fprintf(stderr, "poolbench plot: no results file given and "
-                    "%s does not exist; name a file or run `poolbench "
-                    "run` first\n", SHOW_DEFAULT_INPUT);
-            return EXIT_USAGE;
-        }
-        names = latest;
-        nfiles = 1;
-    }
-    char gp[4096];
-    if (plot_find_gnuplot(gp, sizeof(gp), err, sizeof(err)) != 0) {
-        fprintf(stderr, "poolbench plot: %s\n", err);
-        return EXIT_USAGE;
-    }
-    struct results_file *files = calloc(nfiles, sizeof(*files));
-    if (files == NULL) {
-        fprintf(stderr, "poolbench plot: out of memory\n");
-        return EXIT_USAGE;
-    }
-    int status = EXIT_USAGE;
-    size_t loaded = 0;
-    for (; loaded < nfiles; loaded++)
-        if (results_load(names[loaded], &files[loaded], err,
-                         sizeof(err)) != 0) {
-            fprintf(stderr, "poolbench plot: %s\n",
-                    textesc_ctl(err, safe, sizeof(safe)));
-            goto out;
-        }
-    struct plot_set set;
-    if (plot_render(files, nfiles, &opt, &set, err, sizeof(err)) != 0) {
-        fprintf(stderr, "poolbench plot: %s\n",
-                textesc_ctl(err, safe, sizeof(safe)));
-        goto out;
-    }
-    for (size_t k = 0; k < set.ncharts; k++)
-        printf("%s/%s.svg%s  %s\n", opt.dir, set.charts[k].name,
-               opt.png ? " .png" : "",
-               textesc_ctl(set.charts[k].title, safe, sizeof(safe)));
-    printf("plot: %zu chart%s in %s/ (%zu skipped); redraw one with: cd %s "
-           "&& gnuplot NAME.gp\n", set.ncharts, set.ncharts == 1 ? "" : "s",
-           opt.dir, set.skipped, opt.dir);
-    plot_set_free(&set);
-    status = 0;
-out:
-    for (size_t k = 0; k < loaded; k++)
-        results_free(&files[k]);
-    free(files);
-    return status;
-}

@@ -1,9 +1,9 @@
 /* plot.h - `poolbench plot`: charts from results files, drawn by gnuplot.
  *
  * For every chart the data supports, plot writes NAME.dat (the numbers),
- * NAME.gp (a gnuplot script: variables first, then the template from
- * scripts/NAME-KIND.gp) and runs gnuplot on it in a private folder
- * (DIR/.poolbench-plot-XXXXXX), which leaves NAME.svg and NAME.png; each
+ * NAME.gp (a gnuplot script: variables first, then scripts/common.gp and
+ * the kind's template scripts/KIND.gp) and runs gnuplot on it in a
+ * private folder (DIR/.poolbench-plot-XXXXXX), which leaves NAME.svg and NAME.png; each
  * file is then renamed into DIR (a symlink there is replaced, not
  * followed) and the private folder removed, also on SIGINT/SIGTERM.
  * `cd DIR && gnuplot NAME.gp` redraws one after a user restyles it. A
@@ -52,9 +52,35 @@ struct plot_options {
                          folder inside dir and rename each file in */
 };
 
-/* The folder holding the gnuplot templates: $POOLBENCH_SCRIPTS_DIR, else
- * the source tree's scripts/, else the installed data folder. */
-const char *plot_scripts_dir(void);
+struct render;
+struct plot_src;
+struct view_inst;
+
+/* One kind of chart: a drawing function, its row in plot_kinds and its
+ * template scripts/NAME.gp (installed by meson.build's plot_templates,
+ * which tests/cli/docs_test.sh checks against this table). Exactly one
+ * of the hooks is set. */
+struct plot_kind {
+    const char *name;     /* stem prefix and template scripts/NAME.gp */
+    const char *summary;  /* one line for `poolbench plot --help` */
+    /* One chart of one workload instance; NULL for kinds drawn across
+     * sources. Returns 0 (drawn, or skipped with a note) or -1. */
+    int (*inst)(struct render *rd, const struct plot_src *s,
+                const struct view_inst *in);
+    /* One chart across every source (files, or parts of a merged
+     * file); NULL for per-instance kinds. */
+    int (*across)(struct render *rd, const struct plot_src *srcs,
+                  size_t nsrcs);
+};
+
+/* Every chart kind, in drawing order. */
+extern const struct plot_kind plot_kinds[];
+extern const size_t plot_nkinds;
+
+/* Append the template scripts/NAME.gp (from paths_scripts_dir()) to b,
+ * after a comment line naming it. Returns 0, or -1 with a message. */
+int plot_append_template(struct strbuf *b, const char *name, char *err,
+                         size_t err_len);
 
 /* Check that gnuplot ($POOLBENCH_GNUPLOT or `gnuplot` on PATH) can be
  * run. Returns 0, or -1 with a one-line message in err. */
@@ -80,10 +106,5 @@ int plot_render(const struct results_file *files, size_t nfiles,
 
 /* Free what plot_render filled in; safe on a zeroed set. */
 void plot_set_free(struct plot_set *set);
-
-/* `poolbench plot [RESULTS.json...] [-o DIR]` (default: the file
- * SHOW_DEFAULT_INPUT names); argv[0] == "plot". Returns
- * the exit status: 0, or 2 for bad usage, a bad file or no gnuplot. */
-int plot_main(int argc, char **argv);
 
 #endif /* POOLBENCH_PLOT_H */

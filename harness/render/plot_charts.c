@@ -27,8 +27,8 @@ static void group_tics(struct strbuf *head, char (*groups)[128],
 
 /* ---- bars: median wall per configuration and worker count --------------- */
 
-int plot_chart_bars(struct render *rd, const struct plot_src *s,
-                    const struct view_inst *in)
+static int chart_bars(struct render *rd, const struct plot_src *s,
+                      const struct view_inst *in)
 {
     char groups[PLOT_MAX_GROUPS][128], titles[PLOT_MAX_SERIES][128], g[128];
     unsigned workers[PLOT_MAX_SERIES];
@@ -59,7 +59,7 @@ int plot_chart_bars(struct render *rd, const struct plot_src *s,
         }
     double scale;
     const char *unit;
-    plot_time_unit(maxv, &scale, &unit);
+    units_time_scale(maxv, &scale, &unit);
     struct strbuf dat = { 0 }, head = { 0 };
     strbuf_printf(&dat, "# x  median_%s  ci95_low_%s  ci95_high_%s  "
                   "(one block per worker count)\n", unit, unit, unit);
@@ -146,8 +146,8 @@ static void put_speedup(struct strbuf *dat, const struct point *p,
                   isfinite(vr->speedup_hi) ? vr->speedup_hi : vr->speedup);
 }
 
-int plot_chart_scaling(struct render *rd, const struct plot_src *s,
-                       const struct view_inst *in)
+static int chart_scaling(struct render *rd, const struct plot_src *s,
+                         const struct view_inst *in)
 {
     const struct view_row *base = plot_inst_base(s, in);
     if (base == NULL) {
@@ -277,8 +277,8 @@ static long delivery_pairs(const struct plot_src *s,
     return (long)npick;
 }
 
-int plot_chart_delivery(struct render *rd, const struct plot_src *s,
-                        const struct view_inst *in)
+static int chart_delivery(struct render *rd, const struct plot_src *s,
+                          const struct view_inst *in)
 {
     const struct view_row *pick[PLOT_MAX_SERIES];
     long np = delivery_pairs(s, in, pick, PLOT_MAX_SERIES);
@@ -304,7 +304,7 @@ int plot_chart_delivery(struct render *rd, const struct plot_src *s,
     }
     double scale;
     const char *unit;
-    plot_time_unit(maxt, &scale, &unit);
+    units_time_scale(maxt, &scale, &unit);
     char titles[PLOT_MAX_SERIES][128], ft[32], lab[128];
     struct strbuf dat = { 0 }, head = { 0 };
     strbuf_printf(&dat, "# time_%s  tasks_done  (blocks 0..n-1: completion "
@@ -409,8 +409,8 @@ static void put_per_task(struct strbuf *dat, const struct point *p,
                   vr->wall.ci95_high * scale / t);
 }
 
-int plot_chart_overhead(struct render *rd, const struct plot_src *s,
-                        const struct view_inst *in)
+static int chart_overhead(struct render *rd, const struct plot_src *s,
+                          const struct view_inst *in)
 {
     unsigned w = in->chunk_varies ? overhead_workers(s, in) : 0;
     if (w == 0) {
@@ -444,7 +444,7 @@ int plot_chart_overhead(struct render *rd, const struct plot_src *s,
     qsort(pts, n, sizeof(*pts), plot_cmp_point);
     double scale;
     const char *unit;
-    plot_time_unit(maxv, &scale, &unit);
+    units_time_scale(maxv, &scale, &unit);
     struct strbuf dat = { 0 }, head = { 0 };
     strbuf_printf(&dat, "# chunk  wall_per_task_%s  ci95_low  ci95_high  "
                   "(%u workers; one block per executor)\n", unit, w);
@@ -534,8 +534,10 @@ static const struct view_row *find_same(const struct view_row **sorted,
 static void put_ratio(struct strbuf *dat, double x, const struct view_row *b,
                       const struct view_row *p)
 {
-    const struct results_series *bs = results_series_find(b->r, "wall_s");
-    const struct results_series *ps = results_series_find(p->r, "wall_s");
+    const struct results_series *bs =
+        results_series_find(b->r, RESULTS_WALL_S);
+    const struct results_series *ps =
+        results_series_find(p->r, RESULTS_WALL_S);
     double ratio = p->wall.median / b->wall.median, est, lo, hi;
     if (bs == NULL || ps == NULL ||
         stats_ratio_ci(bs->v, bs->n, ps->v, ps->n, VIEW_CI_LEVEL, &est, &lo,
@@ -544,8 +546,8 @@ static void put_ratio(struct strbuf *dat, double x, const struct view_row *b,
     strbuf_printf(dat, "%g %.6g %.6g %.6g\n", x, ratio, lo, hi);
 }
 
-int plot_chart_ratio(struct render *rd, const struct plot_src *srcs,
-                     size_t nsrcs)
+static int chart_ratio(struct render *rd, const struct plot_src *srcs,
+                       size_t nsrcs)
 {
     if (nsrcs < 2)
         return 0;
@@ -636,3 +638,23 @@ out:
     return rc;
 }
 
+/* ---- the table ---------------------------------------------------------- */
+
+/* A kind of chart is its function above, its row here and its template
+ * scripts/NAME.gp (in plot_templates in meson.build; docs_test.sh checks
+ * that every row's template is installed). */
+
+const struct plot_kind plot_kinds[] = {
+    { "bars", "median wall time per executor and worker count, 95% CI, "
+      "fastest serial as a line", chart_bars, NULL },
+    { "scaling", "speedup vs workers, 95% CI, ideal and serial lines, "
+      "online CPUs marked", chart_scaling, NULL },
+    { "delivery", "tasks delivered vs time, ordered (map) vs unordered",
+      chart_delivery, NULL },
+    { "overhead", "wall time per task by executor across chunk sizes",
+      chart_overhead, NULL },
+    { "ratio", "with several files or runs: each configuration vs the "
+      "first", NULL, chart_ratio },
+};
+
+const size_t plot_nkinds = sizeof(plot_kinds) / sizeof(plot_kinds[0]);

@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "fs.h"
-#include "paths.h"
 #include "plot_impl.h"
 #include "textesc.h"
 
@@ -76,11 +75,6 @@ void plot_buf_gp_array(struct strbuf *b, const char *name,
         buf_gp_string(b, items[k]);
     }
     strbuf_printf(b, "]\n");
-}
-
-const char *plot_scripts_dir(void)
-{
-    return paths_scripts_dir();
 }
 
 int plot_find_gnuplot(char *path, size_t path_len, char *err,

@@ -39,7 +39,6 @@ struct render {
     const char *work;     /* private folder gnuplot draws in */
     struct plot_set *set;
     char gnuplot[4096];
-    const char *scripts;
     const char *kind;     /* the kind being drawn: plot_kinds[k].name */
     char *err;
     size_t err_len;
@@ -95,27 +94,7 @@ int plot_main_row(const struct view_inst *in, const struct view_row *vr);
  * room; -1 when full. */
 int plot_intern(char (*list)[128], size_t *n, size_t max, const char *text);
 
-/* Seconds-to-display scale for values up to max_s: the axis then reads
- * in one unit with at most three integer digits. */
-void plot_time_unit(double max_s, double *scale, const char **unit);
-
 /* qsort order of struct point: line, then x, then file order. */
 int plot_cmp_point(const void *a, const void *b);
-
-/* ---- the chart kinds (plot_kinds[] in plot.c) --------------------------- */
-
-/* Each draws its chart of one instance (ratio: across sources). Returns
- * 0 (a chart the data cannot support is a note, not an error), or -1
- * with a message in rd->err. */
-int plot_chart_bars(struct render *rd, const struct plot_src *s,
-                    const struct view_inst *in);
-int plot_chart_scaling(struct render *rd, const struct plot_src *s,
-                       const struct view_inst *in);
-int plot_chart_delivery(struct render *rd, const struct plot_src *s,
-                        const struct view_inst *in);
-int plot_chart_overhead(struct render *rd, const struct plot_src *s,
-                        const struct view_inst *in);
-int plot_chart_ratio(struct render *rd, const struct plot_src *srcs,
-                     size_t nsrcs);
 
 #endif /* POOLBENCH_PLOT_IMPL_H */

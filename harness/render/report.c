@@ -19,13 +19,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "args.h"
-#include "exit.h"
 #include "findings.h"
 #include "fs.h"
 #include "plot.h"
 #include "report.h"
 #include "report_impl.h"
+#include "seed.h"
 #include "results.h"
 #include "strbuf.h"
 #include "textesc.h"
@@ -33,7 +32,6 @@
 
 #define REPORT_SVG_MAX (16u * 1024 * 1024)
 #define REPORT_MAX_WARNINGS 6  /* warning messages named in the banner */
-#define REPORT_DEFAULT_INPUT "results/latest.json"
 
 /* ---- HTML --------------------------------------------------------------- */
 
@@ -379,6 +377,9 @@ static int page_body(struct strbuf *b, const struct page_file *pf,
         if (!pf[f].hyperfine)
             report_across(b, &pf[f]);
     report_python_section(b, pf, npf);
+    for (size_t f = 0; f < npf; f++)
+        if (!pf[f].hyperfine)
+            seed_html(b, &pf[f].v);
     int other = 0;
     for (size_t c = 0; c < set->ncharts; c++) {
         if (used[c])
@@ -500,96 +501,3 @@ size_t report_findings(const struct results_file *files, size_t nfiles,
     return count;
 }
 
-/* ---- the command -------------------------------------------------------- */
-
-static void usage(FILE *f)
-{
-    fprintf(f,
-"usage: poolbench report [RESULTS.json...] [-o FILE.html]\n"
-"\n"
-"Write one self-contained HTML page (inline SVG charts, no script, no\n"
-"external resource): a one-screen summary (per workload the best\n"
-"configuration, its speedup with the 95%% interval, the verdict and the\n"
-"warnings), one section per workload with findings computed from the\n"
-"data, its charts and a short table, whole-process times of files made by\n"
-"`poolbench import-hyperfine` beside poolbench's own, the machine, and\n"
-"every row in a folded table (gnuplot is needed for the charts).\n"
-"The input defaults to " REPORT_DEFAULT_INPUT ".\n"
-"\n"
-"  -o, --output FILE   the page (default: plots/report.html)\n"
-"  -h, --help          this help\n"
-"\n"
-"Exit status: 0 written, 2 bad usage, a bad results file, no gnuplot or\n"
-"an unwritable output.\n");
-}
-
-int report_main(int argc, char **argv)
-{
-    const char *path = "plots/report.html";
-    char err[1024];
-    char safe[4096];
-    int parsed = args_output_only("report", argc, argv, &path, err,
-                                  sizeof(err));
-    if (parsed == ARGS_HELP) {
-        usage(stdout);
-        return 0;
-    }
-    if (parsed != 0) {
-        fprintf(stderr, "poolbench report: %s\n", err);
-        return EXIT_USAGE;
-    }
-    /* Without a file, the last run: what `poolbench run` just wrote. */
-    static char *const fallback[] = { (char *)REPORT_DEFAULT_INPUT };
-    char *const *inputs = argv + optind;
-    size_t nfiles = (size_t)(argc - optind), loaded = 0;
-    if (nfiles == 0) {
-        if (access(REPORT_DEFAULT_INPUT, F_OK) != 0) {
-            fprintf(stderr, "poolbench report: no results file given and "
-                    REPORT_DEFAULT_INPUT " does not exist; expected "
-                    "poolbench report [RESULTS.json...] [-o FILE.html]\n");
-            return EXIT_USAGE;
-        }
-        inputs = fallback;
-        nfiles = 1;
-    }
-    if (strcmp(path, "plots/report.html") == 0 &&
-        mkdir("plots", 0755) != 0 && errno != EEXIST) {
-        fprintf(stderr, "poolbench report: cannot create folder plots/: "
-                "%s; give -o FILE.html\n", strerror(errno));
-        return EXIT_USAGE;
-    }
-    if (results_check_writable(path, err, sizeof(err)) != 0) {
-        fprintf(stderr, "poolbench report: %s\n", err);
-        return EXIT_USAGE;
-    }
-    char gp[4096];
-    if (plot_find_gnuplot(gp, sizeof(gp), err, sizeof(err)) != 0) {
-        fprintf(stderr, "poolbench report: %s\n", err);
-        return EXIT_USAGE;
-    }
-    struct results_file *files = calloc(nfiles, sizeof(*files));
-    int status = EXIT_USAGE;
-    if (files == NULL) {
-        fprintf(stderr, "poolbench report: out of memory\n");
-        return EXIT_USAGE;
-    }
-    for (; loaded < nfiles; loaded++)
-        if (results_load(inputs[loaded], &files[loaded], err,
-                         sizeof(err)) != 0) {
-            fprintf(stderr, "poolbench report: %s\n",
-                    textesc_ctl(err, safe, sizeof(safe)));
-            goto out;
-        }
-    if (report_write(files, nfiles, path, err, sizeof(err)) != 0) {
-        fprintf(stderr, "poolbench report: %s\n",
-                textesc_ctl(err, safe, sizeof(safe)));
-        goto out;
-    }
-    printf("report: %s\n", path);
-    status = 0;
-out:
-    for (size_t k = 0; k < loaded; k++)
-        results_free(&files[k]);
-    free(files);
-    return status;
-}

@@ -32,10 +32,4 @@ size_t report_findings(const struct results_file *files, size_t nfiles,
 int report_write(const struct results_file *files, size_t nfiles,
                  const char *path, char *err, size_t err_len);
 
-/* `poolbench report [RESULTS.json...] [-o FILE.html]` (default input
- * results/latest.json); argv[0] == "report". Returns the exit status: 0,
- * or 2 (bad usage, a bad file or none, no gnuplot, an unwritable
- * output). */
-int report_main(int argc, char **argv);
-
 #endif /* POOLBENCH_REPORT_H */

@@ -38,7 +38,7 @@ static void fill(const struct view_row *vr, struct cells *c)
     snprintf(c->eff, sizeof(c->eff), "-");
     struct stats_summary s;
     /* A failed row still shows what it measured. */
-    if (results_row_stats(r, "wall_s", &s) != 0)
+    if (results_row_stats(r, RESULTS_WALL_S, &s) != 0)
         return;
     units_format_time(s.median, c->wall, sizeof(c->wall));
     /* No interval from 3 or fewer samples; one short of 95% (4 or 5
@@ -164,7 +164,7 @@ static int print_csv(FILE *out, const struct results_view *v)
         const struct results_row *r = vr->r;
         char num[32];
         struct stats_summary s;
-        int have = results_row_stats(r, "wall_s", &s) == 0;
+        int have = results_row_stats(r, RESULTS_WALL_S, &s) == 0;
         csv_field(out, r->workload, 0);
         csv_field(out, r->params, 0);
         csv_field(out, r->executor, 0);
@@ -192,15 +192,6 @@ static int print_csv(FILE *out, const struct results_view *v)
     return 0;
 }
 
-/* A number, or null when it is not one. */
-static void json_number(cJSON *o, const char *key, double v)
-{
-    if (isfinite(v))
-        cJSON_AddNumberToObject(o, key, v);
-    else
-        cJSON_AddNullToObject(o, key);
-}
-
 static int print_json(FILE *out, const struct results_view *v)
 {
     cJSON *arr = cJSON_CreateArray();
@@ -221,16 +212,18 @@ static int print_json(FILE *out, const struct results_view *v)
         cJSON_AddStringToObject(o, "mode", r->mode);
         cJSON_AddNumberToObject(o, "chunk", (double)r->chunk);
         cJSON_AddNumberToObject(o, "tasks", (double)r->tasks);
-        json_number(o, "wall_median_s", vr->usable ? vr->wall.median : NAN);
+        results_json_number(o, "wall_median_s",
+                            vr->usable ? vr->wall.median : NAN);
         int ci = vr->usable && !isnan(vr->wall.ci_level);
-        json_number(o, "wall_ci95_low_s", ci ? vr->wall.ci95_low : NAN);
-        json_number(o, "wall_ci95_high_s", ci ? vr->wall.ci95_high : NAN);
-        json_number(o, "wall_ci_level", ci ? vr->wall.ci_level : NAN);
-        json_number(o, "speedup", vr->speedup);
-        json_number(o, "speedup_ci95_low", vr->speedup_lo);
-        json_number(o, "speedup_ci95_high", vr->speedup_hi);
-        json_number(o, "speedup_ci_level", vr->speedup_level);
-        json_number(o, "efficiency", vr->efficiency);
+        results_json_number(o, "wall_ci95_low_s", ci ? vr->wall.ci95_low : NAN);
+        results_json_number(o, "wall_ci95_high_s",
+                            ci ? vr->wall.ci95_high : NAN);
+        results_json_number(o, "wall_ci_level", ci ? vr->wall.ci_level : NAN);
+        results_json_number(o, "speedup", vr->speedup);
+        results_json_number(o, "speedup_ci95_low", vr->speedup_lo);
+        results_json_number(o, "speedup_ci95_high", vr->speedup_hi);
+        results_json_number(o, "speedup_ci_level", vr->speedup_level);
+        results_json_number(o, "efficiency", vr->efficiency);
         cJSON_AddNumberToObject(o, "errors", (double)r->errors);
         cJSON_AddStringToObject(o, "checksum", r->checksum);
         if (r->failure != NULL)

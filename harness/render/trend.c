@@ -13,7 +13,9 @@
 #include "fs.h"
 #include "history.h"
 #include "plot.h"
+#include "plot_impl.h"
 #include "strbuf.h"
+#include "textesc.h"
 #include "view.h"
 
 #define TREND_MAX_XTICS 30   /* commit labels per chart, at most */
@@ -54,26 +56,6 @@ static const char *literal(struct strbuf *tmp, const char *text)
         tmp->p[0] = '\0';
     plot_gp_literal(tmp, text);
     return tmp->p != NULL ? tmp->p : "''";
-}
-
-static void slug(const char *text, char *buf, size_t len)
-{
-    size_t n = 0;
-    int dash = 0;
-    for (const char *s = text; *s != '\0' && n + 2 < len; s++) {
-        char c = *s;
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c - 'A' + 'a');
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-            if (dash && n > 0)
-                buf[n++] = '-';
-            dash = 0;
-            buf[n++] = c;
-        } else {
-            dash = 1;
-        }
-    }
-    buf[n] = '\0';
 }
 
 static int in_list(char *const *items, size_t n, const char *s)
@@ -169,6 +151,16 @@ static void unique_stem(struct trend *t, const char *base, char *stem,
         snprintf(t->stems[t->ncharts], sizeof(t->stems[0]), "%s", stem);
 }
 
+/* A gnuplot array of the n texts as literals. */
+static void gp_array(struct strbuf *gp, struct strbuf *q, const char *name,
+                     const char *const *texts, size_t n)
+{
+    strbuf_printf(gp, "array %s[%zu] = [", name, n ? n : 1);
+    for (size_t k = 0; k < n; k++)
+        strbuf_printf(gp, "%s%s", k ? ", " : "", literal(q, texts[k]));
+    strbuf_printf(gp, "%s]\n", n ? "" : "''");
+}
+
 /* Whether the group's task counts differ: then its points are per-task
  * time, which compares; wall time of other task counts does not. */
 static int group_per_task(const struct group *g)
@@ -199,56 +191,84 @@ static void series_colour(size_t c, size_t n, char *buf, size_t len)
              (unsigned)lround(rgb[1] * 255), (unsigned)lround(rgb[2] * 255));
 }
 
-/* The .dat (one block per configuration) and the .gp of the gathered
- * group into dat and gp; q and q2 are scratch for quoted literals. */
-static void write_scripts(const struct trend *t, const char *stem,
-                          const size_t *xs, const size_t *first,
-                          size_t nruns, size_t nconf, struct strbuf *dat_b,
-                          struct strbuf *gp_b, struct strbuf *q_b,
-                          struct strbuf *q2_b)
+/* The chart's variables: titles, labels, the commit labels at most
+ * TREND_MAX_XTICS of them. texts and pos are scratch of g->n entries. */
+static void write_vars(const struct trend *t, const char *stem,
+                       const size_t *xs, size_t nruns, size_t nconf,
+                       int per_task, struct strbuf *gp_b,
+                       struct strbuf *q_b, const char **texts, size_t *pos)
 {
     const struct group *g = &t->g;
-    int per_task = group_per_task(g);
-    strbuf_printf(dat_b, "# %s: x = run, median and 95%% CI of %s\n",
-                  stem, per_task ? "wall_s * 1e9 / tasks (task counts "
-                                   "differ)" : "wall_s");
-    strbuf_printf(gp_b, "# %s.gp - drawn by `poolbench history trend`; "
-                    "redraw with: gnuplot %s.gp\n"
-                    "if (!exists(\"tmp_suffix\")) tmp_suffix = ''\n"
-                    "set terminal svg size %d,%d dynamic noenhanced "
-                    "font 'Sans,13' background rgb 'white'\n"
-                    "set output '%s.svg'.tmp_suffix\n", stem, stem,
-                    PLOT_WIDTH, PLOT_HEIGHT, stem);
-    char title[400];
-    snprintf(title, sizeof(title), "%s: median %s over runs "
-             "(machine %s)%s", g->instance, per_task ? "time per task"
-                                                     : "wall time",
-             g->fingerprint, per_task ? "; task counts differ" : "");
-    strbuf_printf(gp_b, "set title %s noenhanced\n"
-                    "set xlabel 'run (commit, date), oldest first'\n"
-                    "set ylabel '%s'\n"
-                    "set key below noenhanced\n"
-                    "set grid ytics\nset tics nomirror\n"
-                    "set xrange [0.5:%zu.5]\nset yrange [0:*]\n"
-                    "set xtics rotate by -45 noenhanced (",
-                    literal(q_b, title), per_task
-                        ? "median time per task (ns), 95% CI"
-                        : "median wall time (s), 95% CI", nruns);
-    size_t step = (nruns + TREND_MAX_XTICS - 1) / TREND_MAX_XTICS;
-    int sep = 0;
+    char title[400], machine[200], dat[200];
+    snprintf(title, sizeof(title), "%s: median %s over runs", g->instance,
+             per_task ? "time per task" : "wall time");
+    snprintf(machine, sizeof(machine), "machine %s%s", g->fingerprint,
+             per_task ? "; task counts differ" : "");
+    snprintf(dat, sizeof(dat), "%s.dat", stem);
+    plot_buf_gp_var(gp_b, "out", stem);
+    plot_buf_gp_var(gp_b, "datafile", dat);
+    strbuf_printf(gp_b, "png = 1\nwidth = %d\nheight = %d\n", PLOT_WIDTH,
+                  PLOT_HEIGHT);
+    plot_buf_gp_var(gp_b, "chart_title", title);
+    plot_buf_gp_var(gp_b, "chart_subtitle", machine);
+    strbuf_printf(gp_b, "subtitle_lines = 1\n");
+    plot_buf_gp_var(gp_b, "caption", "");
+    plot_buf_gp_var(gp_b, "xlabel_text", "run (commit, date), oldest first");
+    plot_buf_gp_var(gp_b, "ylabel_text", per_task
+                    ? "median time per task (ns), 95% CI"
+                    : "median wall time (s), 95% CI");
+    strbuf_printf(gp_b, "nruns = %zu\nnlines = %zu\n", nruns, nconf);
+    size_t step = (nruns + TREND_MAX_XTICS - 1) / TREND_MAX_XTICS, nx = 0;
     for (size_t k = 0; k < g->n; k++) {
         if ((k > 0 && xs[k] == xs[k - 1]) || (xs[k] - 1) % step != 0)
             continue;
-        strbuf_printf(gp_b, "%s%s %zu", sep ? ", " : "",
-                      literal(q_b, g->pts[k].commit[0] ? g->pts[k].commit
-                                                       : "?"), xs[k]);
-        sep = 1;
+        texts[nx] = g->pts[k].commit[0] ? g->pts[k].commit : "?";
+        pos[nx++] = xs[k];
     }
-    strbuf_printf(gp_b, ")\nplot ");
+    strbuf_printf(gp_b, "nxtics = %zu\n", nx);
+    gp_array(gp_b, q_b, "xtic_labels", texts, nx);
+    strbuf_printf(gp_b, "array xtic_pos[%zu] = [", nx ? nx : 1);
+    for (size_t k = 0; k < nx; k++)
+        strbuf_printf(gp_b, "%s%zu", k ? ", " : "", pos[k]);
+    strbuf_printf(gp_b, "%s]\n", nx ? "" : "0");
+}
+
+/* The .dat (one block per configuration) and the .gp of the gathered
+ * group into dat_b and gp_b: the chart's variables, then
+ * scripts/common.gp and scripts/trend.gp, where its looks live. q_b is
+ * scratch for quoted literals. Returns 0, or -1 with a message (a
+ * template that cannot be read). */
+static int write_scripts(const struct trend *t, const char *stem,
+                         const size_t *xs, const size_t *first,
+                         size_t nruns, size_t nconf, struct strbuf *dat_b,
+                         struct strbuf *gp_b, struct strbuf *q_b,
+                         char *err, size_t err_len)
+{
+    const struct group *g = &t->g;
+    int per_task = group_per_task(g);
+    const char **texts = calloc(g->n + nconf + 1, sizeof(*texts));
+    size_t *pos = calloc(g->n + 1, sizeof(*pos));
+    char (*colours)[16] = calloc(nconf + 1, sizeof(*colours));
+    if (texts == NULL || pos == NULL || colours == NULL) {
+        free(texts);
+        free(pos);
+        free(colours);
+        snprintf(err, err_len, "out of memory");
+        return -1;
+    }
+    strbuf_printf(dat_b, "# %s: x = run, median and 95%% CI of %s\n",
+                  stem, per_task ? "wall_s * 1e9 / tasks (task counts "
+                                   "differ)" : "wall_s");
+    strbuf_printf(gp_b, "# %s.gp - drawn by `poolbench history trend` "
+                  "from scripts/common.gp and\n# scripts/trend.gp. "
+                  "Restyle freely, then redraw with: gnuplot %s.gp\n",
+                  stem, stem);
+    write_vars(t, stem, xs, nruns, nconf, per_task, gp_b, q_b, texts, pos);
     for (size_t c = 0; c < nconf; c++) {
         const char *key = g->pts[first[c]].key;
-        literal(q2_b, g->pts[first[c]].config);
-        strbuf_printf(dat_b, "%s# %s\n", c ? "\n\n" : "", q2_b->p);
+        texts[c] = g->pts[first[c]].config;
+        strbuf_printf(dat_b, "%s# %s\n", c ? "\n\n" : "",
+                      literal(q_b, texts[c]));
         for (size_t k = first[c]; k < g->n; k++) {
             const struct tpoint *p = &g->pts[k];
             if (strcmp(p->key, key) != 0 || !isfinite(p->median) ||
@@ -262,16 +282,17 @@ static void write_scripts(const struct trend *t, const char *stem,
         }
         /* An empty block would stop gnuplot: give it one NaN point. */
         strbuf_printf(dat_b, "0 NaN NaN NaN\n");
-        char colour[16];
-        series_colour(c, nconf, colour, sizeof(colour));
-        strbuf_printf(gp_b, "%s'%s.dat' index %zu using 1:2:3:4 with "
-                        "yerrorlines lw 2 lc rgb '%s' title %s",
-                        c ? ", \\\n     " : "", stem, c, colour, q2_b->p);
+        series_colour(c, nconf, colours[c], sizeof(colours[c]));
     }
-    strbuf_printf(gp_b, "\nset terminal pngcairo size %d,%d noenhanced "
-                    "font 'Sans,11' background rgb 'white'\n"
-                    "set output '%s.png'.tmp_suffix\nreplot\n"
-                    "unset output\n", PLOT_WIDTH, PLOT_HEIGHT, stem);
+    gp_array(gp_b, q_b, "titles", texts, nconf);
+    for (size_t c = 0; c < nconf; c++)
+        texts[c] = colours[c];
+    gp_array(gp_b, q_b, "colours", texts, nconf);
+    free(texts);
+    free(pos);
+    free(colours);
+    return plot_append_template(gp_b, "common", err, err_len) != 0 ||
+           plot_append_template(gp_b, "trend", err, err_len) != 0 ? -1 : 0;
 }
 
 static int draw_group(struct trend *t, char *err, size_t err_len)
@@ -299,15 +320,17 @@ static int draw_group(struct trend *t, char *err, size_t err_len)
             first[nconf++] = k;
     }
     char base[160], stem[160];
-    struct strbuf q = { 0 }, q2 = { 0 };
+    struct strbuf q = { 0 };
     snprintf(base, sizeof(base), "trend-");
-    slug(g->instance, base + 6, sizeof(base) - 6 - 10);
+    textesc_slug(g->instance, base + 6, sizeof(base) - 6 - 10);
     snprintf(base + strlen(base), sizeof(base) - strlen(base), "-%.8s",
              g->fingerprint);
     unique_stem(t, base, stem, sizeof(stem));
 
-    write_scripts(t, stem, xs, first, nruns, nconf, &dat, &gp, &q, &q2);
-    if (dat.oom || gp.oom || q.oom || q2.oom) {
+    if (write_scripts(t, stem, xs, first, nruns, nconf, &dat, &gp, &q,
+                      err, err_len) != 0)
+        goto done;
+    if (dat.oom || gp.oom || q.oom) {
         snprintf(err, err_len, "out of memory");
         goto done;
     }
@@ -327,7 +350,6 @@ static int draw_group(struct trend *t, char *err, size_t err_len)
     rc = 0;
 done:
     free(q.p);
-    free(q2.p);
     free(xs);
     free(first);
     free(dat.p);

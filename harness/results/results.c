@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "fs.h"
+#include "bounds.h"
 #include "results.h"
 #include "textesc.h"
 
@@ -270,7 +271,7 @@ static int read_samples(struct reader *r, const cJSON *samples,
             s->v[s->n++] = x->valuedouble;
         }
     }
-    if (results_series_find(row, "wall_s") == NULL)
+    if (results_series_find(row, RESULTS_WALL_S) == NULL)
         return fail(r, "%s.samples: no wall_s array", where);
     return 0;
 }
@@ -329,7 +330,8 @@ static int read_row(struct reader *r, cJSON *o, size_t idx,
         strspn(row->checksum, "0123456789abcdef") != 16)
         return fail(r, "%s.checksum: '%s'; expected 16 lowercase hex "
                     "digits", where, row->checksum);
-    if (want_number(r, o, where, "workers", 1, 4096, 1, &v))
+    if (want_number(r, o, where, "workers", 1,
+                    POOLBENCH_MAX_WORKERS, 1, &v))
         return -1;
     row->workers = (unsigned)v;
     if (want_number(r, o, where, "chunk", 1, 1.8e19, 1, &v))
@@ -532,6 +534,9 @@ static int read_tree(struct reader *r, struct results_file *out)
     const cJSON *src = cJSON_GetObjectItemCaseSensitive(
         cJSON_GetObjectItemCaseSensitive(root, "config"), "source");
     out->source = cJSON_IsString(src) ? src->valuestring : NULL;
+    const cJSON *suite = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(root, "config"), "suite");
+    out->suite = cJSON_IsString(suite) ? suite->valuestring : NULL;
     cJSON *machines = cJSON_GetObjectItemCaseSensitive(root, "machines");
     cJSON *machine = cJSON_GetObjectItemCaseSensitive(root, "machine");
     if (machines != NULL) {
@@ -598,8 +603,12 @@ int results_parse(const char *name, const char *text, size_t len,
     return 0;
 }
 
-int results_open_input(const char *path, const char *what,
-                       struct stat *st, char *err, size_t err_len)
+/* Open a user-given input for reading without ever blocking on it: a
+ * FIFO or device is refused before anything waits on it. Fills *st.
+ * Returns the descriptor, or -1 with "PATH: not a regular file; expected
+ * WHAT" (or the open error) in err. */
+static int results_open_input(const char *path, const char *what,
+                              struct stat *st, char *err, size_t err_len)
 {
     /* O_NONBLOCK: opening a FIFO for reading blocks until a writer comes;
      * the regular-file check must come first. */

@@ -23,6 +23,31 @@
 #define RESULTS_MAX_BYTES (256u * 1024 * 1024)
 #define RESULTS_MAX_DEPTH 32
 #define RESULTS_MAX_SAMPLES 100000 /* per series: -r takes at most this */
+/* The per-repetition series of a row ("samples" in the schema, see
+ * docs/results-schema.md): run/measure.c writes them under these names
+ * and every reader finds them by these names, never by a literal. */
+#define RESULTS_WALL_S "wall_s"
+#define RESULTS_STARTUP_S "startup_s"
+#define RESULTS_FIRST_RESULT_S "first_result_s"
+#define RESULTS_USER_S "user_s"
+#define RESULTS_SYS_S "sys_s"
+#define RESULTS_VCSW "voluntary_ctxsw"
+#define RESULTS_IVCSW "involuntary_ctxsw"
+#define RESULTS_PEAK_RSS "peak_rss_bytes"
+#define RESULTS_BYTES "bytes"
+#define RESULTS_MB_PER_S "mb_per_s"
+#define RESULTS_LOCK_WAIT_S "lock_wait_s"
+#define RESULTS_FOREIGN_CPU_S "foreign_cpu_s"
+#define RESULTS_STEAL_S "steal_s"
+#define RESULTS_CPUS_AVAILABLE "cpus_available"
+#define RESULTS_PROBE_SPEED "probe_speed"
+#define RESULTS_WORKER_SPEED_MIN "worker_speed_min"
+#define RESULTS_CYCLES "cycles"
+#define RESULTS_INSTRUCTIONS "instructions"
+
+/* The latest run, which `run` writes beside its dated file and which show,
+ * plot and report read when no file is named. */
+#define RESULTS_LATEST "results/latest.json"
 
 /* One metric's raw samples, as read. */
 struct results_series {
@@ -98,6 +123,7 @@ struct results_file {
     char *path;             /* owned copy */
     const char *created;
     const char *source;     /* config.source ("hyperfine"), or NULL */
+    const char *suite;      /* config.suite ("seed"), or NULL */
     cJSON *root;            /* owned */
     struct results_machine *machines;
     size_t nmachines;
@@ -148,13 +174,6 @@ const struct results_series *results_series_find(
 /* Summarize metric name of row into *out; -1 when missing or empty. */
 int results_row_stats(const struct results_row *row, const char *name,
                       struct stats_summary *out);
-
-/* Open a user-given input for reading without ever blocking on it: a
- * FIFO or device is refused before anything waits on it. Fills *st.
- * Returns the descriptor, or -1 with "PATH: not a regular file; expected
- * WHAT" (or the open error) in err. */
-int results_open_input(const char *path, const char *what, struct stat *st,
-                       char *err, size_t err_len);
 
 /* Write root as JSON to path atomically: a temp file beside it (mode
  * 0666 less the umask), fsync, rename, fsync of the folder. An existing
@@ -228,5 +247,9 @@ int results_check_writable(const char *path, char *err, size_t err_len);
  * fit. Strings read from a results file go through this before text or
  * markdown output and error messages. */
 void results_term_safe(char *buf, size_t len);
+
+/* Set key of o to v, or to null when v is not finite (JSON has no NaN),
+ * replacing a key already there. Out of memory leaves o as it was. */
+void results_json_number(cJSON *o, const char *key, double v);
 
 #endif /* POOLBENCH_RESULTS_H */

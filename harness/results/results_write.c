@@ -167,3 +167,14 @@ cJSON *results_stats_json(const struct stats_summary *s)
     cJSON_AddNumberToObject(o, "outliers", (double)s->outliers);
     return o;
 }
+
+void results_json_number(cJSON *o, const char *key, double v)
+{
+    cJSON *item = isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull();
+    if (item == NULL)
+        return;
+    if (cJSON_GetObjectItemCaseSensitive(o, key) != NULL)
+        cJSON_ReplaceItemInObjectCaseSensitive(o, key, item);
+    else
+        cJSON_AddItemToObject(o, key, item);
+}

@@ -12,7 +12,8 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-void stats_sorted_copy(const double *v, size_t n, double *out)
+/* Copy v into out (which holds n) and sort ascending. */
+static void stats_sorted_copy(const double *v, size_t n, double *out)
 {
     if (n > 0)
         memcpy(out, v, n * sizeof(*v));

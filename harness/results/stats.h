@@ -67,9 +67,6 @@ double stats_ci_pct(const struct stats_summary *s);
  * 0 when n < 3 or every sample is equal. */
 size_t stats_outliers(const double *v, size_t n);
 
-/* Copy v into out (which holds n) and sort ascending. */
-void stats_sorted_copy(const double *v, size_t n, double *out);
-
 /* ---- two-sample comparison (poolbench compare) ------------------------ */
 
 /* Samples per side up to which the Mann-Whitney U test uses the exact

@@ -226,17 +226,50 @@ static void row_summaries(struct view_row *vr)
     vr->speedup_level = NAN;
     vr->efficiency = vr->startup_s = vr->cpu_s = vr->ns_per_task = NAN;
     vr->usable = r->failure == NULL && r->errors == 0 &&
-                 results_row_stats(r, "wall_s", &vr->wall) == 0;
+                 results_row_stats(r, RESULTS_WALL_S, &vr->wall) == 0;
     if (!vr->usable) {
         memset(&vr->wall, 0, sizeof(vr->wall));
         return;
     }
-    if (results_row_stats(r, "first_result_s", &vr->first) != 0)
+    if (results_row_stats(r, RESULTS_FIRST_RESULT_S, &vr->first) != 0)
         memset(&vr->first, 0, sizeof(vr->first));
-    vr->startup_s = median_of(r, "startup_s");
+    vr->startup_s = median_of(r, RESULTS_STARTUP_S);
     if (r->tasks > 0)
         vr->ns_per_task = vr->wall.median * 1e9 / (double)r->tasks;
-    vr->cpu_s = median_of(r, "user_s") + median_of(r, "sys_s");
+    vr->cpu_s = median_of(r, RESULTS_USER_S) + median_of(r, RESULTS_SYS_S);
+}
+
+int view_ratio(const struct view_row *base, const struct view_row *row,
+               const char *series, double *est, double *lo, double *hi)
+{
+    *est = *lo = *hi = NAN;
+    if (base == NULL || row == NULL || !base->usable || !row->usable)
+        return -1;
+    const struct results_series *a = results_series_find(row->r, series);
+    const struct results_series *b = results_series_find(base->r, series);
+    if (a == NULL || b == NULL || a->n == 0 || b->n == 0)
+        return -1;
+    double l, h;
+    /* The ratio base / row of the samples: point and interval come from
+     * the same ordered ratios (log-scale Hodges-Lehmann), so the point
+     * lies inside its interval. No interval from STATS_MIN_CI_N or fewer
+     * samples a side. */
+    int rc = stats_ratio_ci(a->v, a->n, b->v, b->n, VIEW_CI_LEVEL, est, &l,
+                            &h);
+    if (rc < 0) {
+        *est = NAN;
+        return -1;
+    }
+    if (rc == 0 && a->n > STATS_MIN_CI_N && b->n > STATS_MIN_CI_N) {
+        *lo = l;
+        *hi = h;
+    }
+    return 0;
+}
+
+enum view_verdict view_ratio_verdict(double lo, double hi)
+{
+    return view_ci_verdict(lo, hi, 1, 1);
 }
 
 /* The speedup of vr against base, with the interval of the ratio of
@@ -245,24 +278,13 @@ static void row_speedup(struct view_row *vr, const struct view_row *base)
 {
     if (!vr->usable || base == NULL || !(vr->wall.median > 0))
         return;
-    vr->speedup = base->wall.median / vr->wall.median;
-    const struct results_series *a = results_series_find(vr->r, "wall_s");
-    const struct results_series *b =
-        results_series_find(base->r, "wall_s");
-    double est, lo, hi;
-    /* The ratio base / row of the samples is the speedup itself: point
-     * and interval come from the same ordered ratios. */
-    int rc = a != NULL && b != NULL
-                 ? stats_ratio_ci(a->v, a->n, b->v, b->n, VIEW_CI_LEVEL,
-                                  &est, &lo, &hi)
-                 : -1;
-    if (rc >= 0)
-        vr->speedup = est;
-    if (rc == 0 && a->n > STATS_MIN_CI_N && b->n > STATS_MIN_CI_N) {
-        vr->speedup_lo = lo;
-        vr->speedup_hi = hi;
-        vr->speedup_level = stats_ratio_ci_level(a->n, b->n, VIEW_CI_LEVEL);
-    }
+    if (view_ratio(base, vr, RESULTS_WALL_S, &vr->speedup, &vr->speedup_lo,
+                   &vr->speedup_hi) != 0)
+        return;
+    if (!isnan(vr->speedup_lo))
+        vr->speedup_level = stats_ratio_ci_level(
+            results_series_find(vr->r, RESULTS_WALL_S)->n,
+            results_series_find(base->r, RESULTS_WALL_S)->n, VIEW_CI_LEVEL);
     vr->efficiency = vr->speedup / vr->r->workers;
 }
 
@@ -520,20 +542,11 @@ enum view_verdict view_speed_ratio(const struct view_row *a,
                                    const struct view_row *b, double *est,
                                    double *lo, double *hi)
 {
-    *est = *lo = *hi = NAN;
-    if (!a->usable || !b->usable)
+    /* a's speed relative to b: b's time over a's, as a speedup of a
+     * against the base b. */
+    if (view_ratio(b, a, RESULTS_WALL_S, est, lo, hi) != 0 || isnan(*lo))
         return VIEW_SAME;
-    const struct results_series *x = results_series_find(a->r, "wall_s");
-    const struct results_series *y = results_series_find(b->r, "wall_s");
-    double l, h;
-    /* new / base with a as base and b as new: b's time over a's. */
-    int rc = stats_ratio_ci(x->v, x->n, y->v, y->n, VIEW_CI_LEVEL, est, &l,
-                            &h);
-    if (rc != 0 || x->n <= STATS_MIN_CI_N || y->n <= STATS_MIN_CI_N)
-        return VIEW_SAME;
-    *lo = l;
-    *hi = h;
-    return view_ci_verdict(l, h, 1.0, 1.0);
+    return view_ci_verdict(*lo, *hi, 1.0, 1.0);
 }
 
 /* Cheaper: fewer workers, then the plain loop before a pool. */
@@ -570,18 +583,6 @@ const struct view_row *view_recommended(const struct results_view *v,
     return pick;
 }
 
-/* Replace key in o by a number, or null when v is not finite. */
-static void set_number(cJSON *o, const char *key, double v)
-{
-    cJSON *item = isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull();
-    if (item == NULL)
-        return;
-    if (cJSON_GetObjectItemCaseSensitive(o, key) != NULL)
-        cJSON_ReplaceItemInObjectCaseSensitive(o, key, item);
-    else
-        cJSON_AddItemToObject(o, key, item);
-}
-
 int view_derive_json(cJSON *root, char *err, size_t err_len)
 {
     struct results_file f;
@@ -605,10 +606,10 @@ int view_derive_json(cJSON *root, char *err, size_t err_len)
     for (cJSON *o = rows != NULL ? rows->child : NULL;
          o != NULL && k < v.nrows; o = o->next, k++) {
         const struct view_row *vr = &v.rows[k];
-        set_number(o, "ns_per_task", vr->ns_per_task);
-        set_number(o, "speedup", vr->speedup);
-        set_number(o, "efficiency", vr->efficiency);
-        set_number(o, "speedup_ci_level", vr->speedup_level);
+        results_json_number(o, "ns_per_task", vr->ns_per_task);
+        results_json_number(o, "speedup", vr->speedup);
+        results_json_number(o, "efficiency", vr->efficiency);
+        results_json_number(o, "speedup_ci_level", vr->speedup_level);
         cJSON *arr = NULL;
         if (isfinite(vr->speedup_lo) && isfinite(vr->speedup_hi)) {
             double ci[2] = { vr->speedup_lo, vr->speedup_hi };

@@ -242,6 +242,21 @@ int view_cmp_partner_order(const void *a, const void *b);
 enum view_verdict view_ci_verdict(double a_lo, double a_hi, double b_lo,
                                   double b_hi);
 
+/* How much faster row is than base by series (RESULTS_WALL_S, ...):
+ * *est = base's median / row's median, and the 95% interval of that
+ * ratio from the samples (Hodges-Lehmann/Moses, as speedups have; NAN
+ * when the samples cannot give one). What a row's speedup is against the
+ * baseline, for any other pair (Python rows against Python serial, first
+ * results ordered vs unordered). Returns 0, or -1 (everything NAN) when
+ * a row is unusable or lacks the series. */
+int view_ratio(const struct view_row *base, const struct view_row *row,
+               const char *series, double *est, double *lo, double *hi);
+
+/* The verdict of a ratio's interval [lo, hi] against 1: VIEW_HIGHER when
+ * it lies wholly above 1 (faster), VIEW_LOWER wholly below (slower),
+ * else VIEW_SAME. */
+enum view_verdict view_ratio_verdict(double lo, double hi);
+
 /* The value of key in canonical params "k=v,k=v" into buf; returns 0, or
  * -1 when the key is absent (buf is then ""). */
 int view_param(const char *params, const char *key, char *buf, size_t len);

@@ -62,6 +62,7 @@ struct run {
     struct watchdog wd;
     char out_path[4096];
     char out_stem[4096];      /* "" with -o */
+    const char *suite;        /* --suite NAME, or NULL */
     struct results_file tasks_base; /* --tasks-from, or zeroed */
 };
 
@@ -71,6 +72,7 @@ static cJSON *build(struct run *r, int interrupted, char *err,
     struct record_ctx rc = {
         .argc = r->argc, .argv = r->argv, .o = &r->o, .m = &r->m,
         .p = &r->p, .mc = &r->mc, .interrupted = interrupted,
+        .suite = r->suite,
     };
     return record_build(&rc, err, err_len);
 }
@@ -226,7 +228,7 @@ static int finish(struct run *r, const struct driver_hooks *hooks,
         return EXIT_RUN_FAILED;
     }
     if (r->o.output == NULL &&
-        results_write_atomic("results/latest.json", root, err,
+        results_write_atomic(RESULTS_LATEST, root, err,
                              err_len) != 0)
         status = EXIT_RUN_FAILED; /* the dated file holds everything */
     cJSON_Delete(root);
@@ -234,7 +236,7 @@ static int finish(struct run *r, const struct driver_hooks *hooks,
         hooks->show(r->out_path, r->o.verbose);
     printf("results: %s\n", r->out_path);
     if (r->o.output == NULL && status == 0)
-        printf("results: results/latest.json\n");
+        printf("results: %s\n", RESULTS_LATEST);
     if (r->o.save_name != NULL) {
         char why[512];
         if (hooks->save(r->out_path, r->o.save_name, r->o.db_path, why,
@@ -278,6 +280,7 @@ int driver_main(int argc, char **argv, const struct driver_hooks *hooks)
     }
     r->argc = argc;
     r->argv = argv;
+    r->suite = plan.name;
     if (install_signals() != 0) {
         snprintf(err, sizeof(err), "cannot install signal handlers: %s",
                  strerror(errno));
@@ -303,8 +306,9 @@ int driver_main(int argc, char **argv, const struct driver_hooks *hooks)
     if (measure(r, err, sizeof(err)) != 0)
         goto out;
     status = finish(r, hooks, err, sizeof(err));
-    if (status == 0)
-        suite_after_run(&plan, r->out_path);
+    if (status == 0 && plan.name != NULL && hooks != NULL &&
+        hooks->suite != NULL)
+        hooks->suite(plan.name, r->out_path);
     for (size_t k = 0; k < r->p.nconfigs; k++)
         if (r->p.configs[k].failure[0] != '\0' && status == 0)
             status = EXIT_RUN_FAILED;

@@ -3,7 +3,7 @@
  *
  * run sits below the layers that show and store results, so what happens
  * to a written file (the terminal summary, the history) is handed in by
- * the caller as hooks: main.c wires them to render/ and analyze/. */
+ * the caller as hooks: cli/run.c wires them to render/ and analyze/. */
 #ifndef POOLBENCH_DRIVER_H
 #define POOLBENCH_DRIVER_H
 
@@ -23,6 +23,9 @@ struct driver_hooks {
      * (then --save is refused). */
     int (*save)(const char *path, const char *name, const char *db,
                 char *err, size_t err_len);
+    /* After a run of --suite NAME wrote path: what the suite adds (the
+     * seed table). May be NULL. */
+    void (*suite)(const char *name, const char *path);
     /* Load the run stored as spec (NAME[@COMMIT]) in db (NULL: the
      * default) on machine m's identity into *out, its label into label.
      * Returns 0; 1 when there is no such run (the run exits

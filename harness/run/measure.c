@@ -10,18 +10,22 @@
 
 #include "clock.h"
 #include "measure.h"
+#include "results.h"
 #include "stats.h"
 
+/* In enum run_series order. */
 const char *const measure_series_names[S_COUNT] = {
-    "wall_s", "startup_s", "first_result_s", "user_s", "sys_s",
-    "voluntary_ctxsw", "involuntary_ctxsw", "peak_rss_bytes",
-    "bytes", "mb_per_s", "lock_wait_s", "foreign_cpu_s", "steal_s",
-    "cpus_available", "probe_speed", "worker_speed_min", "cycles",
-    "instructions",
+    RESULTS_WALL_S, RESULTS_STARTUP_S, RESULTS_FIRST_RESULT_S,
+    RESULTS_USER_S, RESULTS_SYS_S, RESULTS_VCSW, RESULTS_IVCSW,
+    RESULTS_PEAK_RSS, RESULTS_BYTES, RESULTS_MB_PER_S, RESULTS_LOCK_WAIT_S,
+    RESULTS_FOREIGN_CPU_S, RESULTS_STEAL_S, RESULTS_CPUS_AVAILABLE,
+    RESULTS_PROBE_SPEED, RESULTS_WORKER_SPEED_MIN, RESULTS_CYCLES,
+    RESULTS_INSTRUCTIONS,
 };
 
 /* Per-repetition accumulator that the deliver callback folds into. */
 struct run_fold {
+    const struct measure_ctx *ctx;
     double t0;
     double first_result_s;
     uint64_t checksum;
@@ -34,6 +38,12 @@ struct run_fold {
     int32_t first_error_code;
     struct run_timeline *tl;
 };
+
+/* The clock measuring reads: the monotonic one, or a test's fake. */
+static double now_s(const struct measure_ctx *ctx)
+{
+    return ctx->now != NULL ? ctx->now() : clock_mono_s();
+}
 
 static double tv_s(struct timeval tv)
 {
@@ -98,7 +108,7 @@ static void deliver(void *ctx, uint64_t first, uint64_t count,
                     const struct task_result *results)
 {
     struct run_fold *f = ctx;
-    double t = clock_mono_s() - f->t0;
+    double t = now_s(f->ctx) - f->t0;
     if (f->delivered == 0)
         f->first_result_s = t;
     for (uint64_t k = 0; k < count; k++) {
@@ -314,7 +324,7 @@ static int run_rep(struct run_config *c, int measured,
     const struct workload *wl = c->inst->wl;
     char err[256] = "";
     struct run_timeline tl = { .n = 0, .stride = 1, .since = 0 };
-    struct run_fold f = { .first_error_task = -1, .tl = &tl };
+    struct run_fold f = { .ctx = ctx, .first_error_task = -1, .tl = &tl };
     struct exec_job job = {
         .wl = wl, .state = c->inst->state, .ntasks = c->inst->ntasks,
         .deliver = deliver, .deliver_ctx = &f, .stop = ctx->stop,
@@ -334,21 +344,21 @@ static int run_rep(struct run_config *c, int measured,
         return -1;
     }
     mark(&a, &ctx->hw);
-    double t0 = clock_mono_s();
+    double t0 = now_s(ctx);
     if (c->ex->create(&c->cfg, &job, &pool, err, sizeof(err)) != 0) {
         snprintf(c->failure, sizeof(c->failure), "%s: %s", c->ex->name,
                  err);
         free(ws);
         return -1;
     }
-    double t1 = clock_mono_s();
+    double t1 = now_s(ctx);
     f.t0 = t1;
     c->live = &f;
     int rc = c->ex->run(pool, &rep);
-    double t2 = clock_mono_s();
+    double t2 = now_s(ctx);
     if (!rep.broken)
         c->ex->destroy(pool);
-    double t3 = clock_mono_s();
+    double t3 = now_s(ctx);
     mark(&b, &ctx->hw);
 
     c->worker_deaths += rep.worker_deaths;
@@ -356,7 +366,7 @@ static int run_rep(struct run_config *c, int measured,
         say_cut(c, &rep);
     /* A Python peer checks its own shared state (pypeer.py). */
     if (rc == 0 && f.delivered == c->inst->ntasks &&
-        wl->after_rep != NULL && !c->ex->peer &&
+        wl->after_rep != NULL && !(c->ex->flags & EXEC_PYTHON) &&
         wl->after_rep(c->inst->state, c->inst->ntasks, err,
                       sizeof(err)) != 0)
         snprintf(c->failure, sizeof(c->failure), "%s: verification "
@@ -390,7 +400,7 @@ double measure_serial_once(struct run_instance *in, struct measure_ctx *ctx,
     struct run_config c;
     memset(&c, 0, sizeof(c));
     c.inst = in;
-    c.ex = &executor_serial;
+    c.ex = ctx->serial != NULL ? ctx->serial : executor_baseline();
     c.cfg.workers = 1;
     c.cfg.chunk = executor_auto_chunk(in->ntasks, 1, 0);
     c.cfg.timeout_s = ctx->o->timeout_s;
@@ -417,7 +427,8 @@ double measure_serial_speed(const struct run_plan *p,
     double best = NAN;
     for (size_t k = 0; k < p->nconfigs; k++) {
         const struct run_config *c = &p->configs[k];
-        if (c->inst != in || c->ex != &executor_serial || c->nsamples == 0)
+        if (c->inst != in || !(c->ex->flags & EXEC_BASELINE) ||
+            c->nsamples == 0)
             continue;
         double *v = malloc(c->nsamples * sizeof(*v));
         size_t n = 0;
@@ -454,7 +465,7 @@ double measure_precision_pct(const struct run_config *c)
 /* A probe between rounds; the best so far is the machine's own speed. */
 static void probe(struct measure_ctx *ctx)
 {
-    double s = noise_probe_s();
+    double s = ctx->probe != NULL ? ctx->probe() : noise_probe_s();
     ctx->last_probe_s = s;
     if (!isnan(s) && (isnan(ctx->best_probe_s) || s < ctx->best_probe_s))
         ctx->best_probe_s = s;
@@ -554,7 +565,7 @@ int measure_run(struct run_plan *p, struct measure_ctx *ctx)
     /* What else ran meanwhile, to name in a busy_machine warning. */
     int have_procs = noise_procs_snap(&before) == 0;
     ctx->busiest[0] = '\0';
-    ctx->started_s = clock_mono_s();
+    ctx->started_s = now_s(ctx);
     if (isnan(ctx->best_probe_s))
         probe(ctx);
     for (uint64_t r = 0; r < o->warmup && !*ctx->stop && !ctx->broken; r++)
@@ -567,7 +578,7 @@ int measure_run(struct run_plan *p, struct measure_ctx *ctx)
     if (o->precision_pct > 0) {
         while (!*ctx->stop && !ctx->broken &&
                (o->max_time_s <= 0 ||
-                clock_mono_s() - ctx->started_s < o->max_time_s) &&
+                now_s(ctx) - ctx->started_s < o->max_time_s) &&
                round_of(p, ctx, needs_precision, 1) > 0)
             ;
         for (size_t k = 0; k < p->nconfigs; k++)

@@ -65,6 +65,13 @@ struct measure_ctx {
      * after): the watchdog arms itself here. May be NULL. */
     void (*around)(void *arg, long k);
     void *around_arg;
+    /* Fakes for tests (as SQLite's test harness substitutes its VFS);
+     * NULL in a real run. */
+    double (*now)(void);       /* the clock: NULL is clock_mono_s */
+    double (*probe)(void);     /* the reference probe: NULL is
+                                  noise_probe_s */
+    const struct executor *serial; /* what calibration times: NULL is
+                                      executor_baseline() */
     /* Filled while measuring. */
     struct noise_hw hw;        /* counters, or why there are none */
     double best_probe_s;       /* the fastest probe seen (NAN: none) */

@@ -14,6 +14,9 @@
 
 static void usage(FILE *f)
 {
+    char native[256], python[256];
+    executor_names(EXEC_PYTHON, 0, native, sizeof(native));
+    executor_names(EXEC_PYTHON, EXEC_PYTHON, python, sizeof(python));
     fprintf(f,
 "usage: poolbench run [options]\n"
 "\n"
@@ -22,9 +25,9 @@ static void usage(FILE *f)
 "\n"
 "What to run:\n"
 "  -w, --workloads LIST   workloads (default: every one; poolbench list)\n"
-"  -e, --executors LIST   serial,threads,procs,futures (default: these)\n"
-"                         and the Python peers py-serial,py-pool,\n"
-"                         py-threadpool,py-tpe,py-ppe (python3)\n"
+"  -e, --executors LIST   %s (default: these)\n"
+"                         and the Python peers (python3):\n"
+"                         %s\n"
 "      --python INTERP    the interpreter the py-* executors run (default:\n"
 "                         $POOLBENCH_PYTHON or python3)\n"
 "  -j, --workers LIST     worker counts: N, cpus or Kxcpus (cpus: the CPUs\n"
@@ -82,7 +85,7 @@ static void usage(FILE *f)
 "Exit status: 0 done, 2 bad usage or input, 3 a run failed (time limit,\n"
 "verification, checksum mismatch), 4 --tasks-from NAME: no such stored\n"
 "run on this machine (no baseline), 130 interrupted (results kept).\n",
-            RUN_DEFAULT_MIN_TIME_S, RUN_DEFAULT_REPEAT,
+            native, python, RUN_DEFAULT_MIN_TIME_S, RUN_DEFAULT_REPEAT,
             RUN_MIN_PRECISE_REPEAT, RUN_DEFAULT_MAX_REPEAT,
             RUN_DEFAULT_WARMUP, RUN_DEFAULT_NOISE_LIMIT,
             RUN_DEFAULT_TIMEOUT_S);
@@ -599,7 +602,7 @@ static int lists(struct run_options *o, const struct texts *t, char *err,
     } else {
         /* The native ones: the Python peers are asked for by name. */
         for (size_t e = 0; executor_list[e] != NULL; e++)
-            if (!executor_list[e]->peer)
+            if (!(executor_list[e]->flags & EXEC_PYTHON))
                 o->executors[o->nexecutors++] = executor_list[e];
     }
     if (parse_workers(o, t->j != NULL ? t->j : "1,cpus", err, err_len) != 0)

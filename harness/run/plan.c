@@ -15,10 +15,13 @@
  * native and Python). */
 static int is_parallel(const struct executor *ex)
 {
-    return ex != &executor_serial && ex != &executor_py_serial;
+    return !(ex->flags & EXEC_SERIAL_LIKE);
 }
 
-void plan_cache_dir(const char *override, char *buf, size_t len)
+/* The folder workloads may cache generated data in (--corpus-dir, else
+ * $XDG_CACHE_HOME/poolbench, else ~/.cache/poolbench, else a private
+ * per-user folder in $TMPDIR or /tmp), into buf. */
+static void plan_cache_dir(const char *override, char *buf, size_t len)
 {
     const char *xdg = getenv("XDG_CACHE_HOME");
     const char *home = getenv("HOME");
@@ -223,7 +226,7 @@ static int check_peers(const struct run_options *o, char *err,
 {
     int any_peer = 0;
     for (size_t e = 0; e < o->nexecutors; e++)
-        any_peer |= o->executors[e]->peer;
+        any_peer |= (o->executors[e]->flags & EXEC_PYTHON) != 0;
     for (size_t k = 0; k < o->nworkloads && !any_peer; k++) {
         const struct workload *wl = registry_find(o->workloads[k]);
         if (wl == NULL || !wl->peer_only)
@@ -234,7 +237,7 @@ static int check_peers(const struct run_options *o, char *err,
         return -1;
     }
     for (size_t e = 0; e < o->nexecutors; e++) {
-        if (!o->executors[e]->peer)
+        if (!(o->executors[e]->flags & EXEC_PYTHON))
             continue;
         for (size_t k = 0; k < o->nworkloads; k++) {
             const struct workload *wl = registry_find(o->workloads[k]);
@@ -364,7 +367,7 @@ static void add_executor(const struct run_options *o, struct run_plan *p,
                          struct run_instance *in, const struct executor *ex)
 {
     int parallel = is_parallel(ex);
-    if (in->wl->peer_only && !ex->peer)
+    if (in->wl->peer_only && !(ex->flags & EXEC_PYTHON))
         return; /* pyfunc: only Python runs it (check_peers) */
     size_t nt = ex->variants != NULL && o->ntransports > 0
                     ? o->ntransports : 1;

@@ -115,11 +115,6 @@ struct run_plan {
     char cache_dir[4096];
 };
 
-/* The folder workloads may cache generated data in (--corpus-dir, else
- * $XDG_CACHE_HOME/poolbench, else ~/.cache/poolbench, else a private
- * per-user folder in $TMPDIR or /tmp), into buf. */
-void plan_cache_dir(const char *override, char *buf, size_t len);
-
 /* Expand every selected workload's -p values into instances (the
  * cartesian product of swept parameters) and check that every -p was
  * taken. Nothing is prepared yet. Returns 0, or -1 with a message. */

@@ -57,15 +57,6 @@ char *record_params_key(const struct run_instance *in, char *err,
     return key;
 }
 
-/* A number, or null when it is not finite. */
-static void add_number(cJSON *o, const char *key, double v)
-{
-    if (isfinite(v))
-        cJSON_AddNumberToObject(o, key, v);
-    else
-        cJSON_AddNullToObject(o, key);
-}
-
 /* The probe speed of a sample: the run's best probe over the slower of
  * the probes around it (1 = as fast as the machine was at its best). */
 static double probe_speed(const struct run_sample *s,
@@ -236,7 +227,7 @@ static void python_json(cJSON *m, const struct run_options *o)
     char info[1024];
     int any = 0;
     for (size_t e = 0; e < o->nexecutors; e++)
-        any |= o->executors[e]->peer;
+        any |= (o->executors[e]->flags & EXEC_PYTHON) != 0;
     if (!any)
         return;
     cJSON *py = python_info(info, sizeof(info)) == 0 ? cJSON_Parse(info)
@@ -254,10 +245,10 @@ static cJSON *machine_json(const struct record_ctx *rc, double quota,
     cJSON *m = machine_to_json(rc->m);
     if (m == NULL)
         return NULL;
-    add_number(m, "cpu_quota", quota);
+    results_json_number(m, "cpu_quota", quota);
     cJSON_AddNumberToObject(m, "cpu_nr_throttled", (double)throttled);
-    add_number(m, "cpu_throttled_s", throttled_s);
-    add_number(m, "probe_ms", probe_ms(rc->p));
+    results_json_number(m, "cpu_throttled_s", throttled_s);
+    results_json_number(m, "probe_ms", probe_ms(rc->p));
     if (rc->mc->hw.fd_cycles >= 0)
         cJSON_AddStringToObject(m, "hw_counters", "cycles,instructions");
     else
@@ -282,12 +273,15 @@ static cJSON *config_block(const struct record_ctx *rc)
     cJSON_AddBoolToObject(cfg, "quick", o->quick);
     cJSON_AddBoolToObject(cfg, "interleaved", 1);
     cJSON_AddBoolToObject(cfg, "interrupted", rc->interrupted);
+    if (rc->suite != NULL)
+        cJSON_AddStringToObject(cfg, "suite", rc->suite);
     cJSON_AddStringToObject(cfg, "cache_dir", rc->p->cache_dir);
     cJSON_AddNumberToObject(cfg, "min_time_s", o->min_time_s);
-    add_number(cfg, "precision_pct", o->precision_pct > 0
-                                         ? o->precision_pct : NAN);
+    results_json_number(cfg, "precision_pct",
+                        o->precision_pct > 0 ? o->precision_pct : NAN);
     cJSON_AddNumberToObject(cfg, "max_repeat", (double)o->max_repeat);
-    add_number(cfg, "max_time_s", o->max_time_s > 0 ? o->max_time_s : NAN);
+    results_json_number(cfg, "max_time_s",
+                        o->max_time_s > 0 ? o->max_time_s : NAN);
     cJSON_AddNumberToObject(cfg, "noise_limit", o->noise_limit);
     cJSON_AddNumberToObject(cfg, "retry_disturbed",
                             (double)o->retry_disturbed);
@@ -299,9 +293,9 @@ static cJSON *config_block(const struct record_ctx *rc)
         cJSON *c = cJSON_CreateObject();
         cJSON_AddStringToObject(c, "instance", in->label);
         cJSON_AddNumberToObject(c, "from_tasks", (double)in->calib_from);
-        add_number(c, "from_s", in->calib_from_s);
+        results_json_number(c, "from_s", in->calib_from_s);
         cJSON_AddNumberToObject(c, "tasks", (double)in->ntasks);
-        add_number(c, "serial_s", in->calib_s);
+        results_json_number(c, "serial_s", in->calib_s);
         cJSON_AddItemToArray(cal, c);
     }
     return cfg;

@@ -22,6 +22,7 @@ struct record_ctx {
     const struct run_plan *p;
     const struct measure_ctx *mc;
     int interrupted;
+    const char *suite;   /* --suite NAME (config.suite), or NULL */
 };
 
 /* The results tree of the run so far: machine, config, every

@@ -11,10 +11,7 @@
 #include "paths.h"
 #include "python.h"
 #include "registry.h"
-#include "results.h"
-#include "stats.h"
 #include "suite.h"
-#include "units.h"
 
 /* ---- building the option list ------------------------------------------ */
 
@@ -97,6 +94,11 @@ static int add_param(struct suite_plan *p, char **opts, size_t *n,
     return 0;
 }
 
+static int executor_exists(const char *name)
+{
+    return executor_find(name) != NULL;
+}
+
 /* Comma list of the names that exist, via found(). */
 static void existing(const char *const *names, int (*found)(const char *),
                      char *buf, size_t len)
@@ -112,11 +114,6 @@ static void existing(const char *const *names, int (*found)(const char *),
 static int workload_exists(const char *name)
 {
     return registry_find(name) != NULL;
-}
-
-static int executor_exists(const char *name)
-{
-    return executor_find(name) != NULL;
 }
 
 /* pyfunc on the seed's own functions (scripts/seedfuncs.py): its
@@ -138,18 +135,13 @@ static int seed_options(struct suite_plan *p, char **opts, size_t *n,
     static const char *const wls[] = {
         "factorial", "hashing", "shuffled", "contended", NULL,
     };
-    static const char *const exs[] = {
-        "serial", "procs", "threads", "futures", NULL,
-    };
-    /* The seed's own constructs, in Python, beside the native ones when
-     * an interpreter answers (else the suite says so and runs without). */
-    static const char *const pys[] = {
-        "py-serial", "py-pool", "py-threadpool", "py-tpe", "py-ppe", NULL,
-    };
     char w[256], e[256], pe[256], info[512];
     existing(wls, workload_exists, w, sizeof(w));
-    existing(exs, executor_exists, e, sizeof(e));
-    existing(pys, executor_exists, pe, sizeof(pe));
+    /* Every native executor, and the seed's own constructs in Python
+     * beside them when an interpreter answers (else the suite says so
+     * and runs without). */
+    executor_names(EXEC_PYTHON, 0, e, sizeof(e));
+    executor_names(EXEC_PYTHON, EXEC_PYTHON, pe, sizeof(pe));
     if (pe[0] != '\0' && python_info(info, sizeof(info)) != 0) {
         fprintf(stderr, "poolbench: suite seed: no Python rows: %s\n",
                 info);
@@ -368,7 +360,8 @@ static void suite_names(char *buf, size_t len)
                                  suites[k].name);
 }
 
-void suite_list(FILE *out)
+/* Print the suites with a line each. */
+static void suite_list(FILE *out)
 {
     fprintf(out, "suites (poolbench run --suite NAME [more options]):\n");
     for (size_t k = 0; k < NSUITES; k++)

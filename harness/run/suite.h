@@ -4,9 +4,10 @@
  * (so that a later -r or -o given by the user wins; a -p the user gives
  * replaces the suite's for that parameter), built at run time
  * from the workloads and executors this poolbench has (registry_find,
- * executor_find): a suite runs whatever subset exists. A suite may print
- * something after the run from the results file written (the seed suite
- * prints the seed's Python figures beside poolbench's).
+ * executor_find): a suite runs whatever subset exists. After the run,
+ * the driver hands the suite's name and the file written to its caller
+ * (driver_hooks.suite): cli/run.c prints the seed table (render/seed.c)
+ * for the seed suite.
  *
  *   seed     the seed experiment: factorial heavy (n=300) and light
  *            (n=20) tasks, sorted vs shuffled hashing with a cold cache,
@@ -53,14 +54,6 @@ struct suite_plan {
  * suite_free, also after a failure. */
 int suite_expand(int *argc, char ***argv, struct suite_plan *plan,
                  char *err, size_t err_len);
-
-/* After a run that wrote results_path: print what the suite adds (the
- * seed table, suite_seed.c). Does nothing when no suite was asked for. */
-void suite_after_run(const struct suite_plan *plan,
-                     const char *results_path);
-
-/* Print the suites with a line each. */
-void suite_list(FILE *out);
 
 /* Free what suite_expand allocated; safe on a zeroed plan. */
 void suite_free(struct suite_plan *plan);

@@ -50,7 +50,8 @@ static void add(cJSON *w, const char *kind, long result,
     cJSON_AddItemToArray(w, o);
 }
 
-int warnings_boost(void)
+/* Whether frequency boost (turbo) is on: 1, 0, or -1 unknown. */
+static int warnings_boost(void)
 {
     static const struct {
         const char *path;
@@ -285,7 +286,8 @@ static int cpu_bound(const struct run_plan *p, const struct run_instance *in)
 {
     for (size_t k = 0; k < p->nconfigs; k++) {
         const struct run_config *c = &p->configs[k];
-        if (c->inst != in || c->ex != &executor_serial || c->nsamples == 0)
+        if (c->inst != in || !(c->ex->flags & EXEC_BASELINE) ||
+            c->nsamples == 0)
             continue;
         double wall = median_series(c, S_WALL);
         double cpu = median_series(c, S_USER) + median_series(c, S_SYS);
@@ -302,7 +304,7 @@ static void slow(const struct run_plan *p, const struct run_config *c,
         return;
     double ref = measure_serial_speed(p, c->inst);
     double speed = median_series(c, S_WORKER_SPEED) / ref;
-    if (c->ex == &executor_serial || c->cfg.workers < 2 ||
+    if ((c->ex->flags & EXEC_SERIAL_LIKE) || c->cfg.workers < 2 ||
         (long)c->cfg.workers > cpus || !(speed < WARN_SLOW_WORKERS))
         return;
     add(w, "slow_workers", idx, "read the speedup as the machine's limit "
@@ -360,7 +362,7 @@ static void too_short(const struct run_options *o,
             clock_res);
         return;
     }
-    if (c->ex != &executor_serial || !(o->min_time_s > 0))
+    if (!(c->ex->flags & EXEC_BASELINE) || !(o->min_time_s > 0))
         return;
     int calibrated = in->tasks_source == RUN_TASKS_CALIBRATED ||
                      in->tasks_source == RUN_TASKS_CAPPED;

@@ -45,7 +45,4 @@ void warnings_collect(const struct run_options *o, const struct run_plan *p,
 int warnings_machine(const struct machine_info *m, double quota,
                      int boost, cJSON *w, FILE *out);
 
-/* Whether frequency boost (turbo) is on: 1, 0, or -1 unknown. */
-int warnings_boost(void);
-
 #endif /* POOLBENCH_WARNINGS_H */

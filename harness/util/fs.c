@@ -51,8 +51,9 @@ static void fs_suffix(char out[7])
     out[6] = '\0';
 }
 
-static int fs_write_fd(int fd, const char *buf, size_t len)
+int fs_write_all(int fd, const void *data, size_t len)
 {
+    const char *buf = data;
     while (len > 0) {
         ssize_t w = write(fd, buf, len);
         if (w < 0 && errno == EINTR)
@@ -80,7 +81,7 @@ int fs_write_new(const char *path, const void *buf, size_t len, char *err,
                  strerror(errno));
         return -1;
     }
-    int rc = fs_write_fd(fd, buf, len);
+    int rc = fs_write_all(fd, buf, len);
     if (close(fd) != 0)
         rc = -1;
     if (rc != 0) {
@@ -124,7 +125,7 @@ static int write_through(const char *path, const void *buf, size_t len,
     }
     flags = fcntl(fd, F_GETFL);
     if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0 ||
-        fs_write_fd(fd, buf, len) != 0) {
+        fs_write_all(fd, buf, len) != 0) {
         snprintf(err, err_len, "%s: cannot write: %s", path,
                  strerror(errno));
         close(fd);
@@ -217,7 +218,7 @@ static int write_temp(const char *path, const void *buf, size_t len,
                  "%s", path, dir, strerror(errno));
         return -1;
     }
-    if (fs_write_fd(fd, buf, len) != 0 || fsync(fd) != 0) {
+    if (fs_write_all(fd, buf, len) != 0 || fsync(fd) != 0) {
         snprintf(err, err_len, "%s: cannot write: %s", path,
                  strerror(errno));
         close(fd);

@@ -22,6 +22,11 @@ void fs_dir_of(const char *path, char *buf, size_t len);
  * one-line message. */
 int fs_check_writable(const char *path, char *err, size_t err_len);
 
+/* Write all len bytes of data to fd, again after EINTR and short
+ * writes (a pipe, a socket). Returns 0, or -1 with errno (0 when write
+ * returned 0). */
+int fs_write_all(int fd, const void *data, size_t len);
+
 /* Write buf[0..len) to path atomically: a new file ".NAME.tmp.XXXXXX"
  * beside it, fsync, rename over path (a symlink at path is replaced). An
  * existing character device or FIFO at path is written through instead

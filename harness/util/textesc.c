@@ -68,3 +68,25 @@ char *textesc_ctl(const char *in, char *out, size_t out_len)
     out[o] = '\0';
     return out;
 }
+
+void textesc_slug(const char *text, char *buf, size_t len)
+{
+    size_t n = 0;
+    int dash = 0;
+    if (len == 0)
+        return;
+    for (const char *s = text; *s != '\0' && n + 2 < len; s++) {
+        char c = *s;
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.') {
+            if (dash && n > 0)
+                buf[n++] = '-';
+            dash = 0;
+            buf[n++] = c;
+        } else {
+            dash = 1;
+        }
+    }
+    buf[n] = '\0';
+}

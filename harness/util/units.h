@@ -1,4 +1,4 @@
-/* units.h - numbers with their units, for people: times and sizes. */
+/* units.h - times for people, from one table of units. */
 #ifndef POOLBENCH_UNITS_H
 #define POOLBENCH_UNITS_H
 
@@ -8,5 +8,9 @@
  * buf (one format everywhere: tables, summaries, charts); "-" when s is
  * not finite. */
 void units_format_time(double s, char *buf, size_t len);
+
+/* The unit an axis of times up to max_s reads in (the same table): its
+ * name ("s", "ms", "us", "ns") and the factor from seconds to it. */
+void units_time_scale(double max_s, double *scale, const char **unit);
 
 #endif /* POOLBENCH_UNITS_H */

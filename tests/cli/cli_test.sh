@@ -169,26 +169,8 @@ if [ "$(stat -c %a mask077.json)" = 600 ] &&
    [ "$(stat -c %a mask022.json)" = 644 ]; then ok
 else bad "modes $(stat -c %a mask077.json mask022.json) ignore the umask"; fi
 
-# A character device is written through, never replaced; a full one is
-# a failed run (exit 3) that says why. Our own nodes of /dev/null and
-# /dev/full (root, as in CI), so that a regression cannot replace the
-# system's; skipped where mknod or device files are not allowed.
+# Character devices (-o /dev/null, a full device): device_test.sh.
 quick="-w noop -e serial -n 10 -r 1 --warmup 0 --no-progress"
-if mknod null c 1 3 2> /dev/null && mknod full c 1 7 2> /dev/null &&
-   echo x > null 2> /dev/null; then
-    if $PB run $quick -o null > /dev/null 2>&1 && [ -c null ]; then ok
-    else bad "-o a character device: not a character device any more"; fi
-    TMPDIR=$PWD $PB run $quick -o full > /dev/null 2> full.err
-    rc=$?
-    if [ "$rc" -eq 3 ] && grep -q "No space left" full.err; then ok
-    else bad "-o a full device: exit $rc: $(cat full.err)"; fi
-    $PB merge a.json b.json -o full > /dev/null 2> full.err
-    rc=$?
-    if [ "$rc" -eq 3 ] && grep -q "No space left" full.err && [ -c full ]
-    then ok; else bad "merge -o a full device: exit $rc: $(cat full.err)"; fi
-else
-    echo "cannot make device nodes here: device output checks skipped"
-fi
 # A FIFO with a reader gets the JSON; it stays a FIFO.
 mkfifo out.fifo
 cat out.fifo > fifo.json &

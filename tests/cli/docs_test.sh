@@ -40,6 +40,31 @@ for c in $cmds; do
     done
 done
 
+# Every executor of the table (poolbench list) is in `run --help` and in
+# the page: help and page cannot miss one the table gained.
+"$PB" list > list.txt
+execs=$(awk '/^executors:/ { on = 1; next } on && NF { print $1 }' list.txt)
+[ "$(echo "$execs" | wc -w)" -ge 5 ] && ok ||
+    bad "poolbench list names too few executors: $execs"
+for e in $execs; do
+    grep -q -- "[ ,]$e\([, ]\|\$\)" h-run.txt && ok ||
+        bad "executor '$e' (poolbench list) is not in poolbench run --help"
+    grep -q -- "^\.BR.* $e\([ ,]\|\$\)\|^\.BR $e\([ ,]\|\$\)" man.txt && ok ||
+        bad "executor '$e' (poolbench list) is not in poolbench.1"
+done
+
+# Every table format `show --help` names draws the table (a format row
+# added to render/table.c's formats[] is exercised here).
+fmts=$(sed -n 's/.*--format \([a-z|]*\)\].*/\1/p' h-show.txt | head -1 |
+       tr '|' ' ')
+[ "$(echo "$fmts" | wc -w)" -ge 4 ] && ok ||
+    bad "show --help names too few formats: '$fmts'"
+for f in $fmts; do
+    "$PB" show --table --format "$f" "$SRC/tests/fixtures/good/serial.json" \
+        > "show-$f.txt" 2> err.txt && grep -q serial "show-$f.txt" && ok ||
+        bad "show --format $f: $(head -2 err.txt)"
+done
+
 # The page renders without a warning, where a formatter is installed.
 if command -v groff > /dev/null; then
     groff -man -Tutf8 -ww -z "$MAN" > render.txt 2>&1
@@ -120,6 +145,19 @@ if [ -n "${BUILD_DIR:-}" ] && command -v pkg-config > /dev/null &&
         prefix=$(sed -n 's/^prefix=//p' "$pc")
         find "$work/inst" -path '*man1/poolbench.1*' | grep -q . && ok ||
             bad "meson install did not install poolbench.1"
+        # Every chart kind's template (the kinds of `poolbench plot
+        # --help`, from plot_kinds[]), common.gp and trend.gp are
+        # installed: a kind added without its install line fails here.
+        kinds=$(sed -n 's/^  \([a-z][a-z]*\)\(-\*\)\{0,1\}  .*/\1/p' \
+                h-plot.txt)
+        [ "$(echo "$kinds" | wc -w)" -ge 5 ] && ok ||
+            bad "poolbench plot --help lists too few chart kinds: $kinds"
+        gpdir=$(find "$work/inst" -type d -path '*share/poolbench/scripts' |
+                head -1)
+        for k in common trend $kinds; do
+            [ -n "$gpdir" ] && [ -s "$gpdir/$k.gp" ] && ok ||
+                bad "meson install did not install scripts/$k.gp"
+        done
         mkdir inst-tree
         sh "$SRC/scripts/new-workload.sh" --plugin -o inst-tree/idemo.c \
             idemo > /dev/null 2>&1

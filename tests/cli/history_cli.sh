@@ -111,8 +111,14 @@ if command -v gnuplot > /dev/null; then
         done
         [ -e tr/x ] && bad "gnuplot ran a backquote from the data" || ok
         # The label is the commit (7 characters) and the date.
-        grep -q "'\`id>x\`'' 11-27' " tr/*.gp && ok ||
-            bad "evil commit not single-quoted: $(grep xtics tr/*.gp)"
+        grep -q "'\`id>x\`'' 11-27'[],]" tr/*.gp && ok ||
+            bad "evil commit not single-quoted: $(grep xtic_labels tr/*.gp)"
+        # The looks come from the templates, not from C.
+        for g in tr/*.gp; do
+            grep -q '^# ---- from scripts/trend.gp ----$' "$g" &&
+                grep -q '^# ---- from scripts/common.gp ----$' "$g" ||
+                bad "$g is not drawn from scripts/trend.gp"
+        done
         ls -a tr | grep -q 'tmp' && bad "trend left temp files" || ok
     else
         bad "trend failed: $(cat trend.txt)"
@@ -121,9 +127,9 @@ if command -v gnuplot > /dev/null; then
         > trend.txt && ok || bad "trend with filters failed"
     [ "$(ls tr2/*.svg | wc -l)" -eq 2 ] && ok ||
         bad "filtered trend: $(ls tr2)"
-    grep -q "index 0 .* title 'threads j=2" tr2/*.gp && ok ||
+    grep -q "^array titles\[1\] = \['threads j=2" tr2/*.gp && ok ||
         bad "filtered trend draws other lines"
-    [ "$(grep -c ' index ' "$(ls tr2/*.gp | head -1)")" -eq 1 ] && ok ||
+    [ "$(grep -c '^nlines = 1$' "$(ls tr2/*.gp | head -1)")" -eq 1 ] && ok ||
         bad "filtered trend has more than one line"
     usage_error "no stored configuration matches" $PB history trend \
         -o tr3 -w nope --db "$DB"

@@ -186,9 +186,11 @@ usage_error "gnuplot not found" env PATH=/nonexistent "$PB" report \
     serial.json -o r.html
 
 # import-hyperfine: the committed real hyperfine file, then a fresh one.
+# Its charts must exist and be real SVG and PNG, not just exit 0.
 if "$PB" import-hyperfine "$FX/hyperfine-real.json" -o hf.json \
       > /dev/null 2> hf.err &&
-   "$PB" plot hf.json -o hfplots > /dev/null 2>&1; then ok
+   "$PB" plot hf.json -o hfplots > /dev/null 2>> hf.err &&
+   check_charts hfplots bars-factorial bars-noop >> hf.err 2>&1; then ok
 else bad "import-hyperfine of the fixture: $(cat hf.err)"; fi
 if command -v hyperfine > /dev/null 2>&1; then
     if hyperfine --runs 3 --warmup 1 --shell=none --export-json live.json \
@@ -390,7 +392,7 @@ usage_error "--suite needs a name" "$PB" run --suite
 if "$PB" run --suite seed -n 40 -r 1 --warmup 0 --no-progress \
       -o seed.json > seed.txt 2> seed.err &&
    grep -q "The seed experiment" seed.txt &&
-   grep -q "16.23 s" seed.txt && grep -q "12.71 s" seed.txt &&
+   grep -q "16.231 s" seed.txt && grep -q "12.710 s" seed.txt &&
    grep -q "^heavy: factorial(300)" seed.txt &&
    grep -q "suite seed: -w factorial" seed.err; then ok
 else bad "run --suite seed: $(tail -n 3 seed.err)"; fi

@@ -81,12 +81,16 @@ else
 fi
 
 # --suite seed: the Python executors beside the native ones, the seed's
-# published figures kept, and the seed's Python findings checked.
+# published figures kept, and the seed's Python findings checked. Like
+# with like: the heavy serial line reads 1.00x four times (native serial,
+# py-serial against itself, the seed's py3 and py2 serial).
 "$PB" run --suite seed -w factorial -n 20 -r 1 --warmup 0 --no-progress \
     -o seed.json > seed.txt 2> seed.err
 rc=$?
 if [ "$rc" -eq 0 ] && grep -q "py-threadpool" seed.txt &&
-   grep -q "^  threads .* py-threadpool .* 18.09 s" seed.txt &&
+   grep -q "^  threads .* py-threadpool .* 18.086 s" seed.txt &&
+   [ "$(grep -m1 '^  serial .* py-serial ' seed.txt | grep -o '1\.00x' |
+        wc -l)" -eq 4 ] &&
    grep -q "findings in this machine's Python" seed.txt &&
    rows seed.json 'len({r["checksum"] for r in rows
                         if r["params"]["n"] == 300}) == 1 and
@@ -95,13 +99,18 @@ if [ "$rc" -eq 0 ] && grep -q "py-threadpool" seed.txt &&
 else
     bad "suite seed without Python rows (exit $rc)"; tail -3 seed.err
 fi
+# The report has the seed section, like with like: the serial line reads
+# 1.00x for native serial and for py-serial.
+if "$PB" report seed.json -o seed.html > /dev/null 2>&1 &&
+   grep -q '<h2 id="seed">The seed experiment</h2>' seed.html &&
+   grep -q '<tr><td>serial</td><td>[^<]*</td><td>1.00x</td><td>py-serial</td><td>[^<]*</td><td>1.00x</td>' seed.html
+then ok; else bad "report of the seed suite lacks its seed section"; fi
 
 # 2. poolbench list shows them; a run without -e does not use them.
 "$PB" list > list.txt
 for e in py-serial py-pool py-threadpool py-tpe py-ppe; do
-    grep -q "^  $e " list.txt || bad "list lacks $e"
+    grep -q "^  $e " list.txt && ok || bad "list lacks $e"
 done
-ok
 "$PB" run -w noop -n 50 -r 1 --min-time 0 -j 2 --no-progress -o def.json \
     > /dev/null 2>&1
 if rows def.json 'not any(r["executor"].startswith("py-") for r in rows)

@@ -16,6 +16,7 @@
 
 #include "test_util.h"
 
+#include "cli.h"
 #include "compare.h"
 #include "merge.h"
 #include "results.h"
@@ -257,7 +258,7 @@ static const char *write_fx(const char *name, const char *host,
     return path;
 }
 
-/* compare_main on argv with stdout silenced; returns the exit status. */
+/* cmd_compare on argv with stdout silenced; returns the exit status. */
 static int run_compare(int argc, const char **argv)
 {
     int saved = dup(STDOUT_FILENO);
@@ -265,7 +266,7 @@ static int run_compare(int argc, const char **argv)
     fflush(stdout);
     dup2(null, STDOUT_FILENO);
     close(null);
-    int rc = compare_main(argc, (char **)argv);
+    int rc = cmd_compare(argc, (char **)argv);
     fflush(stdout);
     dup2(saved, STDOUT_FILENO);
     close(saved);

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "executor.h"
+#include "view.h"
 #include "test_workload.h"
 
 /* An executor under test, with the transport it runs with. */
@@ -453,7 +454,7 @@ static void test_run_once_and_variants(void **s)
     assert_int_equal(executor_variant_find(procs, "tcp"), -1);
     for (size_t e = 0; executor_list[e] != NULL; e++) {
         const struct executor *ex = executor_list[e];
-        if (ex->peer)
+        if (ex->flags & EXEC_PYTHON)
             continue; /* the Python peers: test_python.c */
         if (ex != procs) {
             assert_null(ex->variants);
@@ -509,8 +510,36 @@ static void test_registry(void **s)
     }
     /* Then the Python peers (test_python.c), and the end. */
     for (size_t k = 4; executor_list[k] != NULL; k++)
-        assert_true(executor_list[k]->peer);
+        assert_true(executor_list[k]->flags & EXEC_PYTHON);
     assert_null(executor_find("nope"));
+}
+
+/* Capabilities are flags in the table, so that callers ask them instead
+ * of comparing executors: exactly one baseline, the view's; the plain
+ * loops are serial-like; the lists derived from the table. */
+static void test_flags(void **s)
+{
+    (void)s;
+    size_t baselines = 0;
+    for (size_t k = 0; executor_list[k] != NULL; k++) {
+        const struct executor *ex = executor_list[k];
+        int plain = strcmp(ex->name, "serial") == 0 ||
+                    strcmp(ex->name, "py-serial") == 0;
+        assert_int_equal((ex->flags & EXEC_SERIAL_LIKE) != 0, plain);
+        assert_int_equal((ex->flags & EXEC_PYTHON) != 0,
+                         strncmp(ex->name, "py-", 3) == 0);
+        baselines += (ex->flags & EXEC_BASELINE) != 0;
+    }
+    assert_int_equal(baselines, 1);
+    assert_string_equal(executor_baseline()->name, VIEW_BASELINE_EXECUTOR);
+    char buf[256];
+    assert_string_equal(executor_names(EXEC_PYTHON, 0, buf, sizeof(buf)),
+                        "serial,threads,procs,futures");
+    assert_string_equal(executor_names(EXEC_SERIAL_LIKE, EXEC_SERIAL_LIKE,
+                                       buf, sizeof(buf)),
+                        "serial,py-serial");
+    /* Truncated, never overrun. */
+    assert_int_equal(strlen(executor_names(0, 0, buf, 10)), 9);
 }
 
 int main(void)
@@ -519,6 +548,7 @@ int main(void)
     setrlimit(RLIMIT_CORE, &no_core);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_registry),
+        cmocka_unit_test(test_flags),
         cmocka_unit_test(test_auto_chunk),
         cmocka_unit_test(test_bad_config),
         cmocka_unit_test(test_run_once_and_variants),

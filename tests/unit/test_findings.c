@@ -15,6 +15,8 @@
 #include <cjson/cJSON.h>
 #include <cmocka.h>
 
+#include "test_util.h"
+
 #include "findings.h"
 #include "results.h"
 #include "view.h"
@@ -22,21 +24,11 @@
 static char *fixture_text(const char *name)
 {
     char path[4096];
+    size_t len;
     const char *dir = getenv("FIXTURES");
     snprintf(path, sizeof(path), "%s/%s", dir != NULL ? dir : "fixtures",
              name);
-    FILE *f = fopen(path, "r");
-    if (f == NULL)
-        fail_msg("cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *text = malloc((size_t)n + 1);
-    assert_non_null(text);
-    assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
-    text[n] = '\0';
-    fclose(f);
-    return text;
+    return test_slurp(path, &len);
 }
 
 /* plot-a.json as a tree. */

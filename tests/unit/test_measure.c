@@ -1,6 +1,7 @@
-/* test_measure.c - the pieces of trustworthy measurement that need no
- * clock: round task counts, machine warnings of every kind, and the
- * warnings of a run read back by the results reader. */
+/* test_measure.c - calibration's round task counts and the machine
+ * warnings of every kind, read back by the results reader. Measuring
+ * itself (rounds, precision, retries, calibration) is in
+ * test_run_core.c, with a stub executor and a fake clock. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>

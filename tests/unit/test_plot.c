@@ -201,6 +201,19 @@ static void test_format_time(void **state)
     assert_string_equal(buf, "3.6 ns");
     units_format_time(NAN, buf, sizeof(buf));
     assert_string_equal(buf, "-");
+    /* An axis reads in the unit the text of its largest value uses. */
+    static const double at[] = { 2.5, 0.5, 1e-3, 4e-5, 2e-8, 0 };
+    for (size_t k = 0; k < sizeof(at) / sizeof(at[0]); k++) {
+        double scale;
+        const char *unit;
+        char want[8];
+        units_time_scale(at[k], &scale, &unit);
+        units_format_time(at[k], buf, sizeof(buf));
+        snprintf(want, sizeof(want), " %s", unit);
+        assert_non_null(strstr(buf, want));
+        assert_true(at[k] == 0 || (at[k] * scale >= 1 &&
+                                   at[k] * scale < 1000));
+    }
 }
 
 /* Any text becomes one gnuplot single-quoted literal: quotes doubled,

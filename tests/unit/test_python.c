@@ -64,7 +64,7 @@ static int run_one(const char *name, const struct workload *wl, void *state,
                             .deliver = seen_deliver, .deliver_ctx = s };
     struct exec_pool *pool = NULL;
     assert_non_null(ex);
-    assert_true(ex->peer);
+    assert_true(ex->flags & EXEC_PYTHON);
     memset(s, 0, sizeof(*s));
     memset(rep, 0, sizeof(*rep));
     s->ntasks = n;

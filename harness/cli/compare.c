@@ -1,4 +1,4 @@
-/* compare_cli.c - the `poolbench compare` command line: two files, or a
+/* compare.c - the `poolbench compare` command line: two files, or a
  * new file against stored runs of the history database (--baseline NAME
  * [--window K]). */
 #include <getopt.h>
@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "args.h"
+#include "cli.h"
 #include "compare.h"
 #include "exit.h"
 #include "history.h"
@@ -380,7 +381,7 @@ out:
     return rc;
 }
 
-int compare_main(int argc, char **argv)
+int cmd_compare(int argc, char **argv)
 {
     struct cli c;
     char err[1024], base_label[HISTORY_NAME_MAX + 128];

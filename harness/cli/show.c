@@ -1,11 +1,12 @@
-/* show.c - `poolbench show`: the summary, then the table (see show.h). */
+/* show.c - `poolbench show`: a results file for people, as pyperf show:
+ * the summary (the answer), then every row as a table. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "cli.h"
 #include "exit.h"
 #include "results.h"
-#include "show.h"
 #include "summary.h"
 #include "table.h"
 #include "view.h"
@@ -16,7 +17,7 @@ static void usage(FILE *f)
 "usage: poolbench show [RESULTS.json] [--format text|markdown|csv|json]\n"
 "                      [--summary | --table]\n"
 "\n"
-"Shows a results file (default " SHOW_DEFAULT_INPUT "): the answer per\n"
+"Shows a results file (default " RESULTS_LATEST "): the answer per\n"
 "workload (fastest configuration, speedup with its 95%% interval, each\n"
 "executor at the CPU count, more workers than CPUs), then every row.\n"
 "\n"
@@ -26,7 +27,7 @@ static void usage(FILE *f)
 "  --table         only the table\n");
 }
 
-int show_main(int argc, char **argv)
+int cmd_show(int argc, char **argv)
 {
     static const struct option longs[] = {
         { "format", required_argument, NULL, 'f' },
@@ -83,7 +84,7 @@ int show_main(int argc, char **argv)
                 "%d (see --help)\n", argc - optind);
         return EXIT_USAGE;
     }
-    const char *path = optind < argc ? argv[optind] : SHOW_DEFAULT_INPUT;
+    const char *path = optind < argc ? argv[optind] : RESULTS_LATEST;
     struct results_file f;
     struct results_view v;
     if (results_load(path, &f, err, sizeof(err)) != 0) {

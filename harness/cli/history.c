@@ -1,7 +1,7 @@
-/* history_main.c - `poolbench history add|list|show|export|prune|trend|
- * check`: the history database on the command line (see history.h). It
- * sits in render/ because `trend` draws with gnuplot. */
-#include "history_main.h"
+/* history.c - `poolbench history add|list|show|export|prune|trend|
+ * check`: the history database on the command line (see history.h);
+ * trend draws with render/trend. */
+#include "cli.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -160,7 +160,7 @@ static int parse_id(const char *text, long long *id)
 
 /* ---- subcommands -------------------------------------------------------- */
 
-static int cmd_add(int argc, char **argv, struct hopts *o)
+static int history_cmd_add(int argc, char **argv, struct hopts *o)
 {
     char err[ERR_LEN];
     struct history *db = NULL;
@@ -192,7 +192,7 @@ static int cmd_add(int argc, char **argv, struct hopts *o)
     return 0;
 }
 
-static int cmd_list(int argc, char **argv, struct hopts *o)
+static int history_cmd_list(int argc, char **argv, struct hopts *o)
 {
     char err[ERR_LEN];
     struct history *db = NULL;
@@ -231,7 +231,7 @@ static int cmd_list(int argc, char **argv, struct hopts *o)
     return 0;
 }
 
-static int cmd_show(int argc, char **argv, struct hopts *o)
+static int history_cmd_show(int argc, char **argv, struct hopts *o)
 {
     char err[ERR_LEN], a[512], b[512];
     struct history *db = NULL;
@@ -288,7 +288,7 @@ done:
     return rc;
 }
 
-static int cmd_export(int argc, char **argv, struct hopts *o)
+static int history_cmd_export(int argc, char **argv, struct hopts *o)
 {
     char err[ERR_LEN];
     struct history *db = NULL;
@@ -311,7 +311,7 @@ static int cmd_export(int argc, char **argv, struct hopts *o)
     return rc;
 }
 
-static int cmd_prune(int argc, char **argv, struct hopts *o)
+static int history_cmd_prune(int argc, char **argv, struct hopts *o)
 {
     char err[ERR_LEN];
     struct history *db = NULL;
@@ -339,7 +339,7 @@ static int cmd_prune(int argc, char **argv, struct hopts *o)
     return rc;
 }
 
-static int cmd_trend(int argc, char **argv, struct hopts *o)
+static int history_cmd_trend(int argc, char **argv, struct hopts *o)
 {
     char err[ERR_LEN];
     struct history *db = NULL;
@@ -396,7 +396,7 @@ static int cmd_trend(int argc, char **argv, struct hopts *o)
     return rc;
 }
 
-static int cmd_check(int argc, char **argv, struct hopts *o)
+static int history_cmd_check(int argc, char **argv, struct hopts *o)
 {
     char err[ERR_LEN];
     struct history *db = NULL;
@@ -423,18 +423,18 @@ static const struct {
     const char *opts;
     int (*fn)(int argc, char **argv, struct hopts *o);
 } subs[] = {
-    { "add", "N", cmd_add },
-    { "list", "N", cmd_list },
-    { "show", "", cmd_show },
-    { "export", "o", cmd_export },
-    { "prune", "KN", cmd_prune },
-    { "trend", "Nowejp", cmd_trend },
-    { "check", "", cmd_check },
+    { "add", "N", history_cmd_add },
+    { "list", "N", history_cmd_list },
+    { "show", "", history_cmd_show },
+    { "export", "o", history_cmd_export },
+    { "prune", "KN", history_cmd_prune },
+    { "trend", "Nowejp", history_cmd_trend },
+    { "check", "", history_cmd_check },
 };
 
 #define NSUBS (sizeof(subs) / sizeof(subs[0]))
 
-int history_main(int argc, char **argv)
+int cmd_history(int argc, char **argv)
 {
     if (argc < 2)
         return fail_usage("expected a subcommand: add, list, show, export, "
