@@ -8,7 +8,8 @@ set boxwidth 0.9 absolute
 set xtics rotate by 20 right scale 0
 set yrange [0:*]
 set key title "workers"
-serial_line = serial_y > 0 ? serial_y : 1/0
+# NaN, not 1/0: gnuplot 5.4 refuses to assign 1/0 ("undefined value").
+serial_line = serial_y > 0 ? serial_y : NaN
 
 eval svg_term
 set output out.".svg"

@@ -6,7 +6,8 @@
 set logscale xy
 set grid xtics ytics lc rgb "#dddddd"
 set key title "executor"
-serial_line = serial_y > 0 ? serial_y : 1/0
+# NaN, not 1/0: gnuplot 5.4 refuses to assign 1/0 ("undefined value").
+serial_line = serial_y > 0 ? serial_y : NaN
 # Sideways nudge per line on the log x axis (a factor, not an offset).
 dodge(x, i) = x * 1.06 ** (i - (nlines + 1) / 2.0)
 

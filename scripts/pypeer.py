@@ -32,6 +32,7 @@ import multiprocessing
 import multiprocessing.dummy
 import os
 import platform
+import select
 import signal
 import stat
 import struct
@@ -247,9 +248,36 @@ def r_call(a, b):
     return a, [t(i) for i in range(a, b)]
 
 
-def _setup(job, lock, shared):
+def _follow(peer_pid):
+    """In a pool's worker process: end as soon as the peer (the
+    interpreter poolbench started, which dies with poolbench) is gone, so
+    that a kill -9 of poolbench leaves no worker behind. A pidfd wakes
+    the watcher the moment the peer exits; without one, the parent pid is
+    watched."""
+    if peer_pid is None or os.getpid() == peer_pid:
+        return
+    try:
+        fd = os.pidfd_open(peer_pid)
+    except ProcessLookupError:
+        os._exit(1)
+    except (AttributeError, OSError):
+        fd = None
+
+    def wait():
+        if fd is not None:
+            select.select([fd], [], [])
+        else:
+            while os.getppid() == peer_pid:
+                time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=wait, name="pypeer-follow", daemon=True).start()
+
+
+def _setup(job, lock, shared, peer_pid=None):
     global _task, _inner, _fault, _n, _skew, _us, _outside, _inside
     global _paths, _order, _errs, _algo, _lock, _shared
+    _follow(peer_pid)
     wl, peer = job["workload"], job["peer"]
     if wl not in TASKS:
         raise ValueError("workload '%s' has no Python peer here" % wl)
@@ -388,7 +416,7 @@ def build(job):
             lock, shared = threading.Lock(), [0, 0]
     else:
         lock = shared = None
-    args = (job, lock, shared)
+    args = (job, lock, shared, os.getpid())
     _setup(*args)
     if kind == "serial":
         pool = None

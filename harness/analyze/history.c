@@ -109,6 +109,14 @@ int history_schema_version(struct history *db)
     return v;
 }
 
+/* A database of a newer poolbench is refused input, not a failure. */
+static void newer(struct history *db, int v, char *err, size_t err_len)
+{
+    snprintf(err, err_len, "%s: schema version %d is newer than this "
+             "poolbench's %d; use a newer poolbench", db->path, v,
+             HISTORY_SCHEMA_VERSION);
+}
+
 /* Mark run id's rows of f whose chunk was automatic. */
 static int mark_chunk_auto(struct history *db, sqlite3_stmt *st,
                            long long id, const struct results_file *f,
@@ -190,10 +198,8 @@ static int migrate(struct history *db, char *err, size_t err_len)
         }
         if (v > HISTORY_SCHEMA_VERSION) {
             history_rollback(db);
-            snprintf(err, err_len, "%s: schema version %d is newer than "
-                     "this poolbench's %d; use a newer poolbench", db->path,
-                     v, HISTORY_SCHEMA_VERSION);
-            return -1;
+            newer(db, v, err, err_len);
+            return HISTORY_BAD_PATH;
         }
         if (v == HISTORY_SCHEMA_VERSION)
             return history_exec_sql(db, "COMMIT", err, err_len);
@@ -281,9 +287,11 @@ static int set_up(struct history *db, char *err, size_t err_len)
         if (history_exec_sql(db, "PRAGMA journal_mode=WAL", err,
                              err_len) == 0 &&
             history_exec_sql(db, "PRAGMA foreign_keys=ON", err,
-                             err_len) == 0 &&
-            migrate(db, err, err_len) == 0)
-            return 0;
+                             err_len) == 0) {
+            int rc = migrate(db, err, err_len);
+            if (rc == 0 || rc == HISTORY_BAD_PATH)
+                return rc;
+        }
         int code = sqlite3_errcode(db->db) & 0xff;
         if ((code != SQLITE_BUSY && code != SQLITE_LOCKED) ||
             waited >= HISTORY_BUSY_TIMEOUT_MS)
@@ -294,11 +302,64 @@ static int set_up(struct history *db, char *err, size_t err_len)
     }
 }
 
+/* Open db->path read-only and check that it is a poolbench database:
+ * nothing is written (no WAL switch, no schema). Returns 0, 1 when the
+ * schema is older and must be migrated (by a read-write open), or -1 /
+ * HISTORY_BAD_PATH with a message. A folder nobody may write in (no -shm
+ * file can be made there) is read as an immutable file. */
+static int open_read_only(struct history *db, char *err, size_t err_len)
+{
+    char uri[4200];
+    int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW;
+    for (int pass = 0; pass < 2; pass++) {
+        sqlite3_close(db->db);
+        db->db = NULL;
+        if (pass == 1)
+            snprintf(uri, sizeof(uri), "file:%s?immutable=1", db->path);
+        int rc = sqlite3_open_v2(pass == 1 ? uri : db->path, &db->db,
+                                 flags | (pass == 1 ? SQLITE_OPEN_URI : 0),
+                                 NULL);
+        if (rc != SQLITE_OK && db->db == NULL) {
+            snprintf(err, err_len, "%s: out of memory", db->path);
+            return -1;
+        }
+        sqlite3_extended_result_codes(db->db, 1);
+        sqlite3_busy_timeout(db->db, HISTORY_BUSY_TIMEOUT_MS);
+        int v = rc == SQLITE_OK ? history_schema_version(db) : -1;
+        int code = sqlite3_errcode(db->db) & 0xff;
+        if (v < 0 && code == SQLITE_CANTOPEN && pass == 0 &&
+            strpbrk(db->path, "?#%") == NULL)
+            continue;
+        if (v < 0 && (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)) {
+            snprintf(err, err_len, "%s: not a poolbench history database "
+                     "(%s); give the file run --save or history add made",
+                     db->path, sqlite3_errmsg(db->db));
+            return HISTORY_BAD_PATH;
+        }
+        if (v < 0)
+            return history_db_fail(db, "cannot read", err, err_len);
+        if (v == 0) {
+            snprintf(err, err_len, "%s: not a poolbench history database "
+                     "(no poolbench schema in it); store runs with "
+                     "poolbench run --save NAME or history add", db->path);
+            return HISTORY_BAD_PATH;
+        }
+        if (v > HISTORY_SCHEMA_VERSION) {
+            newer(db, v, err, err_len);
+            return HISTORY_BAD_PATH;
+        }
+        return v < HISTORY_SCHEMA_VERSION;
+    }
+    return -1;
+}
+
 int history_open(const char *path, enum history_mode mode,
                  struct history **out, char *err, size_t err_len)
 {
     *out = NULL;
-    int rc = check_path(path, mode, err, err_len);
+    int rc = check_path(path, mode == HISTORY_READ_ONLY ? HISTORY_MUST_EXIST
+                                                        : mode, err,
+                        err_len);
     if (rc != 0)
         return rc;
     struct history *db = calloc(1, sizeof(*db));
@@ -307,24 +368,63 @@ int history_open(const char *path, enum history_mode mode,
         return -1;
     }
     snprintf(db->path, sizeof(db->path), "%s", path);
+    if (mode == HISTORY_READ_ONLY) {
+        rc = open_read_only(db, err, err_len);
+        if (rc == 0) {
+            *out = db;
+            return 0;
+        }
+        if (rc != 1)
+            goto fail;
+        /* An older schema: migrate it like any open would. */
+        sqlite3_close(db->db);
+        db->db = NULL;
+    }
     if (sqlite3_open_v2(path, &db->db, SQLITE_OPEN_READWRITE |
                         SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
         if (db->db == NULL)
             snprintf(err, err_len, "%s: out of memory", path);
         else
             history_db_fail(db, "cannot open", err, err_len);
+        rc = -1;
         goto fail;
     }
     sqlite3_extended_result_codes(db->db, 1);
     /* The timeout first: switching to WAL itself takes a lock. */
     sqlite3_busy_timeout(db->db, HISTORY_BUSY_TIMEOUT_MS);
-    if (set_up(db, err, err_len) != 0)
+    rc = set_up(db, err, err_len);
+    if (rc != 0)
         goto fail;
     *out = db;
     return 0;
 fail:
     history_close(db);
-    return -1;
+    return rc == HISTORY_BAD_PATH ? rc : -1;
+}
+
+int history_check_writable(const char *path, char *err, size_t err_len)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0 && errno == ENOENT) {
+        char copy[4096];
+        snprintf(copy, sizeof(copy), "%s", path);
+        const char *dir = dirname(copy);
+        if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            snprintf(err, err_len, "%s: folder %s does not exist; create "
+                     "it first", path, dir);
+            return -1;
+        }
+        if (access(dir, W_OK | X_OK) != 0) {
+            snprintf(err, err_len, "%s: cannot create a database in %s: "
+                     "%s", path, dir, strerror(errno));
+            return -1;
+        }
+        return 0;
+    }
+    struct history *db = NULL;
+    int rc = history_open(path, HISTORY_MUST_EXIST, &db, err, err_len);
+    history_close(db);
+    return rc == 0 ? 0 : -1;
 }
 
 void history_close(struct history *db)

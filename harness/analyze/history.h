@@ -37,7 +37,8 @@
 #define HISTORY_NOT_FOUND 1
 
 /* history_open refused the path itself (a symlink, not a regular file, a
- * missing folder): the user's input, not the database, is wrong. */
+ * missing folder, not a poolbench database, a newer schema): the user's
+ * input, not the database, is wrong. */
 #define HISTORY_BAD_PATH 2
 
 /* Longest run name; a name is 1..HISTORY_NAME_MAX bytes of printable
@@ -52,6 +53,11 @@ enum history_mode {
     HISTORY_CREATE = 0,     /* create it (0666 & ~umask) */
     HISTORY_MUST_EXIST = 1, /* HISTORY_NOT_FOUND: "no history database at
                                PATH; store runs with ..." */
+    HISTORY_READ_ONLY = 2,  /* as MUST_EXIST, opened read-only: nothing is
+                               written (an empty file or one without the
+                               schema is HISTORY_BAD_PATH); only a database
+                               of an older schema is opened read-write to
+                               migrate it */
 };
 
 /* One stored run's metadata. */
@@ -75,6 +81,13 @@ struct history_run {
  * in err, and *out is NULL unless 0. */
 int history_open(const char *path, enum history_mode mode,
                  struct history **out, char *err, size_t err_len);
+
+/* Check that a run could be stored in the database at path, without
+ * storing one: an existing file must open read-write as a poolbench
+ * database (a FIFO, a symlink, a read-only file or a newer schema is
+ * refused); a missing one must be creatable (its folder exists and is
+ * writable; nothing is created). Returns 0, or -1 with a message. */
+int history_check_writable(const char *path, char *err, size_t err_len);
 
 /* Close db; safe on NULL. */
 void history_close(struct history *db);

@@ -389,7 +389,7 @@ int history_load_named(const char *db_path, const char *spec,
     if (history_check_name(name, err, err_len) != 0)
         return -1;
     history_fingerprint(m, fp, NULL, 0);
-    int rc = history_open(path, HISTORY_MUST_EXIST, &db, err, err_len);
+    int rc = history_open(path, HISTORY_READ_ONLY, &db, err, err_len);
     if (rc == 0)
         rc = at != NULL ? history_by_commit(db, name, at, fp, &id, err,
                                             err_len)

@@ -25,8 +25,9 @@ int cmd_import_hyperfine(int argc, char **argv);
 /* Load the results files names[0..n), or RESULTS_LATEST when n == 0 (the
  * file `run` just wrote; a one-line error naming it and usage when it is
  * missing). On success *files holds *nfiles loaded files (free each with
- * results_free, then the array) and 0 is returned; else -1 after printing
- * "poolbench CMD: why" on stderr. */
+ * results_free, then the array) and 0 is returned; else, after printing
+ * "poolbench CMD: why" on stderr, the exit status: EXIT_RUN_FAILED when
+ * memory ran out, EXIT_USAGE for a missing or unusable file. */
 int cli_load_inputs(const char *cmd, const char *usage, char *const *names,
                     size_t n, struct results_file **files, size_t *nfiles);
 

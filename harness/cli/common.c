@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "exit.h"
 #include "textesc.h"
 
 int cli_load_inputs(const char *cmd, const char *usage, char *const *names,
@@ -19,7 +20,7 @@ int cli_load_inputs(const char *cmd, const char *usage, char *const *names,
             fprintf(stderr, "poolbench %s: no results file given and "
                     RESULTS_LATEST " does not exist; expected %s (or run "
                     "`poolbench run` first)\n", cmd, usage);
-            return -1;
+            return EXIT_USAGE;
         }
         names = latest;
         n = 1;
@@ -27,14 +28,14 @@ int cli_load_inputs(const char *cmd, const char *usage, char *const *names,
     struct results_file *f = calloc(n, sizeof(*f));
     if (f == NULL) {
         fprintf(stderr, "poolbench %s: out of memory\n", cmd);
-        return -1;
+        return EXIT_RUN_FAILED;
     }
     for (size_t k = 0; k < n; k++)
         if (results_load(names[k], &f[k], err, sizeof(err)) != 0) {
             fprintf(stderr, "poolbench %s: %s\n", cmd,
                     textesc_ctl(err, safe, sizeof(safe)));
             cli_free_inputs(f, k);
-            return -1;
+            return results_out_of_memory() ? EXIT_RUN_FAILED : EXIT_USAGE;
         }
     *files = f;
     *nfiles = n;

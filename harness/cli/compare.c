@@ -329,7 +329,7 @@ static int load_baseline(const struct cli *c,
     history_fingerprint(&new_file->machines[mi < new_file->nmachines ? mi
                                                                      : 0],
                         fp, NULL, 0);
-    rc = history_open(path, HISTORY_MUST_EXIST, &db, err, err_len);
+    rc = history_open(path, HISTORY_READ_ONLY, &db, err, err_len);
     if (rc != 0)
         return rc == HISTORY_NOT_FOUND ? HISTORY_NOT_FOUND : -1;
     size_t k = c->window > 0 ? c->window : 1, got = 0;
@@ -448,6 +448,8 @@ int cmd_compare(int argc, char **argv)
     compare_report_free(&r);
     goto out;
 fail:
+    if (results_out_of_memory())
+        rc = EXIT_RUN_FAILED; /* not a bad file: memory ran out */
     results_term_safe(err, sizeof(err)); /* quotes the files */
     fprintf(stderr, "poolbench compare: %s\n", err);
 out:

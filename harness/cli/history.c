@@ -171,8 +171,13 @@ static int history_cmd_add(int argc, char **argv, struct hopts *o)
                           "label)%s%s", "", "");
     /* Every file first: a bad one in a batch stores nothing. */
     for (int k = optind; k < argc; k++)
-        if (history_check_file(argv[k], err, sizeof(err)) != 0)
+        if (history_check_file(argv[k], err, sizeof(err)) != 0) {
+            if (results_out_of_memory()) {
+                fprintf(stderr, "poolbench history: %s\n", err);
+                return EXIT_RUN_FAILED;
+            }
             return fail_usage("%s%s", err, "");
+        }
     int rc = open_db(o, HISTORY_CREATE, &db);
     if (rc != 0)
         return rc;
@@ -201,7 +206,7 @@ static int history_cmd_list(int argc, char **argv, struct hopts *o)
     if (optind < argc)
         return fail_usage("list: unexpected argument '%s'%s", argv[optind],
                           "");
-    int rc = open_db(o, HISTORY_MUST_EXIST, &db);
+    int rc = open_db(o, HISTORY_READ_ONLY, &db);
     if (rc != 0)
         return rc;
     if (history_list(db, o->name, &runs, &n, err, sizeof(err)) != 0) {
@@ -244,7 +249,7 @@ static int history_cmd_show(int argc, char **argv, struct hopts *o)
                           argv[optind + 1], "");
     int rc = parse_id(optind < argc ? argv[optind] : NULL, &id);
     if (rc == 0)
-        rc = open_db(o, HISTORY_MUST_EXIST, &db);
+        rc = open_db(o, HISTORY_READ_ONLY, &db);
     if (rc != 0)
         return rc;
     if (history_get(db, id, &run, err, sizeof(err)) != 0 ||
@@ -300,7 +305,7 @@ static int history_cmd_export(int argc, char **argv, struct hopts *o)
         return fail_usage("export: -o FILE is required%s%s", "", "");
     int rc = parse_id(optind < argc ? argv[optind] : NULL, &id);
     if (rc == 0)
-        rc = open_db(o, HISTORY_MUST_EXIST, &db);
+        rc = open_db(o, HISTORY_READ_ONLY, &db);
     if (rc != 0)
         return rc;
     if (history_export(db, id, o->output, err, sizeof(err)) != 0) {
@@ -379,7 +384,7 @@ static int history_cmd_trend(int argc, char **argv, struct hopts *o)
             f->workers[f->nworkers++] = (unsigned)w;
         }
     }
-    int rc = open_db(o, HISTORY_MUST_EXIST, &db);
+    int rc = open_db(o, HISTORY_READ_ONLY, &db);
     if (rc != 0)
         return rc;
     size_t ncharts = 0;
@@ -403,7 +408,7 @@ static int history_cmd_check(int argc, char **argv, struct hopts *o)
     if (optind < argc)
         return fail_usage("check: unexpected argument '%s'%s", argv[optind],
                           "");
-    int rc = open_db(o, HISTORY_MUST_EXIST, &db);
+    int rc = open_db(o, HISTORY_READ_ONLY, &db);
     if (rc != 0)
         return rc;
     if (history_integrity_check(db, err, sizeof(err)) != 0) {

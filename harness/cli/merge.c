@@ -70,6 +70,8 @@ int cmd_merge(int argc, char **argv)
     for (int k = optind; k < argc; k++) {
         if (results_load(argv[k], &files[nfiles], err, sizeof(err)) != 0) {
             fprintf(stderr, "poolbench merge: %s\n", err);
+            if (results_out_of_memory())
+                rc = EXIT_RUN_FAILED;
             goto out;
         }
         nfiles++;

@@ -81,10 +81,11 @@ int cmd_plot(int argc, char **argv)
     /* No file named: the latest run, as show and report read it. */
     struct results_file *files;
     size_t nfiles;
-    if (cli_load_inputs("plot", "poolbench plot [RESULTS.json...] [-o DIR]",
+    int loaded = cli_load_inputs("plot", "poolbench plot [RESULTS.json...] [-o DIR]",
                         argv + optind, (size_t)(argc - optind), &files,
-                        &nfiles) != 0)
-        return EXIT_USAGE;
+                        &nfiles);
+    if (loaded != 0)
+        return loaded;
     int status = EXIT_USAGE;
     struct plot_set set;
     if (plot_render(files, nfiles, &opt, &set, err, sizeof(err)) != 0) {

@@ -68,10 +68,11 @@ int cmd_report(int argc, char **argv)
     /* Without a file, the last run: what `poolbench run` just wrote. */
     struct results_file *files;
     size_t nfiles;
-    if (cli_load_inputs("report", "poolbench report [RESULTS.json...] "
+    int loaded = cli_load_inputs("report", "poolbench report [RESULTS.json...] "
                         "[-o FILE.html]", argv + optind,
-                        (size_t)(argc - optind), &files, &nfiles) != 0)
-        return EXIT_USAGE;
+                        (size_t)(argc - optind), &files, &nfiles);
+    if (loaded != 0)
+        return loaded;
     int status = EXIT_USAGE;
     if (report_write(files, nfiles, path, err, sizeof(err)) != 0) {
         fprintf(stderr, "poolbench report: %s\n",

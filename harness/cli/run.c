@@ -59,6 +59,15 @@ static int save_written(const char *path, const char *name, const char *db,
     return rc;
 }
 
+/* run --save NAME, before measuring: what save_written will need. */
+static int check_save(const char *name, const char *db, char *err,
+                      size_t err_len)
+{
+    if (history_check_name(name, err, err_len) != 0)
+        return -1;
+    return history_check_writable(history_default_path(db), err, err_len);
+}
+
 /* run --tasks-from NAME[@COMMIT]: the stored run of this machine's
  * identity (its fingerprint as a results file of this run would give). */
 static int load_stored(const char *spec, const char *db,
@@ -113,6 +122,7 @@ int cmd_run(int argc, char **argv)
         .show = show_written,
         .save = save_written,
         .suite = suite_done,
+        .check_save = check_save,
         .load_run = load_stored,
     };
     return driver_main(argc, argv, &hooks);

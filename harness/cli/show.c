@@ -89,7 +89,7 @@ int cmd_show(int argc, char **argv)
     struct results_view v;
     if (results_load(path, &f, err, sizeof(err)) != 0) {
         fprintf(stderr, "poolbench show: %s\n", err);
-        return EXIT_USAGE;
+        return results_out_of_memory() ? EXIT_RUN_FAILED : EXIT_USAGE;
     }
     if (view_build(&f, &v, err, sizeof(err)) != 0) {
         fprintf(stderr, "poolbench show: %s\n", err);

@@ -156,6 +156,8 @@ static int py_create(const struct executor *ex, const char *kind,
     if (rc == 0) {
         snprintf(why, sizeof(why), "%s", rep.interrupted ? "interrupted"
                  : "the interpreter did not start its pool in time");
+        if (!rep.interrupted)
+            python_note_unresponsive();
         goto fail;
     }
     if (rc < 0)

@@ -16,4 +16,13 @@ int python_set_interpreter(const char *interp, char *err, size_t err_len);
  * 0, or -1 with the reason in buf (no interpreter, it failed). */
 int python_info(char *buf, size_t len);
 
+/* The same, waiting at most limit_s seconds (<= 0: the default, 10 s):
+ * a run with --timeout must not wait longer on a hung interpreter. */
+int python_info_within(char *buf, size_t len, double limit_s);
+
+/* Check that the interpreter ($POOLBENCH_PYTHON, else python3 on PATH)
+ * is an executable file, before anything runs. Returns 0, or -1 with a
+ * one-line message naming it and what to do in err. */
+int python_check_interpreter(char *err, size_t err_len);
+
 #endif /* POOLBENCH_EXEC_PYTHON_H */

@@ -33,6 +33,11 @@ struct exec_pool {
     uint64_t next;           /* ORDERED: next chunk to deliver */
 };
 
+/* The interpreter did not get its pool ready within a repetition's time
+ * limit: python_info then does not wait on it again (a hung interpreter
+ * must not hold the results file back by another time limit). */
+void python_note_unresponsive(void);
+
 /* Close *fd if open and set it to -1. */
 void python_close(int *fd);
 

@@ -9,10 +9,12 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -32,33 +34,19 @@ static const char *py_chosen;
 
 int python_set_interpreter(const char *interp, char *err, size_t err_len)
 {
-    char path[4096];
-    const char *dirs = getenv("PATH");
-    int found = 0;
+    const char *was = py_chosen;
     if (interp == NULL || interp[0] == '\0') {
         snprintf(err, err_len, "--python: empty; expected an interpreter "
                  "such as python3 or /usr/bin/python3.13t");
         return -1;
     }
-    if (strchr(interp, '/') != NULL) {
-        found = access(interp, X_OK) == 0;
-    } else {
-        /* Searched in PATH as execlp will. */
-        for (const char *d = dirs != NULL ? dirs : "/usr/bin:/bin";
-             d != NULL && !found; d = strchr(d, ':') ? strchr(d, ':') + 1
-                                                     : NULL) {
-            size_t n = strcspn(d, ":");
-            snprintf(path, sizeof(path), "%.*s/%s", (int)n,
-                     n > 0 ? d : ".", interp);
-            found = access(path, X_OK) == 0;
-        }
-    }
-    if (!found) {
+    py_chosen = interp;
+    if (python_check_interpreter(err, err_len) != 0) {
+        py_chosen = was;
         snprintf(err, err_len, "--python %s: no such executable (give a "
                  "path, or a name found in PATH such as python3)", interp);
         return -1;
     }
-    py_chosen = interp;
     return 0;
 }
 
@@ -79,13 +67,17 @@ void python_close(int *fd)
 
 /* In the child: become the peer. Does not return. */
 static void py_exec(int in_fd, int out_fd, int err_fd, const char *script,
-                    const char *arg)
+                    const char *arg, pid_t parent)
 {
     sigset_t none;
     const char *py = py_interpreter();
     setpgid(0, 0);
-    /* Die with poolbench: a peer must never outlive its driver. */
+    /* Die with poolbench: a peer must never outlive its driver (and its
+     * pool's workers follow the peer: see _follow in pypeer.py). A
+     * driver already gone before prctl took effect is seen here. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+        _exit(127);
     signal(SIGINT, SIG_DFL);
     signal(SIGPIPE, SIG_DFL);
     sigemptyset(&none);
@@ -95,9 +87,13 @@ static void py_exec(int in_fd, int out_fd, int err_fd, const char *script,
 #ifdef SYS_close_range
     syscall(SYS_close_range, 3U, ~0U, 0U);
 #endif
-    /* -B: no __pycache__ beside the script (a source tree, or a
-     * read-only data folder). */
-    execlp(py, py, "-B", "-u", script, arg, (char *)NULL);
+    /* -I: isolated, so that nothing from the environment runs or
+     * shadows the standard library (no PYTHON* variables, no user site,
+     * neither the script's folder nor the working folder on sys.path: a
+     * sitecustomize.py or hashlib.py there is never imported). -B: no
+     * __pycache__ beside the script (a source tree, or a read-only data
+     * folder). */
+    execlp(py, py, "-I", "-B", "-u", script, arg, (char *)NULL);
     dprintf(2, "cannot run %s: %s (install python3, or name another "
             "interpreter with --python)\n", py, strerror(errno));
     _exit(127);
@@ -128,13 +124,14 @@ int python_spawn(const char *arg, pid_t *pid, int *to, int *from,
         goto fail;
     }
     fflush(NULL);
+    pid_t parent = getpid();
     *pid = fork();
     if (*pid < 0) {
         snprintf(err, err_len, "fork: %s", strerror(errno));
         goto fail;
     }
     if (*pid == 0)
-        py_exec(in[0], out[1], er[1], script, arg);
+        py_exec(in[0], out[1], er[1], script, arg, parent);
     setpgid(*pid, *pid); /* also in the child: whichever runs first */
     close(in[0]);
     close(out[1]);
@@ -408,7 +405,60 @@ int python_frame(struct exec_pool *p, size_t *consumed, int *type,
 
 /* ---- the interpreter's description ------------------------------------ */
 
+static atomic_int unresponsive; /* see python_note_unresponsive */
+
+void python_note_unresponsive(void)
+{
+    atomic_store(&unresponsive, 1);
+}
+
 int python_info(char *buf, size_t len)
+{
+    return python_info_within(buf, len, 0);
+}
+
+/* Whether path names an executable regular file. */
+static int is_program(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+           access(path, X_OK) == 0;
+}
+
+int python_check_interpreter(char *err, size_t err_len)
+{
+    const char *py = py_interpreter();
+    const char *from = getenv("POOLBENCH_PYTHON") != NULL &&
+                       getenv("POOLBENCH_PYTHON")[0] != '\0'
+                           ? "POOLBENCH_PYTHON" : "PATH";
+    if (strchr(py, '/') != NULL) {
+        if (is_program(py))
+            return 0;
+    } else {
+        /* As execlp searches: each PATH entry ("" is the current
+         * folder). */
+        const char *path = getenv("PATH");
+        char full[4200];
+        for (const char *p = path != NULL ? path : "/usr/bin:/bin";;) {
+            size_t n = strcspn(p, ":");
+            snprintf(full, sizeof(full), "%.*s%s%s", (int)n, p,
+                     n > 0 ? "/" : "", py);
+            if (is_program(full))
+                return 0;
+            if (p[n] == '\0')
+                break;
+            p += n + 1;
+        }
+    }
+    snprintf(err, err_len, "the py-* executors need a Python 3 "
+             "interpreter: %.200s %s (install python3 or set "
+             "POOLBENCH_PYTHON to one)", py,
+             strcmp(from, "PATH") == 0 && strchr(py, '/') == NULL
+                 ? "is not on PATH" : "is not an executable file");
+    return -1;
+}
+
+int python_info_within(char *buf, size_t len, double limit_s)
 {
     struct exec_pool p;
     char why[512] = "";
@@ -418,13 +468,20 @@ int python_info(char *buf, size_t len)
     if (len == 0)
         return -1;
     buf[0] = '\0';
+    if (atomic_load(&unresponsive)) {
+        snprintf(buf, len, "%s did not answer within a repetition's time "
+                 "limit; not asked to describe itself", py_interpreter());
+        return -1;
+    }
     if (python_spawn("--info", &p.pid, &p.to_fd, &p.from_fd, &p.err_fd,
                      why, sizeof(why)) != 0) {
         snprintf(buf, len, "%s", why);
         return -1;
     }
     python_close(&p.to_fd);
-    int64_t deadline = clock_mono_ns() + (int64_t)(PY_INFO_S * 1e9);
+    double wait_s = limit_s > 0 && limit_s < PY_INFO_S ? limit_s
+                                                       : PY_INFO_S;
+    int64_t deadline = clock_mono_ns() + (int64_t)(wait_s * 1e9);
     while (!p.eof) {
         ssize_t r = read(p.from_fd, buf + used, len - 1 - used);
         if (r > 0) {
@@ -446,8 +503,8 @@ int python_info(char *buf, size_t len)
              used > 0 && buf[0] == '{';
     if (!ok) {
         py_last_line(&p, why, sizeof(why));
-        snprintf(buf, len, "%s did not describe itself%s%.200s",
-                 py_interpreter(), why[0] ? ": " : "", why);
+        snprintf(buf, len, "%s did not describe itself within %g s%s%.200s",
+                 py_interpreter(), wait_s, why[0] ? ": " : "", why);
     }
     python_close(&p.from_fd);
     python_close(&p.err_fd);

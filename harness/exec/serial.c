@@ -13,10 +13,18 @@
 
 #define SERIAL_PIECE 65536
 
+/* Inside a piece the stop flag and the deadline are checked about this
+ * often: a piece of slow tasks (65,536 x 2 ms) must not hold a Ctrl-C or
+ * --timeout back for minutes, and fast ones pay one clock read per many
+ * tasks. */
+#define SERIAL_CHECK_NS 10000000LL
+
 struct exec_pool {
     struct exec_base b;
     struct task_result *buf; /* one piece of results */
     uint64_t piece;          /* tasks per piece */
+    uint64_t every;          /* tasks between checks, adapted */
+    int64_t checked_ns;      /* when the last check was made */
     void *wstate;
     int worker_ready;
 };
@@ -54,6 +62,34 @@ fail:
     return -1;
 }
 
+/* Run tasks [i, i + n) into buf, checking for a cut every p->every
+ * tasks (doubled while checks come sooner than SERIAL_CHECK_NS apart,
+ * halved when they come much later). Returns how many ran; *cut is set
+ * when the rest must not run. */
+static uint64_t run_piece(struct exec_pool *p, struct exec_report *rep,
+                          uint64_t i, uint64_t n, int *cut)
+{
+    const struct exec_job *job = &p->b.job;
+    uint64_t k = 0;
+    while (k < n) {
+        uint64_t m = n - k < p->every ? n - k : p->every;
+        for (uint64_t q = 0; q < m; q++)
+            executor_run_one(job, p->wstate, i + k + q, &p->buf[k + q]);
+        k += m;
+        int64_t now = clock_mono_ns(), gap = now - p->checked_ns;
+        p->checked_ns = now;
+        if (gap < SERIAL_CHECK_NS && p->every < SERIAL_PIECE)
+            p->every *= 2;
+        else if (gap > 4 * SERIAL_CHECK_NS && p->every > 1)
+            p->every /= 2;
+        if (k < n && exec_base_should_cut(&p->b, rep)) {
+            *cut = 1;
+            break;
+        }
+    }
+    return k;
+}
+
 static int serial_run(struct exec_pool *p, struct exec_report *rep)
 {
     const struct exec_job *job = &p->b.job;
@@ -63,17 +99,20 @@ static int serial_run(struct exec_pool *p, struct exec_report *rep)
     if (exec_base_start(&p->b, rep) != 0)
         return -1;
     int64_t cpu0 = exec_base_self_cpu_ns();
+    p->every = 1;
+    p->checked_ns = clock_mono_ns();
     while (i < job->ntasks) {
         uint64_t n = job->ntasks - i < p->piece ? job->ntasks - i
                                                 : p->piece;
         cut = exec_base_should_cut(&p->b, rep);
         if (cut)
             break;
-        for (uint64_t k = 0; k < n; k++)
-            executor_run_one(job, p->wstate, i + k, &p->buf[k]);
+        n = run_piece(p, rep, i, n, &cut);
         job->deliver(job->deliver_ctx, i, n, p->buf);
         rep->delivered += n;
         i += n;
+        if (cut)
+            break;
     }
     exec_base_stat(&p->b, rep, 0, i, exec_base_self_cpu_ns() - cpu0, 0);
     if (!cut)

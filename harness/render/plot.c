@@ -123,7 +123,8 @@ void plot_note(struct render *rd, const char *fmt, ...)
     vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
     /* The labels come from the file: no terminal escape gets through. */
-    fprintf(stderr, "poolbench plot: skipped %s\n",
+    fprintf(stderr, "poolbench %s: skipped %s\n",
+            rd->opt->cmd != NULL ? rd->opt->cmd : "plot",
             textesc_ctl(text, safe, sizeof(safe)));
 }
 
@@ -211,19 +212,16 @@ int plot_emit(struct render *rd, const char *stem_in,
     free(gp.p);
     if (rc == 0)
         rc = run_gnuplot(rd, stem);
-    static const char *const exts[] = { "dat", "gp", "svg", "png" };
-    for (size_t e = 0; rc == 0 && rd->work != rd->opt->dir &&
-                       e < sizeof(exts) / sizeof(exts[0]); e++) {
+    /* gnuplot exits 0 after a write that failed (a full disk): a chart
+     * counts only when its files are whole. */
+    for (size_t e = 0; rc == 0 && e < 2; e++) {
+        const char *ext = e == 0 ? "svg" : "png";
         char to[4400];
-        if (!rd->opt->png && strcmp(exts[e], "png") == 0)
+        if (e == 1 && !rd->opt->png)
             continue;
-        snprintf(path, sizeof(path), "%s/%s.%s", rd->work, stem, exts[e]);
-        snprintf(to, sizeof(to), "%s/%s.%s", rd->opt->dir, stem, exts[e]);
-        if (rename(path, to) != 0) {
-            snprintf(rd->err, rd->err_len, "cannot write %s: %s", to,
-                     strerror(errno));
-            rc = -1;
-        }
+        snprintf(path, sizeof(path), "%s/%s.%s", rd->work, stem, ext);
+        snprintf(to, sizeof(to), "%s/%s.%s", rd->opt->dir, stem, ext);
+        rc = plot_output_check(path, to, rd->err, rd->err_len);
     }
     if (rc != 0)
         return -1;
@@ -244,6 +242,41 @@ int plot_emit(struct render *rd, const char *stem_in,
              subtitle != NULL ? subtitle : "",
              subtitle != NULL && subtitle[0] ? ")" : "");
     return 0;
+}
+
+/* Move every chart's files from the private folder into the output
+ * folder, only once all were drawn: a failed plot leaves no chart of its
+ * own behind (those it had moved are removed again), never half a set. A
+ * symlink planted at NAME.svg is replaced, never written through. */
+static int settle_charts(struct render *rd)
+{
+    static const char *const exts[] = { "dat", "gp", "svg", "png" };
+    const size_t next = sizeof(exts) / sizeof(exts[0]);
+    size_t moved = 0, total = rd->set->ncharts * next;
+    char from[4400], to[4400];
+    for (; moved < total; moved++) {
+        const char *stem = rd->set->charts[moved / next].name;
+        const char *ext = exts[moved % next];
+        if (!rd->opt->png && strcmp(ext, "png") == 0)
+            continue;
+        snprintf(from, sizeof(from), "%s/%s.%s", rd->work, stem, ext);
+        snprintf(to, sizeof(to), "%s/%s.%s", rd->opt->dir, stem, ext);
+        if (rename(from, to) != 0) {
+            snprintf(rd->err, rd->err_len, "cannot write %s: %s", to,
+                     strerror(errno));
+            break;
+        }
+    }
+    if (moved == total)
+        return 0;
+    while (moved-- > 0) {
+        if (!rd->opt->png && strcmp(exts[moved % next], "png") == 0)
+            continue;
+        snprintf(to, sizeof(to), "%s/%s.%s", rd->opt->dir,
+                 rd->set->charts[moved / next].name, exts[moved % next]);
+        unlink(to);
+    }
+    return -1;
 }
 
 void plot_stem_of(const struct plot_src *s, const char *kind,
@@ -438,6 +471,8 @@ int plot_render(const struct results_file *files, size_t nfiles,
         if (plot_kinds[k].across(&rd, srcs, nsrcs) != 0)
             goto out;
     }
+    if (!opt->private_dir && settle_charts(&rd) != 0)
+        goto out;
     rc = 0;
 out:
     for (size_t f = 0; f < nviews; f++)

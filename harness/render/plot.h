@@ -3,9 +3,11 @@
  * For every chart the data supports, plot writes NAME.dat (the numbers),
  * NAME.gp (a gnuplot script: variables first, then scripts/common.gp and
  * the kind's template scripts/KIND.gp) and runs gnuplot on it in a
- * private folder (DIR/.poolbench-plot-XXXXXX), which leaves NAME.svg and NAME.png; each
- * file is then renamed into DIR (a symlink there is replaced, not
- * followed) and the private folder removed, also on SIGINT/SIGTERM.
+ * private folder (DIR/.poolbench-plot-XXXXXX), which leaves NAME.svg and
+ * NAME.png; once every chart is drawn and checked whole
+ * (plot_output_check), each file is renamed into DIR (a symlink there is
+ * replaced, not followed) and the private folder removed, also on
+ * SIGINT/SIGTERM. A plot that fails leaves no chart of its own in DIR.
  * `cd DIR && gnuplot NAME.gp` redraws one after a user restyles it. A
  * chart the data cannot support is skipped with a note on stderr; that
  * is not an error.
@@ -47,6 +49,8 @@ struct plot_options {
     const char *dir;  /* output folder; created when missing */
     int png;          /* also write NAME.png (pngcairo) */
     int notes;        /* print "skipped: why" notes on stderr */
+    const char *cmd;  /* the command the notes name ("report"); NULL:
+                         "plot" */
     int private_dir;  /* dir is a fresh folder of ours (fs_private_dir):
                          draw straight into it; else draw in a private
                          folder inside dir and rename each file in */
@@ -94,6 +98,14 @@ int plot_find_gnuplot(char *path, size_t path_len, char *err,
 int plot_gnuplot_run(const char *gnuplot, const char *dir,
                      const char *script, const char *define,
                      const char *where, char *err, size_t err_len);
+
+/* Check that the chart gnuplot wrote at path is whole and on disk: an SVG
+ * ends with </svg>, a PNG with its IEND chunk (gnuplot exits 0 after a
+ * write that failed, e.g. on a full disk), and fsync succeeds. Returns 0,
+ * or -1 with "cannot write WHAT: why" in err. what is the chart's final
+ * name (NAME.svg or NAME.png), which tells the kind. */
+int plot_output_check(const char *path, const char *what, char *err,
+                      size_t err_len);
 
 /* Draw every chart that files[0..nfiles) support into opt->dir. With
  * several files the per-run charts of file k > 0 get the prefix "fK-" and

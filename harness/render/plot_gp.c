@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -182,3 +183,51 @@ int plot_gnuplot_run(const char *gnuplot, const char *dir,
     return -1;
 }
 
+/* Whether the last bytes of fd (of size) end as a whole chart: "</svg>"
+ * and white space, or PNG's IEND chunk. */
+static int tail_complete(int fd, off_t size, int png)
+{
+    static const unsigned char iend[12] = { 0, 0, 0, 0, 'I', 'E', 'N', 'D',
+                                            0xae, 0x42, 0x60, 0x82 };
+    unsigned char tail[64];
+    size_t n = size < (off_t)sizeof(tail) ? (size_t)size : sizeof(tail);
+    if (n < sizeof(iend) ||
+        pread(fd, tail, n, size - (off_t)n) != (ssize_t)n)
+        return 0;
+    if (png)
+        return memcmp(tail + n - sizeof(iend), iend, sizeof(iend)) == 0;
+    while (n > 0 && (tail[n - 1] == '\n' || tail[n - 1] == ' ' ||
+                     tail[n - 1] == '\r' || tail[n - 1] == '\t'))
+        n--;
+    return n >= 6 && memcmp(tail + n - 6, "</svg>", 6) == 0;
+}
+
+int plot_output_check(const char *path, const char *what, char *err,
+                      size_t err_len)
+{
+    /* The kind from the final name: path may be NAME.png.tmp. */
+    size_t len = strlen(what);
+    int png = len > 4 && strcmp(what + len - 4, ".png") == 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        snprintf(err, err_len, "cannot write %s: gnuplot left no file (%s)",
+                 what, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    int whole = tail_complete(fd, st.st_size, png);
+    /* A delayed write error (a full disk) shows only here. */
+    int synced = fsync(fd) == 0;
+    int sync_errno = errno;
+    close(fd);
+    if (!whole || !synced) {
+        snprintf(err, err_len, "cannot write %s: %s", what,
+                 !synced ? strerror(sync_errno)
+                         : "gnuplot wrote it incomplete (is the disk "
+                           "full?)");
+        return -1;
+    }
+    return 0;
+}

@@ -420,7 +420,7 @@ int report_write(const struct results_file *files, size_t nfiles,
         return -1;
     }
     struct plot_options opt = { .dir = tmpdir, .png = 0, .notes = 1,
-                                .private_dir = 1 };
+                                .cmd = "report", .private_dir = 1 };
     if (plot_render(files, nfiles, &opt, &set, err, err_len) != 0)
         goto out;
     for (; npf < nfiles; npf++)

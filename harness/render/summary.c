@@ -32,6 +32,12 @@ struct out {
     char line[1024];
     size_t len;
     size_t visible;
+    /* Made once for the whole file (view_group.c), so that nothing is
+     * scanned per instance: each instance's telling parameters (NULL:
+     * out of memory, all are shown) and the row warnings by instance. */
+    char **distinct;
+    struct view_warn_group *groups;
+    size_t ngroups, next_group;
 };
 
 static void put(struct out *o, const char *fmt, ...)
@@ -243,31 +249,14 @@ static void recommend(struct out *o, const struct results_view *v,
 /* The instance's name as short as the file allows: the workload, and
  * only the parameters whose values differ between its instances here
  * ("contended critical=1"); the rest are in the table. */
-static void short_label(const struct results_view *v, size_t i, char *buf,
-                        size_t len)
+static void short_label(const struct out *o, const struct results_view *v,
+                        size_t i, char *buf, size_t len)
 {
     const struct view_inst *in = &v->insts[i];
-    char raw[512], key[128], mine[256], theirs[256];
-    size_t n = (size_t)snprintf(raw, sizeof(raw), "%s", in->workload);
-    for (const char *p = in->params; *p != '\0' && n < sizeof(raw);) {
-        size_t kl = strcspn(p, "=");
-        size_t il = strcspn(p, ",");
-        snprintf(key, sizeof(key), "%.*s", (int)kl, p);
-        view_param(in->params, key, mine, sizeof(mine));
-        int differs = 0;
-        for (size_t j = 0; j < v->ninsts && !differs; j++)
-            if (j != i && strcmp(v->insts[j].workload, in->workload) == 0 &&
-                (view_param(v->insts[j].params, key, theirs,
-                            sizeof(theirs)) != 0 ||
-                 strcmp(mine, theirs) != 0))
-                differs = 1;
-        if (differs)
-            n += (size_t)snprintf(raw + n, sizeof(raw) - n, "%s%.*s",
-                                  strchr(raw, ' ') ? "," : " ", (int)il, p);
-        p += il;
-        if (*p == ',')
-            p++;
-    }
+    const char *params = o->distinct != NULL ? o->distinct[i] : in->params;
+    char raw[512];
+    snprintf(raw, sizeof(raw), "%s%s%s", in->workload,
+             params[0] != '\0' ? " " : "", params);
     textesc_ctl(raw, buf, len);
 }
 
@@ -299,7 +288,7 @@ static void instance(struct out *o, const struct results_view *v, size_t i)
                                       ? &v->rows[in->baseline] : NULL;
     const struct view_row *best = view_fastest(v, i, NULL, 0);
     char label[300], name[200], t[32], tail[96] = "";
-    short_label(v, i, label, sizeof(label));
+    short_label(o, v, i, label, sizeof(label));
     if (best != NULL) {
         size_t n = (size_t)snprintf(tail, sizeof(tail), "  (%llu tasks",
                                     (unsigned long long)best->r->tasks);
@@ -373,6 +362,34 @@ static void instance(struct out *o, const struct results_view *v, size_t i)
     python_vs_native(o, v, i);
 }
 
+/* Every row of instance i that failed, with its reason: a failed row
+ * must not vanish behind "serial is fastest" or "no row finished". */
+static void failed_rows(struct out *o, const struct results_view *v,
+                        size_t i)
+{
+    const struct view_inst *in = &v->insts[i];
+    for (size_t a = 0; a < in->nrows; a++) {
+        const struct view_row *vr = &v->rows[in->rows[a]];
+        const struct results_row *r = vr->r;
+        char name[200], why[400];
+        if (r->failure == NULL && r->errors == 0)
+            continue;
+        config_name(v, vr, name, sizeof(name));
+        if (r->failure != NULL)
+            textesc_ctl(r->failure, why, sizeof(why));
+        else
+            snprintf(why, sizeof(why), "%llu of %llu tasks failed",
+                     (unsigned long long)r->errors,
+                     (unsigned long long)r->tasks);
+        put(o, "  ");
+        paint(o, RED);
+        put(o, "failed");
+        paint(o, RESET);
+        put(o, ": %s: %s", name, why);
+        end_line(o);
+    }
+}
+
 /* text at the current position, then continuation lines indented by
  * cont columns, broken at word boundaries to fit SUMMARY_COLUMNS; the
  * first colour_len bytes of text painted with colour (NULL: none). */
@@ -427,39 +444,31 @@ static void warning_line(struct out *o, const char *indent,
 }
 
 /* The warnings about instance i's rows: the first of each kind, with how
- * many more of that kind there are. */
+ * many more of that kind there are (the groups come in instance order). */
 static void instance_warnings(struct out *o, const struct results_view *v,
                               size_t i)
 {
-    const struct results_file *f = v->f;
-    for (size_t k = 0; k < f->nwarnings; k++) {
-        const struct results_warning *w = &f->warnings[k];
-        if (w->result < 0 || v->rows[w->result].inst != i)
-            continue;
-        int seen = 0;
-        size_t more = 0;
-        for (size_t q = 0; q < f->nwarnings && !seen; q++) {
-            const struct results_warning *x = &f->warnings[q];
-            if (x->result < 0 || v->rows[x->result].inst != i ||
-                strcmp(x->kind, w->kind) != 0)
-                continue;
-            if (q < k)
-                seen = 1;
-            else if (q > k)
-                more++;
-        }
-        if (!seen)
-            warning_line(o, "  ", w, more);
+    for (; o->next_group < o->ngroups &&
+           o->groups[o->next_group].inst <= i; o->next_group++) {
+        const struct view_warn_group *g = &o->groups[o->next_group];
+        if (g->inst == i)
+            warning_line(o, "  ", &v->f->warnings[g->first], g->count - 1);
     }
 }
 
 int summary_print(FILE *out, const struct results_view *v, int colour)
 {
     struct out o = { .f = out, .colour = colour };
+    o.distinct = view_distinct_params(v);
+    if (view_warning_groups(v, &o.groups, &o.ngroups) != 0)
+        o.ngroups = 0;
     for (size_t i = 0; i < v->ninsts; i++) {
         instance(&o, v, i);
+        failed_rows(&o, v, i);
         instance_warnings(&o, v, i);
     }
+    view_distinct_free(o.distinct, v->ninsts);
+    free(o.groups);
     for (size_t k = 0; k < v->f->nwarnings; k++)
         if (v->f->warnings[k].result < 0)
             warning_line(&o, "", &v->f->warnings[k], 0);

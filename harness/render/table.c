@@ -128,20 +128,36 @@ static int print_markdown(FILE *out, const struct results_view *v)
     return 0;
 }
 
-/* A CSV field, quoted when it holds a comma, quote or newline. */
+/* A CSV field: control characters escaped as text does (\x1b, \n, ...),
+ * so no terminal escape or stray line reaches the reader; a cell that a
+ * spreadsheet would take for a formula (=, +, -, @, tab or CR first)
+ * gets a leading single quote (OWASP's advice for CSV injection); quoted
+ * when it holds a comma, a quote or that prefix. */
 static void csv_field(FILE *out, const char *text, int last)
 {
-    if (strpbrk(text, ",\"\r\n") != NULL) {
+    size_t cap = strlen(text) * 4 + 1;
+    char small[256], *safe = cap <= sizeof(small) ? small : malloc(cap);
+    if (safe == NULL) {
+        safe = small;
+        cap = sizeof(small);
+    }
+    textesc_ctl(text, safe, cap);
+    int formula = strchr("=+-@\t\r", text[0]) != NULL && text[0] != '\0';
+    if (formula || strpbrk(safe, ",\"") != NULL) {
         fputc('"', out);
-        for (const char *p = text; *p != '\0'; p++) {
+        if (formula)
+            fputc('\'', out);
+        for (const char *p = safe; *p != '\0'; p++) {
             if (*p == '"')
                 fputc('"', out);
             fputc(*p, out);
         }
         fputc('"', out);
     } else {
-        fputs(text, out);
+        fputs(safe, out);
     }
+    if (safe != small)
+        free(safe);
     fputc(last ? '\n' : ',', out);
 }
 

@@ -118,13 +118,18 @@ static int run_gnuplot(struct trend *t, const char *stem, char *err,
                             where, err, err_len);
 }
 
-/* Move stem.EXT.tmp, which gnuplot wrote, onto stem.EXT. */
+/* Move stem.EXT.tmp, which gnuplot wrote, onto stem.EXT, once it is
+ * checked whole (gnuplot exits 0 after a failed write). */
 static int settle(struct trend *t, const char *stem, const char *ext,
                   char *err, size_t err_len)
 {
     char from[4400], to[4400];
     snprintf(from, sizeof(from), "%s/%s.%s.tmp", t->dir, stem, ext);
     snprintf(to, sizeof(to), "%s/%s.%s", t->dir, stem, ext);
+    if (plot_output_check(from, to, err, err_len) != 0) {
+        unlink(from);
+        return -1;
+    }
     if (rename(from, to) != 0) {
         snprintf(err, err_len, "%s: cannot rename %s into place: %s", to,
                  from, strerror(errno));
@@ -132,6 +137,19 @@ static int settle(struct trend *t, const char *stem, const char *ext,
         return -1;
     }
     return 0;
+}
+
+/* A chart that failed is absent, not half there: its .dat, .gp and
+ * whatever gnuplot left go. */
+static void drop_chart(struct trend *t, const char *stem)
+{
+    static const char *const exts[] = { "dat", "gp", "svg", "png",
+                                        "svg.tmp", "png.tmp" };
+    char path[4400];
+    for (size_t e = 0; e < sizeof(exts) / sizeof(exts[0]); e++) {
+        snprintf(path, sizeof(path), "%s/%s.%s", t->dir, stem, exts[e]);
+        unlink(path);
+    }
 }
 
 static void unique_stem(struct trend *t, const char *base, char *stem,
@@ -336,14 +354,18 @@ static int draw_group(struct trend *t, char *err, size_t err_len)
     }
     char path[4400];
     snprintf(path, sizeof(path), "%s/%s.dat", t->dir, stem);
-    if (fs_write_atomic(path, dat.p, dat.len, err, err_len) != 0)
+    if (fs_write_atomic(path, dat.p, dat.len, err, err_len) != 0) {
+        drop_chart(t, stem);
         goto done;
+    }
     snprintf(path, sizeof(path), "%s/%s.gp", t->dir, stem);
     if (fs_write_atomic(path, gp.p, gp.len, err, err_len) != 0 ||
         run_gnuplot(t, stem, err, err_len) != 0 ||
         settle(t, stem, "svg", err, err_len) != 0 ||
-        settle(t, stem, "png", err, err_len) != 0)
+        settle(t, stem, "png", err, err_len) != 0) {
+        drop_chart(t, stem);
         goto done;
+    }
     printf("%s.svg  %s (%zu runs, %zu configurations)\n", stem,
            g->instance, nruns, nconf);
     t->ncharts++;

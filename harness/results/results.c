@@ -35,6 +35,45 @@ struct reader {
     size_t err_len;
 };
 
+/* Whether an allocation of the reader failed on this thread since the
+ * last load began. cJSON_Parse returns NULL for a failed allocation as
+ * for bad text: its allocations go through json_malloc, which notes a
+ * failure here, so that a big file read without memory is not called
+ * invalid. */
+static _Thread_local int reader_oom;
+
+static void *json_malloc(size_t size)
+{
+    void *p = malloc(size);
+    if (p == NULL)
+        reader_oom = 1;
+    return p;
+}
+
+/* cJSON's hooks are global; set them once, before the first parse. */
+static void json_hooks(void)
+{
+    static int set;
+    if (!set) {
+        cJSON_Hooks hooks = { .malloc_fn = json_malloc, .free_fn = free };
+        cJSON_InitHooks(&hooks);
+        set = 1;
+    }
+}
+
+int results_out_of_memory(void)
+{
+    return reader_oom;
+}
+
+static int oom(struct reader *r)
+{
+    reader_oom = 1;
+    snprintf(r->err, r->err_len, "out of memory reading %s", r->name);
+    results_term_safe(r->err, r->err_len);
+    return -1;
+}
+
 static int fail(struct reader *r, const char *fmt, ...)
 {
     char msg[512];
@@ -181,7 +220,7 @@ static int canonical_params(struct reader *r, const cJSON *params,
     size_t total = 1;
     int rc = -1;
     if (items == NULL)
-        return fail(r, "out of memory");
+        return oom(r);
     size_t k = 0;
     for (const cJSON *c = params->child; c != NULL; c = c->next, k++) {
         char val[512];
@@ -200,7 +239,7 @@ static int canonical_params(struct reader *r, const cJSON *params,
         size_t len = strlen(c->string) + strlen(val) + 2;
         items[k] = malloc(len);
         if (items[k] == NULL) {
-            fail(r, "out of memory");
+            oom(r);
             goto out;
         }
         snprintf(items[k], len, "%s=%s", c->string, val);
@@ -209,7 +248,7 @@ static int canonical_params(struct reader *r, const cJSON *params,
     qsort(items, n, sizeof(*items), cmp_str);
     *out = malloc(total);
     if (*out == NULL) {
-        fail(r, "out of memory");
+        oom(r);
         goto out;
     }
     (*out)[0] = '\0';
@@ -245,7 +284,7 @@ static int read_samples(struct reader *r, const cJSON *samples,
     size_t n = (size_t)cJSON_GetArraySize(samples);
     row->series = calloc(n > 0 ? n : 1, sizeof(*row->series));
     if (row->series == NULL)
-        return fail(r, "out of memory");
+        return oom(r);
     for (const cJSON *a = samples->child; a != NULL; a = a->next) {
         if (!cJSON_IsArray(a))
             return fail(r, "%s.samples.%s: expected an array of numbers, "
@@ -259,7 +298,7 @@ static int read_samples(struct reader *r, const cJSON *samples,
                         RESULTS_MAX_SAMPLES);
         s->v = malloc((m > 0 ? m : 1) * sizeof(*s->v));
         if (s->v == NULL)
-            return fail(r, "out of memory");
+            return oom(r);
         for (const cJSON *x = a->child; x != NULL; x = x->next) {
             if (!cJSON_IsNumber(x) || !isfinite(x->valuedouble))
                 return fail(r, "%s.samples.%s[%zu]: expected a finite "
@@ -287,7 +326,7 @@ static int read_timeline(struct reader *r, const cJSON *tl,
     size_t n = (size_t)cJSON_GetArraySize(tl);
     row->timeline = calloc(n > 0 ? n : 1, sizeof(*row->timeline));
     if (row->timeline == NULL)
-        return fail(r, "out of memory");
+        return oom(r);
     for (const cJSON *p = tl->child; p != NULL; p = p->next) {
         const cJSON *t = cJSON_GetArrayItem(p, 0);
         const cJSON *d = cJSON_GetArrayItem(p, 1);
@@ -408,7 +447,7 @@ static int read_warnings(struct reader *r, const cJSON *w,
     size_t n = (size_t)cJSON_GetArraySize(w);
     out->warnings = calloc(n > 0 ? n : 1, sizeof(*out->warnings));
     if (out->warnings == NULL)
-        return fail(r, "out of memory");
+        return oom(r);
     for (const cJSON *o = w->child; o != NULL; o = o->next) {
         struct results_warning *x = &out->warnings[out->nwarnings];
         char where[48];
@@ -486,7 +525,10 @@ static int parse_text(struct reader *r, const char *text, size_t len,
     if (memchr(text, '\0', len) != NULL)
         return fail(r, "contains a NUL byte; expected JSON text");
     const char *end = NULL;
+    json_hooks();
     out->root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    if (out->root == NULL && reader_oom)
+        return oom(r);
     if (out->root == NULL) {
         const char *at = cJSON_GetErrorPtr();
         long off = at != NULL && at >= text && at <= text + len
@@ -550,7 +592,7 @@ static int read_tree(struct reader *r, struct results_file *out)
     }
     out->machines = calloc(out->nmachines, sizeof(*out->machines));
     if (out->machines == NULL) {
-        fail(r, "out of memory");
+        oom(r);
         return -1;
     }
     if (machines != NULL) {
@@ -573,7 +615,7 @@ static int read_tree(struct reader *r, struct results_file *out)
     size_t n = (size_t)cJSON_GetArraySize(results);
     out->rows = calloc(n > 0 ? n : 1, sizeof(*out->rows));
     if (out->rows == NULL) {
-        fail(r, "out of memory");
+        oom(r);
         return -1;
     }
     for (cJSON *o = results->child; o != NULL; o = o->next) {
@@ -592,10 +634,11 @@ int results_parse(const char *name, const char *text, size_t len,
                   struct results_file *out, char *err, size_t err_len)
 {
     struct reader r = { name, err, err_len };
+    reader_oom = 0;
     memset(out, 0, sizeof(*out));
     out->path = strdup(name);
     if (out->path == NULL)
-        return fail(&r, "out of memory");
+        return oom(&r);
     if (parse_text(&r, text, len, out) != 0 || read_tree(&r, out) != 0) {
         results_free(out);
         return -1;
@@ -641,6 +684,7 @@ char *results_read_input(const char *path, const char *what,
 {
     struct stat own;
     struct stat *sp = st != NULL ? st : &own;
+    reader_oom = 0;
     int fd = results_open_input(path, what, sp, err, err_len);
     if (fd < 0)
         return NULL;
@@ -654,7 +698,8 @@ char *results_read_input(const char *path, const char *what,
     size_t want = (size_t)sp->st_size, got = 0;
     char *buf = malloc(want + 1);
     if (buf == NULL) {
-        snprintf(err, err_len, "%s: out of memory", path);
+        reader_oom = 1;
+        snprintf(err, err_len, "out of memory reading %s", path);
         close(fd);
         return NULL;
     }
@@ -683,6 +728,7 @@ int results_load(const char *path, struct results_file *out, char *err,
                  size_t err_len)
 {
     size_t len;
+    reader_oom = 0;
     memset(out, 0, sizeof(*out));
     char *buf = results_read_text(path, &len, err, err_len);
     if (buf == NULL)

@@ -159,6 +159,11 @@ char *results_read_text(const char *path, size_t *len, char *err,
 int results_parse(const char *name, const char *text, size_t len,
                   struct results_file *out, char *err, size_t err_len);
 
+/* Whether the last results_load, results_read_input or results_parse on
+ * this thread failed because memory ran out ("out of memory reading
+ * FILE"): a run failure (exit 3), not a bad file (exit 2). */
+int results_out_of_memory(void);
+
 /* A params object as the reader keys it ("k=v,k=v", keys sorted) into a
  * new string *out (free it). Returns 0, or -1 with a message. */
 int results_params_key(const cJSON *params, char **out, char *err,

@@ -265,4 +265,28 @@ int view_param(const char *params, const char *key, char *buf, size_t len);
 void view_params_without(const char *params, const char *key, char *buf,
                          size_t len);
 
+/* ---- across instances (view_group.c): n log n, never a scan per
+ * instance, so that a file of 100,000 instances is read in seconds ---- */
+
+/* For every instance, the parameters ("k=v,k=v", in its own order) that
+ * tell it apart from the other instances of its workload in the file: a
+ * key whose value is not the same in all of them, or that some of them
+ * lack. Returns an array of v->ninsts owned strings (free with
+ * view_distinct_free), or NULL when out of memory. */
+char **view_distinct_params(const struct results_view *v);
+void view_distinct_free(char **distinct, size_t n);
+
+/* The warnings about one instance's rows, grouped by kind. */
+struct view_warn_group {
+    size_t inst;   /* the instance */
+    size_t first;  /* index in f->warnings of the group's first warning */
+    size_t count;  /* warnings of that kind about the instance */
+};
+
+/* Every (instance, kind) group of the file's row warnings, ordered by
+ * instance, then by the first warning's place in the file, into a new
+ * array *out (free it) of *n. Returns 0, or -1 when out of memory. */
+int view_warning_groups(const struct results_view *v,
+                        struct view_warn_group **out, size_t *n);
+
 #endif /* POOLBENCH_VIEW_H */

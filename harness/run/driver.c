@@ -82,8 +82,22 @@ static cJSON *build(struct run *r, int interrupted, char *err,
 static void rescue_stuck(void *arg, long k)
 {
     struct run *r = arg;
-    struct run_config *c = &r->p.configs[k];
     char err[512];
+    if (k == MEASURE_CALIBRATING) {
+        /* No configuration yet: the file keeps the run's machine and
+         * options, and says nothing was measured. */
+        fprintf(stderr, "\npoolbench run: calibrating: a task ran %.0fs "
+                "past the time limit and could not be stopped under "
+                "serial; give -n to skip calibration\n", WATCHDOG_GRACE_S);
+        cJSON *root = build(r, 0, err, sizeof(err));
+        if (root != NULL &&
+            record_write(r->out_stem, r->out_path, sizeof(r->out_path),
+                         root, err, sizeof(err)) == 0)
+            fprintf(stderr, "poolbench run: kept what was measured in "
+                    "%s\n", r->out_path);
+        _exit(EXIT_RUN_FAILED);
+    }
+    struct run_config *c = &r->p.configs[k];
     snprintf(c->failure, sizeof(c->failure), "a task ran %.0fs past the "
              "time limit and could not be stopped under %s; use -e procs to "
              "isolate tasks that may hang", WATCHDOG_GRACE_S, c->ex->name);
@@ -188,17 +202,20 @@ static int measure(struct run *r, char *err, size_t err_len)
                 r->p.ninsts, r->p.ninsts == 1 ? "" : "s",
                 r->o.tasks == 0 && r->o.min_time_s > 0
                     ? ", calibrating tasks" : "");
+    /* Calibration's repetitions are guarded like any other. */
+    if (r->o.timeout_s > 0)
+        watchdog_start(&r->wd, rescue_stuck, r);
     int rc = calibrate_instances(&r->o, &r->p, &r->mc, err, err_len);
     if (notice)
         fprintf(stderr, "\r\033[K");
-    if (rc != 0 || plan_configs(&r->o, &r->p, err, err_len) != 0)
+    if (rc != 0 || plan_configs(&r->o, &r->p, err, err_len) != 0) {
+        watchdog_stop(&r->wd);
         return -1;
+    }
     /* The system check: a busy machine always (a CI log must show it),
      * the machine's settings for people watching (the file and the
      * summary carry them with the results). */
     warnings_precheck(&r->m, quota, isatty(STDERR_FILENO), stderr);
-    if (r->o.timeout_s > 0)
-        watchdog_start(&r->wd, rescue_stuck, r);
     progress_begin(&prog, r->o.progress,
                    (r->o.warmup + r->o.repeat) * r->p.nconfigs);
     if (r->o.precision_pct > 0 && r->o.max_time_s > 0)
@@ -300,6 +317,16 @@ int driver_main(int argc, char **argv, const struct driver_hooks *hooks)
         rc = load_tasks_from(r, hooks, err, sizeof(err));
         if (rc != 0) {
             status = rc > 0 ? rc : EXIT_USAGE;
+            goto out;
+        }
+    }
+    /* The database and the name are checked before measuring, as -o is:
+     * a run must not end in a store that was never going to work. */
+    if (r->o.save_name != NULL && hooks->check_save != NULL) {
+        char why[900];
+        if (hooks->check_save(r->o.save_name, r->o.db_path, why,
+                              sizeof(why)) != 0) {
+            snprintf(err, sizeof(err), "--save: %s", why);
             goto out;
         }
     }

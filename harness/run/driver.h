@@ -26,6 +26,11 @@ struct driver_hooks {
     /* After a run of --suite NAME wrote path: what the suite adds (the
      * seed table). May be NULL. */
     void (*suite)(const char *name, const char *path);
+    /* Check, before anything is measured, that save will be able to
+     * store a run under name in db (the name, the path, the database
+     * writable). Returns 0, or -1 with a message. May be NULL. */
+    int (*check_save)(const char *name, const char *db, char *err,
+                      size_t err_len);
     /* Load the run stored as spec (NAME[@COMMIT]) in db (NULL: the
      * default) on machine m's identity into *out, its label into label.
      * Returns 0; 1 when there is no such run (the run exits

@@ -405,7 +405,11 @@ double measure_serial_once(struct run_instance *in, struct measure_ctx *ctx,
     c.cfg.chunk = executor_auto_chunk(in->ntasks, 1, 0);
     c.cfg.timeout_s = ctx->o->timeout_s;
     c.first_error_task = -1;
+    if (ctx->around != NULL)
+        ctx->around(ctx->around_arg, MEASURE_CALIBRATING);
     int rc = run_rep(&c, 1, ctx);
+    if (ctx->around != NULL)
+        ctx->around(ctx->around_arg, -1);
     double wall = c.nsamples > 0 ? c.samples[0].v[S_WALL]
                                  : c.napart > 0 ? c.apart[0].v[S_WALL] : -1;
     free(c.samples);

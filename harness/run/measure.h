@@ -17,6 +17,7 @@
 #ifndef POOLBENCH_MEASURE_H
 #define POOLBENCH_MEASURE_H
 
+#include <limits.h>
 #include <signal.h>
 
 #include "noise.h"
@@ -95,8 +96,13 @@ int measure_run(struct run_plan *p, struct measure_ctx *ctx);
  * it): its delivered tasks, and the rest as timed out. */
 void measure_count_stuck(struct run_config *c);
 
+/* The index ctx->around is given for a calibration repetition (not a
+ * configuration: there are none yet). */
+#define MEASURE_CALIBRATING LONG_MAX
+
 /* One serial repetition of instance in (for calibration): its wall time
- * in seconds, or -1 when it failed (why in err). */
+ * in seconds, or -1 when it failed (why in err). It obeys --timeout and
+ * *ctx->stop like any repetition, and is armed through ctx->around. */
 double measure_serial_once(struct run_instance *in, struct measure_ctx *ctx,
                            char *err, size_t err_len);
 

@@ -127,8 +127,15 @@ static int worker_count(const char *text, long cpus, unsigned *out,
         if (x != NULL) {
             char num[32];
             snprintf(num, sizeof(num), "%.*s", (int)(x - text), text);
-            if (args_u64("-j/--workers", num, 1, 64, &k, err, err_len) != 0)
+            if (args_u64("-j/--workers", num, 1, 64, &k, err,
+                         err_len) != 0) {
+                /* Say which number is limited: K, not the count. */
+                snprintf(err, err_len, "-j/--workers '%s': the factor K of "
+                         "Kxcpus goes from 1 to 64 (a worker count is at "
+                         "most %d; this machine has %ld CPUs)", text,
+                         EXEC_MAX_WORKERS, cpus > 0 ? cpus : 1);
                 return -1;
+            }
         }
         v = k * (uint64_t)(cpus > 0 ? cpus : 1);
         if (v > EXEC_MAX_WORKERS)
@@ -255,8 +262,19 @@ static int parse_choices(struct run_options *o, const char *what,
     return 0;
 }
 
+/* Whether some selected executor has a variant called name. */
+static int any_has_variant(const struct run_options *o, const char *name)
+{
+    for (size_t e = 0; e < o->nexecutors; e++)
+        if (executor_variant_find(o->executors[e], name) >= 0)
+            return 1;
+    return 0;
+}
+
 /* --transport: variant names; each selected executor that has variants
- * must have every one named (procs: shm, pipe). */
+ * must have every one named (procs: shm, pipe). One without variants
+ * (serial, threads, ...) takes only "none" or a name another selected
+ * executor has: a name no executor knows is a typo, not a no-op. */
 static int parse_transports(struct run_options *o, const char *text,
                             char *err, size_t err_len)
 {
@@ -267,6 +285,16 @@ static int parse_transports(struct run_options *o, const char *text,
     o->ntransports = (size_t)n;
     for (size_t e = 0; e < o->nexecutors; e++) {
         const struct executor *ex = o->executors[e];
+        for (size_t k = 0; ex->variants == NULL && k < o->ntransports;
+             k++) {
+            if (strcmp(o->transports[k], "none") == 0 ||
+                any_has_variant(o, o->transports[k]))
+                continue;
+            snprintf(err, err_len, "--transport: '%s'; %s has no "
+                     "transports (only 'none'; procs: shm, pipe)",
+                     o->transports[k], ex->name);
+            return -1;
+        }
         if (ex->variants == NULL)
             continue;
         for (size_t k = 0; k < o->ntransports; k++) {
@@ -456,8 +484,16 @@ static int take(int c, char **argv, struct run_options *o, struct texts *t,
         return args_u64("--max-repeat", optarg, 1, 100000, &o->max_repeat,
                         err, err_len);
     case O_MAXTIME:
-        return args_double("--max-time", optarg, 0, 1e7, &o->max_time_s,
-                           err, err_len);
+        if (args_double("--max-time", optarg, 0, 1e7, &o->max_time_s,
+                        err, err_len) != 0)
+            return -1;
+        /* 0 used to mean "no budget" without saying so: refuse it. */
+        if (!(o->max_time_s > 0)) {
+            snprintf(err, err_len, "--max-time '%s': must be > 0 (seconds "
+                     "for all repetitions, e.g. 60)", optarg);
+            return -1;
+        }
+        return 0;
     case O_NOISE:
         return args_double("--noise-limit", optarg, 0, 1024,
                            &o->noise_limit, err, err_len);
@@ -570,6 +606,23 @@ static int settle(struct run_options *o, const struct texts *t, char *err,
     return 0;
 }
 
+/* A py-* executor without its interpreter is refused before anything
+ * runs, not found out row by row after the native ones were measured. */
+static int check_python(const struct run_options *o, char *err,
+                        size_t err_len)
+{
+    for (size_t e = 0; e < o->nexecutors; e++) {
+        char why[400];
+        if (!(o->executors[e]->flags & EXEC_PYTHON))
+            continue;
+        if (python_check_interpreter(why, sizeof(why)) == 0)
+            return 0;
+        snprintf(err, err_len, "-e %s: %s", o->executors[e]->name, why);
+        return -1;
+    }
+    return 0;
+}
+
 /* Workloads, executors, workers and the other lists. */
 /* A workload that runs the user's own work (cmd's command: a TEXT
  * parameter without a default; pyfunc's function, which only the Python
@@ -597,7 +650,8 @@ static int lists(struct run_options *o, const struct texts *t, char *err,
                     (char *)registry_at(r)->name;
     }
     if (t->ex != NULL) {
-        if (parse_executors(o, t->ex, err, err_len) != 0)
+        if (parse_executors(o, t->ex, err, err_len) != 0 ||
+            check_python(o, err, err_len) != 0)
             return -1;
     } else {
         /* The native ones: the Python peers are asked for by name. */

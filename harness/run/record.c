@@ -230,8 +230,10 @@ static void python_json(cJSON *m, const struct run_options *o)
         any |= (o->executors[e]->flags & EXEC_PYTHON) != 0;
     if (!any)
         return;
-    cJSON *py = python_info(info, sizeof(info)) == 0 ? cJSON_Parse(info)
-                                                      : NULL;
+    /* Within --timeout: a hung interpreter must not hold the file
+     * back longer than a repetition would. */
+    cJSON *py = python_info_within(info, sizeof(info), o->timeout_s) == 0
+                    ? cJSON_Parse(info) : NULL;
     if (py == NULL) {
         py = cJSON_CreateObject();
         cJSON_AddStringToObject(py, "error", info);

@@ -222,6 +222,33 @@ static void test_timeout_short_tasks(void **s)
     }
 }
 
+/* Serial with one chunk of slow tasks (2000 x 1 ms, one piece): the time
+ * limit cuts inside the piece, not after all of it (issue 18: a
+ * calibration repetition of 65,536 slow tasks ignored --timeout). */
+static void test_serial_cuts_inside_a_piece(void **s)
+{
+    (void)s;
+    uint64_t n = 2000;
+    struct tw_state *st = tw_new(n);
+    st->tick_us = 1000;
+    struct tw_check chk;
+    struct exec_report rep;
+    struct exec_config cfg = { .workers = 1, .chunk = n,
+                               .mode = EXEC_ORDERED, .timeout_s = 0.2 };
+    tw_check_init(&chk, n, 1);
+    assert_int_equal(run_job("serial", &cfg, st, &chk, NULL, &rep), -1);
+    assert_true(rep.timed_out);
+    assert_int_equal(rep.delivered, n);
+    assert_true(chk.by_status[TASK_TIMEOUT] > 0);
+    assert_int_equal(chk.by_status[TASK_OK] + chk.by_status[TASK_TIMEOUT],
+                     n);
+    assert_true(chk.order_ok);
+    for (uint64_t i = 0; i < n; i++)
+        assert_int_equal(chk.seen[i], 1);
+    tw_check_free(&chk);
+    tw_free(st);
+}
+
 /* *job->stop set after the first delivery: the run ends, interrupted,
  * with every index delivered and the rest TASK_CANCELLED. */
 static void test_stop(void **s)
@@ -560,6 +587,7 @@ int main(void)
         cmocka_unit_test(test_task_error),
         cmocka_unit_test(test_timeout_short_tasks),
         cmocka_unit_test(test_stop),
+        cmocka_unit_test(test_serial_cuts_inside_a_piece),
         cmocka_unit_test(test_threads_stuck),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

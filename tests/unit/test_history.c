@@ -142,10 +142,25 @@ static void test_migrate_from_v0_and_newer(void **state)
                                   NULL), SQLITE_OK);
     sqlite3_close(s);
     db = NULL;
+    /* Refused input (exit 2), not a database failure. */
     assert_int_equal(history_open(db_path, HISTORY_CREATE, &db, err,
-                                  sizeof(err)), -1);
+                                  sizeof(err)), HISTORY_BAD_PATH);
     assert_null(db);
     assert_non_null(strstr(err, "newer"));
+    assert_int_equal(history_open(db_path, HISTORY_READ_ONLY, &db, err,
+                                  sizeof(err)), HISTORY_BAD_PATH);
+    assert_null(db);
+    assert_non_null(strstr(err, "newer"));
+    /* Read-only opens of an empty file: refused, and the file stays
+     * empty (no schema written). */
+    assert_int_equal(truncate(db_path, 0), 0);
+    assert_int_equal(history_open(db_path, HISTORY_READ_ONLY, &db, err,
+                                  sizeof(err)), HISTORY_BAD_PATH);
+    assert_null(db);
+    assert_non_null(strstr(err, "not a poolbench history database"));
+    struct stat st;
+    assert_int_equal(stat(db_path, &st), 0);
+    assert_int_equal(st.st_size, 0);
 }
 
 /* Schema 2 -> 3: stored fingerprints are recomputed (the kernel, the
