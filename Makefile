@@ -54,7 +54,8 @@ bench: build
 	    2>&1 || { cat plots/plot.log; exit 2; }; \
 	$(BUILD)/poolbench report results/latest.json -o plots/report.html \
 	    > /dev/null 2> plots/report.log || { cat plots/report.log; exit 2; }; \
-	echo "results: results/latest.json (table: $(BUILD)/poolbench show)"; \
+	echo "results: $$(sed -n 's/^results: //p' plots/run.log | head -n 1)" \
+	    "(also results/latest.json; table: $(BUILD)/poolbench show)"; \
 	echo "charts:  $$(tail -n 1 plots/plot.log | sed 's/^plot: //')"; \
 	echo "report:  plots/report.html"; \
 	echo "make bench$(if $(QUICK), QUICK=1) took $$(echo "$$t0 $$(date +%s.%N)" \

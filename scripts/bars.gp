@@ -5,7 +5,11 @@
 # Data: one index block per worker count, columns x median ci_low ci_high.
 set style fill solid 0.85 border -1
 set boxwidth 0.9 absolute
-set xtics rotate by 20 right scale 0
+# The header sets tic_angle, label_margin and height from the number
+# and length of the labels (20 degrees while they stay apart, else 45 or
+# 90), so that labels, axis title and caption never overlap.
+set xtics rotate by tic_angle right scale 0
+set bmargin label_margin
 set yrange [0:*]
 set key title "workers"
 # NaN, not 1/0: gnuplot 5.4 refuses to assign 1/0 ("undefined value").

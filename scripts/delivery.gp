@@ -5,10 +5,16 @@
 # Data: blocks 0..nlines-1 hold the timelines (time done), blocks
 # nlines..2*nlines-1 one point each: the first result.
 set xrange [0:*]
-# Headroom above the last task: every timeline starts at the bottom left
-# and ends at the top, so the legend sits in the empty top left.
-set yrange [0:maxdone * (1.25 + 0.06 * nlines)]
-set key inside left top opaque box lc rgb "#cccccc" title "executor, mode: median first result"
+# A few timelines: the legend sits in the empty top left, with headroom
+# above the last task (every timeline ends at the top). More: it would
+# cover the plot, so it goes beside it.
+if (nlines <= 4) {
+    set yrange [0:maxdone * (1.25 + 0.06 * nlines)]
+    set key inside left top opaque box lc rgb "#cccccc" title "executor, mode: median first result"
+} else {
+    set yrange [0:maxdone * 1.05]
+    set key outside right top vertical Left reverse noopaque samplen 2 spacing 1.1 title "executor, mode:\nmedian first result"
+}
 
 eval svg_term
 set output out.".svg"

@@ -220,25 +220,54 @@ static int history_cmd_list(int argc, char **argv, struct hopts *o)
         return fail_usage("no run named '%s' in the database%s", o->name,
                           "");
     }
-    /* 6+2+20+1+12+1+20+1+16+1+5 = 85 columns. */
-    printf("%6s  %-20s %-12s %-20s %-16s %5s\n", "ID", "NAME", "COMMIT",
-           "CREATED", "MACHINE", "ROWS");
+    /* 6+2+20+1+12+1+20+1+16+1+5 = 85 columns, wider where a name or a
+     * commit is longer: never a value cut short. */
+    char name[512], commit[512], created[512];
+    int nw = 20, cw = 12;
     for (size_t k = 0; k < n; k++) {
-        char name[21], commit[13], created[21];
+        int ln = (int)strlen(textesc_ctl(runs[k].name, name, sizeof(name)));
+        int lc = (int)strlen(textesc_ctl(runs[k].commit, commit,
+                                         sizeof(commit)));
+        nw = ln > nw ? ln : nw;
+        cw = lc > cw ? lc : cw;
+    }
+    printf("%6s  %-*s %-*s %-20s %-16s %5s\n", "ID", nw, "NAME", cw,
+           "COMMIT", "CREATED", "MACHINE", "ROWS");
+    for (size_t k = 0; k < n; k++) {
         textesc_ctl(runs[k].name, name, sizeof(name));
         textesc_ctl(runs[k].commit[0] ? runs[k].commit : "-", commit,
                     sizeof(commit));
         textesc_ctl(runs[k].created, created, sizeof(created));
-        printf("%6lld  %-20s %-12s %-20s %-16s %5zu\n", runs[k].id, name,
-               commit, created, runs[k].fingerprint, runs[k].nrows);
+        printf("%6lld  %-*s %-*s %-20s %-16s %5zu\n", runs[k].id, nw, name,
+               cw, commit, created, runs[k].fingerprint, runs[k].nrows);
     }
     free(runs);
     return 0;
 }
 
+/* text after indent, broken at spaces into lines of at most width
+ * characters (a longer word gets a line of its own, whole). */
+static void print_wrapped(const char *indent, const char *text, size_t width)
+{
+    while (*text != '\0') {
+        size_t len = strlen(text), cut = len;
+        if (len > width) {
+            cut = width;
+            while (cut > 0 && text[cut] != ' ')
+                cut--;
+            if (cut == 0)
+                cut = strcspn(text, " ");
+        }
+        printf("%s%.*s\n", indent, (int)cut, text);
+        text += cut;
+        while (*text == ' ')
+            text++;
+    }
+}
+
 static int history_cmd_show(int argc, char **argv, struct hopts *o)
 {
-    char err[ERR_LEN], a[512], b[512];
+    char err[ERR_LEN], a[2048], b[512];
     struct history *db = NULL;
     struct history_run run;
     struct results_file f = { 0 };
@@ -265,17 +294,26 @@ static int history_cmd_show(int argc, char **argv, struct hopts *o)
     printf("  created:   %s\n", textesc_ctl(run.created, a, sizeof(a)));
     printf("  added:     %s\n", run.added_at);
     printf("  machine:   %s\n", run.fingerprint);
-    printf("             %.85s\n", textesc_ctl(run.machine, a, sizeof(a)));
+    print_wrapped("             ", textesc_ctl(run.machine, a, sizeof(a)),
+                  85);
     printf("  file:      %zu bytes, %zu rows\n\n", run.bytes, run.nrows);
-    printf("  %-52s %10s %21s %7s\n", "configuration", "median",
+    /* The configuration column is as wide as its widest label: a value
+     * cut short ("chunk=50" for 5000) would name another configuration. */
+    int cw = (int)strlen("configuration");
+    for (size_t k = 0; k < v.nrows; k++) {
+        view_config_label(v.rows[k].r, b, sizeof(b));
+        int len = (int)strlen(textesc_ctl(b, a, sizeof(a)));
+        cw = len > cw ? len : cw;
+    }
+    printf("  %-*s %10s %21s %7s\n", cw, "configuration", "median",
            "95% CI", "speedup");
     for (size_t k = 0; k < v.nrows; k++) {
         const struct view_row *r = &v.rows[k];
         char med[32], lo[32], hi[32], ci[80], sp[32] = "-";
         view_config_label(r->r, b, sizeof(b));
-        textesc_ctl(b, a, 53);
+        textesc_ctl(b, a, sizeof(a));
         if (!r->usable) {
-            printf("  %-52s %10s\n", a, r->r->failure ? "failed" : "-");
+            printf("  %-*s %10s\n", cw, a, r->r->failure ? "failed" : "-");
             continue;
         }
         units_format_time(r->wall.median, med, sizeof(med));
@@ -284,7 +322,7 @@ static int history_cmd_show(int argc, char **argv, struct hopts *o)
         snprintf(ci, sizeof(ci), "%s..%s", lo, hi);
         if (isfinite(r->speedup))
             snprintf(sp, sizeof(sp), "%.2fx", r->speedup);
-        printf("  %-52s %10s %21s %7s\n", a, med, ci, sp);
+        printf("  %-*s %10s %21s %7s\n", cw, a, med, ci, sp);
     }
 done:
     view_free(&v);

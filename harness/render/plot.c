@@ -343,24 +343,27 @@ static int mkdir_p(const char *dir, char *err, size_t err_len)
 }
 
 
-/* The caption under every chart of s: machine, build, date, source. */
+/* The caption under every chart of s: machine, build, the run's time and
+ * the file it was written to (not latest.json, which the next run
+ * overwrites). */
 static void src_caption(struct plot_src *s, const struct results_file *f)
 {
     const struct results_machine *m =
         &f->machines[s->part != NULL ? s->part->machine : 0];
+    const char *cited = results_cited_path(f);
     s->cpus = m->cpus_usable;
     s->host = m->hostname ? m->hostname : "?";
     if (s->part != NULL && s->part->run >= 0)
         snprintf(s->name, sizeof(s->name), "%.400s [%.60s, run %ld]",
-                 f->path, s->host, s->part->run + 1);
+                 cited, s->host, s->part->run + 1);
     else if (s->part != NULL)
-        snprintf(s->name, sizeof(s->name), "%.400s [%.100s]", f->path,
+        snprintf(s->name, sizeof(s->name), "%.400s [%.100s]", cited,
                  s->host);
     else
-        snprintf(s->name, sizeof(s->name), "%s", f->path);
+        snprintf(s->name, sizeof(s->name), "%s", cited);
     snprintf(s->caption, sizeof(s->caption),
              "%.60s | %.60s | %ld CPUs online | poolbench %.20s %.16s | "
-             "%.30s | %.120s", s->host,
+             "run %.30s | %.120s", s->host,
              m->cpu_model ? m->cpu_model : "unknown CPU", m->cpus_online,
              m->version ? m->version : "?",
              m->git_commit ? m->git_commit : "", f->created, s->name);

@@ -11,6 +11,7 @@
  * inlined, the assembling and writing, and the command. The sections
  * themselves are in report_sections.c (report_impl.h).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +32,6 @@
 #include "view.h"
 
 #define REPORT_SVG_MAX (16u * 1024 * 1024)
-#define REPORT_MAX_WARNINGS 6  /* warning messages named in the banner */
 
 /* ---- HTML --------------------------------------------------------------- */
 
@@ -62,7 +62,10 @@ void report_html_cell(struct strbuf *b, const char *tag, const char *text)
 }
 
 /* At 1400 px nothing scrolls sideways: the content is at most 1360 px
- * wide, tables are fixed to it and long labels wrap anywhere. */
+ * wide, tables are fixed to it and long labels wrap anywhere. A short
+ * table and its charts share a row only when the charts keep 560 px
+ * (text of at least about 7 px); in a narrower window the charts go below
+ * the table, never over it. */
 static const char report_css[] =
     "body{font-family:system-ui,sans-serif;max-width:1360px;margin:0 "
     "auto;padding:.5em 1em;color:#222;line-height:1.4}"
@@ -79,20 +82,26 @@ static const char report_css[] =
     "tr:nth-child(even) td{background:#fafafa}"
     "table.summary{width:100%;font-size:.78em}table.summary td.n{white-space:"
     "normal}tr.inst th{background:#e8eef6}"
-    ".grid{display:grid;grid-template-columns:minmax(0,2fr) minmax(0,3fr);"
-    "gap:1em;align-items:start}"
+    ".grid{display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start}"
+    ".grid>div{min-width:0;max-width:100%}.grid>div:first-child{flex:0 1 "
+    "auto}.grid>div:last-child{flex:1 1 560px}"
     ".charts{display:grid;grid-template-columns:repeat(auto-fill,"
-    "minmax(380px,1fr));gap:.5em}"
-    "figure{margin:0}figure svg{width:100%;height:auto;border:1px solid "
-    "#eee;display:block}figcaption{font-size:.8em;color:#555}"
+    "minmax(560px,1fr));gap:.5em}"
+    "figure{margin:0 0 .5em;min-width:0}figure svg{width:100%;height:auto;"
+    "border:1px solid #eee;display:block}figcaption{font-size:.8em;"
+    "color:#555}"
     ".findings{margin:.2em 0;padding-left:1.2em}.findings li{margin:.15em "
     "0;font-size:.92em}.muted{color:#666;font-size:.85em;margin:.2em 0}"
     ".good{color:#17612b;font-weight:600}.bad{color:#a3251b;font-weight:"
     "600}.warn{color:#8a5a00}"
     ".banner{background:#fff4d6;border:1px solid #e0b040;padding:.4em "
-    ".8em;margin:.5em 0}.banner p{margin:.1em 0}"
-    "nav.toc{font-size:.9em;margin:.3em 0}nav.toc a{margin-right:.8em;"
-    "white-space:nowrap}"
+    ".8em;margin:.5em 0}.banner p{margin:.1em 0}.banner details{margin:"
+    ".1em 0}.banner summary{font-weight:normal}.banner ul{margin:.2em 0;"
+    "padding-left:1.4em;font-size:.9em}.banner details details{margin-left:"
+    "1.2em}"
+    "nav.toc{font-size:.9em;margin:.3em 0;display:flex;flex-wrap:wrap;"
+    "column-gap:.8em}nav.toc a{white-space:nowrap}"
+    ".scroll{overflow-x:auto;max-width:100%}"
     "details{margin:.5em 0}summary{cursor:pointer;font-weight:600}"
     "code{background:#f3f3f3;padding:0 .2em;overflow-wrap:anywhere}";
 
@@ -103,15 +112,10 @@ struct trust {
     size_t imprecise;          /* rows whose precision was not reached */
     size_t disturbed_rows;     /* rows with disturbed repetitions */
     double disturbed;          /* disturbed repetitions in all */
-    size_t nwarnings;          /* entries of the file's warnings array */
-    const char *kind[REPORT_MAX_WARNINGS];    /* the first ones' kind */
-    const char *message[REPORT_MAX_WARNINGS]; /* and message */
-    const char *remedy[REPORT_MAX_WARNINGS];  /* and remedy, or NULL */
 };
 
 /* What the whole file says against its own numbers: rows that missed
- * their precision or had disturbed repetitions, and its warnings (older
- * files carry none). */
+ * their precision or had disturbed repetitions. */
 static void trust_read(const struct results_file *f, struct trust *t)
 {
     memset(t, 0, sizeof(*t));
@@ -123,24 +127,90 @@ static void trust_read(const struct results_file *f, struct trust *t)
             t->disturbed += (double)f->rows[k].disturbed;
         }
     }
+}
+
+/* The workload a warning is about, or NULL for the whole run. */
+static const char *warning_workload(const struct results_file *f,
+                                    const struct results_warning *w)
+{
+    if (w->result < 0 || (size_t)w->result >= f->nrows)
+        return NULL;
+    return f->rows[w->result].workload;
+}
+
+static int same_group(const char *a, const char *b)
+{
+    return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* Warning kinds told apart in a group's visible line; more are rare and
+ * counted as "other". */
+#define REPORT_GROUP_KINDS 8
+/* Warning kinds whose remedy the banner shows. */
+#define REPORT_REMEDIES 16
+
+/* One folded group: every warning of workload wl (NULL: the whole run),
+ * its count and kinds in the line that stays visible. */
+static void warning_group(struct strbuf *b, const struct results_file *f,
+                          const char *wl)
+{
+    const char *kind[REPORT_GROUP_KINDS];
+    size_t count[REPORT_GROUP_KINDS], nkinds = 0, other = 0, n = 0;
     for (size_t k = 0; k < f->nwarnings; k++) {
         const struct results_warning *w = &f->warnings[k];
-        if (t->nwarnings < REPORT_MAX_WARNINGS) {
-            t->kind[t->nwarnings] = w->kind;
-            t->message[t->nwarnings] = w->message;
-            t->remedy[t->nwarnings] = w->remedy;
+        size_t j = 0;
+        if (!same_group(warning_workload(f, w), wl))
+            continue;
+        n++;
+        while (j < nkinds && strcmp(kind[j], w->kind) != 0)
+            j++;
+        if (j == nkinds && nkinds == REPORT_GROUP_KINDS) {
+            other++;
+            continue;
         }
-        t->nwarnings++;
+        if (j == nkinds) {
+            kind[nkinds] = w->kind;
+            count[nkinds++] = 0;
+        }
+        count[j]++;
     }
+    strbuf_printf(b, "<details class=\"warnings\"><summary>");
+    report_html_text(b, wl != NULL ? wl : "the whole run");
+    strbuf_printf(b, ": %zu warning%s (", n, n == 1 ? "" : "s");
+    for (size_t j = 0; j < nkinds; j++) {
+        strbuf_printf(b, "%s", j > 0 ? ", " : "");
+        report_html_text(b, kind[j]);
+        strbuf_printf(b, " %zu", count[j]);
+    }
+    if (other > 0)
+        strbuf_printf(b, ", other %zu", other);
+    strbuf_printf(b, ")</summary>\n<ul>");
+    for (size_t k = 0; k < f->nwarnings; k++) {
+        const struct results_warning *w = &f->warnings[k];
+        if (!same_group(warning_workload(f, w), wl))
+            continue;
+        strbuf_printf(b, "<li><strong>");
+        report_html_text(b, w->kind);
+        strbuf_printf(b, ":</strong> ");
+        report_html_text(b, w->message);
+        if (w->remedy != NULL && w->remedy[0] != '\0') {
+            strbuf_printf(b, " <em>Next:</em> ");
+            report_html_text(b, w->remedy);
+        }
+        strbuf_printf(b, "</li>");
+    }
+    strbuf_printf(b, "</ul></details>\n");
 }
 
 /* The banner: the machine was busy, precision was not reached, or the
- * file carries warnings. Nothing when the file says nothing. */
+ * file carries warnings, with what to do. Every warning is in it, grouped
+ * by workload and folded, so that a long list costs one line. Nothing
+ * when the file says nothing. */
 static void banner(struct strbuf *b, const struct results_file *f)
 {
     struct trust t;
     trust_read(f, &t);
-    if (t.imprecise == 0 && t.disturbed_rows == 0 && t.nwarnings == 0)
+    if (t.imprecise == 0 && t.disturbed_rows == 0 && f->nwarnings == 0)
         return;
     strbuf_printf(b, "<div class=\"banner\" role=\"alert\">");
     if (t.disturbed_rows > 0)
@@ -154,30 +224,60 @@ static void banner(struct strbuf *b, const struct results_file *f)
                       "configuration%s: their intervals are wider than "
                       "asked.</p>", t.imprecise,
                       t.imprecise == 1 ? "" : "s");
-    for (size_t k = 0; k < t.nwarnings && k < REPORT_MAX_WARNINGS; k++) {
-        strbuf_printf(b, "<p><strong>");
-        report_html_text(b, t.kind[k]);
-        strbuf_printf(b, ":</strong> ");
-        report_html_text(b, t.message[k]);
-        strbuf_printf(b, "</p>");
-    }
-    /* What to do, once per distinct remedy: six busy rows share one. */
-    for (size_t k = 0; k < t.nwarnings && k < REPORT_MAX_WARNINGS; k++) {
-        int seen = t.remedy[k] == NULL || t.remedy[k][0] == '\0';
-        for (size_t q = 0; q < k && !seen; q++)
-            seen = t.remedy[q] != NULL && strcmp(t.remedy[q],
-                                                 t.remedy[k]) == 0;
-        if (seen)
+    /* What to do: the first remedy of each kind, visible (the rest are
+     * with their warnings below). */
+    const char *kinds[REPORT_REMEDIES];
+    size_t nkinds = 0;
+    for (size_t k = 0; k < f->nwarnings; k++) {
+        const struct results_warning *w = &f->warnings[k];
+        size_t q = 0;
+        if (w->remedy == NULL || w->remedy[0] == '\0')
             continue;
+        while (q < nkinds && strcmp(kinds[q], w->kind) != 0)
+            q++;
+        if (q < nkinds || nkinds == REPORT_REMEDIES)
+            continue;
+        kinds[nkinds++] = w->kind;
         strbuf_printf(b, "<p><em>Next (");
-        report_html_text(b, t.kind[k]);
+        report_html_text(b, w->kind);
         strbuf_printf(b, "):</em> ");
-        report_html_text(b, t.remedy[k]);
+        report_html_text(b, w->remedy);
         strbuf_printf(b, "</p>");
     }
-    if (t.nwarnings > REPORT_MAX_WARNINGS)
-        strbuf_printf(b, "<p>... and %zu more warnings.</p>",
-                      t.nwarnings - REPORT_MAX_WARNINGS);
+    if (f->nwarnings == 0) {
+        strbuf_printf(b, "</div>\n");
+        return;
+    }
+    /* Every warning, in one fold whose line counts them by workload, so
+     * that the banner is as tall for 160 warnings as for 2; inside, a
+     * fold per workload in order of first appearance (the whole run,
+     * then the workloads as the file lists them). */
+    strbuf_printf(b, "<details class=\"warnings-all\"><summary><strong>"
+                  "%zu warning%s</strong> by workload:", f->nwarnings,
+                  f->nwarnings == 1 ? "" : "s");
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t k = 0; k < f->nwarnings; k++) {
+            const char *wl = warning_workload(f, &f->warnings[k]);
+            size_t j = 0, n = 0;
+            while (j < k && !same_group(
+                                warning_workload(f, &f->warnings[j]), wl))
+                j++;
+            if (j < k)
+                continue;
+            if (pass == 1) {
+                warning_group(b, f, wl);
+                continue;
+            }
+            for (size_t q = k; q < f->nwarnings; q++)
+                n += same_group(warning_workload(f, &f->warnings[q]), wl);
+            strbuf_printf(b, "%s ", k > 0 ? "," : "");
+            report_html_text(b, wl != NULL ? wl : "the whole run");
+            strbuf_printf(b, " %zu", n);
+        }
+        if (pass == 0)
+            strbuf_printf(b, "</summary>\n");
+    }
+    strbuf_printf(b, "</details>\n");
     strbuf_printf(b, "</div>\n");
 }
 
@@ -287,12 +387,31 @@ static int inline_svg(struct strbuf *b, const char *path,
 }
 
 
-/* One chart as a figure, its SVG inlined. */
+/* Append s with every byte outside [A-Za-z0-9._~/-] percent-encoded: a
+ * file name as a relative URL. */
+static void html_href(struct strbuf *b, const char *s)
+{
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+            (*c >= '0' && *c <= '9') || strchr("._~/-", *c) != NULL)
+            strbuf_printf(b, "%c", *c);
+        else
+            strbuf_printf(b, "%%%02X", *c);
+    }
+}
+
+/* One chart as a figure, its SVG inlined, sized to its column, and linked
+ * to its full-size file: dir is the charts' folder beside the page. A
+ * chart still in a hidden folder (the private drawing folder, removed
+ * afterwards: the page goes to a device) gets no link. */
 int report_figure(struct strbuf *b, const char *dir,
                   const struct plot_chart *c, size_t number, char *err,
                   size_t err_len)
 {
     char svg[4400], prefix[32];
+    const char *base = strrchr(dir, '/');
+    base = base != NULL ? base + 1 : dir;
+    int link = base[0] != '.' && base[0] != '\0';
     snprintf(svg, sizeof(svg), "%s/%s.svg", dir, c->name);
     snprintf(prefix, sizeof(prefix), "c%zu", number);
     strbuf_printf(b, "<figure id=\"chart-");
@@ -300,13 +419,93 @@ int report_figure(struct strbuf *b, const char *dir,
     strbuf_printf(b, "\" class=\"chart ");
     report_html_text(b, c->kind);
     strbuf_printf(b, "\">\n");
+    if (link) {
+        strbuf_printf(b, "<a class=\"full\" href=\"");
+        html_href(b, base);
+        strbuf_printf(b, "/");
+        html_href(b, c->name);
+        strbuf_printf(b, ".svg\">");
+    }
     if (inline_svg(b, svg, prefix, err, err_len) != 0)
         return -1;
-    strbuf_printf(b, "\n<figcaption>");
+    strbuf_printf(b, "%s\n<figcaption>", link ? "</a>" : "");
     report_html_text(b, c->title);
     strbuf_printf(b, " (<code>");
+    if (link) {
+        report_html_text(b, base);
+        strbuf_printf(b, "/");
+    }
     report_html_text(b, c->name);
-    strbuf_printf(b, ".svg</code>)</figcaption>\n</figure>\n");
+    strbuf_printf(b, ".svg</code>%s)</figcaption>\n</figure>\n",
+                  link ? ", full size: click the chart" : "");
+    return 0;
+}
+
+/* ---- the charts' folder beside the page --------------------------------- */
+
+/* The folder for the full-size charts of the page at path: PAGE-charts
+ * (".html" dropped) beside it. Empty when the page is not a regular file
+ * (a device: /dev/stdout), which gets no folder. */
+static void charts_dir_name(const char *path, char *out, size_t len)
+{
+    struct stat st;
+    size_t n = strlen(path);
+    out[0] = '\0';
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return;
+    if (n > 5 && strcmp(path + n - 5, ".html") == 0)
+        n -= 5;
+    snprintf(out, len, "%.*s-charts", (int)n, path);
+}
+
+/* Copy the charts of set from the drawing folder tmp into out (created
+ * when missing, never through a symlink), each file atomically, and
+ * remove the SVGs of an earlier page that this one no longer has.
+ * Returns 0, or -1 with a message. */
+static int charts_keep(const struct plot_set *set, const char *tmp,
+                       const char *out, char *err, size_t err_len)
+{
+    struct stat st;
+    if (mkdir(out, 0755) != 0 && errno != EEXIST) {
+        snprintf(err, err_len, "cannot create the charts folder %s: %s",
+                 out, strerror(errno));
+        return -1;
+    }
+    if (lstat(out, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, err_len, "%s is not a folder (a symlink or a file); "
+                 "remove it or give another -o FILE.html", out);
+        return -1;
+    }
+    DIR *d = opendir(out);
+    for (struct dirent *e; d != NULL && (e = readdir(d)) != NULL;) {
+        size_t n = strlen(e->d_name), c = 0;
+        if (n < 5 || strcmp(e->d_name + n - 4, ".svg") != 0)
+            continue;
+        while (c < set->ncharts &&
+               (strlen(set->charts[c].name) != n - 4 ||
+                strncmp(set->charts[c].name, e->d_name, n - 4) != 0))
+            c++;
+        if (c == set->ncharts)
+            unlinkat(dirfd(d), e->d_name, 0);
+    }
+    if (d != NULL)
+        closedir(d);
+    for (size_t c = 0; c < set->ncharts; c++) {
+        char from[4400], to[4400], why[512];
+        snprintf(from, sizeof(from), "%s/%s.svg", tmp, set->charts[c].name);
+        snprintf(to, sizeof(to), "%s/%s.svg", out, set->charts[c].name);
+        size_t len = 0;
+        char *text = results_read_input(from, "chart", REPORT_SVG_MAX, &len,
+                                        NULL, why, sizeof(why));
+        if (text == NULL) {
+            snprintf(err, err_len, "%s", why);
+            return -1;
+        }
+        int rc = fs_write_atomic(to, text, len, err, err_len);
+        free(text);
+        if (rc != 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -329,9 +528,20 @@ static void page_head(struct strbuf *b, const struct page_file *pf,
                   "<p class=\"muted\">Made %s from", report_css, now);
     for (size_t f = 0; f < npf; f++) {
         const struct results_machine *m = &pf[f].f->machines[0];
+        const struct results_file *rf = pf[f].f;
         strbuf_printf(b, "%s<code>", f ? "; " : " ");
-        report_html_text(b, pf[f].f->path);
+        report_html_text(b, results_cited_path(rf));
         strbuf_printf(b, "</code> (");
+        /* Read through latest.json: cite the file it copies, which
+         * stays, and say which was read. */
+        if (rf->output != NULL && strcmp(rf->output, rf->path) != 0) {
+            strbuf_printf(b, "read as <code>");
+            report_html_text(b, rf->path);
+            strbuf_printf(b, "</code>; ");
+        }
+        strbuf_printf(b, "run ");
+        report_html_text(b, rf->created);
+        strbuf_printf(b, " on ");
         report_html_text(b, m->hostname != NULL ? m->hostname : "?");
         strbuf_printf(b, ", %ld CPUs)", m->cpus_online);
     }
@@ -364,7 +574,7 @@ static int page_body(struct strbuf *b, const struct page_file *pf,
         if (pf[f].hyperfine)
             continue;
         if (npf > 1)
-            report_html_cell(b, "h3", pf[f].f->path);
+            report_html_cell(b, "h3", results_cited_path(pf[f].f));
         report_overview(b, &pf[f]);
     }
     for (size_t f = 0; f < npf; f++)
@@ -400,7 +610,7 @@ static int page_body(struct strbuf *b, const struct page_file *pf,
 int report_write(const struct results_file *files, size_t nfiles,
                  const char *path, char *err, size_t err_len)
 {
-    char tmpdir[4200], dir[4096];
+    char tmpdir[4200], dir[4096], charts[4200];
     struct strbuf b = { 0 }, body = { 0 };
     struct plot_set set = { 0 };
     struct page_file *pf = calloc(nfiles + 1, sizeof(*pf));
@@ -431,8 +641,15 @@ int report_write(const struct results_file *files, size_t nfiles,
         snprintf(err, err_len, "out of memory");
         goto out;
     }
+    /* The full-size charts beside the page, which links them; the page
+     * still inlines them all (it stands alone without the folder). */
+    charts_dir_name(path, charts, sizeof(charts));
+    if (charts[0] != '\0' &&
+        charts_keep(&set, tmpdir, charts, err, err_len) != 0)
+        goto out;
     /* The body first: it tells which charts no section took. */
-    if (page_body(&body, pf, npf, &set, used, tmpdir, err, err_len) != 0)
+    if (page_body(&body, pf, npf, &set, used,
+                  charts[0] != '\0' ? charts : tmpdir, err, err_len) != 0)
         goto out;
     for (size_t c = 0; c < set.ncharts; c++)
         other |= !used[c];

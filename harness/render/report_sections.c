@@ -308,7 +308,7 @@ int report_workload_section(struct strbuf *b, const struct page_file *p,
     report_html_text(b, name);
     if (nfiles > 1) {
         strbuf_printf(b, " <span class=\"muted\">");
-        report_html_text(b, p->f->path);
+        report_html_text(b, results_cited_path(p->f));
         strbuf_printf(b, "</span>");
     }
     strbuf_printf(b, "</h2>\n");
@@ -388,8 +388,11 @@ void report_full_table(struct strbuf *b, const struct page_file *p)
 {
     const struct results_view *v = &p->v;
     strbuf_printf(b, "<details><summary>");
-    report_html_text(b, p->f->path);
-    strbuf_printf(b, ": all %zu rows</summary>\n<table class=\"summary\">"
+    report_html_text(b, results_cited_path(p->f));
+    /* 13 columns: in a narrow window the table scrolls in its own box,
+     * the page does not. */
+    strbuf_printf(b, ": all %zu rows</summary>\n<div class=\"scroll\">"
+                  "<table class=\"summary\">"
                   "<tr><th>configuration</th><th>workers</th><th>"
                   "mode</th><th>chunk</th><th>tasks</th><th>wall (median)"
                   "</th><th>95%% CI</th><th>speedup [95%% CI]</th><th>"
@@ -403,7 +406,7 @@ void report_full_table(struct strbuf *b, const struct page_file *p)
         for (size_t a = 0; a < in->nrows; a++)
             full_row(b, v, &v->rows[in->rows[a]]);
     }
-    strbuf_printf(b, "</table></details>\n");
+    strbuf_printf(b, "</table></div></details>\n");
 }
 
 /* ---- the machine -------------------------------------------------------- */
@@ -420,7 +423,7 @@ void report_machine_table(struct strbuf *b, const struct results_file *f,
     for (size_t k = 0; k < nfiles; k++)
         for (size_t m = 0; m < f[k].nmachines; m++) {
             strbuf_printf(b, "<th>");
-            report_html_text(b, f[k].path);
+            report_html_text(b, results_cited_path(&f[k]));
             strbuf_printf(b, "%s</th>", f[k].nmachines > 1 ? " (merged)"
                                                            : "");
         }

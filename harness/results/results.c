@@ -576,6 +576,17 @@ static int read_tree(struct reader *r, struct results_file *out)
     const cJSON *src = cJSON_GetObjectItemCaseSensitive(
         cJSON_GetObjectItemCaseSensitive(root, "config"), "source");
     out->source = cJSON_IsString(src) ? src->valuestring : NULL;
+    const cJSON *written = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(root, "config"), "output");
+    out->output = NULL;
+    if (cJSON_IsString(written) && written->valuestring[0] != '\0') {
+        /* A name with a control character is not cited (it would be
+         * printed into charts and pages): the file's own path is. */
+        const unsigned char *c = (const unsigned char *)written->valuestring;
+        while (*c >= 0x20 && *c != 0x7f)
+            c++;
+        out->output = *c == '\0' ? written->valuestring : NULL;
+    }
     const cJSON *suite = cJSON_GetObjectItemCaseSensitive(
         cJSON_GetObjectItemCaseSensitive(root, "config"), "suite");
     out->suite = cJSON_IsString(suite) ? suite->valuestring : NULL;
@@ -774,4 +785,9 @@ int results_row_stats(const struct results_row *row, const char *name,
         return -1;
     }
     return stats_summarize(s->v, s->n, out);
+}
+
+const char *results_cited_path(const struct results_file *f)
+{
+    return f->output != NULL ? f->output : f->path;
 }

@@ -123,6 +123,9 @@ struct results_file {
     char *path;             /* owned copy */
     const char *created;
     const char *source;     /* config.source ("hyperfine"), or NULL */
+    const char *output;     /* config.output: the file the run was written
+                               to, which this one copies (latest.json),
+                               or NULL */
     const char *suite;      /* config.suite ("seed"), or NULL */
     cJSON *root;            /* owned */
     struct results_machine *machines;
@@ -132,6 +135,11 @@ struct results_file {
     struct results_warning *warnings; /* empty in older files */
     size_t nwarnings;
 };
+
+/* The name to cite for f: the file its run was written to (what
+ * latest.json copies; the next run overwrites latest.json), else its
+ * own path. */
+const char *results_cited_path(const struct results_file *f);
 
 /* Read and validate path. Returns 0, or -1 with a one-line message in
  * err naming the file and what is wrong ("x.json: results[3].samples.

@@ -244,6 +244,12 @@ static int finish(struct run *r, const struct driver_hooks *hooks,
         cJSON_Delete(root);
         return EXIT_RUN_FAILED;
     }
+    /* The copy names the file it copies: the next run overwrites
+     * latest.json, so a page or chart made from it cites the dated file
+     * (config.output), which stays. */
+    cJSON *config = cJSON_GetObjectItemCaseSensitive(root, "config");
+    if (r->o.output == NULL && cJSON_IsObject(config))
+        cJSON_AddStringToObject(config, "output", r->out_path);
     if (r->o.output == NULL &&
         results_write_atomic(RESULTS_LATEST, root, err,
                              err_len) != 0)

@@ -159,6 +159,28 @@ if $PB run -w noop -e serial -n 100 -r 1 --warmup 0 --no-progress \
       > /dev/null 2>&1 && ! cmp -s results/latest.json sentinel.json &&
    [ "$(ls results/*.json | wc -l)" -eq 2 ]; then ok
 else bad "default output"; fi
+# latest.json names the dated file it copies (config.output); the report
+# and the charts made from latest.json cite that file and the run's time,
+# not latest.json, which the next run overwrites.
+dated=$(ls results/*.json | grep -v latest.json)
+if python3 - "$dated" <<'PY'
+import json, sys
+latest = json.load(open("results/latest.json"))
+assert latest["config"]["output"] == sys.argv[1], latest["config"]
+assert "output" not in json.load(open(sys.argv[1]))["config"]
+PY
+then ok; else bad "latest.json does not name $dated"; fi
+if command -v gnuplot > /dev/null 2>&1; then
+    created=$(python3 -c 'import json; print(json.load(open(
+        "results/latest.json"))["created"])')
+    if $PB report -o cited.html > /dev/null 2>&1 &&
+       grep -q "from <code>$dated</code> (read as <code>results/latest.json\
+</code>; run $created on " cited.html &&
+       $PB plot -o cited > /dev/null 2>&1 &&
+       grep -l "run $created | $dated<" cited/*.svg > /dev/null &&
+       ! grep -l "latest.json" cited/*.svg > /dev/null; then ok
+    else bad "report/plot of latest.json do not cite $dated, $created"; fi
+fi
 
 # Outputs respect the umask, like every other file a tool creates.
 for mask in 077 022; do

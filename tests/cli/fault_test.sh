@@ -52,12 +52,26 @@ full_disk() {
 }
 [ "${1:-}" = "full-disk" ] && full_disk
 
+# CPU seconds (user + sys) process $1 has used, from /proc (0 once gone).
+cpu_of() {
+    awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, "")
+        printf "%.2f", ($12 + $13) / hz }' "/proc/$1/stat" 2> /dev/null ||
+        echo 0
+}
+
 for sig in INT TERM; do
-    # A run long enough to interrupt: 200 rounds of about 50 ms.
+    # A run long enough to interrupt: 200 rounds of about 50 ms of CPU.
+    # Interrupted once it has used 0.5 s of CPU (some rounds done),
+    # however long a busy machine makes that take.
     "$PB" run -w factorial -e serial -n 1000 -p n=3000 -r 200 --warmup 0 \
         --no-progress -o "$sig.json" > /dev/null 2> "$sig.json.err" &
     pid=$!
-    sleep 1
+    i=0
+    while [ $i -lt 6000 ] && kill -0 "$pid" 2> /dev/null &&
+          awk -v c="$(cpu_of "$pid")" 'BEGIN { exit !(c < 0.5) }'; do
+        sleep 0.05
+        i=$((i + 1))
+    done
     kill -s "$sig" "$pid"
     wait "$pid"
     rc=$?
@@ -104,7 +118,7 @@ fault_run() {
     shift 3
     $PB run --plugin "$PLUGIN_FAULTY" -w faulty -p fault="$fault" -e "$ex" \
         -j 2 -n 20 --chunk 1 -r 3 --warmup 0 --no-progress \
-        -o "$name.json" "$@" > "$name.out" 2> "$name.err"
+        -o "$work/$name.json" "$@" > "$name.out" 2> "$name.err"
     rc=$?
 }
 if [ -n "${PLUGIN_FAULTY:-}" ]; then
@@ -151,10 +165,19 @@ if [ -n "${PLUGIN_FAULTY:-}" ]; then
             d['results'][0]['errors']" && ok ||
             bad "$ex fault=hang: errors_by_kind lacks timeout: $(
                 grep -A3 errors_by_kind "h-$ex.json" | head -4)"
-        sleep 0.2
-        if pgrep -f "h-$ex.json" > /dev/null; then
+        # Gone at once, or soon: polled for up to 30 s on a busy machine
+        # (a worker left behind hangs for good). The pattern holds this
+        # test's folder: a test running beside this one (another
+        # checkout) has the same file names.
+        i=0
+        while [ $i -lt 300 ] && pgrep -f "$work/h-$ex.json" > /dev/null
+        do
+            sleep 0.1
+            i=$((i + 1))
+        done
+        if pgrep -f "$work/h-$ex.json" > /dev/null; then
             bad "$ex fault=hang: a process is left behind"
-            pkill -9 -f "h-$ex.json"
+            pkill -9 -f "$work/h-$ex.json"
         else
             ok
         fi
@@ -176,7 +199,7 @@ if [ -n "${PLUGIN_FAULTY:-}" ] && command -v pgrep > /dev/null; then
         pid=$!
         workers=""
         i=0
-        while [ $i -lt 50 ] && [ "$(echo $workers | wc -w)" -lt 2 ]; do
+        while [ $i -lt 600 ] && [ "$(echo $workers | wc -w)" -lt 2 ]; do
             sleep 0.1
             workers=$(pgrep -P "$pid")
             i=$((i + 1))
@@ -190,7 +213,7 @@ if [ -n "${PLUGIN_FAULTY:-}" ] && command -v pgrep > /dev/null; then
         wait "$pid" 2> /dev/null
         i=0
         left=$workers
-        while [ $i -lt 30 ] && [ -n "$left" ]; do
+        while [ $i -lt 300 ] && [ -n "$left" ]; do
             sleep 0.1
             left=""
             for w in $workers; do

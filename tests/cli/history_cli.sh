@@ -78,6 +78,30 @@ grep -q "commit: *ed0180d5c2e1" show.txt && ok || bad "show: no commit"
 # of the medians.
 grep -q "factorial n=300,skew=1 threads j=2 .* 1.75x" show.txt && ok ||
     bad "show: no speedup row: $(cat show.txt)"
+# A long configuration (chunk 5000, long parameters) is shown whole, and
+# so is a long run name in list: the column widens, the value is never cut
+# ("chunk=50" for 5000 named another configuration).
+python3 - "$FX/compare/free.json" long.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for r in d["results"]:
+    r["chunk"], r["chunk_auto"] = 5000, False
+    r["params"]["label"] = "a-rather-long-parameter-value-0123456789"
+json.dump(d, open(sys.argv[2], "w"))
+PY
+LONG=a-run-name-longer-than-twenty-characters
+LDB=$work/long.sqlite
+if $PB history add long.json --name $LONG --db "$LDB" > add.txt; then
+    id=$(sed -n 's/.* as run \([0-9]*\)$/\1/p' add.txt)
+    $PB history show "$id" --db "$LDB" > show.txt
+    grep -q "label=a-rather-long-parameter-value-0123456789.* chunk=5000 " \
+        show.txt && ok || bad "show cut a configuration: $(cat show.txt)"
+    $PB history list --db "$LDB" > list.txt
+    grep -q "^ *$id  $LONG " list.txt && ok ||
+        bad "list cut a run name: $(cat list.txt)"
+else
+    bad "add long.json failed"
+fi
 usage_error "no run 99" $PB history show 99 --db "$DB"
 usage_error "run ID" $PB history show x1 --db "$DB"
 

@@ -23,6 +23,14 @@ check() {
 import json, sys
 d = json.load(open(sys.argv[1]))
 r = d["results"]
+def round_up(x):
+    """The smallest of 1, 2, 5 x 10^k at least x (calibrate_round_up)."""
+    m = 1
+    while True:
+        for f in (1, 2, 5):
+            if f * m >= x:
+                return f * m
+        m *= 10
 if not eval(" ".join(sys.argv[2].split())):
     sys.exit("failed: " + sys.argv[2])
 PY
@@ -36,15 +44,27 @@ if $PB run -w noop,factorial,hashing,shuffled,contended,latency,crawl \
        -p shuffled.files=100 -p latency.us=50 -p crawl.us=0 \
        -o cal.json > cal.txt 2>&1; then ok
 else bad "calibrated run: $(cat cal.txt)"; fi
+# The rule, checked against what the calibration measured (not against
+# the later repetitions, whose times a busy machine changes): a serial
+# repetition of from_tasks that took from_s under the target scales to at
+# least the round count 10% above it (1, 2 or 5 x 10^k, at most 2^22),
+# one at or above the target is kept.
 if check cal.json 'len(r) == 7 and all(
-        x["tasks_source"] in ("calibrated", "capped", "default") and
-        (x["stats"]["wall_s"]["median"] >= 0.05 * 0.5 or
-         x["tasks"] == 4194304) for x in r) and
+        x["tasks_source"] in ("calibrated", "default", "capped")
+        for x in r) and
         len(d["config"]["calibration"]) == 7 and
-        d["config"]["min_time_s"] == 0.05'; then ok
-else bad "calibration did not reach --min-time"; fi
-if check cal.json 'any(x["tasks_source"] == "calibrated" and
-        x["workload"] == "hashing" and x["tasks"] > 100 for x in r)'
+        d["config"]["min_time_s"] == 0.05 and all(
+        (c["tasks"] == c["from_tasks"] if c["from_s"] >= 0.05 else
+         c["tasks"] >= min(round_up(c["from_tasks"] * 0.05 * 1.1 /
+                                    max(c["from_s"], 1e-7)), 4194304))
+        for c in d["config"]["calibration"])'; then ok
+else bad "calibration did not follow its rule: $(cat cal.txt)"; fi
+# hashing cycles over its files: more tasks than files (what calibration
+# asks of it) run, each file read in turn.
+if $PB run -w hashing -e serial -n 250 -p files=100 -p size_mb=2 -r 1 \
+       --warmup 0 --no-progress -o cycle.json > /dev/null 2>&1 &&
+   check cycle.json 'r[0]["tasks"] == 250 and r[0]["errors"] == 0 and
+        r[0]["failure"] is None'
 then ok; else bad "hashing did not cycle over its files"; fi
 # -n is the user's: no calibration.
 if $PB run -w factorial -e serial -n 300 -r 1 --no-progress -o n.json \
@@ -52,12 +72,18 @@ if $PB run -w factorial -e serial -n 300 -r 1 --no-progress -o n.json \
    check n.json 'r[0]["tasks"] == 300 and r[0]["tasks_source"] == "option"'
 then ok; else bad "-n was calibrated"; fi
 
-# --precision: an easy target (the interval within +-100%: only a
-# repetition more than twice the median misses it) stops at 7...
+# --precision: an easy target (the interval within +-100%: with 7
+# repetitions the interval is their range, so only one more than twice
+# their median misses it) stops at 7. A busy machine can make such a
+# repetition; then, and only then, the run goes on: checked against the
+# first 7 repetitions themselves, not against how fast they were.
 if $PB run -w factorial -e serial -n 2000 --min-time 0 --precision 100 \
        --no-progress -o easy.json > /dev/null 2>&1 &&
-   check easy.json 'len(r[0]["samples"]["wall_s"]) == 7 and
-                    r[0]["precision_reached"] is True'; then ok
+   check easy.json '(len(r[0]["samples"]["wall_s"]) == 7 and
+                     r[0]["precision_reached"] is True) or
+        (len(r[0]["samples"]["wall_s"]) > 7 and
+         max(r[0]["samples"]["wall_s"][:7]) >
+         2 * sorted(r[0]["samples"]["wall_s"][:7])[3])'; then ok
 else bad "--precision 100 did more than 7 repetitions"; fi
 # ... an impossible one spends the budget, and says so.
 if $PB run -w factorial -e serial -n 2000 --min-time 0 --precision 0.01 \
@@ -109,12 +135,22 @@ then ok; else bad "no too_short warning"; fi
 # slow_workers: under a spin lock held for all of the work, each of two
 # workers burns CPU waiting for the other: far below serial's speed per
 # CPU-second. (A 1-CPU machine runs them one at a time: nothing to see.)
+# The warning applies to CPU-bound work only: serial's CPU time at least
+# 0.8 of its wall time. A busy machine takes serial's CPU away, and then
+# the rule does not apply; what is checked is the rule, against the
+# file's own numbers, not the machine's speed.
 if [ "$cpus" -ge 2 ]; then
     if $PB run -w contended -e serial,threads -j 2 -n 2000 -r 3 \
            --min-time 0 -p critical=1 -p lock=spin --no-progress \
            -o spin.json > /dev/null 2>&1 &&
-       check spin.json 'any(w["kind"] == "slow_workers" for w in
-                           d["warnings"])'; then ok
+       check spin.json '(lambda s: any(w["kind"] == "slow_workers"
+                                         for w in d["warnings"])
+            if sorted(s["user_s"])[1] + sorted(s["sys_s"])[1] >=
+               0.8 * sorted(s["wall_s"])[1] else
+            print("serial not CPU-bound here (busy machine): "
+                  "slow_workers not expected") is None)(
+            [x for x in r if x["executor"] == "serial"][0]["samples"])'
+    then ok
     else bad "no slow_workers warning for spinning workers"; fi
 fi
 

@@ -182,6 +182,14 @@ usage_error "not a folder" "$PB" plot serial.json -o serial.json
 usage_error "no results file given" "$PB" report
 usage_error "broken.json: not valid JSON" "$PB" report broken.json -o r.html
 usage_error "does not exist" "$PB" report serial.json -o no/such/r.html
+# The full-size charts go to PAGE-charts/ beside the page, never through
+# a symlink planted there.
+mkdir planted
+ln -s planted sym-charts
+usage_error "sym-charts is not a folder" "$PB" report "$FX/plot-a.json" \
+    -o sym.html
+[ -z "$(ls planted)" ] && [ ! -e sym.html ] && ok ||
+    bad "report wrote through a symlinked charts folder"
 usage_error "gnuplot not found" env PATH=/nonexistent "$PB" report \
     serial.json -o r.html
 
@@ -397,6 +405,66 @@ if "$PB" run --suite seed -n 40 -r 1 --warmup 0 --no-progress \
    grep -q "suite seed: -w factorial" seed.err; then ok
 else bad "run --suite seed: $(tail -n 3 seed.err)"; fi
 
+# The seed suite's charts, measured in their SVG: 16 bar groups whose
+# labels do not overlap one another (turned far enough), an axis title
+# below the labels and a caption below the title; a delivery chart of 14
+# timelines keeps its legend beside the plot, not over it.
+if "$PB" plot seed.json -o seedp > /dev/null 2>&1 &&
+   python3 - seedp <<'PY'
+import glob, math, re, sys
+ok = True
+def texts(svg):
+    out = []
+    for m in re.finditer(r'<g transform="translate\(([\d.]+),([\d.]+)\)'
+                         r'(?: rotate\((-?\d+)\))?"[^>]*font-size="([\d.]+)"'
+                         r'[^>]*text-anchor="(\w+)">\s*<text>([^<]*)</text>',
+                         svg):
+        x, y, rot, size, anchor, t = m.groups()
+        out.append((float(x), float(y), -int(rot or 0), float(size),
+                    anchor, t))
+    return out
+for path in glob.glob(sys.argv[1] + "/bars-*.svg"):
+    svg = open(path).read()
+    ts = texts(svg)
+    tics = sorted(t for t in ts if t[2] > 0 and t[4] == "end")
+    xl = [t for t in ts if t[5] == "executor"]
+    cap = [t for t in ts if t[3] == 9.0]
+    assert len(tics) >= 2 and xl and cap, (path, len(tics))
+    a = math.radians(tics[0][2])
+    for p, q in zip(tics, tics[1:]):
+        gap = (q[0] - p[0]) * (math.sin(a) if tics[0][2] < 90 else 1)
+        if gap < 1.2 * p[3]:
+            print("%s: tic labels %r and %r overlap (%.1f px apart)" %
+                  (path, p[5], q[5], gap))
+            ok = False
+            break
+    low = max(t[1] + len(t[5]) * 0.6 * t[3] * math.sin(a) for t in tics)
+    if xl[0][1] - xl[0][3] < low:
+        print("%s: axis title at %.0f, tic labels down to %.0f" %
+              (path, xl[0][1], low)); ok = False
+    if cap[0][1] - cap[0][3] < xl[0][1]:
+        print("%s: caption at %.0f, axis title at %.0f" %
+              (path, cap[0][1], xl[0][1])); ok = False
+for path in glob.glob(sys.argv[1] + "/delivery-*.svg"):
+    svg = open(path).read()
+    ts = texts(svg)
+    xtics = [t for t in ts if t[4] == "middle" and
+             re.fullmatch(r"[\d.]+", t[5])]
+    keys = [t for t in ts if ": " in t[5] and t[4] == "start" and t[3] == 13]
+    right = max(t[0] for t in xtics)
+    if len(keys) > 4 and min(t[0] for t in keys) < right:
+        print("%s: %d legend entries over the plot (x %.0f < %.0f)" %
+              (path, len(keys), min(t[0] for t in keys), right)); ok = False
+sys.exit(0 if ok else 1)
+PY
+then ok; else bad "seed suite charts: labels or legend overlap"; fi
+
+# The task count the docs give for the seed suite is the suite's -n.
+n=$(tr '\n' ' ' < seed.err | sed -n 's/.* -n  *\([0-9]*\) .*/\1/p')
+if [ -n "$n" ] && tr '\n' ' ' < "$SRC/docs/workloads.md" |
+       grep -q "poolbench $n per case"; then ok
+else bad "docs/workloads.md does not give the seed suite's -n $n"; fi
+
 # A -p of the user's replaces the suite's value for that parameter.
 if "$PB" run --suite seed -p factorial.n=50 -n 20 -r 1 --warmup 0 \
       --no-progress -o seed2.json > /dev/null 2> seed2.err &&
@@ -467,5 +535,56 @@ assert "1 imprecise" in table and "1 disturbed" in table and \
 print("ok")
 PY
 then ok; else bad "report banner for warnings"; fi
+
+# 162 warnings: every one is in the banner (none behind "... and N more"),
+# grouped by workload, each group folded in a <details> whose visible line
+# gives its count by kind.
+python3 - "$FX/plot-a.json" many.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["warnings"] = [{"kind": "too_short" if k % 3 else "busy_machine",
+                  "message": "warning number %d" % k,
+                  "result": k % len(d["results"])} for k in range(160)]
+d["warnings"] += [{"kind": "quota", "message": "warning number %d" % k,
+                   "result": None} for k in (160, 161)]
+json.dump(d, open(sys.argv[2], "w"))
+PY
+if "$PB" report many.json -o many.html > /dev/null 2>&1 &&
+   python3 - many.json many.html <<'PY'
+import collections, json, re, sys
+d = json.load(open(sys.argv[1]))
+page = open(sys.argv[2]).read()
+banner = page[page.index('class="banner"'):]
+banner = banner[:banner.index('<nav class="toc"')]
+assert "more warnings" not in banner, "warnings left out of the banner"
+for k in range(162):
+    assert "warning number %d<" % k in banner, "warning %d missing" % k
+assert "162 warnings" in banner
+want = collections.OrderedDict()
+for w in d["warnings"]:
+    r = w["result"]
+    wl = d["results"][r]["workload"] if r is not None else "the whole run"
+    want.setdefault(wl, collections.Counter())[w["kind"]] += 1
+groups = re.findall(r"<details class=\"warnings\"><summary>(.*?)</summary>"
+                    r"\n<ul>(.*?)</ul></details>", banner)
+assert [g[0].split(":")[0] for g in groups] == list(want), groups
+for (line, items), (wl, kinds) in zip(groups, want.items()):
+    n = sum(kinds.values())
+    assert line.startswith("%s: %d warnings (" % (wl, n)), line
+    for kind, c in kinds.items():
+        assert "%s %d" % (kind, c) in line, (line, kind, c)
+    assert items.count("<li>") == n, (wl, items.count("<li>"), n)
+assert "<details open" not in banner, "a group is not folded"
+# All in one fold whose line counts them by workload: the banner is as
+# tall for 162 warnings as for 2.
+outer = re.search(r'<details class="warnings-all"><summary>(.*?)</summary>',
+                  banner)
+assert outer, "the groups are not in one fold"
+assert outer.group(1) == "<strong>162 warnings</strong> by workload: " + \
+    ", ".join("%s %d" % (wl, sum(k.values())) for wl, k in want.items()), \
+    outer.group(1)
+print("ok")
+PY
+then ok; else bad "report banner with 162 warnings"; fi
 
 finish plot-cli

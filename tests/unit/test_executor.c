@@ -6,6 +6,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdatomic.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -374,12 +376,43 @@ static void test_bad_config(void **s)
 /* A CPU-bound task: spins until its thread has used BURN_US of CPU. */
 #define BURN_US 300
 
+/* A rendezvous of the workers of one run, in memory shared across fork
+ * (procs workers are processes): each worker's first task waits until
+ * burn_want workers have arrived, so that every worker takes part however
+ * late a busy machine starts it. A worker knows it has arrived by the
+ * run's generation, which a forked worker inherits stale. */
+struct burn_meet {
+    atomic_uint gen;           /* the run's number */
+    atomic_uint arrived;       /* workers that ran a task in this run */
+    unsigned want;             /* workers to wait for */
+};
+static struct burn_meet *burn_meet;
+static _Thread_local unsigned burn_gen;
+
+static void burn_arrive(void)
+{
+    unsigned gen = atomic_load(&burn_meet->gen);
+    if (burn_gen == gen)
+        return;
+    burn_gen = gen;
+    atomic_fetch_add(&burn_meet->arrived, 1);
+    /* A bound far past any scheduling delay (10 minutes), so that a
+     * broken executor that never starts a worker fails, not hangs. */
+    for (int k = 0; k < 600000 &&
+                    atomic_load(&burn_meet->arrived) < burn_meet->want; k++) {
+        struct timespec ms = { 0, 1000000 };
+        nanosleep(&ms, NULL);
+    }
+}
+
 static void burn_task(void *state, void *ws, uint64_t i,
                       struct task_result *out)
 {
     struct timespec t0, t;
     (void)state;
     (void)ws;
+    if (burn_meet != NULL)
+        burn_arrive();
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
     do
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
@@ -414,11 +447,15 @@ static double mono_s(void)
 /* run() reports each worker's tasks and CPU time: the tasks add up to
  * ntasks, each worker got CPU, none more than the wall time of run()
  * (with room for clock granularity), and the CPU adds up to about the
- * work done. With two threads and 400 chunks both take part. */
+ * work done. With two workers both take part: each one's first task waits
+ * for the other (burn_meet), which keeps it true on a busy machine. */
 static void test_worker_stats(void **s)
 {
     (void)s;
     const uint64_t n = 400;
+    burn_meet = mmap(NULL, sizeof(*burn_meet), PROT_READ | PROT_WRITE,
+                     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    assert_true(burn_meet != MAP_FAILED);
     static const struct { const char *name; unsigned variant, j; } runs[] = {
         { "serial", 0, 1 }, { "threads", 0, 2 }, { "procs", 0, 2 },
         { "procs", 1, 2 }, { "futures", 0, 2 },
@@ -439,6 +476,9 @@ static void test_worker_stats(void **s)
         memset(&rep, 0, sizeof(rep));
         memset(ws, 0xff, sizeof(ws)); /* run() must overwrite them */
         rep.workers = ws;
+        atomic_store(&burn_meet->arrived, 0);
+        burn_meet->want = runs[k].j;
+        atomic_store(&burn_meet->gen, (unsigned)k + 1);
         if (ex->create(&cfg, &job, &pool, err, sizeof(err)) != 0)
             fail_msg("%s create: %s", runs[k].name, err);
         double t0 = mono_s();
@@ -466,6 +506,8 @@ static void test_worker_stats(void **s)
         /* every task burnt BURN_US of CPU in some worker */
         assert_true(cpu >= n * BURN_US * 1e-6 * 0.99);
     }
+    munmap(burn_meet, sizeof(*burn_meet));
+    burn_meet = NULL;
 }
 
 /* A second run() of a pool is refused, and a variant the executor does

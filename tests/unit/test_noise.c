@@ -75,7 +75,9 @@ static void test_sources(void **state)
     assert_true(isnan(q) || q > 0);
     assert_true(noise_affinity_count() >= 1);
     double p = noise_probe_s();
-    assert_true(p > 0 && p < 1.0);
+    /* A few tenths of a millisecond on an idle CPU; a busy machine only
+     * slows it, so the bound only catches a unit gone wrong (ns). */
+    assert_true(p > 0 && p < 60.0);
     struct noise_hw hw;
     uint64_t c, i;
     noise_hw_open(&hw);

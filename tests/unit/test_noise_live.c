@@ -1,7 +1,8 @@
 /* test_noise_live.c - the noise meter on the real machine: it sees a
- * busy process that is not ours, and our own work is not foreign. Timing
- * and load dependent (a child must get CPU time within a second), so in
- * the `measure` suite, not `unit`; the arithmetic is in test_noise.c. */
+ * busy process that is not ours, and our own work is not foreign. On the
+ * live machine, so in the `measure` suite, not `unit`; the amounts are CPU
+ * time, not wall time, so a busy machine changes how long they take, not
+ * what they assert. The arithmetic is in test_noise.c. */
 #include <math.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -18,14 +19,6 @@
 #include <cmocka.h>
 
 #include "noise.h"
-
-static void sleep_s(double s)
-{
-    struct timespec ts = { (time_t)s, (long)((s - (double)(time_t)s) *
-                                             1e9) };
-    while (nanosleep(&ts, &ts) != 0)
-        ;
-}
 
 /* Spin until this process has used cpu_s of CPU time: a fixed amount of
  * work whatever the load, not a fixed time. */
@@ -117,35 +110,50 @@ static void test_names_busiest(void **state)
     noise_procs_free(&b);
 }
 
-/* A child spins for a second while we sleep: its CPU time is foreign to
- * us (it is not reaped inside the interval) and must show. */
+/* A child spins while we wait: its CPU time is foreign to us (it is not
+ * reaped inside the interval) and must show. The child says when it has
+ * started and when it has used 0.6 s more of CPU (spin_cpu), however long
+ * a busy machine makes that take: the interval holds that CPU time for
+ * sure, and the child was runnable all along, so a CPU was never free
+ * of foreign work. */
 static void test_sees_busy_child(void **state)
 {
     (void)state;
     struct noise_snap a, b;
     struct noise_rep r;
+    int go[2], done[2];
+    char c;
+    assert_int_equal(pipe(go), 0);
+    assert_int_equal(pipe(done), 0);
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
-        volatile uint64_t x = 0;
-        struct timespec t0, t;
-        clock_gettime(CLOCK_MONOTONIC, &t0);
-        do {
-            for (int k = 0; k < 100000; k++)
-                x += (uint64_t)k;
-            clock_gettime(CLOCK_MONOTONIC, &t);
-        } while ((double)(t.tv_sec - t0.tv_sec) < 3.0);
-        _exit(0);
+        struct timespec t;
+        close(go[0]);
+        close(done[0]);
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+        if (write(go[1], "g", 1) != 1)
+            _exit(1);
+        spin_cpu((double)t.tv_sec + (double)t.tv_nsec * 1e-9 + 0.6);
+        if (write(done[1], "d", 1) != 1)
+            _exit(1);
+        for (;;)
+            spin_cpu(1e9);
     }
-    sleep_s(0.2);
+    close(go[1]);
+    close(done[1]);
+    assert_int_equal(read(go[0], &c, 1), 1);
     noise_snap(&a);
     assert_true(a.have_stat);
-    sleep_s(1.0);
+    assert_int_equal(read(done[0], &c, 1), 1);
     noise_snap(&b);
     kill(pid, SIGKILL);
     waitpid(pid, NULL, 0);
+    close(go[0]);
+    close(done[0]);
     noise_between(&a, &b, sysconf(_SC_NPROCESSORS_ONLN), 0, &r);
-    /* The child had at least a good part of one CPU for a second. */
+    /* The child used 0.6 s of CPU, less what it used before a (between
+     * its write and our snapshot). */
     assert_true(r.foreign_cpu_s > 0.3);
     assert_true(r.cpus_available >= 0 &&
                 r.cpus_available <= sysconf(_SC_NPROCESSORS_ONLN) - 0.3);

@@ -166,7 +166,10 @@ static void check_fault(const char *fault, const char *name,
     assert_true(all_once(&s));
     assert_false(s.out_of_order);
     assert_true(s.by_status[TASK_OK] < 200);
-    assert_true(time(NULL) - t0 < 20);
+    /* Ended by the fault or the time limit, not by the task: a hung
+     * one sleeps an hour. (A bound on the run's speed would fail on a
+     * busy machine; this one only on a run that waited for the hang.) */
+    assert_true(time(NULL) - t0 < 1800);
     free(s.hits);
 }
 
