@@ -38,9 +38,10 @@ build: bootstrap $(BUILD)/build.ninja
 	@ninja -C $(BUILD) --quiet
 
 # The default suite (poolbench run --suite default: every workload x every
-# executor x workers 1, CPUs, 2 x CPUs, calibrated, repeated until
-# precise), then charts and the report; the answer (the summary) is
-# printed last. The charts of the previous make bench are removed first.
+# executor x the worker sweep 1, 2, 4, .. CPUs, 2 x CPUs, calibrated,
+# repeated until precise), then charts and the report; the answer is
+# printed last (the summary). The charts of the previous make bench are
+# removed first.
 # A run that failed (exit 3) is still drawn and shown, and make fails
 # after.
 bench: build

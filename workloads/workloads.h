@@ -17,6 +17,7 @@
     X(shuffled)      \
     X(contended)     \
     X(latency)       \
+    X(blocklock)     \
     X(crawl)         \
     X(cmd)           \
     X(pyfunc)

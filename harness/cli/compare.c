@@ -9,6 +9,7 @@
 
 #include "args.h"
 #include "cli.h"
+#include "compare_scaling.h"
 #include "compare.h"
 #include "exit.h"
 #include "history.h"
@@ -63,7 +64,9 @@ static void usage(FILE *f)
 "                         each file, as `run` computes speedup) instead\n"
 "                         of time: how well each executor scales, not how\n"
 "                         fast the clock is; workers given as -j cpus or\n"
-"                         2xcpus match across machines by that name\n"
+"                         2xcpus match across machines by that name;\n"
+"                         text and markdown then compare the scaling models\n"
+"                         (contention, crosstalk with 95%% intervals)\n"
 "      --format F         %s (default text); markdown (a CI job\n"
 "                         summary) opens with the verdict\n"
 "      --allow-unmatched  configurations not compared (only in one file,\n"
@@ -446,6 +449,12 @@ int cmd_compare(int argc, char **argv)
                 "that\n", r.nconfigs - r.ncompared, r.nconfigs);
     }
     compare_report_free(&r);
+    /* Across machines, what the scaling models say. */
+    if (c.o.normalize_speedup && nruns == 1 &&
+        (c.o.format == COMPARE_TEXT || c.o.format == COMPARE_MARKDOWN) &&
+        compare_scaling_print(stdout, c.o.format == COMPARE_MARKDOWN,
+                              bases[0], &new_file, err, sizeof(err)) != 0)
+        goto fail;
     goto out;
 fail:
     if (results_out_of_memory())

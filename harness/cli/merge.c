@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "exit.h"
 #include "merge.h"
+#include "scaling.h"
 
 static void usage(FILE *f)
 {
@@ -76,8 +77,10 @@ int cmd_merge(int argc, char **argv)
         }
         nfiles++;
     }
+    /* Each run's scaling models, as run writes them for one. */
     if (merge_build(files, nfiles, argc, argv, &root, err,
-                    sizeof(err)) != 0) {
+                    sizeof(err)) != 0 ||
+        scaling_derive_json(root, err, sizeof(err)) != 0) {
         fprintf(stderr, "poolbench merge: %s\n", err);
         goto out;
     }

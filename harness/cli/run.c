@@ -11,6 +11,7 @@
 #include "history.h"
 #include "machine.h"
 #include "noise.h"
+#include "scaling.h"
 #include "seed.h"
 #include "summary.h"
 #include "table.h"
@@ -124,6 +125,7 @@ int cmd_run(int argc, char **argv)
         .suite = suite_done,
         .check_save = check_save,
         .load_run = load_stored,
+        .derive = scaling_derive_json,
     };
     return driver_main(argc, argv, &hooks);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "plot_impl.h"
+#include "scaling.h"
 #include "stats.h"
 #include "units.h"
 
@@ -173,6 +174,75 @@ static void put_speedup(struct strbuf *dat, const struct point *p,
                   isfinite(vr->speedup_hi) ? vr->speedup_hi : vr->speedup);
 }
 
+/* The fitted curve of g in speedup units from n0 to n1 as one block:
+ * workers, speedup, and the 95% band's low and high. */
+static void put_model_block(struct strbuf *dat, const struct scaling_group *g,
+                            double n0, double n1, int steps, double *top)
+{
+    char what[200];
+    snprintf(what, sizeof(what), "model %.120s: %s, workers speedup low "
+             "high",
+             g->label, n1 > g->m.max_n ? "predicted" : "fitted");
+    plot_buf_dat_comment(dat, what);
+    for (int k = 0; k <= steps; k++) {
+        double n = n0 + (n1 - n0) * k / steps, mid, lo, hi;
+        if (scaling_band(&g->m, n, &mid, &lo, &hi) != 0)
+            continue;
+        strbuf_printf(dat, "%.6g %.6g %.6g %.6g\n", n, mid / g->base_x,
+                      lo / g->base_x, hi / g->base_x);
+        *top = fmax(*top, hi / g->base_x);
+    }
+    strbuf_printf(dat, "\n\n");
+}
+
+/* After the point blocks, two blocks per fitted model of instance in
+ * (the measured range, then the prediction to twice it, drawn dashed),
+ * and head's nmodels, model_line (its executor's line) and
+ * model_titles, and with a model ymax: the ideal line to twice the
+ * workers would flatten everything else. Returns the largest worker count
+ * drawn, or 0. */
+static unsigned model_blocks(const struct plot_src *s,
+                             const struct view_inst *in,
+                             char (*lines)[128], size_t nlines,
+                             struct strbuf *dat, struct strbuf *head,
+                             double top)
+{
+    struct scaling_set set;
+    char err[128], titles[PLOT_MAX_GROUPS][128];
+    size_t nm = 0, line_of[PLOT_MAX_GROUPS];
+    double far = 0;
+    if (scaling_of_instance(s->v, (size_t)(in - s->v->insts), &set, err,
+                            sizeof(err)) != 0)
+        set.n = 0;
+    for (size_t k = 0; k < set.n && nm < PLOT_MAX_GROUPS; k++) {
+        const struct scaling_group *g = &set.g[k];
+        size_t li = 0;
+        while (li < nlines && strcmp(lines[li], g->label) != 0)
+            li++;
+        if (g->m.status != SCALING_FIT || !(g->base_x > 0) || li == nlines)
+            continue;
+        put_model_block(dat, g, 1, g->m.max_n, 48, &top);
+        put_model_block(dat, g, g->m.max_n, 2 * g->m.max_n, 24, &top);
+        snprintf(titles[nm], sizeof(titles[nm]), "%.60s: %s fit, 95%% band "
+                 "(dashed: predicted)", g->label,
+                 g->m.law == SCALING_USL ? "USL" : "Amdahl");
+        line_of[nm++] = li + 1;
+        far = fmax(far, 2 * g->m.max_n);
+    }
+    scaling_set_free(&set);
+    strbuf_printf(head, "nmodels = %zu\narray model_line[%zu] = [", nm,
+                  nm > 0 ? nm : 1);
+    for (size_t k = 0; k < (nm > 0 ? nm : 1); k++)
+        strbuf_printf(head, "%s%zu", k ? ", " : "", nm > 0 ? line_of[k] : 1);
+    strbuf_printf(head, "]\n");
+    if (nm > 0)
+        strbuf_printf(head, "ymax = %.6g\n", top * 1.15);
+    if (nm == 0)
+        snprintf(titles[nm++], sizeof(titles[0]), "none");
+    plot_buf_gp_array(head, "model_titles", titles, nm);
+    return (unsigned)far;
+}
+
 static int chart_scaling(struct render *rd, const struct plot_src *s,
                          const struct view_inst *in)
 {
@@ -185,6 +255,7 @@ static int chart_scaling(struct render *rd, const struct plot_src *s,
     char lines[PLOT_MAX_GROUPS][128], l[128];
     size_t nlines = 0, n = 0;
     unsigned maxw = 1;
+    double top = 1;
     struct point *pts = calloc(in->nrows + 1, sizeof(*pts));
     if (pts == NULL) {
         snprintf(rd->err, rd->err_len, "out of memory");
@@ -200,6 +271,7 @@ static int chart_scaling(struct render *rd, const struct plot_src *s,
         if (li < 0)
             continue;
         pts[n++] = (struct point){ li, vr->r->workers, a, vr };
+        top = fmax(top, fmax(vr->speedup, vr->speedup_hi));
         if (vr->r->workers > maxw)
             maxw = vr->r->workers;
     }
@@ -221,7 +293,9 @@ static int chart_scaling(struct render *rd, const struct plot_src *s,
     }
     strbuf_printf(&head, "nlines = %zu\n", nlines);
     plot_buf_gp_array(&head, "titles", lines, nlines);
-    strbuf_printf(&head, "cpus = %ld\nmaxw = %u\n", s->cpus, maxw);
+    unsigned far = model_blocks(s, in, lines, nlines, &dat, &head, top);
+    strbuf_printf(&head, "cpus = %ld\nmaxw = %u\n", s->cpus,
+                  far > maxw ? far : maxw);
     plot_buf_gp_var(&head, "ylabel_text",
                            "speedup vs fastest serial (x, higher is better)");
     /* The CPU count in the axis label, not on the plot: it never

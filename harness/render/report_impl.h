@@ -66,6 +66,13 @@ void report_python_section(struct strbuf *b, const struct page_file *pf,
 void report_hyperfine_section(struct strbuf *b, const struct page_file *pf,
                               size_t npf);
 
+/* ---- report_scaling.c ---- */
+
+/* The scaling models of instance i of v as a table (a line when no
+ * executor has enough worker counts; nothing without parallel rows). */
+void report_scaling_table(struct strbuf *b, const struct results_view *v,
+                          size_t i);
+
 /* One column per machine of f[0..nfiles). */
 void report_machine_table(struct strbuf *b, const struct results_file *f,
                           size_t nfiles);

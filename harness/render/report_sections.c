@@ -322,6 +322,7 @@ int report_workload_section(struct strbuf *b, const struct page_file *p,
         finding_items(b, p, pick_inst, &i);
         strbuf_printf(b, "<div class=\"grid\"><div>");
         short_table(b, &p->v, i);
+        report_scaling_table(b, &p->v, i);
         strbuf_printf(b, "</div><div>");
         if (inst_charts(b, p, i, set, used, dir, err, err_len) != 0)
             return -1;

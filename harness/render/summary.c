@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "scaling.h"
 #include "summary.h"
 #include "textesc.h"
 #include "textwrap.h"
@@ -418,6 +419,35 @@ static void wrapped(struct out *o, const char *text, size_t cont,
     }
 }
 
+/* One line: the scaling model of instance i's fastest parallel
+ * configuration (the report has every executor's), when it has three or
+ * more worker counts to fit. */
+static void scaling_line(struct out *o, const struct results_view *v,
+                         const struct scaling_set *s, size_t i)
+{
+    const struct view_inst *in = &v->insts[i];
+    const struct view_row *best = NULL;
+    char label[128], text[256];
+    for (size_t a = 0; a < in->nrows; a++) {
+        const struct view_row *vr = &v->rows[in->rows[a]];
+        if (vr->usable && !view_is_baseline(vr->r) && vr->r->workers > 1 &&
+            (best == NULL || vr->wall.median < best->wall.median))
+            best = vr;
+    }
+    if (best == NULL)
+        return;
+    view_variant_label(v, best, 1, label, sizeof(label));
+    for (size_t k = 0; k < s->n; k++) {
+        const struct scaling_group *g = &s->g[k];
+        if (g->inst != i || strcmp(g->label, label) != 0 ||
+            g->m.status == SCALING_TOO_FEW)
+            continue;
+        scaling_describe(g, text, sizeof(text));
+        put(o, "  ");
+        wrapped(o, text, 4, NULL, 0);
+    }
+}
+
 /* One warning: "  ! kind: message", the kind in yellow, then "next:"
  * and its remedy when the file has one; wrapped, never cut. */
 static void warning_line(struct out *o, const char *indent,
@@ -459,14 +489,20 @@ static void instance_warnings(struct out *o, const struct results_view *v,
 int summary_print(FILE *out, const struct results_view *v, int colour)
 {
     struct out o = { .f = out, .colour = colour };
+    struct scaling_set s;
+    char err[128];
+    if (scaling_of_view(v, &s, err, sizeof(err)) != 0)
+        memset(&s, 0, sizeof(s)); /* out of memory: the rest still helps */
     o.distinct = view_distinct_params(v);
     if (view_warning_groups(v, &o.groups, &o.ngroups) != 0)
         o.ngroups = 0;
     for (size_t i = 0; i < v->ninsts; i++) {
         instance(&o, v, i);
+        scaling_line(&o, v, &s, i);
         failed_rows(&o, v, i);
         instance_warnings(&o, v, i);
     }
+    scaling_set_free(&s);
     view_distinct_free(o.distinct, v->ninsts);
     free(o.groups);
     for (size_t k = 0; k < v->f->nwarnings; k++)

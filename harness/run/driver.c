@@ -64,6 +64,7 @@ struct run {
     char out_stem[4096];      /* "" with -o */
     const char *suite;        /* --suite NAME, or NULL */
     struct results_file tasks_base; /* --tasks-from, or zeroed */
+    int (*derive)(cJSON *root, char *err, size_t err_len); /* hooks' */
 };
 
 static cJSON *build(struct run *r, int interrupted, char *err,
@@ -73,6 +74,7 @@ static cJSON *build(struct run *r, int interrupted, char *err,
         .argc = r->argc, .argv = r->argv, .o = &r->o, .m = &r->m,
         .p = &r->p, .mc = &r->mc, .interrupted = interrupted,
         .suite = r->suite,
+        .derive = r->derive,
     };
     return record_build(&rc, err, err_len);
 }
@@ -304,6 +306,7 @@ int driver_main(int argc, char **argv, const struct driver_hooks *hooks)
     r->argc = argc;
     r->argv = argv;
     r->suite = plan.name;
+    r->derive = hooks != NULL ? hooks->derive : NULL;
     if (install_signals() != 0) {
         snprintf(err, sizeof(err), "cannot install signal handlers: %s",
                  strerror(errno));

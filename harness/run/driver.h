@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include <cjson/cJSON.h>
+
 #include "exit.h"
 #include "machine.h"
 #include "results.h"
@@ -40,6 +42,10 @@ struct driver_hooks {
                     const struct machine_info *m, struct results_file *out,
                     char *label, size_t label_len, char *err,
                     size_t err_len);
+    /* Add the fields the layers above derive (the scaling models) to the
+     * results tree before it is written. Returns 0, or -1 with a
+     * message. May be NULL. */
+    int (*derive)(cJSON *root, char *err, size_t err_len);
 };
 
 /* Run `poolbench run` with argv[0] == "run". Returns the exit status. */

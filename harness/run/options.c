@@ -11,6 +11,7 @@
 #include "python.h"
 #include "registry.h"
 #include "suggest.h"
+#include "sweep.h"
 
 static void usage(FILE *f)
 {
@@ -24,15 +25,17 @@ static void usage(FILE *f)
 "every timing as JSON.\n"
 "\n"
 "What to run:\n"
-"  -w, --workloads LIST   workloads (default: every one; poolbench list)\n"
+"  -w, --workloads LIST   workloads (default: every one but blocklock,\n"
+"                         which runs only when named; poolbench list)\n"
 "  -e, --executors LIST   %s (default: these)\n"
 "                         and the Python peers (python3):\n"
 "                         %s\n"
 "      --python INTERP    the interpreter the py-* executors run (default:\n"
 "                         $POOLBENCH_PYTHON or python3)\n"
 "  -j, --workers LIST     worker counts: N, cpus or Kxcpus (cpus: the CPUs\n"
-"                         this process may use; default: 1,cpus); serial\n"
-"                         always runs once, with 1\n"
+"                         this process may use; default: 1,cpus); sweep\n"
+"                         (1,2,4,.. the CPUs, 2x), sweep:M or A..B (A,\n"
+"                         powers of two, B); serial always runs once\n"
 "      --mode LIST        ordered,unordered delivery (default: unordered)\n"
 "      --chunk LIST       tasks per claim: N or auto = ceil(tasks / (4 x\n"
 "                         workers)) (default: auto)\n"
@@ -163,16 +166,36 @@ static int parse_workers(struct run_options *o, const char *text, char *err,
     int n = split_list(o, "-j/--workers", text, items, err, err_len);
     o->nworkers = 0;
     for (int k = 0; k < n; k++) {
-        unsigned w;
-        size_t q = 0;
-        if (worker_count(items[k], cpus, &w, err, err_len) != 0)
+        unsigned ws[RUN_MAX_LIST];
+        char specs[RUN_MAX_LIST][SWEEP_SPEC_LEN];
+        size_t nw;
+        int sw = sweep_expand(items[k], cpus, EXEC_MAX_WORKERS, ws, specs,
+                              RUN_MAX_LIST, &nw, err, err_len);
+        if (sw < 0 ||
+            (sw == 0 && worker_count(items[k], cpus, ws, err, err_len)))
             return -1;
-        while (q < o->nworkers && o->workers[q] != w)
-            q++;
-        if (q < o->nworkers)
-            continue;
-        o->workers_spec[o->nworkers] = items[k];
-        o->workers[o->nworkers++] = w;
+        if (sw == 0)
+            nw = 1;
+        for (size_t j = 0; j < nw; j++) {
+            size_t q = 0;
+            while (q < o->nworkers && o->workers[q] != ws[j])
+                q++;
+            if (q < o->nworkers)
+                continue;
+            if (o->nworkers >= RUN_MAX_LIST) {
+                snprintf(err, err_len, "-j/--workers: more than %d worker "
+                         "counts", RUN_MAX_LIST);
+                return -1;
+            }
+            const char *spec = sw ? run_options_keep(o, specs[j])
+                                  : items[k];
+            if (spec == NULL) {
+                snprintf(err, err_len, "-j/--workers: out of memory");
+                return -1;
+            }
+            o->workers_spec[o->nworkers] = spec;
+            o->workers[o->nworkers++] = ws[j];
+        }
     }
     return n > 0 ? 0 : -1;
 }
@@ -624,19 +647,6 @@ static int check_python(const struct run_options *o, char *err,
 }
 
 /* Workloads, executors, workers and the other lists. */
-/* A workload that runs the user's own work (cmd's command: a TEXT
- * parameter without a default; pyfunc's function, which only the Python
- * executors run) runs only when named. */
-static int asks_for_work(const struct workload *wl)
-{
-    if (wl->peer_only)
-        return 1;
-    for (size_t k = 0; k < registry_param_count(wl); k++)
-        if (wl->params[k].type == WL_PARAM_TEXT && wl->params[k].def == NULL)
-            return 1;
-    return 0;
-}
-
 static int lists(struct run_options *o, const struct texts *t, char *err,
                  size_t err_len)
 {
@@ -645,7 +655,7 @@ static int lists(struct run_options *o, const struct texts *t, char *err,
             return -1;
     } else {
         for (size_t r = 0; r < registry_count() && r < RUN_MAX_LIST; r++)
-            if (!asks_for_work(registry_at(r)))
+            if (registry_by_default(registry_at(r)))
                 o->workloads[o->nworkloads++] =
                     (char *)registry_at(r)->name;
     }

@@ -23,6 +23,10 @@ struct record_ctx {
     const struct measure_ctx *mc;
     int interrupted;
     const char *suite;   /* --suite NAME (config.suite), or NULL */
+    /* Derived fields from the layers above (the scaling models), added
+     * to the finished tree; may be NULL. Returns 0, or -1 with a
+     * message. */
+    int (*derive)(cJSON *root, char *err, size_t err_len);
 };
 
 /* The results tree of the run so far: machine, config, every

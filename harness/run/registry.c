@@ -45,6 +45,34 @@ size_t registry_count(void)
     return NBUILTIN + nplugins;
 }
 
+/* A workload that runs the user's own work (cmd's command: a TEXT
+ * parameter without a default; pyfunc's function, which only the Python
+ * executors run) runs only when named. */
+static int asks_for_work(const struct workload *wl)
+{
+    if (wl->peer_only)
+        return 1;
+    for (size_t k = 0; k < registry_param_count(wl); k++)
+        if (wl->params[k].type == WL_PARAM_TEXT && wl->params[k].def == NULL)
+            return 1;
+    return 0;
+}
+
+int registry_by_default(const struct workload *wl)
+{
+    static const char *const named_only[] = { "blocklock", NULL };
+    if (asks_for_work(wl))
+        return 0;
+    for (size_t k = 0; k < NBUILTIN; k++) {
+        if (builtin[k] != wl)
+            continue;
+        for (size_t q = 0; named_only[q] != NULL; q++)
+            if (strcmp(wl->name, named_only[q]) == 0)
+                return 0;
+    }
+    return 1;
+}
+
 const struct workload *registry_at(size_t k)
 {
     if (k < NBUILTIN)

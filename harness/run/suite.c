@@ -191,8 +191,7 @@ static int seed_options(struct suite_plan *p, char **opts, size_t *n,
     return 0;
 }
 
-/* Workers 1, the CPUs and twice that, as -j specs (deduplicated by the
- * options parser on a 1-CPU machine). */
+/* Worker counts as a -j spec (deduplicated by the options parser). */
 static int add_workers(struct suite_plan *p, char **opts, size_t *n,
                        const char *spec)
 {
@@ -236,7 +235,8 @@ static int precise(struct suite_plan *p, char **opts, size_t *n, int quick)
 static int default_options(struct suite_plan *p, char **opts, size_t *n,
                            int quick, char *err, size_t err_len)
 {
-    int rc = add_workers(p, opts, n, "1,cpus,2xcpus");
+    /* 1, 2, 4, ... the CPUs, 2x: on 2 CPUs the same 1,2,4 as before. */
+    int rc = add_workers(p, opts, n, "sweep");
     rc |= add(p, opts, n, "--mode") | add(p, opts, n, "unordered");
     rc |= add(p, opts, n, "--chunk") | add(p, opts, n, "auto");
     rc |= precise(p, opts, n, quick) | common_params(p, opts, n, quick);

@@ -38,7 +38,8 @@ PY
 
 # Calibration: every built-in workload's serial repetition reaches the
 # target (or the task cap), with tasks_source and the calibration noted.
-if $PB run -w noop,factorial,hashing,shuffled,contended,latency,crawl \
+if $PB run \
+       -w noop,factorial,hashing,shuffled,contended,latency,crawl,blocklock \
        -e serial -r 1 --warmup 0 --min-time 0.05 --no-progress \
        -p hashing.size_mb=2 -p shuffled.size_mb=2 -p hashing.files=100 \
        -p shuffled.files=100 -p latency.us=50 -p crawl.us=0 \
@@ -49,10 +50,10 @@ else bad "calibrated run: $(cat cal.txt)"; fi
 # repetition of from_tasks that took from_s under the target scales to at
 # least the round count 10% above it (1, 2 or 5 x 10^k, at most 2^22),
 # one at or above the target is kept.
-if check cal.json 'len(r) == 7 and all(
+if check cal.json 'len(r) == 8 and all(
         x["tasks_source"] in ("calibrated", "default", "capped")
         for x in r) and
-        len(d["config"]["calibration"]) == 7 and
+        len(d["config"]["calibration"]) == 8 and
         d["config"]["min_time_s"] == 0.05 and all(
         (c["tasks"] == c["from_tasks"] if c["from_s"] >= 0.05 else
          c["tasks"] >= min(round_up(c["from_tasks"] * 0.05 * 1.1 /

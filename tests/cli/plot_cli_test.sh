@@ -94,7 +94,8 @@ hl = lambda r: math.exp(st.median(math.log(b / a) for b in base
 want = {(r["workers"], round(hl(r), 4)) for r in rows
         if r["executor"] != "serial"}
 got = [(int(w), round(float(x), 4)) for w, x in
-       re.findall(r"^(\d+) (\S+) ", open(sys.argv[2]).read(), re.M)]
+       re.findall(r"^(\d+) (\S+) ",
+                  open(sys.argv[2]).read().split("# model")[0], re.M)]
 assert got and all(g in want for g in got), (got, sorted(want))
 print("ok")
 PY
