@@ -48,6 +48,12 @@ FLUSH_S = 0.005          # longest a result waits in the send buffer
 FRAME_TASKS = 65536      # most tasks in one frame
 
 _wlock = threading.Lock()
+_frames_fd = 1           # where frames go; see _private_stdout
+
+if hasattr(sys, "set_int_max_str_digits"):
+    # repr() of a large int (a factorial) is a pyfunc value, not an
+    # attack; at import, so that spawned pool workers have it too.
+    sys.set_int_max_str_digits(0)
 
 # What the task functions read, set by _setup in every process.
 _task = None
@@ -60,6 +66,11 @@ _errs = {}
 _algo = "md5"
 _lock = None
 _shared = None
+_func = None
+_func_name = ""
+_func_key = None
+_items = "index"
+_lines = []
 
 
 def _mul(x, y):
@@ -131,6 +142,78 @@ def t_latency(i):
     return i
 
 
+def canon(v):
+    """The text a pyfunc return value is digested as (documented in
+    workloads/pyfunc.c): repr() of scalars, containers element by element,
+    dicts and sets sorted so that no hash seed or insertion order shows."""
+    t = type(v)
+    if v is None or t in (bool, int, float, str, bytes):
+        return repr(v)
+    if t is tuple:
+        return "(" + ", ".join(map(canon, v)) + ("," if len(v) == 1
+                                                 else "") + ")"
+    if t is list:
+        return "[" + ", ".join(map(canon, v)) + "]"
+    if t is dict:
+        return "{" + ", ".join(sorted(canon(k) + ": " + canon(x)
+                                      for k, x in v.items())) + "}"
+    if t in (set, frozenset):
+        return "{" + ", ".join(sorted(map(canon, v))) + "}"
+    raise TypeError("%s returned a %s; return None, bool, int, float, "
+                    "str, bytes, or tuples, lists, dicts or sets of them"
+                    % (_func_name, t.__name__))
+
+
+def _item(i):
+    if _items == "lines":
+        return _lines[i % len(_lines)]
+    if _items == "files":
+        k = i % len(_paths)
+        return _paths[k]
+    return i
+
+
+def t_pyfunc(i):
+    if _items == "files":
+        e = _errs.get(i % len(_paths))
+        if e:
+            return (e,)
+    x = _item(i)
+    try:
+        r = _func(x)
+    except Exception as e:  # noqa: BLE001 - the user's, reported
+        raise RuntimeError("%s(%r) raised %s" % (_func_name, x,
+                                                 describe_text(e)))
+    text = canon(r).encode("utf-8", "surrogatepass")
+    return int.from_bytes(hashlib.sha256(text).digest()[:8], "big")
+
+
+def load_func(name, path):
+    """MODULE:FUNCTION from path (FILE.py, or DIR put first on sys.path)
+    or from the interpreter's own path."""
+    import importlib
+    import importlib.util
+    mod_name, _, attr = name.partition(":")
+    if path and os.path.isfile(path):
+        spec = importlib.util.spec_from_file_location(mod_name, path)
+        if spec is None or spec.loader is None:
+            raise ImportError("cannot load %s as a Python module" % path)
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[mod_name] = mod
+        spec.loader.exec_module(mod)
+    else:
+        if path:
+            sys.path.insert(0, path)
+        mod = importlib.import_module(mod_name)
+    f = mod
+    for part in attr.split("."):
+        f = getattr(f, part)
+    if not callable(f):
+        raise TypeError("%s is a %s, not a function"
+                        % (name, type(f).__name__))
+    return f
+
+
 def t_fault(i):
     what, at = _fault
     if i == at:
@@ -150,6 +233,7 @@ TASKS = {
     "shuffled": t_digest,
     "contended": t_contended,
     "latency": t_latency,
+    "pyfunc": t_pyfunc,
 }
 
 
@@ -202,7 +286,9 @@ def _setup(job, lock, shared, peer_pid=None):
     _us = peer.get("us", 0)
     _outside = peer.get("outside", 0)
     _inside = peer.get("inside", 0)
-    if "files" in peer:
+    if wl == "pyfunc":
+        _setup_pyfunc(peer)
+    elif "files" in peer:
         root = peer["root"]
         _paths = [os.path.join(root, p) for p in peer["files"]]
         _order = peer.get("order")
@@ -218,12 +304,28 @@ def _setup(job, lock, shared, peer_pid=None):
         _inner, _task = _task, t_fault
 
 
+def _setup_pyfunc(peer):
+    global _func, _func_name, _func_key, _items, _lines, _paths, _errs
+    _items = peer["items"]
+    _lines = peer.get("lines", [])
+    if _items == "files":
+        root = peer["root"]
+        _paths = [os.path.join(root, p) for p in peer["files"]]
+        _errs = {k: e for k, e in peer.get("errs", [])}
+    key = (peer["func"], peer.get("path"))
+    if _func_key != key:
+        # Loaded once per process: a forked worker has it already.
+        _func_name = peer["func"]
+        _func = load_func(peer["func"], peer.get("path"))
+        _func_key = key
+
+
 # ---- frames --------------------------------------------------------------
 
 def _write(b):
     mv = memoryview(b)
     while mv:
-        n = os.write(1, mv)
+        n = os.write(_frames_fd, mv)
         mv = mv[n:]
 
 
@@ -418,16 +520,36 @@ def info():
     }
 
 
-def describe(e):
+def describe_text(e):
     text = "%s: %s" % (type(e).__name__, e)
-    return " ".join(text.split())[:400].encode("utf-8", "replace")
+    return " ".join(text.split())[:400]
+
+
+def describe(e):
+    return describe_text(e).encode("utf-8", "replace")
+
+
+def _private_stdio():
+    """Commands and frames get descriptors of their own and fds 0 and 1
+    become /dev/null, so that a user's function (pyfunc) that reads stdin
+    or prints cannot take a command or break a frame. Returns the
+    commands' file."""
+    global _frames_fd
+    _frames_fd = os.dup(1)
+    commands = os.fdopen(os.dup(0), "rb")
+    null = os.open(os.devnull, os.O_RDWR)
+    os.dup2(null, 0)
+    os.dup2(null, 1)
+    os.close(null)
+    return commands
 
 
 def main():
     if sys.argv[1:] == ["--info"]:
         print(json.dumps(info()))
         return 0
-    line = sys.stdin.buffer.readline()
+    commands = _private_stdio()
+    line = commands.readline()
     if not line:
         return 0
     try:
@@ -437,7 +559,7 @@ def main():
         frame(b"E", describe(e))
         os._exit(1)
     frame(b"R")
-    cmd = sys.stdin.buffer.readline().strip()
+    cmd = commands.readline().strip()
     if cmd == b"go":
         try:
             run(job, pool)
@@ -445,7 +567,7 @@ def main():
             frame(b"E", describe(e))
             os._exit(1)
         frame(b"D")
-        cmd = sys.stdin.buffer.readline().strip()
+        cmd = commands.readline().strip()
     close(job["kind"], pool)
     return 0
 

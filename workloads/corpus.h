@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "workload.h"
 
@@ -142,6 +143,12 @@ void corpus_task_release(void *state);
  * order, "errs": [[file, errno], ...] for files that failed listing,
  * "order": the file of each task, only when shuffled}. */
 int corpus_task_peer(void *state, FILE *out, char *err, size_t err_len);
+
+/* text as a JSON string on out: quote, backslash and control bytes
+ * escaped, other bytes as they are (pypeer.py reads them with
+ * surrogateescape, so a path that is not UTF-8 reaches open()
+ * unchanged). */
+void corpus_json_string(FILE *out, const char *text);
 
 /* The file task i reads, for tests and tools. */
 size_t corpus_task_file(const void *state, uint64_t i);

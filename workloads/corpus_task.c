@@ -112,10 +112,7 @@ fail:
     return -1;
 }
 
-/* text as a JSON string: quote, backslash and control bytes escaped,
- * other bytes as they are (pypeer.py reads them with surrogateescape, so
- * a path that is not UTF-8 reaches open() unchanged). */
-static void json_string(FILE *out, const char *text)
+void corpus_json_string(FILE *out, const char *text)
 {
     fputc('"', out);
     for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
@@ -133,14 +130,14 @@ int corpus_task_peer(void *state, FILE *out, char *err, size_t err_len)
 {
     const struct corpus_task *st = state;
     fputs("{\"algo\":", out);
-    json_string(out, st->algo);
+    corpus_json_string(out, st->algo);
     fputs(",\"root\":", out);
-    json_string(out, st->c.root);
+    corpus_json_string(out, st->c.root);
     fputs(",\"files\":[", out);
     for (size_t k = 0; k < st->c.count; k++) {
         if (k > 0)
             fputc(',', out);
-        json_string(out, corpus_path(&st->c, k));
+        corpus_json_string(out, corpus_path(&st->c, k));
     }
     fputs("],\"errs\":[", out);
     int first = 1;

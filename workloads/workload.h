@@ -38,7 +38,12 @@ enum task_status {
     TASK_SIGNALED = 2,  /* the worker running it died; error is the signal */
     TASK_TIMEOUT = 3,   /* the run's time limit hit before it finished */
     TASK_CANCELLED = 4, /* never started (cancelled or run interrupted) */
+    TASK_EXITED = 5,    /* a command the task ran exited with a non-zero
+                           status; error is that status (cmd) */
 };
+
+/* How many task_status values there are (for arrays of counts). */
+#define TASK_STATUS_COUNT 6
 
 /* What one task produces. Fixed size so that executors move results
  * without serialization or allocation. */
@@ -57,6 +62,8 @@ enum wl_param_type {
     WL_PARAM_REAL,   /* double within [min, max] */
     WL_PARAM_CHOICE, /* one of the '|'-separated words in choices */
     WL_PARAM_STRING, /* any non-empty text (a path, say) */
+    WL_PARAM_TEXT,   /* any non-empty text taken whole, commas and all (a
+                        command line): one value, never a sweep */
 };
 
 /* One declared parameter. A workload's list ends with a zeroed entry. */
@@ -147,6 +154,12 @@ struct workload {
      * for built-in workloads only; a plugin's is never read (plugins
      * built against an older workload.h end before this field). */
     int (*peer)(void *state, FILE *out, char *err, size_t err_len);
+
+    /* 1: only a Python peer can run the tasks (pyfunc calls a Python
+     * function): native executors skip this workload, and a run that
+     * selects no py-* executor for it is refused. run_task then only
+     * fails its task. Built-in workloads only, like peer. */
+    int peer_only;
 };
 
 #endif /* POOLBENCH_WORKLOAD_H */

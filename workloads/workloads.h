@@ -18,7 +18,9 @@
     X(contended)     \
     X(latency)       \
     X(blocklock)     \
-    X(crawl)
+    X(crawl)         \
+    X(cmd)           \
+    X(pyfunc)
 
 #define WORKLOAD_DECLARE(name) extern const struct workload wl_##name;
 WORKLOADS(WORKLOAD_DECLARE)

@@ -15,6 +15,7 @@ static const char *type_word(enum wl_param_type t)
     case WL_PARAM_REAL: return "real";
     case WL_PARAM_CHOICE: return "choice";
     case WL_PARAM_STRING: return "text";
+    case WL_PARAM_TEXT: return "text (taken whole)";
     }
     return "?";
 }

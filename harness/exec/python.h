@@ -5,6 +5,11 @@
 
 #include <stddef.h>
 
+/* Run INTERP (a path, or a name searched in PATH) instead of python3 or
+ * $POOLBENCH_PYTHON: `poolbench run --python`. Returns 0, or -1 with a
+ * message when no such executable exists. */
+int python_set_interpreter(const char *interp, char *err, size_t err_len);
+
 /* What the interpreter the py-* executors run says of itself, as a JSON
  * object text into buf ({"version": "3.11.7", "implementation":
  * "cpython", "gil": true, ...}), asked once with a time limit. Returns

@@ -29,9 +29,32 @@
 
 /* ---- the interpreter ---------------------------------------------------- */
 
+/* --python INTERP, when given: it wins over POOLBENCH_PYTHON. */
+static const char *py_chosen;
+
+int python_set_interpreter(const char *interp, char *err, size_t err_len)
+{
+    const char *was = py_chosen;
+    if (interp == NULL || interp[0] == '\0') {
+        snprintf(err, err_len, "--python: empty; expected an interpreter "
+                 "such as python3 or /usr/bin/python3.13t");
+        return -1;
+    }
+    py_chosen = interp;
+    if (python_check_interpreter(err, err_len) != 0) {
+        py_chosen = was;
+        snprintf(err, err_len, "--python %s: no such executable (give a "
+                 "path, or a name found in PATH such as python3)", interp);
+        return -1;
+    }
+    return 0;
+}
+
 static const char *py_interpreter(void)
 {
     const char *env = getenv("POOLBENCH_PYTHON");
+    if (py_chosen != NULL)
+        return py_chosen;
     return env != NULL && env[0] != '\0' ? env : "python3";
 }
 
@@ -71,8 +94,8 @@ static void py_exec(int in_fd, int out_fd, int err_fd, const char *script,
      * __pycache__ beside the script (a source tree, or a read-only data
      * folder). */
     execlp(py, py, "-I", "-B", "-u", script, arg, (char *)NULL);
-    dprintf(2, "cannot run %s: %s (install python3 or set "
-            "POOLBENCH_PYTHON)\n", py, strerror(errno));
+    dprintf(2, "cannot run %s: %s (install python3, or name another "
+            "interpreter with --python)\n", py, strerror(errno));
     _exit(127);
 }
 

@@ -107,23 +107,24 @@ static void versus(struct out *o, const struct results_view *v,
 {
     double s = vr->speedup, lo = vr->speedup_lo, hi = vr->speedup_hi;
     int sure = !isnan(lo) && !isnan(hi);
+    const char *base = view_baseline_name(vr->r->workload);
     if (sure && lo > 1) {
         paint(o, GREEN);
         put(o, "%.2fx", s);
         paint(o, RESET);
-        put(o, " [%.2f, %.2f] faster than serial", lo, hi);
+        put(o, " [%.2f, %.2f] faster than %s", lo, hi, base);
     } else if (sure && hi < 1) {
         paint(o, RED);
         put(o, "%.2fx", 1 / s);
         paint(o, RESET);
-        put(o, " [%.2f, %.2f] slower than serial", 1 / hi, 1 / lo);
+        put(o, " [%.2f, %.2f] slower than %s", 1 / hi, 1 / lo, base);
     } else if (sure) {
-        put(o, "not clearly different from serial (%.2fx [%.2f, %.2f])", s,
-            lo, hi);
+        put(o, "not clearly different from %s (%.2fx [%.2f, %.2f])", base,
+            s, lo, hi);
     } else {
         size_t n = reps_of(v, vr);
-        put(o, "%.2fx the speed of serial (%zu repetition%s: no interval)",
-            s, n, n == 1 ? "" : "s");
+        put(o, "%.2fx the speed of %s (%zu repetition%s: no "
+            "interval)", s, base, n, n == 1 ? "" : "s");
     }
 }
 
@@ -223,7 +224,8 @@ static void oversubscribed(struct out *o, const struct results_view *v,
     snprintf(atname, sizeof(atname), "x%u", cpus);
     speed_words(over, at, atname, words, sizeof(words));
     snprintf(text, sizeof(text), "  more workers than CPUs: %s %.2fx "
-             "serial, %s", name, over->speedup, words);
+             "%s, %s", name, over->speedup,
+             view_baseline_name(over->r->workload), words);
     wrapped(o, text, 4, NULL, 0);
 }
 
@@ -293,8 +295,8 @@ static void instance(struct out *o, const struct results_view *v, size_t i)
                                     (unsigned long long)best->r->tasks);
         if (base != NULL) {
             units_format_time(base->wall.median, t, sizeof(t));
-            n += (size_t)snprintf(tail + n, sizeof(tail) - n, ", serial %s",
-                                  t);
+            n += (size_t)snprintf(tail + n, sizeof(tail) - n, ", %s %s",
+                                  base->r->executor, t);
         }
         snprintf(tail + n, sizeof(tail) - n, ")");
     }
@@ -312,6 +314,15 @@ static void instance(struct out *o, const struct results_view *v, size_t i)
     }
     put(o, "%s", tail);
     end_line(o);
+    double task_s, spawn_s, share;
+    if (view_spawn_share(v, i, &task_s, &spawn_s, &share)) {
+        char ts[32];
+        units_format_time(task_s, ts, sizeof(ts));
+        units_format_time(spawn_s, t, sizeof(t));
+        put(o, "  of each task's %s (serial), %s (%.0f%%) was the spawn: "
+            "`true` on the same items", ts, t, 100 * share);
+        end_line(o);
+    }
     if (base == NULL) {
         config_name(v, best, name, sizeof(name));
         units_format_time(best->wall.median, t, sizeof(t));
@@ -321,13 +332,13 @@ static void instance(struct out *o, const struct results_view *v, size_t i)
         return;
     }
     if (best == base) {
-        /* Nothing beat the plain loop: say by how much the best lost. */
-        /* Parallel means more than one worker; a pool of one is only
+        /* Nothing beat the plain loop: say by how much the best lost.
+         * Parallel means more than one worker; a pool of one is only
          * "other". */
         int parallel;
         const struct view_row *next = view_best_other(v, i, &parallel);
         const char *what = parallel ? "best parallel" : "best other";
-        put(o, "  serial is fastest");
+        put(o, "  %s is fastest", base->r->executor);
         end_line(o);
         if (next != NULL) {
             config_name(v, next, name, sizeof(name));

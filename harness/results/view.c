@@ -7,9 +7,16 @@
 
 #include "view.h"
 
+const char *view_baseline_name(const char *workload)
+{
+    /* pyfunc runs only in Python: its plain loop is py-serial. */
+    return strcmp(workload, VIEW_PY_ONLY_WORKLOAD) == 0
+               ? VIEW_PY_BASELINE_EXECUTOR : VIEW_BASELINE_EXECUTOR;
+}
+
 int view_is_baseline(const struct results_row *r)
 {
-    return strcmp(r->executor, VIEW_BASELINE_EXECUTOR) == 0;
+    return strcmp(r->executor, view_baseline_name(r->workload)) == 0;
 }
 
 void view_instance_label(const struct results_row *r, char *buf,
@@ -433,6 +440,44 @@ const struct view_row *view_baseline(const struct results_view *v,
 {
     long b = v->insts[row->inst].baseline;
     return b >= 0 ? &v->rows[b] : NULL;
+}
+
+/* The instance like i but for params: want, or -1. */
+static long inst_with_params(const struct results_view *v, size_t i,
+                             const char *want)
+{
+    const struct view_inst *in = &v->insts[i];
+    for (size_t j = 0; j < v->ninsts; j++) {
+        const struct view_inst *o = &v->insts[j];
+        if (j != i && strcmp(o->workload, in->workload) == 0 &&
+            o->machine == in->machine && o->run == in->run &&
+            o->tasks == in->tasks && strcmp(o->params, want) == 0)
+            return (long)j;
+    }
+    return -1;
+}
+
+int view_spawn_share(const struct results_view *v, size_t i,
+                     double *task_s, double *spawn_s, double *share)
+{
+    const struct view_inst *in = &v->insts[i];
+    char want[2048];
+    const char *b = strstr(in->params, "baseline=0");
+    if (strcmp(in->workload, "cmd") != 0 || b == NULL ||
+        (b != in->params && b[-1] != ',') || (b[10] != ',' && b[10]) ||
+        in->baseline < 0 || in->tasks == 0 ||
+        strlen(in->params) >= sizeof(want))
+        return 0;
+    snprintf(want, sizeof(want), "%s", in->params);
+    want[b - in->params + 9] = '1';
+    long j = inst_with_params(v, i, want);
+    if (j < 0 || v->insts[j].baseline < 0)
+        return 0;
+    *task_s = v->rows[in->baseline].wall.median / (double)in->tasks;
+    *spawn_s = v->rows[v->insts[j].baseline].wall.median /
+               (double)in->tasks;
+    *share = *spawn_s / *task_s;
+    return 1;
 }
 
 int view_faster(const struct view_row *a, const struct view_row *b)

@@ -12,7 +12,8 @@
  *   usable    a row that finished (no failure) with no task errors and at
  *             least one wall_s sample: only usable rows are compared;
  *   baseline  the instance's fastest usable serial row (the plain loop at
- *             its best chunk size); speedup = the median of the log
+ *             its best chunk size; py-serial for pyfunc, which only
+ *             Python runs); speedup = the median of the log
  *             ratios baseline wall_s / row wall_s over all pairs of
  *             samples, exponentiated, with its interval from the same
  *             ratios (so the point is always inside the interval).
@@ -27,6 +28,11 @@
 
 /* The executor every speedup is relative to. */
 #define VIEW_BASELINE_EXECUTOR "serial"
+
+/* The workload that only Python executors run (a user's function), and
+ * its baseline instead: the plain loop in Python. */
+#define VIEW_PY_ONLY_WORKLOAD "pyfunc"
+#define VIEW_PY_BASELINE_EXECUTOR "py-serial"
 
 /* How two intervals compare: a claim is made only when they do not
  * overlap. */
@@ -137,8 +143,21 @@ enum view_verdict view_speed_ratio(const struct view_row *a,
 const struct view_row *view_recommended(const struct results_view *v,
                                         size_t inst);
 
-/* Whether r ran under the baseline executor. */
+
+/* The baseline executor of a workload's rows: "serial", or "py-serial"
+ * for pyfunc. */
+const char *view_baseline_name(const char *workload);
+
+/* Whether r ran under its workload's baseline executor. */
 int view_is_baseline(const struct results_row *r);
+
+/* cmd's spawn apart: when instance i ran a command (baseline=0) and the
+ * file also holds the same items run with `true` (baseline=1, same
+ * run), the seconds per task of each one's serial row: *task_s the
+ * command's, *spawn_s true's, *share = spawn_s / task_s. Returns 1, or
+ * 0 when there is no such pair. */
+int view_spawn_share(const struct results_view *v, size_t i,
+                     double *task_s, double *spawn_s, double *share);
 
 /* The baseline row of row's instance, or NULL. */
 const struct view_row *view_baseline(const struct results_view *v,

@@ -20,6 +20,7 @@
 #include "noise.h"
 #include "options.h"
 #include "plan.h"
+#include "python.h"
 #include "record.h"
 #include "results.h"
 #include "suite.h"
@@ -276,6 +277,18 @@ static int finish(struct run *r, const struct driver_hooks *hooks,
     return status;
 }
 
+/* --python before the suite is built (the seed suite asks whether the
+ * interpreter answers); the options parser checks it again. */
+static void early_python(int argc, char **argv)
+{
+    char err[256];
+    for (int k = 1; k < argc && strcmp(argv[k], "--") != 0; k++)
+        if (strncmp(argv[k], "--python=", 9) == 0)
+            python_set_interpreter(argv[k] + 9, err, sizeof(err));
+        else if (strcmp(argv[k], "--python") == 0 && k + 1 < argc)
+            python_set_interpreter(argv[k + 1], err, sizeof(err));
+}
+
 int driver_main(int argc, char **argv, const struct driver_hooks *hooks)
 {
     struct run *r = calloc(1, sizeof(*r));
@@ -288,6 +301,7 @@ int driver_main(int argc, char **argv, const struct driver_hooks *hooks)
         return EXIT_RUN_FAILED;
     }
     r->mc.hw.fd_cycles = r->mc.hw.fd_instr = -1;
+    early_python(argc, argv);
     int listed = suite_expand(&argc, &argv, &plan, err, sizeof(err));
     if (listed != 0) {
         status = listed > 0 ? 0 : EXIT_USAGE;

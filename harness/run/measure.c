@@ -30,7 +30,7 @@ struct run_fold {
     double first_result_s;
     uint64_t checksum;
     uint64_t delivered;
-    uint64_t by_status[5];
+    uint64_t by_status[TASK_STATUS_COUNT];
     uint64_t bytes;
     uint64_t wait_ns;
     int64_t first_error_task;
@@ -58,6 +58,7 @@ const char *measure_status_word(int32_t status)
     case TASK_SIGNALED: return "signaled";
     case TASK_TIMEOUT: return "timeout";
     case TASK_CANCELLED: return "cancelled";
+    case TASK_EXITED: return "exit";
     }
     return "unknown";
 }
@@ -71,7 +72,7 @@ static void fold_counts(struct run_config *c, const struct run_fold *f,
 {
     uint64_t undelivered = c->inst->ntasks > f->delivered
                                ? c->inst->ntasks - f->delivered : 0;
-    for (int s = 0; s < 5; s++)
+    for (int s = 0; s < TASK_STATUS_COUNT; s++)
         c->by_status[s] += f->by_status[s];
     c->by_status[missing] += undelivered;
     c->errors += f->delivered - f->by_status[TASK_OK] + undelivered;
@@ -113,7 +114,7 @@ static void deliver(void *ctx, uint64_t first, uint64_t count,
     for (uint64_t k = 0; k < count; k++) {
         const struct task_result *r = &results[k];
         uint32_t s = (uint32_t)r->status;
-        f->by_status[s < 5 ? s : TASK_ERROR]++;
+        f->by_status[s < TASK_STATUS_COUNT ? s : TASK_ERROR]++;
         if (r->status == TASK_OK) {
             f->checksum += r->value; /* unsigned: wraps mod 2^64 */
         } else if (f->first_error_task < 0) {

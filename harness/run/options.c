@@ -30,6 +30,8 @@ static void usage(FILE *f)
 "  -e, --executors LIST   %s (default: these)\n"
 "                         and the Python peers (python3):\n"
 "                         %s\n"
+"      --python INTERP    the interpreter the py-* executors run (default:\n"
+"                         $POOLBENCH_PYTHON or python3)\n"
 "  -j, --workers LIST     worker counts: N, cpus or Kxcpus (cpus: the CPUs\n"
 "                         this process may use; default: 1,cpus); sweep\n"
 "                         (1,2,4,.. the CPUs, 2x), sweep:M or A..B (A,\n"
@@ -449,6 +451,7 @@ enum {
     O_WARMUP = 256, O_MODE, O_CHUNK, O_TRANSPORT, O_PLUGIN, O_CORPUS,
     O_TIMEOUT, O_QUICK, O_NOPROGRESS, O_MINTIME, O_PRECISION, O_MAXREPEAT,
     O_MAXTIME, O_NOISE, O_RETRY, O_SAVE, O_DB, O_TRUST, O_TASKS_FROM,
+    O_PYTHON,
 };
 
 static const struct option longopts[] = {
@@ -465,6 +468,7 @@ static const struct option longopts[] = {
     { "plugin", required_argument, NULL, O_PLUGIN },
     { "trust-plugins", no_argument, NULL, O_TRUST },
     { "corpus-dir", required_argument, NULL, O_CORPUS },
+    { "python", required_argument, NULL, O_PYTHON },
     { "output", required_argument, NULL, 'o' },
     { "timeout", required_argument, NULL, O_TIMEOUT },
     { "min-time", required_argument, NULL, O_MINTIME },
@@ -556,6 +560,8 @@ static int take(int c, char **argv, struct run_options *o, struct texts *t,
         return 0;
     case O_PLUGIN:
         return registry_load_plugin(optarg, err, err_len);
+    case O_PYTHON:
+        return python_set_interpreter(optarg, err, err_len);
     case O_CORPUS:
         if (optarg[0] == '\0') {
             snprintf(err, err_len, "--corpus-dir: empty path");
@@ -680,7 +686,8 @@ static int lists(struct run_options *o, const struct texts *t, char *err,
     } else {
         for (size_t r = 0; r < registry_count() && r < RUN_MAX_LIST; r++)
             if (registry_by_default(registry_at(r)))
-                o->workloads[o->nworkloads++] = (char *)registry_at(r)->name;
+                o->workloads[o->nworkloads++] =
+                    (char *)registry_at(r)->name;
     }
     if (t->ex != NULL) {
         if (parse_executors(o, t->ex, err, err_len) != 0 ||

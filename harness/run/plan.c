@@ -153,7 +153,12 @@ static int param_values(struct run_options *o, const struct workload *wl,
             snprintf(err, err_len, "-p: out of memory");
             return -1;
         }
-        int n = args_split(what, copy, vals[k], RUN_MAX_LIST, err, err_len);
+        /* A command is one value, commas and all: never a sweep. */
+        int n = 1;
+        if (wl->params[k].type == WL_PARAM_TEXT)
+            vals[k][0] = copy;
+        else
+            n = args_split(what, copy, vals[k], RUN_MAX_LIST, err, err_len);
         if (n < 0)
             return -1;
         nvals[k] = (size_t)n;
@@ -216,11 +221,24 @@ static int expand(struct run_options *o, const struct workload *wl,
     return total;
 }
 
-/* A py-* executor runs only workloads with a Python peer: refuse the
+/* A py-* executor runs only workloads with a Python peer, and a
+ * peer-only workload (pyfunc) only under a py-* executor: refuse the
  * others before anything is prepared. */
 static int check_peers(const struct run_options *o, char *err,
                        size_t err_len)
 {
+    int any_peer = 0;
+    for (size_t e = 0; e < o->nexecutors; e++)
+        any_peer |= (o->executors[e]->flags & EXEC_PYTHON) != 0;
+    for (size_t k = 0; k < o->nworkloads && !any_peer; k++) {
+        const struct workload *wl = registry_find(o->workloads[k]);
+        if (wl == NULL || !wl->peer_only)
+            continue;
+        snprintf(err, err_len, "-w %s: runs only under the Python "
+                 "executors py-serial, py-pool, py-threadpool, py-tpe, "
+                 "py-ppe (give one with -e)", wl->name);
+        return -1;
+    }
     for (size_t e = 0; e < o->nexecutors; e++) {
         if (!(o->executors[e]->flags & EXEC_PYTHON))
             continue;
@@ -230,7 +248,7 @@ static int check_peers(const struct run_options *o, char *err,
                 continue;
             snprintf(err, err_len, "-e %s: workload '%s' has no Python peer "
                      "(built-in noop, factorial, hashing, shuffled, "
-                     "contended, latency have one)",
+                     "contended, latency, pyfunc have one)",
                      o->executors[e]->name, wl->name);
             return -1;
         }
@@ -402,6 +420,8 @@ static void add_executor(const struct run_options *o, struct run_plan *p,
                          struct run_instance *in, const struct executor *ex)
 {
     int parallel = is_parallel(ex);
+    if (in->wl->peer_only && !(ex->flags & EXEC_PYTHON))
+        return; /* pyfunc: only Python runs it (check_peers) */
     size_t nt = ex->variants != NULL && o->ntransports > 0
                     ? o->ntransports : 1;
     for (size_t w = 0; w < (parallel ? o->nworkers : 1); w++)

@@ -102,7 +102,7 @@ struct run_config {
     uint64_t checksum;
     int have_checksum;
     uint64_t errors;
-    uint64_t by_status[5];
+    uint64_t by_status[TASK_STATUS_COUNT];
     uint64_t worker_deaths;
     int64_t first_error_task;
     int32_t first_error_status, first_error_code;

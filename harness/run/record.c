@@ -118,20 +118,22 @@ static void add_samples(cJSON *row, const char *group, int with_stats,
 static void add_errors(cJSON *o, const struct run_config *c)
 {
     cJSON *kinds = cJSON_AddObjectToObject(o, "errors_by_kind");
-    for (int s = 1; s < 5; s++)
+    for (int s = 1; s < TASK_STATUS_COUNT; s++)
         if (c->by_status[s] > 0)
             cJSON_AddNumberToObject(kinds, measure_status_word(s),
                                     (double)c->by_status[s]);
     if (c->first_error_task >= 0) {
-        char msg[256];
+        char msg[256], code[64];
+        int32_t st = c->first_error_status, e = c->first_error_code;
+        /* A command's exit status is not an errno. */
+        if (st == TASK_EXITED)
+            snprintf(code, sizeof(code), "status %d", (int)e);
+        else
+            snprintf(code, sizeof(code), "%s", e == 0 ? ""
+                     : st == TASK_SIGNALED ? strsignal(e) : strerror(e));
         snprintf(msg, sizeof(msg), "task %" PRId64 ": %s%s%s",
-                 c->first_error_task,
-                 measure_status_word(c->first_error_status),
-                 c->first_error_code ? ": " : "",
-                 c->first_error_code == 0 ? ""
-                 : c->first_error_status == TASK_SIGNALED
-                     ? strsignal(c->first_error_code)
-                     : strerror(c->first_error_code));
+                 c->first_error_task, measure_status_word(st),
+                 code[0] ? ": " : "", code);
         cJSON_AddStringToObject(o, "first_error", msg);
     }
     cJSON_AddNumberToObject(o, "worker_deaths", (double)c->worker_deaths);

@@ -50,9 +50,24 @@ size_t registry_count(void)
     return NBUILTIN + nplugins;
 }
 
+/* A workload that runs the user's own work (cmd's command: a TEXT
+ * parameter without a default; pyfunc's function, which only the Python
+ * executors run) runs only when named. */
+static int asks_for_work(const struct workload *wl)
+{
+    if (wl->peer_only)
+        return 1;
+    for (size_t k = 0; k < registry_param_count(wl); k++)
+        if (wl->params[k].type == WL_PARAM_TEXT && wl->params[k].def == NULL)
+            return 1;
+    return 0;
+}
+
 int registry_by_default(const struct workload *wl)
 {
     static const char *const named_only[] = { "blocklock", NULL };
+    if (asks_for_work(wl))
+        return 0;
     for (size_t k = 0; k < NBUILTIN; k++) {
         if (builtin[k] != wl)
             continue;
@@ -142,6 +157,7 @@ int registry_param_parse(const struct workload *wl, size_t k,
         return 0;
     }
     case WL_PARAM_STRING:
+    case WL_PARAM_TEXT:
         if (text[0] == '\0') {
             snprintf(err, err_len, "%s: expected a non-empty value", what);
             return -1;

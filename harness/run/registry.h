@@ -19,7 +19,8 @@ const struct workload *registry_at(size_t k);
 
 /* Whether wl runs without being named: every workload but the built-in
  * ones made to test the harness itself (blocklock, whose curve the
- * scaling model is checked against), which run only with -w NAME. */
+ * scaling model is checked against) and those that run the user's own
+ * work (cmd, pyfunc), which run only with -w NAME. */
 int registry_by_default(const struct workload *wl);
 
 /* The workload with this name, or NULL. */

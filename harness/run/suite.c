@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "executor.h"
+#include "paths.h"
 #include "python.h"
 #include "registry.h"
 #include "suite.h"
@@ -115,6 +116,19 @@ static int workload_exists(const char *name)
     return registry_find(name) != NULL;
 }
 
+/* pyfunc on the seed's own functions (scripts/seedfuncs.py): its
+ * factorial and its md5 of each file of the corpus hashing reads. */
+static int seed_own_functions(struct suite_plan *p, char **opts, size_t *n)
+{
+    char path[4200];
+    snprintf(path, sizeof(path), "%s/seedfuncs.py", paths_scripts_dir());
+    return add_param(p, opts, n, "pyfunc", "func",
+                     "seedfuncs:factorial,seedfuncs:md5_file") |
+           add_param(p, opts, n, "pyfunc", "path", path) |
+           add_param(p, opts, n, "pyfunc", "items", "files") |
+           add_param(p, opts, n, "pyfunc", "size_mb", "16");
+}
+
 static int seed_options(struct suite_plan *p, char **opts, size_t *n,
                         char *err, size_t err_len)
 {
@@ -135,6 +149,11 @@ static int seed_options(struct suite_plan *p, char **opts, size_t *n,
     }
     if (pe[0] != '\0' && strlen(e) + strlen(pe) + 2 < sizeof(e))
         snprintf(e + strlen(e), sizeof(e) - strlen(e), ",%s", pe);
+    /* The seed's own functions, in Python, under the Python executors:
+     * pyfunc (native executors skip it). */
+    int own = pe[0] != '\0' && registry_find("pyfunc") != NULL;
+    if (own && strlen(w) + 8 < sizeof(w))
+        strcat(w, ",pyfunc");
     if (registry_find("factorial") == NULL) {
         snprintf(err, err_len, "--suite seed: needs the factorial "
                  "workload, which this poolbench lacks");
@@ -163,6 +182,8 @@ static int seed_options(struct suite_plan *p, char **opts, size_t *n,
     rc |= add_param(p, opts, n, "hashing", "size_mb", "16");
     rc |= add_param(p, opts, n, "shuffled", "size_mb", "16");
     rc |= add_param(p, opts, n, "contended", "critical", "1,0");
+    if (own)
+        rc |= seed_own_functions(p, opts, n);
     if (rc != 0) {
         snprintf(err, err_len, "--suite seed: out of memory");
         return -1;

@@ -33,6 +33,14 @@
     "\"checksum\":\"00000000001e8098\",\"failure\":" failure ","         \
     "\"samples\":{\"wall_s\":" wall "},\"speedup\":null}"
 
+/* A row of another workload: workload, executor, params, wall samples. */
+#define WROW(wl, ex, params, wall)                                        \
+    "{\"workload\":\"" wl "\",\"executor\":\"" ex "\",\"workers\":2,"  \
+    "\"mode\":\"unordered\",\"chunk\":1,\"transport\":\"none\","      \
+    "\"params\":" params ",\"tasks\":100,\"errors\":0,"                \
+    "\"checksum\":\"0000000000000001\",\"failure\":null,"             \
+    "\"samples\":{\"wall_s\":" wall "},\"speedup\":null}"
+
 static void load(const char *text, struct results_file *f,
                  struct results_view *v)
 {
@@ -222,6 +230,43 @@ static void test_parts(void **state)
     results_free(&f);
 }
 
+/* pyfunc has only Python rows: py-serial is its baseline; cmd pairs a
+ * command with `true` on the same items (baseline=0,1). */
+static void test_pyfunc_baseline_and_spawn_share(void **state)
+{
+    (void)state;
+    const char *text = HEAD
+        WROW("pyfunc", "py-serial", "{\"func\":\"m:f\"}", "[4,4,4]") ","
+        WROW("pyfunc", "py-pool", "{\"func\":\"m:f\"}", "[1,1,1]") ","
+        WROW("cmd", "serial", "{\"baseline\":0,\"run\":\"gzip {}\"}",
+             "[8,8,8]") ","
+        WROW("cmd", "threads", "{\"baseline\":0,\"run\":\"gzip {}\"}",
+             "[4,4,4]") ","
+        WROW("cmd", "serial", "{\"baseline\":1,\"run\":\"gzip {}\"}",
+             "[2,2,2]") ","
+        WROW("cmd", "serial", "{\"baseline\":0,\"run\":\"xz {}\"}",
+             "[8,8,8]") "]}";
+    struct results_file f;
+    struct results_view v;
+    double task_s, spawn_s, share;
+    load(text, &f, &v);
+    assert_int_equal(v.ninsts, 4);
+    assert_string_equal(view_baseline_name("pyfunc"), "py-serial");
+    assert_string_equal(view_baseline_name("cmd"), "serial");
+    assert_int_equal(v.insts[0].baseline, 0);
+    assert_true(fabs(v.rows[1].speedup - 4.0) < 1e-12);
+    assert_int_equal(view_spawn_share(&v, 1, &task_s, &spawn_s, &share), 1);
+    assert_true(fabs(task_s - 0.08) < 1e-12);
+    assert_true(fabs(spawn_s - 0.02) < 1e-12);
+    assert_true(fabs(share - 0.25) < 1e-12);
+    /* true itself, another command without a pair, and pyfunc: none. */
+    assert_int_equal(view_spawn_share(&v, 2, &task_s, &spawn_s, &share), 0);
+    assert_int_equal(view_spawn_share(&v, 3, &task_s, &spawn_s, &share), 0);
+    assert_int_equal(view_spawn_share(&v, 0, &task_s, &spawn_s, &share), 0);
+    view_free(&v);
+    results_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -231,6 +276,7 @@ int main(void)
         cmocka_unit_test(test_labels_and_keys),
         cmocka_unit_test(test_verdict),
         cmocka_unit_test(test_parts),
+        cmocka_unit_test(test_pyfunc_baseline_and_spawn_share),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -138,7 +138,7 @@ struct tw_check {
     uint64_t next_first;
     uint64_t calls;
     uint64_t sum;         /* of the values of TASK_OK results */
-    uint64_t by_status[5];
+    uint64_t by_status[TASK_STATUS_COUNT];
     unsigned *seen;       /* deliveries per index */
     struct task_result *res; /* last delivered result per index */
     volatile sig_atomic_t *stop_after_first; /* set *this on first call */
@@ -179,7 +179,7 @@ static inline void tw_deliver(void *ctx, uint64_t first, uint64_t count,
         c->seen[first + k]++;
         c->res[first + k] = r[k];
         uint32_t s = (uint32_t)r[k].status;
-        c->by_status[s < 5 ? s : 1]++;
+        c->by_status[s < TASK_STATUS_COUNT ? s : 1]++;
         if (r[k].status == TASK_OK)
             c->sum += r[k].value;
     }
