@@ -32,6 +32,8 @@ static const struct command commands[] = {
       "a results file: the answer per workload, then every row" },
     { "compare", cmd_compare, 0,
       "two results files: what is faster or slower, for real" },
+    { "ab", cmd_ab, 0,
+      "two poolbench builds round by round: one A/B results file" },
     { "merge", cmd_merge, 0,
       "combine results files (many machines) into one" },
     { "plot", cmd_plot, 0,

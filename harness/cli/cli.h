@@ -21,6 +21,14 @@ int cmd_plot(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_import_hyperfine(int argc, char **argv);
+int cmd_ab(int argc, char **argv);
+
+/* `poolbench compare AB.json` or `compare --paired AB.json` (the paired
+ * comparison of an A/B run, analyze/paired.h): returns the exit status
+ * (0 pass, 1 a regression, 2 bad usage, or a configuration not tested
+ * without --allow-unmatched, or nothing tested), or -1 when argv is not
+ * a paired comparison (two files, --baseline) and cmd_compare goes on. */
+int cli_compare_paired(int argc, char **argv);
 
 /* Load the results files names[0..n), or RESULTS_LATEST when n == 0 (the
  * file `run` just wrote; a one-line error naming it and usage when it is

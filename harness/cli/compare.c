@@ -23,6 +23,7 @@ static void usage(FILE *f)
 "usage: poolbench compare BASE.json NEW.json [options]\n"
 "       poolbench compare --baseline NAME[@COMMIT] NEW.json [--window K]\n"
 "                         [options]\n"
+"       poolbench compare [--paired] AB.json [--allow-unmatched] [options]\n"
 "\n"
 "Match the configurations of two results files (same workload, executor,\n"
 "workers, mode, chunk, transport and params) and test each for a real\n"
@@ -69,6 +70,13 @@ static void usage(FILE *f)
 "                         (contention, crosstalk with 95%% intervals)\n"
 "      --format F         %s (default text); markdown (a CI job\n"
 "                         summary) opens with the verdict\n"
+"      --paired           AB.json is an A/B run (run --plugin base=OLD.so\n"
+"                         --plugin new=NEW.so, or poolbench ab): each\n"
+"                         configuration's new/base per round, Wilcoxon\n"
+"                         signed-rank test on the log ratios, the\n"
+"                         Hodges-Lehmann ratio with its 95%% interval and\n"
+"                         the slowdown it could detect (80%% power); the\n"
+"                         default for one file with two sides\n"
 "      --allow-unmatched  configurations not compared (only in one file,\n"
 "                         too few samples, failed, or not tested: the\n"
 "                         slowdown they could detect is above the\n"
@@ -392,7 +400,10 @@ int cmd_compare(int argc, char **argv)
     const struct results_file **bases = NULL;
     struct compare_report r;
     size_t nruns = 0;
-    int rc = parse_args(argc, argv, &c, err, sizeof(err));
+    int rc = cli_compare_paired(argc, argv); /* one A/B file, --paired */
+    if (rc >= 0)
+        return rc;
+    rc = parse_args(argc, argv, &c, err, sizeof(err));
     if (rc > 0)
         return 0;
     if (rc < 0) {

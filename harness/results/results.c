@@ -416,8 +416,15 @@ static int read_row(struct reader *r, cJSON *o, size_t idx,
     if (want_string(r, o, where, "role", 1, &row->role) ||
         want_string(r, o, where, "command", 1, &row->command) ||
         want_string(r, o, where, "tasks_source", 1, &row->tasks_source) ||
-        want_string(r, o, where, "workers_spec", 1, &row->workers_spec))
+        want_string(r, o, where, "workers_spec", 1, &row->workers_spec) ||
+        want_string(r, o, where, "side", 1, &row->side))
         return -1;
+    if (row->side != NULL && (strchr(row->workload, '@') == NULL ||
+                              strcmp(strchr(row->workload, '@') + 1,
+                                     row->side) != 0))
+        return fail(r, "%s.side: '%s' but the workload is '%s'; an A/B "
+                    "row's workload is NAME@SIDE", where, row->side,
+                    row->workload);
     const cJSON *pr = cJSON_GetObjectItemCaseSensitive(o,
                                                        "precision_reached");
     row->precision_reached = -1;
@@ -432,6 +439,24 @@ static int read_row(struct reader *r, cJSON *o, size_t idx,
             return -1;
         row->disturbed = (uint64_t)v;
     }
+    return 0;
+}
+
+/* The top-level "ab" object of an A/B run (absent in other files): the
+ * base and new sides' labels, two different strings. */
+static int read_ab(struct reader *r, const cJSON *ab,
+                   struct results_file *out)
+{
+    if (ab == NULL)
+        return 0;
+    if (!cJSON_IsObject(ab))
+        return fail(r, "ab: expected an object, found %s", type_name(ab));
+    if (want_string(r, ab, "ab", "base", 0, &out->ab_base) ||
+        want_string(r, ab, "ab", "new", 0, &out->ab_new))
+        return -1;
+    if (strcmp(out->ab_base, out->ab_new) == 0)
+        return fail(r, "ab: base and new are both '%s'; expected two "
+                    "different labels", out->ab_base);
     return 0;
 }
 
@@ -637,7 +662,7 @@ static int read_tree(struct reader *r, struct results_file *out)
     if (read_warnings(r, cJSON_GetObjectItemCaseSensitive(root, "warnings"),
                       out) != 0)
         return -1;
-    return 0;
+    return read_ab(r, cJSON_GetObjectItemCaseSensitive(root, "ab"), out);
 }
 
 

@@ -44,6 +44,7 @@
 #define RESULTS_WORKER_SPEED_MIN "worker_speed_min"
 #define RESULTS_CYCLES "cycles"
 #define RESULTS_INSTRUCTIONS "instructions"
+#define RESULTS_ROUND "round"   /* the measured round of each repetition */
 
 /* The latest run, which `run` writes beside its dated file and which show,
  * plot and report read when no file is named. */
@@ -93,6 +94,8 @@ struct results_row {
     int precision_reached;  /* 1, 0, or -1 when not asked for */
     uint64_t disturbed;     /* repetitions the noise meter flagged */
     const char *command;    /* imported rows: the command line, or NULL */
+    const char *side;       /* A/B: the build's label (workload is then
+                               "NAME@LABEL"), or NULL */
     cJSON *json;            /* the row's object in the tree */
 };
 
@@ -134,6 +137,8 @@ struct results_file {
     size_t nrows;
     struct results_warning *warnings; /* empty in older files */
     size_t nwarnings;
+    const char *ab_base;    /* A/B: "ab": the base and new sides' labels, */
+    const char *ab_new;     /* or NULL in other files */
 };
 
 /* The name to cite for f: the file its run was written to (what
@@ -217,6 +222,7 @@ int results_write_new(const char *stem, const cJSON *root, char *path,
 /* What identifies a row, for the one place rows are written. */
 struct results_row_head {
     const char *workload;
+    const char *side;           /* A/B label; NULL: not written */
     const char *executor;
     unsigned workers;
     const char *workers_spec;   /* NULL: not written */

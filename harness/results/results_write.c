@@ -91,6 +91,8 @@ cJSON *results_row_new(const struct results_row_head *h)
         return NULL;
     }
     cJSON_AddStringToObject(o, "workload", h->workload);
+    if (h->side != NULL)
+        cJSON_AddStringToObject(o, "side", h->side);
     cJSON_AddStringToObject(o, "executor", h->executor);
     cJSON_AddNumberToObject(o, "workers", h->workers);
     if (h->workers_spec != NULL)

@@ -139,4 +139,68 @@ double stats_mwu_min_p(size_t nx, size_t ny);
  * +inf outside). */
 double stats_norm_quantile(double p);
 
+/* ---- paired comparison (A/B in one run) ------------------------------- */
+
+/* Nonzero differences up to which the signed-rank test uses the exact
+ * null distribution (when there are no ties and no zeros); counts reach
+ * 2^50, still exact in a double. */
+#define STATS_WSR_EXACT_MAX 50
+
+/* Most differences whose Walsh averages (n(n+1)/2 of them) are formed. */
+#define STATS_WALSH_MAX 2000
+
+/* The result of a Wilcoxon signed-rank test. */
+struct stats_wsr {
+    size_t n;        /* nonzero differences ranked */
+    size_t zeros;    /* differences of exactly 0, dropped (Wilcoxon) */
+    double w_plus;   /* T: sum of the ranks of |d| of the positive d,
+                      * mid-ranks for ties; 0..n(n+1)/2 */
+    double p;        /* two-sided p-value, in (0, 1] */
+    double z;        /* normal score used (0 when exact) */
+    int exact;       /* 1: exact null law (no ties, no zeros, n <=
+                      * STATS_WSR_EXACT_MAX); 0: normal approximation */
+    double p_min;    /* the smallest p this n can give (every d on one
+                      * side): 2 / 2^n exact; 1 when n == 0. A gate at
+                      * alpha <= p_min cannot fire. */
+};
+
+/* Two-sided Wilcoxon signed-rank test of d[0..n) (paired differences)
+ * against a distribution symmetric about 0. Zeros are dropped; the |d|
+ * are ranked (mid-ranks for ties), T = the rank sum of the positive d.
+ * Without ties and zeros and with n <= STATS_WSR_EXACT_MAX, p = 2
+ * min(P(T <= t), P(T >= t)) under the exact law (every sign pattern
+ * equally likely: 2^n subsets of the ranks); otherwise z = (|T - n(n+1)/
+ * 4| - 1/2) / sigma with sigma^2 = n(n+1)(2n+1)/24 - sum(t^3 - t)/48
+ * over tie groups of size t, and p = erfc(z / sqrt 2). Returns 0, or -1
+ * when memory runs out (*out then holds p = 1). */
+int stats_wilcoxon(const double *d, size_t n, struct stats_wsr *out);
+
+/* The number of subsets of the ranks {1..n} whose sum is w, for w =
+ * 0..n(n+1)/2, into count[]: the exact null law of T times 2^n. Returns
+ * 0, or -1 when n > STATS_WSR_EXACT_MAX. */
+int stats_wsr_counts(size_t n, double *count);
+
+/* The Hodges-Lehmann estimate of the centre of d[0..n) (the median of
+ * the n(n+1)/2 Walsh averages (d_i + d_j)/2, i <= j) into *est, and its
+ * distribution-free interval at level: [A_(c), A_(M+1-c)] of the sorted
+ * averages, where c is the largest k with P(T <= k - 1) <= (1 - level) /
+ * 2 under T's null law (exact for n <= STATS_WSR_EXACT_MAX, else normal
+ * with continuity correction). It pairs with stats_wilcoxon: the
+ * interval excludes 0 about when p < 1 - level. Returns 0; 1 when n is
+ * too small to reach the level (the interval is then [min, max] of the
+ * averages); -1 when n is 0 or above STATS_WALSH_MAX, or memory runs
+ * out (all NAN). */
+int stats_walsh_ci(const double *d, size_t n, double level, double *est,
+                   double *lo, double *hi);
+
+/* The smallest shift of the centre of d the signed-rank test at alpha
+ * (two-sided) detects with the given power, from the spread of d:
+ *     delta = (z(1 - alpha/2) + z(power)) * sigma / sqrt(n * 3 / pi)
+ * with sigma = 1.4826 MAD(d) (the sample standard deviation when the
+ * MAD is 0), the normal-theory sample size of a paired t-test divided
+ * by the signed-rank test's efficiency 3/pi. On log ratios, exp(delta)
+ * is the smallest ratio it detects. INFINITY when n < 2. */
+double stats_wsr_detectable(const double *d, size_t n, double alpha,
+                            double power);
+
 #endif /* POOLBENCH_STATS_H */

@@ -104,6 +104,14 @@ int calibrate_instances(const struct run_options *o, struct run_plan *p,
     for (size_t i = 0; i < p->ninsts; i++) {
         struct run_instance *in = &p->insts[i];
         uint64_t ask = o->tasks;
+        if (in->twin != NULL && in->twin->prepared) {
+            /* A/B: both sides do the same tasks, or a pair compares
+             * different amounts of work. */
+            in->tasks_source = in->twin->tasks_source;
+            if (plan_prepare(o, p, in, in->twin->ntasks, err, err_len) != 0)
+                return -1;
+            continue;
+        }
         in->tasks_source = ask > 0 ? RUN_TASKS_OPTION : RUN_TASKS_DEFAULT;
         if (o->tasks_base != NULL) {
             int got = baseline_tasks(o, in, &ask, err, err_len);

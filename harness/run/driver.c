@@ -256,10 +256,14 @@ static int finish(struct run *r, const struct driver_hooks *hooks,
         results_write_atomic(RESULTS_LATEST, root, err,
                              err_len) != 0)
         status = EXIT_RUN_FAILED; /* the dated file holds everything */
+    int ab = cJSON_GetObjectItemCaseSensitive(root, "ab") != NULL;
     cJSON_Delete(root);
     if (hooks != NULL && hooks->show != NULL)
         hooks->show(r->out_path, r->o.verbose);
     printf("results: %s\n", r->out_path);
+    if (ab)
+        printf("A/B: `poolbench compare %s` tests the two builds round "
+               "by round\n", r->out_path);
     if (r->o.output == NULL && status == 0)
         printf("results: %s\n", RESULTS_LATEST);
     if (r->o.save_name != NULL) {

@@ -20,7 +20,7 @@ const char *const measure_series_names[S_COUNT] = {
     RESULTS_PEAK_RSS, RESULTS_BYTES, RESULTS_MB_PER_S, RESULTS_LOCK_WAIT_S,
     RESULTS_FOREIGN_CPU_S, RESULTS_STEAL_S, RESULTS_CPUS_AVAILABLE,
     RESULTS_PROBE_SPEED, RESULTS_WORKER_SPEED_MIN, RESULTS_CYCLES,
-    RESULTS_INSTRUCTIONS,
+    RESULTS_INSTRUCTIONS, RESULTS_ROUND,
 };
 
 /* Per-repetition accumulator that the deliver callback folds into. */
@@ -213,6 +213,7 @@ static void fill_sample(struct run_sample *s, const struct run_fold *f,
     s->v[S_STEAL] = nr.steal_s;
     s->v[S_CPUS] = nr.cpus_available;
     s->v[S_PROBE] = ctx->last_probe_s;
+    s->v[S_ROUND] = (double)ctx->round;
     if (a->have_hw && b->have_hw) {
         s->v[S_CYCLES] = (double)(b->cycles - a->cycles);
         s->v[S_INSTR] = (double)(b->instr - a->instr);
@@ -491,34 +492,67 @@ static int needs_precision(const struct run_config *c,
            measure_precision_pct(c) > x->o->precision_pct;
 }
 
+/* One repetition of configuration k in a round; returns 1 when it ran. */
+static size_t step(struct run_plan *p, struct measure_ctx *ctx, size_t k,
+                   int measured)
+{
+    struct run_config *c = &p->configs[k];
+    if (*ctx->stop || ctx->broken || c->done)
+        return 0;
+    if (ctx->around != NULL)
+        ctx->around(ctx->around_arg, (long)k);
+    if (run_rep(c, measured, ctx) != 0) {
+        c->done = 1;
+        ctx->broken = c->broken;
+    }
+    if (ctx->around != NULL)
+        ctx->around(ctx->around_arg, -1);
+    if (ctx->progress != NULL) {
+        char what[400];
+        snprintf(what, sizeof(what), "%s %s x%u", c->inst->label,
+                 c->ex->name, c->cfg.workers);
+        progress_step(ctx->progress, 1, what);
+    }
+    return 1;
+}
+
+/* Whether c takes part in this round: it, or its A/B partner, needs a
+ * repetition (a pair stays a pair in every round). */
+static int wanted(const struct run_config *c, const struct measure_ctx *ctx,
+                  needs_fn *needs)
+{
+    if (needs == NULL || needs(c, ctx))
+        return 1;
+    return c->partner != NULL && !c->partner->done &&
+           needs(c->partner, ctx);
+}
+
 /* One round over the configurations that need a repetition; returns how
- * many ran. */
+ * many ran. An A/B pair runs back to back, the base side first in one
+ * round and the new side first in the next (and the other way round for
+ * every second pair within a round: ABBA), so that neither side always
+ * follows the other and drift cancels within each pair. */
 static size_t round_of(struct run_plan *p, struct measure_ctx *ctx,
                        needs_fn *needs, int measured)
 {
-    size_t ran = 0;
+    size_t ran = 0, pairs = 0;
     for (size_t k = 0; k < p->nconfigs; k++) {
         struct run_config *c = &p->configs[k];
-        if (*ctx->stop || ctx->broken)
-            break;
-        if (c->done || (needs != NULL && !needs(c, ctx)))
+        if (c->partner != NULL && c->partner < c)
+            continue; /* ran with its partner */
+        if (!wanted(c, ctx, needs))
             continue;
-        if (ctx->around != NULL)
-            ctx->around(ctx->around_arg, (long)k);
-        if (run_rep(c, measured, ctx) != 0) {
-            c->done = 1;
-            ctx->broken = c->broken;
+        if (c->partner == NULL) {
+            ran += step(p, ctx, k, measured);
+            continue;
         }
-        if (ctx->around != NULL)
-            ctx->around(ctx->around_arg, -1);
-        if (ctx->progress != NULL) {
-            char what[400];
-            snprintf(what, sizeof(what), "%s %s x%u", c->inst->label,
-                     c->ex->name, c->cfg.workers);
-            progress_step(ctx->progress, 1, what);
-        }
-        ran++;
+        size_t q = (size_t)(c->partner - p->configs);
+        int flip = (int)((ctx->round + pairs++) & 1);
+        ran += step(p, ctx, flip ? q : k, measured);
+        ran += step(p, ctx, flip ? k : q, measured);
     }
+    if (measured)
+        ctx->round++;
     probe(ctx);
     /* The probe after the round brackets its repetitions too: each keeps
      * the slower of the two around it, and is disturbed when that is

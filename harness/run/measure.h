@@ -5,7 +5,13 @@
  * one before round r + 1 starts, so that a machine that drifts (thermal,
  * a noisy neighbour) spreads the drift over all configurations instead of
  * punishing the last one. Between rounds a short reference probe indexes
- * the machine's speed.
+ * the machine's speed. Every sample keeps the index of its measured round
+ * (samples.round), from 0.
+ *
+ * A/B (two builds of one plugin, --plugin LABEL=PATH twice): the two
+ * sides' same configurations are partners, run back to back in every
+ * round in alternating order (ABBA), both whenever either needs a
+ * repetition, so that each round gives one pair for the paired test.
  *
  * A repetition is disturbed when, during it, other processes took more
  * than --noise-limit of one CPU (beyond /proc/stat's tick resolution),
@@ -78,6 +84,8 @@ struct measure_ctx {
     double best_probe_s;       /* the fastest probe seen (NAN: none) */
     double last_probe_s;
     double started_s;          /* when measuring began (monotonic) */
+    unsigned long round;       /* measured rounds so far: each counted
+                                  sample keeps its round ("round") */
     char busiest[200];         /* the other process that used the most
                                   CPU while measuring, "NAME (pid N, X s
                                   of CPU)", or "" (none, or unknown) */

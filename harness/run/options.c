@@ -44,7 +44,10 @@ static void usage(FILE *f)
 "  -p, --param K=V[,V..]  workload parameter, or a sweep of values; K may\n"
 "                         be WORKLOAD.K to set it for one workload only\n"
 "      --plugin SO        load workloads from a shared object (repeatable;\n"
-"                         also POOLBENCH_PLUGIN_PATH); this runs its code\n"
+"                         also POOLBENCH_PLUGIN_PATH); this runs its code;\n"
+"                         LABEL=SO loads its NAME as NAME@LABEL: two\n"
+"                         builds, base=old.so and new=new.so, are an A/B\n"
+"                         run of -w NAME in the same rounds\n"
 "      --trust-plugins    load plugins others could have changed\n"
 "      --suite NAME       a preset of these options, given first; --suite\n"
 "                         list names them\n"
@@ -227,6 +230,29 @@ static int parse_executors(struct run_options *o, const char *text,
     return n > 0 ? 0 : -1;
 }
 
+/* A/B: -w NAME of a plugin loaded as NAME@base and NAME@new selects both
+ * sides, in load order, in place of item k. Returns 0 (nothing to expand
+ * leaves item k as it is), or -1 when the list grows too long. */
+static int expand_sides(struct run_options *o, size_t k, char *err,
+                        size_t err_len)
+{
+    const struct workload *sides[2];
+    size_t n = registry_sides(o->workloads[k], sides, 2);
+    if (n == 0)
+        return 0;
+    if (o->nworkloads + n - 1 > RUN_MAX_LIST) {
+        snprintf(err, err_len, "-w/--workloads: more than %d workloads",
+                 RUN_MAX_LIST);
+        return -1;
+    }
+    memmove(&o->workloads[k + n], &o->workloads[k + 1],
+            (o->nworkloads - k - 1) * sizeof(o->workloads[0]));
+    for (size_t s = 0; s < n; s++)
+        o->workloads[k + s] = (char *)sides[s]->name;
+    o->nworkloads += n - 1;
+    return 0;
+}
+
 static int parse_workloads(struct run_options *o, const char *text,
                            char *err, size_t err_len)
 {
@@ -236,6 +262,10 @@ static int parse_workloads(struct run_options *o, const char *text,
         return -1;
     o->nworkloads = (size_t)n;
     for (size_t k = 0; k < o->nworkloads; k++) {
+        if (registry_find(o->workloads[k]) != NULL)
+            continue;
+        if (expand_sides(o, k, err, err_len) != 0)
+            return -1;
         if (registry_find(o->workloads[k]) != NULL)
             continue;
         const char *names[RUN_MAX_LIST];

@@ -53,7 +53,7 @@ static struct run_param_arg *param_for(struct run_options *o,
         struct run_param_arg *p = &o->params[k];
         if (strcmp(p->key, key) != 0)
             continue;
-        if (p->scope != NULL && strcmp(p->scope, wl->name) == 0)
+        if (p->scope != NULL && registry_scope_matches(p->scope, wl))
             return p;
         if (p->scope == NULL)
             unscoped = p;
@@ -74,7 +74,7 @@ static const struct run_param_arg *param_shadowing(
                 continue;
             for (size_t k = 0; k < o->nparams; k++) {
                 const struct run_param_arg *s = &o->params[k];
-                if (s->scope != NULL && strcmp(s->scope, wl->name) == 0 &&
+                if (s->scope != NULL && registry_scope_matches(s->scope, wl) &&
                     strcmp(s->key, p->key) == 0)
                     return s;
             }
@@ -91,7 +91,9 @@ static int check_params_used(struct run_options *o, char *err,
         struct run_param_arg *p = &o->params[k];
         if (p->used)
             continue;
-        if (p->scope != NULL && registry_find(p->scope) == NULL) {
+        const struct workload *sides[2];
+        if (p->scope != NULL && registry_find(p->scope) == NULL &&
+            registry_sides(p->scope, sides, 2) == 0) {
             snprintf(err, err_len, "-p %s.%s: unknown workload '%s'",
                      p->scope, p->key, p->scope);
             return -1;
@@ -106,8 +108,9 @@ static int check_params_used(struct run_options *o, char *err,
             return -1;
         }
         const struct workload *wl =
-            p->scope != NULL ? registry_find(p->scope)
-                             : registry_find(o->workloads[0]);
+            p->scope == NULL ? registry_find(o->workloads[0])
+            : registry_find(p->scope) != NULL ? registry_find(p->scope)
+                                              : sides[0];
         char keys[512] = "";
         for (size_t q = 0; q < registry_param_count(wl); q++) {
             strcat(keys, q ? ", " : "");
@@ -253,6 +256,55 @@ static int check_peers(const struct run_options *o, char *err,
     return 0;
 }
 
+/* The parameters part of an instance label ("n=300,skew=1"), or "". */
+static const char *label_params(const struct run_instance *in)
+{
+    const char *sp = strchr(in->label, ' ');
+    return sp != NULL ? sp + 1 : "";
+}
+
+/* A/B: each instance of a labelled workload ("NAME@new") gets as twin the
+ * earlier instance of the other side with the same NAME and parameters. */
+static void link_twins(struct run_plan *p)
+{
+    for (size_t i = 0; i < p->ninsts; i++) {
+        struct run_instance *in = &p->insts[i];
+        const char *side = registry_side(in->wl);
+        size_t len = strcspn(in->wl->name, "@");
+        for (size_t j = 0; side != NULL && j < i; j++) {
+            struct run_instance *t = &p->insts[j];
+            const char *tside = registry_side(t->wl);
+            if (tside != NULL && strcmp(tside, side) != 0 &&
+                strncmp(t->wl->name, in->wl->name, len + 1) == 0 &&
+                strcmp(label_params(t), label_params(in)) == 0) {
+                in->twin = t;
+                break;
+            }
+        }
+    }
+}
+
+/* A/B: configuration c's partner is the same configuration of its
+ * instance's twin. */
+static void link_partners(struct run_plan *p)
+{
+    for (size_t k = 0; k < p->nconfigs; k++) {
+        struct run_config *c = &p->configs[k];
+        for (size_t q = 0; c->inst->twin != NULL && q < k; q++) {
+            struct run_config *d = &p->configs[q];
+            if (d->inst == c->inst->twin && d->partner == NULL &&
+                d->ex == c->ex && d->cfg.workers == c->cfg.workers &&
+                d->cfg.mode == c->cfg.mode &&
+                d->chunk_asked == c->chunk_asked &&
+                strcmp(d->transport, c->transport) == 0) {
+                c->partner = d;
+                d->partner = c;
+                break;
+            }
+        }
+    }
+}
+
 int plan_instances(struct run_options *o, struct run_plan *p, char *err,
                    size_t err_len)
 {
@@ -266,6 +318,7 @@ int plan_instances(struct run_options *o, struct run_plan *p, char *err,
     for (size_t k = 0; k < o->nworkloads; k++)
         if (expand(o, registry_find(o->workloads[k]), p, err, err_len) < 0)
             return -1;
+    link_twins(p);
     return check_params_used(o, err, err_len);
 }
 
@@ -401,6 +454,7 @@ int plan_configs(const struct run_options *o, struct run_plan *p,
     for (size_t i = 0; i < p->ninsts; i++)
         for (size_t e = 0; e < o->nexecutors; e++)
             add_executor(o, p, &p->insts[i], o->executors[e]);
+    link_partners(p);
     return 0;
 }
 

@@ -38,13 +38,17 @@ struct run_instance {
     uint64_t calib_from;   /* tasks calibration first measured, or 0 */
     double calib_from_s;   /* its serial repetition, seconds, or NAN */
     double calib_s;        /* the serial repetition at ntasks, or NAN */
+    /* A/B: the other side's instance of the same workload and parameters
+     * that comes earlier in the plan (its task count is taken, not
+     * calibrated again), or NULL. */
+    struct run_instance *twin;
 };
 
 /* The per-repetition series a configuration records, in results order. */
 enum run_series {
     S_WALL, S_STARTUP, S_FIRST, S_USER, S_SYS, S_VCSW, S_IVCSW, S_RSS,
     S_BYTES, S_MBPS, S_WAIT, S_FOREIGN, S_STEAL, S_CPUS, S_PROBE,
-    S_WORKER_SPEED, S_CYCLES, S_INSTR, S_COUNT
+    S_WORKER_SPEED, S_CYCLES, S_INSTR, S_ROUND, S_COUNT
 };
 
 /* One repetition's values. S_PROBE holds the raw probe seconds of the
@@ -92,6 +96,9 @@ struct run_config {
                                      added (samples or apart), or NULL */
     size_t *nlast;
     int precision_reached;        /* -1: not asked for */
+    /* A/B: the same configuration of the other side's twin instance, run
+     * next to this one in every round (see measure.h), or NULL. */
+    struct run_config *partner;
     uint64_t checksum;
     int have_checksum;
     uint64_t errors;

@@ -86,8 +86,9 @@ static void add_series(cJSON *row, const char *group, int with_stats, int s,
             return;
         }
     }
+    /* The round is an index, not a measurement: no summary. */
     results_row_add_series(row, group, measure_series_names[s], x, n,
-                           with_stats);
+                           with_stats && s != S_ROUND);
     free(x);
 }
 
@@ -162,7 +163,8 @@ static cJSON *config_json(const struct run_config *c,
     char hex[17];
     snprintf(hex, sizeof(hex), "%016" PRIx64, c->checksum);
     struct results_row_head h = {
-        .workload = c->inst->wl->name, .executor = c->ex->name,
+        .workload = c->inst->wl->name, .side = registry_side(c->inst->wl),
+        .executor = c->ex->name,
         .workers = c->cfg.workers, .workers_spec = c->workers_spec,
         .mode = c->cfg.mode == EXEC_ORDERED ? "ordered" : "unordered",
         .chunk = c->cfg.chunk, .chunk_auto = c->chunk_asked == 0,
@@ -303,6 +305,33 @@ static cJSON *config_block(const struct record_ctx *rc)
     return cfg;
 }
 
+/* A/B: "ab": {"base": LABEL, "new": LABEL}, the labels of the first
+ * paired instance (the base side is the plugin given first). */
+static void add_ab(cJSON *root, const struct run_plan *p)
+{
+    for (size_t i = 0; i < p->ninsts; i++) {
+        const struct run_instance *in = &p->insts[i];
+        if (in->twin == NULL)
+            continue;
+        const char *a = registry_side(in->twin->wl);
+        const char *b = registry_side(in->wl);
+        const struct workload *sides[2];
+        size_t len = strcspn(in->wl->name, "@");
+        char name[REGISTRY_NAME_MAX];
+        snprintf(name, sizeof(name), "%.*s", (int)len, in->wl->name);
+        /* The load order says which side is the base, not -w's order. */
+        if (registry_sides(name, sides, 2) == 2 && sides[0] == in->wl) {
+            const char *t = a;
+            a = b;
+            b = t;
+        }
+        cJSON *ab = cJSON_AddObjectToObject(root, "ab");
+        cJSON_AddStringToObject(ab, "base", a);
+        cJSON_AddStringToObject(ab, "new", b);
+        return;
+    }
+}
+
 cJSON *record_build(const struct record_ctx *rc, char *err, size_t err_len)
 {
     char created[64];
@@ -327,6 +356,7 @@ cJSON *record_build(const struct record_ctx *rc, char *err, size_t err_len)
     cJSON_AddItemToObject(root, "machine",
                           machine_json(rc, quota, throttled, throttled_s));
     cJSON_AddItemToObject(root, "config", config_block(rc));
+    add_ab(root, rc->p);
     cJSON *res = cJSON_AddArrayToObject(root, "results");
     long written = 0;
     for (size_t k = 0; k < rc->p->nconfigs; k++) {

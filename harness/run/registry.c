@@ -37,6 +37,11 @@ static size_t nplugins;
  * whatever follows it in the plugin. */
 static struct workload plugin_copies[REGISTRY_MAX];
 
+/* A/B: the label each plugin was loaded under (--plugin LABEL=PATH), or
+ * "" when none, and the name it is known by then ("NAME@LABEL"). */
+static char plugin_sides[REGISTRY_MAX][REGISTRY_SIDE_MAX + 1];
+static char plugin_names[REGISTRY_MAX][REGISTRY_NAME_MAX];
+
 /* --trust-plugins: load plugins whatever their owner and mode. */
 static int trust_all;
 
@@ -257,15 +262,103 @@ static int check_dir(int dfd, const char *what, const char *dir,
     return -1;
 }
 
-int registry_load_plugin(const char *path, char *err, size_t err_len)
+const char *registry_side(const struct workload *wl)
 {
+    for (size_t k = 0; k < nplugins; k++)
+        if (plugins[k] == wl)
+            return plugin_sides[k][0] != '\0' ? plugin_sides[k] : NULL;
+    return NULL;
+}
+
+size_t registry_sides(const char *name, const struct workload **out,
+                      size_t max)
+{
+    size_t n = 0, len = strlen(name);
+    for (size_t k = 0; k < nplugins; k++)
+        if (plugin_sides[k][0] != '\0' &&
+            strncmp(plugins[k]->name, name, len) == 0 &&
+            plugins[k]->name[len] == '@' && n < max)
+            out[n++] = plugins[k];
+    return n;
+}
+
+int registry_scope_matches(const char *scope, const struct workload *wl)
+{
+    if (strcmp(scope, wl->name) == 0)
+        return 1;
+    size_t len = strcspn(wl->name, "@");
+    return registry_side(wl) != NULL && strlen(scope) == len &&
+           strncmp(scope, wl->name, len) == 0;
+}
+
+/* A/B: the label part of --plugin LABEL=PATH, or 0 when text is a plain
+ * path (no '=' before any '/', or a label that is not [a-z0-9_-]+). */
+static size_t label_len(const char *text)
+{
+    size_t len = strspn(text, "abcdefghijklmnopqrstuvwxyz0123456789_-");
+    return len > 0 && text[len] == '=' ? len : 0;
+}
+
+/* The name a plugin's workload is known by: its own, or "NAME@LABEL"
+ * when loaded under a label; refused when taken, or when the same NAME
+ * would be both labelled and not (-w NAME would be ambiguous), or when
+ * a third label is given (A/B compares two builds). */
+static int side_name(const char *what, const struct workload *wl,
+                     const char *side, char *name, size_t len, char *err,
+                     size_t err_len)
+{
+    const struct workload *sides[3];
+    size_t nsides = registry_sides(wl->name, sides, 3);
+    if (side == NULL) {
+        snprintf(name, len, "%s", wl->name);
+        if (nsides > 0) {
+            snprintf(err, err_len, "%s: '%s' is already loaded under a "
+                     "label (%s); give this one a label too, LABEL=PATH",
+                     what, wl->name, sides[0]->name);
+            return -1;
+        }
+    } else {
+        snprintf(name, len, "%s@%s", wl->name, side);
+        if (registry_find(wl->name) != NULL) {
+            snprintf(err, err_len, "%s: a workload named '%s' already "
+                     "exists; A/B loads two builds of a plugin's "
+                     "workload, each under a label", what, wl->name);
+            return -1;
+        }
+        if (nsides >= 2 && registry_find(name) == NULL) {
+            snprintf(err, err_len, "%s: '%s' is already loaded under two "
+                     "labels (%s, %s); A/B compares two builds", what,
+                     wl->name, sides[0]->name, sides[1]->name);
+            return -1;
+        }
+    }
+    if (registry_find(name) != NULL) {
+        snprintf(err, err_len, "%s: a workload named '%s' already "
+                 "exists; plugins cannot replace one", what, name);
+        return -1;
+    }
+    return 0;
+}
+
+int registry_load_plugin(const char *arg, char *err, size_t err_len)
+{
+    char side[REGISTRY_SIDE_MAX + 1] = "";
+    size_t llen = label_len(arg);
+    const char *path = arg + (llen > 0 ? llen + 1 : 0);
     char what[4200], real[PATH_MAX], dir[PATH_MAX], base[PATH_MAX];
     char why[160], fdpath[64];
     struct stat st;
     int dfd = -1, fd = -1;
     void *h = NULL;
 
-    snprintf(what, sizeof(what), "--plugin %s", path);
+    snprintf(what, sizeof(what), "--plugin %s", arg);
+    if (llen > REGISTRY_SIDE_MAX) {
+        snprintf(err, err_len, "%s: label longer than %d characters", what,
+                 REGISTRY_SIDE_MAX);
+        return -1;
+    }
+    if (llen > 0)
+        snprintf(side, sizeof(side), "%.*s", (int)llen, arg);
     /* Check what will be mapped, not the name: the real path's folder
      * and the file opened from it without following links; then load
      * that very file through /proc/self/fd, so nothing can be swapped
@@ -329,21 +422,22 @@ int registry_load_plugin(const char *path, char *err, size_t err_len)
     }
     if (check_workload(path, wl, err, err_len) != 0)
         goto fail;
-    if (registry_find(wl->name) != NULL) {
-        snprintf(err, err_len, "%s: a workload named '%s' already "
-                 "exists; plugins cannot replace one", what, wl->name);
+    if (side_name(what, wl, side[0] ? side : NULL, plugin_names[nplugins],
+                  sizeof(plugin_names[nplugins]), err, err_len) != 0)
         goto fail;
-    }
     memset(&plugin_copies[nplugins], 0, sizeof(plugin_copies[nplugins]));
     memcpy(&plugin_copies[nplugins], wl, offsetof(struct workload, peer));
+    plugin_copies[nplugins].name = plugin_names[nplugins];
+    snprintf(plugin_sides[nplugins], sizeof(plugin_sides[nplugins]), "%s",
+             side);
     plugins[nplugins] = &plugin_copies[nplugins];
     nplugins++;
     /* fd stays open: the loader knows the plugin by its /proc name and
      * would take a later plugin opened on the same number for it. */
     close(dfd);
     /* Loading ran the plugin's code: say whose. */
-    fprintf(stderr, "poolbench: loaded plugin %s from %s\n", wl->name,
-            real);
+    fprintf(stderr, "poolbench: loaded plugin %s from %s\n",
+            plugin_names[nplugins - 1], real);
     return 0;
 fail:
     if (h != NULL)

@@ -10,6 +10,8 @@
 /* Most workloads (built-in plus plugins) and parameters per workload. */
 #define REGISTRY_MAX 64
 #define REGISTRY_MAX_PARAMS 32
+#define REGISTRY_SIDE_MAX 32   /* an A/B label: --plugin LABEL=PATH */
+#define REGISTRY_NAME_MAX 96   /* "NAME@LABEL" */
 
 /* Number of known workloads, and the k-th in display order. */
 size_t registry_count(void);
@@ -33,8 +35,24 @@ const struct workload *registry_find(const char *name);
  * The checked file itself is loaded (through /proc/self/fd), so it
  * cannot be swapped after the check. Prints "poolbench: loaded plugin
  * NAME from PATH" on stderr. Returns 0, or -1 with a message naming the
- * file and the problem. */
-int registry_load_plugin(const char *path, char *err, size_t err_len);
+ * file and the problem.
+ * A/B: "LABEL=PATH" (LABEL of [a-z0-9_-]+) loads the plugin's workload
+ * NAME as "NAME@LABEL", so that two builds of one plugin can be measured
+ * side by side; at most two labels per NAME, and a NAME is either
+ * labelled or not. */
+int registry_load_plugin(const char *arg, char *err, size_t err_len);
+
+/* The A/B label wl was loaded under, or NULL (built-in, or unlabelled). */
+const char *registry_side(const struct workload *wl);
+
+/* The workloads loaded as "NAME@LABEL" for this NAME, in load order (the
+ * first is the base side), into out[0..max); returns how many. */
+size_t registry_sides(const char *name, const struct workload **out,
+                      size_t max);
+
+/* Whether -p SCOPE.KEY applies to wl: SCOPE is its name, or the NAME of
+ * a labelled "NAME@LABEL" (both sides take it). */
+int registry_scope_matches(const char *scope, const struct workload *wl);
 
 /* Load every plugin in POOLBENCH_PLUGIN_PATH (':'-separated .so files or
  * folders of them), as registry_load_plugin does; a folder whose .so

@@ -1,4 +1,5 @@
 /* warnings.c - what makes an answer less trustworthy (see warnings.h). */
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -394,6 +395,21 @@ static void too_short(const struct run_options *o,
     }
 }
 
+/* A/B: the two builds of a pair computed different values. */
+static void ab_checksum(const struct run_config *c, long idx, cJSON *w)
+{
+    const struct run_config *d = c->partner;
+    if (d == NULL || d > c || !c->have_checksum || !d->have_checksum ||
+        c->errors > 0 || d->errors > 0 || c->checksum == d->checksum)
+        return;
+    add(w, "ab_checksum", idx, "check which build computes the right "
+        "values: the two did different work, so their times do not "
+        "compare like for like", "%s x%u: the two builds computed "
+        "different values (checksum %016" PRIx64 " vs %s's %016" PRIx64
+        ")", c->ex->name, c->cfg.workers, c->checksum, d->inst->wl->name,
+        d->checksum);
+}
+
 void warnings_collect(const struct run_options *o, const struct run_plan *p,
                       const struct machine_info *m, double cpu_quota,
                       const char *busiest, const long *index, cJSON *w)
@@ -413,6 +429,7 @@ void warnings_collect(const struct run_options *o, const struct run_plan *p,
                                            : m->cpus_online;
         busy(c, cpus, busiest, index[k], w);
         slow(p, c, cpus, index[k], w);
+        ab_checksum(c, index[k], w);
         if (c->precision_reached == 0)
             imprecise(o, c, index[k], w);
         too_short(o, c, wall, clock_res, index[k], w);

@@ -1,6 +1,7 @@
 /* test_measure.c - calibration's round task counts and the machine
- * warnings of every kind, read back by the results reader. Measuring
- * itself (rounds, precision, retries, calibration) is in
+ * warnings of every kind, read back by the results reader, and the order
+ * and rounds of an A/B run's repetitions (with a real serial executor).
+ * Measuring itself (rounds, precision, retries, calibration) is in
  * test_run_core.c, with a stub executor and a fake clock. */
 #include <math.h>
 #include <setjmp.h>
@@ -8,13 +9,102 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "calibrate.h"
 #include "machine.h"
+#include "measure.h"
 #include "warnings.h"
+
+/* A/B order: which side each repetition ran on, in time order, recorded
+ * by the workload's before_rep hook (state = the side's id). */
+static int ab_order[64];
+static size_t ab_norder;
+
+static int rec_before(void *state, char *err, size_t err_len)
+{
+    (void)err;
+    (void)err_len;
+    if (ab_norder < 64)
+        ab_order[ab_norder++] = *(const int *)state;
+    return 0;
+}
+
+static void rec_task(void *state, void *wstate, uint64_t i,
+                     struct task_result *out)
+{
+    (void)state;
+    (void)wstate;
+    out->value = i;
+}
+
+static const struct workload wl_rec = {
+    .abi = WORKLOAD_ABI, .name = "rec", .summary = "", .value_doc = "i",
+    .default_tasks = 4, .before_rep = rec_before, .run_task = rec_task,
+};
+
+/* Two sides, two configurations each, partners across sides: every
+ * round runs each pair back to back, and the order flips per pair and
+ * per round (ABBA); every sample keeps its round. */
+static void test_ab_rounds(void **state)
+{
+    (void)state;
+    static const int ids[2] = { 0, 1 };
+    struct run_instance in[2];
+    struct run_config c[4];
+    struct run_options o;
+    struct measure_ctx ctx;
+    volatile sig_atomic_t stop = 0;
+    memset(in, 0, sizeof(in));
+    memset(c, 0, sizeof(c));
+    memset(&o, 0, sizeof(o));
+    memset(&ctx, 0, sizeof(ctx));
+    for (int k = 0; k < 2; k++) {
+        in[k].wl = &wl_rec;
+        in[k].state = (void *)&ids[k];
+        in[k].ntasks = 4;
+    }
+    in[1].twin = &in[0];
+    for (int k = 0; k < 4; k++) {
+        c[k].inst = &in[k / 2];
+        c[k].ex = &executor_serial;
+        c[k].cfg.workers = 1;
+        c[k].cfg.chunk = (uint64_t)(k % 2 + 1);
+        c[k].transport = "none";
+        c[k].first_error_task = -1;
+        c[k].precision_reached = -1;
+    }
+    c[0].partner = &c[2];
+    c[2].partner = &c[0];
+    c[1].partner = &c[3];
+    c[3].partner = &c[1];
+    struct run_plan p = { .insts = in, .ninsts = 2, .configs = c,
+                          .nconfigs = 4, .max_workers = 1 };
+    o.repeat = o.max_repeat = 3;
+    o.noise_limit = 1024;
+    o.timeout_s = 60;
+    ctx.o = &o;
+    ctx.cpus_online = 1;
+    ctx.cpu_limit = 1;
+    ctx.stop = &stop;
+    ctx.best_probe_s = ctx.last_probe_s = NAN;
+    ctx.hw.fd_cycles = ctx.hw.fd_instr = -1;
+    ab_norder = 0;
+    assert_int_equal(measure_run(&p, &ctx), 0);
+    static const int want[12] = { 0, 1, 1, 0,  1, 0, 0, 1,  0, 1, 1, 0 };
+    assert_int_equal(ab_norder, 12);
+    for (int k = 0; k < 12; k++)
+        assert_int_equal(ab_order[k], want[k]);
+    for (int k = 0; k < 4; k++) {
+        assert_int_equal(c[k].nsamples, 3);
+        for (int r = 0; r < 3; r++)
+            assert_true(c[k].samples[r].v[S_ROUND] == (double)r);
+        free(c[k].samples);
+    }
+}
 
 static void test_round_up(void **state)
 {
@@ -75,6 +165,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_up),
         cmocka_unit_test(test_machine_kinds),
+        cmocka_unit_test(test_ab_rounds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -204,6 +204,105 @@ static void test_norm_quantile(void **state)
     assert_true(isinf(stats_norm_quantile(0)));
 }
 
+/* The signed-rank null law for n = 3, counted by hand: subsets of
+ * {1, 2, 3} by sum are {}, {1}, {2}, {3}|{1,2}, {1,3}, {2,3}, {1,2,3}. */
+static void test_wsr_counts(void **state)
+{
+    (void)state;
+    double c[7];
+    const double want[7] = { 1, 1, 1, 2, 1, 1, 1 };
+    assert_int_equal(stats_wsr_counts(3, c), 0);
+    for (int k = 0; k < 7; k++)
+        assert_double_equal(c[k], want[k], 0);
+    double big[STATS_WSR_EXACT_MAX * (STATS_WSR_EXACT_MAX + 1) / 2 + 1];
+    assert_int_equal(stats_wsr_counts(STATS_WSR_EXACT_MAX, big), 0);
+    double total = 0;
+    for (size_t k = 0; k < sizeof(big) / sizeof(*big); k++)
+        total += big[k];
+    assert_double_equal(total, ldexp(1.0, STATS_WSR_EXACT_MAX), 0);
+    assert_int_equal(stats_wsr_counts(STATS_WSR_EXACT_MAX + 1, big), -1);
+}
+
+static void test_wilcoxon_exact(void **state)
+{
+    (void)state;
+    struct stats_wsr w;
+    /* All five positive: T = 15, p = 2 / 2^5, the smallest there is. */
+    double up[] = { 0.1, 0.2, 0.3, 0.4, 0.5 };
+    assert_int_equal(stats_wilcoxon(up, 5, &w), 0);
+    assert_true(w.exact);
+    assert_double_equal(w.w_plus, 15, 0);
+    assert_double_equal(w.p, 0.0625, 1e-15);
+    assert_double_equal(w.p_min, 0.0625, 1e-15);
+    /* {-1, 2, 3}: T = 2 + 3 = 5; P(T >= 5) = 2/8, so p = 0.5. */
+    double mixed[] = { -1, 2, 3 };
+    assert_int_equal(stats_wilcoxon(mixed, 3, &w), 0);
+    assert_double_equal(w.w_plus, 5, 0);
+    assert_double_equal(w.p, 0.5, 1e-15);
+    /* Symmetric: p = 1. */
+    double sym[] = { -1, 1.5, -2, 2.5, -3, 3.5, 4, -4.5 };
+    assert_int_equal(stats_wilcoxon(sym, 8, &w), 0);
+    assert_double_equal(w.w_plus, 2 + 4 + 6 + 7, 0);
+    assert_true(w.p > 0.5);
+}
+
+/* A zero is dropped and forces the normal law: n = 2, T = 3, mu = 1.5,
+ * sigma^2 = 2 * 3 * 5 / 24 = 1.25, z = (1.5 - 0.5) / sqrt(1.25). */
+static void test_wilcoxon_normal(void **state)
+{
+    (void)state;
+    struct stats_wsr w;
+    double d[] = { 0, 1, 2 };
+    assert_int_equal(stats_wilcoxon(d, 3, &w), 0);
+    assert_false(w.exact);
+    assert_int_equal(w.zeros, 1);
+    assert_int_equal(w.n, 2);
+    assert_double_equal(w.p, 0.37109336952269767, 1e-12);
+    /* Ties: |d| = 1, 1 share rank 1.5; T = 1.5 + 3 = 4.5. */
+    double t[] = { 1, -1, 2 };
+    assert_int_equal(stats_wilcoxon(t, 3, &w), 0);
+    assert_false(w.exact);
+    assert_double_equal(w.w_plus, 4.5, 0);
+    double none[] = { 0, 0 };
+    assert_int_equal(stats_wilcoxon(none, 2, &w), 0);
+    assert_double_equal(w.p, 1, 0);
+    assert_double_equal(w.p_min, 1, 0);
+}
+
+/* Walsh averages of {1, 2, 3}: 1, 1.5, 2, 2, 2.5, 3; median 2. Three
+ * pairs cannot reach 95% (P(T <= 0) = 1/8 > 0.025): [min, max]. With
+ * 8 pairs c = 4 (P(T <= 3) = 5/256 <= 0.025 < P(T <= 4) = 7/256). */
+static void test_walsh_ci(void **state)
+{
+    (void)state;
+    double est, lo, hi;
+    double d[] = { 1, 2, 3 };
+    assert_int_equal(stats_walsh_ci(d, 3, 0.95, &est, &lo, &hi), 1);
+    assert_double_equal(est, 2, 0);
+    assert_double_equal(lo, 1, 0);
+    assert_double_equal(hi, 3, 0);
+    double e[] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+    assert_int_equal(stats_walsh_ci(e, 8, 0.95, &est, &lo, &hi), 0);
+    assert_double_equal(est, 4.5, 0);
+    /* Sorted Walsh averages of 1..8 start 1, 1.5, 2, 2, 2.5, 2.5, 3. */
+    assert_double_equal(lo, 2, 0);
+    assert_double_equal(hi, 7, 0);
+    assert_int_equal(stats_walsh_ci(e, 0, 0.95, &est, &lo, &hi), -1);
+}
+
+/* (z(0.975) + z(0.8)) * 1.4826 MAD / sqrt(n * 3 / pi), MAD 1, n 5. */
+static void test_detectable(void **state)
+{
+    (void)state;
+    double d[] = { 0, 1, 2, 3, 4 };
+    assert_double_equal(stats_norm_quantile(0.975), 1.959963984540054,
+                        1e-9);
+    assert_double_equal(stats_norm_quantile(0.5), 0, 1e-12);
+    assert_double_equal(stats_wsr_detectable(d, 5, 0.05, 0.8),
+                        1.9008906736167892, 1e-6);
+    assert_true(isinf(stats_wsr_detectable(d, 1, 0.05, 0.8)));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -218,6 +317,11 @@ int main(void)
         cmocka_unit_test(test_ratio_log_scale),
         cmocka_unit_test(test_mwu_min_p),
         cmocka_unit_test(test_norm_quantile),
+        cmocka_unit_test(test_wsr_counts),
+        cmocka_unit_test(test_wilcoxon_exact),
+        cmocka_unit_test(test_wilcoxon_normal),
+        cmocka_unit_test(test_walsh_ci),
+        cmocka_unit_test(test_detectable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
