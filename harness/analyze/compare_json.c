@@ -49,6 +49,51 @@ static cJSON *side_json(const struct results_row *row, const double *v,
     return o;
 }
 
+/* One matched configuration: both sides, the ratio, the test and the
+ * verdict. */
+static cJSON *match_json(const struct compare_report *r,
+                         const struct compare_match *m)
+{
+    cJSON *o = config_json(m->base);
+    cJSON_AddItemToObject(o, "base", side_json(m->base, m->bv, m->nb));
+    cJSON_AddItemToObject(o, "new", side_json(m->new_row, m->nv,
+                                              m->nn));
+    results_json_number(o, "base_median", m->base_median);
+    results_json_number(o, "new_median", m->new_median);
+    results_json_number(o, "ratio", m->ratio);
+    results_json_number(o, "ratio_hl", m->est);
+    results_json_number(o, "ratio_ci95_low", m->ci_low);
+    results_json_number(o, "ratio_ci95_high", m->ci_high);
+    if (m->tested) {
+        cJSON_AddNumberToObject(o, "u", m->mwu.u);
+        cJSON_AddNumberToObject(o, "p", m->mwu.p);
+        cJSON_AddBoolToObject(o, "p_exact", m->mwu.exact);
+    } else {
+        cJSON_AddNullToObject(o, "u");
+        cJSON_AddNullToObject(o, "p");
+        cJSON_AddNullToObject(o, "p_exact");
+    }
+    results_json_number(o, "p_adjusted", m->p_adj);
+    if (r->nbases > 1) {
+        cJSON_AddNumberToObject(o, "base_runs", (double)m->nruns);
+        results_json_number(o, "prediction_low", m->pi_low);
+        results_json_number(o, "prediction_high", m->pi_high);
+    }
+    cJSON_AddStringToObject(o, "verdict",
+                            compare_verdict_name(m->verdict));
+    cJSON_AddBoolToObject(o, "regression", m->regression);
+    cJSON_AddBoolToObject(o, "per_task", m->per_task);
+    if (isinf(m->detect_pct))
+        cJSON_AddStringToObject(o, "detectable_pct", "none");
+    else
+        results_json_number(o, "detectable_pct", m->detect_pct);
+    if (m->note[0] != '\0')
+        cJSON_AddStringToObject(o, "note", m->note);
+    else
+        cJSON_AddNullToObject(o, "note");
+    return o;
+}
+
 static cJSON *report_json(const struct compare_report *r)
 {
     cJSON *root = cJSON_CreateObject();
@@ -106,44 +151,7 @@ static cJSON *report_json(const struct compare_report *r)
     }
     cJSON *cmp = cJSON_AddArrayToObject(root, "comparisons");
     for (size_t k = 0; k < r->nmatches; k++) {
-        const struct compare_match *m = &r->matches[k];
-        cJSON *o = config_json(m->base);
-        cJSON_AddItemToObject(o, "base", side_json(m->base, m->bv, m->nb));
-        cJSON_AddItemToObject(o, "new", side_json(m->new_row, m->nv,
-                                                  m->nn));
-        results_json_number(o, "base_median", m->base_median);
-        results_json_number(o, "new_median", m->new_median);
-        results_json_number(o, "ratio", m->ratio);
-        results_json_number(o, "ratio_hl", m->est);
-        results_json_number(o, "ratio_ci95_low", m->ci_low);
-        results_json_number(o, "ratio_ci95_high", m->ci_high);
-        if (m->tested) {
-            cJSON_AddNumberToObject(o, "u", m->mwu.u);
-            cJSON_AddNumberToObject(o, "p", m->mwu.p);
-            cJSON_AddBoolToObject(o, "p_exact", m->mwu.exact);
-        } else {
-            cJSON_AddNullToObject(o, "u");
-            cJSON_AddNullToObject(o, "p");
-            cJSON_AddNullToObject(o, "p_exact");
-        }
-        results_json_number(o, "p_adjusted", m->p_adj);
-        if (r->nbases > 1) {
-            cJSON_AddNumberToObject(o, "base_runs", (double)m->nruns);
-            results_json_number(o, "prediction_low", m->pi_low);
-            results_json_number(o, "prediction_high", m->pi_high);
-        }
-        cJSON_AddStringToObject(o, "verdict",
-                                compare_verdict_name(m->verdict));
-        cJSON_AddBoolToObject(o, "regression", m->regression);
-        cJSON_AddBoolToObject(o, "per_task", m->per_task);
-        if (isinf(m->detect_pct))
-            cJSON_AddStringToObject(o, "detectable_pct", "none");
-        else
-            results_json_number(o, "detectable_pct", m->detect_pct);
-        if (m->note[0] != '\0')
-            cJSON_AddStringToObject(o, "note", m->note);
-        else
-            cJSON_AddNullToObject(o, "note");
+        cJSON *o = match_json(r, &r->matches[k]);
         cJSON_AddItemToArray(cmp, o);
     }
     for (int side = 0; side < 2; side++) {

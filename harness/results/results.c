@@ -13,6 +13,7 @@
 #include "fs.h"
 #include "bounds.h"
 #include "results.h"
+#include "results_impl.h"
 #include "textesc.h"
 
 /* ---- terminal safety -------------------------------------------------- */
@@ -40,13 +41,13 @@ struct reader {
  * for bad text: its allocations go through json_malloc, which notes a
  * failure here, so that a big file read without memory is not called
  * invalid. */
-static _Thread_local int reader_oom;
+_Thread_local int results_reader_oom;
 
 static void *json_malloc(size_t size)
 {
     void *p = malloc(size);
     if (p == NULL)
-        reader_oom = 1;
+        results_reader_oom = 1;
     return p;
 }
 
@@ -63,12 +64,12 @@ static void json_hooks(void)
 
 int results_out_of_memory(void)
 {
-    return reader_oom;
+    return results_reader_oom;
 }
 
 static int oom(struct reader *r)
 {
-    reader_oom = 1;
+    results_reader_oom = 1;
     snprintf(r->err, r->err_len, "out of memory reading %s", r->name);
     results_term_safe(r->err, r->err_len);
     return -1;
@@ -552,7 +553,7 @@ static int parse_text(struct reader *r, const char *text, size_t len,
     const char *end = NULL;
     json_hooks();
     out->root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
-    if (out->root == NULL && reader_oom)
+    if (out->root == NULL && results_reader_oom)
         return oom(r);
     if (out->root == NULL) {
         const char *at = cJSON_GetErrorPtr();
@@ -670,7 +671,7 @@ int results_parse(const char *name, const char *text, size_t len,
                   struct results_file *out, char *err, size_t err_len)
 {
     struct reader r = { name, err, err_len };
-    reader_oom = 0;
+    results_reader_oom = 0;
     memset(out, 0, sizeof(*out));
     out->path = strdup(name);
     if (out->path == NULL)
@@ -682,89 +683,11 @@ int results_parse(const char *name, const char *text, size_t len,
     return 0;
 }
 
-/* Open a user-given input for reading without ever blocking on it: a
- * FIFO or device is refused before anything waits on it. Fills *st.
- * Returns the descriptor, or -1 with "PATH: not a regular file; expected
- * WHAT" (or the open error) in err. */
-static int results_open_input(const char *path, const char *what,
-                              struct stat *st, char *err, size_t err_len)
-{
-    /* O_NONBLOCK: opening a FIFO for reading blocks until a writer comes;
-     * the regular-file check must come first. */
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-    int flags;
-    if (fd < 0) {
-        snprintf(err, err_len, "%s: cannot open: %s", path,
-                 strerror(errno));
-        return -1;
-    }
-    if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
-        snprintf(err, err_len, "%s: not a regular file; expected %s", path,
-                 what);
-        close(fd);
-        return -1;
-    }
-    flags = fcntl(fd, F_GETFL);
-    if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
-        snprintf(err, err_len, "%s: cannot read: %s", path,
-                 strerror(errno));
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-char *results_read_input(const char *path, const char *what,
-                         size_t max_bytes, size_t *len, struct stat *st,
-                         char *err, size_t err_len)
-{
-    struct stat own;
-    struct stat *sp = st != NULL ? st : &own;
-    reader_oom = 0;
-    int fd = results_open_input(path, what, sp, err, err_len);
-    if (fd < 0)
-        return NULL;
-    if ((uint64_t)sp->st_size > max_bytes) {
-        snprintf(err, err_len, "%s: %lld bytes is larger than the %zu bytes "
-                 "%s may have", path, (long long)sp->st_size, max_bytes,
-                 what);
-        close(fd);
-        return NULL;
-    }
-    size_t want = (size_t)sp->st_size, got = 0;
-    char *buf = malloc(want + 1);
-    if (buf == NULL) {
-        reader_oom = 1;
-        snprintf(err, err_len, "out of memory reading %s", path);
-        close(fd);
-        return NULL;
-    }
-    while (got < want) {
-        ssize_t n = read(fd, buf + got, want - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break; /* a file that shrank is read as far as it goes */
-        got += (size_t)n;
-    }
-    close(fd);
-    buf[got] = '\0';
-    *len = got;
-    return buf;
-}
-
-char *results_read_text(const char *path, size_t *len, char *err,
-                        size_t err_len)
-{
-    return results_read_input(path, "a results JSON file",
-                              RESULTS_MAX_BYTES, len, NULL, err, err_len);
-}
-
 int results_load(const char *path, struct results_file *out, char *err,
                  size_t err_len)
 {
     size_t len;
-    reader_oom = 0;
+    results_reader_oom = 0;
     memset(out, 0, sizeof(*out));
     char *buf = results_read_text(path, &len, err, err_len);
     if (buf == NULL)

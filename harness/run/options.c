@@ -503,6 +503,19 @@ struct texts {
     int have_repeat, have_warmup, have_min_time, have_max_repeat;
 };
 
+/* A text option that may not be empty: optarg into *dst, or -1 with
+ * "OPT: empty; expected WHAT". */
+static int nonempty(const char *opt, const char *what, const char **dst,
+                    char *err, size_t err_len)
+{
+    if (optarg[0] == '\0') {
+        snprintf(err, err_len, "%s: empty; expected %s", opt, what);
+        return -1;
+    }
+    *dst = optarg;
+    return 0;
+}
+
 /* One option of getopt's; -1 with err set on a bad value, 1 for help. */
 static int take(int c, char **argv, struct run_options *o, struct texts *t,
                 char *err, size_t err_len)
@@ -563,29 +576,15 @@ static int take(int c, char **argv, struct run_options *o, struct texts *t,
     case O_PYTHON:
         return python_set_interpreter(optarg, err, err_len);
     case O_CORPUS:
-        if (optarg[0] == '\0') {
-            snprintf(err, err_len, "--corpus-dir: empty path");
-            return -1;
-        }
-        o->corpus_dir = optarg;
-        return 0;
+        return nonempty("--corpus-dir", "a folder", &o->corpus_dir, err,
+                        err_len);
     case O_SAVE:
-        if (optarg[0] == '\0') {
-            snprintf(err, err_len, "--save: empty name; expected a branch "
-                     "or label such as main");
-            return -1;
-        }
-        o->save_name = optarg;
-        return 0;
+        return nonempty("--save", "a branch or label such as main",
+                        &o->save_name, err, err_len);
     case O_DB: o->db_path = optarg; return 0;
     case O_TASKS_FROM:
-        if (optarg[0] == '\0') {
-            snprintf(err, err_len, "--tasks-from: empty; expected a "
-                     "results file or a stored run NAME[@COMMIT]");
-            return -1;
-        }
-        o->tasks_from = optarg;
-        return 0;
+        return nonempty("--tasks-from", "a results file or a stored run "
+                        "NAME[@COMMIT]", &o->tasks_from, err, err_len);
     case 'o': o->output = optarg; return 0;
     case O_TIMEOUT:
         return args_double("--timeout", optarg, 0, 1e7, &o->timeout_s, err,

@@ -340,13 +340,37 @@ static int side_name(const char *what, const struct workload *wl,
     return 0;
 }
 
+/* dlopen the checked file through its descriptor (/proc/self/fd/FD), so
+ * that the very file checked is the one mapped. Returns the handle, or
+ * NULL with "WHAT: cannot load as a shared object: why" in err. */
+static void *dlopen_fd(int fd, const char *real, const char *what,
+                       char *err, size_t err_len)
+{
+    char fdpath[64];
+    /* Without /proc (rare) the checked real path is the best left. The
+     * fd is not closed once loaded (see below): at most one per plugin. */
+    snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+    void *h = dlopen(access(fdpath, F_OK) == 0 ? fdpath : real,
+                     RTLD_NOW | RTLD_LOCAL);
+    if (h != NULL)
+        return h;
+    const char *why_dl = dlerror();
+    /* dlerror names the /proc path; the user gave another. */
+    if (why_dl != NULL && strncmp(why_dl, fdpath, strlen(fdpath)) == 0 &&
+        strncmp(why_dl + strlen(fdpath), ": ", 2) == 0)
+        why_dl += strlen(fdpath) + 2;
+    snprintf(err, err_len, "%s: cannot load as a shared object: %s", what,
+             why_dl != NULL ? why_dl : "unknown error");
+    return NULL;
+}
+
 int registry_load_plugin(const char *arg, char *err, size_t err_len)
 {
     char side[REGISTRY_SIDE_MAX + 1] = "";
     size_t llen = label_len(arg);
     const char *path = arg + (llen > 0 ? llen + 1 : 0);
     char what[4200], real[PATH_MAX], dir[PATH_MAX], base[PATH_MAX];
-    char why[160], fdpath[64];
+    char why[160];
     struct stat st;
     int dfd = -1, fd = -1;
     void *h = NULL;
@@ -398,21 +422,9 @@ int registry_load_plugin(const char *arg, char *err, size_t err_len)
                  REGISTRY_MAX);
         goto fail;
     }
-    /* Without /proc (rare) the checked real path is the best left. The
-     * fd is not closed once loaded (see below): at most one per plugin. */
-    snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
-    h = dlopen(access(fdpath, F_OK) == 0 ? fdpath : real,
-               RTLD_NOW | RTLD_LOCAL);
-    if (h == NULL) {
-        const char *why_dl = dlerror();
-        /* dlerror names the /proc path; the user gave another. */
-        if (why_dl != NULL && strncmp(why_dl, fdpath, strlen(fdpath)) == 0
-            && strncmp(why_dl + strlen(fdpath), ": ", 2) == 0)
-            why_dl += strlen(fdpath) + 2;
-        snprintf(err, err_len, "%s: cannot load as a shared object: %s",
-                 what, why_dl != NULL ? why_dl : "unknown error");
+    h = dlopen_fd(fd, real, what, err, err_len);
+    if (h == NULL)
         goto fail;
-    }
     const struct workload *wl = dlsym(h, WORKLOAD_PLUGIN_SYMBOL);
     if (wl == NULL) {
         snprintf(err, err_len, "%s: no '%s' symbol; a plugin "
