@@ -8,6 +8,8 @@
 if (!exists("tmp_suffix")) tmp_suffix = ''
 set xrange [0.5:nruns + 0.5]
 set yrange [0:*]
+# Seconds with an SI prefix (50 us, not 5e-05); per-task times are in ns.
+if (strstrt(ylabel_text, "(ns)") == 0) set format y "%.0s %cs"
 set xtics rotate by -45 ()
 do for [i=1:nxtics] { set xtics add (xtic_labels[i] xtic_pos[i]) }
 # The legend under the x label: long configuration names fit there.

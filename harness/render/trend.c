@@ -234,7 +234,7 @@ static void write_vars(const struct trend *t, const char *stem,
     plot_buf_gp_var(gp_b, "xlabel_text", "run (commit, date), oldest first");
     plot_buf_gp_var(gp_b, "ylabel_text", per_task
                     ? "median time per task (ns), 95% CI"
-                    : "median wall time (s), 95% CI");
+                    : "median wall time, 95% CI");
     strbuf_printf(gp_b, "nruns = %zu\nnlines = %zu\n", nruns, nconf);
     size_t step = (nruns + TREND_MAX_XTICS - 1) / TREND_MAX_XTICS, nx = 0;
     for (size_t k = 0; k < g->n; k++) {

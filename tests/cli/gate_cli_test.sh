@@ -186,8 +186,11 @@ got = float(first.split()[1])
 assert abs(got - want) <= 1e-6 * want, (got, want)
 
 PY
-    grep -q "xtics rotate by -45 noenhanced ('[0-9a-f?]* [0-9][0-9]-[0-9]" \
-        tr/*.gp && ok || bad "trend points not labelled by commit and date"
+    # The x labels are the runs' commits and dates ("abc1234 12-06"), set
+    # from the chart's xtic_labels, one per run.
+    grep -Eq "^array xtic_labels\[2\] = \['[0-9a-f?]{1,7} [0-9][0-9]-[0-9][0-9]', '[0-9a-f?]{1,7} [0-9][0-9]-[0-9][0-9]'\]" \
+        tr/*.gp && grep -q "set xtics add (xtic_labels\[i\]" tr/*.gp &&
+        ok || bad "trend points not labelled by commit and date"
     # Ten series in one chart: ten colours (gnuplot's cycle has eight).
     for k in 1 2; do
         run "$S0" m$k.json -e serial,threads,procs -j 1,2 \
@@ -196,8 +199,11 @@ PY
     $PB history add --db m.sqlite --name main m1.json m2.json > /dev/null
     $PB history trend --db m.sqlite -o mt > /dev/null 2> err.txt ||
         bad "history trend: $(cat err.txt)"
-    n=$(grep -c "yerrorlines" mt/*.gp)
-    c=$(grep -o "lc rgb '#[0-9a-f]*'" mt/*.gp | sort -u | wc -l)
+    # One line a configuration, each drawn in its own entry of colours.
+    n=$(sed -n 's/^nlines = //p' mt/*.gp)
+    c=$(sed -n "s/^array colours\[[0-9]*\] = //p" mt/*.gp |
+        grep -o "'#[0-9a-f]*'" | sort -u | wc -l)
+    grep -q "lc rgb colours\[i\]" mt/*.gp || c=0
     [ "$n" -ge 9 ] && [ "$c" -eq "$n" ] && ok ||
         bad "$n series, $c colours"
 else
