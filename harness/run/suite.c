@@ -66,17 +66,28 @@ static int user_sets(const char *wl, const char *key)
     return 0;
 }
 
-static int selected(const char *wl)
+/* Whether wl is an item of the comma list. */
+static int in_list(const char *list, const char *wl)
 {
     size_t len = strlen(wl);
-    if (user_workloads == NULL)
-        return 1;
-    for (const char *s = user_workloads; s != NULL; s = strchr(s, ',')) {
+    for (const char *s = list; s != NULL; s = strchr(s, ',')) {
         s += *s == ',';
         if (strncmp(s, wl, len) == 0 && (s[len] == ',' || s[len] == '\0'))
             return 1;
     }
     return 0;
+}
+
+/* Selected: by the user's -w when given, else by the suite's own -w
+ * (among opts so far) when it has one; every workload otherwise. */
+static int selected(const char *wl, char *const *opts, size_t n)
+{
+    if (user_workloads != NULL)
+        return in_list(user_workloads, wl);
+    for (size_t k = n; k-- > 1;)
+        if (strcmp(opts[k - 1], "-w") == 0)
+            return in_list(opts[k], wl);
+    return 1;
 }
 
 /* -p WORKLOAD.KEY=VALUE when the workload exists, has that parameter, is
@@ -85,8 +96,8 @@ static int add_param(struct suite_plan *p, char **opts, size_t *n,
                      const char *wl, const char *key, const char *value)
 {
     const struct workload *w = registry_find(wl);
-    if (w == NULL || registry_param_index(w, key) < 0 || !selected(wl) ||
-        user_sets(wl, key))
+    if (w == NULL || registry_param_index(w, key) < 0 ||
+        !selected(wl, opts, *n) || user_sets(wl, key))
         return 0;
     if (add(p, opts, n, "-p") != 0 ||
         add(p, opts, n, "%s.%s=%s", wl, key, value) != 0)

@@ -229,4 +229,15 @@ if $PB run -w factorial -e serial -n 50 -r 5 -p n=10,20 --no-progress \
       -o sweep.json > /dev/null 2>&1 && check_json sweep.json 2 >/dev/null
 then ok; else bad "parameter sweep"; fi
 
+# Every suite expands into options run accepts: its -p reach only the
+# workloads it selects (chunks and delivery set -p for latency and
+# hashing, which one of them does not run). Checked up to the output
+# folder, before anything is measured.
+for s in default chunks delivery ci seed; do
+    $PB run --suite $s -o /nonexistent/x.json > suite.txt 2>&1
+    if [ $? -eq 2 ] && grep -q "folder /nonexistent does not exist" suite.txt
+    then ok; else bad "--suite $s does not expand cleanly: $(cat suite.txt)"
+    fi
+done
+
 finish cli
