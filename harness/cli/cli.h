@@ -39,6 +39,16 @@ int cli_compare_paired(int argc, char **argv);
 int cli_load_inputs(const char *cmd, const char *usage, char *const *names,
                     size_t n, struct results_file **files, size_t *nfiles);
 
+struct compare_options;
+
+/* The options compare and its paired form share, by which: 't'
+ * --threshold PCT (a trailing % allowed), 'a' --alpha A, 'm' --metric
+ * wall|cpu|ns_per_task; arg into o. Returns 0, or -1 with a one-line
+ * message naming the option and what it accepts. */
+int cli_compare_option(char which, const char *arg,
+                       struct compare_options *o, char *err,
+                       size_t err_len);
+
 /* Free what cli_load_inputs loaded. */
 void cli_free_inputs(struct results_file *files, size_t nfiles);
 

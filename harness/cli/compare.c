@@ -116,16 +116,12 @@ enum {
     O_BASELINE, O_WINDOW, O_CORRECTION, O_GATE_ON, O_DB, O_ALLOW,
 };
 
-/* Parse one option's value into c. Returns 0 or -1 with a message. */
-static int parse_opt(int opt, const char *arg, struct cli *c, char *err,
-                     size_t err_len)
+int cli_compare_option(char which, const char *arg,
+                       struct compare_options *o, char *err, size_t err_len)
 {
-    struct compare_options *o = &c->o;
-    char names[128];
     int k;
-    uint64_t u;
-    switch (opt) {
-    case O_THRESHOLD: {
+    switch (which) {
+    case 't': {
         char text[64];
         snprintf(text, sizeof(text), "%s", arg);
         size_t len = strlen(text);
@@ -139,7 +135,7 @@ static int parse_opt(int opt, const char *arg, struct cli *c, char *err,
         }
         return 0;
     }
-    case O_ALPHA:
+    case 'a':
         if (args_double("--alpha", arg, 0, 1, &o->alpha, err,
                         err_len) != 0 || o->alpha <= 0 || o->alpha >= 1) {
             snprintf(err, err_len, "--alpha '%s': expected a number "
@@ -147,7 +143,7 @@ static int parse_opt(int opt, const char *arg, struct cli *c, char *err,
             return -1;
         }
         return 0;
-    case O_METRIC:
+    default:
         k = args_choice("wall|cpu|ns_per_task", arg);
         if (k < 0) {
             snprintf(err, err_len, "--metric '%s': expected wall, cpu "
@@ -156,6 +152,21 @@ static int parse_opt(int opt, const char *arg, struct cli *c, char *err,
         }
         o->metric = (enum compare_metric)k;
         return 0;
+    }
+}
+
+/* Parse one option's value into c. Returns 0 or -1 with a message. */
+static int parse_opt(int opt, const char *arg, struct cli *c, char *err,
+                     size_t err_len)
+{
+    struct compare_options *o = &c->o;
+    char names[128];
+    int k;
+    uint64_t u;
+    switch (opt) {
+    case O_THRESHOLD: return cli_compare_option('t', arg, o, err, err_len);
+    case O_ALPHA: return cli_compare_option('a', arg, o, err, err_len);
+    case O_METRIC: return cli_compare_option('m', arg, o, err, err_len);
     case O_NORMALIZE:
         if (strcmp(arg, "speedup") != 0) {
             snprintf(err, err_len, "--normalize '%s': expected speedup",

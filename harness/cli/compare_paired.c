@@ -54,37 +54,9 @@ static int parse_opt(int opt, const char *arg, struct paired_report *r,
     struct compare_options *o = &r->opt;
     int k;
     switch (opt) {
-    case O_THRESHOLD: {
-        char text[64];
-        snprintf(text, sizeof(text), "%s", arg);
-        size_t len = strlen(text);
-        if (len > 1 && text[len - 1] == '%')
-            text[len - 1] = '\0';
-        if (args_double("--threshold", text, 0, 1000, &o->threshold_pct,
-                        err, err_len) != 0) {
-            snprintf(err, err_len, "--threshold '%s': expected a "
-                     "percentage from 0 to 1000, like 5 or 2.5%%", arg);
-            return -1;
-        }
-        return 0;
-    }
-    case O_ALPHA:
-        if (args_double("--alpha", arg, 0, 1, &o->alpha, err,
-                        err_len) != 0 || o->alpha <= 0 || o->alpha >= 1) {
-            snprintf(err, err_len, "--alpha '%s': expected a number "
-                     "greater than 0 and less than 1, like 0.01", arg);
-            return -1;
-        }
-        return 0;
-    case O_METRIC:
-        k = args_choice("wall|cpu|ns_per_task", arg);
-        if (k < 0) {
-            snprintf(err, err_len, "--metric '%s': expected wall, cpu "
-                     "or ns_per_task", arg);
-            return -1;
-        }
-        o->metric = (enum compare_metric)k;
-        return 0;
+    case O_THRESHOLD: return cli_compare_option('t', arg, o, err, err_len);
+    case O_ALPHA: return cli_compare_option('a', arg, o, err, err_len);
+    case O_METRIC: return cli_compare_option('m', arg, o, err, err_len);
     case O_FORMAT:
         k = args_choice("text|markdown|json", arg);
         if (k < 0) {
