@@ -77,12 +77,7 @@ static const struct wl_param cmd_params[] = {
     { "baseline", WL_PARAM_INT, "0",
       "1: run `true` instead, same items and spawn: the spawn's cost",
       0, 1, NULL },
-    { "files", WL_PARAM_INT, "2000",
-      "built-in corpus: number of files", 1, 10000000, NULL },
-    { "size_mb", WL_PARAM_INT, "64",
-      "built-in corpus: total size in MiB", 1, 1048576, NULL },
-    { "corpus_seed", WL_PARAM_INT, "1",
-      "built-in corpus: generator seed", 0, 9007199254740992.0, NULL },
+    INPUT_CORPUS_PARAMS,
     { 0 },
 };
 
@@ -196,22 +191,12 @@ static int cmd_prepare(struct wl_setup *s)
             goto fail;
     }
     struct input_spec spec = {
-        .kind = cmd_kind(a, marker), .list = a[P_LIST].s,
-        .dir = a[P_DIR].s, .cache_dir = s->cache_dir,
-        .corpus = { .files = (uint64_t)a[P_FILES].i,
-                    .bytes = (uint64_t)a[P_SIZE_MB].i << 20,
-                    .seed = (uint64_t)a[P_CORPUS_SEED].i },
+        .kind = cmd_kind(a, marker), .list = a[P_LIST].s, .dir = a[P_DIR].s,
+        .cache_dir = s->cache_dir, .corpus = input_corpus_spec(&a[P_FILES]),
     };
-    if (spec.kind == INPUT_LINES && spec.list == NULL) {
-        snprintf(s->err, s->err_len, "cmd: input=lines needs -p "
-                 "list=FILE");
+    if (input_setup(&st->in, &spec, "cmd: input", s->ntasks, CMD_DEFAULT_TASKS, &st->ntasks,
+                    s->err, s->err_len) != 0)
         goto fail;
-    }
-    if (input_prepare(&st->in, &spec, s->err, s->err_len) != 0)
-        goto fail;
-    size_t count = input_count(&st->in);
-    st->ntasks = s->ntasks > 0 ? s->ntasks
-                 : count > 0 ? count : CMD_DEFAULT_TASKS;
     s->state = st;
     s->ntasks_out = st->ntasks;
     return 0;

@@ -137,6 +137,29 @@ fail:
     return -1;
 }
 
+struct corpus_spec input_corpus_spec(const union wl_value *a)
+{
+    return (struct corpus_spec){ .files = (uint64_t)a[0].i,
+                                 .bytes = (uint64_t)a[1].i << 20,
+                                 .seed = (uint64_t)a[2].i };
+}
+
+int input_setup(struct input_set *in, const struct input_spec *spec,
+                const char *who, uint64_t given, uint64_t default_tasks,
+                uint64_t *ntasks, char *err, size_t err_len)
+{
+    if (spec->kind == INPUT_LINES && spec->list == NULL) {
+        memset(in, 0, sizeof(*in));
+        snprintf(err, err_len, "%s=lines needs -p list=FILE", who);
+        return -1;
+    }
+    if (input_prepare(in, spec, err, err_len) != 0)
+        return -1;
+    size_t count = input_count(in);
+    *ntasks = given > 0 ? given : count > 0 ? count : default_tasks;
+    return 0;
+}
+
 size_t input_count(const struct input_set *in)
 {
     switch (in->kind) {

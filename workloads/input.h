@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "corpus.h"
+#include "workload.h"
 
 /* What a task's item is. */
 enum input_kind {
@@ -37,11 +38,34 @@ struct input_set {
     size_t nlines;
 };
 
+/* The built-in corpus's parameters, last in the table of a workload whose
+ * items may be that corpus (cmd, pyfunc), in this order; their values
+ * make input_spec.corpus (input_corpus_spec). */
+#define INPUT_CORPUS_PARAMS \
+    { "files", WL_PARAM_INT, "2000", \
+      "built-in corpus: number of files", 1, 10000000, NULL }, \
+    { "size_mb", WL_PARAM_INT, "64", \
+      "built-in corpus: total size in MiB", 1, 1048576, NULL }, \
+    { "corpus_seed", WL_PARAM_INT, "1", \
+      "built-in corpus: generator seed", 0, 9007199254740992.0, NULL }
+
+/* The corpus spec from the values of INPUT_CORPUS_PARAMS, a[0..3). */
+struct corpus_spec input_corpus_spec(const union wl_value *a);
+
 /* Prepare in from spec. Returns 0, or -1 with a one-line message (a list
  * that cannot be read, is empty or holds a NUL byte; a tree that cannot
  * be listed). */
 int input_prepare(struct input_set *in, const struct input_spec *spec,
                   char *err, size_t err_len);
+
+/* What a workload's prepare does with its items: refuse lines without a
+ * list ("WHO=lines needs -p list=FILE", who naming the workload and its
+ * parameter: "cmd: input"), input_prepare, and the task count into
+ * *ntasks: given when > 0 (-n), else one task per item, else
+ * default_tasks. Returns 0, or -1 with a one-line message. */
+int input_setup(struct input_set *in, const struct input_spec *spec,
+                const char *who, uint64_t given, uint64_t default_tasks,
+                uint64_t *ntasks, char *err, size_t err_len);
 
 /* Items there are: 0 for INPUT_INDEX (any count). */
 size_t input_count(const struct input_set *in);

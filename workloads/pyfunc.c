@@ -48,12 +48,7 @@ static const struct wl_param pyfunc_params[] = {
       "items: the files under PATH in sorted order", 0, 0, NULL },
     { "list", WL_PARAM_STRING, NULL,
       "items: the lines of FILE", 0, 0, NULL },
-    { "files", WL_PARAM_INT, "2000",
-      "built-in corpus: number of files", 1, 10000000, NULL },
-    { "size_mb", WL_PARAM_INT, "64",
-      "built-in corpus: total size in MiB", 1, 1048576, NULL },
-    { "corpus_seed", WL_PARAM_INT, "1",
-      "built-in corpus: generator seed", 0, 9007199254740992.0, NULL },
+    INPUT_CORPUS_PARAMS,
     { 0 },
 };
 
@@ -153,21 +148,11 @@ static int pyfunc_prepare(struct wl_setup *s)
     }
     struct input_spec spec = {
         .kind = pyfunc_kind(a), .list = a[P_LIST].s, .dir = a[P_DIR].s,
-        .cache_dir = s->cache_dir,
-        .corpus = { .files = (uint64_t)a[P_FILES].i,
-                    .bytes = (uint64_t)a[P_SIZE_MB].i << 20,
-                    .seed = (uint64_t)a[P_CORPUS_SEED].i },
+        .cache_dir = s->cache_dir, .corpus = input_corpus_spec(&a[P_FILES]),
     };
-    if (spec.kind == INPUT_LINES && spec.list == NULL) {
-        snprintf(s->err, s->err_len, "pyfunc: items=lines needs -p "
-                 "list=FILE");
+    if (input_setup(&st->in, &spec, "pyfunc: items", s->ntasks, PYFUNC_DEFAULT_TASKS, &st->ntasks,
+                    s->err, s->err_len) != 0)
         goto fail;
-    }
-    if (input_prepare(&st->in, &spec, s->err, s->err_len) != 0)
-        goto fail;
-    size_t count = input_count(&st->in);
-    st->ntasks = s->ntasks > 0 ? s->ntasks
-                 : count > 0 ? count : PYFUNC_DEFAULT_TASKS;
     s->state = st;
     s->ntasks_out = st->ntasks;
     return 0;
