@@ -70,13 +70,13 @@ echo "detectable slowdown per row of the last A/A comparison:"
 # ---- 2. injected slowdowns, separate runs --------------------------------
 for pct in 0 5 10 25; do
     cc -O2 -shared -fPIC -DEXTRA_WORK_PCT=$pct -I"$SRC/workloads" \
-        -o "spin$pct.so" "$SRC/tests/plugins/plugin_slowdown.c" ||
+        -o "spin$pct.so" "$SRC/tests/plugins/plugin_ab_work.c" ||
         { echo "gate-bench: cannot build the plugin" >&2; exit 2; }
 done
 spin() {
     plugin=$1 out=$2
     shift 2
-    "$PB" run --plugin "./$plugin" -w spin -e serial,threads -j cpus \
+    "$PB" run --plugin "./$plugin" -w abwork -e serial,threads -j cpus \
         -r "$REPS" --min-time 0.05 --no-progress -o "$out" "$@" \
         > /dev/null 2>&1
 }

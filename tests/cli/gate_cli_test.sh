@@ -1,7 +1,7 @@
 #!/bin/sh
-# gate_cli_test.sh - the CI gate of issue #18 with real runs of one plugin
-# built three times (0, 25 and 300% more loop work per task, the same
-# checksum): a real 4x slowdown is flagged; an A/A pair is not; task
+# gate_cli_test.sh - the CI gate of issue #18 with real runs of the A/B
+# plugin (tests/plugins/plugin_ab_work.c) built with 0 and 300% more work
+# per task (the same checksum): a real 4x slowdown is flagged; an A/A pair is not; task
 # counts from a baseline make every configuration match; what is not
 # compared fails the gate (exit 2) unless --allow-unmatched; a gate that
 # cannot fire exits 2 with the repetitions it needs; a missing baseline
@@ -9,17 +9,17 @@
 set -u
 . "$(dirname "$0")/cli_lib.sh"
 PB=${POOLBENCH:?POOLBENCH must name the poolbench binary}
-S0=${PLUGIN_SPIN0:?}
-S300=${PLUGIN_SPIN300:?}
+S0=${PLUGIN_WORK0:?}
+S300=${PLUGIN_WORK300:?}
 work=$(mktemp -d /tmp/pb-gate-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 
-# run PLUGIN OUT ARGS...: a real run of spin, quiet.
+# run PLUGIN OUT ARGS...: a real run of abwork, quiet.
 run() {
     plugin=$1 out=$2
     shift 2
-    $PB run --plugin "$plugin" -w spin --no-progress -o "$out" "$@" \
+    $PB run --plugin "$plugin" -w abwork --no-progress -o "$out" "$@" \
         > run.out 2> run.err || { bad "run $out: $(cat run.err)"; return 1; }
 }
 
@@ -91,7 +91,7 @@ grep -q "compared per-task time" out.txt && bad "per-task with equal tasks" ||
     ok
 # An instance the baseline lacks is calibrated, and stderr says so.
 run "$S0" c4.json -e serial -r 3 -p work=1000 --tasks-from c1.json
-grep -q "has no run of spin work=1000; calibrating it" run.err && ok ||
+grep -q "has no run of abwork work=1000; calibrating it" run.err && ok ||
     bad "no stderr line for a calibrated instance: $(cat run.err)"
 
 # ---- nothing skipped silently --------------------------------------------
@@ -119,7 +119,7 @@ cmp_rc 2 --allow-unmatched f1.json f2.json
 
 # ---- no baseline: exit 4 -------------------------------------------------
 cmp_rc 4 --baseline main --db none.sqlite a.json
-$PB run --plugin "$S0" -w spin -r 3 --no-progress -o x.json \
+$PB run --plugin "$S0" -w abwork -r 3 --no-progress -o x.json \
     --tasks-from main --db none.sqlite > /dev/null 2> err.txt
 [ $? -eq 4 ] && ok || bad "run --tasks-from a missing name: not 4"
 $PB history add --db h.sqlite --name main a.json > /dev/null 2>&1 ||
