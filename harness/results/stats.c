@@ -163,10 +163,11 @@ int stats_summarize(const double *v, size_t n, struct stats_summary *out)
 
 /* ---- two-sample comparison -------------------------------------------- */
 
-/* One value of the pooled sample, remembering its side. */
+/* A value to rank, and whether its rank counts: from the first sample
+ * (Mann-Whitney), or of a positive difference (Wilcoxon signed-rank). */
 struct tagged {
     double v;
-    int first;   /* 1 when from the first sample */
+    int marked;
 };
 
 static int cmp_tagged(const void *a, const void *b)
@@ -174,6 +175,29 @@ static int cmp_tagged(const void *a, const void *b)
     double x = ((const struct tagged *)a)->v;
     double y = ((const struct tagged *)b)->v;
     return (x > y) - (x < y);
+}
+
+/* Sort all[0..n) and return the sum of the marked values' ranks (1-based,
+ * mid-ranks for ties); *ties gets the tie term sum(t^3 - t) over groups
+ * of t equal values. */
+static double rank_sum_marked(struct tagged *all, size_t n, double *ties)
+{
+    double sum = 0;
+    *ties = 0;
+    qsort(all, n, sizeof(*all), cmp_tagged);
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j + 1 < n && all[j + 1].v == all[i].v)
+            j++;
+        double t = (double)(j - i + 1);
+        double mid = ((double)i + (double)j) / 2.0 + 1.0;
+        for (size_t k = i; k <= j; k++)
+            if (all[k].marked)
+                sum += mid;
+        *ties += t * t * t - t;
+        i = j + 1;
+    }
+    return sum;
 }
 
 int stats_mwu_counts(size_t nx, size_t ny, double *count)
@@ -221,23 +245,8 @@ int stats_mann_whitney(const double *x, size_t nx, const double *y,
         all[k] = (struct tagged){ x[k], 1 };
     for (size_t k = 0; k < ny; k++)
         all[nx + k] = (struct tagged){ y[k], 0 };
-    qsort(all, n, sizeof(*all), cmp_tagged);
-
-    /* Rank sum of the first sample with mid-ranks for ties, and the tie
-     * term sum(t^3 - t) over groups of t equal values. */
-    double r1 = 0, ties = 0;
-    for (size_t i = 0; i < n;) {
-        size_t j = i;
-        while (j + 1 < n && all[j + 1].v == all[i].v)
-            j++;
-        double t = (double)(j - i + 1);
-        double mid = ((double)i + (double)j) / 2.0 + 1.0;
-        for (size_t k = i; k <= j; k++)
-            if (all[k].first)
-                r1 += mid;
-        ties += t * t * t - t;
-        i = j + 1;
-    }
+    double ties;
+    double r1 = rank_sum_marked(all, n, &ties); /* the first sample's */
     free(all);
     double fx = (double)nx, fy = (double)ny, fn = (double)n;
     double u = r1 - fx * (fx + 1) / 2.0;
@@ -431,19 +440,6 @@ int stats_wsr_counts(size_t n, double *count)
     return 0;
 }
 
-/* |d| of the nonzero differences, sorted, with their signs. */
-struct signed_abs {
-    double a;
-    int positive;
-};
-
-static int cmp_signed_abs(const void *a, const void *b)
-{
-    double x = ((const struct signed_abs *)a)->a;
-    double y = ((const struct signed_abs *)b)->a;
-    return (x > y) - (x < y);
-}
-
 /* P(T <= w) and P(T >= w) of the exact null law of T for n ranks. */
 static int wsr_exact_tails(size_t n, double w, double *le, double *ge)
 {
@@ -472,7 +468,7 @@ int stats_wilcoxon(const double *d, size_t n, struct stats_wsr *out)
 {
     memset(out, 0, sizeof(*out));
     out->p = out->p_min = 1.0;
-    struct signed_abs *s = malloc((n > 0 ? n : 1) * sizeof(*s));
+    struct tagged *s = malloc((n > 0 ? n : 1) * sizeof(*s));
     if (s == NULL)
         return -1;
     size_t m = 0;
@@ -481,27 +477,15 @@ int stats_wilcoxon(const double *d, size_t n, struct stats_wsr *out)
             out->zeros++;
             continue;
         }
-        s[m++] = (struct signed_abs){ fabs(d[k]), d[k] > 0 };
+        s[m++] = (struct tagged){ fabs(d[k]), d[k] > 0 };
     }
     out->n = m;
     if (m == 0) {
         free(s);
         return 0; /* nothing but ties: no evidence either way */
     }
-    qsort(s, m, sizeof(*s), cmp_signed_abs);
-    double wplus = 0, ties = 0;
-    for (size_t i = 0; i < m;) {
-        size_t j = i;
-        while (j + 1 < m && s[j + 1].a == s[i].a)
-            j++;
-        double t = (double)(j - i + 1);
-        double mid = ((double)i + (double)j) / 2.0 + 1.0;
-        for (size_t k = i; k <= j; k++)
-            if (s[k].positive)
-                wplus += mid;
-        ties += t * t * t - t;
-        i = j + 1;
-    }
+    double ties;
+    double wplus = rank_sum_marked(s, m, &ties); /* of |d| with d > 0 */
     free(s);
     out->w_plus = wplus;
     double fm = (double)m, mu = fm * (fm + 1) / 4.0;
