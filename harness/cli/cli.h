@@ -43,8 +43,9 @@ struct compare_options;
 
 /* The options compare and its paired form share, by which: 't'
  * --threshold PCT (a trailing % allowed), 'a' --alpha A, 'm' --metric
- * wall|cpu|ns_per_task; arg into o. Returns 0, or -1 with a one-line
- * message naming the option and what it accepts. */
+ * wall|cpu|ns_per_task, 'c' --correction holm|bh|none; arg into o.
+ * Returns 0, or -1 with a one-line message naming the option and what it
+ * accepts. */
 int cli_compare_option(char which, const char *arg,
                        struct compare_options *o, char *err,
                        size_t err_len);

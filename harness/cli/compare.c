@@ -143,6 +143,15 @@ int cli_compare_option(char which, const char *arg,
             return -1;
         }
         return 0;
+    case 'c':
+        k = args_choice("holm|bh|none", arg);
+        if (k < 0) {
+            snprintf(err, err_len, "--correction '%s': expected holm, bh "
+                     "or none", arg);
+            return -1;
+        }
+        o->correction = (enum compare_correction)k;
+        return 0;
     default:
         k = args_choice("wall|cpu|ns_per_task", arg);
         if (k < 0) {
@@ -186,14 +195,7 @@ static int parse_opt(int opt, const char *arg, struct cli *c, char *err,
         o->format = (enum compare_format)k;
         return 0;
     case O_CORRECTION:
-        k = args_choice("holm|bh|none", arg);
-        if (k < 0) {
-            snprintf(err, err_len, "--correction '%s': expected holm, bh "
-                     "or none", arg);
-            return -1;
-        }
-        o->correction = (enum compare_correction)k;
-        return 0;
+        return cli_compare_option('c', arg, o, err, err_len);
     case O_GATE_ON:
         k = args_choice("ratio|ci", arg);
         if (k < 0) {

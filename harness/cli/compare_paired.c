@@ -68,14 +68,7 @@ static int parse_opt(int opt, const char *arg, struct paired_report *r,
                                                    : COMPARE_JSON;
         return 0;
     case O_CORRECTION:
-        k = args_choice("holm|bh|none", arg);
-        if (k < 0) {
-            snprintf(err, err_len, "--correction '%s': expected holm, bh "
-                     "or none", arg);
-            return -1;
-        }
-        o->correction = (enum compare_correction)k;
-        return 0;
+        return cli_compare_option('c', arg, o, err, err_len);
     case O_PAIRED:
         return 0;
     case O_ALLOW:
