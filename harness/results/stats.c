@@ -293,6 +293,25 @@ int stats_mann_whitney(const double *x, size_t nx, const double *y,
     return 0;
 }
 
+/* The largest k with P(X <= k - 1) <= tail for a statistic X on
+ * 0..top whose null law is count[]/total, or 0 when even k = 1 exceeds
+ * it; *at gets P(X <= k - 1) for that k (0 when k is 0). */
+static size_t critical_from_counts(const double *count, size_t top,
+                                   double total, double tail, double *at)
+{
+    size_t best = 0;
+    double cum = 0;
+    *at = 0;
+    for (size_t k = 1; k <= top / 2 + 1; k++) {
+        cum += count[k - 1];
+        if (cum / total > tail)
+            break;
+        best = k;
+        *at = cum / total;
+    }
+    return best;
+}
+
 /* The largest k with P(U <= k - 1) <= tail under the null law of U for
  * sides nb and nn, or 0 when even k = 1 exceeds it; *at gets P(U <= k -
  * 1) for that k (0 when k is 0). */
@@ -303,16 +322,10 @@ static size_t mwu_critical(size_t nb, size_t nn, double tail, double *at)
     if (nb <= STATS_MWU_EXACT_MAX && nn <= STATS_MWU_EXACT_MAX) {
         double *count = malloc((top + 1) * sizeof(*count));
         if (count != NULL && stats_mwu_counts(nb, nn, count) == 0) {
-            double total = 0, cum = 0;
+            double total = 0;
             for (size_t k = 0; k <= top; k++)
                 total += count[k];
-            for (size_t k = 1; k <= top / 2 + 1; k++) {
-                cum += count[k - 1];
-                if (cum / total > tail)
-                    break;
-                best = k;
-                *at = cum / total;
-            }
+            best = critical_from_counts(count, top, total, tail, at);
             free(count);
             return best;
         }
@@ -523,13 +536,9 @@ static size_t wsr_critical(size_t n, double tail)
     if (n <= STATS_WSR_EXACT_MAX) {
         double *count = malloc((top + 1) * sizeof(*count));
         if (count != NULL && stats_wsr_counts(n, count) == 0) {
-            double total = ldexp(1.0, (int)n), cum = 0;
-            for (size_t k = 1; k <= top / 2 + 1; k++) {
-                cum += count[k - 1];
-                if (cum / total > tail)
-                    break;
-                best = k;
-            }
+            double at;
+            best = critical_from_counts(count, top, ldexp(1.0, (int)n),
+                                        tail, &at);
             free(count);
             return best;
         }
