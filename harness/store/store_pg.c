@@ -153,11 +153,16 @@ static void pg_rollback(struct history *h)
     PQclear(PQexec(conn(h)->pg, "ROLLBACK"));
 }
 
-/* 0 for a database without poolbench's schema. */
+/* 0 for a database without poolbench's schema. The catalog is read as a
+ * table, not with to_regclass: a process that waited on the schema lock
+ * would see its cached "no such table" while the one before it created
+ * it. */
 static int pg_schema_version(struct history *h)
 {
-    PGresult *r = PQexec(conn(h)->pg, "SELECT CASE WHEN to_regclass("
-                         "'poolbench_schema') IS NULL THEN 0 ELSE -1 END");
+    PGresult *r = PQexec(conn(h)->pg, "SELECT CASE WHEN count(*) = 0 THEN"
+                         " 0 ELSE -1 END FROM pg_catalog.pg_tables WHERE"
+                         " schemaname = current_schema() AND tablename ="
+                         " 'poolbench_schema'");
     int v = -1;
     if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
         v = atoi(PQgetvalue(r, 0, 0));
