@@ -258,6 +258,26 @@ $PB history list --db "$W" > list.txt
 [ "$(awk 'NR > 1 { print $1 }' list.txt | sort -u | wc -l)" -eq 40 ] && ok ||
     bad "four writers: run ids are not unique"
 
+# ---- the gate: compare --baseline/--window, run --save, --tasks-from ------
+G=$(newdb g) || bad "no database for the gate"
+$PB history add "$FX/compare/free.json" "$FX/compare/free2.json" \
+    --name main --db "$G" > /dev/null || bad "add for the gate failed"
+$PB compare --baseline main "$FX/compare/free2.json" --db "$G" \
+    > cmp.txt 2>&1
+grep -q "^6 matched" cmp.txt && ok || bad "compare --baseline: $(cat cmp.txt)"
+$PB compare --baseline main --window 2 "$FX/compare/free2.json" \
+    --db "$G" > cmp.txt 2>&1
+grep -q "^6 matched" cmp.txt && ok || bad "compare --window: $(cat cmp.txt)"
+$PB compare --baseline main@ed0180d "$FX/compare/free2.json" --db "$G" \
+    > cmp.txt 2>&1
+grep -q "^6 matched" cmp.txt && ok || bad "compare main@commit: $(cat cmp.txt)"
+$PB run -w noop -e serial -n 1000 -r 3 --no-progress --save pr --db "$G" \
+    -o saved.json > run.txt 2>&1
+grep -q "^history: stored as run 3 of 'pr' in $G$" run.txt && ok ||
+    bad "run --save: $(cat run.txt)"
+$PB run -w noop -e serial -r 3 --no-progress --tasks-from pr --db "$G" \
+    -o again.json > run.txt 2>&1 && ok || bad "run --tasks-from: $(cat run.txt)"
+
 # ---- PostgreSQL: credentials never on the command line ----------------------
 if [ "$BACKEND" = pg ]; then
     pw_url=$(echo "$DB" | sed 's|^postgresql://|postgresql://poolbench:s3cret@|')
