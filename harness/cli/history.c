@@ -426,7 +426,10 @@ static int history_cmd_trend(int argc, char **argv, struct hopts *o)
     if (rc != 0)
         return rc;
     size_t ncharts = 0;
-    if (trend_render(db, f, o->output, &ncharts, err, sizeof(err)) != 0) {
+    struct trend *t = NULL;
+    if (trend_begin(f, o->output, &t, err, sizeof(err)) != 0 ||
+        history_points(db, f->name, trend_add, t, err, sizeof(err)) != 0 ||
+        trend_end(t, &ncharts, err, sizeof(err)) != 0) {
         fprintf(stderr, "poolbench history: %s\n", err);
         rc = EXIT_USAGE;
     } else if (ncharts == 0) {
@@ -435,6 +438,7 @@ static int history_cmd_trend(int argc, char **argv, struct hopts *o)
                 o->name != NULL ? " in runs of that name" : "");
         rc = EXIT_USAGE;
     }
+    trend_free(t);
     history_close(db);
     return rc;
 }
