@@ -48,9 +48,11 @@ static const char usage_text[] =
 "(time per task where task counts differ) and 95% CI over the stored\n"
 "runs, labelled by commit and date, a colour per configuration\n"
 "(gnuplot: DIR/trend-*.svg, .png, .dat, .gp); check runs SQLite's\n"
-"integrity check.\n\n"
+"integrity check (PostgreSQL: no row without its run).\n\n"
 "  --db PATH   the database (else $POOLBENCH_DB, else " HISTORY_DEFAULT_DB
-")\n"
+"):\n"
+"              a file, or postgresql://[user@]host[:port]/dbname (the\n"
+"              password from ~/.pgpass, PGPASSFILE or PGPASSWORD)\n"
 "Exit status: 0 done, 2 bad usage or input (unknown id or name, no\n"
 "database), 3 a database error while writing.\n";
 
