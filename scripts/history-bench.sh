@@ -51,8 +51,8 @@ measure() {
     rc=0
     /usr/bin/time -f '%e %M' -o time.txt "$@" > cmd.out 2> cmd.err || rc=$?
     # time says "Command exited with non-zero status N" first then.
-    tail -n 1 time.txt | awk -v l="$label" '{ printf "%-44s %7.2f s  %6.1f MiB peak RSS\n",
-                         l ":", $1, $2 / 1024 }'
+    tail -n 1 time.txt | awk -v l="$label" '{
+        printf "%-44s %7.2f s  %6.1f MiB peak RSS\n", l ":", $1, $2 / 1024 }'
     if [ "$rc" -ne 0 ]; then
         echo "  (exit $rc: $(tail -n 1 cmd.err))"
     fi

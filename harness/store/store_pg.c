@@ -236,8 +236,8 @@ static void pg_reset(struct store_stmt *s)
 }
 
 /* Parameter k (1-based) as bytes; owned is freed on reset. */
-static void bind(struct store_stmt *s, int k, const char *v, char *owned,
-                 int len, int fmt)
+static void bind_param(struct store_stmt *s, int k, const char *v,
+                       char *owned, int len, int fmt)
 {
     if (k < 1 || k > PG_MAX_PARAMS) {
         free(owned);
@@ -255,7 +255,7 @@ static void bind(struct store_stmt *s, int k, const char *v, char *owned,
 static void pg_bind_text(struct store_stmt *s, int k, const char *v)
 {
     char *copy = v != NULL ? strdup(v) : NULL;
-    bind(s, k, copy, copy, 0, 0);
+    bind_param(s, k, copy, copy, 0, 0);
 }
 
 static void pg_bind_int(struct store_stmt *s, int k, long long v)
@@ -263,7 +263,7 @@ static void pg_bind_int(struct store_stmt *s, int k, long long v)
     char *t = malloc(32);
     if (t != NULL)
         snprintf(t, 32, "%lld", v);
-    bind(s, k, t, t, 0, 0);
+    bind_param(s, k, t, t, 0, 0);
 }
 
 /* %.17g: a double read back is the same double. */
@@ -272,13 +272,13 @@ static void pg_bind_real(struct store_stmt *s, int k, double v)
     char *t = isfinite(v) ? malloc(32) : NULL;
     if (t != NULL)
         snprintf(t, 32, "%.17g", v);
-    bind(s, k, t, t, 0, 0);
+    bind_param(s, k, t, t, 0, 0);
 }
 
 static void pg_bind_blob(struct store_stmt *s, int k, const void *p,
                          size_t len)
 {
-    bind(s, k, p, NULL, (int)len, 1);
+    bind_param(s, k, p, NULL, (int)len, 1);
 }
 
 static int pg_step(struct store_stmt *s)

@@ -276,11 +276,13 @@ $PB run -w noop -e serial -n 1000 -r 3 --no-progress --save pr --db "$G" \
 grep -q "^history: stored as run 3 of 'pr' in $G$" run.txt && ok ||
     bad "run --save: $(cat run.txt)"
 $PB run -w noop -e serial -r 3 --no-progress --tasks-from pr --db "$G" \
-    -o again.json > run.txt 2>&1 && ok || bad "run --tasks-from: $(cat run.txt)"
+    -o again.json > run.txt 2>&1 && ok ||
+    bad "run --tasks-from: $(cat run.txt)"
 
-# ---- PostgreSQL: credentials never on the command line ----------------------
+# ---- PostgreSQL: credentials never on the command line --------------------
 if [ "$BACKEND" = pg ]; then
-    pw_url=$(echo "$DB" | sed 's|^postgresql://|postgresql://poolbench:s3cret@|')
+    pw_url=$(echo "$DB" |
+        sed 's|^postgresql://|postgresql://poolbench:s3cret@|')
     check_usage "PGPASSFILE" $PB history list --db "$pw_url" && ok
     grep -q s3cret "$work/err.txt" 2> /dev/null &&
         bad "a message showed the password" || ok
