@@ -92,6 +92,9 @@ for b in sqlite pg; do
     n=$("$PB" history list --name main --db "$db" | tail -n +2 | wc -l)
     measure "$b: history trend over $n runs" \
         "$PB" history trend -o "trend-$b-$n" --name main --db "$db"
+    # A filter nothing passes: the query and the grouping, no drawing.
+    measure "$b: trend's query alone ($n runs, -w none)" \
+        "$PB" history trend -o "trend-none" -w none --db "$db"
     measure "$b: compare --baseline main --window 5 ($n)" \
         "$PB" compare --baseline main --window 5 "$newest" --db "$db" \
         --allow-unmatched
