@@ -1,6 +1,6 @@
 /* run.c - `poolbench run`: run/driver measures and writes the results
  * file; this command wires what is done with it next to the layers that
- * do it (render/summary shows it, analyze/history stores it). */
+ * do it (render/summary shows it, store/history stores it). */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
