@@ -35,13 +35,25 @@ int store_fail(struct history *h, const char *what, char *err,
     return -1;
 }
 
-struct store_stmt *store_prepare(struct history *h, const char *sql,
-                                 char *err, size_t err_len)
+static struct store_stmt *prepare(struct history *h, const char *sql,
+                                  int stream, char *err, size_t err_len)
 {
-    struct store_stmt *st = h->be->prepare(h, sql);
+    struct store_stmt *st = h->be->prepare(h, sql, stream);
     if (st == NULL)
         store_fail(h, "prepare", err, err_len);
     return st;
+}
+
+struct store_stmt *store_prepare(struct history *h, const char *sql,
+                                 char *err, size_t err_len)
+{
+    return prepare(h, sql, 0, err, err_len);
+}
+
+struct store_stmt *store_prepare_stream(struct history *h, const char *sql,
+                                        char *err, size_t err_len)
+{
+    return prepare(h, sql, 1, err, err_len);
 }
 
 void store_newer(struct history *h, int v, char *err, size_t err_len)

@@ -47,7 +47,7 @@ int history_list(struct history *db, const char *name,
     *n = 0;
     struct history_run *runs = NULL;
     size_t cap = 0, cnt = 0;
-    struct store_stmt *st = store_prepare(db, "SELECT " RUN_COLUMNS
+    struct store_stmt *st = store_prepare_stream(db, "SELECT " RUN_COLUMNS
         " FROM runs WHERE CAST($1 AS TEXT) IS NULL OR name = $1"
         " ORDER BY created, id", err, err_len);
     if (st == NULL)
@@ -324,7 +324,7 @@ int history_points(struct history *db, const char *name,
                              char *err, size_t err_len),
                    void *arg, char *err, size_t err_len)
 {
-    struct store_stmt *st = store_prepare(db, "SELECT r.id, r.name,"
+    struct store_stmt *st = store_prepare_stream(db, "SELECT r.id, r.name,"
         " r.git_commit, r.created, r.fingerprint, s.workload, s.params,"
         " s.executor, s.transport, s.mode, s.instance, s.config, s.key,"
         " s.workers, s.chunk, s.n, s.median, s.ci95_low, s.ci95_high,"

@@ -42,7 +42,11 @@ struct store_backend {
     int (*integrity_check)(struct history *h, char *err, size_t err_len);
     /* The backend's last error, one line. */
     const char *(*errmsg)(struct history *h);
-    struct store_stmt *(*prepare)(struct history *h, const char *sql);
+    /* stream: the rows are read in order and no other statement runs
+     * until this one is done, so a backend may fetch them one at a time
+     * rather than hold them all. */
+    struct store_stmt *(*prepare)(struct history *h, const char *sql,
+                                  int stream);
     void (*reset)(struct store_stmt *st);   /* bindings are replaced */
     void (*bind_text)(struct store_stmt *st, int k, const char *s);
     void (*bind_int)(struct store_stmt *st, int k, long long v);
@@ -81,6 +85,11 @@ int store_fail(struct history *h, const char *what, char *err,
 /* A prepared statement, or NULL with the message in err. */
 struct store_stmt *store_prepare(struct history *h, const char *sql,
                                  char *err, size_t err_len);
+
+/* The same for a query whose rows are read in order with no other
+ * statement until it is done (its rows may be streamed). */
+struct store_stmt *store_prepare_stream(struct history *h, const char *sql,
+                                        char *err, size_t err_len);
 
 /* Bring the schema to HISTORY_SCHEMA_VERSION, one step per transaction
  * (begin with schema set): 0, HISTORY_BAD_PATH (a newer schema) or -1,

@@ -78,7 +78,9 @@ struct store_stmt {
     int lens[PG_MAX_PARAMS];
     int fmts[PG_MAX_PARAMS];           /* 1: binary (a blob) */
     PGresult *res;                     /* NULL: not run yet */
-    int row;                           /* the next row of res */
+    int row;                           /* the current row of res */
+    int stream;                        /* rows one at a time */
+    int started, ended;                /* stream: sent; all read */
     unsigned char *blob;               /* col_blob's bytes */
 };
 
@@ -209,7 +211,8 @@ static int pg_integrity_check(struct history *h, char *err, size_t err_len)
 
 /* ---- statements --------------------------------------------------------- */
 
-static struct store_stmt *pg_prepare(struct history *h, const char *sql)
+static struct store_stmt *pg_prepare(struct history *h, const char *sql,
+                                     int stream)
 {
     struct store_stmt *s = calloc(1, sizeof(*s));
     if (s == NULL || (s->sql = strdup(sql)) == NULL) {
@@ -218,7 +221,18 @@ static struct store_stmt *pg_prepare(struct history *h, const char *sql)
         return NULL;
     }
     s->c = conn(h);
+    s->stream = stream;
     return s;
+}
+
+/* Read what is left of a streamed query: the connection takes no other
+ * command before. */
+static void drain(struct store_stmt *s)
+{
+    PGresult *r;
+    while ((r = PQgetResult(s->c->pg)) != NULL)
+        PQclear(r);
+    s->ended = 1;
 }
 
 static void pg_reset(struct store_stmt *s)
@@ -226,6 +240,9 @@ static void pg_reset(struct store_stmt *s)
     PQclear(s->res);
     s->res = NULL;
     s->row = 0;
+    if (s->started && !s->ended)
+        drain(s);
+    s->started = s->ended = 0;
     for (int k = 0; k < s->nparams; k++) {
         free(s->owned[k]);
         s->owned[k] = NULL;
@@ -281,8 +298,44 @@ static void pg_bind_blob(struct store_stmt *s, int k, const void *p,
     bind_param(s, k, p, NULL, (int)len, 1);
 }
 
+/* Single-row mode: each row is a result of its own, then one that ends
+ * the query (or an error), then NULL. */
+static int step_stream(struct store_stmt *s)
+{
+    PGconn *pg = s->c->pg;
+    if (s->ended)
+        return 0;
+    if (!s->started) {
+        s->started = 1;
+        if (!PQsendQueryParams(pg, s->sql, s->nparams, NULL, s->vals,
+                               s->lens, s->fmts, 0)) {
+            set_error(s->c, PQerrorMessage(pg));
+            s->ended = 1;
+            return -1;
+        }
+        PQsetSingleRowMode(pg);
+    }
+    PQclear(s->res);
+    s->res = PQgetResult(pg);
+    s->row = 0;
+    ExecStatusType st = PQresultStatus(s->res);
+    if (s->res != NULL && st == PGRES_SINGLE_TUPLE)
+        return 1;
+    int ok = s->res == NULL || st == PGRES_TUPLES_OK ||
+             st == PGRES_COMMAND_OK;
+    if (!ok)
+        set_error(s->c, s->res != NULL ? PQresultErrorMessage(s->res)
+                                       : PQerrorMessage(pg));
+    PQclear(s->res);
+    s->res = NULL;
+    drain(s);
+    return ok ? 0 : -1;
+}
+
 static int pg_step(struct store_stmt *s)
 {
+    if (s->stream)
+        return step_stream(s);
     if (s->res == NULL) {
         s->res = PQexecParams(s->c->pg, s->sql, s->nparams, NULL, s->vals,
                               s->lens, s->fmts, 0);

@@ -137,9 +137,12 @@ static int sq_integrity_check(struct history *h, char *err, size_t err_len)
 
 /* ---- statements --------------------------------------------------------- */
 
-/* $N -> ?N: the shared SQL's placeholders, bound by the same index. */
-static struct store_stmt *sq_prepare(struct history *h, const char *sql)
+/* $N -> ?N: the shared SQL's placeholders, bound by the same index.
+ * SQLite steps through rows as it finds them: every query streams. */
+static struct store_stmt *sq_prepare(struct history *h, const char *sql,
+                                     int stream)
 {
+    (void)stream;
     size_t len = strlen(sql);
     char *text = malloc(len + 1);
     struct store_stmt *s = calloc(1, sizeof(*s));
