@@ -298,6 +298,28 @@ if [ "$BACKEND" = pg ]; then
         --name m --db "$nodb" && ok
     POOLBENCH_DB=$DB $PB history list > /dev/null && ok ||
         bad "POOLBENCH_DB did not select the server"
+
+    # The server ends the writer's session in the middle of a large add:
+    # exit 3 with one line, and only whole runs stored.
+    T=$(newdb t) || bad "no database for a lost server"
+    $PB history add many/*.json --name big --db "$T" > lost.txt \
+        2> lost.err &
+    pid=$!
+    for _ in $(seq 1 1200); do
+        [ "$(grep -c '^stored' lost.txt)" -ge 5 ] && break
+        sleep 0.05
+    done
+    tdb=$(echo "$T" | sed 's|^postgresql:///\([^?]*\).*|\1|')
+    psql -X -q "$POOLBENCH_TEST_PG" -c "SELECT pg_terminate_backend(pid)
+        FROM pg_stat_activity WHERE datname = '$tdb'" > /dev/null ||
+        bad "psql could not end the writer's session"
+    wait "$pid"
+    rc=$?
+    [ "$rc" -eq 3 ] && [ "$(wc -l < lost.err)" -eq 1 ] && ok ||
+        bad "a lost server: exit $rc: $(cat lost.err)"
+    $PB history list --db "$T" > list.txt
+    awk -v w="$want" 'NR > 1 && $NF != w { exit 1 }' list.txt && ok ||
+        bad "a lost server left a partial run: $(cat list.txt)"
 fi
 
 # A FIFO is refused at once, never waited on.
