@@ -378,7 +378,7 @@ static int load_baseline(const struct cli *c,
     if (c->window > 0 && got < 2) {
         snprintf(err, err_len, "--window %zu: only 1 run named '%s' on the "
                  "machine of %s in %s; a between-run bound needs 2 or more",
-                 c->window, spec, new_file->path, path);
+                 c->window, spec, new_file->path, history_where(db));
         /* Not enough baseline yet (a new runner): no baseline, which CI
          * may take as a warning, rather than bad usage. */
         rc = HISTORY_NOT_FOUND;

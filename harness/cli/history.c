@@ -48,9 +48,11 @@ static const char usage_text[] =
 "(time per task where task counts differ) and 95% CI over the stored\n"
 "runs, labelled by commit and date, a colour per configuration\n"
 "(gnuplot: DIR/trend-*.svg, .png, .dat, .gp); check runs SQLite's\n"
-"integrity check.\n\n"
+"integrity check (PostgreSQL: no row without its run).\n\n"
 "  --db PATH   the database (else $POOLBENCH_DB, else " HISTORY_DEFAULT_DB
-")\n"
+"):\n"
+"              a file, or postgresql://[user@]host[:port]/dbname (the\n"
+"              password from ~/.pgpass, PGPASSFILE or PGPASSWORD)\n"
 "Exit status: 0 done, 2 bad usage or input (unknown id or name, no\n"
 "database), 3 a database error while writing.\n";
 
@@ -426,7 +428,10 @@ static int history_cmd_trend(int argc, char **argv, struct hopts *o)
     if (rc != 0)
         return rc;
     size_t ncharts = 0;
-    if (trend_render(db, f, o->output, &ncharts, err, sizeof(err)) != 0) {
+    struct trend *t = NULL;
+    if (trend_begin(f, o->output, &t, err, sizeof(err)) != 0 ||
+        history_points(db, f->name, trend_add, t, err, sizeof(err)) != 0 ||
+        trend_end(t, &ncharts, err, sizeof(err)) != 0) {
         fprintf(stderr, "poolbench history: %s\n", err);
         rc = EXIT_USAGE;
     } else if (ncharts == 0) {
@@ -435,6 +440,7 @@ static int history_cmd_trend(int argc, char **argv, struct hopts *o)
                 o->name != NULL ? " in runs of that name" : "");
         rc = EXIT_USAGE;
     }
+    trend_free(t);
     history_close(db);
     return rc;
 }

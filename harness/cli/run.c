@@ -1,6 +1,6 @@
 /* run.c - `poolbench run`: run/driver measures and writes the results
  * file; this command wires what is done with it next to the layers that
- * do it (render/summary shows it, analyze/history stores it). */
+ * do it (render/summary shows it, store/history stores it). */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -53,10 +53,10 @@ static int save_written(const char *path, const char *name, const char *db,
                      err_len) != 0)
         return -1;
     int rc = history_add_file(h, path, name, &id, err, err_len);
-    history_close(h);
     if (rc == 0)
         printf("history: stored as run %lld of '%s' in %s\n", id, name,
-               history_default_path(db));
+               history_where(h));
+    history_close(h);
     return rc;
 }
 

@@ -379,8 +379,8 @@ done:
     return rc;
 }
 
-static int collect(const struct history_point *p, void *arg, char *err,
-                   size_t err_len)
+int trend_add(const struct history_point *p, void *arg, char *err,
+              size_t err_len)
 {
     struct trend *t = arg;
     struct group *g = &t->g;
@@ -448,13 +448,12 @@ oom:
     return -1;
 }
 
-int trend_render(struct history *db, const struct trend_filter *filter,
-                 const char *dir, size_t *ncharts, char *err,
-                 size_t err_len)
+int trend_begin(const struct trend_filter *filter, const char *dir,
+                struct trend **out, char *err, size_t err_len)
 {
-    struct trend *t = calloc(1, sizeof(*t));
-    int rc = -1;
     struct stat st;
+    struct trend *t = calloc(1, sizeof(*t));
+    *out = NULL;
     if (t == NULL) {
         snprintf(err, err_len, "out of memory");
         return -1;
@@ -463,24 +462,36 @@ int trend_render(struct history *db, const struct trend_filter *filter,
     t->dir = dir;
     if (plot_find_gnuplot(t->gnuplot, sizeof(t->gnuplot), err,
                           err_len) != 0)
-        goto done;
+        goto fail;
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         snprintf(err, err_len, "%s: cannot create the folder: %s", dir,
                  strerror(errno));
-        goto done;
+        goto fail;
     }
     if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
         snprintf(err, err_len, "%s: not a folder; give -o a folder", dir);
-        goto done;
+        goto fail;
     }
-    if (history_points(db, filter->name, collect, t, err, err_len) != 0)
-        goto done;
+    *out = t;
+    return 0;
+fail:
+    trend_free(t);
+    return -1;
+}
+
+int trend_end(struct trend *t, size_t *ncharts, char *err, size_t err_len)
+{
     if (t->g.params != NULL && draw_group(t, err, err_len) != 0)
-        goto done;
+        return -1;
+    group_clear(&t->g);
     *ncharts = t->ncharts;
-    rc = 0;
-done:
+    return 0;
+}
+
+void trend_free(struct trend *t)
+{
+    if (t == NULL)
+        return;
     group_clear(&t->g);
     free(t);
-    return rc;
 }

@@ -15,7 +15,7 @@
 
 #include <stddef.h>
 
-#include "history.h"
+#include "history.h"   /* struct history_point: data only */
 
 #define TREND_MAX_FILTER 64  /* items per -w/-e/-j list, -p pairs */
 
@@ -32,13 +32,30 @@ struct trend_filter {
     size_t nparams;
 };
 
-/* Draw every chart of db's runs that pass filter into dir (created when
- * missing; its parent must exist). *ncharts gets how many were drawn (0:
- * nothing matched, not an error). Returns 0, or -1 with a message
- * (gnuplot missing or failing, folder not writable, database error). */
-int trend_render(struct history *db, const struct trend_filter *filter,
-                 const char *dir, size_t *ncharts, char *err,
-                 size_t err_len);
+/* Charts being drawn (opaque). */
+struct trend;
+
+/* Start drawing the charts of the stored configurations that pass filter
+ * into dir (created when missing; its parent must exist); filter and dir
+ * must live until trend_free. Returns 0 (*out set), or -1 with a message
+ * (gnuplot missing, dir not a folder). Render opens no database: the
+ * caller feeds the points (history_points with trend_add). */
+int trend_begin(const struct trend_filter *filter, const char *dir,
+                struct trend **out, char *err, size_t err_len);
+
+/* Take one stored configuration p (arg: the struct trend), in the order
+ * history_points gives: by fingerprint, workload, params, then time. A
+ * chart is drawn as soon as its instance is complete. Returns 0, or -1
+ * with a message (gnuplot failing, folder not writable). */
+int trend_add(const struct history_point *p, void *arg, char *err,
+              size_t err_len);
+
+/* Draw the last chart; *ncharts gets how many were drawn (0: nothing
+ * matched, not an error). Returns 0 or -1 with a message. */
+int trend_end(struct trend *t, size_t *ncharts, char *err, size_t err_len);
+
+/* Free t; safe on NULL. */
+void trend_free(struct trend *t);
 
 
 #endif /* POOLBENCH_TREND_H */

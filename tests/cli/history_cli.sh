@@ -5,6 +5,12 @@
 # input exits 2 with one line, and kill -9 in the middle of a large add
 # leaves a database that passes `history check` (PRAGMA integrity_check)
 # and holds whole runs only.
+#
+# The same script tests both backends (issue #22): with
+# POOLBENCH_TEST_DB_BACKEND=pg (pg_server.sh run sets it) every database
+# is a new one on the PostgreSQL server of POOLBENCH_TEST_PG instead of a
+# file; what only a file can get wrong (symlinks, folders) is tested on
+# files either way.
 set -u
 . "$(dirname "$0")/cli_lib.sh"
 PB=${POOLBENCH:?POOLBENCH must name the poolbench binary}
@@ -16,7 +22,18 @@ work=$(mktemp -d /tmp/pb-history-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 unset POOLBENCH_DB
-DB=$work/h.sqlite
+BACKEND=${POOLBENCH_TEST_DB_BACKEND:-sqlite}
+echo "backend: $BACKEND"
+
+# A new, empty database named $1: a file, or a database on the server.
+newdb() {
+    if [ "$BACKEND" = pg ]; then
+        sh "$SRC/tests/cli/pg_server.sh" newdb
+    else
+        echo "$work/$1.sqlite"
+    fi
+}
+DB=$(newdb h) || { echo "cannot make a test database"; exit 1; }
 
 usage_error() {
     needle=$1
@@ -30,7 +47,11 @@ usage_error "no history database at results/history.sqlite" \
 usage_error "no history database at $DB" $PB history list --db "$DB"
 usage_error "no history database at $work/env.sqlite" \
     env POOLBENCH_DB="$work/env.sqlite" $PB history show 1
-[ ! -e "$DB" ] && ok || bad "a read command created the database"
+if [ "$BACKEND" = pg ]; then
+    usage_error "no history database at $DB" $PB history list --db "$DB"
+else
+    [ ! -e "$DB" ] && ok || bad "a read command created the database"
+fi
 
 # ---- add ------------------------------------------------------------------
 if $PB history add "$FX/compare/free.json" "$FX/compare/free2.json" \
@@ -90,7 +111,7 @@ for r in d["results"]:
 json.dump(d, open(sys.argv[2], "w"))
 PY
 LONG=a-run-name-longer-than-twenty-characters
-LDB=$work/long.sqlite
+LDB=$(newdb long) || bad "no database for long.json"
 if $PB history add long.json --name $LONG --db "$LDB" > add.txt; then
     id=$(sed -n 's/.* as run \([0-9]*\)$/\1/p' add.txt)
     $PB history show "$id" --db "$LDB" > show.txt
@@ -179,7 +200,7 @@ grep -q "^pruned [0-9]* runs\?$" out.txt && ok || bad "prune: $(cat out.txt)"
     bad "prune --name main touched pr-1"
 
 # ---- two writers at once on a new database: both stored ---------------------
-C=$work/c.sqlite
+C=$(newdb c) || bad "no database for the writers"
 $PB history add "$FX/compare/free.json" "$FX/compare/free2.json" \
     --name a --db "$C" > /dev/null 2> c1.txt &
 p1=$!
@@ -193,7 +214,7 @@ wait "$p1" && wait "$p2" && ok || bad "concurrent add: $(cat c1.txt c2.txt)"
 # ---- kill -9 during a large add ---------------------------------------------
 python3 "$SRC/tests/cli/history_copies.py" "$FX/plot-a.json" many 300 ||
     bad "history_copies.py failed"
-K=$work/k.sqlite
+K=$(newdb k) || bad "no database for kill -9"
 $PB history add many/*.json --name big --db "$K" > big.txt 2>&1 &
 pid=$!
 # Wait until some runs are stored, then kill in the middle.
@@ -220,6 +241,86 @@ last=$(awk 'END { print $1 }' list.txt)
 $PB history export "$last" -o last.json --db "$K" &&
     cmp -s last.json "many/run-$(printf %04d $((n - 1))).json" && ok ||
     bad "the last run after kill -9 is not whole"
+
+# ---- four writers at once, ten runs each: all 40 stored, ids unique -------
+W=$(newdb w) || bad "no database for four writers"
+for w in 1 2 3 4; do
+    $PB history add many/run-000*.json --name "w$w" --db "$W" \
+        > "w$w.txt" 2>&1 &
+    eval "pw$w=\$!"
+done
+for w in 1 2 3 4; do
+    eval "wait \$pw$w" || bad "writer $w failed: $(cat "w$w.txt")"
+done
+$PB history list --db "$W" > list.txt
+[ "$(($(wc -l < list.txt) - 1))" -eq 40 ] && ok ||
+    bad "four writers: $(($(wc -l < list.txt) - 1)) runs stored, not 40"
+[ "$(awk 'NR > 1 { print $1 }' list.txt | sort -u | wc -l)" -eq 40 ] && ok ||
+    bad "four writers: run ids are not unique"
+
+# ---- the gate: compare --baseline/--window, run --save, --tasks-from ------
+G=$(newdb g) || bad "no database for the gate"
+$PB history add "$FX/compare/free.json" "$FX/compare/free2.json" \
+    --name main --db "$G" > /dev/null || bad "add for the gate failed"
+$PB compare --baseline main "$FX/compare/free2.json" --db "$G" \
+    > cmp.txt 2>&1
+grep -q "^6 matched" cmp.txt && ok || bad "compare --baseline: $(cat cmp.txt)"
+$PB compare --baseline main --window 2 "$FX/compare/free2.json" \
+    --db "$G" > cmp.txt 2>&1
+grep -q "^6 matched" cmp.txt && ok || bad "compare --window: $(cat cmp.txt)"
+$PB compare --baseline main@ed0180d "$FX/compare/free2.json" --db "$G" \
+    > cmp.txt 2>&1
+grep -q "^6 matched" cmp.txt && ok || bad "compare main@commit: $(cat cmp.txt)"
+$PB run -w noop -e serial -n 1000 -r 3 --no-progress --save pr --db "$G" \
+    -o saved.json > run.txt 2>&1
+grep -q "^history: stored as run 3 of 'pr' in $G$" run.txt && ok ||
+    bad "run --save: $(cat run.txt)"
+$PB run -w noop -e serial -r 3 --no-progress --tasks-from pr --db "$G" \
+    -o again.json > run.txt 2>&1 && ok ||
+    bad "run --tasks-from: $(cat run.txt)"
+
+# ---- PostgreSQL: credentials never on the command line --------------------
+if [ "$BACKEND" = pg ]; then
+    pw_url=$(echo "$DB" |
+        sed 's|^postgresql://|postgresql://poolbench:s3cret@|')
+    check_usage "PGPASSFILE" $PB history list --db "$pw_url" && ok
+    grep -q s3cret "$work/err.txt" 2> /dev/null &&
+        bad "a message showed the password" || ok
+    $PB history list --db "$pw_url" 2> pw.txt
+    grep -q 's3cret' pw.txt && bad "the password was printed" || ok
+    grep -q 'poolbench:\*\*\*@' pw.txt && ok ||
+        bad "the URL is not masked: $(cat pw.txt)"
+    $PB history list --db "postgresql:///postgres?password=s3cret" 2> pw.txt
+    [ $? -eq 2 ] && ! grep -q s3cret pw.txt && ok ||
+        bad "password= in the URL: $(cat pw.txt)"
+    nodb=$(echo "$DB" | sed 's|^\(postgresql:///\)[^?]*|\1pb_no_such_db|')
+    check_usage "does not exist" $PB history add "$FX/good/serial.json" \
+        --name m --db "$nodb" && ok
+    POOLBENCH_DB=$DB $PB history list > /dev/null && ok ||
+        bad "POOLBENCH_DB did not select the server"
+
+    # The server ends the writer's session in the middle of a large add:
+    # exit 3 with one line, and only whole runs stored.
+    T=$(newdb t) || bad "no database for a lost server"
+    $PB history add many/*.json --name big --db "$T" > lost.txt \
+        2> lost.err &
+    pid=$!
+    for _ in $(seq 1 1200); do
+        [ "$(grep -c '^stored' lost.txt)" -ge 5 ] && break
+        sleep 0.05
+    done
+    tdb=$(echo "$T" | sed 's|^postgresql:///\([^?]*\).*|\1|')
+    psql -X -q "$POOLBENCH_TEST_PG" -c "SELECT pg_terminate_backend(pid)
+        FROM pg_stat_activity WHERE datname = '$tdb'" > /dev/null ||
+        bad "psql could not end the writer's session"
+    wait "$pid"
+    rc=$?
+    [ "$rc" -eq 3 ] && [ "$(wc -l < lost.err)" -eq 1 ] && ok ||
+        bad "a lost server: exit $rc: $(cat lost.err)"
+    $PB history list --db "$T" > list.txt
+    awk -v w="$want" 'NR > 1 && $NF != w { exit 1 }' list.txt && ok ||
+        bad "a lost server left a partial run: $(cat list.txt)"
+fi
 
 # A FIFO is refused at once, never waited on.
 mkfifo in.fifo

@@ -1,6 +1,10 @@
 /* test_history.c - the history database: migrations, storing and reading
  * runs back byte-equal, prune, the gate's lookups, refusals, and two
- * processes adding at once. */
+ * processes adding at once.
+ *
+ * On SQLite by default; with POOLBENCH_TEST_DB_BACKEND=pg on the server
+ * of POOLBENCH_TEST_PG (tests/cli/pg_server.sh run), each test in a new
+ * database of its own. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -14,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "fs.h"
@@ -21,7 +26,86 @@
 #include "history.h"
 
 static char dir[256];
-static char db_path[300];
+static char db_path[1300];
+static int pg_mode;             /* POOLBENCH_TEST_DB_BACKEND=pg */
+static char pg_name[64];        /* this test's database */
+static unsigned pg_seq;
+
+/* Run sql on the test server's maintenance database ($POOLBENCH_TEST_PG,
+ * or on db_path when own): CREATE and DROP DATABASE. */
+static void pg_admin(const char *sql, int own)
+{
+    const char *url = own ? db_path : getenv("POOLBENCH_TEST_PG");
+    assert_non_null(url);
+    PGconn *c = PQconnectdb(url);
+    if (PQstatus(c) != CONNECTION_OK)
+        fail_msg("%s: %s", url, PQerrorMessage(c));
+    PGresult *r = PQexec(c, sql);
+    ExecStatusType st = PQresultStatus(r);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+        fail_msg("%s: %s", sql, PQresultErrorMessage(r));
+    PQclear(r);
+    PQfinish(c);
+}
+
+/* A new database on the test server; db_path gets its URL (the server's
+ * URL with another database name: pg_server.sh gives one with a path). */
+static void pg_new_database(void)
+{
+    char sql[128];
+    const char *url = getenv("POOLBENCH_TEST_PG");
+    assert_non_null(url);
+    snprintf(pg_name, sizeof(pg_name), "pb_unit_%d_%u", (int)getpid(),
+             pg_seq++);
+    snprintf(sql, sizeof(sql), "CREATE DATABASE %s", pg_name);
+    pg_admin(sql, 0);
+    const char *slash = strstr(url, "://");
+    assert_non_null(slash);
+    slash = strchr(slash + 3, '/');
+    assert_non_null(slash);
+    const char *rest = slash + 1 + strcspn(slash + 1, "?");
+    snprintf(db_path, sizeof(db_path), "%.*s%s%s", (int)(slash + 1 - url),
+             url, pg_name, rest);
+}
+
+/* Run sql on the test's database, outside poolbench: the SQLite text
+ * or the PostgreSQL one. */
+static void raw_exec(const char *sqlite_sql, const char *pg_sql)
+{
+    if (pg_mode) {
+        pg_admin(pg_sql, 1);
+        return;
+    }
+    sqlite3 *s;
+    assert_int_equal(sqlite3_open(db_path, &s), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(s, sqlite_sql, NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(s);
+}
+
+/* The number the query sql gives, read outside poolbench. */
+static long long raw_int(const char *sql)
+{
+    long long n = -1;
+    if (pg_mode) {
+        PGconn *c = PQconnectdb(db_path);
+        PGresult *r = PQexec(c, sql);
+        if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+            n = atoll(PQgetvalue(r, 0, 0));
+        PQclear(r);
+        PQfinish(c);
+        return n;
+    }
+    sqlite3 *s;
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_open(db_path, &s), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(s, sql, -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(s);
+    return n;
+}
 
 static const char *fixture(const char *name)
 {
@@ -67,6 +151,8 @@ static int setup(void **state)
     snprintf(dir, sizeof(dir), "/tmp/pb_history_XXXXXX");
     assert_non_null(mkdtemp(dir));
     snprintf(db_path, sizeof(db_path), "%s/h.sqlite", dir);
+    if (pg_mode)
+        pg_new_database();
     return 0;
 }
 
@@ -74,6 +160,11 @@ static int teardown(void **state)
 {
     (void)state;
     char cmd[400];
+    if (pg_mode) {
+        snprintf(cmd, sizeof(cmd), "DROP DATABASE %s WITH (FORCE)",
+                 pg_name);
+        pg_admin(cmd, 0);
+    }
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
     return system(cmd) == 0 ? 0 : -1;
 }
@@ -90,18 +181,9 @@ static struct history *open_ok(void)
 
 static long long count(const char *table)
 {
-    sqlite3 *s;
-    sqlite3_stmt *st;
     char sql[100];
-    long long n = -1;
     snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", table);
-    assert_int_equal(sqlite3_open(db_path, &s), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(s, sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(s);
-    return n;
+    return raw_int(sql);
 }
 
 static void test_migrate_empty(void **state)
@@ -111,8 +193,8 @@ static void test_migrate_empty(void **state)
     assert_int_equal(history_schema_version(db), HISTORY_SCHEMA_VERSION);
     history_close(db);
     struct stat st;
-    assert_int_equal(stat(db_path, &st), 0);
-    assert_true(S_ISREG(st.st_mode));
+    assert_true(pg_mode || stat(db_path, &st) == 0);
+    assert_true(pg_mode || S_ISREG(st.st_mode));
     /* Reopening migrates nothing and keeps the version. */
     db = open_ok();
     assert_int_equal(history_schema_version(db), HISTORY_SCHEMA_VERSION);
@@ -123,24 +205,28 @@ static void test_migrate_empty(void **state)
 static void test_migrate_from_v0_and_newer(void **state)
 {
     (void)state;
-    sqlite3 *s;
     char err[512];
-    /* A SQLite file at version 0 with an unrelated table. */
-    assert_int_equal(sqlite3_open(db_path, &s), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(s, "CREATE TABLE other(x); "
-                                  "INSERT INTO other VALUES (1)", NULL, NULL,
-                                  NULL), SQLITE_OK);
-    sqlite3_close(s);
-    struct history *db = open_ok();
+    struct history *db = NULL;
+    if (pg_mode) {
+        /* A database without the schema is no history to read, and a
+         * read leaves it without one. */
+        assert_int_equal(history_open(db_path, HISTORY_READ_ONLY, &db, err,
+                                      sizeof(err)), HISTORY_NOT_FOUND);
+        assert_non_null(strstr(err, "no history database at"));
+        assert_int_equal(raw_int("SELECT count(*) FROM pg_tables WHERE "
+                                 "tablename = 'poolbench_schema'"), 0);
+    }
+    /* A database at version 0 with an unrelated table. */
+    raw_exec("CREATE TABLE other(x INTEGER); INSERT INTO other VALUES (1)",
+             "CREATE TABLE other(x INTEGER); INSERT INTO other VALUES (1)");
+    db = open_ok();
     assert_int_equal(history_schema_version(db), HISTORY_SCHEMA_VERSION);
     history_close(db);
     assert_int_equal(count("other"), 1);
     assert_int_equal(count("runs"), 0);
     /* A database from a newer poolbench is refused, not touched. */
-    assert_int_equal(sqlite3_open(db_path, &s), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(s, "PRAGMA user_version = 99", NULL, NULL,
-                                  NULL), SQLITE_OK);
-    sqlite3_close(s);
+    raw_exec("PRAGMA user_version = 99",
+             "UPDATE poolbench_schema SET version = 99");
     db = NULL;
     /* Refused input (exit 2), not a database failure. */
     assert_int_equal(history_open(db_path, HISTORY_CREATE, &db, err,
@@ -151,6 +237,8 @@ static void test_migrate_from_v0_and_newer(void **state)
                                   sizeof(err)), HISTORY_BAD_PATH);
     assert_null(db);
     assert_non_null(strstr(err, "newer"));
+    if (pg_mode)
+        return;
     /* Read-only opens of an empty file: refused, and the file stays
      * empty (no schema written). */
     assert_int_equal(truncate(db_path, 0), 0);
@@ -177,14 +265,12 @@ static void test_migrate_v2_refingerprints(void **state)
                                       sizeof(err)), 0);
     history_close(db);
     /* Make it a schema 2 database with an old-style fingerprint. */
-    sqlite3 *s;
-    assert_int_equal(sqlite3_open(db_path, &s), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(s, "UPDATE runs SET fingerprint = "
-                                  "'0123456789abcdef';"
-                                  "ALTER TABLE results DROP COLUMN "
-                                  "chunk_auto; PRAGMA user_version = 2",
-                                  NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(s);
+    raw_exec("UPDATE runs SET fingerprint = '0123456789abcdef';"
+             "ALTER TABLE results DROP COLUMN chunk_auto;"
+             "PRAGMA user_version = 2",
+             "UPDATE runs SET fingerprint = '0123456789abcdef';"
+             "ALTER TABLE results DROP COLUMN chunk_auto;"
+             "UPDATE poolbench_schema SET version = 2");
     db = open_ok();
     assert_int_equal(history_schema_version(db), HISTORY_SCHEMA_VERSION);
     struct history_run run;
@@ -200,15 +286,8 @@ static void test_migrate_v2_refingerprints(void **state)
     results_free(&f);
     history_close(db);
     assert_true(autos > 0);
-    assert_int_equal(sqlite3_open(db_path, &s), SQLITE_OK);
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(s, "SELECT sum(chunk_auto) FROM "
-                                        "results", -1, &st, NULL),
-                     SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int64(st, 0), (long long)autos);
-    sqlite3_finalize(st);
-    sqlite3_close(s);
+    assert_int_equal(raw_int("SELECT sum(chunk_auto) FROM results"),
+                     (long long)autos);
 }
 
 static void test_open_refusals(void **state)
@@ -216,6 +295,20 @@ static void test_open_refusals(void **state)
     (void)state;
     char err[512], path[400];
     struct history *db = NULL;
+    if (pg_mode) {
+        /* A password on the command line is refused and never shown. */
+        assert_int_equal(history_open("postgresql://u:s3cret@h/db",
+                                      HISTORY_CREATE, &db, err,
+                                      sizeof(err)), HISTORY_BAD_PATH);
+        assert_null(strstr(err, "s3cret"));
+        assert_non_null(strstr(err, "postgresql://u:***@h/db"));
+        assert_non_null(strstr(err, "PGPASSFILE"));
+        assert_int_equal(history_open("host=h password=s3cret",
+                                      HISTORY_CREATE, &db, err,
+                                      sizeof(err)), HISTORY_BAD_PATH);
+        assert_null(strstr(err, "s3cret"));
+        assert_null(db);
+    }
     snprintf(path, sizeof(path), "%s/nope/h.sqlite", dir);
     assert_int_equal(history_open(path, HISTORY_CREATE, &db, err,
                                   sizeof(err)), HISTORY_BAD_PATH);
@@ -226,11 +319,12 @@ static void test_open_refusals(void **state)
     assert_non_null(strstr(err, "no history database at"));
     assert_int_equal(access(path, F_OK), -1);
     snprintf(path, sizeof(path), "%s/link.sqlite", dir);
-    assert_int_equal(symlink(db_path, path), 0);
+    assert_int_equal(symlink("h.sqlite", path), 0);
     assert_int_equal(history_open(path, HISTORY_CREATE, &db, err,
                                   sizeof(err)), HISTORY_BAD_PATH);
     assert_non_null(strstr(err, "symbolic link"));
-    assert_int_equal(access(db_path, F_OK), -1);
+    snprintf(path, sizeof(path), "%s/h.sqlite", dir);
+    assert_int_equal(access(path, F_OK), -1);
     assert_int_equal(history_open(dir, HISTORY_CREATE, &db, err,
                                   sizeof(err)), HISTORY_BAD_PATH);
     assert_null(db);
@@ -465,6 +559,13 @@ static void test_write_atomic(void **state)
 
 int main(void)
 {
+    const char *backend = getenv("POOLBENCH_TEST_DB_BACKEND");
+    pg_mode = backend != NULL && strcmp(backend, "pg") == 0;
+    if (pg_mode && getenv("POOLBENCH_TEST_PG") == NULL) {
+        fprintf(stderr, "POOLBENCH_TEST_PG is not set: run me through "
+                "tests/cli/pg_server.sh run\n");
+        return 1;
+    }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_migrate_empty, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrate_v2_refingerprints,

@@ -1,17 +1,26 @@
-/* history.h - the history database: runs kept by name, commit and machine
- * (issue #14), in SQLite.
+/* history.h - the history store: runs kept by name, commit and machine
+ * (issues #14, #22), in SQLite (a file, the default) or PostgreSQL (a
+ * server many runners share); every function works the same on both.
  *
  * A run is a poolbench/1 results file stored whole: its text verbatim (so
  * that `history export` gives back the very bytes that were stored) and,
  * for lookups and trends, one `results` row per configuration with the
  * numbers the results view derives (median and 95% CI of wall_s, speedup).
  * A run goes in inside one transaction: a reader or a crash sees all of it
- * or none of it. The file is WAL-journaled with a busy timeout, so several
- * processes may add at once. Every consumer reads a stored run back as a
- * results file (history_load_run), never from the columns.
+ * or none of it, and several processes may add at once (SQLite: WAL with
+ * a busy timeout; PostgreSQL: the server's transactions). Every consumer
+ * reads a stored run back as a results file (history_load_run), never
+ * from the columns.
  *
- * The schema is versioned in PRAGMA user_version; history_open applies the
- * missing steps of a fixed list of migrations, each in one transaction.
+ * Where: a file path, or a postgresql:// (postgres://) URL or libpq
+ * keyword string (service=NAME, host=H dbname=D). A URL holding a
+ * password is refused (HISTORY_BAD_PATH): credentials come from libpq's
+ * own places (~/.pgpass or PGPASSFILE, a service file, PGPASSWORD).
+ * Messages name the database with any password masked (history_where).
+ *
+ * The schema is versioned (SQLite: PRAGMA user_version; PostgreSQL: the
+ * poolbench_schema table); history_open applies the missing steps of a
+ * fixed list of migrations, each in one transaction.
  *
  * Every function returns 0, or -1 with one line in err; lookups return
  * HISTORY_NOT_FOUND (with a one-line message) when nothing matches.
@@ -27,7 +36,7 @@
  * overrides it, --db overrides both. */
 #define HISTORY_DEFAULT_DB "results/history.sqlite"
 
-/* The schema version this poolbench writes (PRAGMA user_version). */
+/* The schema version this poolbench writes. */
 #define HISTORY_SCHEMA_VERSION 3
 
 /* How long a writer waits for another writer's lock. */
@@ -37,8 +46,9 @@
 #define HISTORY_NOT_FOUND 1
 
 /* history_open refused the path itself (a symlink, not a regular file, a
- * missing folder, not a poolbench database, a newer schema): the user's
- * input, not the database, is wrong. */
+ * missing folder, not a poolbench database, a newer schema; a bad URL,
+ * a password in it, a server or database that cannot be reached): the
+ * user's input, not the database, is wrong. */
 #define HISTORY_BAD_PATH 2
 
 /* Longest run name; a name is 1..HISTORY_NAME_MAX bytes of printable
@@ -74,7 +84,8 @@ struct history_run {
 };
 
 /* Open (and create, or migrate to HISTORY_SCHEMA_VERSION) the database at
- * path. The parent folder must exist; a path that is a symlink or not a
+ * path (a file or a PostgreSQL URL: see the top). For a file, the parent
+ * folder must exist; a path that is a symlink or not a
  * regular file is refused, and so is a database made by a newer poolbench.
  * Returns 0 (*out set), HISTORY_NOT_FOUND (mode HISTORY_MUST_EXIST and no
  * file), HISTORY_BAD_PATH or -1 (a database error); always with a message
@@ -92,11 +103,15 @@ int history_check_writable(const char *path, char *err, size_t err_len);
 /* Close db; safe on NULL. */
 void history_close(struct history *db);
 
+/* The database db names, for messages: its path, or its URL with any
+ * password masked (postgresql://user:***@host/db). */
+const char *history_where(const struct history *db);
+
 /* The database path to use: opt (--db) when not NULL, else $POOLBENCH_DB
  * when set and not empty, else HISTORY_DEFAULT_DB. */
 const char *history_default_path(const char *opt);
 
-/* The schema version of the open database (PRAGMA user_version). */
+/* The schema version of the open database. */
 int history_schema_version(struct history *db);
 
 /* Whether name is a valid run name (see HISTORY_NAME_MAX); -1 with a
@@ -218,7 +233,8 @@ int history_points(struct history *db, const char *name,
                              char *err, size_t err_len),
                    void *arg, char *err, size_t err_len);
 
-/* Run PRAGMA integrity_check; -1 with its first complaint otherwise. */
+/* Check the database (SQLite: PRAGMA integrity_check; PostgreSQL: no
+ * results row without its run); -1 with the first complaint otherwise. */
 int history_integrity_check(struct history *db, char *err, size_t err_len);
 
 
