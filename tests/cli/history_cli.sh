@@ -165,6 +165,13 @@ if command -v gnuplot > /dev/null; then
                 bad "$g is not drawn from scripts/trend.gp"
         done
         ls -a tr | grep -q 'tmp' && bad "trend left temp files" || ok
+        # Past dense_runs runs the CI is a translucent band, not bars.
+        grep -q 'fill-opacity' tr/*.svg &&
+            bad "a trend of a few runs drew a band, not error bars" || ok
+        g=$(grep -l "^nruns = [2-9]" tr/*.gp | head -n 1)
+        (cd tr && gnuplot -e 'dense_runs = 0' "$(basename "$g")") &&
+            grep -q 'fill-opacity' "${g%.gp}.svg" && ok ||
+            bad "a dense trend has no CI band: $g"
     else
         bad "trend failed: $(cat trend.txt)"
     fi
