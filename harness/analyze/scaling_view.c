@@ -362,11 +362,29 @@ cJSON *scaling_json(const struct results_view *v,
     return o;
 }
 
+cJSON *scaling_models_json(const struct results_file *f, char *err,
+                           size_t err_len)
+{
+    struct results_view v;
+    struct scaling_set s;
+    cJSON *arr = NULL;
+    if (view_build(f, &v, err, err_len) != 0)
+        return NULL;
+    if (scaling_of_view(&v, &s, err, err_len) == 0) {
+        arr = cJSON_CreateArray();
+        for (size_t k = 0; arr != NULL && k < s.n; k++)
+            cJSON_AddItemToArray(arr, scaling_json(&v, &s.g[k]));
+        if (arr == NULL)
+            snprintf(err, err_len, "out of memory deriving scaling models");
+        scaling_set_free(&s);
+    }
+    view_free(&v);
+    return arr;
+}
+
 int scaling_derive_json(cJSON *root, char *err, size_t err_len)
 {
     struct results_file f;
-    struct results_view v;
-    struct scaling_set s;
     char *text = cJSON_PrintUnformatted(root);
     if (text == NULL) {
         snprintf(err, err_len, "out of memory deriving scaling models");
@@ -377,24 +395,10 @@ int scaling_derive_json(cJSON *root, char *err, size_t err_len)
     free(text);
     if (rc != 0)
         return -1;
-    cJSON *arr = NULL;
-    rc = view_build(&f, &v, err, err_len);
-    if (rc == 0) {
-        rc = scaling_of_view(&v, &s, err, err_len);
-        arr = rc == 0 ? cJSON_CreateArray() : NULL;
-        for (size_t k = 0; arr != NULL && k < s.n; k++)
-            cJSON_AddItemToArray(arr, scaling_json(&v, &s.g[k]));
-        if (rc == 0)
-            scaling_set_free(&s);
-        view_free(&v);
-    }
+    cJSON *arr = scaling_models_json(&f, err, err_len);
     results_free(&f);
-    if (rc != 0)
+    if (arr == NULL)
         return -1;
-    if (arr == NULL) {
-        snprintf(err, err_len, "out of memory deriving scaling models");
-        return -1;
-    }
     cJSON_DeleteItemFromObjectCaseSensitive(root, "scaling_models");
     cJSON_AddItemToObject(root, "scaling_models", arr);
     return 0;
