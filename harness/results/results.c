@@ -398,37 +398,70 @@ static const char *kind_name(enum results_elem_kind kind)
     return "an object";
 }
 
+/* Element e's object as a tree, its "stats" cut to {} first (the
+ * reader derives them from the samples; they are a third of a row's
+ * numbers). buf is reused from row to row. NULL when out of memory. */
+static cJSON *parse_elem(const char *text, const struct results_elem *e,
+                         char **buf, size_t *cap)
+{
+    if (e->skip_len == 0)
+        return cJSON_ParseWithLength(text + e->off, e->len);
+    size_t head = e->skip_off - e->off;
+    size_t tail = e->off + e->len - (e->skip_off + e->skip_len);
+    size_t n = head + 2 + tail;
+    if (n > *cap) {
+        char *grown = realloc(*buf, n);
+        if (grown == NULL) {
+            results_reader_oom = 1;
+            return NULL;
+        }
+        *buf = grown;
+        *cap = n;
+    }
+    memcpy(*buf, text + e->off, head);
+    memcpy(*buf + head, "{}", 2);
+    memcpy(*buf + head + 2, text + e->skip_off + e->skip_len, tail);
+    return cJSON_ParseWithLength(*buf, n);
+}
+
 /* The rows the scan found, parsed and checked one at a time: only one
  * row's tree exists at once. */
 static int read_rows(struct results_reader *r, const char *text,
                      const struct results_scan *s, struct results_file *out)
 {
+    char *buf = NULL;
+    size_t cap = 0;
+    int rc = -1;
     out->rows = calloc(s->nelems > 0 ? s->nelems : 1, sizeof(*out->rows));
     if (out->rows == NULL)
         return results_oom(r);
     for (size_t k = 0; k < s->nelems; k++) {
         const struct results_elem *e = &s->elems[k];
         struct results_row *row = &out->rows[out->nrows++];
-        if (e->kind != RESULTS_ELEM_OBJECT)
-            return results_fail(r,
-                                "results[%zu]: expected an object, found "
-                                "%s",
-                                k, kind_name(e->kind));
-        cJSON *o = cJSON_ParseWithLength(text + e->off, e->len);
-        if (o == NULL)
-            return results_reader_oom ? results_oom(r)
-                                      : results_fail(r,
-                                                     "results[%zu]: not "
-                                                     "valid JSON",
-                                                     k);
+        if (e->kind != RESULTS_ELEM_OBJECT) {
+            results_fail(r, "results[%zu]: expected an object, found %s", k,
+                         kind_name(e->kind));
+            goto out;
+        }
+        cJSON *o = parse_elem(text, e, &buf, &cap);
+        if (o == NULL) {
+            if (results_reader_oom)
+                results_oom(r);
+            else
+                results_fail(r, "results[%zu]: not valid JSON", k);
+            goto out;
+        }
         row->json_off = e->off;
         row->json_len = e->len;
-        int rc = results_read_row(r, o, k, out->nmachines, row);
+        int bad = results_read_row(r, o, k, out->nmachines, row);
         cJSON_Delete(o);
-        if (rc != 0)
-            return -1;
+        if (bad)
+            goto out;
     }
-    return 0;
+    rc = 0;
+out:
+    free(buf);
+    return rc;
 }
 
 /* The tree in out->root and the rows the scan found in text, checked

@@ -92,6 +92,9 @@ enum results_elem_kind {
 /* One element of the top-level "results" array. */
 struct results_elem {
     size_t off, len;            /* its text (objects only) */
+    size_t skip_off, skip_len;  /* its "stats" object, which the reader
+                                   does not read (derived from the
+                                   samples): not parsed; 0, 0 if none */
     enum results_elem_kind kind;
 };
 

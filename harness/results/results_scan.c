@@ -19,6 +19,8 @@ struct scan {
     int results_key;            /* the last depth-1 key was "results" */
     int in_results;             /* inside the results array */
     size_t elem_off;            /* where the open element began */
+    int stats_key;              /* the last key of a row was "stats" */
+    size_t stats_off, stats_end; /* the open row's stats object */
     int done;                   /* the top-level value ended */
     size_t end;                 /* and here */
     int finishing;              /* in yajl_complete_parse: at the end */
@@ -75,7 +77,11 @@ static int push(struct scan *s, size_t off, size_t len,
         o->elems = e;
         o->cap = cap;
     }
-    o->elems[o->nelems++] = (struct results_elem){ off, len, kind };
+    o->elems[o->nelems++] = (struct results_elem){
+        .off = off, .len = len, .kind = kind,
+        .skip_off = s->stats_end > 0 ? s->stats_off : 0,
+        .skip_len = s->stats_end > 0 ? s->stats_end - s->stats_off : 0 };
+    s->stats_off = s->stats_end = 0;
     return 1;
 }
 
@@ -129,6 +135,8 @@ static int on_key(void *ctx, const unsigned char *key, size_t len)
     if (s->depth == 1)
         s->results_key = !s->out->found && len == 7 &&
                          memcmp(key, "results", 7) == 0;
+    if (s->in_results && s->depth == 3)
+        s->stats_key = len == 5 && memcmp(key, "stats", 5) == 0;
     return 1;
 }
 
@@ -137,8 +145,12 @@ static int on_start_map(void *ctx)
     struct scan *s = ctx;
     if (!value(s, RESULTS_ELEM_OBJECT))
         return 0;
-    if (s->in_results && s->depth == 2)
+    if (s->in_results && s->depth == 2) {
         s->elem_off = pos(s) - 1;
+        s->stats_off = s->stats_end = 0;
+    }
+    if (s->in_results && s->depth == 3 && s->stats_key)
+        s->stats_off = pos(s) - 1;
     s->depth++;
     return 1;
 }
@@ -161,6 +173,10 @@ static int on_end_map(void *ctx)
     if (s->in_results && s->depth == 3 &&
         !push(s, s->elem_off, pos(s) - s->elem_off, RESULTS_ELEM_OBJECT))
         return 0;
+    if (s->in_results && s->depth == 4 && s->stats_key) {
+        s->stats_end = pos(s);
+        s->stats_key = 0;
+    }
     return closed(s);
 }
 
