@@ -2,9 +2,9 @@
  *
  * The inputs may be a fleet's (100,000 rows, hundreds of MB): no tree of
  * all rows is built. The file's small parts (machines, config, the
- * scaling models) are a cJSON tree printed once; each row is parsed
- * from its input's text, printed and freed in turn, into the gap the
- * tree's empty "results" array leaves. */
+ * scaling models) are a cJSON tree printed once; each row is copied
+ * from its input's text into the gap the tree's empty "results" array
+ * leaves. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,13 +160,14 @@ static int merged_model(const struct results_file *files, size_t n,
     return 0;
 }
 
-/* Append row (the input's object, with where it sits in the merged file)
- * to b at the depth of results[] in the file: cJSON prints an object
- * alone two tabs less deep (the root object and the array each add
- * one). Returns 0, or -1 out of memory. */
-static int append_row(struct strbuf *b, const struct results_file *f,
-                      const struct results_row *in,
-                      const struct results_row *row)
+/* Append row as cJSON prints it (the input's object with machine_index
+ * and run_index set) at the depth of results[] in the file: cJSON
+ * prints an object alone two tabs less deep (the root object and the
+ * array each add one). For rows that already carry those keys (an input
+ * made by merge). Returns 0, or -1 out of memory. */
+static int reprint_row(struct strbuf *b, const struct results_file *f,
+                       const struct results_row *in,
+                       const struct results_row *row)
 {
     cJSON *o = results_row_json(f, in);
     char *text = NULL;
@@ -195,6 +196,37 @@ out:
     return rc;
 }
 
+/* Whether the row's text names key (a quoted key; a string value that
+ * quotes it only sends the row the slow way). */
+static int names(const char *text, size_t len, const char *key)
+{
+    return memmem(text, len, key, strlen(key)) != NULL;
+}
+
+/* Append row: the input's text as written, with machine_index and
+ * run_index added before its closing brace. Parsing and printing each
+ * row again (cJSON) was most of the time of a fleet's merge; the JSON is
+ * the same, key for key. Returns 0, or -1 out of memory. */
+static int append_row(struct strbuf *b, const struct results_file *f,
+                      const struct results_row *in,
+                      const struct results_row *row)
+{
+    const char *text = f->text + in->json_off;
+    size_t len = in->json_len;
+    if (names(text, len, "\"machine_index\"") ||
+        names(text, len, "\"run_index\""))
+        return reprint_row(b, f, in, row);
+    /* The scan's span ends at the closing brace. */
+    while (len > 0 && text[len - 1] != '}')
+        len--;
+    if (len == 0)
+        return -1;
+    strbuf_append(b, text, len - 1);
+    strbuf_printf(b, ", \"machine_index\": %zu, \"run_index\": %ld}",
+                  row->machine_index, row->run_index);
+    return b->oom ? -1 : 0;
+}
+
 /* root printed, with the rows of files[0..n) (as all has them) in its
  * empty "results" array, and a final newline, into b. */
 static int print_file(const cJSON *root, const struct results_file *files,
@@ -211,6 +243,18 @@ static int print_file(const cJSON *root, const struct results_file *files,
         return -1;
     }
     at += sizeof(gap) - 2; /* at the ']' */
+    /* One buffer of the size the rows will take, not one doubled as it
+     * fills (twice a fleet's file). */
+    size_t want = strlen(top) + 2;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < files[i].nrows; j++)
+            want += files[i].rows[j].json_len + 64;
+    b->p = malloc(want);
+    if (b->p == NULL) {
+        cJSON_free(top);
+        return -1;
+    }
+    b->cap = want;
     strbuf_append(b, top, (size_t)(at - top));
     size_t k = 0;
     for (size_t i = 0; i < n; i++)

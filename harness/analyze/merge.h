@@ -23,7 +23,7 @@ struct merge_text {
  * RESULTS_KEEP_TEXT) into *out: "machines" holds every input's machine
  * blocks, an identical block only once; "machine" repeats machines[0]
  * for readers that know only one machine; each result (the input's
- * object as written) carries "machine_index" into "machines" and
+ * object as written, key for key) carries "machine_index" into "machines" and
  * "run_index" into "config.merged", which lists every input run (path,
  * created, config) in order; "scaling_models" as run writes them.
  * Inputs made by merge are flattened. argv (argc entries) is recorded

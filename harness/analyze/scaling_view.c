@@ -367,17 +367,24 @@ cJSON *scaling_models_json(const struct results_file *f, char *err,
 {
     struct results_view v;
     struct scaling_set s;
-    cJSON *arr = NULL;
     if (view_build(f, &v, err, err_len) != 0)
         return NULL;
-    if (scaling_of_view(&v, &s, err, err_len) == 0) {
-        arr = cJSON_CreateArray();
-        for (size_t k = 0; arr != NULL && k < s.n; k++)
+    cJSON *arr = cJSON_CreateArray();
+    /* One instance's models at a time: a fleet's file has 100,000
+     * instances, all their models at once cost more than the rows. */
+    for (size_t i = 0; arr != NULL && i < v.ninsts; i++) {
+        if (scaling_of_instance(&v, i, &s, err, err_len) != 0) {
+            scaling_set_free(&s);
+            cJSON_Delete(arr);
+            view_free(&v);
+            return NULL;
+        }
+        for (size_t k = 0; k < s.n; k++)
             cJSON_AddItemToArray(arr, scaling_json(&v, &s.g[k]));
-        if (arr == NULL)
-            snprintf(err, err_len, "out of memory deriving scaling models");
         scaling_set_free(&s);
     }
+    if (arr == NULL)
+        snprintf(err, err_len, "out of memory deriving scaling models");
     view_free(&v);
     return arr;
 }
