@@ -71,6 +71,12 @@ static int add_runs(cJSON *merged, const struct results_file *f)
     return 0;
 }
 
+/* Where a row sits in the merged file. */
+struct place {
+    size_t machine;     /* machine_index */
+    long run;           /* run_index */
+};
+
 /* The merged file's top: schema, created, machine (filled in last),
  * machines, config {argv, merged}, results [] (rows go in as text). */
 static cJSON *new_root(int argc, char **argv, cJSON **machines,
@@ -166,15 +172,14 @@ static int merged_model(const struct results_file *files, size_t n,
  * array each add one). For rows that already carry those keys (an input
  * made by merge). Returns 0, or -1 out of memory. */
 static int reprint_row(struct strbuf *b, const struct results_file *f,
-                       const struct results_row *in,
-                       const struct results_row *row)
+                       const struct results_row *in, const struct place *at)
 {
     cJSON *o = results_row_json(f, in);
     char *text = NULL;
     int rc = -1;
     if (o == NULL ||
-        set_number(o, "machine_index", (double)row->machine_index) != 0 ||
-        set_number(o, "run_index", (double)row->run_index) != 0)
+        set_number(o, "machine_index", (double)at->machine) != 0 ||
+        set_number(o, "run_index", (double)at->run) != 0)
         goto out;
     text = cJSON_Print(o);
     if (text == NULL)
@@ -208,14 +213,13 @@ static int names(const char *text, size_t len, const char *key)
  * row again (cJSON) was most of the time of a fleet's merge; the JSON is
  * the same, key for key. Returns 0, or -1 out of memory. */
 static int append_row(struct strbuf *b, const struct results_file *f,
-                      const struct results_row *in,
-                      const struct results_row *row)
+                      const struct results_row *in, const struct place *at)
 {
     const char *text = f->text + in->json_off;
     size_t len = in->json_len;
     if (names(text, len, "\"machine_index\"") ||
         names(text, len, "\"run_index\""))
-        return reprint_row(b, f, in, row);
+        return reprint_row(b, f, in, at);
     /* The scan's span ends at the closing brace. */
     while (len > 0 && text[len - 1] != '}')
         len--;
@@ -223,26 +227,21 @@ static int append_row(struct strbuf *b, const struct results_file *f,
         return -1;
     strbuf_append(b, text, len - 1);
     strbuf_printf(b, ", \"machine_index\": %zu, \"run_index\": %ld}",
-                  row->machine_index, row->run_index);
+                  at->machine, at->run);
     return b->oom ? -1 : 0;
 }
 
-/* root printed, with the rows of files[0..n) (as all has them) in its
- * empty "results" array, and a final newline, into b. */
-static int print_file(const cJSON *root, const struct results_file *files,
-                      size_t n, const struct results_file *all,
-                      struct strbuf *b)
+/* top (the printed file without rows) with the rows of files[0..n)
+ * (placed as at[] says) in its empty "results" array, and a final
+ * newline, into b. */
+static int print_file(const char *top, const struct results_file *files,
+                      size_t n, const struct place *at, struct strbuf *b)
 {
     static const char gap[] = "\n\t\"results\":\t[]";
-    char *top = cJSON_Print(root);
-    if (top == NULL)
+    const char *end = strstr(top, gap);
+    if (end == NULL)
         return -1;
-    char *at = strstr(top, gap);
-    if (at == NULL) {
-        cJSON_free(top);
-        return -1;
-    }
-    at += sizeof(gap) - 2; /* at the ']' */
+    end += sizeof(gap) - 2; /* at the ']' */
     /* One buffer of the size the rows will take, not one doubled as it
      * fills (twice a fleet's file). */
     size_t want = strlen(top) + 2;
@@ -250,26 +249,20 @@ static int print_file(const cJSON *root, const struct results_file *files,
         for (size_t j = 0; j < files[i].nrows; j++)
             want += files[i].rows[j].json_len + 64;
     b->p = malloc(want);
-    if (b->p == NULL) {
-        cJSON_free(top);
+    if (b->p == NULL)
         return -1;
-    }
     b->cap = want;
-    strbuf_append(b, top, (size_t)(at - top));
+    strbuf_append(b, top, (size_t)(end - top));
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < files[i].nrows; j++, k++) {
             if (k > 0)
                 strbuf_append(b, ", ", 2);
-            if (append_row(b, &files[i], &files[i].rows[j],
-                           &all->rows[k]) != 0) {
-                cJSON_free(top);
+            if (append_row(b, &files[i], &files[i].rows[j], &at[k]) != 0)
                 return -1;
-            }
         }
-    strbuf_append(b, at, strlen(at));
+    strbuf_append(b, end, strlen(end));
     strbuf_append(b, "\n", 1);
-    cJSON_free(top);
     return b->oom ? -1 : 0;
 }
 
@@ -280,6 +273,8 @@ int merge_build(const struct results_file *files, size_t n, int argc,
     struct results_file all = { 0 };
     struct strbuf b = { 0 };
     cJSON *machines = NULL, *merged = NULL, *models = NULL;
+    char *top = NULL;
+    struct place *at = NULL;
     memset(out, 0, sizeof(*out));
     for (size_t i = 0; i < n; i++) {
         if (files[i].nrows == 0) {
@@ -308,20 +303,36 @@ int merge_build(const struct results_file *files, size_t n, int argc,
         cJSON_Delete(first);
         goto oom;
     }
-    if (print_file(root, files, n, &all, &b) != 0)
+    /* The tree (its scaling models are most of it) and the rows' copy
+     * go before the rows' text is assembled: a fleet's merge had them
+     * all at once. */
+    out->nmachines = (size_t)cJSON_GetArraySize(machines);
+    top = cJSON_Print(root);
+    cJSON_Delete(root);
+    root = NULL;
+    at = malloc((all.nrows + 1) * sizeof(*at));
+    if (top == NULL || at == NULL)
+        goto oom;
+    for (size_t k = 0; k < all.nrows; k++)
+        at[k] = (struct place){ all.rows[k].machine_index,
+                                all.rows[k].run_index };
+    out->nrows = all.nrows;
+    free(all.rows);
+    free(all.machines);
+    memset(&all, 0, sizeof(all));
+    if (print_file(top, files, n, at, &b) != 0)
         goto oom;
     out->text = b.p;
     out->len = b.len;
-    out->nrows = all.nrows;
-    out->nmachines = (size_t)cJSON_GetArraySize(machines);
-    free(all.rows);
-    free(all.machines);
-    cJSON_Delete(root);
+    cJSON_free(top);
+    free(at);
     return 0;
 oom:
     snprintf(err, err_len, "out of memory");
 fail:
     free(b.p);
+    cJSON_free(top);
+    free(at);
     free(all.rows);
     free(all.machines);
     cJSON_Delete(root);
