@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <time.h>
 
+#include "fs.h"
 #include "merge.h"
 #include "scaling.h"
 #include "strbuf.h"
@@ -208,62 +209,101 @@ static int names(const char *text, size_t len, const char *key)
     return memmem(text, len, key, strlen(key)) != NULL;
 }
 
+/* The pieces of the merged file as they are made: parts point into the
+ * inputs' text, or (own_off[k] != NONE) into own, which may still move. */
+struct pieces {
+    struct fs_part *parts;
+    size_t *own_off;
+    size_t n, cap;
+    struct strbuf own;          /* what merge wrote itself */
+};
+
+#define NONE ((size_t)-1)
+
+static void piece(struct pieces *ps, const void *p, size_t len, size_t off)
+{
+    ps->parts[ps->n] = (struct fs_part){ p, len };
+    ps->own_off[ps->n++] = off;
+}
+
 /* Append row: the input's text as written, with machine_index and
  * run_index added before its closing brace. Parsing and printing each
  * row again (cJSON) was most of the time of a fleet's merge; the JSON is
  * the same, key for key. Returns 0, or -1 out of memory. */
-static int append_row(struct strbuf *b, const struct results_file *f,
+static int append_row(struct pieces *ps, const struct results_file *f,
                       const struct results_row *in, const struct place *at)
 {
     const char *text = f->text + in->json_off;
-    size_t len = in->json_len;
+    size_t len = in->json_len, off = ps->own.len;
     if (names(text, len, "\"machine_index\"") ||
-        names(text, len, "\"run_index\""))
-        return reprint_row(b, f, in, at);
+        names(text, len, "\"run_index\"")) {
+        if (reprint_row(&ps->own, f, in, at) != 0)
+            return -1;
+        piece(ps, NULL, ps->own.len - off, off);
+        return 0;
+    }
     /* The scan's span ends at the closing brace. */
     while (len > 0 && text[len - 1] != '}')
         len--;
     if (len == 0)
         return -1;
-    strbuf_append(b, text, len - 1);
-    strbuf_printf(b, ", \"machine_index\": %zu, \"run_index\": %ld}",
-                  at->machine, at->run);
-    return b->oom ? -1 : 0;
+    piece(ps, text, len - 1, NONE);
+    strbuf_printf(&ps->own, ", \"machine_index\": %zu, \"run_index\": "
+                  "%ld}", at->machine, at->run);
+    piece(ps, NULL, ps->own.len - off, off);
+    return ps->own.oom ? -1 : 0;
 }
 
 /* top (the printed file without rows) with the rows of files[0..n)
  * (placed as at[] says) in its empty "results" array, and a final
- * newline, into b. */
+ * newline, as pieces into out. */
 static int print_file(const char *top, const struct results_file *files,
-                      size_t n, const struct place *at, struct strbuf *b)
+                      size_t n, size_t nrows, const struct place *at,
+                      struct merge_text *out)
 {
     static const char gap[] = "\n\t\"results\":\t[]";
+    struct pieces ps = { 0 };
     const char *end = strstr(top, gap);
     if (end == NULL)
         return -1;
     end += sizeof(gap) - 2; /* at the ']' */
-    /* One buffer of the size the rows will take, not one doubled as it
-     * fills (twice a fleet's file). */
-    size_t want = strlen(top) + 2;
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < files[i].nrows; j++)
-            want += files[i].rows[j].json_len + 64;
-    b->p = malloc(want);
-    if (b->p == NULL)
-        return -1;
-    b->cap = want;
-    strbuf_append(b, top, (size_t)(end - top));
+    ps.cap = 3 * nrows + 3;
+    ps.parts = malloc(ps.cap * sizeof(*ps.parts));
+    ps.own_off = malloc(ps.cap * sizeof(*ps.own_off));
+    if (ps.parts == NULL || ps.own_off == NULL)
+        goto fail;
+    piece(&ps, top, (size_t)(end - top), NONE);
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < files[i].nrows; j++, k++) {
             if (k > 0)
-                strbuf_append(b, ", ", 2);
-            if (append_row(b, &files[i], &files[i].rows[j], &at[k]) != 0)
-                return -1;
+                piece(&ps, ", ", 2, NONE);
+            if (append_row(&ps, &files[i], &files[i].rows[j], &at[k]) != 0)
+                goto fail;
         }
-    strbuf_append(b, end, strlen(end));
-    strbuf_append(b, "\n", 1);
-    return b->oom ? -1 : 0;
+    piece(&ps, end, strlen(end), NONE);
+    piece(&ps, "\n", 1, NONE);
+    for (size_t q = 0; q < ps.n; q++)
+        if (ps.own_off[q] != NONE)
+            ps.parts[q].p = ps.own.p + ps.own_off[q];
+    free(ps.own_off);
+    out->parts = ps.parts;
+    out->nparts = ps.n;
+    out->own = ps.own.p;
+    return 0;
+fail:
+    free(ps.parts);
+    free(ps.own_off);
+    free(ps.own.p);
+    return -1;
+}
+
+void merge_text_free(struct merge_text *m)
+{
+    free(m->parts);
+    free(m->own);
+    cJSON_free(m->top);
+    memset(m, 0, sizeof(*m));
 }
 
 int merge_build(const struct results_file *files, size_t n, int argc,
@@ -271,7 +311,6 @@ int merge_build(const struct results_file *files, size_t n, int argc,
                 size_t err_len)
 {
     struct results_file all = { 0 };
-    struct strbuf b = { 0 };
     cJSON *machines = NULL, *merged = NULL, *models = NULL;
     char *top = NULL;
     struct place *at = NULL;
@@ -320,17 +359,14 @@ int merge_build(const struct results_file *files, size_t n, int argc,
     free(all.rows);
     free(all.machines);
     memset(&all, 0, sizeof(all));
-    if (print_file(top, files, n, at, &b) != 0)
+    if (print_file(top, files, n, out->nrows, at, out) != 0)
         goto oom;
-    out->text = b.p;
-    out->len = b.len;
-    cJSON_free(top);
+    out->top = top;
     free(at);
     return 0;
 oom:
     snprintf(err, err_len, "out of memory");
 fail:
-    free(b.p);
     cJSON_free(top);
     free(at);
     free(all.rows);

@@ -9,14 +9,18 @@
 
 #include <cjson/cJSON.h>
 
+#include "fs.h"
 #include "results.h"
 
-/* A merged file's text. */
+/* A merged file's text, in pieces (write them with
+ * fs_write_atomic_parts): the rows are the inputs' text, not a copy of
+ * it, so write before the inputs are freed. */
 struct merge_text {
-    char *text;         /* the JSON and a final newline (free it) */
-    size_t len;
+    struct fs_part *parts;
+    size_t nparts;
     size_t nrows;       /* results it holds */
     size_t nmachines;   /* distinct machine blocks */
+    char *top, *own;    /* the pieces merge made itself */
 };
 
 /* The merged document of files[0..n) (each loaded with
@@ -32,5 +36,8 @@ struct merge_text {
 int merge_build(const struct results_file *files, size_t n, int argc,
                 char **argv, struct merge_text *out, char *err,
                 size_t err_len);
+
+/* Free what merge_build made; safe on a zeroed struct. */
+void merge_text_free(struct merge_text *m);
 
 #endif /* POOLBENCH_MERGE_H */

@@ -84,7 +84,8 @@ int cmd_merge(int argc, char **argv)
         goto out;
     }
     /* A failed write (a full disk) is not bad usage: exit 3 as run does. */
-    if (fs_write_atomic(output, m.text, m.len, err, sizeof(err)) != 0) {
+    if (fs_write_atomic_parts(output, m.parts, m.nparts, err,
+                              sizeof(err)) != 0) {
         fprintf(stderr, "poolbench merge: %s\n", err);
         rc = EXIT_RUN_FAILED;
         goto out;
@@ -94,7 +95,7 @@ int cmd_merge(int argc, char **argv)
            m.nmachines == 1 ? "" : "s", output);
     rc = 0;
 out:
-    free(m.text);
+    merge_text_free(&m);
     for (size_t k = 0; k < nfiles; k++)
         results_free(&files[k]);
     free(files);

@@ -1056,9 +1056,9 @@ static void test_merge(void **state)
     assert_int_equal(m.nrows, 5);
     assert_int_equal(m.nmachines, 2);
     snprintf(out, sizeof(out), "%s/all.json", tmpdir);
-    assert_int_equal(fs_write_atomic(out, m.text, m.len, err, sizeof(err)),
-                     0);
-    free(m.text);
+    assert_int_equal(fs_write_atomic_parts(out, m.parts, m.nparts, err,
+                                           sizeof(err)), 0);
+    merge_text_free(&m);
     for (int k = 0; k < 3; k++)
         results_free(&in[k]);
 
@@ -1087,8 +1087,12 @@ static void test_merge(void **state)
                                         &again[1], err, sizeof(err)), 0);
     assert_int_equal(merge_build(again, 2, 0, NULL, &m, err, sizeof(err)),
                      0);
-    cJSON *root = cJSON_ParseWithLength(m.text, m.len);
-    free(m.text);
+    char again_path[4200];
+    snprintf(again_path, sizeof(again_path), "%s/again.json", tmpdir);
+    assert_int_equal(fs_write_atomic_parts(again_path, m.parts, m.nparts,
+                                           err, sizeof(err)), 0);
+    merge_text_free(&m);
+    cJSON *root = file_tree(again_path);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(root,
                                                             "machines")), 2);
     cJSON *res = cJSON_GetObjectItem(root, "results");
