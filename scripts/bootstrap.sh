@@ -7,9 +7,9 @@
 # (make test adds the sanitizer and fuzzing runtimes).
 set -eu
 
-packages="meson ninja-build pkg-config gcc libc6-dev libcjson-dev libssl-dev \
-gnuplot-nox hyperfine libcmocka-dev libsqlite3-dev libpq-dev postgresql \
-python3 python3-yaml git procps util-linux $*"
+packages="meson ninja-build pkg-config gcc libc6-dev libcjson-dev libyajl-dev \
+libssl-dev gnuplot-nox hyperfine libcmocka-dev libsqlite3-dev libpq-dev \
+postgresql python3 python3-yaml git procps util-linux $*"
 
 missing=""
 for p in $packages; do

@@ -12,11 +12,14 @@
 /* ---- (c) one parameter across its values -------------------------------- */
 
 /* One (instance, parameter) of the view: its params without the key. */
+/* One (instance, key) entry; key, value and rest share one allocation
+ * (key's), sized to fit: a fleet's file has 100,000 instances, and
+ * fixed buffers cost 700 bytes an entry. */
 struct pentry {
     size_t inst;
-    char key[64];
-    char value[128];
-    char rest[512];
+    char *key;
+    const char *value;
+    const char *rest;
 };
 
 static const struct results_view *sort_view;
@@ -122,6 +125,34 @@ static void param_group(struct findings_ctx *c, const struct pentry *g,
             g[fast].value, g[slow].key, g[slow].value);
 }
 
+static void free_entries(struct pentry *e, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        free(e[k].key);
+    free(e);
+}
+
+/* Fill x for key (kl bytes at p) of params: one allocation holds key,
+ * value and rest. Returns 0, or -1 when out of memory. */
+static int fill_entry(struct pentry *x, const char *params, const char *p,
+                      size_t kl)
+{
+    char key[64], value[128], rest[512];
+    snprintf(key, sizeof(key), "%.*s", (int)kl, p);
+    view_param(params, key, value, sizeof(value));
+    view_params_without(params, key, rest, sizeof(rest));
+    size_t k = strlen(key) + 1, v = strlen(value) + 1, r = strlen(rest) + 1;
+    x->key = malloc(k + v + r);
+    if (x->key == NULL)
+        return -1;
+    memcpy(x->key, key, k);
+    memcpy(x->key + k, value, v);
+    memcpy(x->key + k + v, rest, r);
+    x->value = x->key + k;
+    x->rest = x->key + k + v;
+    return 0;
+}
+
 /* The (instance, key) entries of every instance with params. */
 static struct pentry *param_entries(const struct results_view *v,
                                     size_t *count)
@@ -136,19 +167,18 @@ static struct pentry *param_entries(const struct results_view *v,
                 size_t nc = cap ? 2 * cap : 16;
                 struct pentry *grown = realloc(e, nc * sizeof(*e));
                 if (grown == NULL) {
-                    free(e);
+                    free_entries(e, n);
                     return NULL;
                 }
                 e = grown;
                 cap = nc;
             }
-            struct pentry *x = &e[n++];
-            x->inst = i;
-            snprintf(x->key, sizeof(x->key), "%.*s", (int)kl, p);
-            view_param(v->insts[i].params, x->key, x->value,
-                       sizeof(x->value));
-            view_params_without(v->insts[i].params, x->key, x->rest,
-                                sizeof(x->rest));
+            e[n].inst = i;
+            if (fill_entry(&e[n], v->insts[i].params, p, kl) != 0) {
+                free_entries(e, n);
+                return NULL;
+            }
+            n++;
             p = strchr(p, ',');
             if (p != NULL)
                 p++;
@@ -176,7 +206,7 @@ void findings_params(struct findings_ctx *c)
             param_group(c, &e[a], b - a);
         a = b;
     }
-    free(e);
+    free_entries(e, n);
 }
 
 /* ---- (d) workloads that did the same work ------------------------------- */

@@ -157,6 +157,11 @@ void scaling_describe(const struct scaling_group *g, char *buf,
 cJSON *scaling_json(const struct results_view *v,
                     const struct scaling_group *g);
 
+/* The "scaling_models" array of file f (a new tree), or NULL with a
+ * message. */
+cJSON *scaling_models_json(const struct results_file *f, char *err,
+                           size_t err_len);
+
 /* Add (or replace) the top-level "scaling_models" array of a results tree
  * being written, from the view of the tree read back. Returns 0, or -1
  * with a message. */

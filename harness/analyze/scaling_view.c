@@ -17,21 +17,18 @@ static int model_row(const struct view_inst *in, const struct view_row *vr)
     return !(in->chunk_varies && in->has_auto) || vr->r->chunk_auto;
 }
 
-/* Every repetition of instance i's rows labelled label, as points. */
+/* Every repetition of instance i's rows of label number q (which[a]:
+ * row a's label number), as points. */
 static size_t group_points(const struct results_view *v, size_t i,
-                           const char *label, struct scaling_point *pts,
-                           double *max_n)
+                           const size_t *which, size_t q,
+                           struct scaling_point *pts, double *max_n)
 {
     const struct view_inst *in = &v->insts[i];
-    char l[128];
     size_t n = 0;
     *max_n = 0;
     for (size_t a = 0; a < in->nrows; a++) {
         const struct view_row *vr = &v->rows[in->rows[a]];
-        if (!model_row(in, vr))
-            continue;
-        view_variant_label(v, vr, 1, l, sizeof(l));
-        if (strcmp(l, label) != 0)
+        if (which[a] != q)
             continue;
         const struct results_series *s = results_series_find(vr->r,
                                                              "wall_s");
@@ -48,10 +45,12 @@ static size_t group_points(const struct results_view *v, size_t i,
     return n;
 }
 
-/* The distinct variant labels of instance i's model rows into labels;
- * returns how many. */
+/* The distinct variant labels of instance i's model rows into labels,
+ * and each row's label number into which[] (SIZE_MAX: not in a model):
+ * each row is labelled once, not once per label (a sweep's instance has
+ * thousands of rows and dozens of labels). Returns how many labels. */
 static size_t group_labels(const struct results_view *v, size_t i,
-                           char (*labels)[128], size_t cap,
+                           char (*labels)[128], size_t cap, size_t *which,
                            size_t *npoints)
 {
     const struct view_inst *in = &v->insts[i];
@@ -59,6 +58,7 @@ static size_t group_labels(const struct results_view *v, size_t i,
     *npoints = 0;
     for (size_t a = 0; a < in->nrows; a++) {
         const struct view_row *vr = &v->rows[in->rows[a]];
+        which[a] = SIZE_MAX;
         if (!model_row(in, vr))
             continue;
         const struct results_series *s = results_series_find(vr->r,
@@ -71,16 +71,19 @@ static size_t group_labels(const struct results_view *v, size_t i,
             q++;
         if (q == n && n < cap)
             memcpy(labels[n++], l, sizeof(l));
+        if (q < n)
+            which[a] = q;
     }
     return n;
 }
 
 static int add_group(struct scaling_set *s, const struct results_view *v,
-                     size_t i, const char *label, struct scaling_point *pts,
-                     char *err, size_t err_len)
+                     size_t i, const char *label, const size_t *which,
+                     size_t q, struct scaling_point *pts, char *err,
+                     size_t err_len)
 {
     double max_n;
-    size_t n = group_points(v, i, label, pts, &max_n);
+    size_t n = group_points(v, i, which, q, pts, &max_n);
     if (max_n <= 1)
         return 0; /* a plain loop, not a pool */
     struct scaling_group *g = realloc(s->g, (s->n + 1) * sizeof(*g));
@@ -110,15 +113,18 @@ static int add_instance(const struct results_view *v, size_t i,
                         struct scaling_set *s, char *err, size_t err_len)
 {
     char labels[64][128];
-    size_t npoints;
-    size_t nl = group_labels(v, i, labels, 64, &npoints);
+    size_t npoints = 0, nl = 0;
+    size_t *which = malloc((v->insts[i].nrows + 1) * sizeof(*which));
+    if (which != NULL)
+        nl = group_labels(v, i, labels, 64, which, &npoints);
     struct scaling_point *pts = malloc((npoints + 1) * sizeof(*pts));
-    int rc = pts != NULL ? 0 : -1;
-    if (pts == NULL)
+    int rc = pts != NULL && which != NULL ? 0 : -1;
+    if (rc != 0)
         snprintf(err, err_len, "out of memory fitting scaling models");
     for (size_t k = 0; rc == 0 && k < nl; k++)
-        rc = add_group(s, v, i, labels[k], pts, err, err_len);
+        rc = add_group(s, v, i, labels[k], which, k, pts, err, err_len);
     free(pts);
+    free(which);
     if (rc != 0)
         scaling_set_free(s);
     return rc;
@@ -362,11 +368,36 @@ cJSON *scaling_json(const struct results_view *v,
     return o;
 }
 
+cJSON *scaling_models_json(const struct results_file *f, char *err,
+                           size_t err_len)
+{
+    struct results_view v;
+    struct scaling_set s;
+    if (view_build(f, &v, err, err_len) != 0)
+        return NULL;
+    cJSON *arr = cJSON_CreateArray();
+    /* One instance's models at a time: a fleet's file has 100,000
+     * instances, all their models at once cost more than the rows. */
+    for (size_t i = 0; arr != NULL && i < v.ninsts; i++) {
+        if (scaling_of_instance(&v, i, &s, err, err_len) != 0) {
+            scaling_set_free(&s);
+            cJSON_Delete(arr);
+            view_free(&v);
+            return NULL;
+        }
+        for (size_t k = 0; k < s.n; k++)
+            cJSON_AddItemToArray(arr, scaling_json(&v, &s.g[k]));
+        scaling_set_free(&s);
+    }
+    if (arr == NULL)
+        snprintf(err, err_len, "out of memory deriving scaling models");
+    view_free(&v);
+    return arr;
+}
+
 int scaling_derive_json(cJSON *root, char *err, size_t err_len)
 {
     struct results_file f;
-    struct results_view v;
-    struct scaling_set s;
     char *text = cJSON_PrintUnformatted(root);
     if (text == NULL) {
         snprintf(err, err_len, "out of memory deriving scaling models");
@@ -377,24 +408,10 @@ int scaling_derive_json(cJSON *root, char *err, size_t err_len)
     free(text);
     if (rc != 0)
         return -1;
-    cJSON *arr = NULL;
-    rc = view_build(&f, &v, err, err_len);
-    if (rc == 0) {
-        rc = scaling_of_view(&v, &s, err, err_len);
-        arr = rc == 0 ? cJSON_CreateArray() : NULL;
-        for (size_t k = 0; arr != NULL && k < s.n; k++)
-            cJSON_AddItemToArray(arr, scaling_json(&v, &s.g[k]));
-        if (rc == 0)
-            scaling_set_free(&s);
-        view_free(&v);
-    }
+    cJSON *arr = scaling_models_json(&f, err, err_len);
     results_free(&f);
-    if (rc != 0)
+    if (arr == NULL)
         return -1;
-    if (arr == NULL) {
-        snprintf(err, err_len, "out of memory deriving scaling models");
-        return -1;
-    }
     cJSON_DeleteItemFromObjectCaseSensitive(root, "scaling_models");
     cJSON_AddItemToObject(root, "scaling_models", arr);
     return 0;

@@ -219,7 +219,7 @@ static int fold(struct ab *a, const struct results_file *f, unsigned long k,
         if (acc == NULL)
             return -1;
         if (acc->row == NULL) {
-            acc->row = cJSON_Duplicate(r->json, 1);
+            acc->row = results_row_json(f, r);
             acc->tasks = r->tasks;
         } else if (acc->tasks != r->tasks) {
             snprintf(err, err_len, "%s: %llu tasks in round %lu, %llu in "
@@ -392,7 +392,9 @@ static int rounds(struct ab *a, char *err, size_t err_len)
                                err_len);
             if (rc != 0)
                 return rc;
-            if (results_load(path, &f, err, err_len) != 0)
+            /* Each row's object is kept as written: keep the text. */
+            if (results_load_flags(path, RESULTS_KEEP_TEXT, &f, err,
+                                   err_len) != 0)
                 return EXIT_RUN_FAILED;
             rc = fold(a, &f, k, side, err, err_len);
             results_free(&f);

@@ -7,8 +7,8 @@
 #include "args.h"
 #include "cli.h"
 #include "exit.h"
+#include "fs.h"
 #include "merge.h"
-#include "scaling.h"
 
 static void usage(FILE *f)
 {
@@ -37,7 +37,7 @@ int cmd_merge(int argc, char **argv)
     char err[1024];
     struct results_file *files = NULL;
     size_t nfiles = 0;
-    cJSON *root = NULL;
+    struct merge_text m = { 0 };
     int rc = EXIT_USAGE;
     int parsed = args_output_only("merge", argc, argv, &output, err,
                                   sizeof(err));
@@ -69,7 +69,9 @@ int cmd_merge(int argc, char **argv)
         return EXIT_USAGE;
     }
     for (int k = optind; k < argc; k++) {
-        if (results_load(argv[k], &files[nfiles], err, sizeof(err)) != 0) {
+        /* Rows are copied as written: keep each input's text. */
+        if (results_load_flags(argv[k], RESULTS_KEEP_TEXT, &files[nfiles],
+                               err, sizeof(err)) != 0) {
             fprintf(stderr, "poolbench merge: %s\n", err);
             if (results_out_of_memory())
                 rc = EXIT_RUN_FAILED;
@@ -77,28 +79,23 @@ int cmd_merge(int argc, char **argv)
         }
         nfiles++;
     }
-    /* Each run's scaling models, as run writes them for one. */
-    if (merge_build(files, nfiles, argc, argv, &root, err,
-                    sizeof(err)) != 0 ||
-        scaling_derive_json(root, err, sizeof(err)) != 0) {
+    if (merge_build(files, nfiles, argc, argv, &m, err, sizeof(err)) != 0) {
         fprintf(stderr, "poolbench merge: %s\n", err);
         goto out;
     }
     /* A failed write (a full disk) is not bad usage: exit 3 as run does. */
-    if (results_write_atomic(output, root, err, sizeof(err)) != 0) {
+    if (fs_write_atomic_parts(output, m.parts, m.nparts, err,
+                              sizeof(err)) != 0) {
         fprintf(stderr, "poolbench merge: %s\n", err);
         rc = EXIT_RUN_FAILED;
         goto out;
     }
-    printf("merged %zu file%s: %d results from %d machine%s into %s\n",
-           nfiles, nfiles == 1 ? "" : "s",
-           cJSON_GetArraySize(cJSON_GetObjectItem(root, "results")),
-           cJSON_GetArraySize(cJSON_GetObjectItem(root, "machines")),
-           cJSON_GetArraySize(cJSON_GetObjectItem(root, "machines")) == 1
-               ? "" : "s", output);
+    printf("merged %zu file%s: %zu results from %zu machine%s into %s\n",
+           nfiles, nfiles == 1 ? "" : "s", m.nrows, m.nmachines,
+           m.nmachines == 1 ? "" : "s", output);
     rc = 0;
 out:
-    cJSON_Delete(root);
+    merge_text_free(&m);
     for (size_t k = 0; k < nfiles; k++)
         results_free(&files[k]);
     free(files);

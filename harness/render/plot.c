@@ -399,16 +399,20 @@ static size_t make_srcs(const struct results_file *files,
 /* Every per-instance chart of s. */
 static int draw_src(struct render *rd, const struct plot_src *s)
 {
-    size_t drawn = 0;
+    size_t drawn = 0, more = 0;
     for (size_t i = 0; i < s->v->ninsts; i++) {
         const struct view_inst *in = &s->v->insts[i];
         size_t usable = 0;
         if (!src_has(s, in))
             continue;
-        for (size_t a = 0; a < in->nrows; a++)
+        for (size_t a = 0; a < in->nrows && usable == 0; a++)
             usable += plot_inst_row(s, in, a) != NULL;
         if (usable == 0)
             continue;
+        if (drawn == PLOT_MAX_INSTANCES) {
+            more++;
+            continue;
+        }
         drawn++;
         for (size_t k = 0; k < plot_nkinds; k++) {
             if (plot_kinds[k].inst == NULL)
@@ -420,6 +424,10 @@ static int draw_src(struct render *rd, const struct plot_src *s)
     }
     if (drawn == 0)
         plot_note(rd, "%s: no successful result to draw", s->name);
+    if (more > 0)
+        plot_note(rd, "the charts of %zu more instances of %s: only the "
+                  "first %d are drawn (every row: poolbench show)", more,
+                  s->name, PLOT_MAX_INSTANCES);
     return 0;
 }
 

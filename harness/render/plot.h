@@ -23,6 +23,11 @@
 /* Chart size in pixels (PNG) and SVG user units. */
 #define PLOT_WIDTH 960
 #define PLOT_HEIGHT 600
+/* Instances of one file (or one machine and run of a merged file) that
+ * get their own charts, in file order; a fleet's file has thousands, and
+ * a chart each is hours of gnuplot and a folder nobody reads. The rest
+ * are named in one note; `poolbench show` has every row. */
+#define PLOT_MAX_INSTANCES 50
 
 /* Append text as a gnuplot single-quoted literal: quotes doubled, control
  * characters made spaces, bytes that are not UTF-8 made '?'. gnuplot

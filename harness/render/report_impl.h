@@ -14,6 +14,14 @@
 #include "strbuf.h"
 #include "view.h"
 
+/* A fleet's file has 100,000 rows: a page with all of them is hundreds
+ * of MB that no browser opens. The summary and the workload sections
+ * show the first REPORT_MAX_INSTANCES instances of a file, the folded
+ * table its first REPORT_MAX_ROWS rows; each then says how many more
+ * there are and that `poolbench show FILE` has them all. */
+#define REPORT_MAX_INSTANCES 200
+#define REPORT_MAX_ROWS 5000
+
 /* One results file, understood: its view, its findings and its
  * workloads (a section each). */
 struct page_file {

@@ -144,14 +144,27 @@ static void overview_row(struct strbuf *b, const struct page_file *p,
         strbuf_printf(b, "<td>-</td></tr>\n");
 }
 
+/* "N more THINGS: every one with poolbench show FILE" under a table
+ * cut short. */
+static void more_line(struct strbuf *b, const struct page_file *p,
+                      size_t n, const char *things)
+{
+    strbuf_printf(b, "<p class=\"muted\">%zu more %s not shown here: "
+                  "every one with <code>poolbench show ", n, things);
+    report_html_text(b, results_cited_path(p->f));
+    strbuf_printf(b, "</code></p>\n");
+}
+
 void report_overview(struct strbuf *b, const struct page_file *p)
 {
     strbuf_printf(b, "<table class=\"overview\"><tr><th>workload</th>"
                   "<th>best configuration</th><th>median</th><th>speedup "
                   "[95%% CI]</th><th>verdict</th><th>warnings</th></tr>\n");
-    for (size_t i = 0; i < p->v.ninsts; i++)
+    for (size_t i = 0; i < p->v.ninsts && i < REPORT_MAX_INSTANCES; i++)
         overview_row(b, p, i);
     strbuf_printf(b, "</table>\n");
+    if (p->v.ninsts > REPORT_MAX_INSTANCES)
+        more_line(b, p, p->v.ninsts - REPORT_MAX_INSTANCES, "instances");
 }
 
 /* ---- one section per workload ------------------------------------------- */
@@ -313,10 +326,16 @@ int report_workload_section(struct strbuf *b, const struct page_file *p,
     }
     strbuf_printf(b, "</h2>\n");
     finding_items(b, p, pick_workload, name);
+    size_t shown = 0, more = 0;
     for (size_t i = 0; i < p->v.ninsts; i++) {
         const struct view_inst *in = &p->v.insts[i];
         if (strcmp(in->workload, name) != 0)
             continue;
+        if (shown == REPORT_MAX_INSTANCES) {
+            more++;
+            continue;
+        }
+        shown++;
         if (in->params[0] != '\0' || p->v.nparts > 1)
             report_html_cell(b, "h3", in->label);
         finding_items(b, p, pick_inst, &i);
@@ -328,6 +347,8 @@ int report_workload_section(struct strbuf *b, const struct page_file *p,
             return -1;
         strbuf_printf(b, "</div></div>\n");
     }
+    if (more > 0)
+        more_line(b, p, more, "instances");
     strbuf_printf(b, "</section>\n");
     return 0;
 }
@@ -392,22 +413,34 @@ void report_full_table(struct strbuf *b, const struct page_file *p)
     report_html_text(b, results_cited_path(p->f));
     /* 13 columns: in a narrow window the table scrolls in its own box,
      * the page does not. */
-    strbuf_printf(b, ": all %zu rows</summary>\n<div class=\"scroll\">"
+    if (v->nrows > REPORT_MAX_ROWS)
+        strbuf_printf(b, ": the first %d of %zu rows", REPORT_MAX_ROWS,
+                      v->nrows);
+    else
+        strbuf_printf(b, ": all %zu rows", v->nrows);
+    strbuf_printf(b, "</summary>\n<div class=\"scroll\">"
                   "<table class=\"summary\">"
                   "<tr><th>configuration</th><th>workers</th><th>"
                   "mode</th><th>chunk</th><th>tasks</th><th>wall (median)"
                   "</th><th>95%% CI</th><th>speedup [95%% CI]</th><th>"
                   "efficiency</th><th>first result</th><th>CPU (user+sys)"
-                  "</th><th>errors</th><th>checksum</th></tr>\n", v->nrows);
-    for (size_t i = 0; i < v->ninsts; i++) {
+                  "</th><th>errors</th><th>checksum</th></tr>\n");
+    size_t shown = 0;
+    for (size_t i = 0; i < v->ninsts && shown < REPORT_MAX_ROWS; i++) {
         const struct view_inst *in = &v->insts[i];
         strbuf_printf(b, "<tr class=\"inst\"><th colspan=\"13\">");
         report_html_text(b, in->label);
         strbuf_printf(b, "</th></tr>\n");
-        for (size_t a = 0; a < in->nrows; a++)
+        for (size_t a = 0; a < in->nrows && shown < REPORT_MAX_ROWS;
+             a++, shown++)
             full_row(b, v, &v->rows[in->rows[a]]);
     }
-    strbuf_printf(b, "</table></div></details>\n");
+    strbuf_printf(b, "</table></div>");
+    if (v->nrows > shown) {
+        strbuf_printf(b, "\n");
+        more_line(b, p, v->nrows - shown, "rows");
+    }
+    strbuf_printf(b, "</details>\n");
 }
 
 /* ---- the machine -------------------------------------------------------- */

@@ -421,7 +421,7 @@ static void wrapped(struct out *o, const char *text, size_t cont,
 
 /* One line: the scaling model of instance i's fastest parallel
  * configuration (the report has every executor's), when it has three or
- * more worker counts to fit. */
+ * more worker counts to fit; s holds instance i's models. */
 static void scaling_line(struct out *o, const struct results_view *v,
                          const struct scaling_set *s, size_t i)
 {
@@ -439,8 +439,7 @@ static void scaling_line(struct out *o, const struct results_view *v,
     view_variant_label(v, best, 1, label, sizeof(label));
     for (size_t k = 0; k < s->n; k++) {
         const struct scaling_group *g = &s->g[k];
-        if (g->inst != i || strcmp(g->label, label) != 0 ||
-            g->m.status == SCALING_TOO_FEW)
+        if (strcmp(g->label, label) != 0 || g->m.status == SCALING_TOO_FEW)
             continue;
         scaling_describe(g, text, sizeof(text));
         put(o, "  ");
@@ -491,18 +490,20 @@ int summary_print(FILE *out, const struct results_view *v, int colour)
     struct out o = { .f = out, .colour = colour };
     struct scaling_set s;
     char err[128];
-    if (scaling_of_view(v, &s, err, sizeof(err)) != 0)
-        memset(&s, 0, sizeof(s)); /* out of memory: the rest still helps */
     o.distinct = view_distinct_params(v);
     if (view_warning_groups(v, &o.groups, &o.ngroups) != 0)
         o.ngroups = 0;
     for (size_t i = 0; i < v->ninsts; i++) {
         instance(&o, v, i);
-        scaling_line(&o, v, &s, i);
+        /* One instance's models at a time: a fleet's file has 100,000
+         * instances, and all their models at once cost more than the
+         * rows. Out of memory: the rest still helps. */
+        if (scaling_of_instance(v, i, &s, err, sizeof(err)) == 0)
+            scaling_line(&o, v, &s, i);
+        scaling_set_free(&s);
         failed_rows(&o, v, i);
         instance_warnings(&o, v, i);
     }
-    scaling_set_free(&s);
     view_distinct_free(o.distinct, v->ninsts);
     free(o.groups);
     for (size_t k = 0; k < v->f->nwarnings; k++)

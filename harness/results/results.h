@@ -63,8 +63,10 @@ struct results_point {
     uint64_t done;
 };
 
-/* One configuration's result, as read. Strings point into the cJSON tree
- * and live as long as the file. */
+/* One configuration's result, as read. Strings and arrays live in the
+ * file's pool (strings interned: equal strings of one file are one
+ * pointer) as long as the file; the row keeps no JSON tree (a tree costs
+ * about nine times the text, and a fleet's file has 100,000 rows). */
 struct results_row {
     const char *workload;
     const char *executor;
@@ -72,7 +74,7 @@ struct results_row {
     const char *transport;  /* "shm" | "pipe" */
     unsigned workers;
     uint64_t chunk;
-    char *params;           /* canonical "k=v,k=v", keys sorted; owned */
+    const char *params;     /* canonical "k=v,k=v", keys sorted */
     uint64_t tasks;
     uint64_t errors;
     const char *checksum;   /* 16 lowercase hex digits */
@@ -96,7 +98,8 @@ struct results_row {
     const char *command;    /* imported rows: the command line, or NULL */
     const char *side;       /* A/B: the build's label (workload is then
                                "NAME@LABEL"), or NULL */
-    cJSON *json;            /* the row's object in the tree */
+    size_t json_off, json_len; /* the row's text in the file, for
+                                  results_row_json */
 };
 
 /* One machine block, as read (strings may be NULL when null in JSON). */
@@ -130,7 +133,8 @@ struct results_file {
                                to, which this one copies (latest.json),
                                or NULL */
     const char *suite;      /* config.suite ("seed"), or NULL */
-    cJSON *root;            /* owned */
+    cJSON *root;            /* owned: the file without its rows (results
+                               is []): machines, config, warnings */
     struct results_machine *machines;
     size_t nmachines;
     struct results_row *rows;
@@ -139,6 +143,9 @@ struct results_file {
     size_t nwarnings;
     const char *ab_base;    /* A/B: "ab": the base and new sides' labels, */
     const char *ab_new;     /* or NULL in other files */
+    struct results_pool *pool; /* the rows' strings and arrays */
+    char *text;             /* the file's text with RESULTS_KEEP_TEXT, */
+    size_t text_len;        /* else NULL */
 };
 
 /* The name to cite for f: the file its run was written to (what
@@ -151,6 +158,19 @@ const char *results_cited_path(const struct results_file *f);
  * wall_s[2]: expected a finite number"); *out is then empty. */
 int results_load(const char *path, struct results_file *out, char *err,
                  size_t err_len);
+
+/* results_load_flags: keep the file's text, so that results_row_json
+ * can give each row's object as written (merge, ab). */
+#define RESULTS_KEEP_TEXT 1
+
+/* results_load with flags (RESULTS_KEEP_TEXT or 0). */
+int results_load_flags(const char *path, int flags, struct results_file *out,
+                       char *err, size_t err_len);
+
+/* Row's object as the file has it, in a new tree (cJSON_Delete it); NULL
+ * when f was loaded without RESULTS_KEEP_TEXT or memory ran out. */
+cJSON *results_row_json(const struct results_file *f,
+                        const struct results_row *row);
 
 /* The text of the input file at path, a regular file of at most
  * max_bytes (what names it in messages: "a hyperfine JSON file"), in a

@@ -2,8 +2,127 @@
 #ifndef POOLBENCH_RESULTS_IMPL_H
 #define POOLBENCH_RESULTS_IMPL_H
 
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "results.h"
+
 /* Whether an allocation of the reader failed on this thread since the
  * last load began (results_out_of_memory reads it). */
 extern _Thread_local int results_reader_oom;
+
+/* ---- results.c: the reader's helpers ---- */
+
+/* Reader state: the file's name for messages like results[3].samples,
+ * where they go, and the pool the rows' strings are copied to. */
+struct results_reader {
+    const char *name;
+    char *err;
+    size_t err_len;
+    struct results_pool *pool;
+};
+
+/* cJSON's allocator for the reader (notes a failure) and installing it;
+ * results_json_hooks is called before any parse. */
+void *results_json_malloc(size_t size);
+void results_json_hooks(void);
+
+/* "out of memory reading NAME" into r->err; returns -1. */
+int results_oom(struct results_reader *r);
+
+/* "NAME: " and the message into r->err, made safe to print; -1. */
+int results_fail(struct results_reader *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* "a string", "an object", ... for messages; "nothing" for NULL. */
+const char *results_type_name(const cJSON *j);
+
+/* o[key] as a string (the pool's copy) into *out; NULL when nullable
+ * and absent or null. Returns 0, or -1 with "WHERE.KEY: expected a
+ * string, found ...". */
+int results_want_string(struct results_reader *r, const cJSON *o,
+                        const char *where, const char *key, int nullable,
+                        const char **out);
+
+/* o[key], a finite number in [min, max] (whole when whole is set), into
+ * *out. Returns 0, or -1 with a message. */
+int results_want_number(struct results_reader *r, const cJSON *o,
+                        const char *where, const char *key, double min,
+                        double max, int whole, double *out);
+
+/* o[key], a finite number or absent or null (then NAN), into *out.
+ * Returns 0, or -1 with a message. */
+int results_want_optional_number(struct results_reader *r, const cJSON *o,
+                                 const char *where, const char *key,
+                                 double *out);
+
+/* ---- results_row.c: one row ---- */
+
+/* Check row object o (results[idx]) and read it into *row, its strings
+ * and arrays in r->pool (o may be freed after). Returns 0, or -1 with a
+ * message. */
+int results_read_row(struct results_reader *r, const cJSON *o, size_t idx,
+                     size_t nmachines, struct results_row *row);
+
+/* ---- results_pool.c: the arena a file's rows live in ---- */
+
+/* A new empty pool, or NULL when out of memory. */
+struct results_pool *results_pool_new(void);
+
+/* n bytes, aligned for any type, freed with the pool; NULL (and
+ * results_reader_oom set) when out of memory. */
+void *results_pool_alloc(struct results_pool *p, size_t n);
+
+/* The pool's one copy of s (NULL for NULL); NULL and results_reader_oom
+ * set when out of memory. */
+const char *results_pool_intern(struct results_pool *p, const char *s);
+
+/* Free p and everything allocated from it; NULL is fine. */
+void results_pool_free(struct results_pool *p);
+
+/* ---- results_scan.c: where the rows are in the text ---- */
+
+/* What a results[] element is, as far as the scan looks. */
+enum results_elem_kind {
+    RESULTS_ELEM_OBJECT, RESULTS_ELEM_ARRAY, RESULTS_ELEM_STRING,
+    RESULTS_ELEM_NUMBER, RESULTS_ELEM_BOOL, RESULTS_ELEM_NULL
+};
+
+/* One element of the top-level "results" array. */
+struct results_elem {
+    size_t off, len;            /* its text (objects only) */
+    size_t skip_off, skip_len;  /* its "stats" object, which the reader
+                                   does not read (derived from the
+                                   samples): not parsed; 0, 0 if none */
+    enum results_elem_kind kind;
+};
+
+/* How a scan ended. */
+enum results_scan_status {
+    RESULTS_SCAN_OK,            /* one value, then only white space */
+    RESULTS_SCAN_SYNTAX,        /* not JSON: error_at */
+    RESULTS_SCAN_TRUNCATED,     /* the text ends inside the value */
+    RESULTS_SCAN_TRAILING,      /* text after the value at error_at */
+    RESULTS_SCAN_DEEP,          /* nested deeper than the limit */
+    RESULTS_SCAN_OOM
+};
+
+/* The outline of a file's text: the one pass of a streaming parser. */
+struct results_scan {
+    enum results_scan_status status;
+    size_t error_at;
+    int found;                  /* a top-level "results" array */
+    size_t results_off, results_end; /* its text: '[' .. past ']' */
+    struct results_elem *elems; /* its elements, in order (malloc) */
+    size_t nelems, cap;
+};
+
+/* Scan text[0..len) (valid UTF-8 without NUL bytes) with yajl, checking
+ * its syntax and depth (at most max_depth levels) and finding the
+ * top-level "results" array and its elements. Returns 0 with s->status
+ * set; free s->elems after. */
+int results_scan_text(const char *text, size_t len, int max_depth,
+                      struct results_scan *s);
 
 #endif /* POOLBENCH_RESULTS_IMPL_H */

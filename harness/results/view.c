@@ -301,13 +301,17 @@ static int group_row(struct results_view *v, struct slot *table,
         at = (at + 1) % nslots;
     if (table[at].index == SIZE_MAX) {
         struct view_inst *in = &v->insts[v->ninsts];
+        char label[256];
+        view_instance_label(r, label, sizeof(label));
+        in->label = strdup(label);
+        if (in->label == NULL)
+            return -1;
         in->workload = r->workload;
         in->params = r->params;
         in->machine = r->machine_index;
         in->run = r->run_index;
         in->tasks = r->tasks;
         in->baseline = -1;
-        view_instance_label(r, in->label, sizeof(in->label));
         table[at].hash = h;
         table[at].index = v->ninsts++;
     }
@@ -427,8 +431,10 @@ oom:
 
 void view_free(struct results_view *v)
 {
-    for (size_t i = 0; i < v->ninsts; i++)
+    for (size_t i = 0; i < v->ninsts; i++) {
         free(v->insts[i].rows);
+        free(v->insts[i].label);
+    }
     free(v->rows);
     free(v->insts);
     free(v->parts);

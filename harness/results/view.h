@@ -78,7 +78,9 @@ struct view_inst {
     size_t machine;            /* machine_index */
     long run;                  /* run_index, -1 when not merged */
     uint64_t tasks;
-    char label[256];           /* "factorial n=300,skew=1" */
+    char *label;               /* "factorial n=300,skew=1"; owned (sized
+                                  to fit: a fleet's file has 100,000
+                                  instances) */
     size_t *rows;              /* indices into results_view.rows, in file
                                   order; owned */
     size_t nrows;

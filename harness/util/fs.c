@@ -66,6 +66,39 @@ int fs_write_all(int fd, const void *data, size_t len)
     return 0;
 }
 
+/* Write parts[0..n) to fd through a buffer of FS_STAGE_BYTES, so that
+ * many small parts are few writes. Returns 0, or -1 with errno. */
+#define FS_STAGE_BYTES (1u << 20)
+static int write_parts(int fd, const struct fs_part *parts, size_t n)
+{
+    char *stage = n > 1 ? malloc(FS_STAGE_BYTES) : NULL;
+    size_t used = 0;
+    int rc = 0;
+    for (size_t k = 0; k < n && rc == 0; k++) {
+        if (stage == NULL || parts[k].len > FS_STAGE_BYTES / 2) {
+            if (used > 0 && fs_write_all(fd, stage, used) != 0)
+                rc = -1;
+            used = 0;
+            if (rc == 0 && fs_write_all(fd, parts[k].p, parts[k].len) != 0)
+                rc = -1;
+            continue;
+        }
+        if (used + parts[k].len > FS_STAGE_BYTES) {
+            if (fs_write_all(fd, stage, used) != 0)
+                rc = -1;
+            used = 0;
+        }
+        memcpy(stage + used, parts[k].p, parts[k].len);
+        used += parts[k].len;
+    }
+    if (rc == 0 && used > 0 && fs_write_all(fd, stage, used) != 0)
+        rc = -1;
+    int saved = errno;
+    free(stage);
+    errno = saved;
+    return rc;
+}
+
 static int fs_open_new(const char *path)
 {
     return open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
@@ -112,8 +145,8 @@ static int is_write_through(const struct stat *st)
 
 /* Write buf to a character device or FIFO in place. O_NONBLOCK so that
  * a FIFO nobody reads fails (ENXIO) instead of hanging. */
-static int write_through(const char *path, const void *buf, size_t len,
-                         char *err, size_t err_len)
+static int write_through(const char *path, const struct fs_part *parts,
+                         size_t n, char *err, size_t err_len)
 {
     int fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     int flags;
@@ -125,7 +158,7 @@ static int write_through(const char *path, const void *buf, size_t len,
     }
     flags = fcntl(fd, F_GETFL);
     if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0 ||
-        fs_write_all(fd, buf, len) != 0) {
+        write_parts(fd, parts, n) != 0) {
         snprintf(err, err_len, "%s: cannot write: %s", path,
                  strerror(errno));
         close(fd);
@@ -194,8 +227,9 @@ int fs_check_writable(const char *path, char *err, size_t err_len)
 
 /* Create a temporary file beside path and write buf to it, synced; its
  * name goes into tmp. Returns 0, or -1 with a message (nothing left). */
-static int write_temp(const char *path, const void *buf, size_t len,
-                      char *tmp, size_t tmp_len, char *err, size_t err_len)
+static int write_temp(const char *path, const struct fs_part *parts,
+                      size_t n, char *tmp, size_t tmp_len, char *err,
+                      size_t err_len)
 {
     char dir[FS_PATH_MAX], sfx[7];
     const char *base = strrchr(path, '/');
@@ -218,7 +252,7 @@ static int write_temp(const char *path, const void *buf, size_t len,
                  "%s", path, dir, strerror(errno));
         return -1;
     }
-    if (fs_write_all(fd, buf, len) != 0 || fsync(fd) != 0) {
+    if (write_parts(fd, parts, n) != 0 || fsync(fd) != 0) {
         snprintf(err, err_len, "%s: cannot write: %s", path,
                  strerror(errno));
         close(fd);
@@ -246,17 +280,17 @@ static void sync_dir_of(const char *path)
     }
 }
 
-int fs_write_atomic(const char *path, const void *buf, size_t len,
-                    char *err, size_t err_len)
+int fs_write_atomic_parts(const char *path, const struct fs_part *parts,
+                          size_t n, char *err, size_t err_len)
 {
     char tmp[2 * FS_PATH_MAX + 32];
     struct stat st;
     int rc = -1;
     sigset_t old;
     if (stat(path, &st) == 0 && is_write_through(&st))
-        return write_through(path, buf, len, err, err_len);
+        return write_through(path, parts, n, err, err_len);
     fs_block(&old);
-    if (write_temp(path, buf, len, tmp, sizeof(tmp), err, err_len) != 0)
+    if (write_temp(path, parts, n, tmp, sizeof(tmp), err, err_len) != 0)
         goto out;
     if (rename(tmp, path) != 0) {
         snprintf(err, err_len, "%s: cannot rename the temporary file into "
@@ -269,6 +303,13 @@ int fs_write_atomic(const char *path, const void *buf, size_t len,
 out:
     sigprocmask(SIG_SETMASK, &old, NULL);
     return rc;
+}
+
+int fs_write_atomic(const char *path, const void *buf, size_t len,
+                    char *err, size_t err_len)
+{
+    struct fs_part one = { buf, len };
+    return fs_write_atomic_parts(path, &one, 1, err, err_len);
 }
 
 /* Move tmp to path unless path exists: 0, or -1 with errno (EEXIST). */
@@ -294,7 +335,8 @@ int fs_write_unique(const char *stem, const char *ext, unsigned max,
     sigset_t old;
     snprintf(path, path_len, "%s%s", stem, ext);
     fs_block(&old);
-    if (write_temp(path, buf, len, tmp, sizeof(tmp), err, err_len) != 0)
+    struct fs_part one = { buf, len };
+    if (write_temp(path, &one, 1, tmp, sizeof(tmp), err, err_len) != 0)
         goto out;
     for (unsigned k = 1; k <= max; k++) {
         if (k > 1)

@@ -37,6 +37,18 @@ int fs_write_all(int fd, const void *data, size_t len);
 int fs_write_atomic(const char *path, const void *buf, size_t len,
                     char *err, size_t err_len);
 
+/* One piece of a file written in parts. */
+struct fs_part {
+    const void *p;
+    size_t len;
+};
+
+/* fs_write_atomic of parts[0..n), one after the other: a large file made
+ * of pieces already in memory (a merge of a fleet's files) is written
+ * without first being copied into one buffer. */
+int fs_write_atomic_parts(const char *path, const struct fs_part *parts,
+                          size_t n, char *err, size_t err_len);
+
 /* Write buf[0..len) as a new file STEM EXT, or STEM-2 EXT, STEM-3 EXT,
  * ... up to max: the first name that does not exist, never replacing a
  * file (runs started in the same second each keep their results). The
