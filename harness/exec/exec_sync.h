@@ -81,20 +81,29 @@ static inline long long exec_park_ns(int64_t deadline_ns)
 }
 
 /* 1 if a run must be cut: *job->stop was set (rep->interrupted) or the
- * deadline (0: none) has passed (rep->timed_out). */
-static inline int exec_should_cut(const struct exec_job *job,
-                                  int64_t deadline_ns,
-                                  struct exec_report *rep)
+ * deadline (0: none) is at or before now_ns (rep->timed_out). */
+static inline int exec_cut_at(const struct exec_job *job,
+                              int64_t deadline_ns, struct exec_report *rep,
+                              int64_t now_ns)
 {
     if (job->stop != NULL && *job->stop) {
         rep->interrupted = 1;
         return 1;
     }
-    if (deadline_ns != 0 && clock_mono_ns() >= deadline_ns) {
+    if (deadline_ns != 0 && now_ns >= deadline_ns) {
         rep->timed_out = 1;
         return 1;
     }
     return 0;
+}
+
+/* exec_cut_at now; the clock is read only when there is a deadline. */
+static inline int exec_should_cut(const struct exec_job *job,
+                                  int64_t deadline_ns,
+                                  struct exec_report *rep)
+{
+    return exec_cut_at(job, deadline_ns, rep,
+                       deadline_ns != 0 ? clock_mono_ns() : 0);
 }
 
 #endif /* POOLBENCH_EXEC_SYNC_H */

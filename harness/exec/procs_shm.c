@@ -226,15 +226,17 @@ static void shm_run(struct exec_pool *p, struct exec_report *rep)
                 procs_cut(p, rep);
             continue;
         }
+        if (idle++ < EXEC_SPIN) {
+            exec_cpu_relax();
+            continue;
+        }
+        /* Looked at only once the spin is over: a clock read per spin
+         * turn was a clock read per chunk at chunk 1. */
         if (exec_base_should_cut(&p->b, rep)) {
             procs_cut(p, rep);
             /* after a cut the flags of unclaimed chunks are set too */
             atomic_store_explicit(&p->sh->next, p->b.nchunks,
                                   memory_order_relaxed);
-            continue;
-        }
-        if (idle++ < EXEC_SPIN) {
-            exec_cpu_relax();
             continue;
         }
         if (!armed) {
