@@ -23,9 +23,10 @@
 
 /* ---- the slab ---- */
 
-static struct future *fx_alloc(struct futures_executor *ex)
+/* A free future; own: the caller is the owner (its private cache). */
+static struct future *fx_alloc(struct futures_executor *ex, int own)
 {
-    if (pthread_equal(pthread_self(), ex->owner) && ex->own_n > 0)
+    if (own && ex->own_n > 0)
         return &ex->slab[ex->own_free[--ex->own_n]];
     uint64_t h = atomic_load_explicit(&ex->free_head, memory_order_acquire);
     for (;;) {
@@ -94,7 +95,10 @@ static int fx_queued(struct futures_executor *ex)
            atomic_load_explicit(&ex->q_head, memory_order_relaxed);
 }
 
-static void fx_enqueue(struct futures_executor *ex, struct future *f)
+/* Put f in the ring; wake a parked worker unless held (the owner holds
+ * wake-ups for a burst: see futures_hold_wakeups). */
+static void fx_enqueue(struct futures_executor *ex, struct future *f,
+                       int held)
 {
     uint64_t pos = atomic_load_explicit(&ex->q_tail, memory_order_relaxed);
     struct fx_cell *c;
@@ -118,6 +122,8 @@ static void fx_enqueue(struct futures_executor *ex, struct future *f)
     c->f = f;
     /* release: the worker's acquire of seq sees f and its fields */
     atomic_store_explicit(&c->seq, pos + 1, memory_order_release);
+    if (held)
+        return; /* futures_hold_wakeups(ex, 0) wakes for the burst */
     /* Pairs with a parking worker's fence: it sees the cell or we see it
      * counted in q_park. */
     atomic_thread_fence(memory_order_seq_cst);
@@ -388,7 +394,8 @@ struct future *futures_submit_cb(struct futures_executor *ex,
         errno = ESHUTDOWN;
         return NULL;
     }
-    struct future *f = fx_alloc(ex);
+    int own = pthread_equal(pthread_self(), ex->owner);
+    struct future *f = fx_alloc(ex, own);
     if (f == NULL) {
         errno = EAGAIN;
         return NULL;
@@ -405,7 +412,7 @@ struct future *futures_submit_cb(struct futures_executor *ex,
     /* relaxed: the ring's release store publishes f to workers; a
      * shutdown scanning the slab only CASes a LIVE|PENDING word. */
     atomic_store_explicit(&f->state, st, memory_order_relaxed);
-    fx_enqueue(ex, f);
+    fx_enqueue(ex, f, own && ex->hold);
     return f;
 }
 
@@ -423,6 +430,19 @@ struct future *futures_submit_range(struct futures_executor *ex,
         return NULL;
     }
     return futures_submit_cb(ex, first, count, out, NULL, NULL);
+}
+
+void futures_hold_wakeups(struct futures_executor *ex, int hold)
+{
+    ex->hold = hold != 0;
+    if (hold)
+        return;
+    /* One fence and at most one wake-up for the whole burst: the
+     * cells it filled pair with a parking worker's fence as one does
+     * in fx_enqueue, and a woken worker passes the wake-up on while
+     * more is queued. */
+    atomic_thread_fence(memory_order_seq_cst);
+    fx_wake_one(ex);
 }
 
 /* Wait until f is done or timeout_s (< 0: no limit) passes. 1 if done.

@@ -81,6 +81,15 @@ struct future *futures_submit_range(struct futures_executor *ex,
                                     uint64_t first, uint64_t count,
                                     struct task_result *out);
 
+/* For the thread that created ex only: with hold set, its submissions
+ * do not wake idle workers (no fence and no look at the parked ones per
+ * submission); clearing the hold wakes one if any is parked, and a woken
+ * worker wakes the next while more is queued. A burst of submissions
+ * between hold(1) and hold(0) so pays one wake-up, not one each. Workers
+ * that are not parked take the futures at once; parked ones wait for
+ * hold(0), which must follow. */
+void futures_hold_wakeups(struct futures_executor *ex, int hold);
+
 /* Wait until f is done, at most timeout_s (< 0: no limit). Returns the
  * task's status (enum task_status; TASK_CANCELLED if it was cancelled),
  * and copies its result to *out if out is not NULL; for a range, the
