@@ -183,11 +183,14 @@ static int fx_finish(struct future *f, unsigned from, unsigned to)
     unsigned n = s >> FU_NCB_SHIFT;
     for (unsigned k = 0; k < n; k++)
         f->cb[k].fn(f, f->cb[k].arg);
-    /* release: after this the owner may release f; we touch it no more */
+    /* After this the owner may release f; we touch it no more. seq_cst,
+     * as the load after it and futures_wait's increment: the Dekker pair
+     * with futures_wait's fence without a fence here (this RMW is one
+     * already on x86): if our load misses its increment, its fence comes
+     * after our RMW in the single order and its state loads see it. */
     atomic_fetch_and_explicit(&f->state, ~FU_NOTIFYING,
-                              memory_order_release);
-    atomic_thread_fence(memory_order_seq_cst); /* see futures_wait */
-    if (atomic_load_explicit(&ex->done_waiters, memory_order_relaxed)) {
+                              memory_order_seq_cst);
+    if (atomic_load_explicit(&ex->done_waiters, memory_order_seq_cst)) {
         atomic_fetch_add_explicit(&ex->done_ev, 1, memory_order_relaxed);
         exec_futex_wake(&ex->done_ev, INT_MAX, 0);
     }

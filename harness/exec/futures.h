@@ -147,6 +147,12 @@ struct future *futures_iter_submit_range(struct futures_iter *it,
                                          uint64_t first, uint64_t count,
                                          struct task_result *out);
 
+/* futures_submit() and futures_iter_add() in one step, as
+ * futures_iter_submit_range() for one task whose result stays in the
+ * future (read it with future_result()). */
+struct future *futures_iter_submit(struct futures_iter *it,
+                                   struct futures_executor *ex, uint64_t i);
+
 /* Let next() sleep until `batch` futures are ready (or every added one
  * is done) rather than wake for each: fewer wake-ups, coarser timing.
  * Default 1. */
