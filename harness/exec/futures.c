@@ -515,6 +515,11 @@ int future_done(const struct future *f)
     return future_state(f) >= FUTURE_FINISHED;
 }
 
+struct task_result *future_results(struct future *f)
+{
+    return f->out;
+}
+
 uint64_t future_first(const struct future *f)
 {
     return f->first;

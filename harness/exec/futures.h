@@ -108,6 +108,11 @@ enum future_state future_state(const struct future *f);
 /* 1 if f is finished or cancelled. */
 int future_done(const struct future *f);
 
+/* Where f's results are: the `out` of futures_submit_range(), or a
+ * one-task future's own result (as result() copies it). Read them only
+ * once f is done, and not after f is released. */
+struct task_result *future_results(struct future *f);
+
 /* The tasks f stands for: first index and count. */
 uint64_t future_first(const struct future *f);
 uint64_t future_count(const struct future *f);

@@ -109,11 +109,7 @@ static void fut_deliver(struct exec_pool *p, struct future *f,
                         struct exec_report *rep)
 {
     uint64_t first = future_first(f), count = future_count(f);
-    struct task_result one, *res = p->results + first;
-    if (count == 1) {
-        future_result(f, 0, &one); /* done: it does not wait */
-        res = &one;
-    }
+    struct task_result *res = future_results(f);
     if (future_state(f) == FUTURE_CANCELLED)
         executor_mark(res, count, exec_base_cut_status(rep), 0);
     p->b.job.deliver(p->b.job.deliver_ctx, first, count, res);
