@@ -243,10 +243,11 @@ static uint64_t pipe_events(struct exec_pool *p, unsigned k,
     return got;
 }
 
-/* Wait for results or deaths (or the park timeout) and handle them.
+/* Wait for results or deaths (or the park timeout) and handle them;
+ * now_ns: the clock as pipe_run last read it (0 without a deadline).
  * Returns the chunks delivered. */
 static uint64_t pipe_poll(struct exec_pool *p, uint64_t *next,
-                          struct exec_report *rep)
+                          struct exec_report *rep, int64_t now_ns)
 {
     unsigned n = p->nworkers, np = 0;
     uint64_t got = 0;
@@ -258,7 +259,8 @@ static uint64_t pipe_poll(struct exec_pool *p, uint64_t *next,
         p->pfd[np++] = (struct pollfd){ .fd = procs_death_fd(p, k),
                                         .events = POLLIN };
     }
-    struct timespec ts = procs_ts(exec_park_ns(p->b.deadline_ns));
+    struct timespec ts = procs_ts(exec_park_ns_at(p->b.deadline_ns,
+                                                  now_ns));
     if (ppoll(p->pfd, np, &ts, NULL) <= 0)
         return 0;
     procs_chld_drain(p);
@@ -290,7 +292,9 @@ static void pipe_run(struct exec_pool *p, struct exec_report *rep)
             if (done == p->b.nchunks)
                 break;
         }
-        if (exec_base_should_cut(&p->b, rep)) {
+        /* One clock read per turn, for the cut and the park. */
+        int64_t now = p->b.deadline_ns != 0 ? clock_mono_ns() : 0;
+        if (exec_base_cut_at(&p->b, rep, now)) {
             procs_cut(p, rep);
             p->nretry = 0;
             for (unsigned k = 0; k < p->nworkers; k++)
@@ -302,7 +306,7 @@ static void pipe_run(struct exec_pool *p, struct exec_report *rep)
                 done += pipe_deliver_flagged(p, p->b.nchunks, rep);
             continue;
         }
-        done += pipe_poll(p, &next, rep);
+        done += pipe_poll(p, &next, rep, now);
     }
     /* Discard a SIGPIPE we caused, then restore the mask. */
     struct timespec zero = { 0, 0 };
