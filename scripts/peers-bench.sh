@@ -95,7 +95,8 @@ peer() {
         echo "peers-bench.sh: $name failed" >&2
         exit 3
     }
-    sed -n 's/^\([^ ]*\) ns_per_task=\([^ ]*\) checksum=\(.*\)$/peer:\1 \2 \3/p' \
+    # "NAME ns_per_task=X checksum=HEX" -> "peer:NAME X HEX"
+    sed -n 's/^\([^ ]*\) ns_per_task=\([^ ]*\) checksum=/peer:\1 \2 /p' \
         "$tmp/peer.txt" >>"$tmp/all.txt"
 }
 
