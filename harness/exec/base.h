@@ -51,6 +51,14 @@ static inline int exec_base_should_cut(const struct exec_base *b,
     return exec_should_cut(&b->job, b->deadline_ns, rep);
 }
 
+/* exec_base_should_cut with the clock already read (now_ns,
+ * CLOCK_MONOTONIC), for a caller that reads it anyway. */
+static inline int exec_base_cut_at(const struct exec_base *b,
+                                   struct exec_report *rep, int64_t now_ns)
+{
+    return exec_cut_at(&b->job, b->deadline_ns, rep, now_ns);
+}
+
 /* The status of tasks a cut run never ran. */
 static inline int32_t exec_base_cut_status(const struct exec_report *rep)
 {

@@ -68,33 +68,49 @@ static inline void exec_futex_wake(atomic_uint *word, int n, int shared)
 }
 
 
-/* How long a consumer may park now: until deadline_ns (0 = none), but no
- * longer than EXEC_PARK_NS. */
-static inline long long exec_park_ns(int64_t deadline_ns)
+/* How long a consumer may park at now_ns (CLOCK_MONOTONIC): until
+ * deadline_ns (0 = none), but no longer than EXEC_PARK_NS. */
+static inline long long exec_park_ns_at(int64_t deadline_ns, int64_t now_ns)
 {
     if (deadline_ns == 0)
         return EXEC_PARK_NS;
-    int64_t left = deadline_ns - clock_mono_ns();
+    int64_t left = deadline_ns - now_ns;
     if (left < 0)
         return 0;
     return left < EXEC_PARK_NS ? left : EXEC_PARK_NS;
 }
 
+/* exec_park_ns_at now; the clock is read only when there is a deadline. */
+static inline long long exec_park_ns(int64_t deadline_ns)
+{
+    return exec_park_ns_at(deadline_ns,
+                           deadline_ns != 0 ? clock_mono_ns() : 0);
+}
+
 /* 1 if a run must be cut: *job->stop was set (rep->interrupted) or the
- * deadline (0: none) has passed (rep->timed_out). */
-static inline int exec_should_cut(const struct exec_job *job,
-                                  int64_t deadline_ns,
-                                  struct exec_report *rep)
+ * deadline (0: none) is at or before now_ns (rep->timed_out). */
+static inline int exec_cut_at(const struct exec_job *job,
+                              int64_t deadline_ns, struct exec_report *rep,
+                              int64_t now_ns)
 {
     if (job->stop != NULL && *job->stop) {
         rep->interrupted = 1;
         return 1;
     }
-    if (deadline_ns != 0 && clock_mono_ns() >= deadline_ns) {
+    if (deadline_ns != 0 && now_ns >= deadline_ns) {
         rep->timed_out = 1;
         return 1;
     }
     return 0;
+}
+
+/* exec_cut_at now; the clock is read only when there is a deadline. */
+static inline int exec_should_cut(const struct exec_job *job,
+                                  int64_t deadline_ns,
+                                  struct exec_report *rep)
+{
+    return exec_cut_at(job, deadline_ns, rep,
+                       deadline_ns != 0 ? clock_mono_ns() : 0);
 }
 
 #endif /* POOLBENCH_EXEC_SYNC_H */

@@ -23,9 +23,10 @@
 
 /* ---- the slab ---- */
 
-static struct future *fx_alloc(struct futures_executor *ex)
+/* A free future; own: the caller is the owner (its private cache). */
+static struct future *fx_alloc(struct futures_executor *ex, int own)
 {
-    if (pthread_equal(pthread_self(), ex->owner) && ex->own_n > 0)
+    if (own && ex->own_n > 0)
         return &ex->slab[ex->own_free[--ex->own_n]];
     uint64_t h = atomic_load_explicit(&ex->free_head, memory_order_acquire);
     for (;;) {
@@ -94,7 +95,10 @@ static int fx_queued(struct futures_executor *ex)
            atomic_load_explicit(&ex->q_head, memory_order_relaxed);
 }
 
-static void fx_enqueue(struct futures_executor *ex, struct future *f)
+/* Put f in the ring; wake a parked worker unless held (the owner holds
+ * wake-ups for a burst: see futures_hold_wakeups). */
+static void fx_enqueue(struct futures_executor *ex, struct future *f,
+                       int held)
 {
     uint64_t pos = atomic_load_explicit(&ex->q_tail, memory_order_relaxed);
     struct fx_cell *c;
@@ -118,6 +122,8 @@ static void fx_enqueue(struct futures_executor *ex, struct future *f)
     c->f = f;
     /* release: the worker's acquire of seq sees f and its fields */
     atomic_store_explicit(&c->seq, pos + 1, memory_order_release);
+    if (held)
+        return; /* futures_hold_wakeups(ex, 0) wakes for the burst */
     /* Pairs with a parking worker's fence: it sees the cell or we see it
      * counted in q_park. */
     atomic_thread_fence(memory_order_seq_cst);
@@ -177,11 +183,14 @@ static int fx_finish(struct future *f, unsigned from, unsigned to)
     unsigned n = s >> FU_NCB_SHIFT;
     for (unsigned k = 0; k < n; k++)
         f->cb[k].fn(f, f->cb[k].arg);
-    /* release: after this the owner may release f; we touch it no more */
+    /* After this the owner may release f; we touch it no more. seq_cst,
+     * as the load after it and futures_wait's increment: the Dekker pair
+     * with futures_wait's fence without a fence here (this RMW is one
+     * already on x86): if our load misses its increment, its fence comes
+     * after our RMW in the single order and its state loads see it. */
     atomic_fetch_and_explicit(&f->state, ~FU_NOTIFYING,
-                              memory_order_release);
-    atomic_thread_fence(memory_order_seq_cst); /* see futures_wait */
-    if (atomic_load_explicit(&ex->done_waiters, memory_order_relaxed)) {
+                              memory_order_seq_cst);
+    if (atomic_load_explicit(&ex->done_waiters, memory_order_seq_cst)) {
         atomic_fetch_add_explicit(&ex->done_ev, 1, memory_order_relaxed);
         exec_futex_wake(&ex->done_ev, INT_MAX, 0);
     }
@@ -388,7 +397,8 @@ struct future *futures_submit_cb(struct futures_executor *ex,
         errno = ESHUTDOWN;
         return NULL;
     }
-    struct future *f = fx_alloc(ex);
+    int own = pthread_equal(pthread_self(), ex->owner);
+    struct future *f = fx_alloc(ex, own);
     if (f == NULL) {
         errno = EAGAIN;
         return NULL;
@@ -405,7 +415,7 @@ struct future *futures_submit_cb(struct futures_executor *ex,
     /* relaxed: the ring's release store publishes f to workers; a
      * shutdown scanning the slab only CASes a LIVE|PENDING word. */
     atomic_store_explicit(&f->state, st, memory_order_relaxed);
-    fx_enqueue(ex, f);
+    fx_enqueue(ex, f, own && ex->hold);
     return f;
 }
 
@@ -423,6 +433,19 @@ struct future *futures_submit_range(struct futures_executor *ex,
         return NULL;
     }
     return futures_submit_cb(ex, first, count, out, NULL, NULL);
+}
+
+void futures_hold_wakeups(struct futures_executor *ex, int hold)
+{
+    ex->hold = hold != 0;
+    if (hold)
+        return;
+    /* One fence and at most one wake-up for the whole burst: the
+     * cells it filled pair with a parking worker's fence as one does
+     * in fx_enqueue, and a woken worker passes the wake-up on while
+     * more is queued. */
+    atomic_thread_fence(memory_order_seq_cst);
+    fx_wake_one(ex);
 }
 
 /* Wait until f is done or timeout_s (< 0: no limit) passes. 1 if done.
@@ -490,6 +513,11 @@ enum future_state future_state(const struct future *f)
 int future_done(const struct future *f)
 {
     return future_state(f) >= FUTURE_FINISHED;
+}
+
+struct task_result *future_results(struct future *f)
+{
+    return f->out;
 }
 
 uint64_t future_first(const struct future *f)

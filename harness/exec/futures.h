@@ -81,6 +81,15 @@ struct future *futures_submit_range(struct futures_executor *ex,
                                     uint64_t first, uint64_t count,
                                     struct task_result *out);
 
+/* For the thread that created ex only: with hold set, its submissions
+ * do not wake idle workers (no fence and no look at the parked ones per
+ * submission); clearing the hold wakes one if any is parked, and a woken
+ * worker wakes the next while more is queued. A burst of submissions
+ * between hold(1) and hold(0) so pays one wake-up, not one each. Workers
+ * that are not parked take the futures at once; parked ones wait for
+ * hold(0), which must follow. */
+void futures_hold_wakeups(struct futures_executor *ex, int hold);
+
 /* Wait until f is done, at most timeout_s (< 0: no limit). Returns the
  * task's status (enum task_status; TASK_CANCELLED if it was cancelled),
  * and copies its result to *out if out is not NULL; for a range, the
@@ -98,6 +107,11 @@ enum future_state future_state(const struct future *f);
 
 /* 1 if f is finished or cancelled. */
 int future_done(const struct future *f);
+
+/* Where f's results are: the `out` of futures_submit_range(), or a
+ * one-task future's own result (as result() copies it). Read them only
+ * once f is done, and not after f is released. */
+struct task_result *future_results(struct future *f);
 
 /* The tasks f stands for: first index and count. */
 uint64_t future_first(const struct future *f);
@@ -137,6 +151,12 @@ struct future *futures_iter_submit_range(struct futures_iter *it,
                                          struct futures_executor *ex,
                                          uint64_t first, uint64_t count,
                                          struct task_result *out);
+
+/* futures_submit() and futures_iter_add() in one step, as
+ * futures_iter_submit_range() for one task whose result stays in the
+ * future (read it with future_result()). */
+struct future *futures_iter_submit(struct futures_iter *it,
+                                   struct futures_executor *ex, uint64_t i);
 
 /* Let next() sleep until `batch` futures are ready (or every added one
  * is done) rather than wake for each: fewer wake-ups, coarser timing.

@@ -103,15 +103,16 @@ oom:
 }
 
 /* Deliver the chunk of a done future (marked if it was cancelled) and
- * release it. */
+ * release it. A one-task chunk's result is in the future itself (see
+ * fut_refill). */
 static void fut_deliver(struct exec_pool *p, struct future *f,
                         struct exec_report *rep)
 {
     uint64_t first = future_first(f), count = future_count(f);
+    struct task_result *res = future_results(f);
     if (future_state(f) == FUTURE_CANCELLED)
-        executor_mark(p->results + first, count, exec_base_cut_status(rep),
-                      0);
-    p->b.job.deliver(p->b.job.deliver_ctx, first, count, p->results + first);
+        executor_mark(res, count, exec_base_cut_status(rep), 0);
+    p->b.job.deliver(p->b.job.deliver_ctx, first, count, res);
     rep->delivered += count;
     future_release(f);
 }
@@ -138,21 +139,30 @@ static void fut_stats(struct exec_pool *p, struct exec_report *rep,
  * next. */
 static uint64_t fut_refill(struct exec_pool *p, uint64_t next, uint64_t done)
 {
+    /* One wake-up for the burst, not one fence and look per future. */
+    futures_hold_wakeups(p->fx, 1);
     while (next < p->b.nchunks && next - done < p->window) {
         uint64_t first, count = exec_base_span(&p->b, next, &first);
         struct future *f;
+        /* One task: its result stays in the future, on the line the
+         * worker already holds and the consumer reads anyway, instead
+         * of a results line two workers write by turns (chunk 1). */
         if (p->b.cfg.mode == EXEC_ORDERED)
-            f = futures_submit_range(p->fx, first, count,
-                                     p->results + first);
+            f = count == 1 ? futures_submit(p->fx, first)
+                           : futures_submit_range(p->fx, first, count,
+                                                  p->results + first);
         else
-            f = futures_iter_submit_range(p->it, p->fx, first, count,
-                                          p->results + first);
+            f = count == 1 ? futures_iter_submit(p->it, p->fx, first)
+                           : futures_iter_submit_range(p->it, p->fx, first,
+                                                       count,
+                                                       p->results + first);
         if (f == NULL)
             break;
         if (p->b.cfg.mode == EXEC_ORDERED)
             p->win[next % p->window] = f;
         next++;
     }
+    futures_hold_wakeups(p->fx, 0);
     return next;
 }
 

@@ -29,8 +29,9 @@ size_t futures_wait(struct future *const *fs, size_t n,
         }
         unsigned ev = atomic_load_explicit(&ex->done_ev,
                                            memory_order_relaxed);
+        /* seq_cst: in the single order with fx_finish's pair */
         atomic_fetch_add_explicit(&ex->done_waiters, 1,
-                                  memory_order_relaxed);
+                                  memory_order_seq_cst);
         atomic_thread_fence(memory_order_seq_cst); /* see fx_finish */
         size_t again = 0;
         for (size_t k = 0; k < n; k++)
@@ -44,17 +45,24 @@ size_t futures_wait(struct future *const *fs, size_t n,
 
 /* ---- as_completed ---- */
 
+/* The Dekker pair with futures_iter_next's fence is made of seq_cst
+ * operations here instead of a fence of our own (one fewer per future;
+ * the RMWs are barriers already on x86): if our load of `sleep` misses
+ * the sleeper's store, it comes before the sleeper's fence in the single
+ * order, and so do our tail increment and slot exchange, which the
+ * sleeper's loads after its fence then see; if it sees the store, our
+ * load of `want` after it sees the want stored before that fence. */
 static void fx_iter_push(struct future *f, void *arg)
 {
     struct futures_iter *it = arg;
     uint64_t pos = atomic_fetch_add_explicit(&it->tail, 1,
-                                             memory_order_relaxed);
-    /* release: next() acquires f and, through fx_finish's CAS, its result */
-    atomic_store_explicit(&it->ring[pos & it->mask].f, f,
-                          memory_order_release);
-    atomic_thread_fence(memory_order_seq_cst); /* see futures_iter_next */
-    if (atomic_load_explicit(&it->sleep, memory_order_relaxed) &&
-        pos + 1 >= atomic_load_explicit(&it->want, memory_order_relaxed) &&
+                                             memory_order_seq_cst);
+    /* also release: next() acquires f and, through fx_finish's CAS, its
+     * result */
+    atomic_exchange_explicit(&it->ring[pos & it->mask].f, f,
+                             memory_order_seq_cst);
+    if (atomic_load_explicit(&it->sleep, memory_order_seq_cst) &&
+        pos + 1 >= atomic_load_explicit(&it->want, memory_order_seq_cst) &&
         atomic_exchange_explicit(&it->sleep, 0, memory_order_relaxed)) {
         atomic_fetch_add_explicit(&it->ev, 1, memory_order_relaxed);
         exec_futex_wake(&it->ev, 1, 0);
@@ -134,6 +142,20 @@ struct future *futures_iter_submit_range(struct futures_iter *it,
     it->added++; /* first: the callback may run as soon as f is queued */
     struct future *f = futures_submit_cb(ex, first, count, out,
                                          fx_iter_push, it);
+    if (f == NULL)
+        it->added--;
+    return f;
+}
+
+struct future *futures_iter_submit(struct futures_iter *it,
+                                   struct futures_executor *ex, uint64_t i)
+{
+    if (it->added - it->head >= it->capacity) {
+        errno = ENOSPC;
+        return NULL;
+    }
+    it->added++; /* first: the callback may run as soon as f is queued */
+    struct future *f = futures_submit_cb(ex, i, 1, NULL, fx_iter_push, it);
     if (f == NULL)
         it->added--;
     return f;

@@ -17,14 +17,17 @@
 
 /* ---- the worker (child) side ---- */
 
-/* Wake the parent if it is parked and asked for n completions. */
+/* Wake the parent if it is parked and asked for n completions. The
+ * caller's last store before this (a chunk's flag, or its own idleness)
+ * pairs with the parent's fence between setting cons_sleep and its last
+ * look: either it sees that store or we see it asleep. seq_cst loads, so
+ * that a caller whose store is a seq_cst operation needs no fence: if our
+ * load misses the parent's store, that store comes before the parent's
+ * fence in the single order and the parent's look after it sees ours. */
 static void shm_notify(struct exec_pool *p, uint64_t n)
 {
-    /* Pairs with the parent's fence between setting cons_sleep and its
-     * last look at the flags: either it sees our flag or we see it. */
-    atomic_thread_fence(memory_order_seq_cst);
-    if (atomic_load_explicit(&p->sh->cons_sleep, memory_order_relaxed) &&
-        n >= atomic_load_explicit(&p->sh->cons_want, memory_order_relaxed) &&
+    if (atomic_load_explicit(&p->sh->cons_sleep, memory_order_seq_cst) &&
+        n >= atomic_load_explicit(&p->sh->cons_want, memory_order_seq_cst) &&
         atomic_exchange_explicit(&p->sh->cons_sleep, 0,
                                  memory_order_relaxed)) {
         uint64_t one = 1;
@@ -57,15 +60,18 @@ static void shm_child(struct exec_pool *p, unsigned id, void *ws)
             executor_run_one(&p->b.job, ws, first + k,
                              &p->results[first + k]);
         procs_count(p, id, count);
-        /* release: the parent's acquire of the flag sees the results */
-        atomic_store_explicit(&p->flags[c], 1, memory_order_release);
+        /* seq_cst for shm_notify's pair (no fence per chunk); also a
+         * release: the parent's acquire of the flag sees the results */
+        atomic_exchange_explicit(&p->flags[c], 1, memory_order_seq_cst);
         atomic_store_explicit(cur, PRC_NONE, memory_order_relaxed);
         uint64_t n = atomic_fetch_add_explicit(&sh->ndone, 1,
-                                               memory_order_relaxed) + 1;
+                                               memory_order_seq_cst) + 1;
         shm_notify(p, n);
     }
     atomic_store_explicit(cur, PRC_IDLE, memory_order_release);
-    shm_notify(p, p->b.nchunks); /* the parent may be waiting for idleness */
+    /* the parent may be waiting for idleness: pair through a fence */
+    atomic_thread_fence(memory_order_seq_cst);
+    shm_notify(p, p->b.nchunks);
     while (atomic_load_explicit(&sh->phase, memory_order_acquire) ==
            PRC_RUN)
         exec_futex_wait(&sh->phase, PRC_RUN, -1, 1);
@@ -226,15 +232,17 @@ static void shm_run(struct exec_pool *p, struct exec_report *rep)
                 procs_cut(p, rep);
             continue;
         }
+        if (idle++ < EXEC_SPIN) {
+            exec_cpu_relax();
+            continue;
+        }
+        /* Looked at only once the spin is over: a clock read per spin
+         * turn was a clock read per chunk at chunk 1. */
         if (exec_base_should_cut(&p->b, rep)) {
             procs_cut(p, rep);
             /* after a cut the flags of unclaimed chunks are set too */
             atomic_store_explicit(&p->sh->next, p->b.nchunks,
                                   memory_order_relaxed);
-            continue;
-        }
-        if (idle++ < EXEC_SPIN) {
-            exec_cpu_relax();
             continue;
         }
         if (!armed) {

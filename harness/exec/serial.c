@@ -24,6 +24,7 @@ struct exec_pool {
     struct task_result *buf; /* one piece of results */
     uint64_t piece;          /* tasks per piece */
     uint64_t every;          /* tasks between checks, adapted */
+    uint64_t until;          /* tasks left before the next check */
     int64_t checked_ns;      /* when the last check was made */
     void *wstate;
     int worker_ready;
@@ -62,30 +63,41 @@ fail:
     return -1;
 }
 
-/* Run tasks [i, i + n) into buf, checking for a cut every p->every
- * tasks (doubled while checks come sooner than SERIAL_CHECK_NS apart,
- * halved when they come much later). Returns how many ran; *cut is set
- * when the rest must not run. */
+/* Look at the clock and the stop flag: adapt p->every (doubled while
+ * checks come sooner than SERIAL_CHECK_NS apart, halved when they come
+ * much later) and allow that many tasks until the next look. Returns 1
+ * when the run must be cut. */
+static int serial_check(struct exec_pool *p, struct exec_report *rep)
+{
+    int64_t now = clock_mono_ns(), gap = now - p->checked_ns;
+    p->checked_ns = now;
+    if (gap < SERIAL_CHECK_NS && p->every < SERIAL_PIECE)
+        p->every *= 2;
+    else if (gap > 4 * SERIAL_CHECK_NS && p->every > 1)
+        p->every /= 2;
+    p->until = p->every;
+    return exec_base_cut_at(&p->b, rep, now);
+}
+
+/* Run tasks [i, i + n) into buf, looking for a cut every p->every tasks
+ * counted across pieces: at chunk 1 a look per piece was a clock read
+ * per task. Returns how many ran; *cut is set when the rest must not
+ * run. */
 static uint64_t run_piece(struct exec_pool *p, struct exec_report *rep,
                           uint64_t i, uint64_t n, int *cut)
 {
     const struct exec_job *job = &p->b.job;
     uint64_t k = 0;
     while (k < n) {
-        uint64_t m = n - k < p->every ? n - k : p->every;
-        for (uint64_t q = 0; q < m; q++)
-            executor_run_one(job, p->wstate, i + k + q, &p->buf[k + q]);
-        k += m;
-        int64_t now = clock_mono_ns(), gap = now - p->checked_ns;
-        p->checked_ns = now;
-        if (gap < SERIAL_CHECK_NS && p->every < SERIAL_PIECE)
-            p->every *= 2;
-        else if (gap > 4 * SERIAL_CHECK_NS && p->every > 1)
-            p->every /= 2;
-        if (k < n && exec_base_should_cut(&p->b, rep)) {
+        if (p->until == 0 && serial_check(p, rep)) {
             *cut = 1;
             break;
         }
+        uint64_t m = n - k < p->until ? n - k : p->until;
+        for (uint64_t q = 0; q < m; q++)
+            executor_run_one(job, p->wstate, i + k + q, &p->buf[k + q]);
+        k += m;
+        p->until -= m;
     }
     return k;
 }
@@ -100,17 +112,17 @@ static int serial_run(struct exec_pool *p, struct exec_report *rep)
         return -1;
     int64_t cpu0 = exec_base_self_cpu_ns();
     p->every = 1;
+    p->until = 0; /* look before the first task */
     p->checked_ns = clock_mono_ns();
     while (i < job->ntasks) {
         uint64_t n = job->ntasks - i < p->piece ? job->ntasks - i
                                                 : p->piece;
-        cut = exec_base_should_cut(&p->b, rep);
-        if (cut)
-            break;
         n = run_piece(p, rep, i, n, &cut);
-        job->deliver(job->deliver_ctx, i, n, p->buf);
-        rep->delivered += n;
-        i += n;
+        if (n > 0) {
+            job->deliver(job->deliver_ctx, i, n, p->buf);
+            rep->delivered += n;
+            i += n;
+        }
         if (cut)
             break;
     }

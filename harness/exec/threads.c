@@ -88,29 +88,32 @@ static void *thr_map(size_t len)
     return m == MAP_FAILED ? NULL : m;
 }
 
-/* Publish chunk c as done and wake the consumer if it asked for it. */
+/* Publish chunk c as done and wake the consumer if it asked for it.
+ * The Dekker pair with thr_wait_slot's fence is made of seq_cst
+ * operations, not a fence here (one fewer per chunk; the RMWs are
+ * barriers already on x86): if our load of cons_sleep misses the
+ * consumer's store, our slot exchange and ndone increment come before
+ * its fence in the single order and its loads after the fence see them;
+ * if it sees the store, our load of cons_want sees the want stored before
+ * that fence. The exchanges are also releases: the consumer's acquire
+ * load of the slot makes the chunk's results visible. */
 static void thr_publish(struct exec_pool *p, uint64_t c)
 {
     uint64_t n;
     if (p->b.cfg.mode == EXEC_ORDERED) {
-        /* release: the consumer's acquire load of the slot makes the
-         * chunk's results visible. */
-        atomic_store_explicit(&p->slots[c], 1, memory_order_release);
+        atomic_exchange_explicit(&p->slots[c], 1, memory_order_seq_cst);
         n = atomic_fetch_add_explicit(&p->ndone, 1,
-                                      memory_order_relaxed) + 1;
+                                      memory_order_seq_cst) + 1;
     } else {
-        /* relaxed: the position only has to be unique; the slot store
-         * carries the results. */
+        /* the position only has to be unique; the slot carries the
+         * results */
         n = atomic_fetch_add_explicit(&p->ndone, 1,
-                                      memory_order_relaxed) + 1;
-        atomic_store_explicit(&p->slots[n - 1], (unsigned)(c + 1),
-                              memory_order_release);
+                                      memory_order_seq_cst) + 1;
+        atomic_exchange_explicit(&p->slots[n - 1], (unsigned)(c + 1),
+                                 memory_order_seq_cst);
     }
-    /* Pairs with the consumer's fence between setting cons_sleep and
-     * re-checking its slot: either it sees our slot or we see it asleep. */
-    atomic_thread_fence(memory_order_seq_cst);
-    if (atomic_load_explicit(&p->cons_sleep, memory_order_relaxed) &&
-        n >= atomic_load_explicit(&p->cons_want, memory_order_relaxed) &&
+    if (atomic_load_explicit(&p->cons_sleep, memory_order_seq_cst) &&
+        n >= atomic_load_explicit(&p->cons_want, memory_order_seq_cst) &&
         atomic_exchange_explicit(&p->cons_sleep, 0, memory_order_relaxed)) {
         atomic_fetch_add_explicit(&p->cons_event, 1, memory_order_relaxed);
         exec_futex_wake(&p->cons_event, 1, 0);

@@ -195,6 +195,7 @@ static int measure(struct run *r, char *err, size_t err_len)
     r->mc.best_probe_s = r->mc.last_probe_s = NAN;
     r->mc.around = around;
     r->mc.around_arg = r;
+    r->mc.harness_probe = 1;
     noise_hw_open(&r->mc.hw);
     /* On a terminal only, and erased after: a usage error found while
      * preparing (a bad dir=) must stay one line. */

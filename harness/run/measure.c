@@ -10,6 +10,7 @@
 
 #include "clock.h"
 #include "measure.h"
+#include "registry.h"
 #include "results.h"
 #include "stats.h"
 
@@ -104,30 +105,44 @@ static void timeline_add(struct run_timeline *tl, double t, uint64_t done)
     tl->n++;
 }
 
+/* Fold one delivered chunk. The clock is read only when its value is
+ * kept: at the first delivery (first_result_s, exact) and at each
+ * timeline point (every stride-th delivery), not per chunk: at chunk 1 a
+ * clock read per chunk was most of the harness's own cost per task (a
+ * clock_gettime is ~40 ns on some VMs). Both figures are read at the
+ * same deliveries as before, so they are unchanged. */
 static void deliver(void *ctx, uint64_t first, uint64_t count,
                     const struct task_result *results)
 {
     struct run_fold *f = ctx;
-    double t = now_s(f->ctx) - f->t0;
-    if (f->delivered == 0)
-        f->first_result_s = t;
+    struct run_timeline *tl = f->tl;
+    int first_delivery = f->delivered == 0;
+    uint64_t sum = 0, bytes = 0, wait_ns = 0;
     for (uint64_t k = 0; k < count; k++) {
         const struct task_result *r = &results[k];
         uint32_t s = (uint32_t)r->status;
         f->by_status[s < TASK_STATUS_COUNT ? s : TASK_ERROR]++;
         if (r->status == TASK_OK) {
-            f->checksum += r->value; /* unsigned: wraps mod 2^64 */
+            sum += r->value; /* unsigned: wraps mod 2^64 */
         } else if (f->first_error_task < 0) {
             f->first_error_task = (int64_t)(first + k);
             f->first_error_status = r->status;
             f->first_error_code = r->error;
         }
-        f->bytes += r->bytes;
-        f->wait_ns += r->wait_ns;
+        bytes += r->bytes;
+        wait_ns += r->wait_ns;
     }
+    f->checksum += sum;
+    f->bytes += bytes;
+    f->wait_ns += wait_ns;
     f->delivered += count;
-    struct run_timeline *tl = f->tl;
-    if (++tl->since < tl->stride)
+    int point = ++tl->since >= tl->stride;
+    if (!first_delivery && !point)
+        return;
+    double t = now_s(f->ctx) - f->t0;
+    if (first_delivery)
+        f->first_result_s = t;
+    if (!point)
         return;
     tl->since = 0;
     timeline_add(tl, t, f->delivered);
@@ -423,6 +438,101 @@ double measure_serial_once(struct run_instance *in, struct measure_ctx *ctx,
     return wall;
 }
 
+/* The harness probe: noop tasks, doubled in fours from HARNESS_TASKS0
+ * until a repetition lasts HARNESS_MIN_S (or HARNESS_MAX_TASKS), then the
+ * median of HARNESS_REPS repetitions at that count. */
+#define HARNESS_TASKS0 1024
+#define HARNESS_MAX_TASKS 65536
+#define HARNESS_MIN_S 0.0005
+#define HARNESS_REPS 3
+#define HARNESS_TIMEOUT_S 10.0
+
+/* One repetition of noop x ntasks under c's executor, workers, mode,
+ * transport and chunk (auto re-resolved for ntasks): its wall time, or
+ * NAN when it failed or its checksum is not n(n-1)/2. */
+static double harness_once(const struct run_config *c,
+                           const struct workload *noop, uint64_t ntasks,
+                           struct measure_ctx *ctx)
+{
+    struct run_instance in;
+    struct run_config t;
+    memset(&in, 0, sizeof(in));
+    memset(&t, 0, sizeof(t));
+    in.wl = noop;
+    in.ntasks = ntasks;
+    snprintf(in.label, sizeof(in.label), "noop (harness cost)");
+    t.inst = &in;
+    t.ex = c->ex;
+    t.cfg = c->cfg;
+    t.cfg.timeout_s = HARNESS_TIMEOUT_S;
+    if (c->chunk_asked == 0)
+        t.cfg.chunk = executor_auto_chunk(ntasks, c->cfg.workers, 0);
+    t.chunk_asked = c->chunk_asked;
+    t.first_error_task = -1;
+    int rc = run_rep(&t, 1, ctx);
+    double wall = t.nsamples > 0 ? t.samples[0].v[S_WALL]
+                  : t.napart > 0 ? t.apart[0].v[S_WALL] : NAN;
+    free(t.samples);
+    free(t.apart);
+    if (rc != 0 || t.errors > 0 || !t.have_checksum ||
+        t.checksum != ntasks * (ntasks - 1) / 2)
+        return NAN;
+    return wall;
+}
+
+/* c's harness cost in ns per task (see measure.h), or NAN. */
+static double harness_probe(const struct run_config *c,
+                            const struct workload *noop,
+                            struct measure_ctx *ctx)
+{
+    uint64_t n = HARNESS_TASKS0;
+    /* An explicit chunk gets about 4 chunks a worker, as auto does. */
+    if (c->chunk_asked > 0 && c->cfg.chunk * 4 * c->cfg.workers > n)
+        n = c->cfg.chunk * 4 * c->cfg.workers;
+    if (n > HARNESS_MAX_TASKS)
+        n = HARNESS_MAX_TASKS;
+    double v[HARNESS_REPS];
+    v[0] = harness_once(c, noop, n, ctx);
+    while (!isnan(v[0]) && v[0] < HARNESS_MIN_S &&
+           n * 4 <= HARNESS_MAX_TASKS) {
+        n *= 4;
+        v[0] = harness_once(c, noop, n, ctx);
+    }
+    for (int k = 1; k < HARNESS_REPS && !isnan(v[0]); k++) {
+        v[k] = harness_once(c, noop, n, ctx);
+        if (isnan(v[k]))
+            return NAN;
+    }
+    return isnan(v[0]) ? NAN : stats_median(v, HARNESS_REPS) / n * 1e9;
+}
+
+/* Whether two configurations cost the harness the same: executor,
+ * workers, mode, transport and chunk (auto, or the same number). */
+static int harness_same(const struct run_config *a,
+                        const struct run_config *b)
+{
+    return a->ex == b->ex && a->cfg.workers == b->cfg.workers &&
+           a->cfg.mode == b->cfg.mode && a->cfg.variant == b->cfg.variant &&
+           (a->chunk_asked == 0) == (b->chunk_asked == 0) &&
+           (a->chunk_asked == 0 || a->cfg.chunk == b->cfg.chunk);
+}
+
+void measure_harness_cost(struct run_plan *p, struct measure_ctx *ctx)
+{
+    const struct workload *noop = registry_find("noop");
+    for (size_t k = 0; k < p->nconfigs; k++) {
+        struct run_config *c = &p->configs[k];
+        c->harness_ns_per_task = NAN;
+        if (noop == NULL || *ctx->stop || (c->ex->flags & EXEC_PYTHON))
+            continue;
+        size_t q = 0;
+        while (q < k && !harness_same(&p->configs[q], c))
+            q++;
+        c->harness_ns_per_task = q < k ? p->configs[q].harness_ns_per_task
+                                       : harness_probe(c, noop, ctx);
+    }
+}
+
 /* Serial's tasks per CPU-second on instance in: the best median of its
  * serial configurations (the reference worker_speed_min divides by), or
  * NAN without one. */
@@ -606,6 +716,8 @@ int measure_run(struct run_plan *p, struct measure_ctx *ctx)
     ctx->started_s = now_s(ctx);
     if (isnan(ctx->best_probe_s))
         probe(ctx);
+    if (ctx->harness_probe)
+        measure_harness_cost(p, ctx);
     for (uint64_t r = 0; r < o->warmup && !*ctx->stop && !ctx->broken; r++)
         round_of(p, ctx, NULL, 0);
     /* Retries of disturbed repetitions come back in later rounds, when

@@ -90,6 +90,9 @@ struct measure_ctx {
                                   CPU while measuring, "NAME (pid N, X s
                                   of CPU)", or "" (none, or unknown) */
     int broken;                /* a pool could not be stopped */
+    int harness_probe;         /* measure_run measures each
+                                  configuration's harness cost first (a
+                                  real run sets it; fakes leave it 0) */
 };
 
 /* Calibrate, then measure every configuration of p: warm-up rounds, then
@@ -99,6 +102,19 @@ struct measure_ctx {
  * under every configuration. Returns 0; stops early (returning 0) when
  * *ctx->stop is set or a pool breaks (ctx->broken). */
 int measure_run(struct run_plan *p, struct measure_ctx *ctx);
+
+/* The harness's own cost per task of every configuration of p, into
+ * run_config.harness_ns_per_task: the median wall time per task of the
+ * noop workload (an empty task; its checksum is checked) run through the
+ * configuration's executor, workers, mode, transport and chunk (auto is
+ * resolved for the probe's task count), 1,024 to 65,536 tasks so that a
+ * repetition lasts at least 0.5 ms, 3 repetitions. That is what a task's
+ * time includes besides the task itself: the claim, the result record,
+ * the hand-over to the consumer and its fold into the checksum. Each
+ * distinct executor/workers/mode/transport/chunk is measured once and
+ * shared; Python peers (py-*) get NAN (not measured), as does a probe
+ * that failed. measure_run calls it first when ctx->harness_probe. */
+void measure_harness_cost(struct run_plan *p, struct measure_ctx *ctx);
 
 /* Count the repetition still running under c (the watchdog gave up on
  * it): its delivered tasks, and the rest as timed out. */

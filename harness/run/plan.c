@@ -413,6 +413,7 @@ static void config_init(struct run_config *c, struct run_instance *in,
     c->cfg.timeout_s = timeout_s;
     c->first_error_task = -1;
     c->precision_reached = -1;
+    c->harness_ns_per_task = NAN; /* until measure_harness_cost */
 }
 
 /* The configurations of one instance under one executor. */

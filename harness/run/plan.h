@@ -107,6 +107,9 @@ struct run_config {
     int64_t first_error_task;
     int32_t first_error_status, first_error_code;
     struct run_timeline tl;       /* of the last measured repetition */
+    double harness_ns_per_task;   /* the harness's own cost per task
+                                     here (measure_harness_cost), NAN:
+                                     not measured */
     char failure[512];
     int done;                     /* no more repetitions (failed) */
     int broken;

@@ -178,6 +178,11 @@ static cJSON *config_json(const struct run_config *c,
     if (o == NULL)
         return NULL;
     add_errors(o, c);
+    if (isfinite(c->harness_ns_per_task))
+        cJSON_AddNumberToObject(o, "harness_ns_per_task",
+                                c->harness_ns_per_task);
+    else
+        cJSON_AddNullToObject(o, "harness_ns_per_task");
     cJSON_AddNumberToObject(o, "disturbed", (double)c->ndisturbed);
     cJSON *why = cJSON_AddObjectToObject(o, "disturbed_why");
     if (why != NULL) {

@@ -301,6 +301,8 @@ static void test_churn(void **s)
             struct task_result r;
             assert_int_equal(future_result(f, 0, &r), TASK_OK);
             sum += r.value;
+            /* a one-task future keeps its result: the same as result()'s */
+            assert_int_equal(future_results(f)->value, r.value);
             assert_int_equal(future_release(f), 0);
             got++;
         }
@@ -312,6 +314,54 @@ static void test_churn(void **s)
         assert_int_equal(sum, want);
         futures_iter_free(it);
         futures_destroy(ex);
+        tw_free(st);
+    }
+}
+
+/* Bursts submitted with wake-ups held (futures_hold_wakeups), as the
+ * executor refills its window: tiny futures, workers that park between
+ * bursts, and as_completed must still get every one exactly once. */
+static void test_held_bursts(void **s)
+{
+    (void)s;
+    enum { NT = 30000, CAP = 256 };
+    for (unsigned w = 1; w <= 5; w += 2) {
+        struct tw_state *st = tw_new(NT);
+        struct futures_executor *ex = make(st, w, CAP);
+        struct futures_iter *it = futures_as_completed(NULL, 0, CAP);
+        struct task_result *out = calloc(NT, sizeof(*out));
+        assert_non_null(out);
+        futures_iter_set_batch(it, 16);
+        uint64_t next = 0, got = 0, sum = 0;
+        while (got < NT) {
+            if (next - got <= CAP / 2) {
+                futures_hold_wakeups(ex, 1);
+                /* bursts of uneven length, down to one future */
+                uint64_t burst = 1 + (next * 7) % CAP;
+                while (next < NT && next - got < CAP && burst-- > 0) {
+                    assert_non_null(futures_iter_submit_range(
+                        it, ex, next, 1, &out[next]));
+                    next++;
+                }
+                futures_hold_wakeups(ex, 0);
+            }
+            struct future *f = futures_iter_next(it, -1);
+            assert_non_null(f);
+            assert_int_equal(future_count(f), 1);
+            assert_ptr_equal(future_results(f), &out[future_first(f)]);
+            sum += out[future_first(f)].value;
+            assert_int_equal(future_release(f), 0);
+            got++;
+        }
+        uint64_t want = 0;
+        for (uint64_t i = 0; i < NT; i++) {
+            want += tw_value(i);
+            assert_int_equal(atomic_load(&st->runs[i]), 1);
+        }
+        assert_int_equal(sum, want);
+        futures_iter_free(it);
+        futures_destroy(ex);
+        free(out);
         tw_free(st);
     }
 }
@@ -328,6 +378,7 @@ int main(void)
         cmocka_unit_test(test_shutdown),
         cmocka_unit_test(test_capacity),
         cmocka_unit_test(test_churn),
+        cmocka_unit_test(test_held_bursts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -160,12 +160,73 @@ static void test_machine_kinds(void **state)
     cJSON_Delete(w);
 }
 
+/* The harness probe: a real noop through serial and threads; every
+ * configuration gets a positive cost, configurations of the same shape
+ * (another instance, same executor, workers, mode, chunk) share one, and
+ * its repetitions leave no sample on the rows. */
+static void test_harness_cost(void **state)
+{
+    (void)state;
+    static const int ids[2] = { 0, 1 };
+    struct run_instance in[2];
+    struct run_config c[6];
+    struct run_options o;
+    struct measure_ctx ctx;
+    volatile sig_atomic_t stop = 0;
+    memset(in, 0, sizeof(in));
+    memset(c, 0, sizeof(c));
+    memset(&o, 0, sizeof(o));
+    memset(&ctx, 0, sizeof(ctx));
+    for (int k = 0; k < 2; k++) {
+        in[k].wl = &wl_rec;
+        in[k].state = (void *)&ids[k];
+        in[k].ntasks = 100;
+    }
+    for (int k = 0; k < 6; k++) {
+        c[k].inst = &in[k / 3];
+        c[k].ex = k % 3 == 0 ? &executor_serial : &executor_threads;
+        c[k].cfg.workers = k % 3 == 0 ? 1 : 2;
+        c[k].chunk_asked = k % 3 == 2 ? 0 : 1;
+        c[k].cfg.chunk = k % 3 == 2 ? 13 : 1;
+        c[k].transport = "none";
+        c[k].first_error_task = -1;
+        c[k].precision_reached = -1;
+        c[k].harness_ns_per_task = NAN;
+    }
+    struct run_plan p = { .insts = in, .ninsts = 2, .configs = c,
+                          .nconfigs = 6, .max_workers = 2 };
+    o.noise_limit = 1024;
+    o.timeout_s = 60;
+    ctx.o = &o;
+    ctx.cpus_online = 1;
+    ctx.cpu_limit = 1;
+    ctx.stop = &stop;
+    ctx.best_probe_s = ctx.last_probe_s = NAN;
+    ctx.hw.fd_cycles = ctx.hw.fd_instr = -1;
+    ab_norder = 0;
+    measure_harness_cost(&p, &ctx);
+    assert_int_equal(ab_norder, 0); /* the rows' workload never ran */
+    for (int k = 0; k < 6; k++) {
+        assert_true(isfinite(c[k].harness_ns_per_task));
+        assert_true(c[k].harness_ns_per_task > 0);
+        assert_int_equal(c[k].nsamples, 0);
+        assert_true(c[k].harness_ns_per_task ==
+                    c[k % 3].harness_ns_per_task);
+    }
+    /* A stop before it: nothing measured, NAN everywhere. */
+    stop = 1;
+    measure_harness_cost(&p, &ctx);
+    for (int k = 0; k < 6; k++)
+        assert_true(isnan(c[k].harness_ns_per_task));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_up),
         cmocka_unit_test(test_machine_kinds),
         cmocka_unit_test(test_ab_rounds),
+        cmocka_unit_test(test_harness_cost),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
