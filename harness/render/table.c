@@ -16,7 +16,8 @@ struct cells {
     char label[512];   /* instance label, control characters escaped */
     char ex[128];      /* "threads", "procs/pipe" */
     char mode[32];
-    char wall[32], ci[32], nspt[32], sp[64], eff[32];
+    char wall[32], ci[32], nspt[32], own[32], sp[64], eff[32];
+    int ci_short;      /* the interval covers less than 95% ('*') */
     char failure[512];
 };
 
@@ -34,6 +35,10 @@ static void fill(const struct view_row *vr, struct cells *c)
     snprintf(c->wall, sizeof(c->wall), "-");
     snprintf(c->ci, sizeof(c->ci), "-");
     snprintf(c->nspt, sizeof(c->nspt), "-");
+    snprintf(c->own, sizeof(c->own), "-");
+    if (isfinite(r->harness_ns_per_task))
+        snprintf(c->own, sizeof(c->own), "%.1f", r->harness_ns_per_task);
+    c->ci_short = 0;
     snprintf(c->sp, sizeof(c->sp), "-");
     snprintf(c->eff, sizeof(c->eff), "-");
     struct stats_summary s;
@@ -43,9 +48,11 @@ static void fill(const struct view_row *vr, struct cells *c)
     units_format_time(s.median, c->wall, sizeof(c->wall));
     /* No interval from 3 or fewer samples; one short of 95% (4 or 5
      * samples: [min, max]) is marked '*'. */
-    if (!isnan(s.ci_level) && s.median > 0)
+    if (!isnan(s.ci_level) && s.median > 0) {
+        c->ci_short = s.ci_level < VIEW_CI_LEVEL;
         snprintf(c->ci, sizeof(c->ci), "%.1f%s", stats_ci_pct(&s),
-                 s.ci_level < VIEW_CI_LEVEL ? "*" : "");
+                 c->ci_short ? "*" : "");
+    }
     if (r->tasks > 0)
         snprintf(c->nspt, sizeof(c->nspt), "%.1f",
                  s.median * 1e9 / (double)r->tasks);
@@ -66,19 +73,26 @@ static int print_text(FILE *out, const struct results_view *v)
         if (len > width)
             width = len;
     }
-    fprintf(out, "%-*s %-9s %3s %-9s %7s %11s %9s %10s %8s %6s %6s  %s\n",
-            width, "workload", "executor", "j", "mode", "chunk",
-            "wall(med)", "+-ci95%", "ns/task", "speedup", "eff", "errors",
-            "checksum");
+    fprintf(out, "%-*s %-9s %3s %-9s %7s %11s %9s %10s %8s %8s %6s %6s  "
+            "%s\n", width, "workload", "executor", "j", "mode", "chunk",
+            "wall(med)", "+-ci95%", "ns/task", "harness", "speedup", "eff",
+            "errors", "checksum");
+    int any_short = 0;
     for (size_t k = 0; k < v->nrows; k++) {
         const struct results_row *r = v->rows[k].r;
         fill(&v->rows[k], &c);
+        any_short |= c.ci_short;
         fprintf(out, "%-*s %-9s %3u %-9s %7" PRIu64 " %11s %9s %10s %8s "
-                "%6s %6" PRIu64 "  %s%s%s\n", width, c.label, c.ex,
-                r->workers, c.mode, r->chunk, c.wall, c.ci, c.nspt, c.sp,
-                c.eff, r->errors, r->checksum,
+                "%8s %6s %6" PRIu64 "  %s%s%s\n", width, c.label, c.ex,
+                r->workers, c.mode, r->chunk, c.wall, c.ci, c.nspt, c.own,
+                c.sp, c.eff, r->errors, r->checksum,
                 r->failure != NULL ? "  FAILED: " : "", c.failure);
     }
+    fputs("harness: poolbench's own ns per task in the row's shape (empty "
+          "tasks), included in ns/task\n", out);
+    if (any_short)
+        fputs("*: from 4 or 5 repetitions, the interval is [min, max] and "
+              "covers less than 95%\n", out);
     return 0;
 }
 
@@ -98,10 +112,11 @@ static int print_markdown(FILE *out, const struct results_view *v)
 {
     struct cells c;
     fputs("| workload | executor | j | mode | chunk | wall (median) | "
-          "+-CI95 % | ns/task | speedup | eff | errors | checksum |\n",
+          "+-CI95 % | ns/task | harness ns/task | speedup | eff | errors | "
+          "checksum |\n",
           out);
     fputs("| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | "
-          "---: | ---: | --- |\n", out);
+          "---: | ---: | ---: | --- |\n", out);
     for (size_t k = 0; k < v->nrows; k++) {
         const struct results_row *r = v->rows[k].r;
         char num[32], check[600];
@@ -116,6 +131,7 @@ static int print_markdown(FILE *out, const struct results_view *v)
         md_cell(out, c.wall);
         md_cell(out, c.ci);
         md_cell(out, c.nspt);
+        md_cell(out, c.own);
         md_cell(out, c.sp);
         md_cell(out, c.eff);
         snprintf(num, sizeof(num), "%" PRIu64, r->errors);
@@ -173,7 +189,7 @@ static int print_csv(FILE *out, const struct results_view *v)
 {
     fputs("workload,params,executor,transport,workers,mode,chunk,tasks,"
           "wall_median_s,wall_ci95_low_s,wall_ci95_high_s,ns_per_task,"
-          "speedup,speedup_ci95_low,speedup_ci95_high,efficiency,errors,"
+          "harness_ns_per_task,speedup,speedup_ci95_low,speedup_ci95_high,efficiency,errors,"
           "checksum,failure\n", out);
     for (size_t k = 0; k < v->nrows; k++) {
         const struct view_row *vr = &v->rows[k];
@@ -196,6 +212,7 @@ static int print_csv(FILE *out, const struct results_view *v)
         csv_number(out, have && !isnan(s.ci_level) ? s.ci95_high : NAN, 0);
         csv_number(out, have && r->tasks > 0
                    ? s.median * 1e9 / (double)r->tasks : NAN, 0);
+        csv_number(out, r->harness_ns_per_task, 0);
         csv_number(out, vr->speedup, 0);
         csv_number(out, vr->speedup_lo, 0);
         csv_number(out, vr->speedup_hi, 0);

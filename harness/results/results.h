@@ -86,6 +86,10 @@ struct results_row {
     double ns_per_task;     /* NAN when absent */
     double speedup;         /* NAN when absent (no serial baseline) */
     double efficiency;      /* NAN when absent */
+    double harness_ns_per_task; /* poolbench's own cost per task in this
+                                   row's shape (noop through the same
+                                   executor, workers, mode, transport and
+                                   chunk), NAN when absent or null */
     size_t machine_index;   /* into results_file.machines */
     long run_index;         /* which merged run, or -1 when not merged */
     int chunk_auto;         /* the chunk size was "auto" */

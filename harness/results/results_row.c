@@ -170,6 +170,7 @@ int results_read_row(struct results_reader *r, const cJSON *o, size_t idx,
     double v;
     snprintf(where, sizeof(where), "results[%zu]", idx);
     row->ns_per_task = row->speedup = row->efficiency = NAN;
+    row->harness_ns_per_task = NAN;
     if (!cJSON_IsObject(o))
         return results_fail(r, "%s: expected an object, found %s", where,
                             results_type_name(o));
@@ -224,7 +225,9 @@ int results_read_row(struct results_reader *r, const cJSON *o, size_t idx,
                                      &row->ns_per_task) ||
         results_want_optional_number(r, o, where, "speedup", &row->speedup) ||
         results_want_optional_number(r, o, where, "efficiency",
-                                     &row->efficiency))
+                                     &row->efficiency) ||
+        results_want_optional_number(r, o, where, "harness_ns_per_task",
+                                     &row->harness_ns_per_task))
         return -1;
     const cJSON *mi = cJSON_GetObjectItemCaseSensitive(o, "machine_index");
     if (mi != NULL) {

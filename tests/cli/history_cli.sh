@@ -224,10 +224,14 @@ python3 "$SRC/tests/cli/history_copies.py" "$FX/plot-a.json" many 300 ||
 K=$(newdb k) || bad "no database for kill -9"
 $PB history add many/*.json --name big --db "$K" > big.txt 2>&1 &
 pid=$!
-# Wait until some runs are stored, then kill in the middle.
-# (up to a minute: under valgrind a run takes a second to store)
-for _ in $(seq 1 1200); do
-    [ "$(grep -c '^stored' big.txt)" -ge 5 ] && break
+# Wait until some runs are stored, then kill in the middle. No time
+# bound: add checks all 300 files before it stores one (under valgrind
+# that alone takes most of a minute), and it ends by itself.
+# (A zombie is not running: kill -0 would still find it.)
+running() {
+    st=$(ps -o stat= -p "$1" 2> /dev/null) && [ "${st#Z}" = "$st" ]
+}
+while running "$pid" && [ "$(grep -c '^stored' big.txt)" -lt 5 ]; do
     sleep 0.05
 done
 kill -9 "$pid" 2> /dev/null
