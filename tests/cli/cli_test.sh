@@ -153,6 +153,23 @@ if grep -q "^factorial " run1.txt && grep -q "results: a.json" run1.txt &&
    ! grep -q "n=300,skew=1" run1.txt &&
    $PB show a.json --table | grep -q "factorial n=300,skew=1"; then ok
 else bad "summary, then the table from show"; fi
+# Every native row records the harness's own cost per task (#25), and
+# show gives it in each format.
+$PB show a.json --format csv > a.csv &&
+python3 - a.json a.csv <<'PY' && ok || bad "harness_ns_per_task: $(cat a.csv)"
+import csv, json, math, sys
+rows = json.load(open(sys.argv[1]))["results"]
+table = list(csv.DictReader(open(sys.argv[2])))
+assert len(rows) == len(table) == 2
+for r in rows:
+    h = r["harness_ns_per_task"]
+    assert isinstance(h, (int, float)) and 0 < h < 1e6, h
+for t, r in zip(sorted(float(t["harness_ns_per_task"]) for t in table),
+                sorted(r["harness_ns_per_task"] for r in rows)):
+    assert math.isclose(t, r, rel_tol=1e-8), (t, r)  # CSV: 9 digits
+PY
+$PB show a.json --table | head -n 1 | grep -q " harness " && ok ||
+    bad "no harness column in the table"
 
 # The default output goes to results/HOST-TIME.json and latest.json.
 if $PB run -w noop -e serial -n 100 -r 1 --warmup 0 --no-progress \
