@@ -105,44 +105,36 @@ static void timeline_add(struct run_timeline *tl, double t, uint64_t done)
     tl->n++;
 }
 
-/* Fold one delivered chunk. The clock is read only when its value is
- * kept: at the first delivery (first_result_s, exact) and at each
- * timeline point (every stride-th delivery), not per chunk: at chunk 1 a
- * clock read per chunk was most of the harness's own cost per task (a
- * clock_gettime is ~40 ns on some VMs). Both figures are read at the
- * same deliveries as before, so they are unchanged. */
+/* Fold one delivered chunk. The clock is read at every delivery, and
+ * on purpose: reading it only for the first result and the timeline
+ * points (tried for #25) made threads and procs at chunk 1 two to three
+ * times slower on a 2-CPU VM (threads 40 -> 120 ns a task), because a
+ * consumer that keeps up with the workers polls the very slot lines
+ * they are writing; the read paces it. */
 static void deliver(void *ctx, uint64_t first, uint64_t count,
                     const struct task_result *results)
 {
     struct run_fold *f = ctx;
-    struct run_timeline *tl = f->tl;
-    int first_delivery = f->delivered == 0;
-    uint64_t sum = 0, bytes = 0, wait_ns = 0;
+    double t = now_s(f->ctx) - f->t0;
+    if (f->delivered == 0)
+        f->first_result_s = t;
     for (uint64_t k = 0; k < count; k++) {
         const struct task_result *r = &results[k];
         uint32_t s = (uint32_t)r->status;
         f->by_status[s < TASK_STATUS_COUNT ? s : TASK_ERROR]++;
         if (r->status == TASK_OK) {
-            sum += r->value; /* unsigned: wraps mod 2^64 */
+            f->checksum += r->value; /* unsigned: wraps mod 2^64 */
         } else if (f->first_error_task < 0) {
             f->first_error_task = (int64_t)(first + k);
             f->first_error_status = r->status;
             f->first_error_code = r->error;
         }
-        bytes += r->bytes;
-        wait_ns += r->wait_ns;
+        f->bytes += r->bytes;
+        f->wait_ns += r->wait_ns;
     }
-    f->checksum += sum;
-    f->bytes += bytes;
-    f->wait_ns += wait_ns;
     f->delivered += count;
-    int point = ++tl->since >= tl->stride;
-    if (!first_delivery && !point)
-        return;
-    double t = now_s(f->ctx) - f->t0;
-    if (first_delivery)
-        f->first_result_s = t;
-    if (!point)
+    struct run_timeline *tl = f->tl;
+    if (++tl->since < tl->stride)
         return;
     tl->since = 0;
     timeline_add(tl, t, f->delivered);
