@@ -155,11 +155,29 @@ out:
     return rc;
 }
 
+/* The schema steps after the first (the backend's schema_v1), in SQL
+ * that SQLite and PostgreSQL both take: step k takes version k to k + 1.
+ * Append, never edit: a stored database has run the old steps. */
+static const char *const later_steps[] = {
+    NULL, /* 0 -> 1: the backend's schema_v1 */
+    /* 1 -> 2: the lookups of the gate and of trends. */
+    "CREATE INDEX runs_by_name ON runs(name, fingerprint, created, id);"
+    "CREATE INDEX results_by_run ON results(run_id);"
+    "CREATE INDEX results_by_key ON results(key, run_id);",
+    /* 2 -> 3: whether a row's chunk was automatic (refingerprint fills
+     * it in, with the new fingerprints). */
+    "ALTER TABLE results ADD COLUMN chunk_auto INTEGER NOT NULL DEFAULT 0;",
+};
+
+_Static_assert(sizeof(later_steps) / sizeof(later_steps[0]) ==
+               HISTORY_SCHEMA_VERSION, "one migration per schema version");
+
 /* One schema step, v -> v + 1, inside the caller's transaction. */
 static int migrate_step(struct history *h, int v, char *err,
                         size_t err_len)
 {
-    if (h->be->exec(h, h->be->migrations[v], err, err_len) != 0 ||
+    const char *sql = v == 0 ? h->be->schema_v1 : later_steps[v];
+    if (h->be->exec(h, sql, err, err_len) != 0 ||
         (v == 2 && refingerprint(h, err, err_len) != 0))
         return -1;
     return h->be->set_schema_version(h, v + 1, err, err_len);

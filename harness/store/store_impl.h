@@ -20,8 +20,10 @@ struct store_stmt;
 
 struct store_backend {
     const char *name;              /* "sqlite" or "postgresql" */
-    /* HISTORY_SCHEMA_VERSION steps: step k takes version k to k + 1. */
-    const char *const *migrations;
+    /* The first schema step (version 0 -> 1: the tables) in this
+     * backend's dialect; the later steps are written once, in history.c,
+     * in SQL both backends take. */
+    const char *schema_v1;
     /* Connect to target (h->where is set); HISTORY_NOT_FOUND,
      * HISTORY_BAD_PATH or -1 with a message, as history_open. */
     int (*open)(struct history *h, const char *target,

@@ -27,11 +27,11 @@
 /* Parameters of the largest statement (the results INSERT has 20). */
 #define PG_MAX_PARAMS 24
 
-/* The same steps as store_sqlite.c's, in PostgreSQL's words. Text that
+/* The same tables as store_sqlite.c's schema_v1 (the first schema step;
+ * history.c holds the later ones), in PostgreSQL's words. Text that
  * is sorted on compares bytes ("C"), as SQLite does, so that lists and
  * trends come out in the same order on both backends. */
-static const char *const migrations[] = {
-    /* 0 -> 1: runs and their configurations. */
+static const char schema_v1[] =
     "CREATE TABLE runs ("
     " id BIGSERIAL PRIMARY KEY,"
     " name TEXT COLLATE \"C\" NOT NULL,"
@@ -52,17 +52,7 @@ static const char *const migrations[] = {
     " ci95_low DOUBLE PRECISION, ci95_high DOUBLE PRECISION,"
     " speedup DOUBLE PRECISION, checksum TEXT, failure TEXT,"
     " instance TEXT NOT NULL, config TEXT NOT NULL,"
-    " key TEXT COLLATE \"C\" NOT NULL);",
-    /* 1 -> 2: the lookups of the gate and of trends. */
-    "CREATE INDEX runs_by_name ON runs(name, fingerprint, created, id);"
-    "CREATE INDEX results_by_run ON results(run_id);"
-    "CREATE INDEX results_by_key ON results(key, run_id);",
-    /* 2 -> 3: whether a row's chunk was automatic. */
-    "ALTER TABLE results ADD COLUMN chunk_auto INTEGER NOT NULL DEFAULT 0;",
-};
-
-_Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
-               HISTORY_SCHEMA_VERSION, "one migration per schema version");
+    " key TEXT COLLATE \"C\" NOT NULL);";
 
 struct pg {
     PGconn *pg;
@@ -546,7 +536,7 @@ static int pg_check_writable(const char *target, char *err, size_t err_len)
 
 const struct store_backend store_pg = {
     .name = "postgresql",
-    .migrations = migrations,
+    .schema_v1 = schema_v1,
     .open = pg_open,
     .close = pg_close,
     .check_writable = pg_check_writable,

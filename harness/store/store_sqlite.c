@@ -17,11 +17,11 @@
 
 #include "store_impl.h"
 
-/* The schema, one step per version, in one transaction with the version
- * bump. Append, never edit: a stored database has run the old steps.
- * store_pg.c keeps the same steps in PostgreSQL's words. */
-static const char *const migrations[] = {
-    /* 0 -> 1: runs and their configurations. */
+/* The first schema step (version 0 -> 1: runs and their configurations)
+ * in SQLite's words; history.c holds the later steps, which both
+ * backends share. Never edit: a stored database has run it. store_pg.c
+ * keeps the same tables in PostgreSQL's words. */
+static const char schema_v1[] =
     "CREATE TABLE runs ("
     " id INTEGER PRIMARY KEY AUTOINCREMENT,"
     " name TEXT NOT NULL,"
@@ -39,18 +39,7 @@ static const char *const migrations[] = {
     " chunk INTEGER NOT NULL, tasks INTEGER NOT NULL,"
     " n INTEGER NOT NULL, median REAL, ci95_low REAL, ci95_high REAL,"
     " speedup REAL, checksum TEXT, failure TEXT,"
-    " instance TEXT NOT NULL, config TEXT NOT NULL, key TEXT NOT NULL);",
-    /* 1 -> 2: the lookups of the gate and of trends. */
-    "CREATE INDEX runs_by_name ON runs(name, fingerprint, created, id);"
-    "CREATE INDEX results_by_run ON results(run_id);"
-    "CREATE INDEX results_by_key ON results(key, run_id);",
-    /* 2 -> 3: whether a row's chunk was automatic (history.c's
-     * refingerprint fills it in, with the new fingerprints). */
-    "ALTER TABLE results ADD COLUMN chunk_auto INTEGER NOT NULL DEFAULT 0;",
-};
-
-_Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
-               HISTORY_SCHEMA_VERSION, "one migration per schema version");
+    " instance TEXT NOT NULL, config TEXT NOT NULL, key TEXT NOT NULL);";
 
 struct store_stmt {
     sqlite3_stmt *st;
@@ -442,7 +431,7 @@ static int sq_check_writable(const char *path, char *err, size_t err_len)
 
 const struct store_backend store_sqlite = {
     .name = "sqlite",
-    .migrations = migrations,
+    .schema_v1 = schema_v1,
     .open = sq_open,
     .close = sq_close,
     .check_writable = sq_check_writable,
