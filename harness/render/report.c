@@ -361,12 +361,20 @@ static int inline_svg(struct strbuf *b, const char *path,
         " id=\"gnuplot_plot_", "id='", "id=\"", "href='#", "href=\"#",
         "url(#",
     };
+    enum { NMARKS = sizeof(marks) / sizeof(marks[0]) };
+    /* Each mark's next place at or after s, searched again only once s
+     * has passed it: a search per mark per step scanned a large chart
+     * to its end for every id in it. */
+    char *next[NMARKS];
+    for (size_t m = 0; m < NMARKS; m++)
+        next[m] = strstr(s, marks[m]);
     while (*s != '\0') {
         size_t best = strlen(s), which = 0;
-        for (size_t m = 0; m < sizeof(marks) / sizeof(marks[0]); m++) {
-            char *hit = strstr(s, marks[m]);
-            if (hit != NULL && (size_t)(hit - s) < best) {
-                best = (size_t)(hit - s);
+        for (size_t m = 0; m < NMARKS; m++) {
+            if (next[m] != NULL && next[m] < s)
+                next[m] = strstr(s, marks[m]);
+            if (next[m] != NULL && (size_t)(next[m] - s) < best) {
+                best = (size_t)(next[m] - s);
                 which = m;
             }
         }
