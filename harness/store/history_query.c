@@ -90,24 +90,39 @@ static int no_run(struct history *db, long long id, char *err,
     return HISTORY_NOT_FOUND;
 }
 
-int history_get(struct history *db, long long id, struct history_run *out,
-                char *err, size_t err_len)
+/* Run id's row of sql ("SELECT ... FROM runs WHERE id = $1"), stepped
+ * onto: 0 with the statement in *out (finalize it), else
+ * HISTORY_NOT_FOUND or -1 with a message and nothing to finalize. */
+static int run_row(struct history *db, const char *sql, long long id,
+                   struct store_stmt **out, char *err, size_t err_len)
 {
-    struct store_stmt *st = store_prepare(db, "SELECT " RUN_COLUMNS
-        " FROM runs WHERE id = $1", err, err_len);
+    struct store_stmt *st = store_prepare(db, sql, err, err_len);
+    *out = NULL;
     if (st == NULL)
         return -1;
     db->be->bind_int(st, 1, id);
-    int s = db->be->step(st), rc = 0;
+    int s = db->be->step(st);
     if (s == 1) {
-        run_from_row(db, st, out);
-    } else if (s == 0) {
-        rc = no_run(db, id, err, err_len);
-    } else {
-        rc = store_fail(db, "reading a run", err, err_len);
+        *out = st;
+        return 0;
     }
+    int rc = s == 0 ? no_run(db, id, err, err_len)
+                    : store_fail(db, "reading a run", err, err_len);
     db->be->finalize(st);
     return rc;
+}
+
+int history_get(struct history *db, long long id, struct history_run *out,
+                char *err, size_t err_len)
+{
+    struct store_stmt *st;
+    int rc = run_row(db, "SELECT " RUN_COLUMNS " FROM runs WHERE id = $1",
+                     id, &st, err, err_len);
+    if (rc != 0)
+        return rc;
+    run_from_row(db, st, out);
+    db->be->finalize(st);
+    return 0;
 }
 
 /* Call fn with run id's stored text. */
@@ -116,22 +131,14 @@ static int with_text(struct history *db, long long id,
                                char *err, size_t err_len),
                      void *arg, char *err, size_t err_len)
 {
-    struct store_stmt *st = store_prepare(
-        db, "SELECT text FROM runs WHERE id = $1",
-        err, err_len);
-    if (st == NULL)
-        return -1;
-    db->be->bind_int(st, 1, id);
-    int s = db->be->step(st), rc;
-    if (s == 1) {
-        size_t len;
-        const char *p = db->be->col_blob(st, 0, &len);
-        rc = fn(p, len, arg, err, err_len);
-    } else if (s == 0) {
-        rc = no_run(db, id, err, err_len);
-    } else {
-        rc = store_fail(db, "reading a run", err, err_len);
-    }
+    struct store_stmt *st;
+    int rc = run_row(db, "SELECT text FROM runs WHERE id = $1", id, &st,
+                     err, err_len);
+    if (rc != 0)
+        return rc;
+    size_t len;
+    const char *p = db->be->col_blob(st, 0, &len);
+    rc = fn(p, len, arg, err, err_len);
     db->be->finalize(st);
     return rc;
 }
