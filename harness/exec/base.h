@@ -66,7 +66,9 @@ static inline int32_t exec_base_cut_status(const struct exec_report *rep)
 }
 
 /* Deliver chunk c, whose results are at results[first..]: results holds
- * all ntasks. */
+ * all ntasks. Paced for a consumer that polls what workers write (see
+ * base.c); futures and serial, whose consumers do more per chunk, call
+ * job.deliver themselves. */
 void exec_base_deliver(const struct exec_base *b, uint64_t c,
                        const struct task_result *results,
                        struct exec_report *rep);

@@ -105,19 +105,17 @@ static void timeline_add(struct run_timeline *tl, double t, uint64_t done)
     tl->n++;
 }
 
-/* Fold one delivered chunk. The clock is read at every delivery, and
- * on purpose: reading it only for the first result and the timeline
- * points (tried for #25) made threads and procs at chunk 1 two to three
- * times slower on a 2-CPU VM (threads 40 -> 120 ns a task), because a
- * consumer that keeps up with the workers polls the very slot lines
- * they are writing; the read paces it. */
+/* Fold one delivered chunk. The clock is read only when its value is
+ * kept: at the first delivery (first_result_s) and at each timeline
+ * point, not per chunk, where it was most of the harness's own cost per
+ * task at chunk 1 (a clock_gettime takes 25-40 ns on this VM). The
+ * executors whose consumers poll the workers' slot lines pace themselves
+ * (exec_base_deliver). */
 static void deliver(void *ctx, uint64_t first, uint64_t count,
                     const struct task_result *results)
 {
     struct run_fold *f = ctx;
-    double t = now_s(f->ctx) - f->t0;
-    if (f->delivered == 0)
-        f->first_result_s = t;
+    int first_delivery = f->delivered == 0;
     for (uint64_t k = 0; k < count; k++) {
         const struct task_result *r = &results[k];
         uint32_t s = (uint32_t)r->status;
@@ -134,7 +132,13 @@ static void deliver(void *ctx, uint64_t first, uint64_t count,
     }
     f->delivered += count;
     struct run_timeline *tl = f->tl;
-    if (++tl->since < tl->stride)
+    int point = ++tl->since >= tl->stride;
+    if (!first_delivery && !point)
+        return;
+    double t = now_s(f->ctx) - f->t0;
+    if (first_delivery)
+        f->first_result_s = t;
+    if (!point)
         return;
     tl->since = 0;
     timeline_add(tl, t, f->delivered);
