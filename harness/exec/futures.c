@@ -3,14 +3,16 @@
  * Futures live in a slab with a lock-free free list (a tagged index, so
  * that a pop racing a pop-and-push cannot succeed with a stale next).
  * Submitted futures go through a bounded MPMC ring (Vyukov's: one
- * sequence word per cell); idle workers park on a futex and a submit
- * wakes one only if one sleeps. A future's life is one 32-bit state word:
- * its phase, a lock bit for adding callbacks, a "sleeper" bit for
- * result() waiters (futex on the word), a "notifying" bit held while its
- * callbacks run (release() waits for it), "queued" and "released" bits so
- * that a cancelled future still in the ring is freed by whoever lets go of
- * it last, and the number of callbacks. futures_wait() and as_completed
- * are in futures_iter.c.
+ * sequence word per cell), the owner's a group at a time while it holds
+ * (futures_hold); idle workers park on a futex and a submit wakes one
+ * only if one sleeps. A future's life is one 32-bit state word: its
+ * phase, a lock bit for adding callbacks, a "sleeper" bit for result()
+ * waiters (futex on the word), a "notifying" bit held while its callbacks
+ * run (release() waits for it) unless its one callback hands it on, a
+ * "handoff" bit for that, "queued" and "released" bits so that a
+ * cancelled future still in the ring is freed by whoever lets go of it
+ * last, and the number of callbacks. futures_wait() and as_completed are
+ * in futures_iter.c.
  */
 #include <pthread.h>
 #include <sched.h>
@@ -20,6 +22,17 @@
 #include <string.h>
 
 #include "futures_impl.h"
+
+_Thread_local struct fx_worker *fx_self;
+
+/* A byte per thread: its address tells the owner from other threads on
+ * every submit and release without a call (pthread_self is one). */
+static _Thread_local char fx_thread_mark;
+
+static int fx_is_owner(const struct futures_executor *ex)
+{
+    return ex->owner == &fx_thread_mark;
+}
 
 /* ---- the slab ---- */
 
@@ -50,8 +63,7 @@ static void fx_free(struct futures_executor *ex, struct future *f)
     uint32_t idx = (uint32_t)(f - ex->slab) + 1;
     atomic_store_explicit(&f->state, 0, memory_order_relaxed);
     /* owner first: own_n is the owner's alone */
-    if (pthread_equal(pthread_self(), ex->owner) &&
-        ex->own_n < FX_OWN_CACHE) {
+    if (fx_is_owner(ex) && ex->own_n < FX_OWN_CACHE) {
         ex->own_free[ex->own_n++] = idx - 1;
         return;
     }
@@ -95,39 +107,68 @@ static int fx_queued(struct futures_executor *ex)
            atomic_load_explicit(&ex->q_head, memory_order_relaxed);
 }
 
-/* Put f in the ring; wake a parked worker unless held (the owner holds
- * wake-ups for a burst: see futures_hold_wakeups). */
-static void fx_enqueue(struct futures_executor *ex, struct future *f,
-                       int held)
+/* Put the n futures of fs in the ring at consecutive positions, with as
+ * few claims of the tail as the free cells allow: a claim is a locked
+ * instruction, which waits for every store before it (the futures just
+ * written, on lines the workers had) to reach the cache. */
+static void fx_enqueue(struct futures_executor *ex, struct future **fs,
+                       unsigned n)
 {
     uint64_t pos = atomic_load_explicit(&ex->q_tail, memory_order_relaxed);
-    struct fx_cell *c;
-    for (;;) {
-        c = &ex->q[pos & ex->q_mask];
-        uint64_t seq = atomic_load_explicit(&c->seq, memory_order_acquire);
-        int64_t dif = (int64_t)(seq - pos);
-        if (dif == 0) {
-            if (atomic_compare_exchange_weak_explicit(
-                    &ex->q_tail, &pos, pos + 1, memory_order_relaxed,
-                    memory_order_relaxed))
+    while (n > 0) {
+        unsigned k = 0;
+        uint64_t seq = 0;
+        for (; k < n; k++) {
+            seq = atomic_load_explicit(&ex->q[(pos + k) & ex->q_mask].seq,
+                                       memory_order_acquire);
+            if (seq != pos + k)
                 break;
-        } else if (dif < 0) {
-            /* A worker took the cell a lap ago and has not let go. */
-            sched_yield();
-            pos = atomic_load_explicit(&ex->q_tail, memory_order_relaxed);
-        } else {
-            pos = atomic_load_explicit(&ex->q_tail, memory_order_relaxed);
         }
+        if (k == 0) {
+            /* (int64_t)(seq - pos) < 0: a worker took the cell a lap ago
+             * and has not let go; > 0: another submitter got it first */
+            if ((int64_t)(seq - pos) < 0)
+                sched_yield();
+            pos = atomic_load_explicit(&ex->q_tail, memory_order_relaxed);
+            continue;
+        }
+        if (!atomic_compare_exchange_weak_explicit(&ex->q_tail, &pos,
+                                                   pos + k,
+                                                   memory_order_relaxed,
+                                                   memory_order_relaxed))
+            continue;
+        for (unsigned j = 0; j < k; j++) {
+            struct fx_cell *c = &ex->q[(pos + j) & ex->q_mask];
+            c->f = fs[j];
+            /* release: the worker's acquire of seq sees f and its
+             * fields */
+            atomic_store_explicit(&c->seq, pos + j + 1,
+                                  memory_order_release);
+        }
+        fs += k;
+        n -= k;
+        pos += k;
     }
-    c->f = f;
-    /* release: the worker's acquire of seq sees f and its fields */
-    atomic_store_explicit(&c->seq, pos + 1, memory_order_release);
-    if (held)
-        return; /* futures_hold_wakeups(ex, 0) wakes for the burst */
-    /* Pairs with a parking worker's fence: it sees the cell or we see it
-     * counted in q_park. */
+}
+
+/* Wake a parked worker for what was just put in the ring. The fence pairs
+ * with a parking worker's: it sees the cells or we see it counted in
+ * q_park. */
+static void fx_wake_for_queued(struct futures_executor *ex)
+{
     atomic_thread_fence(memory_order_seq_cst);
     fx_wake_one(ex);
+}
+
+/* Put the owner's held futures in the ring. Workers that are not parked
+ * take them at once; parked ones are woken only at the end of the burst
+ * (futures_hold(ex, 0)): woken for a group, they would empty the ring
+ * faster than it is filled and park again, a futex call on each side per
+ * group. */
+static void fx_flush_held(struct futures_executor *ex)
+{
+    fx_enqueue(ex, ex->held, ex->nheld);
+    ex->nheld = 0;
 }
 
 static struct future *fx_dequeue(struct futures_executor *ex)
@@ -157,12 +198,35 @@ static struct future *fx_dequeue(struct futures_executor *ex)
 
 /* ---- completion ---- */
 
+/* Wake whoever waits on f's word or in futures_wait(), once f's word has
+ * gone done by the seq_cst read-modify-write that returned s: the Dekker
+ * pair with futures_wait's fence without a fence here (the RMW is one
+ * already on x86): if our load misses its increment, its fence comes
+ * after our RMW in the single order and its state loads see it. */
+static void fx_wake_waiters(struct futures_executor *ex, struct future *f,
+                            unsigned s)
+{
+    if (s & FU_SLEEP)
+        exec_futex_wake(&f->state, INT_MAX, 0);
+    if (atomic_load_explicit(&ex->done_waiters, memory_order_seq_cst)) {
+        atomic_fetch_add_explicit(&ex->done_ev, 1, memory_order_relaxed);
+        exec_futex_wake(&ex->done_ev, INT_MAX, 0);
+    }
+}
+
 /* Move f from phase `from` to `to` (FINISHED or CANCELLED), run its
- * callbacks, wake its waiters. Returns 1, or 0 if f was not in `from`. */
+ * callbacks, wake its waiters. Returns 1, or 0 if f was not in `from`.
+ *
+ * A future whose one callback hands it to an as_completed iteration
+ * (FU_HANDOFF) skips the notifying round: that callback touches f only
+ * to publish it, so f can be done before it runs and the thread that
+ * gets it can release it at once, without waiting for our last write. */
 static int fx_finish(struct future *f, unsigned from, unsigned to)
 {
     struct futures_executor *ex = f->ex;
+    struct future_cb first = { NULL, NULL };
     unsigned s = atomic_load_explicit(&f->state, memory_order_relaxed);
+    unsigned ns;
     for (;;) {
         if ((s & FU_PHASE) != from)
             return 0;
@@ -171,29 +235,32 @@ static int fx_finish(struct future *f, unsigned from, unsigned to)
             s = atomic_load_explicit(&f->state, memory_order_relaxed);
             continue;
         }
-        unsigned ns = (s & ~(FU_PHASE | FU_SLEEP)) | to | FU_NOTIFYING;
-        /* acq_rel: publishes the result; acquires the callbacks added */
+        ns = (s & ~(FU_PHASE | FU_SLEEP)) | to;
+        if (s & FU_HANDOFF)
+            first = f->cb0; /* read before f is done: it may go after */
+        else
+            ns |= FU_NOTIFYING;
+        /* seq_cst: publishes the result, acquires the callbacks added,
+         * and is the store of fx_wake_waiters' Dekker pair */
         if (atomic_compare_exchange_weak_explicit(&f->state, &s, ns,
-                                                  memory_order_acq_rel,
+                                                  memory_order_seq_cst,
                                                   memory_order_relaxed))
             break;
+    }
+    if (s & FU_HANDOFF) {
+        fx_wake_waiters(ex, f, s);
+        first.fn(f, first.arg);
+        return 1;
     }
     if (s & FU_SLEEP)
         exec_futex_wake(&f->state, INT_MAX, 0);
     unsigned n = s >> FU_NCB_SHIFT;
     for (unsigned k = 0; k < n; k++)
-        f->cb[k].fn(f, f->cb[k].arg);
-    /* After this the owner may release f; we touch it no more. seq_cst,
-     * as the load after it and futures_wait's increment: the Dekker pair
-     * with futures_wait's fence without a fence here (this RMW is one
-     * already on x86): if our load misses its increment, its fence comes
-     * after our RMW in the single order and its state loads see it. */
-    atomic_fetch_and_explicit(&f->state, ~FU_NOTIFYING,
-                              memory_order_seq_cst);
-    if (atomic_load_explicit(&ex->done_waiters, memory_order_seq_cst)) {
-        atomic_fetch_add_explicit(&ex->done_ev, 1, memory_order_relaxed);
-        exec_futex_wake(&ex->done_ev, INT_MAX, 0);
-    }
+        fx_cb(f, k)->fn(f, fx_cb(f, k)->arg);
+    /* After this the owner may release f; we touch it no more. */
+    s = atomic_fetch_and_explicit(&f->state, ~FU_NOTIFYING,
+                                  memory_order_seq_cst);
+    fx_wake_waiters(ex, f, s & ~FU_SLEEP);
     return 1;
 }
 
@@ -248,6 +315,7 @@ static void *fx_main(void *arg)
     void *ws = NULL;
     int ok = 1;
 
+    fx_self = w;
     if (wl->worker_init != NULL &&
         wl->worker_init(ex->job.state, w->id, &ws) != 0) {
         ok = 0;
@@ -331,7 +399,7 @@ int futures_create(struct futures_executor **exp, const struct workload *wl,
     while (qn < 2 * (uint64_t)capacity)
         qn *= 2;
     ex->q_mask = qn - 1;
-    ex->q = aligned_alloc(64, qn * sizeof(*ex->q));
+    ex->q = aligned_alloc(64, (qn * sizeof(*ex->q) + 63) / 64 * 64);
     ex->slab = aligned_alloc(64, capacity * sizeof(*ex->slab));
     ex->tids = calloc(workers, sizeof(*ex->tids));
     ex->workers = aligned_alloc(EXEC_CACHE_LINE,
@@ -348,7 +416,7 @@ int futures_create(struct futures_executor **exp, const struct workload *wl,
         ex->slab[k].ex = ex;
         fx_free(ex, &ex->slab[k]); /* no owner yet: the shared list */
     }
-    ex->owner = pthread_self();
+    ex->owner = &fx_thread_mark;
 
     /* Workers start with every signal blocked: SIGINT is for the
      * driver's thread. */
@@ -397,25 +465,37 @@ struct future *futures_submit_cb(struct futures_executor *ex,
         errno = ESHUTDOWN;
         return NULL;
     }
-    int own = pthread_equal(pthread_self(), ex->owner);
+    int own = fx_is_owner(ex);
     struct future *f = fx_alloc(ex, own);
     if (f == NULL) {
         errno = EAGAIN;
         return NULL;
     }
     f->first = first;
-    f->count = count;
-    f->out = out != NULL ? out : &f->res;
+    /* Stored only when they change: a future reused for the same kind of
+     * task (chunk 1 reuses them all so) keeps its second line shared. */
+    struct task_result *o = out != NULL ? out : &f->res;
+    if (f->count != count)
+        f->count = count;
+    if (f->out != o)
+        f->out = o;
     unsigned st = FU_LIVE | FU_QUEUED | FUTURE_PENDING;
     if (fn != NULL) { /* a callback set before anyone else can see f */
-        f->cb[0].fn = fn;
-        f->cb[0].arg = arg;
-        st += FU_NCB_ONE;
+        f->cb0.fn = fn;
+        f->cb0.arg = arg;
+        st += FU_NCB_ONE | FU_HANDOFF;
     }
     /* relaxed: the ring's release store publishes f to workers; a
      * shutdown scanning the slab only CASes a LIVE|PENDING word. */
     atomic_store_explicit(&f->state, st, memory_order_relaxed);
-    fx_enqueue(ex, f, own && ex->hold);
+    if (own && ex->hold) {
+        ex->held[ex->nheld++] = f;
+        if (ex->nheld == FX_HELD)
+            fx_flush_held(ex);
+    } else {
+        fx_enqueue(ex, &f, 1);
+        fx_wake_for_queued(ex);
+    }
     return f;
 }
 
@@ -435,17 +515,13 @@ struct future *futures_submit_range(struct futures_executor *ex,
     return futures_submit_cb(ex, first, count, out, NULL, NULL);
 }
 
-void futures_hold_wakeups(struct futures_executor *ex, int hold)
+void futures_hold(struct futures_executor *ex, int hold)
 {
     ex->hold = hold != 0;
-    if (hold)
-        return;
-    /* One fence and at most one wake-up for the whole burst: the
-     * cells it filled pair with a parking worker's fence as one does
-     * in fx_enqueue, and a woken worker passes the wake-up on while
-     * more is queued. */
-    atomic_thread_fence(memory_order_seq_cst);
-    fx_wake_one(ex);
+    if (!hold) {
+        fx_flush_held(ex);
+        fx_wake_for_queued(ex);
+    }
 }
 
 /* Wait until f is done or timeout_s (< 0: no limit) passes. 1 if done.
@@ -548,14 +624,16 @@ int future_add_done_callback(struct future *f, future_callback_fn *fn,
             errno = EBUSY;
             return -1;
         }
-        if (atomic_compare_exchange_weak_explicit(&f->state, &s, s | FU_LOCK,
-                                                  memory_order_acquire,
-                                                  memory_order_acquire))
+        /* A second callback may touch f after the first hands it on:
+         * no more handing off (see fx_finish). */
+        if (atomic_compare_exchange_weak_explicit(
+                &f->state, &s, (s | FU_LOCK) & ~FU_HANDOFF,
+                memory_order_acquire, memory_order_acquire))
             break;
     }
     unsigned n = s >> FU_NCB_SHIFT;
-    f->cb[n].fn = fn;
-    f->cb[n].arg = arg;
+    fx_cb(f, n)->fn = fn;
+    fx_cb(f, n)->arg = arg;
     /* One more callback and the lock off in one step; release: the
      * finisher's acquire sees the slot. */
     atomic_fetch_add_explicit(&f->state, FU_NCB_ONE - FU_LOCK,
@@ -599,6 +677,9 @@ int futures_worker_stat(struct futures_executor *ex, unsigned k,
 
 void futures_shutdown(struct futures_executor *ex, int how)
 {
+    /* Held futures go in first, so that a worker lets go of them. */
+    if (fx_is_owner(ex) && ex->nheld > 0)
+        fx_flush_held(ex);
     atomic_store_explicit(&ex->shut, 1, memory_order_relaxed);
     if (how & FUTURES_CANCEL_PENDING) {
         for (size_t k = 0; k < ex->capacity; k++) {

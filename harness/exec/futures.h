@@ -14,7 +14,8 @@
  * thread that completes the future (or at once in the caller's if it is
  * already done), cancel() succeeds only for a future not yet started,
  * wait() returns on FIRST_COMPLETED or ALL_COMPLETED, as_completed()
- * yields futures in completion order, shutdown() waits for or cancels
+ * yields futures as they complete (each worker's in the order it
+ * completed them, the workers' in turn), shutdown() waits for or cancels
  * what is pending. Every function may be called from any thread unless
  * it says otherwise; the thread that created the executor keeps the
  * futures it releases for its own next submissions, so that its submit and
@@ -82,13 +83,14 @@ struct future *futures_submit_range(struct futures_executor *ex,
                                     struct task_result *out);
 
 /* For the thread that created ex only: with hold set, its submissions
- * do not wake idle workers (no fence and no look at the parked ones per
- * submission); clearing the hold wakes one if any is parked, and a woken
- * worker wakes the next while more is queued. A burst of submissions
- * between hold(1) and hold(0) so pays one wake-up, not one each. Workers
- * that are not parked take the futures at once; parked ones wait for
- * hold(0), which must follow. */
-void futures_hold_wakeups(struct futures_executor *ex, int hold);
+ * are held back and put in the ring a group at a time, with one
+ * claim of the ring per group, and parked workers are not woken for
+ * them; clearing the hold puts in the rest and wakes one parked worker,
+ * which wakes the next while more is queued. Workers see a held future
+ * only once its group is in, and parked ones only at hold(0), which must
+ * follow. A held future is otherwise like any other (cancel, callbacks,
+ * release). */
+void futures_hold(struct futures_executor *ex, int hold);
 
 /* Wait until f is done, at most timeout_s (< 0: no limit). Returns the
  * task's status (enum task_status; TASK_CANCELLED if it was cancelled),

@@ -139,8 +139,9 @@ static void fut_stats(struct exec_pool *p, struct exec_report *rep,
  * next. */
 static uint64_t fut_refill(struct exec_pool *p, uint64_t next, uint64_t done)
 {
-    /* One wake-up for the burst, not one fence and look per future. */
-    futures_hold_wakeups(p->fx, 1);
+    /* One claim of the ring and one wake-up per group of the burst, not
+     * per future. */
+    futures_hold(p->fx, 1);
     while (next < p->b.nchunks && next - done < p->window) {
         uint64_t first, count = exec_base_span(&p->b, next, &first);
         struct future *f;
@@ -162,7 +163,7 @@ static uint64_t fut_refill(struct exec_pool *p, uint64_t next, uint64_t done)
             p->win[next % p->window] = f;
         next++;
     }
-    futures_hold_wakeups(p->fx, 0);
+    futures_hold(p->fx, 0);
     return next;
 }
 

@@ -6,6 +6,7 @@
 #define POOLBENCH_FUTURES_IMPL_H
 
 #include <pthread.h>
+#include <stddef.h>
 
 #include "base.h"
 #include "futures.h"
@@ -17,7 +18,8 @@
 #define FU_QUEUED 32u      /* in the ring, not yet taken by a worker */
 #define FU_RELEASED 64u    /* given back by its owner */
 #define FU_LIVE 128u       /* allocated */
-#define FU_NCB_SHIFT 8     /* number of callbacks from here up */
+#define FU_HANDOFF 256u    /* its one callback hands it to an iteration */
+#define FU_NCB_SHIFT 9     /* number of callbacks from here up */
 #define FU_NCB_ONE (1u << FU_NCB_SHIFT)
 
 /* q_park: the wake-up bit above the count of parking workers. */
@@ -29,11 +31,15 @@
  * futures sit there. */
 #define FX_OWN_CACHE 1024
 
+/* Futures the owner holds back before putting them in the ring in one
+ * go (futures_hold). */
+#define FX_HELD 32
+
 /* Tries of an idle worker before it parks. At chunk 1 the submitting
  * thread is the bottleneck and, with more threads than CPUs, a spinning
  * worker takes the CPU it needs (256 tries showed as over half of the
  * workers' samples in perf); the executor's refills wake parked workers
- * once per burst (futures_hold_wakeups), so parking sooner is cheap. */
+ * once per group of a burst (futures_hold), so parking sooner is cheap. */
 #define FX_WORKER_SPIN 64
 
 struct future_cb {
@@ -41,30 +47,41 @@ struct future_cb {
     void *arg;
 };
 
-/* What a submit, a run and a completion touch is in the first 64 bytes
- * (with the first callback, the one as_completed uses). */
+/* The first line is all that a one-task future's submit, run and
+ * completion write, its result included: at chunk 1 it crosses from the
+ * submitter to a worker and back once per future, and nothing else of
+ * the future does. The second holds what a submission rarely changes
+ * (stored only when it does, so that the line stays shared) and the
+ * callbacks after the first. */
 struct future {
     _Alignas(64) atomic_uint state;
     atomic_uint free_next;        /* slab index + 1 of next free, or 0 */
-    struct futures_executor *ex;
     uint64_t first;
+    struct task_result res;       /* the result, or a range's summary */
+    struct future_cb cb0;         /* the first callback (as_completed's) */
+    /* second line */
+    struct futures_executor *ex;
     uint64_t count;
     struct task_result *out;      /* where results go (&res for one) */
-    struct future_cb cb[FUTURES_MAX_CALLBACKS];
-    struct task_result res;       /* the result, or a range's summary */
+    struct future_cb cb_more[FUTURES_MAX_CALLBACKS - 1];
 };
 
-/* A ring cell, alone on its line: the submitter fills the next cell
- * while a worker empties this one. */
+_Static_assert(offsetof(struct future, ex) == 64,
+               "a future's hot fields fill its first line exactly");
+_Static_assert(_Alignof(struct future) >= 4,
+               "a lane slot keeps its lap's mark in a future's low bits");
+
+/* Callback k of f. */
+static inline struct future_cb *fx_cb(struct future *f, unsigned k)
+{
+    return k == 0 ? &f->cb0 : &f->cb_more[k - 1];
+}
+
+/* A ring cell, four to a line: the owner puts futures in a group at a
+ * time (futures_hold), so it writes a line per four of them. */
 struct fx_cell {
-    _Alignas(64) atomic_uint_fast64_t seq; /* Vyukov: position + 1 when
-                                              full */
+    atomic_uint_fast64_t seq;     /* Vyukov: position + 1 when full */
     struct future *f;
-};
-
-/* An as_completed slot, alone on its line for the same reason. */
-struct fx_slot {
-    _Alignas(64) _Atomic(struct future *) f;
 };
 
 /* A worker thread's own line. */
@@ -94,30 +111,73 @@ struct futures_executor {
     uint64_t q_mask;
     struct future *slab;
     size_t capacity;
-    pthread_t owner;              /* the creating thread */
+    const char *owner;            /* the creating thread's mark */
     uint32_t own_free[FX_OWN_CACHE]; /* its private free futures */
     unsigned own_n;
-    int hold;                     /* the owner holds wake-ups back */
+    int hold;                     /* the owner holds submissions back */
+    struct future *held[FX_HELD]; /* those it holds */
+    unsigned nheld;
     pthread_t *tids;
     struct fx_worker *workers;
     unsigned nthreads;            /* started */
     int joined;
 };
 
+/* A worker's lane of an as_completed iteration: only worker k of the
+ * iteration's executor pushes to lane k, so a push is a store to a slot
+ * and a count on a line that worker keeps, not read-modify-writes that
+ * every worker bounces. A slot holds the future with the mark of the lap
+ * it was pushed in (fx_lap_mark) in its low bits, so the iterating
+ * thread tells a new push from the last lap's by the slot alone: it
+ * never writes the lanes, nor reads the count but to free them. */
+struct fx_lane {
+    _Alignas(EXEC_CACHE_LINE) atomic_uint_fast64_t done; /* pushes that
+                                        no longer touch `it` */
+    _Atomic uintptr_t *slot;      /* mask + 1 of them */
+};
+
+/* The mark of a lane slot pushed at position pos: 1 or 2 by the lap's
+ * parity (0 is a slot never pushed). The slot at pos holds the push of
+ * pos's lap or of the lap before, never older: the lap before was taken
+ * before this one could be pushed. */
+static inline uintptr_t fx_lap_mark(uint64_t pos, uint64_t mask)
+{
+    return 1 + ((pos / (mask + 1)) & 1);
+}
+
 struct futures_iter {
-    /* pushes begun and pushes done: one line, as a pusher bumps both */
+    /* The shared ring, for pushes from any other thread (a cancel, a
+     * future of another executor, no lanes): claimed with a fetch_add.
+     * Pushes begun and pushes done share a line, as a pusher bumps both. */
     _Alignas(EXEC_CACHE_LINE) atomic_uint_fast64_t tail;
     atomic_uint_fast64_t pushed;
-    _Alignas(EXEC_CACHE_LINE) atomic_uint sleep;  /* next() is parked */
-    atomic_uint ev;               /* its futex word */
-    atomic_uint_fast64_t want;    /* wake it at this many pushes */
-    _Alignas(EXEC_CACHE_LINE) uint64_t head; /* yielded (iterating thread) */
+    /* next() is parked: its flag, futex word, the pushes it waits for and
+     * those made since it parked */
+    _Alignas(EXEC_CACHE_LINE) atomic_uint sleep;
+    atomic_uint ev;
+    atomic_uint_fast64_t want;
+    atomic_uint_fast64_t since;
+    /* the iterating thread's */
+    _Alignas(EXEC_CACHE_LINE) uint64_t head; /* yielded */
     uint64_t added;
+    uint64_t shead;               /* the shared ring's next to yield */
+    unsigned cur;                 /* source to look at first: a lane, or
+                                     nlanes for the shared ring */
     size_t capacity;
     size_t batch;
     uint64_t mask;
-    struct fx_slot *ring;
+    _Atomic(struct future *) *ring;
+    /* Lanes, one per worker of lane_ex, settled by the first future the
+     * iteration sees (none if too large, or out of memory). */
+    int bound;
+    struct futures_executor *lane_ex;
+    unsigned nlanes;
+    struct fx_lane *lanes;
+    uint64_t *lhead;              /* per lane: next to yield */
 };
+
+/* The worker running on this thread, or NULL. */
+extern _Thread_local struct fx_worker *fx_self;
 
 /* A deadline timeout_s from now (< 0: none, 0 returned). */
 static inline int64_t futures_deadline_ns(double timeout_s)
@@ -128,8 +188,10 @@ static inline int64_t futures_deadline_ns(double timeout_s)
 }
 
 /* Queue tasks [first, first + count) as one future with fn (may be NULL)
- * as its first done-callback, in place before a worker can see it.
- * Returns the future, or NULL with errno EAGAIN or ESHUTDOWN. */
+ * as its first done-callback, in place before a worker can see it. fn
+ * hands the future on (FU_HANDOFF): it touches f only to publish it to a
+ * thread that may release it at once. Returns the future, or NULL with
+ * errno EAGAIN or ESHUTDOWN. */
 struct future *futures_submit_cb(struct futures_executor *ex,
                                  uint64_t first, uint64_t count,
                                  struct task_result *out,

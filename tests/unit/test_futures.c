@@ -2,6 +2,7 @@
  * wait, as_completed, shutdown, capacity. Order is made deterministic
  * with a gate (tasks >= gate_from wait for it), never with timing. */
 #include <errno.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -224,6 +225,56 @@ static void test_as_completed(void **s)
     tw_free(st);
 }
 
+/* One iteration over futures of two executors: the first's workers push
+ * to their lanes, the second's through the shared ring. Every future
+ * comes out once with its value, and a push of either kind wakes a
+ * parked next() (each executor's last task waits for a gate, opened
+ * only once next() has timed out on them). */
+static void test_as_completed_two_executors(void **s)
+{
+    (void)s;
+    enum { NF = 2000 };
+    struct tw_state *st = tw_new(2 * NF + 2);
+    st->gate_from = 2 * NF;
+    struct futures_executor *a = make(st, 2, NF + 1), *b = make(st, 3, NF + 1);
+    struct futures_iter *it = futures_as_completed(NULL, 0, 2 * NF + 2);
+    assert_non_null(it);
+    futures_iter_set_batch(it, 8);
+    for (uint64_t i = 0; i < NF; i++) {
+        assert_non_null(futures_iter_submit(it, a, i));
+        assert_non_null(futures_iter_submit(it, b, NF + i));
+    }
+    struct future *ga = futures_iter_submit(it, a, 2 * NF);
+    struct future *gb = futures_iter_submit(it, b, 2 * NF + 1);
+    assert_non_null(ga);
+    assert_non_null(gb);
+    for (int k = 0; k < 2 * NF + 2; k++) {
+        if (k == 2 * NF) {
+            errno = 0;
+            assert_null(futures_iter_next(it, 0.02));
+            assert_int_equal(errno, ETIMEDOUT);
+            atomic_store(&st->gate_open, 1);
+        }
+        struct future *f = futures_iter_next(it, -1);
+        assert_non_null(f);
+        struct task_result r;
+        assert_int_equal(future_result(f, 0, &r), TASK_OK);
+        assert_int_equal(r.value, tw_value(future_first(f)));
+        if (k >= 2 * NF)
+            assert_true(f == ga || f == gb);
+        assert_int_equal(future_release(f), 0);
+    }
+    errno = 0;
+    assert_null(futures_iter_next(it, -1));
+    assert_int_equal(errno, 0);
+    for (uint64_t i = 0; i < 2 * NF + 2; i++)
+        assert_int_equal(atomic_load(&st->runs[i]), 1);
+    futures_iter_free(it);
+    futures_destroy(a);
+    futures_destroy(b);
+    tw_free(st);
+}
+
 static void test_shutdown(void **s)
 {
     (void)s;
@@ -318,9 +369,10 @@ static void test_churn(void **s)
     }
 }
 
-/* Bursts submitted with wake-ups held (futures_hold_wakeups), as the
- * executor refills its window: tiny futures, workers that park between
- * bursts, and as_completed must still get every one exactly once. */
+/* Bursts submitted held (futures_hold), as the executor refills its
+ * window: tiny futures, groups cut short by hold(0), workers that park
+ * between bursts, one future in 97 cancelled while it is held; as_completed
+ * must still get every one exactly once, and a cancelled one never runs. */
 static void test_held_bursts(void **s)
 {
     (void)s;
@@ -332,29 +384,52 @@ static void test_held_bursts(void **s)
         struct task_result *out = calloc(NT, sizeof(*out));
         assert_non_null(out);
         futures_iter_set_batch(it, 16);
-        uint64_t next = 0, got = 0, sum = 0;
+        uint64_t next = 0, got = 0, sum = 0, ncancelled = 0;
         while (got < NT) {
             if (next - got <= CAP / 2) {
-                futures_hold_wakeups(ex, 1);
-                /* bursts of uneven length, down to one future */
-                uint64_t burst = 1 + (next * 7) % CAP;
+                futures_hold(ex, 1);
+                /* bursts of uneven length, down to one future; the first
+                 * of a burst is still held when cancelled (a group puts
+                 * FX_HELD in at once, the burst's first when it is full) */
+                uint64_t burst = 1 + (next * 7) % CAP, k = 0;
                 while (next < NT && next - got < CAP && burst-- > 0) {
-                    assert_non_null(futures_iter_submit_range(
-                        it, ex, next, 1, &out[next]));
+                    struct future *f = futures_iter_submit_range(
+                        it, ex, next, 1, &out[next]);
+                    if (f == NULL) {
+                        /* a cancelled future is free again only once a
+                         * worker has taken it out of the ring */
+                        assert_int_equal(errno, EAGAIN);
+                        break;
+                    }
+                    if (k++ == 0 && next % 5 == 0)
+                        assert_int_equal(future_cancel(f), 1);
                     next++;
                 }
-                futures_hold_wakeups(ex, 0);
+                futures_hold(ex, 0);
+            }
+            if (got == next) {
+                sched_yield();
+                continue;
             }
             struct future *f = futures_iter_next(it, -1);
             assert_non_null(f);
             assert_int_equal(future_count(f), 1);
             assert_ptr_equal(future_results(f), &out[future_first(f)]);
-            sum += out[future_first(f)].value;
+            uint64_t i = future_first(f);
+            if (future_state(f) == FUTURE_CANCELLED) {
+                assert_int_equal(atomic_load(&st->runs[i]), 0);
+                ncancelled++;
+            } else {
+                sum += out[i].value;
+            }
             assert_int_equal(future_release(f), 0);
             got++;
         }
+        assert_true(ncancelled > 0);
         uint64_t want = 0;
         for (uint64_t i = 0; i < NT; i++) {
+            if (atomic_load(&st->runs[i]) == 0)
+                continue; /* cancelled, checked above */
             want += tw_value(i);
             assert_int_equal(atomic_load(&st->runs[i]), 1);
         }
@@ -375,6 +450,7 @@ int main(void)
         cmocka_unit_test(test_callback_limit),
         cmocka_unit_test(test_wait),
         cmocka_unit_test(test_as_completed),
+        cmocka_unit_test(test_as_completed_two_executors),
         cmocka_unit_test(test_shutdown),
         cmocka_unit_test(test_capacity),
         cmocka_unit_test(test_churn),
