@@ -5,8 +5,10 @@
  * one cJSON_Parse gives for the row's text, with its "stats" object left
  * empty (derived from the samples, never read: a third of a row's
  * numbers), so results_read_row reads it as before. */
+#include <float.h>
 #include <limits.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -240,6 +242,52 @@ int results_tree_string(struct results_tree *t, const char *s, size_t len,
     return n->valuestring == NULL ? -1 : 0;
 }
 
+/* The digits of a number that a double holds exactly: up to 2^53. */
+#define EXACT_DIGITS_MAX (UINT64_C(1) << 53)
+
+/* s[0..len), a number yajl checked, as strtod reads it, when one IEEE
+ * operation gives it: its digits as an integer m of at most 2^53 and a
+ * power of ten 10^e with |e| <= 22, both exact doubles, so m * 10^e or
+ * m / 10^-e is the correctly rounded value, which strtod returns too
+ * (Clinger's fast path). Most numbers a run writes take it, and strtod
+ * was the reader's largest cost. Returns 0 when it does not apply. */
+static int exact_number(const char *s, size_t len, double *out)
+{
+    static const double pow10[] = {
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+    };
+    const char *p = s, *end = s + len;
+    uint64_t m = 0;
+    long e = 0, exp = 0;
+    int neg = *p == '-', exp_neg = 0, in_fraction = 0;
+    if (FLT_EVAL_METHOD != 0)   /* x87: no single rounding */
+        return 0;
+    for (p += neg; p < end && *p != 'e' && *p != 'E'; p++) {
+        if (*p == '.') {
+            in_fraction = 1;
+            continue;
+        }
+        if (m > (EXACT_DIGITS_MAX - 9) / 10)
+            return 0;
+        m = m * 10 + (uint64_t)(*p - '0');
+        e -= in_fraction;
+    }
+    if (p < end) {
+        p++;
+        exp_neg = *p == '-';
+        p += *p == '-' || *p == '+';
+        for (; p < end && exp <= 1000; p++)
+            exp = exp * 10 + (*p - '0');
+    }
+    e += exp_neg ? -exp : exp;
+    if (e < -22 || e > 22)
+        return 0;
+    double v = e < 0 ? (double)m / pow10[-e] : (double)m * pow10[e];
+    *out = neg ? -v : v;
+    return 1;
+}
+
 int results_tree_number(struct results_tree *t, const char *s, size_t len)
 {
     char small[64];
@@ -249,13 +297,15 @@ int results_tree_number(struct results_tree *t, const char *s, size_t len)
     cJSON *n = add(t, cJSON_Number);
     if (n == NULL)
         return -1;
-    char *text = len < sizeof(small) ? small : scratch(t, len + 1);
-    if (text == NULL)
-        return -1;
-    /* yajl checked the syntax: strtod reads all of it, as cJSON's. */
-    memcpy(text, s, len);
-    text[len] = '\0';
-    v = strtod(text, NULL);
+    if (!exact_number(s, len, &v)) {
+        char *text = len < sizeof(small) ? small : scratch(t, len + 1);
+        if (text == NULL)
+            return -1;
+        /* yajl checked the syntax: strtod reads all of it, as cJSON's. */
+        memcpy(text, s, len);
+        text[len] = '\0';
+        v = strtod(text, NULL);
+    }
     n->valuedouble = v;
     n->valueint = v >= INT_MAX ? INT_MAX : v <= (double)INT_MIN ? INT_MIN
                                                                 : (int)v;
