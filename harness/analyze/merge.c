@@ -1,10 +1,11 @@
 /* merge.c - `poolbench merge`: many results files into one.
  *
  * The inputs may be a fleet's (100,000 rows, hundreds of MB): no tree of
- * all rows is built. The file's small parts (machines, config, the
- * scaling models) are a cJSON tree printed once; each row is copied
+ * all rows is built, nor of all scaling models. The file's small parts
+ * (machines, config) are a cJSON tree printed once; each row is copied
  * from its input's text into the gap the tree's empty "results" array
- * leaves. */
+ * leaves, and each scaling model, printed as made, into the gap of its
+ * empty "scaling_models". */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,12 +73,6 @@ static int add_runs(cJSON *merged, const struct results_file *f)
     return 0;
 }
 
-/* Where a row sits in the merged file. */
-struct place {
-    size_t machine;     /* machine_index */
-    long run;           /* run_index */
-};
-
 /* The merged file's top: schema, created, machine (filled in last),
  * machines, config {argv, merged}, results [] (rows go in as text). */
 static cJSON *new_root(int argc, char **argv, cJSON **machines,
@@ -110,28 +105,15 @@ static cJSON *new_root(int argc, char **argv, cJSON **machines,
     return root;
 }
 
-/* The merged file as read: every input's rows (shallow copies, their
- * strings in the inputs' pools) with machine_index and run_index as
- * written, and a machine per slot; for the scaling models. Free its
- * rows and machines arrays only. */
-static int merged_model(const struct results_file *files, size_t n,
-                        cJSON *root, cJSON *machines, cJSON *merged,
-                        struct results_file *all)
+/* Give every row of files[0..n) its place in the merged file, in the
+ * row itself: machine_index into machines (identical blocks kept once)
+ * and run_index into merged (the input runs, a merged input's own runs
+ * in turn). Returns 0, or -1 out of memory. */
+static int place_rows(struct results_file *files, size_t n, cJSON *machines,
+                      cJSON *merged)
 {
-    size_t nrows = 0, nmachines = 0;
-    memset(all, 0, sizeof(*all));
     for (size_t i = 0; i < n; i++) {
-        nrows += files[i].nrows;
-        nmachines += files[i].nmachines;
-    }
-    all->path = (char *)"the results being written";
-    all->root = root;
-    all->rows = calloc(nrows, sizeof(*all->rows));
-    all->machines = calloc(nmachines, sizeof(*all->machines));
-    if (all->rows == NULL || all->machines == NULL)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        const struct results_file *f = &files[i];
+        struct results_file *f = &files[i];
         size_t run0 = (size_t)cJSON_GetArraySize(merged);
         size_t *slots = calloc(f->nmachines, sizeof(*slots));
         if (slots == NULL)
@@ -142,8 +124,6 @@ static int merged_model(const struct results_file *files, size_t n,
                 free(slots);
                 return -1;
             }
-            if ((size_t)s == all->nmachines)
-                all->machines[all->nmachines++] = f->machines[m];
             slots[m] = (size_t)s;
         }
         if (add_runs(merged, f) != 0) {
@@ -152,39 +132,30 @@ static int merged_model(const struct results_file *files, size_t n,
         }
         size_t nruns = (size_t)cJSON_GetArraySize(merged);
         for (size_t k = 0; k < f->nrows; k++) {
-            struct results_row *row = &all->rows[all->nrows++];
-            *row = f->rows[k];
-            row->machine_index = slots[f->rows[k].machine_index];
+            struct results_row *row = &f->rows[k];
+            long run = (long)run0;
             /* A merged input's rows keep their run (from the reader),
              * shifted. */
-            row->run_index = (long)run0;
-            if (f->rows[k].run_index >= 0 &&
-                run0 + (size_t)f->rows[k].run_index < nruns)
-                row->run_index += f->rows[k].run_index;
+            if (row->run_index >= 0 &&
+                run0 + (size_t)row->run_index < nruns)
+                run += row->run_index;
+            row->machine_index = slots[row->machine_index];
+            row->run_index = run;
         }
         free(slots);
     }
     return 0;
 }
 
-/* Append row as cJSON prints it (the input's object with machine_index
- * and run_index set) at the depth of results[] in the file: cJSON
- * prints an object alone two tabs less deep (the root object and the
- * array each add one). For rows that already carry those keys (an input
- * made by merge). Returns 0, or -1 out of memory. */
-static int reprint_row(struct strbuf *b, const struct results_file *f,
-                       const struct results_row *in, const struct place *at)
+/* Append o as cJSON prints it at the depth of an element of a top-level
+ * array (results[], scaling_models[]): cJSON prints an object alone two
+ * tabs less deep (the root object and the array each add one). Returns
+ * 0, or -1 out of memory. */
+static int append_nested(struct strbuf *b, const cJSON *o)
 {
-    cJSON *o = results_row_json(f, in);
-    char *text = NULL;
-    int rc = -1;
-    if (o == NULL ||
-        set_number(o, "machine_index", (double)at->machine) != 0 ||
-        set_number(o, "run_index", (double)at->run) != 0)
-        goto out;
-    text = cJSON_Print(o);
+    char *text = cJSON_Print(o);
     if (text == NULL)
-        goto out;
+        return -1;
     /* Strings in JSON text hold no raw newline: each one is a line. */
     for (char *p = text, *nl; *p != '\0'; p = nl + 1) {
         nl = strchr(p, '\n');
@@ -195,9 +166,51 @@ static int reprint_row(struct strbuf *b, const struct results_file *f,
         strbuf_append(b, p, (size_t)(nl - p) + 1);
         strbuf_append(b, "\t\t", 2);
     }
-    rc = b->oom ? -1 : 0;
-out:
     cJSON_free(text);
+    return b->oom ? -1 : 0;
+}
+
+/* scaling_model_fn: model printed onto the "scaling_models" text ctx. */
+static int add_model(void *ctx, cJSON *model)
+{
+    struct strbuf *b = ctx;
+    if (model != NULL && b->len > 0)
+        strbuf_append(b, ", ", 2);
+    int rc = model != NULL ? append_nested(b, model) : -1;
+    cJSON_Delete(model);
+    return rc;
+}
+
+/* The scaling models of files[0..n) as the elements of the merged
+ * file's "scaling_models" into b, computed file by file: an instance is
+ * one machine's and one run's, so no instance spans two inputs, and
+ * one input's view at a time costs half a fleet's merge less. Returns
+ * 0, or -1 with a message. */
+static int models_text(const struct results_file *files, size_t n,
+                       struct strbuf *b, char *err, size_t err_len)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct results_file one = {
+            .path = (char *)"the results being written",
+            .rows = files[i].rows, .nrows = files[i].nrows };
+        if (scaling_models_each(&one, add_model, b, err, err_len) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Append row as cJSON prints it (the input's object with its
+ * machine_index and run_index set), for rows that already carry those
+ * keys (an input made by merge). Returns 0, or -1 out of memory. */
+static int reprint_row(struct strbuf *b, const struct results_file *f,
+                       const struct results_row *in)
+{
+    cJSON *o = results_row_json(f, in);
+    int rc = -1;
+    if (o != NULL &&
+        set_number(o, "machine_index", (double)in->machine_index) == 0 &&
+        set_number(o, "run_index", (double)in->run_index) == 0)
+        rc = append_nested(b, o);
     cJSON_Delete(o);
     return rc;
 }
@@ -231,13 +244,13 @@ static void piece(struct pieces *ps, const void *p, size_t len, size_t off)
  * row again (cJSON) was most of the time of a fleet's merge; the JSON is
  * the same, key for key. Returns 0, or -1 out of memory. */
 static int append_row(struct pieces *ps, const struct results_file *f,
-                      const struct results_row *in, const struct place *at)
+                      const struct results_row *in)
 {
     const char *text = f->text + in->json_off;
     size_t len = in->json_len, off = ps->own.len;
     if (names(text, len, "\"machine_index\"") ||
         names(text, len, "\"run_index\"")) {
-        if (reprint_row(&ps->own, f, in, at) != 0)
+        if (reprint_row(&ps->own, f, in) != 0)
             return -1;
         piece(ps, NULL, ps->own.len - off, off);
         return 0;
@@ -249,39 +262,52 @@ static int append_row(struct pieces *ps, const struct results_file *f,
         return -1;
     piece(ps, text, len - 1, NONE);
     strbuf_printf(&ps->own, ", \"machine_index\": %zu, \"run_index\": "
-                  "%ld}", at->machine, at->run);
+                  "%ld}", in->machine_index, in->run_index);
     piece(ps, NULL, ps->own.len - off, off);
     return ps->own.oom ? -1 : 0;
 }
 
-/* top (the printed file without rows) with the rows of files[0..n)
- * (placed as at[] says) in its empty "results" array, and a final
- * newline, as pieces into out. */
-static int print_file(const char *top, const struct results_file *files,
-                      size_t n, size_t nrows, const struct place *at,
-                      struct merge_text *out)
+/* The ']' of top-level key's empty array in top (as cJSON prints it:
+ * no string holds a raw newline or tab), or NULL. */
+static const char *empty_array(const char *top, const char *key)
 {
-    static const char gap[] = "\n\t\"results\":\t[]";
-    struct pieces ps = { 0 };
-    const char *end = strstr(top, gap);
-    if (end == NULL)
-        return -1;
-    end += sizeof(gap) - 2; /* at the ']' */
-    ps.cap = 3 * nrows + 3;
+    char gap[64];
+    snprintf(gap, sizeof(gap), "\n\t\"%s\":\t[]", key);
+    const char *at = strstr(top, gap);
+    return at != NULL ? at + strlen(gap) - 1 : NULL;
+}
+
+/* top (the printed file without rows or models) with the rows of
+ * files[0..n) in its empty "results" array, the models text (which this
+ * takes) in its empty "scaling_models" array, and a final newline, as
+ * pieces into out. */
+static int print_file(const char *top, struct strbuf *models,
+                      const struct results_file *files, size_t n,
+                      size_t nrows, struct merge_text *out)
+{
+    struct pieces ps = { .own = *models };
+    const char *rows_end = empty_array(top, "results");
+    const char *models_end = empty_array(top, "scaling_models");
+    size_t models_len = models->len;
+    memset(models, 0, sizeof(*models));
+    ps.cap = 3 * nrows + 5;
     ps.parts = malloc(ps.cap * sizeof(*ps.parts));
     ps.own_off = malloc(ps.cap * sizeof(*ps.own_off));
-    if (ps.parts == NULL || ps.own_off == NULL)
+    if (ps.parts == NULL || ps.own_off == NULL || rows_end == NULL ||
+        models_end == NULL || models_end < rows_end)
         goto fail;
-    piece(&ps, top, (size_t)(end - top), NONE);
+    piece(&ps, top, (size_t)(rows_end - top), NONE);
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < files[i].nrows; j++, k++) {
             if (k > 0)
                 piece(&ps, ", ", 2, NONE);
-            if (append_row(&ps, &files[i], &files[i].rows[j], &at[k]) != 0)
+            if (append_row(&ps, &files[i], &files[i].rows[j]) != 0)
                 goto fail;
         }
-    piece(&ps, end, strlen(end), NONE);
+    piece(&ps, rows_end, (size_t)(models_end - rows_end), NONE);
+    piece(&ps, NULL, models_len, 0);
+    piece(&ps, models_end, strlen(models_end), NONE);
     piece(&ps, "\n", 1, NONE);
     for (size_t q = 0; q < ps.n; q++)
         if (ps.own_off[q] != NONE)
@@ -306,14 +332,14 @@ void merge_text_free(struct merge_text *m)
     memset(m, 0, sizeof(*m));
 }
 
-int merge_build(const struct results_file *files, size_t n, int argc,
+int merge_build(struct results_file *files, size_t n, int argc,
                 char **argv, struct merge_text *out, char *err,
                 size_t err_len)
 {
-    struct results_file all = { 0 };
-    cJSON *machines = NULL, *merged = NULL, *models = NULL;
+    cJSON *machines = NULL, *merged = NULL;
+    struct strbuf models = { 0 };
     char *top = NULL;
-    struct place *at = NULL;
+    size_t nrows = 0;
     memset(out, 0, sizeof(*out));
     for (size_t i = 0; i < n; i++) {
         if (files[i].nrows == 0) {
@@ -326,51 +352,35 @@ int merge_build(const struct results_file *files, size_t n, int argc,
                      "(RESULTS_KEEP_TEXT); cannot merge it", files[i].path);
             return -1;
         }
+        nrows += files[i].nrows;
     }
     cJSON *root = new_root(argc, argv, &machines, &merged);
-    if (root == NULL || merged_model(files, n, root, machines, merged,
-                                     &all) != 0)
+    if (root == NULL || place_rows(files, n, machines, merged) != 0 ||
+        cJSON_AddArrayToObject(root, "scaling_models") == NULL)
         goto oom;
     /* Each run's scaling models, as run writes them for one. */
-    models = scaling_models_json(&all, err, err_len);
-    if (models == NULL)
+    if (models_text(files, n, &models, err, err_len) != 0)
         goto fail;
-    cJSON_AddItemToObject(root, "scaling_models", models);
     cJSON *first = cJSON_Duplicate(machines->child, 1);
     if (first == NULL ||
         !cJSON_ReplaceItemInObjectCaseSensitive(root, "machine", first)) {
         cJSON_Delete(first);
         goto oom;
     }
-    /* The tree (its scaling models are most of it) and the rows' copy
-     * go before the rows' text is assembled: a fleet's merge had them
-     * all at once. */
     out->nmachines = (size_t)cJSON_GetArraySize(machines);
+    out->nrows = nrows;
     top = cJSON_Print(root);
     cJSON_Delete(root);
     root = NULL;
-    at = malloc((all.nrows + 1) * sizeof(*at));
-    if (top == NULL || at == NULL)
-        goto oom;
-    for (size_t k = 0; k < all.nrows; k++)
-        at[k] = (struct place){ all.rows[k].machine_index,
-                                all.rows[k].run_index };
-    out->nrows = all.nrows;
-    free(all.rows);
-    free(all.machines);
-    memset(&all, 0, sizeof(all));
-    if (print_file(top, files, n, out->nrows, at, out) != 0)
+    if (top == NULL || print_file(top, &models, files, n, nrows, out) != 0)
         goto oom;
     out->top = top;
-    free(at);
     return 0;
 oom:
     snprintf(err, err_len, "out of memory");
 fail:
     cJSON_free(top);
-    free(at);
-    free(all.rows);
-    free(all.machines);
+    free(models.p);
     cJSON_Delete(root);
     return -1;
 }

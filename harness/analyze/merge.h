@@ -27,13 +27,14 @@ struct merge_text {
  * RESULTS_KEEP_TEXT) into *out: "machines" holds every input's machine
  * blocks, an identical block only once; "machine" repeats machines[0]
  * for readers that know only one machine; each result (the input's
- * object as written, key for key) carries "machine_index" into "machines" and
- * "run_index" into "config.merged", which lists every input run (path,
- * created, config) in order; "scaling_models" as run writes them.
- * Inputs made by merge are flattened. argv (argc entries) is recorded
- * as config.argv. Returns 0, or -1 with a message (an input with no
- * results, out of memory). */
-int merge_build(const struct results_file *files, size_t n, int argc,
+ * object as written, key for key) carries "machine_index" into
+ * "machines" and "run_index" into "config.merged", which lists every
+ * input run (path, created, config) in order; "scaling_models" as run
+ * writes them. Inputs made by merge are flattened. argv (argc entries)
+ * is recorded as config.argv. The inputs' rows get the machine_index
+ * and run_index they have in the merged file. Returns 0, or -1 with a
+ * message (an input with no results, out of memory). */
+int merge_build(struct results_file *files, size_t n, int argc,
                 char **argv, struct merge_text *out, char *err,
                 size_t err_len);
 

@@ -157,6 +157,16 @@ void scaling_describe(const struct scaling_group *g, char *buf,
 cJSON *scaling_json(const struct results_view *v,
                     const struct scaling_group *g);
 
+/* Takes one model of a file (NULL when out of memory making it), which
+ * is then its to delete. Returns 0, or -1 (out of memory) to stop. */
+typedef int scaling_model_fn(void *ctx, cJSON *model);
+
+/* Each model of file f's "scaling_models" array in order to fn (with
+ * ctx), one instance's models at a time. Returns 0, or -1 with a
+ * message. */
+int scaling_models_each(const struct results_file *f, scaling_model_fn *fn,
+                        void *ctx, char *err, size_t err_len);
+
 /* The "scaling_models" array of file f (a new tree), or NULL with a
  * message. */
 cJSON *scaling_models_json(const struct results_file *f, char *err,

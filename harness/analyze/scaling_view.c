@@ -368,30 +368,50 @@ cJSON *scaling_json(const struct results_view *v,
     return o;
 }
 
-cJSON *scaling_models_json(const struct results_file *f, char *err,
-                           size_t err_len)
+int scaling_models_each(const struct results_file *f, scaling_model_fn *fn,
+                        void *ctx, char *err, size_t err_len)
 {
     struct results_view v;
     struct scaling_set s;
+    int rc = 0;
     if (view_build(f, &v, err, err_len) != 0)
-        return NULL;
-    cJSON *arr = cJSON_CreateArray();
+        return -1;
     /* One instance's models at a time: a fleet's file has 100,000
      * instances, all their models at once cost more than the rows. */
-    for (size_t i = 0; arr != NULL && i < v.ninsts; i++) {
-        if (scaling_of_instance(&v, i, &s, err, err_len) != 0) {
-            scaling_set_free(&s);
-            cJSON_Delete(arr);
-            view_free(&v);
-            return NULL;
-        }
-        for (size_t k = 0; k < s.n; k++)
-            cJSON_AddItemToArray(arr, scaling_json(&v, &s.g[k]));
+    for (size_t i = 0; rc == 0 && i < v.ninsts; i++) {
+        rc = scaling_of_instance(&v, i, &s, err, err_len);
+        for (size_t k = 0; rc == 0 && k < s.n; k++)
+            if (fn(ctx, scaling_json(&v, &s.g[k])) != 0) {
+                snprintf(err, err_len, "out of memory deriving scaling "
+                         "models");
+                rc = -1;
+            }
         scaling_set_free(&s);
     }
-    if (arr == NULL)
-        snprintf(err, err_len, "out of memory deriving scaling models");
     view_free(&v);
+    return rc;
+}
+
+/* scaling_model_fn: append model to the array ctx (dropped when NULL:
+ * out of memory). */
+static int add_to_array(void *ctx, cJSON *model)
+{
+    cJSON_AddItemToArray(ctx, model);
+    return 0;
+}
+
+cJSON *scaling_models_json(const struct results_file *f, char *err,
+                           size_t err_len)
+{
+    cJSON *arr = cJSON_CreateArray();
+    if (arr == NULL) {
+        snprintf(err, err_len, "out of memory deriving scaling models");
+        return NULL;
+    }
+    if (scaling_models_each(f, add_to_array, arr, err, err_len) != 0) {
+        cJSON_Delete(arr);
+        return NULL;
+    }
     return arr;
 }
 

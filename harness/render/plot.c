@@ -100,16 +100,80 @@ int plot_append_template(struct strbuf *b, const char *name, char *err,
     return 0;
 }
 
-/* Run gnuplot on stem.gp inside the private work folder. posix_spawn,
- * not fork: forking a process that holds a large results file copies its
- * page tables for every chart. */
-static int run_gnuplot(struct render *rd, const char *stem)
+/* Stop every chart still drawing. */
+static void stop_drawing(struct render *rd)
 {
-    char script[256], where[4600];
+    while (rd->ndrawing > 0) {
+        struct plot_drawing *d = &rd->drawing[--rd->ndrawing];
+        plot_gnuplot_kill(&d->job);
+        free(d->notes.p);
+    }
+}
+
+/* Wait for the oldest chart still drawing and check that gnuplot left
+ * it whole. Returns 0, or -1 with a message in rd->err, the charts
+ * after it stopped. */
+static int finish_oldest(struct render *rd)
+{
+    struct plot_drawing d = rd->drawing[0];
+    char where[4600], path[4400], to[4400];
+    rd->ndrawing--;
+    memmove(rd->drawing, rd->drawing + 1,
+            rd->ndrawing * sizeof(*rd->drawing));
+    snprintf(where, sizeof(where), "%s/%s.gp", rd->opt->dir, d.stem);
+    int rc = plot_gnuplot_finish(&d.job, where, rd->err, rd->err_len);
+    /* gnuplot exits 0 after a write that failed (a full disk): a chart
+     * counts only when its files are whole. */
+    for (size_t e = 0; rc == 0 && e < 2; e++) {
+        const char *ext = e == 0 ? "svg" : "png";
+        if (e == 1 && !rd->opt->png)
+            continue;
+        snprintf(path, sizeof(path), "%s/%s.%s", rd->work, d.stem, ext);
+        snprintf(to, sizeof(to), "%s/%s.%s", rd->opt->dir, d.stem, ext);
+        rc = plot_output_check(path, to, rd->err, rd->err_len);
+    }
+    if (rc == 0 && d.notes.len > 0)
+        fputs(d.notes.p, stderr);
+    free(d.notes.p);
+    if (rc != 0)
+        stop_drawing(rd);
+    return rc;
+}
+
+/* Wait for every chart still drawing. With failed set (a later step
+ * failed, its message in rd->err), a failure of one of them is the one
+ * reported, as when charts were drawn one after another. Returns 0, or
+ * -1 with a message in rd->err. */
+static int finish_drawing(struct render *rd, int failed)
+{
+    char *later = failed ? strdup(rd->err) : NULL;
+    int rc = 0;
+    while (rc == 0 && rd->ndrawing > 0)
+        rc = finish_oldest(rd);
+    if (rc == 0 && later != NULL)
+        snprintf(rd->err, rd->err_len, "%s", later);
+    free(later);
+    return rc == 0 && !failed ? 0 : -1;
+}
+
+/* Start gnuplot on stem.gp inside the private work folder, after the
+ * oldest chart when PLOT_JOBS are drawing. posix_spawn, not fork:
+ * forking a process that holds a large results file copies its page
+ * tables for every chart. */
+static int start_gnuplot(struct render *rd, const char *stem)
+{
+    char script[256];
+    if (rd->ndrawing == PLOT_JOBS && finish_oldest(rd) != 0)
+        return -1;
+    struct plot_drawing *d = &rd->drawing[rd->ndrawing];
+    memset(d, 0, sizeof(*d));
     snprintf(script, sizeof(script), "%s.gp", stem);
-    snprintf(where, sizeof(where), "%s/%s", rd->opt->dir, script);
-    return plot_gnuplot_run(rd->gnuplot, rd->work, script, NULL, where,
-                            rd->err, rd->err_len);
+    snprintf(d->stem, sizeof(d->stem), "%s", stem);
+    if (plot_gnuplot_start(rd->gnuplot, rd->work, script, NULL, &d->job,
+                           rd->err, rd->err_len) != 0)
+        return -1;
+    rd->ndrawing++;
+    return 0;
 }
 
 void plot_note(struct render *rd, const char *fmt, ...)
@@ -123,9 +187,13 @@ void plot_note(struct render *rd, const char *fmt, ...)
     vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
     /* The labels come from the file: no terminal escape gets through. */
-    fprintf(stderr, "poolbench %s: skipped %s\n",
-            rd->opt->cmd != NULL ? rd->opt->cmd : "plot",
-            textesc_ctl(text, safe, sizeof(safe)));
+    const char *cmd = rd->opt->cmd != NULL ? rd->opt->cmd : "plot";
+    textesc_ctl(text, safe, sizeof(safe));
+    if (rd->ndrawing > 0)
+        strbuf_printf(&rd->drawing[rd->ndrawing - 1].notes,
+                      "poolbench %s: skipped %s\n", cmd, safe);
+    else
+        fprintf(stderr, "poolbench %s: skipped %s\n", cmd, safe);
 }
 
 /* chart_subtitle (the parameters, broken after a comma into lines of at
@@ -211,18 +279,7 @@ int plot_emit(struct render *rd, const char *stem_in,
         rc = fs_write_new(path, gp.p, gp.len, rd->err, rd->err_len);
     free(gp.p);
     if (rc == 0)
-        rc = run_gnuplot(rd, stem);
-    /* gnuplot exits 0 after a write that failed (a full disk): a chart
-     * counts only when its files are whole. */
-    for (size_t e = 0; rc == 0 && e < 2; e++) {
-        const char *ext = e == 0 ? "svg" : "png";
-        char to[4400];
-        if (e == 1 && !rd->opt->png)
-            continue;
-        snprintf(path, sizeof(path), "%s/%s.%s", rd->work, stem, ext);
-        snprintf(to, sizeof(to), "%s/%s.%s", rd->opt->dir, stem, ext);
-        rc = plot_output_check(path, to, rd->err, rd->err_len);
-    }
+        rc = start_gnuplot(rd, stem);
     if (rc != 0)
         return -1;
     struct plot_chart *grown = realloc(rd->set->charts,
@@ -482,10 +539,14 @@ int plot_render(const struct results_file *files, size_t nfiles,
         if (plot_kinds[k].across(&rd, srcs, nsrcs) != 0)
             goto out;
     }
+    if (finish_drawing(&rd, 0) != 0)
+        goto out;
     if (!opt->private_dir && settle_charts(&rd) != 0)
         goto out;
     rc = 0;
 out:
+    if (rc != 0)
+        finish_drawing(&rd, 1);
     for (size_t f = 0; f < nviews; f++)
         view_free(&views[f]);
     free(views);

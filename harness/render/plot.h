@@ -2,12 +2,12 @@
  *
  * For every chart the data supports, plot writes NAME.dat (the numbers),
  * NAME.gp (a gnuplot script: variables first, then scripts/common.gp and
- * the kind's template scripts/KIND.gp) and runs gnuplot on it in a
- * private folder (DIR/.poolbench-plot-XXXXXX), which leaves NAME.svg and
- * NAME.png; once every chart is drawn and checked whole
- * (plot_output_check), each file is renamed into DIR (a symlink there is
- * replaced, not followed) and the private folder removed, also on
- * SIGINT/SIGTERM. A plot that fails leaves no chart of its own in DIR.
+ * the kind's template scripts/KIND.gp) and runs gnuplot on it (two
+ * charts at a time) in a private folder (DIR/.poolbench-plot-XXXXXX),
+ * which leaves NAME.svg and NAME.png; once every chart is drawn and
+ * checked whole (plot_output_check), each file is renamed into DIR (a
+ * symlink there is replaced, not followed) and the private folder
+ * removed, also on SIGINT/SIGTERM. A plot that fails leaves no chart of its own in DIR.
  * `cd DIR && gnuplot NAME.gp` redraws one after a user restyles it. A
  * chart the data cannot support is skipped with a note on stderr; that
  * is not an error.
@@ -16,6 +16,7 @@
 #define POOLBENCH_PLOT_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "results.h"
 #include "strbuf.h"
@@ -103,6 +104,23 @@ int plot_find_gnuplot(char *path, size_t path_len, char *err,
 int plot_gnuplot_run(const char *gnuplot, const char *dir,
                      const char *script, const char *define,
                      const char *where, char *err, size_t err_len);
+
+/* A gnuplot started and not yet waited for. */
+struct plot_job {
+    pid_t pid;
+    int err_fd;       /* its stderr */
+};
+
+/* plot_gnuplot_run in two halves, so that gnuplots can draw side by
+ * side: start it (0, or -1 with a message: then there is nothing to
+ * finish), and later wait for it (0, or -1 with the message
+ * plot_gnuplot_run gives) or kill it. */
+int plot_gnuplot_start(const char *gnuplot, const char *dir,
+                       const char *script, const char *define,
+                       struct plot_job *job, char *err, size_t err_len);
+int plot_gnuplot_finish(struct plot_job *job, const char *where, char *err,
+                        size_t err_len);
+void plot_gnuplot_kill(struct plot_job *job);
 
 /* Check that the chart gnuplot wrote at path is whole and on disk: an SVG
  * ends with </svg>, a PNG with its IEND chunk (gnuplot exits 0 after a

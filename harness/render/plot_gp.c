@@ -3,6 +3,7 @@
  * and its templates, running it in a folder of ours (see plot.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,17 +109,18 @@ int plot_find_gnuplot(char *path, size_t path_len, char *err,
 }
 
 
-int plot_gnuplot_run(const char *gnuplot, const char *dir,
-                     const char *script, const char *define,
-                     const char *where, char *err, size_t err_len)
+int plot_gnuplot_start(const char *gnuplot, const char *dir,
+                       const char *script, const char *define,
+                       struct plot_job *job, char *err, size_t err_len)
 {
     int fds[2];
-    if (pipe(fds) != 0) {
+    /* Close-on-exec: a second gnuplot must not hold the first one's
+     * pipe open (its end of file would wait for both). */
+    if (pipe2(fds, O_CLOEXEC) != 0) {
         snprintf(err, err_len, "pipe: %s", strerror(errno));
         return -1;
     }
     posix_spawn_file_actions_t fa;
-    pid_t pid;
     char *args[] = { "gnuplot", (char *)script, NULL, NULL, NULL };
     if (define != NULL) {
         args[1] = "-e";
@@ -129,30 +131,32 @@ int plot_gnuplot_run(const char *gnuplot, const char *dir,
     if (rc == 0)
         rc = posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
     if (rc == 0)
-        rc = posix_spawn_file_actions_addclose(&fa, fds[0]);
-    if (rc == 0)
-        rc = posix_spawn_file_actions_addclose(&fa, fds[1]);
-    if (rc == 0)
         rc = posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY,
                                               0);
     if (rc == 0)
         rc = posix_spawn_file_actions_addchdir_np(&fa, dir);
     if (rc == 0)
-        rc = posix_spawn(&pid, gnuplot, &fa, NULL, args, environ);
+        rc = posix_spawn(&job->pid, gnuplot, &fa, NULL, args, environ);
     posix_spawn_file_actions_destroy(&fa);
+    close(fds[1]);
     if (rc != 0) {
         snprintf(err, err_len, "cannot run %s: %s", gnuplot, strerror(rc));
         close(fds[0]);
-        close(fds[1]);
         return -1;
     }
-    fs_track_child(pid);
-    close(fds[1]);
+    fs_track_child(job->pid);
+    job->err_fd = fds[0];
+    return 0;
+}
+
+int plot_gnuplot_finish(struct plot_job *job, const char *where, char *err,
+                        size_t err_len)
+{
     char out[PLOT_STDERR_MAX];
     size_t got = 0;
     for (;;) {
         char tmp[1024];
-        ssize_t n = read(fds[0], tmp, sizeof(tmp));
+        ssize_t n = read(job->err_fd, tmp, sizeof(tmp));
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
@@ -163,11 +167,11 @@ int plot_gnuplot_run(const char *gnuplot, const char *dir,
         got += take;
     }
     out[got] = '\0';
-    close(fds[0]);
+    close(job->err_fd);
     int status;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+    while (waitpid(job->pid, &status, 0) < 0 && errno == EINTR)
         ;
-    fs_track_child(0);
+    fs_untrack_child(job->pid);
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
         return 0;
     /* gnuplot names the script line and the problem on its last line. */
@@ -181,6 +185,26 @@ int plot_gnuplot_run(const char *gnuplot, const char *dir,
              WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
              last[0] ? ": " : "", last);
     return -1;
+}
+
+void plot_gnuplot_kill(struct plot_job *job)
+{
+    kill(job->pid, SIGKILL);
+    close(job->err_fd);
+    while (waitpid(job->pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    fs_untrack_child(job->pid);
+}
+
+int plot_gnuplot_run(const char *gnuplot, const char *dir,
+                     const char *script, const char *define,
+                     const char *where, char *err, size_t err_len)
+{
+    struct plot_job job;
+    if (plot_gnuplot_start(gnuplot, dir, script, define, &job, err,
+                           err_len) != 0)
+        return -1;
+    return plot_gnuplot_finish(&job, where, err, err_len);
 }
 
 /* Whether the last bytes of fd (of size) end as a whole chart: "</svg>"

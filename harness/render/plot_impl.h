@@ -33,6 +33,19 @@ struct point {
     const struct view_row *vr;
 };
 
+/* gnuplots drawing at once: on a 2-CPU machine half of a fleet's plot
+ * was gnuplot drawing one chart after another. */
+#define PLOT_JOBS 2
+
+/* A chart whose gnuplot is drawing. */
+struct plot_drawing {
+    struct plot_job job;
+    char stem[128];
+    struct strbuf notes;  /* notes made after it began: printed once it
+                             is drawn, as if charts were drawn one after
+                             another (none if it fails) */
+};
+
 /* One plot_render: where it draws and what it drew. */
 struct render {
     const struct plot_options *opt;
@@ -40,6 +53,8 @@ struct render {
     struct plot_set *set;
     char gnuplot[4096];
     const char *kind;     /* the kind being drawn: plot_kinds[k].name */
+    struct plot_drawing drawing[PLOT_JOBS]; /* oldest first */
+    size_t ndrawing;
     char *err;
     size_t err_len;
 };
@@ -56,9 +71,10 @@ void plot_buf_gp_array(struct strbuf *b, const char *name,
 /* A gnuplot string variable set to a single-quoted literal. */
 void plot_buf_gp_var(struct strbuf *b, const char *name, const char *text);
 
-/* Write stem.dat and stem.gp (head, then the kind's template), run
- * gnuplot, move the results into place and record the chart. Returns 0,
- * or -1 with a message in rd->err. */
+/* Write stem.dat and stem.gp (head, then the kind's template), start
+ * gnuplot on them (after the oldest of PLOT_JOBS still drawing is done
+ * and checked) and record the chart. Returns 0, or -1 with a message in
+ * rd->err. */
 int plot_emit(struct render *rd, const char *stem_in, const char *title,
               const char *subtitle, struct strbuf *head,
               struct strbuf *dat);

@@ -90,6 +90,15 @@ static long utf8_invalid_at(const unsigned char *s, size_t len)
         unsigned char c = s[i];
         size_t n;
         uint32_t cp;
+        uint64_t word;
+        /* A results file is mostly ASCII: eight bytes at a time. */
+        if (i + 8 <= len) {
+            memcpy(&word, s + i, 8);
+            if ((word & UINT64_C(0x8080808080808080)) == 0) {
+                i += 8;
+                continue;
+            }
+        }
         if (c < 0x80) {
             i++;
             continue;
@@ -157,6 +166,19 @@ int results_want_string(struct results_reader *r, const cJSON *o,
     return *out == NULL ? results_oom(r) : 0;
 }
 
+int results_check_range(struct results_reader *r, const char *where,
+                        const char *key, double v, double min, double max,
+                        int whole)
+{
+    if (v < min || v > max || (whole && v != floor(v)))
+        return results_fail(r,
+                            "%s.%s: %g is out of range; expected %s "
+                            "from %g to %g",
+                            where, key, v,
+                            whole ? "a whole number" : "a number", min, max);
+    return 0;
+}
+
 int results_want_number(struct results_reader *r, const cJSON *o,
                         const char *where, const char *key, double min,
                         double max, int whole, double *out)
@@ -168,12 +190,8 @@ int results_want_number(struct results_reader *r, const cJSON *o,
     double v = j->valuedouble;
     if (!isfinite(v))
         return results_fail(r, "%s.%s: expected a finite number", where, key);
-    if (v < min || v > max || (whole && v != floor(v)))
-        return results_fail(r,
-                            "%s.%s: %g is out of range; expected %s "
-                            "from %g to %g",
-                            where, key, v,
-                            whole ? "a whole number" : "a number", min, max);
+    if (results_check_range(r, where, key, v, min, max, whole) != 0)
+        return -1;
     *out = v;
     return 0;
 }
@@ -325,8 +343,9 @@ static int scan_verdict(struct results_reader *r, const struct results_scan *s,
 }
 
 /* The file without its rows into out->root: the text with the results
- * array cut to [] (rows are read one at a time, see read_rows), so the
- * tree holds only the machine blocks, config and warnings. */
+ * array cut to [] (its rows were read as the scan passed, see
+ * take_elem), so the tree holds only the machine blocks, config and
+ * warnings. */
 static int parse_skeleton(struct results_reader *r, const char *text,
                           size_t len, const struct results_scan *s,
                           struct results_file *out)
@@ -354,30 +373,6 @@ static int parse_skeleton(struct results_reader *r, const char *text,
     return 0;
 }
 
-/* The JSON text into out->root and *scan: valid UTF-8 without NUL
- * bytes, one value and nothing after it, not nested too deep. Returns 0
- * or -1. */
-static int parse_text(struct results_reader *r, const char *text,
-                      size_t len, struct results_scan *scan,
-                      struct results_file *out)
-{
-    if (len == 0)
-        return results_fail(r, "empty file; expected a poolbench/1 results "
-                               "JSON");
-    long bad_at = utf8_invalid_at((const unsigned char *)text, len);
-    if (bad_at >= 0)
-        return results_fail(r,
-                            "not valid UTF-8 at byte %ld; expected JSON "
-                            "text",
-                            bad_at);
-    if (memchr(text, '\0', len) != NULL)
-        return results_fail(r, "contains a NUL byte; expected JSON text");
-    results_scan_text(text, len, RESULTS_MAX_DEPTH, scan);
-    if (scan_verdict(r, scan, len) != 0)
-        return -1;
-    return parse_skeleton(r, text, len, scan, out);
-}
-
 /* What a results[] element that is not an object is, for messages. */
 static const char *kind_name(enum results_elem_kind kind)
 {
@@ -398,76 +393,121 @@ static const char *kind_name(enum results_elem_kind kind)
     return "an object";
 }
 
-/* Element e's object as a tree, its "stats" cut to {} first (the
- * reader derives them from the samples; they are a third of a row's
- * numbers). buf is reused from row to row. NULL when out of memory. */
-static cJSON *parse_elem(const char *text, const struct results_elem *e,
-                         char **buf, size_t *cap)
+/* The rows as the scan hands them over, each checked as it comes. A
+ * row's error waits in a buffer of its own: the rest of the text (its
+ * syntax, then schema, machines, ...) is checked after the scan, and
+ * its errors come first, as they did when the rows were read last. */
+struct rows_in {
+    struct results_reader r;    /* r.err: the first bad row's error */
+    struct results_file *out;
+    double *machine_index;      /* each row's (NAN when absent), checked
+                                   once the machines are known: they
+                                   may come after the rows */
+    size_t cap;                 /* rows room */
+    int failed;                 /* the last row read is bad */
+};
+
+static int grow_rows(struct rows_in *in)
 {
-    if (e->skip_len == 0)
-        return cJSON_ParseWithLength(text + e->off, e->len);
-    size_t head = e->skip_off - e->off;
-    size_t tail = e->off + e->len - (e->skip_off + e->skip_len);
-    size_t n = head + 2 + tail;
-    if (n > *cap) {
-        char *grown = realloc(*buf, n);
-        if (grown == NULL) {
-            results_reader_oom = 1;
-            return NULL;
-        }
-        *buf = grown;
-        *cap = n;
+    size_t cap = in->cap ? 2 * in->cap : 1024;
+    struct results_row *rows = realloc(in->out->rows, cap * sizeof(*rows));
+    if (rows != NULL)
+        in->out->rows = rows;
+    double *mi = realloc(in->machine_index, cap * sizeof(*mi));
+    if (mi != NULL)
+        in->machine_index = mi;
+    if (rows == NULL || mi == NULL) {
+        results_oom(&in->r);
+        return -1;
     }
-    memcpy(*buf, text + e->off, head);
-    memcpy(*buf + head, "{}", 2);
-    memcpy(*buf + head + 2, text + e->skip_off + e->skip_len, tail);
-    return cJSON_ParseWithLength(*buf, n);
+    in->cap = cap;
+    return 0;
 }
 
-/* The rows the scan found, parsed and checked one at a time: only one
- * row's tree exists at once. */
-static int read_rows(struct results_reader *r, const char *text,
-                     const struct results_scan *s, struct results_file *out)
+/* results_elem_fn: the next row, read from its tree into out->rows;
+ * called no more after a bad one. */
+static int take_elem(void *ctx, enum results_elem_kind kind, size_t off,
+                     size_t len, const cJSON *tree)
 {
-    char *buf = NULL;
-    size_t cap = 0;
-    int rc = -1;
-    out->rows = calloc(s->nelems > 0 ? s->nelems : 1, sizeof(*out->rows));
+    struct rows_in *in = ctx;
+    size_t k = in->out->nrows;
+    if (k == in->cap && grow_rows(in) != 0)
+        return -1;
+    struct results_row *row = &in->out->rows[in->out->nrows++];
+    memset(row, 0, sizeof(*row));
+    in->machine_index[k] = NAN;
+    if (kind != RESULTS_ELEM_OBJECT) {
+        results_fail(&in->r, "results[%zu]: expected an object, found %s", k,
+                     kind_name(kind));
+    } else if (tree == NULL) {
+        results_fail(&in->r, "results[%zu]: not valid JSON", k);
+    } else {
+        row->json_off = off;
+        row->json_len = len;
+        if (results_read_row(&in->r, tree, k, row,
+                             &in->machine_index[k]) == 0)
+            return 0;
+        if (results_reader_oom)
+            return -1;
+    }
+    in->failed = 1;
+    return 1;
+}
+
+/* The rows' verdict once the file's machines are known: each
+ * machine_index in range (a bad row's too, when its check got that
+ * far), then the bad row's error if there is one. */
+static int rows_verdict(struct results_reader *r, struct rows_in *in,
+                        struct results_file *out)
+{
+    char where[64];
+    for (size_t k = 0; k < out->nrows; k++) {
+        double v = in->machine_index[k];
+        if (isnan(v))
+            continue;
+        snprintf(where, sizeof(where), "results[%zu]", k);
+        if (results_check_range(r, where, "machine_index", v, 0,
+                                (double)out->nmachines - 1, 1) != 0)
+            return -1;
+        out->rows[k].machine_index = (size_t)v;
+    }
+    if (in->failed) {
+        snprintf(r->err, r->err_len, "%s", in->r.err);
+        return -1;
+    }
     if (out->rows == NULL)
-        return results_oom(r);
-    for (size_t k = 0; k < s->nelems; k++) {
-        const struct results_elem *e = &s->elems[k];
-        struct results_row *row = &out->rows[out->nrows++];
-        if (e->kind != RESULTS_ELEM_OBJECT) {
-            results_fail(r, "results[%zu]: expected an object, found %s", k,
-                         kind_name(e->kind));
-            goto out;
-        }
-        cJSON *o = parse_elem(text, e, &buf, &cap);
-        if (o == NULL) {
-            if (results_reader_oom)
-                results_oom(r);
-            else
-                results_fail(r, "results[%zu]: not valid JSON", k);
-            goto out;
-        }
-        row->json_off = e->off;
-        row->json_len = e->len;
-        int bad = results_read_row(r, o, k, out->nmachines, row);
-        cJSON_Delete(o);
-        if (bad)
-            goto out;
-    }
-    rc = 0;
-out:
-    free(buf);
-    return rc;
+        out->rows = calloc(1, sizeof(*out->rows));
+    return out->rows == NULL ? results_oom(r) : 0;
 }
 
-/* The tree in out->root and the rows the scan found in text, checked
- * against the schema, into out. */
-static int read_tree(struct results_reader *r, const char *text,
-                     const struct results_scan *scan,
+/* The JSON text into out->root and its rows into in: valid UTF-8
+ * without NUL bytes, one value and nothing after it, not nested too
+ * deep. Returns 0 or -1. */
+static int parse_text(struct results_reader *r, const char *text,
+                      size_t len, struct rows_in *in,
+                      struct results_file *out)
+{
+    struct results_scan scan;
+    if (len == 0)
+        return results_fail(r, "empty file; expected a poolbench/1 results "
+                               "JSON");
+    long bad_at = utf8_invalid_at((const unsigned char *)text, len);
+    if (bad_at >= 0)
+        return results_fail(r,
+                            "not valid UTF-8 at byte %ld; expected JSON "
+                            "text",
+                            bad_at);
+    if (memchr(text, '\0', len) != NULL)
+        return results_fail(r, "contains a NUL byte; expected JSON text");
+    results_scan_text(text, len, RESULTS_MAX_DEPTH, take_elem, in, &scan);
+    if (scan_verdict(r, &scan, len) != 0)
+        return -1;
+    return parse_skeleton(r, text, len, &scan, out);
+}
+
+/* The tree in out->root checked against the schema, and the verdict on
+ * the rows read into out (in). */
+static int read_tree(struct results_reader *r, struct rows_in *in,
                      struct results_file *out)
 {
     cJSON *root = out->root;
@@ -545,7 +585,7 @@ static int read_tree(struct results_reader *r, const char *text,
                      results_type_name(results));
         return -1;
     }
-    if (read_rows(r, text, scan, out) != 0)
+    if (rows_verdict(r, in, out) != 0)
         return -1;
     if (read_warnings(r, cJSON_GetObjectItemCaseSensitive(root, "warnings"),
                       out) != 0)
@@ -558,24 +598,25 @@ int results_parse(const char *name, const char *text, size_t len,
                   struct results_file *out, char *err, size_t err_len)
 {
     struct results_reader r = { name, err, err_len, NULL };
-    struct results_scan scan = { 0 };
+    struct rows_in in = { .out = out };
+    int rc = -1;
     results_reader_oom = 0;
     memset(out, 0, sizeof(*out));
     out->path = strdup(name);
     out->pool = results_pool_new();
+    in.r = (struct results_reader){ name, malloc(err_len), err_len,
+                                    out->pool };
     r.pool = out->pool;
-    if (out->path == NULL || out->pool == NULL) {
+    if (out->path == NULL || out->pool == NULL || in.r.err == NULL)
+        results_oom(&r);
+    else if (parse_text(&r, text, len, &in, out) == 0 &&
+             read_tree(&r, &in, out) == 0)
+        rc = 0;
+    if (rc != 0)
         results_free(out);
-        return results_oom(&r);
-    }
-    if (parse_text(&r, text, len, &scan, out) != 0 ||
-        read_tree(&r, text, &scan, out) != 0) {
-        free(scan.elems);
-        results_free(out);
-        return -1;
-    }
-    free(scan.elems);
-    return 0;
+    free(in.r.err);
+    free(in.machine_index);
+    return rc;
 }
 
 int results_load_flags(const char *path, int flags, struct results_file *out,

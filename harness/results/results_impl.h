@@ -51,6 +51,12 @@ int results_want_number(struct results_reader *r, const cJSON *o,
                         const char *where, const char *key, double min,
                         double max, int whole, double *out);
 
+/* v in [min, max] (whole when whole is set). Returns 0, or -1 with
+ * "WHERE.KEY: V is out of range; ...". */
+int results_check_range(struct results_reader *r, const char *where,
+                        const char *key, double v, double min, double max,
+                        int whole);
+
 /* o[key], a finite number or absent or null (then NAN), into *out.
  * Returns 0, or -1 with a message. */
 int results_want_optional_number(struct results_reader *r, const cJSON *o,
@@ -59,11 +65,13 @@ int results_want_optional_number(struct results_reader *r, const cJSON *o,
 
 /* ---- results_row.c: one row ---- */
 
-/* Check row object o (results[idx]) and read it into *row, its strings
- * and arrays in r->pool (o may be freed after). Returns 0, or -1 with a
+/* Check row object o (results[idx]) and read it into *row (zeroed), its
+ * strings and arrays in r->pool (o may be freed after); its
+ * machine_index into *machine_index, whose range is the caller's to
+ * check (left alone when the row has none). Returns 0, or -1 with a
  * message. */
 int results_read_row(struct results_reader *r, const cJSON *o, size_t idx,
-                     size_t nmachines, struct results_row *row);
+                     struct results_row *row, double *machine_index);
 
 /* ---- results_pool.c: the arena a file's rows live in ---- */
 
@@ -81,7 +89,51 @@ const char *results_pool_intern(struct results_pool *p, const char *s);
 /* Free p and everything allocated from it; NULL is fine. */
 void results_pool_free(struct results_pool *p);
 
-/* ---- results_scan.c: where the rows are in the text ---- */
+/* ---- results_tree.c: a row's tree, built as the scan reads it ---- */
+
+/* The builder's state (scratch memory reused from row to row). */
+struct results_tree;
+
+/* A new builder, or NULL (results_reader_oom set) when out of memory. */
+struct results_tree *results_tree_new(void);
+
+/* Free t and its nodes; NULL is fine. */
+void results_tree_free(struct results_tree *t);
+
+/* Start a row, forgetting the last one's nodes. Returns 0, or -1 when
+ * out of memory (then and below: results_reader_oom set). */
+int results_tree_begin(struct results_tree *t);
+
+/* Open an object or array (type cJSON_Object or cJSON_Array), the row's
+ * own object first. Returns 0 or -1. */
+int results_tree_open(struct results_tree *t, int type);
+
+/* Close the innermost open container. */
+void results_tree_close(struct results_tree *t);
+
+/* A member's name (key[0..len), decoded); raw is its text between the
+ * quotes when it has escapes, else NULL. Returns 0 or -1. */
+int results_tree_key(struct results_tree *t, const char *key, size_t len,
+                     const char *raw, size_t raw_len);
+
+/* A string value, as results_tree_key takes a name. Returns 0 or -1. */
+int results_tree_string(struct results_tree *t, const char *s, size_t len,
+                        const char *raw, size_t raw_len);
+
+/* A number, as its text s[0..len). Returns 0 or -1. */
+int results_tree_number(struct results_tree *t, const char *s, size_t len);
+
+/* null, true or false (type cJSON_NULL, cJSON_True, cJSON_False).
+ * Returns 0 or -1. */
+int results_tree_literal(struct results_tree *t, int type);
+
+/* The row's tree once its object closed: what cJSON_Parse gives for its
+ * text, its "stats" object empty; valid until the next row begins. NULL
+ * when cJSON would not read the text (a UTF-16 surrogate escaped alone:
+ * yajl lets it through). */
+const cJSON *results_tree_row(const struct results_tree *t);
+
+/* ---- results_scan.c: one pass over the text ---- */
 
 /* What a results[] element is, as far as the scan looks. */
 enum results_elem_kind {
@@ -89,14 +141,14 @@ enum results_elem_kind {
     RESULTS_ELEM_NUMBER, RESULTS_ELEM_BOOL, RESULTS_ELEM_NULL
 };
 
-/* One element of the top-level "results" array. */
-struct results_elem {
-    size_t off, len;            /* its text (objects only) */
-    size_t skip_off, skip_len;  /* its "stats" object, which the reader
-                                   does not read (derived from the
-                                   samples): not parsed; 0, 0 if none */
-    enum results_elem_kind kind;
-};
+/* Called with each element of the top-level "results" array, in order:
+ * its kind and, for an object, its text [off, off + len) and its tree
+ * (results_tree_row: NULL when cJSON would not read it), valid during
+ * the call only. Returns 0 to be called with the next element, 1 to be
+ * called no more (the scan still checks the rest of the text), -1 to
+ * stop the scan (out of memory). */
+typedef int results_elem_fn(void *ctx, enum results_elem_kind kind,
+                            size_t off, size_t len, const cJSON *tree);
 
 /* How a scan ended. */
 enum results_scan_status {
@@ -114,15 +166,14 @@ struct results_scan {
     size_t error_at;
     int found;                  /* a top-level "results" array */
     size_t results_off, results_end; /* its text: '[' .. past ']' */
-    struct results_elem *elems; /* its elements, in order (malloc) */
-    size_t nelems, cap;
 };
 
 /* Scan text[0..len) (valid UTF-8 without NUL bytes) with yajl, checking
- * its syntax and depth (at most max_depth levels) and finding the
- * top-level "results" array and its elements. Returns 0 with s->status
- * set; free s->elems after. */
+ * its syntax and depth (at most max_depth levels), finding the top-level
+ * "results" array and handing each of its elements to fn (with ctx), a
+ * row's tree built on the way. Returns 0 with s->status set. */
 int results_scan_text(const char *text, size_t len, int max_depth,
+                      results_elem_fn *fn, void *ctx,
                       struct results_scan *s);
 
 #endif /* POOLBENCH_RESULTS_IMPL_H */

@@ -164,7 +164,7 @@ static int read_timeline(struct results_reader *r, const cJSON *tl,
 }
 
 int results_read_row(struct results_reader *r, const cJSON *o, size_t idx,
-                     size_t nmachines, struct results_row *row)
+                     struct results_row *row, double *machine_index)
 {
     char where[64];
     double v;
@@ -229,13 +229,12 @@ int results_read_row(struct results_reader *r, const cJSON *o, size_t idx,
         results_want_optional_number(r, o, where, "harness_ns_per_task",
                                      &row->harness_ns_per_task))
         return -1;
-    const cJSON *mi = cJSON_GetObjectItemCaseSensitive(o, "machine_index");
-    if (mi != NULL) {
-        if (results_want_number(r, o, where, "machine_index", 0,
-                                (double)nmachines - 1, 1, &v))
-            return -1;
-        row->machine_index = (size_t)v;
-    }
+    /* Its range is checked by the caller, once the machines are known
+     * (results_check_range). */
+    if (cJSON_GetObjectItemCaseSensitive(o, "machine_index") != NULL &&
+        results_want_number(r, o, where, "machine_index", -INFINITY,
+                            INFINITY, 0, machine_index))
+        return -1;
     row->run_index = -1;
     if (cJSON_GetObjectItemCaseSensitive(o, "run_index") != NULL) {
         if (results_want_number(r, o, where, "run_index", 0, 1e9, 1, &v))

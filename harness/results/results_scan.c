@@ -1,8 +1,9 @@
 /* results_scan.c - one pass of yajl (a streaming parser) over a results
- * file's text: checks its syntax and depth and finds where each row is,
- * without building a tree of the whole file (a cJSON tree costs about
- * nine times the text; a fleet's file is hundreds of MB). The reader
- * then parses one row at a time (results.c). */
+ * file's text: checks its syntax and depth, finds the rows and builds
+ * each row's tree as it goes (results_tree.c), one row at a time: never
+ * a tree of the whole file (a cJSON tree costs about nine times the
+ * text; a fleet's file is hundreds of MB). The reader checks each row
+ * as it comes (results.c). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,13 +15,18 @@
 struct scan {
     yajl_handle h;
     struct results_scan *out;
+    const char *text;
     int depth;                  /* containers open */
     int max_depth;
     int results_key;            /* the last depth-1 key was "results" */
     int in_results;             /* inside the results array */
+    int in_row;                 /* inside an object element of it, whose
+                                   tree is being built */
+    int rows_done;              /* fn wants no more elements */
     size_t elem_off;            /* where the open element began */
-    int stats_key;              /* the last key of a row was "stats" */
-    size_t stats_off, stats_end; /* the open row's stats object */
+    struct results_tree *tree;
+    results_elem_fn *fn;
+    void *ctx;
     int done;                   /* the top-level value ended */
     size_t end;                 /* and here */
     int finishing;              /* in yajl_complete_parse: at the end */
@@ -62,26 +68,26 @@ static size_t pos(struct scan *s)
     return yajl_get_bytes_consumed(s->h);
 }
 
-static int push(struct scan *s, size_t off, size_t len,
-                enum results_elem_kind kind)
+/* What the tree builder answered: 0 goes on; -1, out of memory, stops
+ * the parse (returns 0). */
+static int built(struct scan *s, int rc)
 {
-    struct results_scan *o = s->out;
-    if (o->nelems == o->cap) {
-        size_t cap = o->cap ? 2 * o->cap : 1024;
-        struct results_elem *e = realloc(o->elems, cap * sizeof(*e));
-        if (e == NULL) {
-            results_reader_oom = 1;
-            o->status = RESULTS_SCAN_OOM;
-            return 0;
-        }
-        o->elems = e;
-        o->cap = cap;
+    if (rc == 0)
+        return 1;
+    s->out->status = RESULTS_SCAN_OOM;
+    return 0;
+}
+
+/* Hand an element to fn; returns 0 to stop the parse. */
+static int deliver(struct scan *s, enum results_elem_kind kind, size_t off,
+                   size_t len, const cJSON *tree)
+{
+    int rc = s->fn(s->ctx, kind, off, len, tree);
+    if (rc < 0) {
+        s->out->status = RESULTS_SCAN_OOM;
+        return 0;
     }
-    o->elems[o->nelems++] = (struct results_elem){
-        .off = off, .len = len, .kind = kind,
-        .skip_off = s->stats_end > 0 ? s->stats_off : 0,
-        .skip_len = s->stats_end > 0 ? s->stats_end - s->stats_off : 0 };
-    s->stats_off = s->stats_end = 0;
+    s->rows_done = rc > 0;
     return 1;
 }
 
@@ -93,7 +99,7 @@ static int value(struct scan *s, enum results_elem_kind kind)
         return 0;
     }
     if (s->in_results && s->depth == 2 && kind != RESULTS_ELEM_OBJECT)
-        return push(s, 0, 0, kind);
+        return s->rows_done || deliver(s, kind, 0, 0, NULL);
     if (s->depth == 0 && kind != RESULTS_ELEM_OBJECT &&
         kind != RESULTS_ELEM_ARRAY) {
         /* A lone scalar: the whole value; stop to check what follows. */
@@ -104,40 +110,79 @@ static int value(struct scan *s, enum results_elem_kind kind)
     return 1;
 }
 
+/* The text between the quotes of the string token just read when yajl
+ * gave str decoded in a buffer of its own (the string has escapes),
+ * else NULL. */
+static const char *raw_string(struct scan *s, const unsigned char *str,
+                              size_t *raw_len)
+{
+    const char *p = (const char *)str;
+    if (p >= s->text && p <= s->text + s->len)
+        return NULL;
+    /* Back from the closing quote to the one no backslash escapes. */
+    size_t close = pos(s) - 1, k = close;
+    for (;;) {
+        size_t slashes = 0;
+        if (s->text[--k] != '"')
+            continue;
+        while (s->text[k - slashes - 1] == '\\')
+            slashes++;
+        if (slashes % 2 == 0)
+            break;
+    }
+    *raw_len = close - (k + 1);
+    return s->text + k + 1;
+}
+
 static int on_null(void *ctx)
 {
-    return value(ctx, RESULTS_ELEM_NULL);
+    struct scan *s = ctx;
+    return value(s, RESULTS_ELEM_NULL) &&
+           (!s->in_row || built(s, results_tree_literal(s->tree,
+                                                        cJSON_NULL)));
 }
 
 static int on_bool(void *ctx, int b)
 {
-    (void)b;
-    return value(ctx, RESULTS_ELEM_BOOL);
+    struct scan *s = ctx;
+    return value(s, RESULTS_ELEM_BOOL) &&
+           (!s->in_row ||
+            built(s, results_tree_literal(s->tree,
+                                          b ? cJSON_True : cJSON_False)));
 }
 
 static int on_number(void *ctx, const char *n, size_t len)
 {
-    (void)n;
-    (void)len;
-    return value(ctx, RESULTS_ELEM_NUMBER);
+    struct scan *s = ctx;
+    return value(s, RESULTS_ELEM_NUMBER) &&
+           (!s->in_row || built(s, results_tree_number(s->tree, n, len)));
 }
 
 static int on_string(void *ctx, const unsigned char *str, size_t len)
 {
-    (void)str;
-    (void)len;
-    return value(ctx, RESULTS_ELEM_STRING);
+    struct scan *s = ctx;
+    size_t raw_len = 0;
+    if (!value(s, RESULTS_ELEM_STRING))
+        return 0;
+    if (!s->in_row)
+        return 1;
+    const char *raw = raw_string(s, str, &raw_len);
+    return built(s, results_tree_string(s->tree, (const char *)str, len,
+                                        raw, raw_len));
 }
 
 static int on_key(void *ctx, const unsigned char *key, size_t len)
 {
     struct scan *s = ctx;
+    size_t raw_len = 0;
     if (s->depth == 1)
         s->results_key = !s->out->found && len == 7 &&
                          memcmp(key, "results", 7) == 0;
-    if (s->in_results && s->depth == 3)
-        s->stats_key = len == 5 && memcmp(key, "stats", 5) == 0;
-    return 1;
+    if (!s->in_row)
+        return 1;
+    const char *raw = raw_string(s, key, &raw_len);
+    return built(s, results_tree_key(s->tree, (const char *)key, len, raw,
+                                     raw_len));
 }
 
 static int on_start_map(void *ctx)
@@ -145,20 +190,28 @@ static int on_start_map(void *ctx)
     struct scan *s = ctx;
     if (!value(s, RESULTS_ELEM_OBJECT))
         return 0;
-    if (s->in_results && s->depth == 2) {
+    if (s->in_results && s->depth == 2 && !s->rows_done) {
         s->elem_off = pos(s) - 1;
-        s->stats_off = s->stats_end = 0;
+        s->in_row = 1;
+        if (!built(s, results_tree_begin(s->tree)))
+            return 0;
     }
-    if (s->in_results && s->depth == 3 && s->stats_key)
-        s->stats_off = pos(s) - 1;
     s->depth++;
-    return 1;
+    return !s->in_row || built(s, results_tree_open(s->tree, cJSON_Object));
 }
 
 /* A container closed: the top-level value may be complete. */
 static int closed(struct scan *s)
 {
     s->depth--;
+    if (s->in_row)
+        results_tree_close(s->tree);
+    if (s->in_row && s->in_results && s->depth == 2) {
+        s->in_row = 0;
+        size_t end = pos(s);
+        return deliver(s, RESULTS_ELEM_OBJECT, s->elem_off,
+                       end - s->elem_off, results_tree_row(s->tree));
+    }
     if (s->depth == 0) {
         s->done = 1;
         s->end = pos(s);
@@ -169,15 +222,7 @@ static int closed(struct scan *s)
 
 static int on_end_map(void *ctx)
 {
-    struct scan *s = ctx;
-    if (s->in_results && s->depth == 3 &&
-        !push(s, s->elem_off, pos(s) - s->elem_off, RESULTS_ELEM_OBJECT))
-        return 0;
-    if (s->in_results && s->depth == 4 && s->stats_key) {
-        s->stats_end = pos(s);
-        s->stats_key = 0;
-    }
-    return closed(s);
+    return closed(ctx);
 }
 
 static int on_start_array(void *ctx)
@@ -185,8 +230,8 @@ static int on_start_array(void *ctx)
     struct scan *s = ctx;
     if (!value(s, RESULTS_ELEM_ARRAY))
         return 0;
-    if (s->in_results && s->depth == 2 &&
-        !push(s, 0, 0, RESULTS_ELEM_ARRAY))
+    if (s->in_results && s->depth == 2 && !s->rows_done &&
+        !deliver(s, RESULTS_ELEM_ARRAY, 0, 0, NULL))
         return 0;
     if (s->depth == 1 && s->results_key) {
         s->out->found = 1;
@@ -195,7 +240,7 @@ static int on_start_array(void *ctx)
     }
     s->results_key = 0;
     s->depth++;
-    return 1;
+    return !s->in_row || built(s, results_tree_open(s->tree, cJSON_Array));
 }
 
 static int on_end_array(void *ctx)
@@ -234,13 +279,18 @@ static void check_rest(const char *text, size_t len, struct scan *s)
 }
 
 int results_scan_text(const char *text, size_t len, int max_depth,
+                      results_elem_fn *fn, void *ctx,
                       struct results_scan *out)
 {
     yajl_alloc_funcs af = { scan_malloc, scan_realloc, scan_free, NULL };
-    struct scan s = { .out = out, .max_depth = max_depth, .len = len };
+    struct scan s = { .out = out, .text = text, .max_depth = max_depth,
+                      .fn = fn, .ctx = ctx, .len = len };
     memset(out, 0, sizeof(*out));
-    s.h = yajl_alloc(&callbacks, &af, &s);
+    s.tree = results_tree_new();
+    if (s.tree != NULL)
+        s.h = yajl_alloc(&callbacks, &af, &s);
     if (s.h == NULL) {
+        results_tree_free(s.tree);
         results_reader_oom = 1;
         out->status = RESULTS_SCAN_OOM;
         return 0;
@@ -268,5 +318,6 @@ int results_scan_text(const char *text, size_t len, int max_depth,
         out->error_at = len;
     }
     yajl_free(s.h);
+    results_tree_free(s.tree);
     return 0;
 }

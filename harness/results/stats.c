@@ -12,12 +12,51 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Copy v into out (which holds n) and sort ascending. */
-static void stats_sorted_copy(const double *v, size_t n, double *out)
+/* Samples up to this many are sorted by insertion, in memory on the
+ * stack: a row has a handful, and qsort's call through cmp_double per
+ * comparison and a malloc per sort cost more than the sorting. */
+#define STATS_SMALL_N 32
+
+/* Sort a[0..n) ascending, keeping equal values (0 and -0) in order, as
+ * glibc's qsort (a merge sort) does: the same array either way. */
+static void sort_doubles(double *a, size_t n)
 {
+    if (n > STATS_SMALL_N) {
+        qsort(a, n, sizeof(*a), cmp_double);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        double x = a[i];
+        size_t j = i;
+        for (; j > 0 && a[j - 1] > x; j--)
+            a[j] = a[j - 1];
+        a[j] = x;
+    }
+}
+
+/* Room for n values: small (STATS_SMALL_N of them) when they fit, else
+ * *heap, which the caller frees; NULL when out of memory. */
+static double *room(size_t n, double *small, double **heap)
+{
+    *heap = NULL;
+    if (n <= STATS_SMALL_N)
+        return small;
+    *heap = malloc(n * sizeof(**heap));
+    return *heap;
+}
+
+/* v sorted ascending into room for n (see room); NULL when out of
+ * memory. */
+static double *sorted_copy(const double *v, size_t n, double *small,
+                           double **heap)
+{
+    double *s = room(n, small, heap);
+    if (s == NULL)
+        return NULL;
     if (n > 0)
-        memcpy(out, v, n * sizeof(*v));
-    qsort(out, n, sizeof(*out), cmp_double);
+        memcpy(s, v, n * sizeof(*v));
+    sort_doubles(s, n);
+    return s;
 }
 
 /* Median of an already sorted array. */
@@ -32,14 +71,12 @@ static double sorted_median(const double *s, size_t n)
 
 double stats_median(const double *v, size_t n)
 {
+    double small[STATS_SMALL_N], *heap;
     if (n == 0)
         return NAN;
-    double *s = malloc(n * sizeof(*s));
-    if (s == NULL)
-        return NAN;
-    stats_sorted_copy(v, n, s);
-    double m = sorted_median(s, n);
-    free(s);
+    double *s = sorted_copy(v, n, small, &heap);
+    double m = s != NULL ? sorted_median(s, n) : NAN;
+    free(heap);
     return m;
 }
 
@@ -60,16 +97,17 @@ double stats_mean(const double *v, size_t n)
 
 double stats_mad(const double *v, size_t n)
 {
+    double small[STATS_SMALL_N], *heap;
     if (n == 0)
         return NAN;
-    double *d = malloc(n * sizeof(*d));
+    double *d = room(n, small, &heap);
     if (d == NULL)
         return NAN;
     double med = stats_median(v, n);
     for (size_t k = 0; k < n; k++)
         d[k] = fabs(v[k] - med);
     double mad = stats_median(d, n);
-    free(d);
+    free(heap);
     return mad;
 }
 
@@ -133,13 +171,13 @@ size_t stats_outliers(const double *v, size_t n)
 
 int stats_summarize(const double *v, size_t n, struct stats_summary *out)
 {
+    double small[STATS_SMALL_N], *heap;
     memset(out, 0, sizeof(*out));
     if (n == 0)
         return -1;
-    double *s = malloc(n * sizeof(*s));
+    double *s = sorted_copy(v, n, small, &heap);
     if (s == NULL)
         return -1;
-    stats_sorted_copy(v, n, s);
     out->n = n;
     out->min = s[0];
     out->max = s[n - 1];
@@ -157,7 +195,7 @@ int stats_summarize(const double *v, size_t n, struct stats_summary *out)
     out->ci95_high = s[hi - 1];
     out->ci_level = n > STATS_MIN_CI_N ? covered : NAN;
     out->outliers = stats_outliers(v, n);
-    free(s);
+    free(heap);
     return 0;
 }
 
@@ -362,7 +400,7 @@ int stats_ratio_ci(const double *base, size_t nb, const double *new_v,
     for (size_t i = 0; i < nb; i++)
         for (size_t j = 0; j < nn; j++)
             r[i * nn + j] = new_v[j] / base[i];
-    qsort(r, top, sizeof(*r), cmp_double);
+    sort_doubles(r, top);
     /* Hodges-Lehmann on the log scale: the log is monotone, so the
      * median log ratio sits between the same middle ratios that bound
      * the interval, and the estimate can never fall outside it. */
@@ -564,7 +602,7 @@ int stats_walsh_ci(const double *d, size_t n, double level, double *est,
     for (size_t i = 0; i < n; i++)
         for (size_t j = i; j < n; j++)
             a[w++] = (d[i] + d[j]) / 2.0;
-    qsort(a, top, sizeof(*a), cmp_double);
+    sort_doubles(a, top);
     *est = sorted_median(a, top);
     size_t c = wsr_critical(n, (1.0 - level) / 2.0);
     int rc = 0;

@@ -16,6 +16,7 @@
 #include "fs.h"
 
 #define FS_MAX_DIRS 4        /* private folders alive at once */
+#define FS_MAX_CHILDREN 4    /* children fs_track_child keeps */
 #define FS_PATH_MAX 4096
 
 void fs_dir_of(const char *path, char *buf, size_t len)
@@ -365,7 +366,9 @@ out:
 
 static char fs_dirs[FS_MAX_DIRS][FS_PATH_MAX];
 static volatile sig_atomic_t fs_ndirs;
-static volatile sig_atomic_t fs_child;
+/* Children a signal kills first (0: a free slot); plot runs two
+ * gnuplots at once. */
+static volatile sig_atomic_t fs_children[FS_MAX_CHILDREN];
 static struct sigaction fs_old_int, fs_old_term, fs_old_hup;
 
 /* Remove the files of dir and dir itself with async-signal-safe calls
@@ -404,10 +407,12 @@ static void fs_remove_flat(const char *dir)
 static void fs_on_signal(int sig)
 {
     int saved = errno;
-    pid_t child = (pid_t)fs_child;
-    if (child > 0) {
-        kill(child, SIGKILL);
-        waitpid(child, NULL, 0);
+    for (int k = 0; k < FS_MAX_CHILDREN; k++) {
+        pid_t child = (pid_t)fs_children[k];
+        if (child > 0) {
+            kill(child, SIGKILL);
+            waitpid(child, NULL, 0);
+        }
     }
     for (int k = (int)fs_ndirs - 1; k >= 0; k--)
         fs_remove_flat(fs_dirs[k]);
@@ -475,7 +480,19 @@ void fs_private_dir_remove(const char *dir)
     sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
-void fs_track_child(pid_t pid)
+int fs_track_child(pid_t pid)
 {
-    fs_child = (sig_atomic_t)pid;
+    for (int k = 0; k < FS_MAX_CHILDREN; k++)
+        if (fs_children[k] == 0) {
+            fs_children[k] = (sig_atomic_t)pid;
+            return 0;
+        }
+    return -1;
+}
+
+void fs_untrack_child(pid_t pid)
+{
+    for (int k = 0; k < FS_MAX_CHILDREN; k++)
+        if (fs_children[k] == (sig_atomic_t)pid)
+            fs_children[k] = 0;
 }

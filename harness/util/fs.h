@@ -65,7 +65,8 @@ int fs_write_new(const char *path, const void *buf, size_t len, char *err,
 
 /* Create the private folder DIR/.poolbench-TAG-XXXXXX (mode 0700) into
  * out, and remember it: SIGINT, SIGTERM or SIGHUP remove it (and kill the
- * child named by fs_track_child) before the process dies of the signal.
+ * children named by fs_track_child) before the process dies of the
+ * signal.
  * Returns 0, or -1 with a message in err. */
 int fs_private_dir(const char *dir, const char *tag, char *out,
                    size_t out_len, char *err, size_t err_len);
@@ -74,8 +75,12 @@ int fs_private_dir(const char *dir, const char *tag, char *out,
  * and forget it. */
 void fs_private_dir_remove(const char *dir);
 
-/* The child process a signal should kill before removing the private
- * folders it writes into (0: none). */
-void fs_track_child(pid_t pid);
+/* Track child pid: a signal kills it before removing the private
+ * folders it writes into. Returns 0, or -1 when four are tracked
+ * already. */
+int fs_track_child(pid_t pid);
+
+/* Forget pid (it was reaped). */
+void fs_untrack_child(pid_t pid);
 
 #endif /* POOLBENCH_FS_H */

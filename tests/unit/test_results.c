@@ -204,6 +204,92 @@ static void test_refusals(void **state)
                      "speedup");
     expect_row_error("\"tasks\":100", "\"machine_index\":3,\"tasks\":100",
                      "machine_index");
+    /* cJSON refused a UTF-16 surrogate escaped alone; the reader still
+     * does (yajl would let it through). */
+    expect_row_error("\"executor\":\"threads\"",
+                     "\"executor\":\"thr\\ud800eads\"",
+                     "results[0]: not valid JSON");
+    expect_row_error("\"executor\":\"threads\"",
+                     "\"exe\\udc00cutor\":\"threads\"",
+                     "results[0]: not valid JSON");
+    /* A row is read as the scan passes, but the file's syntax and
+     * outline are still judged first, and its machines, which may
+     * follow the rows. */
+    char *late = row_with("\"mode\":\"unordered\"", "\"mode\":\"random\"");
+    memcpy(strstr(late, "\"poolbench/1\""), "7            ", 13);
+    expect_error(late, strlen(late), "schema is a number");
+    late[strlen(late) - 1] = ']';
+    expect_error(late, strlen(late), "not valid JSON");
+    free(late);
+    expect_row_error("\"tasks\":100",
+                     "\"machine_index\":1,\"role\":3,\"tasks\":100",
+                     "results[0].machine_index: 1 is out of range");
+    expect_row_error("\"mode\":\"unordered\"",
+                     "\"machine_index\":1,\"mode\":\"random\"",
+                     "results[0].mode: 'random'");
+}
+
+/* A row whose machine_index names a machine listed after the rows. */
+static void test_machines_after_rows(void **state)
+{
+    (void)state;
+    char *text = row_with("\"tasks\":100",
+                          "\"machine_index\":1,\"tasks\":100");
+    const char *m = strstr(text, "\"machine\":") + strlen("\"machine\":");
+    int mlen = (int)(strstr(m, "},") + 1 - m);
+    size_t size = strlen(text) + 2 * (size_t)mlen + 32;
+    char *moved = malloc(size);
+    snprintf(moved, size, "%.*s,\"machines\":[%.*s,%.*s]}",
+             (int)strlen(text) - 1, text, mlen, m, mlen, m);
+    struct results_file f;
+    char err[512];
+    if (results_parse("t.json", moved, strlen(moved), &f, err,
+                      sizeof(err)) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(f.nmachines, 2);
+    assert_int_equal(f.rows[0].machine_index, 1);
+    results_free(&f);
+    strstr(moved, "\"machine_index\":1")[16] = '2';
+    expect_error(moved, strlen(moved),
+                 "results[0].machine_index: 2 is out of range; expected a "
+                 "whole number from 0 to 1");
+    free(moved);
+    free(text);
+}
+
+/* Numbers read exactly as strtod reads them, whichever way the reader
+ * takes (one IEEE operation when exact, else strtod). */
+static void test_numbers(void **state)
+{
+    (void)state;
+    static const char *const nums[] = {
+        "0.1", "1e22", "1e23", "9007199254740992", "9007199254740993",
+        "4.35", "-0", "0.000001234", "123456789012345678e-5",
+        "2.2250738585072014e-308", "1.7976931348623157e308", "6.5e-05",
+        "0.30000000000000004", "1E+2", "1e-22", "3.0000000000000000001",
+    };
+    const size_t n = sizeof(nums) / sizeof(nums[0]);
+    char list[1024] = "[", *text;
+    for (size_t k = 0; k < n; k++)
+        snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+                 k ? "," : "", nums[k]);
+    strcat(list, "]");
+    text = row_with("[0.5,0.25,0.75]", list);
+    struct results_file f;
+    char err[512];
+    assert_int_equal(results_parse("t.json", text, strlen(text), &f, err,
+                                   sizeof(err)), 0);
+    const struct results_series *s = results_series_find(&f.rows[0],
+                                                         "wall_s");
+    assert_int_equal(s->n, n);
+    for (size_t k = 0; k < n; k++) {
+        double want = strtod(nums[k], NULL);
+        if (memcmp(&s->v[k], &want, sizeof(want)) != 0)
+            fail_msg("%s read as %.17g, strtod gives %.17g", nums[k],
+                     s->v[k], want);
+    }
+    results_free(&f);
+    free(text);
 }
 
 static void test_write_atomic(void **state)
@@ -359,6 +445,8 @@ int main(void)
         cmocka_unit_test(test_parse_valid),
         cmocka_unit_test(test_compact_model),
         cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_machines_after_rows),
+        cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_write_atomic),
         cmocka_unit_test(test_load_errors),
         cmocka_unit_test(test_write_new),
