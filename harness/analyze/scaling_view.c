@@ -368,48 +368,44 @@ cJSON *scaling_json(const struct results_view *v,
     return o;
 }
 
-cJSON *scaling_models_json(const struct results_file *f, char *err,
-                           size_t err_len)
+/* The "scaling_models" array of view v, or NULL with a message. */
+static cJSON *models_json(const struct results_view *v, char *err,
+                          size_t err_len)
 {
-    struct results_view v;
     struct scaling_set s;
-    if (view_build(f, &v, err, err_len) != 0)
-        return NULL;
     cJSON *arr = cJSON_CreateArray();
     /* One instance's models at a time: a fleet's file has 100,000
      * instances, all their models at once cost more than the rows. */
-    for (size_t i = 0; arr != NULL && i < v.ninsts; i++) {
-        if (scaling_of_instance(&v, i, &s, err, err_len) != 0) {
+    for (size_t i = 0; arr != NULL && i < v->ninsts; i++) {
+        if (scaling_of_instance(v, i, &s, err, err_len) != 0) {
             scaling_set_free(&s);
             cJSON_Delete(arr);
-            view_free(&v);
             return NULL;
         }
         for (size_t k = 0; k < s.n; k++)
-            cJSON_AddItemToArray(arr, scaling_json(&v, &s.g[k]));
+            cJSON_AddItemToArray(arr, scaling_json(v, &s.g[k]));
         scaling_set_free(&s);
     }
     if (arr == NULL)
         snprintf(err, err_len, "out of memory deriving scaling models");
+    return arr;
+}
+
+cJSON *scaling_models_json(const struct results_file *f, char *err,
+                           size_t err_len)
+{
+    struct results_view v;
+    if (view_build(f, &v, err, err_len) != 0)
+        return NULL;
+    cJSON *arr = models_json(&v, err, err_len);
     view_free(&v);
     return arr;
 }
 
-int scaling_derive_json(cJSON *root, char *err, size_t err_len)
+int scaling_derive_json(cJSON *root, const struct results_view *v,
+                        char *err, size_t err_len)
 {
-    struct results_file f;
-    char *text = cJSON_PrintUnformatted(root);
-    if (text == NULL) {
-        snprintf(err, err_len, "out of memory deriving scaling models");
-        return -1;
-    }
-    int rc = results_parse("the results being written", text, strlen(text),
-                           &f, err, err_len);
-    free(text);
-    if (rc != 0)
-        return -1;
-    cJSON *arr = scaling_models_json(&f, err, err_len);
-    results_free(&f);
+    cJSON *arr = models_json(v, err, err_len);
     if (arr == NULL)
         return -1;
     cJSON_DeleteItemFromObjectCaseSensitive(root, "scaling_models");
