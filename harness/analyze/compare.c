@@ -99,6 +99,16 @@ int compare_adjust_p(const double *p, size_t m, enum compare_correction c,
     return 0;
 }
 
+double compare_row_alpha(const struct compare_options *o, size_t m)
+{
+    /* Holm and BH flag a lone regression among m rows only at p <=
+     * alpha / m (their first step); it is the level every row must be
+     * able to reach for the gate to fire on it. */
+    if (o->correction == COMPARE_NONE || m <= 1)
+        return o->alpha;
+    return o->alpha / (double)m;
+}
+
 double compare_t975(size_t df)
 {
     /* Exact to 3 decimals for small df (where it matters: a window is a

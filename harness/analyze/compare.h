@@ -71,6 +71,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "compare_power.h"
 #include "results.h"
 #include "stats.h"
 #include "view.h"
@@ -246,16 +247,6 @@ int compare_prediction_interval(const double *m, size_t k, double *lo,
 
 /* The level each of m tested rows is tested at under o (see the top). */
 double compare_row_alpha(const struct compare_options *o, size_t m);
-
-/* The smallest slowdown, in percent, the U test flags with 80% power at
- * alpha_row between samples b[0..nb) and nv[0..nn) (see the top);
- * INFINITY when it cannot flag any. */
-double compare_detectable_pct(const double *b, size_t nb, const double *nv,
-                              size_t nn, double alpha_row);
-
-/* The repetitions per side at which the U test can reach alpha_row, or 0
- * beyond 1000. */
-size_t compare_reps_needed(double alpha_row);
 
 /* Whether the comparison is complete: every configuration compared,
  * nothing only on one side. */

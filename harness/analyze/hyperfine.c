@@ -404,7 +404,7 @@ int hyperfine_convert(const char *name, const char *text, size_t len,
     cJSON_Delete(in);
     /* Speedups against the same instance's fastest serial row (whole
      * processes, so start-up included), as every reader computes them. */
-    if (view_derive_json(root, err, err_len) != 0) {
+    if (view_derive_json(root, NULL, err, err_len) != 0) {
         cJSON_Delete(root);
         return -1;
     }

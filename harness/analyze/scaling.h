@@ -173,8 +173,9 @@ cJSON *scaling_models_json(const struct results_file *f, char *err,
                            size_t err_len);
 
 /* Add (or replace) the top-level "scaling_models" array of a results tree
- * being written, from the view of the tree read back. Returns 0, or -1
- * with a message. */
-int scaling_derive_json(cJSON *root, char *err, size_t err_len);
+ * being written, from v, the view of the tree read back (a
+ * view_derive_fn). Returns 0, or -1 with a message. */
+int scaling_derive_json(cJSON *root, const struct results_view *v,
+                        char *err, size_t err_len);
 
 #endif /* POOLBENCH_SCALING_H */

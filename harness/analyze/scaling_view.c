@@ -368,26 +368,34 @@ cJSON *scaling_json(const struct results_view *v,
     return o;
 }
 
-int scaling_models_each(const struct results_file *f, scaling_model_fn *fn,
-                        void *ctx, char *err, size_t err_len)
+/* fn(ctx, model) for each scaling model of view v, one instance's at a
+ * time: a fleet's file has 100,000 instances, all their models at once
+ * cost more than the rows. */
+static int models_each(const struct results_view *v, scaling_model_fn *fn,
+                       void *ctx, char *err, size_t err_len)
 {
-    struct results_view v;
     struct scaling_set s;
     int rc = 0;
-    if (view_build(f, &v, err, err_len) != 0)
-        return -1;
-    /* One instance's models at a time: a fleet's file has 100,000
-     * instances, all their models at once cost more than the rows. */
-    for (size_t i = 0; rc == 0 && i < v.ninsts; i++) {
-        rc = scaling_of_instance(&v, i, &s, err, err_len);
+    for (size_t i = 0; rc == 0 && i < v->ninsts; i++) {
+        rc = scaling_of_instance(v, i, &s, err, err_len);
         for (size_t k = 0; rc == 0 && k < s.n; k++)
-            if (fn(ctx, scaling_json(&v, &s.g[k])) != 0) {
+            if (fn(ctx, scaling_json(v, &s.g[k])) != 0) {
                 snprintf(err, err_len, "out of memory deriving scaling "
                          "models");
                 rc = -1;
             }
         scaling_set_free(&s);
     }
+    return rc;
+}
+
+int scaling_models_each(const struct results_file *f, scaling_model_fn *fn,
+                        void *ctx, char *err, size_t err_len)
+{
+    struct results_view v;
+    if (view_build(f, &v, err, err_len) != 0)
+        return -1;
+    int rc = models_each(&v, fn, ctx, err, err_len);
     view_free(&v);
     return rc;
 }
@@ -400,38 +408,37 @@ static int add_to_array(void *ctx, cJSON *model)
     return 0;
 }
 
+/* An empty array for the models, or NULL with a message. */
+static cJSON *models_array(char *err, size_t err_len)
+{
+    cJSON *arr = cJSON_CreateArray();
+    if (arr == NULL)
+        snprintf(err, err_len, "out of memory deriving scaling models");
+    return arr;
+}
+
 cJSON *scaling_models_json(const struct results_file *f, char *err,
                            size_t err_len)
 {
-    cJSON *arr = cJSON_CreateArray();
-    if (arr == NULL) {
-        snprintf(err, err_len, "out of memory deriving scaling models");
-        return NULL;
-    }
-    if (scaling_models_each(f, add_to_array, arr, err, err_len) != 0) {
+    cJSON *arr = models_array(err, err_len);
+    if (arr != NULL &&
+        scaling_models_each(f, add_to_array, arr, err, err_len) != 0) {
         cJSON_Delete(arr);
         return NULL;
     }
     return arr;
 }
 
-int scaling_derive_json(cJSON *root, char *err, size_t err_len)
+int scaling_derive_json(cJSON *root, const struct results_view *v,
+                        char *err, size_t err_len)
 {
-    struct results_file f;
-    char *text = cJSON_PrintUnformatted(root);
-    if (text == NULL) {
-        snprintf(err, err_len, "out of memory deriving scaling models");
-        return -1;
-    }
-    int rc = results_parse("the results being written", text, strlen(text),
-                           &f, err, err_len);
-    free(text);
-    if (rc != 0)
-        return -1;
-    cJSON *arr = scaling_models_json(&f, err, err_len);
-    results_free(&f);
+    cJSON *arr = models_array(err, err_len);
     if (arr == NULL)
         return -1;
+    if (models_each(v, add_to_array, arr, err, err_len) != 0) {
+        cJSON_Delete(arr);
+        return -1;
+    }
     cJSON_DeleteItemFromObjectCaseSensitive(root, "scaling_models");
     cJSON_AddItemToObject(root, "scaling_models", arr);
     return 0;

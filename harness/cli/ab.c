@@ -436,7 +436,7 @@ int cmd_ab(int argc, char **argv)
     rc = rounds(&a, err, sizeof(err));
     if (rc == 0) {
         cJSON *root = build(&a, argc, argv);
-        if (view_derive_json(root, err, sizeof(err)) != 0 ||
+        if (view_derive_json(root, NULL, err, sizeof(err)) != 0 ||
             results_write_atomic(a.out, root, err, sizeof(err)) != 0)
             rc = EXIT_RUN_FAILED;
         else

@@ -1,10 +1,13 @@
-/* common.c - what several commands share: their inputs, no options. */
+/* common.c - what several commands share: their inputs, no options, and
+ * the options of compare and its paired form. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "cli.h"
+#include "compare.h"
 #include "exit.h"
 #include "textesc.h"
 
@@ -62,4 +65,52 @@ int cli_no_options(const char *cmd, int argc, char **argv,
         return -1;
     }
     return 0;
+}
+
+int cli_compare_option(char which, const char *arg,
+                       struct compare_options *o, char *err, size_t err_len)
+{
+    int k;
+    switch (which) {
+    case 't': {
+        char text[64];
+        snprintf(text, sizeof(text), "%s", arg);
+        size_t len = strlen(text);
+        if (len > 1 && text[len - 1] == '%')
+            text[len - 1] = '\0';
+        if (args_double("--threshold", text, 0, 1000, &o->threshold_pct,
+                        err, err_len) != 0) {
+            snprintf(err, err_len, "--threshold '%s': expected a "
+                     "percentage from 0 to 1000, like 5 or 2.5%%", arg);
+            return -1;
+        }
+        return 0;
+    }
+    case 'a':
+        if (args_double("--alpha", arg, 0, 1, &o->alpha, err,
+                        err_len) != 0 || o->alpha <= 0 || o->alpha >= 1) {
+            snprintf(err, err_len, "--alpha '%s': expected a number "
+                     "greater than 0 and less than 1, like 0.01", arg);
+            return -1;
+        }
+        return 0;
+    case 'c':
+        k = args_choice("holm|bh|none", arg);
+        if (k < 0) {
+            snprintf(err, err_len, "--correction '%s': expected holm, bh "
+                     "or none", arg);
+            return -1;
+        }
+        o->correction = (enum compare_correction)k;
+        return 0;
+    default:
+        k = args_choice("wall|cpu|ns_per_task", arg);
+        if (k < 0) {
+            snprintf(err, err_len, "--metric '%s': expected wall, cpu "
+                     "or ns_per_task", arg);
+            return -1;
+        }
+        o->metric = (enum compare_metric)k;
+        return 0;
+    }
 }

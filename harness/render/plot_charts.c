@@ -136,6 +136,17 @@ static int chart_bars(struct render *rd, const struct plot_src *s,
 
 /* ---- scaling: speedup vs workers ---------------------------------------- */
 
+/* head's gnuplot array name[n] of the 1-based lines line_of[0..n) of
+ * extra blocks (at least one element: gnuplot has no empty array). */
+static void put_line_array(struct strbuf *head, const char *name,
+                           const size_t *line_of, size_t n)
+{
+    strbuf_printf(head, "array %s[%zu] = [", name, n > 0 ? n : 1);
+    for (size_t k = 0; k < (n > 0 ? n : 1); k++)
+        strbuf_printf(head, "%s%zu", k ? ", " : "", n > 0 ? line_of[k] : 1);
+    strbuf_printf(head, "]\n");
+}
+
 /* Block per line of points sorted by line then x; the first point of
  * each (line, x) is written by put(). Returns the most points of a
  * line. */
@@ -230,11 +241,8 @@ static unsigned model_blocks(const struct plot_src *s,
         far = fmax(far, 2 * g->m.max_n);
     }
     scaling_set_free(&set);
-    strbuf_printf(head, "nmodels = %zu\narray model_line[%zu] = [", nm,
-                  nm > 0 ? nm : 1);
-    for (size_t k = 0; k < (nm > 0 ? nm : 1); k++)
-        strbuf_printf(head, "%s%zu", k ? ", " : "", nm > 0 ? line_of[k] : 1);
-    strbuf_printf(head, "]\n");
+    strbuf_printf(head, "nmodels = %zu\n", nm);
+    put_line_array(head, "model_line", line_of, nm);
     if (nm > 0)
         strbuf_printf(head, "ymax = %.6g\n", top * 1.15);
     if (nm == 0)
@@ -512,6 +520,40 @@ static void put_per_task(struct strbuf *dat, const struct point *p,
                   vr->wall.ci95_high * scale / t);
 }
 
+/* After the executor blocks, a block per line whose rows carry
+ * harness_ns_per_task (chunk, poolbench's own cost per task in the
+ * chart's unit: an empty task through the same executor and chunk), and
+ * head's nharness, harness_line (each block's line) and harness_text
+ * (its key entry; empty when no row carries it, as in older files). */
+static void harness_blocks(struct strbuf *dat, struct strbuf *head,
+                           const struct point *pts, size_t n,
+                           char (*lines)[128], double scale)
+{
+    size_t nh = 0, line_of[PLOT_MAX_GROUPS];
+    for (size_t k = 0; k < n; k++) {
+        const struct results_row *r = pts[k].vr->r;
+        /* The first row of each (line, x), as write_blocks draws. */
+        if ((k > 0 && pts[k - 1].line == pts[k].line &&
+             pts[k - 1].x == pts[k].x) || !isfinite(r->harness_ns_per_task))
+            continue;
+        if (nh == 0 || line_of[nh - 1] != (size_t)pts[k].line + 1) {
+            char what[200];
+            snprintf(what, sizeof(what), "harness %.120s: chunk, "
+                     "poolbench's own cost per task", lines[pts[k].line]);
+            strbuf_printf(dat, "%s", nh > 0 ? "\n\n" : "");
+            plot_buf_dat_comment(dat, what);
+            line_of[nh++] = (size_t)pts[k].line + 1;
+        }
+        strbuf_printf(dat, "%llu %.6g\n", (unsigned long long)r->chunk,
+                      r->harness_ns_per_task * 1e-9 * scale);
+    }
+    strbuf_printf(dat, "%s", nh > 0 ? "\n\n" : "");
+    strbuf_printf(head, "nharness = %zu\n", nh);
+    put_line_array(head, "harness_line", line_of, nh);
+    plot_buf_gp_var(head, "harness_text",
+                    nh > 0 ? "poolbench's own cost (empty task)" : "");
+}
+
 static int chart_overhead(struct render *rd, const struct plot_src *s,
                           const struct view_inst *in)
 {
@@ -550,7 +592,8 @@ static int chart_overhead(struct render *rd, const struct plot_src *s,
     units_time_scale(maxv, &scale, &unit);
     struct strbuf dat = { 0 }, head = { 0 };
     strbuf_printf(&dat, "# chunk  wall_per_task_%s  ci95_low  ci95_high  "
-                  "(%u workers; one block per executor)\n", unit, w);
+                  "(%u workers; one block per executor, then one per "
+                  "executor with harness_ns_per_task)\n", unit, w);
     write_blocks(&dat, pts, n, lines, put_per_task, scale);
     /* Tics at the chunk sizes run, "auto" named. */
     strbuf_printf(&head, "set xtics (");
@@ -570,6 +613,7 @@ static int chart_overhead(struct render *rd, const struct plot_src *s,
         strbuf_printf(&head, " %g", pts[k].x);
     }
     strbuf_printf(&head, ")\nset xrange [%g:%g]\n", minc / 1.6, maxc * 1.6);
+    harness_blocks(&dat, &head, pts, n, lines, scale);
     free(pts);
     strbuf_printf(&head, "nlines = %zu\n", nlines);
     plot_buf_gp_array(&head, "titles", lines, nlines);

@@ -1,12 +1,13 @@
 /* report_scaling.c - the report's scaling model table of an instance
- * (see report_impl.h): per executor the law, contention, crosstalk and
+ * (report_scaling.h): per executor the law, contention, crosstalk and
  * peak with their intervals, how well it fits, and what it predicts past
  * the measured worker counts, worded as a prediction. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "report_impl.h"
+#include "report_html.h"
+#include "report_scaling.h"
 #include "scaling.h"
 
 /* "3.1% [2.4, 3.9]" for a fraction and its interval. */

@@ -9,7 +9,9 @@
 
 #include "findings.h"
 #include "plot.h"
-#include "report_impl.h"
+#include "report_html.h"
+#include "report_scaling.h"
+#include "report_sections.h"
 #include "strbuf.h"
 #include "units.h"
 #include "view.h"

@@ -589,7 +589,8 @@ const struct view_row *view_recommended(const struct results_view *v,
     return pick;
 }
 
-int view_derive_json(cJSON *root, char *err, size_t err_len)
+int view_derive_json(cJSON *root, view_derive_fn *more, char *err,
+                     size_t err_len)
 {
     struct results_file f;
     struct results_view v;
@@ -629,7 +630,8 @@ int view_derive_json(cJSON *root, char *err, size_t err_len)
         else if (arr != NULL)
             cJSON_AddItemToObject(o, "speedup_ci95", arr);
     }
+    rc = more != NULL ? more(root, &v, err, err_len) : 0;
     view_free(&v);
     results_free(&f);
-    return 0;
+    return rc;
 }

@@ -115,14 +115,22 @@ struct results_view {
 int view_build(const struct results_file *f, struct results_view *v,
                char *err, size_t err_len);
 
+/* What a layer above derives into a results tree being written (the
+ * scaling models), from v, the view of the tree read back. Returns 0, or
+ * -1 with a message. */
+typedef int view_derive_fn(cJSON *root, const struct results_view *v,
+                           char *err, size_t err_len);
+
 /* Fill the derived fields of every row of a results tree that is being
  * written: "ns_per_task", "speedup", "speedup_ci95" ([low, high]),
  * "speedup_ci_level" and "efficiency" (null where there is none), from
  * the view of the tree read back through the schema reader, so that a
- * file says what every reader of it computes. Returns 0, or -1 with a
- * message when the tree is not a valid poolbench/1 file or memory runs
- * out. */
-int view_derive_json(cJSON *root, char *err, size_t err_len);
+ * file says what every reader of it computes; then, unless more is
+ * NULL, let more derive its fields from the same view (the tree is
+ * printed and read back once). Returns 0, or -1 with a message when the
+ * tree is not a valid poolbench/1 file, memory runs out or more fails. */
+int view_derive_json(cJSON *root, view_derive_fn *more, char *err,
+                     size_t err_len);
 
 /* Free what view_build made; safe on a zeroed view. */
 void view_free(struct results_view *v);

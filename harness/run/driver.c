@@ -64,7 +64,7 @@ struct run {
     char out_stem[4096];      /* "" with -o */
     const char *suite;        /* --suite NAME, or NULL */
     struct results_file tasks_base; /* --tasks-from, or zeroed */
-    int (*derive)(cJSON *root, char *err, size_t err_len); /* hooks' */
+    view_derive_fn *derive;   /* hooks' */
 };
 
 static cJSON *build(struct run *r, int interrupted, char *err,

@@ -14,6 +14,7 @@
 #include "exit.h"
 #include "machine.h"
 #include "results.h"
+#include "view.h"
 
 /* What `run` does with the results file it wrote. */
 struct driver_hooks {
@@ -43,9 +44,10 @@ struct driver_hooks {
                     char *label, size_t label_len, char *err,
                     size_t err_len);
     /* Add the fields the layers above derive (the scaling models) to the
-     * results tree before it is written. Returns 0, or -1 with a
-     * message. May be NULL. */
-    int (*derive)(cJSON *root, char *err, size_t err_len);
+     * results tree before it is written, from the view the derived fields
+     * of the rows came from. Returns 0, or -1 with a message. May be
+     * NULL. */
+    view_derive_fn *derive;
 };
 
 /* Run `poolbench run` with argv[0] == "run". Returns the exit status. */

@@ -376,9 +376,9 @@ cJSON *record_build(const struct record_ctx *rc, char *err, size_t err_len)
                      cJSON_AddArrayToObject(root, "warnings"));
     free(index);
     /* Speedups, efficiencies and ns per task come from the view, as every
-     * reader computes them: one derivation for all. */
-    if (view_derive_json(root, err, err_len) != 0 ||
-        (rc->derive != NULL && rc->derive(root, err, err_len) != 0)) {
+     * reader computes them: one derivation for all; the scaling models
+     * from the same view, the tree read back once. */
+    if (view_derive_json(root, rc->derive, err, err_len) != 0) {
         cJSON_Delete(root);
         return NULL;
     }

@@ -12,6 +12,7 @@
 #include "measure.h"
 #include "options.h"
 #include "plan.h"
+#include "view.h"
 
 /* Everything a results file says about one run. */
 struct record_ctx {
@@ -24,9 +25,8 @@ struct record_ctx {
     int interrupted;
     const char *suite;   /* --suite NAME (config.suite), or NULL */
     /* Derived fields from the layers above (the scaling models), added
-     * to the finished tree; may be NULL. Returns 0, or -1 with a
-     * message. */
-    int (*derive)(cJSON *root, char *err, size_t err_len);
+     * to the finished tree from the view of its rows; may be NULL. */
+    view_derive_fn *derive;
 };
 
 /* The results tree of the run so far: machine, config, every

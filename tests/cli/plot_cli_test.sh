@@ -102,6 +102,70 @@ PY
 then ok; else bad "scaling speedups are not against the fastest serial row"
 fi
 
+# The overhead chart draws poolbench's own cost per task
+# (harness_ns_per_task) as a dashed line per executor, named once in the
+# key, when the rows carry it; a file without it (plot-a.json, made
+# before it) draws none. Checked in the .gp, the .dat and the SVG.
+python3 - "$FX/plot-a.json" harness.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for r in d["results"]:
+    assert "harness_ns_per_task" not in r, "fixture changed"
+    r["harness_ns_per_task"] = round(0.4 * r["ns_per_task"], 3)
+json.dump(d, open(sys.argv[2], "w"))
+PY
+# check_harness DIR RESULTS WANT: DIR's overhead-noop chart draws the
+# harness line of RESULTS' rows when WANT is 1, and none when it is 0.
+check_harness() {
+    python3 - "$@" <<'PY'
+import json, re, sys
+d, results, want = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
+gp = open(d + "/overhead-noop.gp").read()
+dat = open(d + "/overhead-noop.dat").read()
+svg = open(d + "/overhead-noop.svg").read()
+nlines = int(re.search(r"^nlines = (\d+)$", gp, re.M).group(1))
+nharness = int(re.search(r"^nharness = (\d+)$", gp, re.M).group(1))
+key = "poolbench's own cost" in svg.replace("&#39;", "'")
+# Dashed paths in a series colour: grid lines and the serial reference
+# are grey.
+dashed = [m for m in re.finditer(r"<path stroke='rgb\(([ \d,]+)\)' "
+                                 r"stroke-dasharray='[^']+'\s+d='([^']+)'",
+                                 svg)
+          if m.group(1).replace(" ", "") not in ("221,221,221", "85,85,85")]
+blocks = re.findall(r"^# harness (.+): chunk.*\n((?:[0-9].*\n)+)", dat, re.M)
+if not want:
+    assert nharness == 0 and not key and not dashed and not blocks, \
+        (nharness, key, len(dashed), len(blocks))
+    print("ok")
+    sys.exit(0)
+assert nharness == nlines == len(blocks) == len(dashed) and key, \
+    (nlines, nharness, len(blocks), len(dashed), key)
+assert all("L" in m.group(2) for m in dashed), "a harness line of one point"
+# Each value is the row's harness_ns_per_task in the chart's unit
+# (unordered rows at the chart's worker count).
+unit = re.search(r"wall_per_task_(\w+)", dat).group(1)
+ns = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[unit]
+workers = int(re.search(r"\((\d+) workers", dat).group(1))
+rows = json.load(open(results))["results"]
+for label, text in blocks:
+    for line in text.splitlines():
+        chunk, v = line.split()
+        have = [r["harness_ns_per_task"] for r in rows
+                if r["workload"] == "noop" and r["workers"] == workers and
+                r["mode"] == "unordered" and str(r["chunk"]) == chunk and
+                label.startswith(r["executor"])]
+        assert any(abs(float(v) * ns - h) <= 1e-4 * h for h in have), \
+            (label, chunk, v, have)
+print("ok")
+PY
+}
+if check_harness one "$FX/plot-a.json" 0 > /dev/null; then ok
+else bad "overhead chart draws a harness line for a file without one"; fi
+if "$PB" plot harness.json -o harness > /dev/null 2>&1 &&
+   check_harness harness harness.json 1 > /dev/null; then ok
+else bad "overhead chart without the harness's own cost:" \
+    "$(check_harness harness harness.json 1 2>&1 | tail -n 1)"; fi
+
 # plot --help lists the chart kinds from the table; with no file, plot
 # reads results/latest.json.
 if "$PB" plot --help | grep -q "^  overhead-\* " &&

@@ -1,10 +1,10 @@
-/* report_impl.h - what report.c (the page: head, banner, contents,
- * charts, assembling, writing, the command) and report_sections.c (the
- * summary table, the per-workload sections, the machine table, the
- * hyperfine and Python vs native sections, the full table) share. Not
- * for other modules: use report.h. */
-#ifndef POOLBENCH_REPORT_IMPL_H
-#define POOLBENCH_REPORT_IMPL_H
+/* report_sections.h - the sections of the report page that report.c puts
+ * together: the summary table, the per-workload sections, the machine
+ * table, the hyperfine and Python vs native sections, the full table; and
+ * the results file they are made from, understood. Not for other
+ * modules: use report.h. */
+#ifndef POOLBENCH_REPORT_SECTIONS_H
+#define POOLBENCH_REPORT_SECTIONS_H
 
 #include <stddef.h>
 
@@ -34,22 +34,6 @@ struct page_file {
     size_t nworkloads;
 };
 
-/* ---- report.c ---- */
-
-/* Append text with & < > " ' escaped. */
-void report_html_text(struct strbuf *b, const char *text);
-
-/* Append <tag>text</tag>, text escaped. */
-void report_html_cell(struct strbuf *b, const char *tag, const char *text);
-
-/* Append chart c (its SVG in dir, inlined) as a figure; number makes its
- * ids unique in the page. Returns 0, or -1 with a message. */
-int report_figure(struct strbuf *b, const char *dir,
-                  const struct plot_chart *c, size_t number, char *err,
-                  size_t err_len);
-
-/* ---- report_sections.c ---- */
-
 /* The summary table of p: per instance its best configuration. */
 void report_overview(struct strbuf *b, const struct page_file *p);
 
@@ -74,13 +58,6 @@ void report_python_section(struct strbuf *b, const struct page_file *pf,
 void report_hyperfine_section(struct strbuf *b, const struct page_file *pf,
                               size_t npf);
 
-/* ---- report_scaling.c ---- */
-
-/* The scaling models of instance i of v as a table (a line when no
- * executor has enough worker counts; nothing without parallel rows). */
-void report_scaling_table(struct strbuf *b, const struct results_view *v,
-                          size_t i);
-
 /* One column per machine of f[0..nfiles). */
 void report_machine_table(struct strbuf *b, const struct results_file *f,
                           size_t nfiles);
@@ -88,4 +65,4 @@ void report_machine_table(struct strbuf *b, const struct results_file *f,
 /* Every row of p, by instance, in a folded table. */
 void report_full_table(struct strbuf *b, const struct page_file *p);
 
-#endif /* POOLBENCH_REPORT_IMPL_H */
+#endif /* POOLBENCH_REPORT_SECTIONS_H */
