@@ -23,8 +23,6 @@
 
 #include "futures_impl.h"
 
-_Thread_local struct fx_worker *fx_self;
-
 /* A byte per thread: its address tells the owner from other threads on
  * every submit and release without a call (pthread_self is one). */
 static _Thread_local char fx_thread_mark;
@@ -315,7 +313,6 @@ static void *fx_main(void *arg)
     void *ws = NULL;
     int ok = 1;
 
-    fx_self = w;
     if (wl->worker_init != NULL &&
         wl->worker_init(ex->job.state, w->id, &ws) != 0) {
         ok = 0;

@@ -68,8 +68,6 @@ struct future {
 
 _Static_assert(offsetof(struct future, ex) == 64,
                "a future's hot fields fill its first line exactly");
-_Static_assert(_Alignof(struct future) >= 4,
-               "a lane slot keeps its lap's mark in a future's low bits");
 
 /* Callback k of f. */
 static inline struct future_cb *fx_cb(struct future *f, unsigned k)
@@ -123,32 +121,9 @@ struct futures_executor {
     int joined;
 };
 
-/* A worker's lane of an as_completed iteration: only worker k of the
- * iteration's executor pushes to lane k, so a push is a store to a slot
- * and a count on a line that worker keeps, not read-modify-writes that
- * every worker bounces. A slot holds the future with the mark of the lap
- * it was pushed in (fx_lap_mark) in its low bits, so the iterating
- * thread tells a new push from the last lap's by the slot alone: it
- * never writes the lanes, nor reads the count but to free them. */
-struct fx_lane {
-    _Alignas(EXEC_CACHE_LINE) atomic_uint_fast64_t done; /* pushes that
-                                        no longer touch `it` */
-    _Atomic uintptr_t *slot;      /* mask + 1 of them */
-};
-
-/* The mark of a lane slot pushed at position pos: 1 or 2 by the lap's
- * parity (0 is a slot never pushed). The slot at pos holds the push of
- * pos's lap or of the lap before, never older: the lap before was taken
- * before this one could be pushed. */
-static inline uintptr_t fx_lap_mark(uint64_t pos, uint64_t mask)
-{
-    return 1 + ((pos / (mask + 1)) & 1);
-}
-
 struct futures_iter {
-    /* The shared ring, for pushes from any other thread (a cancel, a
-     * future of another executor, no lanes): claimed with a fetch_add.
-     * Pushes begun and pushes done share a line, as a pusher bumps both. */
+    /* Pushes claim a position with a fetch_add. Pushes begun and pushes
+     * done share a line, as a pusher bumps both. */
     _Alignas(EXEC_CACHE_LINE) atomic_uint_fast64_t tail;
     atomic_uint_fast64_t pushed;
     /* next() is parked: its flag, futex word, the pushes it waits for and
@@ -160,24 +135,11 @@ struct futures_iter {
     /* the iterating thread's */
     _Alignas(EXEC_CACHE_LINE) uint64_t head; /* yielded */
     uint64_t added;
-    uint64_t shead;               /* the shared ring's next to yield */
-    unsigned cur;                 /* source to look at first: a lane, or
-                                     nlanes for the shared ring */
     size_t capacity;
     size_t batch;
     uint64_t mask;
-    _Atomic(struct future *) *ring;
-    /* Lanes, one per worker of lane_ex, settled by the first future the
-     * iteration sees (none if too large, or out of memory). */
-    int bound;
-    struct futures_executor *lane_ex;
-    unsigned nlanes;
-    struct fx_lane *lanes;
-    uint64_t *lhead;              /* per lane: next to yield */
+    _Atomic(struct future *) *ring; /* eight to a line */
 };
-
-/* The worker running on this thread, or NULL. */
-extern _Thread_local struct fx_worker *fx_self;
 
 /* A deadline timeout_s from now (< 0: none, 0 returned). */
 static inline int64_t futures_deadline_ns(double timeout_s)

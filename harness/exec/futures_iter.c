@@ -1,8 +1,6 @@
 /* futures_iter.c - waiting on futures: futures_wait() and the
- * as_completed iteration: a done-callback puts each done future in its
- * worker's lane (or, from any other thread, a shared ring), and one
- * thread reads the lanes in turn and parks on a futex when all are
- * empty.
+ * as_completed iteration (a ring of done futures filled by a
+ * done-callback, read by one thread that parks on a futex).
  */
 #include <errno.h>
 #include <sched.h>
@@ -48,11 +46,6 @@ size_t futures_wait(struct future *const *fs, size_t n,
 
 /* ---- as_completed ---- */
 
-/* Lanes take at most this much memory (a lane holds `capacity` futures,
- * as one worker may complete them all); past it, every push goes through
- * the shared ring. */
-#define FX_LANES_MAX_BYTES (64u << 20)
-
 /* Wake next() if it is parked and the pushes since it parked reach what
  * it waits for. The Dekker pair with next()'s fence is the pusher's
  * seq_cst publish before our seq_cst load of `sleep`: if the load misses
@@ -74,84 +67,20 @@ static void fx_iter_wake(struct futures_iter *it)
     }
 }
 
-/* Worker k's push: only it writes lane k. The slot's store is seq_cst:
- * the publish of the Dekker pair in fx_iter_wake, and a release of f
- * and, through fx_finish's CAS, of its result. */
-static void fx_lane_push(struct futures_iter *it, struct fx_lane *l,
-                         struct future *f)
+/* The done-callback of every future in an iteration; it hands f on (see
+ * futures_submit_cb): after the publish it touches only `it`. The slot's
+ * store is seq_cst: the publish of the Dekker pair in fx_iter_wake, and
+ * a release of f and, through fx_finish's CAS, of its result. */
+static void fx_iter_push(struct future *f, void *arg)
 {
-    uint64_t t = atomic_load_explicit(&l->done, memory_order_relaxed);
-    atomic_store_explicit(&l->slot[t & it->mask],
-                          (uintptr_t)f | fx_lap_mark(t, it->mask),
-                          memory_order_seq_cst);
-    fx_iter_wake(it);
-    /* release: futures_iter_free may free it once this is counted */
-    atomic_store_explicit(&l->done, t + 1, memory_order_release);
-}
-
-/* Any other thread's push: a position claimed with a fetch_add. */
-static void fx_shared_push(struct futures_iter *it, struct future *f)
-{
+    struct futures_iter *it = arg;
     uint64_t pos = atomic_fetch_add_explicit(&it->tail, 1,
                                              memory_order_seq_cst);
     atomic_store_explicit(&it->ring[pos & it->mask], f,
                           memory_order_seq_cst);
     fx_iter_wake(it);
+    /* release: futures_iter_free may free it once this is counted */
     atomic_fetch_add_explicit(&it->pushed, 1, memory_order_release);
-}
-
-/* The done-callback of every future in an iteration; it hands f on (see
- * futures_submit_cb): after the publish it touches only `it`. */
-static void fx_iter_push(struct future *f, void *arg)
-{
-    struct futures_iter *it = arg;
-    struct fx_worker *w = fx_self;
-    if (w != NULL && w->ex == it->lane_ex)
-        fx_lane_push(it, &it->lanes[w->id], f);
-    else
-        fx_shared_push(it, f);
-}
-
-/* Free the lanes. */
-static void fx_iter_unbind(struct futures_iter *it)
-{
-    for (unsigned k = 0; k < it->nlanes; k++)
-        free(it->lanes[k].slot);
-    free(it->lanes);
-    free(it->lhead);
-    it->lanes = NULL;
-    it->lhead = NULL;
-    it->nlanes = 0;
-    it->lane_ex = NULL;
-}
-
-/* Give the iteration a lane per worker of ex, the executor of the first
- * future it sees, unless they would be too large. Runs before that
- * future can complete; the submit's or the callback's release publishes
- * the lanes to the workers. */
-static void fx_iter_bind(struct futures_iter *it,
-                         struct futures_executor *ex)
-{
-    if (it->bound)
-        return;
-    it->bound = 1;
-    unsigned n = ex->nthreads;
-    if (n == 0 || (it->mask + 1) * sizeof(struct future *) >
-                      FX_LANES_MAX_BYTES / n)
-        return;
-    it->lanes = aligned_alloc(EXEC_CACHE_LINE, n * sizeof(*it->lanes));
-    it->lhead = calloc(n, sizeof(*it->lhead));
-    int ok = it->lanes != NULL && it->lhead != NULL;
-    for (unsigned k = 0; ok && k < n; k++) {
-        memset(&it->lanes[k], 0, sizeof(it->lanes[k]));
-        it->lanes[k].slot = calloc(it->mask + 1, sizeof(*it->lanes[k].slot));
-        it->nlanes = k + 1; /* fx_iter_unbind frees it from here on */
-        ok = it->lanes[k].slot != NULL;
-    }
-    if (ok)
-        it->lane_ex = ex;
-    else
-        fx_iter_unbind(it); /* every push goes through the shared ring */
 }
 
 struct futures_iter *futures_as_completed(struct future *const *fs,
@@ -200,7 +129,6 @@ int futures_iter_add(struct futures_iter *it, struct future *f)
         errno = ENOSPC;
         return -1;
     }
-    fx_iter_bind(it, f->ex);
     it->added++; /* first: the callback may run right here */
     if (future_add_done_callback(f, fx_iter_push, it) != 0) {
         it->added--;
@@ -222,7 +150,6 @@ struct future *futures_iter_submit_range(struct futures_iter *it,
         errno = ENOSPC;
         return NULL;
     }
-    fx_iter_bind(it, ex);
     it->added++; /* first: the callback may run as soon as f is queued */
     struct future *f = futures_submit_cb(ex, first, count, out,
                                          fx_iter_push, it);
@@ -238,7 +165,6 @@ struct future *futures_iter_submit(struct futures_iter *it,
         errno = ENOSPC;
         return NULL;
     }
-    fx_iter_bind(it, ex);
     it->added++; /* first: the callback may run as soon as f is queued */
     struct future *f = futures_submit_cb(ex, i, 1, NULL, fx_iter_push, it);
     if (f == NULL)
@@ -251,53 +177,24 @@ void futures_iter_set_batch(struct futures_iter *it, size_t batch)
     it->batch = batch > 0 ? batch : 1;
 }
 
-/* The next pushed future from source k (a lane, or nlanes: the shared
- * ring), or NULL. */
-static struct future *fx_iter_take(struct futures_iter *it, unsigned k)
-{
-    if (k == it->nlanes) {
-        _Atomic(struct future *) *slot = &it->ring[it->shead & it->mask];
-        struct future *f = atomic_load_explicit(slot, memory_order_acquire);
-        if (f != NULL) {
-            atomic_store_explicit(slot, NULL, memory_order_relaxed);
-            it->shead++;
-        }
-        return f;
-    }
-    uint64_t h = it->lhead[k];
-    uintptr_t v = atomic_load_explicit(&it->lanes[k].slot[h & it->mask],
-                                       memory_order_acquire);
-    if ((v & 3) != fx_lap_mark(h, it->mask))
-        return NULL;
-    it->lhead[k] = h + 1;
-    return (struct future *)(v & ~(uintptr_t)3);
-}
-
-/* The next pushed future from any source, looking first where the last
- * look stopped: the workers' lanes take turns, so that each is yielded
- * close to when it completed. */
+/* The next pushed future, or NULL. */
 static struct future *fx_iter_poll(struct futures_iter *it)
 {
-    unsigned n = it->nlanes + 1;
-    for (unsigned j = 0; j < n; j++) {
-        unsigned k = it->cur + j < n ? it->cur + j : it->cur + j - n;
-        struct future *f = fx_iter_take(it, k);
-        if (f != NULL) {
-            it->cur = k + 1 < n ? k + 1 : 0;
-            return f;
-        }
-    }
-    return NULL;
+    _Atomic(struct future *) *slot = &it->ring[it->head & it->mask];
+    struct future *f = atomic_load_explicit(slot, memory_order_acquire);
+    if (f != NULL)
+        atomic_store_explicit(slot, NULL, memory_order_relaxed);
+    return f;
 }
 
-/* 1 if a shared push has claimed its position but not yet stored it
- * (looked at once the shared ring's next slot was seen empty). The
- * pushes after it may have come before next() parked and gone uncounted,
- * while it counts only itself. */
+/* 1 if a push has claimed the next position but not yet stored it
+ * (looked at once its slot was seen empty). The pushes after it may have
+ * come before next() parked and gone uncounted, while it counts only
+ * itself. */
 static int fx_iter_late(struct futures_iter *it)
 {
     return atomic_load_explicit(&it->tail, memory_order_relaxed) >
-           it->shead;
+           it->head;
 }
 
 struct future *futures_iter_next(struct futures_iter *it, double timeout_s)
@@ -342,7 +239,7 @@ struct future *futures_iter_next(struct futures_iter *it, double timeout_s)
             it->head++;
             return f;
         }
-        /* A late shared push may be all that is left, and it counts
+        /* A late push may be all that is left, and it counts
          * only itself: wait for its store instead, a few instructions
          * away unless its thread was preempted. */
         if (fx_iter_late(it))
@@ -353,29 +250,21 @@ struct future *futures_iter_next(struct futures_iter *it, double timeout_s)
     }
 }
 
-/* Pushes that no longer touch the iteration. */
-static uint64_t fx_iter_pushed(struct futures_iter *it)
-{
-    uint64_t n = atomic_load_explicit(&it->pushed, memory_order_acquire);
-    for (unsigned k = 0; k < it->nlanes; k++)
-        n += atomic_load_explicit(&it->lanes[k].done, memory_order_acquire);
-    return n;
-}
-
 size_t futures_iter_pending(struct futures_iter *it)
 {
-    return (size_t)(it->added - fx_iter_pushed(it));
+    return (size_t)(it->added - atomic_load_explicit(&it->pushed,
+                                                     memory_order_acquire));
 }
 
 void futures_iter_free(struct futures_iter *it)
 {
     if (it == NULL)
         return;
-    while (fx_iter_pushed(it) < it->added) {
+    while (atomic_load_explicit(&it->pushed, memory_order_acquire) <
+           it->added) {
         struct timespec ts = { 0, 200000 };
         nanosleep(&ts, NULL);
     }
-    fx_iter_unbind(it);
     free(it->ring);
     free(it);
 }

@@ -225,11 +225,10 @@ static void test_as_completed(void **s)
     tw_free(st);
 }
 
-/* One iteration over futures of two executors: the first's workers push
- * to their lanes, the second's through the shared ring. Every future
- * comes out once with its value, and a push of either kind wakes a
- * parked next() (each executor's last task waits for a gate, opened
- * only once next() has timed out on them). */
+/* One iteration over futures of two executors, pushed from both pools'
+ * workers: every future comes out once with its value, and a push from
+ * either wakes a parked next() (each executor's last task waits for a
+ * gate, opened only once next() has timed out on them). */
 static void test_as_completed_two_executors(void **s)
 {
     (void)s;
@@ -237,9 +236,10 @@ static void test_as_completed_two_executors(void **s)
     struct tw_state *st = tw_new(2 * NF + 2);
     st->gate_from = 2 * NF;
     struct futures_executor *a = make(st, 2, NF + 1), *b = make(st, 3, NF + 1);
+    /* batch 1: with more, next() may wait for gated futures that only
+     * complete once it returns */
     struct futures_iter *it = futures_as_completed(NULL, 0, 2 * NF + 2);
     assert_non_null(it);
-    futures_iter_set_batch(it, 8);
     for (uint64_t i = 0; i < NF; i++) {
         assert_non_null(futures_iter_submit(it, a, i));
         assert_non_null(futures_iter_submit(it, b, NF + i));
