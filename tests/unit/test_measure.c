@@ -46,27 +46,46 @@ static const struct workload wl_rec = {
     .default_tasks = 4, .before_rep = rec_before, .run_task = rec_task,
 };
 
+/* Two instances of the recording workload with ntasks each, zeroed
+ * configurations c[0..nc), and the options and context a measure run
+ * needs on one CPU (stop never set). */
+static void rec_setup(struct run_instance in[2], struct run_config *c,
+                      size_t nc, uint64_t ntasks, struct run_options *o,
+                      struct measure_ctx *ctx,
+                      volatile sig_atomic_t *stop)
+{
+    static const int ids[2] = { 0, 1 };
+    memset(in, 0, 2 * sizeof(*in));
+    memset(c, 0, nc * sizeof(*c));
+    memset(o, 0, sizeof(*o));
+    memset(ctx, 0, sizeof(*ctx));
+    for (int k = 0; k < 2; k++) {
+        in[k].wl = &wl_rec;
+        in[k].state = (void *)&ids[k];
+        in[k].ntasks = ntasks;
+    }
+    o->noise_limit = 1024;
+    o->timeout_s = 60;
+    ctx->o = o;
+    ctx->cpus_online = 1;
+    ctx->cpu_limit = 1;
+    ctx->stop = stop;
+    ctx->best_probe_s = ctx->last_probe_s = NAN;
+    ctx->hw.fd_cycles = ctx->hw.fd_instr = -1;
+}
+
 /* Two sides, two configurations each, partners across sides: every
  * round runs each pair back to back, and the order flips per pair and
  * per round (ABBA); every sample keeps its round. */
 static void test_ab_rounds(void **state)
 {
     (void)state;
-    static const int ids[2] = { 0, 1 };
     struct run_instance in[2];
     struct run_config c[4];
     struct run_options o;
     struct measure_ctx ctx;
     volatile sig_atomic_t stop = 0;
-    memset(in, 0, sizeof(in));
-    memset(c, 0, sizeof(c));
-    memset(&o, 0, sizeof(o));
-    memset(&ctx, 0, sizeof(ctx));
-    for (int k = 0; k < 2; k++) {
-        in[k].wl = &wl_rec;
-        in[k].state = (void *)&ids[k];
-        in[k].ntasks = 4;
-    }
+    rec_setup(in, c, 4, 4, &o, &ctx, &stop);
     in[1].twin = &in[0];
     for (int k = 0; k < 4; k++) {
         c[k].inst = &in[k / 2];
@@ -84,14 +103,6 @@ static void test_ab_rounds(void **state)
     struct run_plan p = { .insts = in, .ninsts = 2, .configs = c,
                           .nconfigs = 4, .max_workers = 1 };
     o.repeat = o.max_repeat = 3;
-    o.noise_limit = 1024;
-    o.timeout_s = 60;
-    ctx.o = &o;
-    ctx.cpus_online = 1;
-    ctx.cpu_limit = 1;
-    ctx.stop = &stop;
-    ctx.best_probe_s = ctx.last_probe_s = NAN;
-    ctx.hw.fd_cycles = ctx.hw.fd_instr = -1;
     ab_norder = 0;
     assert_int_equal(measure_run(&p, &ctx), 0);
     static const int want[12] = { 0, 1, 1, 0,  1, 0, 0, 1,  0, 1, 1, 0 };
@@ -167,21 +178,12 @@ static void test_machine_kinds(void **state)
 static void test_harness_cost(void **state)
 {
     (void)state;
-    static const int ids[2] = { 0, 1 };
     struct run_instance in[2];
     struct run_config c[6];
     struct run_options o;
     struct measure_ctx ctx;
     volatile sig_atomic_t stop = 0;
-    memset(in, 0, sizeof(in));
-    memset(c, 0, sizeof(c));
-    memset(&o, 0, sizeof(o));
-    memset(&ctx, 0, sizeof(ctx));
-    for (int k = 0; k < 2; k++) {
-        in[k].wl = &wl_rec;
-        in[k].state = (void *)&ids[k];
-        in[k].ntasks = 100;
-    }
+    rec_setup(in, c, 6, 100, &o, &ctx, &stop);
     for (int k = 0; k < 6; k++) {
         c[k].inst = &in[k / 3];
         c[k].ex = k % 3 == 0 ? &executor_serial : &executor_threads;
@@ -195,14 +197,6 @@ static void test_harness_cost(void **state)
     }
     struct run_plan p = { .insts = in, .ninsts = 2, .configs = c,
                           .nconfigs = 6, .max_workers = 2 };
-    o.noise_limit = 1024;
-    o.timeout_s = 60;
-    ctx.o = &o;
-    ctx.cpus_online = 1;
-    ctx.cpu_limit = 1;
-    ctx.stop = &stop;
-    ctx.best_probe_s = ctx.last_probe_s = NAN;
-    ctx.hw.fd_cycles = ctx.hw.fd_instr = -1;
     ab_norder = 0;
     measure_harness_cost(&p, &ctx);
     assert_int_equal(ab_norder, 0); /* the rows' workload never ran */
