@@ -196,16 +196,13 @@ static struct future *fx_dequeue(struct futures_executor *ex)
 
 /* ---- completion ---- */
 
-/* Wake whoever waits on f's word or in futures_wait(), once f's word has
- * gone done by the seq_cst read-modify-write that returned s: the Dekker
- * pair with futures_wait's fence without a fence here (the RMW is one
- * already on x86): if our load misses its increment, its fence comes
- * after our RMW in the single order and its state loads see it. */
-static void fx_wake_waiters(struct futures_executor *ex, struct future *f,
-                            unsigned s)
+/* Wake futures_wait() callers, once a future's word has gone done by a
+ * seq_cst read-modify-write: the Dekker pair with futures_wait's fence
+ * without a fence here (the RMW is one already on x86): if our load
+ * misses its increment, its fence comes after our RMW in the single
+ * order and its state loads see it. */
+static void fx_wake_done_waiters(struct futures_executor *ex)
 {
-    if (s & FU_SLEEP)
-        exec_futex_wake(&f->state, INT_MAX, 0);
     if (atomic_load_explicit(&ex->done_waiters, memory_order_seq_cst)) {
         atomic_fetch_add_explicit(&ex->done_ev, 1, memory_order_relaxed);
         exec_futex_wake(&ex->done_ev, INT_MAX, 0);
@@ -239,26 +236,25 @@ static int fx_finish(struct future *f, unsigned from, unsigned to)
         else
             ns |= FU_NOTIFYING;
         /* seq_cst: publishes the result, acquires the callbacks added,
-         * and is the store of fx_wake_waiters' Dekker pair */
+         * and is the store of fx_wake_done_waiters' Dekker pair */
         if (atomic_compare_exchange_weak_explicit(&f->state, &s, ns,
                                                   memory_order_seq_cst,
                                                   memory_order_relaxed))
             break;
     }
+    if (s & FU_SLEEP)
+        exec_futex_wake(&f->state, INT_MAX, 0);
     if (s & FU_HANDOFF) {
-        fx_wake_waiters(ex, f, s);
+        fx_wake_done_waiters(ex);
         first.fn(f, first.arg);
         return 1;
     }
-    if (s & FU_SLEEP)
-        exec_futex_wake(&f->state, INT_MAX, 0);
     unsigned n = s >> FU_NCB_SHIFT;
     for (unsigned k = 0; k < n; k++)
         fx_cb(f, k)->fn(f, fx_cb(f, k)->arg);
     /* After this the owner may release f; we touch it no more. */
-    s = atomic_fetch_and_explicit(&f->state, ~FU_NOTIFYING,
-                                  memory_order_seq_cst);
-    fx_wake_waiters(ex, f, s & ~FU_SLEEP);
+    atomic_fetch_and_explicit(&f->state, ~FU_NOTIFYING, memory_order_seq_cst);
+    fx_wake_done_waiters(ex);
     return 1;
 }
 

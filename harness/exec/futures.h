@@ -14,8 +14,7 @@
  * thread that completes the future (or at once in the caller's if it is
  * already done), cancel() succeeds only for a future not yet started,
  * wait() returns on FIRST_COMPLETED or ALL_COMPLETED, as_completed()
- * yields futures as they complete (each worker's in the order it
- * completed them, the workers' in turn), shutdown() waits for or cancels
+ * yields futures in completion order, shutdown() waits for or cancels
  * what is pending. Every function may be called from any thread unless
  * it says otherwise; the thread that created the executor keeps the
  * futures it releases for its own next submissions, so that its submit and

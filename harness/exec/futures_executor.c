@@ -139,8 +139,8 @@ static void fut_stats(struct exec_pool *p, struct exec_report *rep,
  * next. */
 static uint64_t fut_refill(struct exec_pool *p, uint64_t next, uint64_t done)
 {
-    /* One claim of the ring and one wake-up per group of the burst, not
-     * per future. */
+    /* One claim of the ring per group of the burst and one wake-up for
+     * the whole burst, not one each per future. */
     futures_hold(p->fx, 1);
     while (next < p->b.nchunks && next - done < p->window) {
         uint64_t first, count = exec_base_span(&p->b, next, &first);

@@ -39,7 +39,7 @@
  * thread is the bottleneck and, with more threads than CPUs, a spinning
  * worker takes the CPU it needs (256 tries showed as over half of the
  * workers' samples in perf); the executor's refills wake parked workers
- * once per group of a burst (futures_hold), so parking sooner is cheap. */
+ * once per burst (futures_hold), so parking sooner is cheap. */
 #define FX_WORKER_SPIN 64
 
 struct future_cb {
