@@ -2,10 +2,11 @@
  *
  * Futures live in a slab with a lock-free free list (a tagged index, so
  * that a pop racing a pop-and-push cannot succeed with a stale next).
- * Submitted futures go through a bounded MPMC ring (Vyukov's: one
- * sequence word per cell), the owner's a group at a time while it holds
- * (futures_hold); idle workers park on a futex and a submit wakes one
- * only if one sleeps. A future's life is one 32-bit state word: its
+ * Submitted futures go through a bounded MPMC ring (a sequence word per
+ * cell, written by submitters only: a worker claims a cell by moving the
+ * head), the owner's a group at a time while it holds (futures_hold);
+ * idle workers park on a futex and a submit wakes one only if one
+ * sleeps. A future's life is one 32-bit state word: its
  * phase, a lock bit for adding callbacks, a "sleeper" bit for result()
  * waiters (futex on the word), a "notifying" bit held while its callbacks
  * run (release() waits for it) unless its one callback hands it on, a
@@ -105,47 +106,20 @@ static int fx_queued(struct futures_executor *ex)
            atomic_load_explicit(&ex->q_head, memory_order_relaxed);
 }
 
-/* Put the n futures of fs in the ring at consecutive positions, with as
- * few claims of the tail as the free cells allow: a claim is a locked
- * instruction, which waits for every store before it (the futures just
- * written, on lines the workers had) to reach the cache. */
+/* Put the n futures of fs in the ring at consecutive positions, with one
+ * claim of the tail: a claim is a locked instruction, which waits for
+ * every store before it (the futures just written, on lines the workers
+ * had) to reach the cache. The cells need no check: see struct fx_cell. */
 static void fx_enqueue(struct futures_executor *ex, struct future **fs,
                        unsigned n)
 {
-    uint64_t pos = atomic_load_explicit(&ex->q_tail, memory_order_relaxed);
-    while (n > 0) {
-        unsigned k = 0;
-        uint64_t seq = 0;
-        for (; k < n; k++) {
-            seq = atomic_load_explicit(&ex->q[(pos + k) & ex->q_mask].seq,
-                                       memory_order_acquire);
-            if (seq != pos + k)
-                break;
-        }
-        if (k == 0) {
-            /* (int64_t)(seq - pos) < 0: a worker took the cell a lap ago
-             * and has not let go; > 0: another submitter got it first */
-            if ((int64_t)(seq - pos) < 0)
-                sched_yield();
-            pos = atomic_load_explicit(&ex->q_tail, memory_order_relaxed);
-            continue;
-        }
-        if (!atomic_compare_exchange_weak_explicit(&ex->q_tail, &pos,
-                                                   pos + k,
-                                                   memory_order_relaxed,
-                                                   memory_order_relaxed))
-            continue;
-        for (unsigned j = 0; j < k; j++) {
-            struct fx_cell *c = &ex->q[(pos + j) & ex->q_mask];
-            c->f = fs[j];
-            /* release: the worker's acquire of seq sees f and its
-             * fields */
-            atomic_store_explicit(&c->seq, pos + j + 1,
-                                  memory_order_release);
-        }
-        fs += k;
-        n -= k;
-        pos += k;
+    uint64_t pos = atomic_fetch_add_explicit(&ex->q_tail, n,
+                                             memory_order_relaxed);
+    for (unsigned j = 0; j < n; j++) {
+        struct fx_cell *c = &ex->q[(pos + j) & ex->q_mask];
+        atomic_store_explicit(&c->f, fs[j], memory_order_relaxed);
+        /* release: the worker's acquire of seq sees f and its fields */
+        atomic_store_explicit(&c->seq, pos + j + 1, memory_order_release);
     }
 }
 
@@ -176,20 +150,24 @@ static struct future *fx_dequeue(struct futures_executor *ex)
         struct fx_cell *c = &ex->q[pos & ex->q_mask];
         uint64_t seq = atomic_load_explicit(&c->seq, memory_order_acquire);
         int64_t dif = (int64_t)(seq - (pos + 1));
-        if (dif == 0) {
-            if (atomic_compare_exchange_weak_explicit(
-                    &ex->q_head, &pos, pos + 1, memory_order_relaxed,
-                    memory_order_relaxed)) {
-                struct future *f = c->f;
-                /* release: the producer a lap later may reuse the cell */
-                atomic_store_explicit(&c->seq, pos + ex->q_mask + 1,
-                                      memory_order_release);
-                return f;
-            }
-        } else if (dif < 0) {
+        if (dif < 0)
             return NULL; /* empty */
-        } else {
+        if (dif > 0) { /* taken, and the cell filled a lap on */
             pos = atomic_load_explicit(&ex->q_head, memory_order_relaxed);
+            continue;
+        }
+        /* Read before the claim: once the head has passed pos, the cell
+         * may be filled for the next lap. While the claim succeeds the
+         * head was pos all along, so f is pos's. */
+        struct future *f = atomic_load_explicit(&c->f, memory_order_relaxed);
+        if (atomic_compare_exchange_weak_explicit(&ex->q_head, &pos, pos + 1,
+                                                  memory_order_relaxed,
+                                                  memory_order_relaxed)) {
+            /* fx_execute reads f's state and then CASes it: fetched for
+             * writing now, the line comes over once, not shared and then
+             * again to be owned */
+            exec_prefetch_write(f);
+            return f;
         }
     }
 }

@@ -169,8 +169,9 @@ void futures_iter_set_batch(struct futures_iter *it, size_t batch);
  * ETIMEDOUT when none completed in time. */
 struct future *futures_iter_next(struct futures_iter *it, double timeout_s);
 
-/* How many added futures are not done yet (their callbacks may still be
- * running). */
+/* How many added futures have not been pushed to the iteration yet (not
+ * done, or done with their callbacks still running). From the iterating
+ * thread. */
 size_t futures_iter_pending(struct futures_iter *it);
 
 /* End the iteration. Waits until every added future is done (cancel them

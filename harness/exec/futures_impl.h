@@ -76,10 +76,15 @@ static inline struct future_cb *fx_cb(struct future *f, unsigned k)
 }
 
 /* A ring cell, four to a line: the owner puts futures in a group at a
- * time (futures_hold), so it writes a line per four of them. */
+ * time (futures_hold), so it writes a line per four of them. Only
+ * submitters write cells; a worker takes one by moving the ring's head
+ * past it, and the line stays shared. No cell is refilled before a
+ * worker has taken it: every position between head and tail holds a
+ * distinct live future, so the tail is at most `capacity` ahead of the
+ * head, and the ring has twice as many cells. */
 struct fx_cell {
-    atomic_uint_fast64_t seq;     /* Vyukov: position + 1 when full */
-    struct future *f;
+    atomic_uint_fast64_t seq;     /* position + 1 once filled */
+    _Atomic(struct future *) f;
 };
 
 /* A worker thread's own line. */
@@ -121,24 +126,27 @@ struct futures_executor {
     int joined;
 };
 
+/* An as_completed iteration. Its ring holds, per position p, the future
+ * pushed there tagged with the parity of p's lap (FX_IT_LAP), so that
+ * next() tells this lap's push from the last lap's without clearing a
+ * slot once read: it only reads the ring's lines, which stay shared
+ * until a push takes one. next() sleeps on the slot of the position it
+ * waits for, holding FX_IT_PARKED there: the push's exchange both
+ * publishes its future and finds out whether to wake it, and no push
+ * touches the iteration after that exchange (futures_iter_free relies on
+ * it). */
 struct futures_iter {
-    /* Pushes claim a position with a fetch_add. Pushes begun and pushes
-     * done share a line, as a pusher bumps both. */
+    /* Set at creation and only read after: a line every thread keeps. */
+    _Alignas(EXEC_CACHE_LINE) atomic_uintptr_t *ring; /* eight to a line */
+    uint64_t mask;
+    unsigned lap_shift;           /* log2 of the ring's size */
+    /* Pushes claim a position with a fetch_add. */
     _Alignas(EXEC_CACHE_LINE) atomic_uint_fast64_t tail;
-    atomic_uint_fast64_t pushed;
-    /* next() is parked: its flag, futex word, the pushes it waits for and
-     * those made since it parked */
-    _Alignas(EXEC_CACHE_LINE) atomic_uint sleep;
-    atomic_uint ev;
-    atomic_uint_fast64_t want;
-    atomic_uint_fast64_t since;
     /* the iterating thread's */
     _Alignas(EXEC_CACHE_LINE) uint64_t head; /* yielded */
     uint64_t added;
     size_t capacity;
     size_t batch;
-    uint64_t mask;
-    _Atomic(struct future *) *ring; /* eight to a line */
 };
 
 /* A deadline timeout_s from now (< 0: none, 0 returned). */

@@ -3,7 +3,6 @@
  * done-callback, read by one thread that parks on a futex).
  */
 #include <errno.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,41 +45,63 @@ size_t futures_wait(struct future *const *fs, size_t n,
 
 /* ---- as_completed ---- */
 
-/* Wake next() if it is parked and the pushes since it parked reach what
- * it waits for. The Dekker pair with next()'s fence is the pusher's
- * seq_cst publish before our seq_cst load of `sleep`: if the load misses
- * the sleeper's store, the publish came before the sleeper's fence and
- * its look after the fence sees it; if it sees the store, it sees the
- * `want` and the reset of `since` stored before. A push counted twice
- * (seen by that look and counted too, or left over from the last park)
- * wakes it early, never late. */
-static void fx_iter_wake(struct futures_iter *it)
+/* A slot's values other than a pushed future (see struct futures_iter):
+ * never written, and next() asleep there. A future is 64-byte aligned,
+ * so its address tagged with FX_IT_LAP is never either. */
+#define FX_IT_EMPTY ((uintptr_t)0)
+#define FX_IT_PARKED ((uintptr_t)2)
+#define FX_IT_LAP ((uintptr_t)1)
+
+_Static_assert(_Alignof(struct future) >= 4,
+               "a future's address has room for the slot's tags");
+
+/* The parity of position pos's lap round the ring. */
+static uintptr_t fx_iter_lap(const struct futures_iter *it, uint64_t pos)
 {
-    if (!atomic_load_explicit(&it->sleep, memory_order_seq_cst))
-        return;
-    uint64_t n = atomic_fetch_add_explicit(&it->since, 1,
-                                           memory_order_relaxed) + 1;
-    if (n >= atomic_load_explicit(&it->want, memory_order_relaxed) &&
-        atomic_exchange_explicit(&it->sleep, 0, memory_order_relaxed)) {
-        atomic_fetch_add_explicit(&it->ev, 1, memory_order_relaxed);
-        exec_futex_wake(&it->ev, 1, 0);
-    }
+    return (uintptr_t)(pos >> it->lap_shift) & FX_IT_LAP;
+}
+
+/* The future pushed at pos if v, pos's slot, holds it; NULL if the slot
+ * still holds what was there before (the last lap's future, nothing, or
+ * a sleeping next()). */
+static struct future *fx_iter_at(const struct futures_iter *it, uint64_t pos,
+                                 uintptr_t v)
+{
+    if (v == FX_IT_EMPTY || v == FX_IT_PARKED ||
+        (v & FX_IT_LAP) != fx_iter_lap(it, pos))
+        return NULL;
+    return (struct future *)(v & ~FX_IT_LAP);
+}
+
+/* The futex word of a slot: its low-order 32 bits, which tell
+ * FX_IT_PARKED from any tagged future. Only its address goes to the
+ * kernel. */
+static atomic_uint *fx_iter_word(atomic_uintptr_t *slot)
+{
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return (atomic_uint *)(void *)((char *)slot + sizeof(*slot) -
+                                   sizeof(atomic_uint));
+#else
+    return (atomic_uint *)(void *)slot;
+#endif
 }
 
 /* The done-callback of every future in an iteration; it hands f on (see
- * futures_submit_cb): after the publish it touches only `it`. The slot's
- * store is seq_cst: the publish of the Dekker pair in fx_iter_wake, and
- * a release of f and, through fx_finish's CAS, of its result. */
+ * futures_submit_cb). The exchange publishes f (release: with
+ * fx_finish's CAS before it, f's result too) and tells whether next()
+ * sleeps on this slot; after it, nothing of `it` is touched in memory:
+ * a futex wake takes only the word's address, and a private futex's
+ * wake does not read the page, so `it` may already be freed. */
 static void fx_iter_push(struct future *f, void *arg)
 {
     struct futures_iter *it = arg;
     uint64_t pos = atomic_fetch_add_explicit(&it->tail, 1,
-                                             memory_order_seq_cst);
-    atomic_store_explicit(&it->ring[pos & it->mask], f,
-                          memory_order_seq_cst);
-    fx_iter_wake(it);
-    /* release: futures_iter_free may free it once this is counted */
-    atomic_fetch_add_explicit(&it->pushed, 1, memory_order_release);
+                                             memory_order_relaxed);
+    atomic_uintptr_t *slot = &it->ring[pos & it->mask];
+    uintptr_t was = atomic_exchange_explicit(
+        slot, (uintptr_t)f | fx_iter_lap(it, pos), memory_order_release);
+    if (was == FX_IT_PARKED)
+        exec_futex_wake(fx_iter_word(slot), 1, 0);
 }
 
 struct futures_iter *futures_as_completed(struct future *const *fs,
@@ -100,16 +121,21 @@ struct futures_iter *futures_as_completed(struct future *const *fs,
         return NULL;
     }
     memset(it, 0, sizeof(*it));
-    uint64_t rn = 1;
-    while (rn < capacity)
-        rn *= 2;
-    it->ring = calloc(rn, sizeof(*it->ring));
+    unsigned shift = 0;
+    while (((uint64_t)1 << shift) < capacity)
+        shift++;
+    uint64_t rn = (uint64_t)1 << shift;
+    /* at least a line, whole lines: eight slots to a line */
+    size_t bytes = (rn * sizeof(*it->ring) + 63) / 64 * 64;
+    it->ring = aligned_alloc(64, bytes);
     if (it->ring == NULL) {
         free(it);
         errno = ENOMEM;
         return NULL;
     }
+    memset(it->ring, 0, bytes); /* FX_IT_EMPTY */
     it->mask = rn - 1;
+    it->lap_shift = shift;
     it->capacity = capacity;
     it->batch = 1;
     for (size_t k = 0; k < n; k++) {
@@ -177,24 +203,42 @@ void futures_iter_set_batch(struct futures_iter *it, size_t batch)
     it->batch = batch > 0 ? batch : 1;
 }
 
-/* The next pushed future, or NULL. */
+/* The future pushed at the next position, or NULL. */
 static struct future *fx_iter_poll(struct futures_iter *it)
 {
-    _Atomic(struct future *) *slot = &it->ring[it->head & it->mask];
-    struct future *f = atomic_load_explicit(slot, memory_order_acquire);
-    if (f != NULL)
-        atomic_store_explicit(slot, NULL, memory_order_relaxed);
-    return f;
+    return fx_iter_at(it, it->head,
+                      atomic_load_explicit(&it->ring[it->head & it->mask],
+                                           memory_order_acquire));
 }
 
-/* 1 if a push has claimed the next position but not yet stored it
- * (looked at once its slot was seen empty). The pushes after it may have
- * come before next() parked and gone uncounted, while it counts only
- * itself. */
-static int fx_iter_late(struct futures_iter *it)
+/* Sleep until the push of the batch's last position (or of the last
+ * added future, if fewer are left), at most ns (< 0: no limit); or of
+ * the next position, if the batch's last came first: that push's thread
+ * has its position but has yet to store it. */
+static void fx_iter_park(struct futures_iter *it, long long ns)
 {
-    return atomic_load_explicit(&it->tail, memory_order_relaxed) >
-           it->head;
+    uint64_t want = it->batch;
+    if (want > it->added - it->head)
+        want = it->added - it->head;
+    uint64_t pos = it->head + want - 1;
+    atomic_uintptr_t *slot = &it->ring[pos & it->mask];
+    uintptr_t v = atomic_load_explicit(slot, memory_order_relaxed);
+    if (fx_iter_at(it, pos, v) != NULL) {
+        pos = it->head;
+        slot = &it->ring[pos & it->mask];
+        v = atomic_load_explicit(slot, memory_order_relaxed);
+        if (fx_iter_at(it, pos, v) != NULL)
+            return;
+    }
+    /* The push exchanges the slot: whichever of it and this CAS comes
+     * second sees the other, and the futex wait compares the word in
+     * the kernel, so no wake-up is lost. */
+    if (v != FX_IT_PARKED &&
+        !atomic_compare_exchange_strong_explicit(slot, &v, FX_IT_PARKED,
+                                                 memory_order_relaxed,
+                                                 memory_order_relaxed))
+        return; /* pushed just now */
+    exec_futex_wait(fx_iter_word(slot), (unsigned)FX_IT_PARKED, ns, 0);
 }
 
 struct future *futures_iter_next(struct futures_iter *it, double timeout_s)
@@ -224,44 +268,29 @@ struct future *futures_iter_next(struct futures_iter *it, double timeout_s)
                 return NULL;
             }
         }
-        /* Sleep until `want` pushes from now: a batch, or what is left. */
-        unsigned ev = atomic_load_explicit(&it->ev, memory_order_relaxed);
-        uint64_t want = it->batch;
-        if (want > it->added - it->head)
-            want = it->added - it->head;
-        atomic_store_explicit(&it->want, want, memory_order_relaxed);
-        atomic_store_explicit(&it->since, 0, memory_order_relaxed);
-        atomic_store_explicit(&it->sleep, 1, memory_order_seq_cst);
-        atomic_thread_fence(memory_order_seq_cst); /* see fx_iter_wake */
-        f = fx_iter_poll(it);
-        if (f != NULL) {
-            atomic_store_explicit(&it->sleep, 0, memory_order_relaxed);
-            it->head++;
-            return f;
-        }
-        /* A late push may be all that is left, and it counts
-         * only itself: wait for its store instead, a few instructions
-         * away unless its thread was preempted. */
-        if (fx_iter_late(it))
-            sched_yield();
-        else
-            exec_futex_wait(&it->ev, ev, ns, 0);
-        atomic_store_explicit(&it->sleep, 0, memory_order_relaxed);
+        fx_iter_park(it, ns);
     }
 }
 
 size_t futures_iter_pending(struct futures_iter *it)
 {
-    return (size_t)(it->added - atomic_load_explicit(&it->pushed,
-                                                     memory_order_acquire));
+    /* Positions not yet claimed, and claimed ones not yet stored (past
+     * head: those before were yielded, so stored). */
+    uint64_t tail = atomic_load_explicit(&it->tail, memory_order_acquire);
+    size_t n = (size_t)(it->added - tail);
+    for (uint64_t pos = it->head; pos < tail; pos++)
+        if (fx_iter_at(it, pos,
+                       atomic_load_explicit(&it->ring[pos & it->mask],
+                                            memory_order_acquire)) == NULL)
+            n++;
+    return n;
 }
 
 void futures_iter_free(struct futures_iter *it)
 {
     if (it == NULL)
         return;
-    while (atomic_load_explicit(&it->pushed, memory_order_acquire) <
-           it->added) {
+    while (futures_iter_pending(it) > 0) {
         struct timespec ts = { 0, 200000 };
         nanosleep(&ts, NULL);
     }

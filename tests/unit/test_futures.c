@@ -275,6 +275,66 @@ static void test_as_completed_two_executors(void **s)
     tw_free(st);
 }
 
+/* An iteration whose ring is far smaller than the run, so that a slot
+ * is reused lap after lap: each future comes out once, with its own
+ * value (a slot still holding the last lap's future must not pass for
+ * this lap's); pending counts only what has not been pushed, and is 0
+ * once all are yielded; gated futures stay pending until the gate. */
+static void test_iter_laps_and_pending(void **s)
+{
+    (void)s;
+    enum { CAP = 4, LAPS = 200, NT = CAP * LAPS };
+    struct tw_state *st = tw_new(NT + CAP);
+    st->gate_from = NT;
+    struct futures_executor *ex = make(st, 2, 2 * CAP);
+    struct futures_iter *it = futures_as_completed(NULL, 0, CAP);
+    assert_non_null(it);
+    for (uint64_t lap = 0; lap < LAPS; lap++) {
+        for (uint64_t k = 0; k < CAP; k++)
+            assert_non_null(futures_iter_submit(it, ex, lap * CAP + k));
+        errno = 0;
+        assert_null(futures_iter_submit(it, ex, 0)); /* full */
+        assert_int_equal(errno, ENOSPC);
+        for (uint64_t k = 0; k < CAP; k++) {
+            struct future *f = futures_iter_next(it, -1);
+            assert_non_null(f);
+            uint64_t i = future_first(f);
+            assert_true(i >= lap * CAP && i < (lap + 1) * CAP);
+            struct task_result r;
+            assert_int_equal(future_result(f, 0, &r), TASK_OK);
+            assert_int_equal(r.value, tw_value(i));
+            assert_int_equal(future_release(f), 0);
+        }
+        assert_int_equal(futures_iter_pending(it), 0);
+    }
+    for (uint64_t i = 0; i < NT; i++)
+        assert_int_equal(atomic_load(&st->runs[i]), 1);
+    /* one that is not gated, first in the ring, and three that are (two
+     * run, one waits behind them) */
+    assert_non_null(futures_iter_submit(it, ex, 0));
+    for (uint64_t k = 0; k < 3; k++)
+        assert_non_null(futures_iter_submit(it, ex, NT + k));
+    struct future *f = futures_iter_next(it, -1);
+    assert_int_equal(future_first(f), 0);
+    assert_int_equal(future_release(f), 0);
+    assert_int_equal(futures_iter_pending(it), 3);
+    errno = 0;
+    assert_null(futures_iter_next(it, 0.01));
+    assert_int_equal(errno, ETIMEDOUT);
+    assert_int_equal(futures_iter_pending(it), 3);
+    atomic_store(&st->gate_open, 1);
+    for (int k = 0; k < 3; k++) {
+        f = futures_iter_next(it, -1);
+        assert_non_null(f);
+        assert_true(future_first(f) >= NT);
+        assert_int_equal(future_release(f), 0);
+    }
+    assert_int_equal(futures_iter_pending(it), 0);
+    futures_iter_free(it);
+    futures_destroy(ex);
+    tw_free(st);
+}
+
 static void test_shutdown(void **s)
 {
     (void)s;
@@ -451,6 +511,7 @@ int main(void)
         cmocka_unit_test(test_wait),
         cmocka_unit_test(test_as_completed),
         cmocka_unit_test(test_as_completed_two_executors),
+        cmocka_unit_test(test_iter_laps_and_pending),
         cmocka_unit_test(test_shutdown),
         cmocka_unit_test(test_capacity),
         cmocka_unit_test(test_churn),
