@@ -41,19 +41,6 @@ static inline void exec_cpu_relax(void)
 #endif
 }
 
-/* Ask for the line of p to be brought in for writing: a thread that
- * reads a word another core wrote and then writes it (a CAS after a
- * load) gets the line once, owned, instead of shared and then again.
- * A hint: a no-op where the CPU lacks it. */
-static inline void exec_prefetch_write(const void *p)
-{
-#if defined(__x86_64__) || defined(__i386__)
-    __asm__ __volatile__("prefetchw %0" ::"m"(*(const char *)p));
-#else
-    __builtin_prefetch(p, 1, 3);
-#endif
-}
-
 /* Sleep while *word == expect, at most timeout_ns (< 0: no limit).
  * Returns 0 when woken or the value differs, -1 with errno ETIMEDOUT or
  * EINTR otherwise; callers re-check their condition in any case. */

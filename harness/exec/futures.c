@@ -163,10 +163,6 @@ static struct future *fx_dequeue(struct futures_executor *ex)
         if (atomic_compare_exchange_weak_explicit(&ex->q_head, &pos, pos + 1,
                                                   memory_order_relaxed,
                                                   memory_order_relaxed)) {
-            /* fx_execute reads f's state and then CASes it: fetched for
-             * writing now, the line comes over once, not shared and then
-             * again to be owned */
-            exec_prefetch_write(f);
             return f;
         }
     }
