@@ -223,7 +223,7 @@ double noise_probe_s(void)
 /* ---- other processes ---------------------------------------------------- */
 
 /* One /proc/PID/stat: its name (between the first '(' and the last ')',
- * which may hold spaces), parent and CPU time. */
+ * which may hold spaces), parent, CPU time and its reaped children's. */
 static int read_proc(int pid, struct noise_proc *out)
 {
     char path[64], line[1024];
@@ -236,16 +236,19 @@ static int read_proc(int pid, struct noise_proc *out)
     char *open = got != NULL ? strchr(line, '(') : NULL;
     char *close = got != NULL ? strrchr(line, ')') : NULL;
     unsigned long utime, stime;
+    long cutime, cstime;
     int ppid;
     if (open == NULL || close == NULL || close < open ||
         sscanf(close + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu "
-               "%lu", &ppid, &utime, &stime) != 3)
+               "%lu %ld %ld", &ppid, &utime, &stime, &cutime, &cstime) != 5)
         return -1;
     out->pid = pid;
     out->ppid = ppid;
     snprintf(out->comm, sizeof(out->comm), "%.*s",
              (int)(close - open - 1), open + 1);
-    out->cpu_s = (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
+    double tck = (double)sysconf(_SC_CLK_TCK);
+    out->cpu_s = (double)(utime + stime) / tck;
+    out->child_s = (double)(cutime + cstime) / tck;
     return 0;
 }
 
@@ -305,25 +308,30 @@ int noise_procs_top(const struct noise_procs *a, const struct noise_procs *b,
                     double min_s, char *buf, size_t len)
 {
     const struct noise_proc *best = NULL;
-    double most = min_s;
+    double most = min_s, most_children = 0;
     if (len > 0)
         buf[0] = '\0';
-    for (size_t k = 0; k < b->n; k++)
-        for (size_t q = 0; q < a->n; q++) {
-            if (a->p[q].pid != b->p[k].pid ||
-                strcmp(a->p[q].comm, b->p[k].comm) != 0)
-                continue;
-            double used = b->p[k].cpu_s - a->p[q].cpu_s;
-            if (used > most) {
-                most = used;
-                best = &b->p[k];
-            }
-            break;
+    for (size_t k = 0; k < b->n; k++) {
+        const struct noise_proc *now = &b->p[k], *then = NULL;
+        for (size_t q = 0; q < a->n && then == NULL; q++)
+            if (a->p[q].pid == now->pid &&
+                strcmp(a->p[q].comm, now->comm) == 0)
+                then = &a->p[q];
+        /* one that started in between used all of its CPU in between */
+        double own = now->cpu_s - (then != NULL ? then->cpu_s : 0);
+        double children = now->child_s - (then != NULL ? then->child_s : 0);
+        if (own + children > most) {
+            most = own + children;
+            most_children = children;
+            best = now;
         }
+    }
     if (best == NULL)
         return -1;
-    snprintf(buf, len, "%s (pid %d, %.2f s of CPU)", best->comm, best->pid,
-             most);
+    snprintf(buf, len, "%s (pid %d, %.2f s of CPU%s)", best->comm, best->pid,
+             most, most_children > most / 2
+                       ? ", most of it by children that have finished"
+                       : "");
     return 0;
 }
 

@@ -63,6 +63,7 @@ struct noise_proc {
     int pid, ppid;
     char comm[32];          /* /proc/PID/stat's name */
     double cpu_s;           /* utime + stime so far */
+    double child_s;         /* its children's, once it reaped them */
 };
 struct noise_procs {
     struct noise_proc *p;   /* owned; NULL when /proc could not be read */
@@ -74,9 +75,11 @@ struct noise_procs {
  * (out is then empty) when /proc cannot be read or memory runs out. */
 int noise_procs_snap(struct noise_procs *out);
 
-/* The process that used the most CPU between a and b (present in both),
- * as "NAME (pid N, X s of CPU)" into buf. Returns 0, or -1 (buf "")
- * when none used more than min_s. */
+/* The process that used the most CPU between a and b, as "NAME (pid N,
+ * X s of CPU)" into buf: its own CPU and that of the children it reaped
+ * meanwhile (a build's compilers count for the make or ninja that ran
+ * them, though they are gone by b), all of it for one that started after
+ * a. Returns 0, or -1 (buf "") when none used more than min_s. */
 int noise_procs_top(const struct noise_procs *a, const struct noise_procs *b,
                     double min_s, char *buf, size_t len);
 

@@ -33,6 +33,34 @@ static void spin_cpu(double cpu_s)
     } while ((double)t.tv_sec + (double)t.tv_nsec * 1e-9 < cpu_s);
 }
 
+/* Recomputed from the two snapshots as the rule says: the CPU each
+ * process and the children it reaped used between them (all of it for
+ * one that started in between); returns the top one's name, and the
+ * use of the one called `name` in *used. */
+static const char *busiest(const struct noise_procs *a,
+                           const struct noise_procs *b, const char *name,
+                           double *used)
+{
+    const char *top = NULL;
+    double most = -1;
+    for (size_t k = 0; k < b->n; k++) {
+        double u = b->p[k].cpu_s + b->p[k].child_s;
+        for (size_t q = 0; q < a->n; q++)
+            if (a->p[q].pid == b->p[k].pid &&
+                strcmp(a->p[q].comm, b->p[k].comm) == 0) {
+                u -= a->p[q].cpu_s + a->p[q].child_s;
+                break;
+            }
+        if (strcmp(b->p[k].comm, name) == 0)
+            *used = u;
+        if (u > most) {
+            most = u;
+            top = b->p[k].comm;
+        }
+    }
+    return top;
+}
+
 /* What ran beside a run is named: a process outside our tree (a
  * grandchild re-parented away, named pb-spinner) that used 0.3 s of CPU
  * between two snapshots is the busiest; our own child, spinning twice as
@@ -77,35 +105,93 @@ static void test_names_busiest(void **state)
     assert_int_equal(read(ready[0], &c, 1), 1);
     assert_int_equal(noise_procs_snap(&b), 0);
     int rc = noise_procs_top(&a, &b, 0.1, who, sizeof(who));
+    double spinner_used = -1;
     kill(own, SIGKILL);
     waitpid(own, NULL, 0);
     /* Others run here too (the machine is shared): the spinner is in
      * both snapshots with its 0.3 s, our child in neither, and the one
      * named is the one that used the most, whoever it is. */
-    double spinner = -1, most = -1;
-    const char *top = NULL;
+    const char *top = busiest(&a, &b, "pb-spinner", &spinner_used);
     for (size_t k = 0; k < b.n; k++) {
         assert_string_not_equal(b.p[k].comm, "pb-ours");
-        for (size_t q = 0; q < a.n; q++)
-            if (a.p[q].pid == b.p[k].pid &&
-                strcmp(a.p[q].comm, b.p[k].comm) == 0) {
-                double used = b.p[k].cpu_s - a.p[q].cpu_s;
-                if (strcmp(b.p[k].comm, "pb-spinner") == 0)
-                    spinner = used;
-                if (used > most) {
-                    most = used;
-                    top = b.p[k].comm;
-                }
-            }
         if (strcmp(b.p[k].comm, "pb-spinner") == 0)
             kill(b.p[k].pid, SIGKILL);
     }
     for (size_t q = 0; q < a.n; q++)
         assert_string_not_equal(a.p[q].comm, "pb-ours");
-    assert_true(spinner >= 0.25);
+    assert_true(spinner_used >= 0.25);
     assert_int_equal(rc, 0);
     assert_non_null(top);
     assert_non_null(strstr(who, top));
+    noise_procs_free(&a);
+    noise_procs_free(&b);
+}
+
+/* A process outside our tree runs a child that spins 0.3 s of CPU and is
+ * gone before the second snapshot (a compiler under make): its CPU
+ * counts for the parent that reaped it, which is named with it, and the
+ * name says it went to finished children. */
+static void test_names_parent_of_finished_child(void **state)
+{
+    (void)state;
+    struct noise_procs a, b;
+    char who[200], c;
+    int go[2], ready[2];
+    assert_int_equal(pipe(go), 0);
+    assert_int_equal(pipe(ready), 0);
+    pid_t mid = fork();
+    assert_true(mid >= 0);
+    if (mid == 0) {
+        if (fork() == 0) {
+            prctl(PR_SET_NAME, "pb-make");
+            (void)!write(ready[1], "n", 1);
+            (void)!read(go[0], &c, 1);
+            pid_t kid = fork();
+            if (kid == 0) {
+                prctl(PR_SET_NAME, "pb-cc");
+                spin_cpu(0.3);
+                _exit(0);
+            }
+            waitpid(kid, NULL, 0);
+            (void)!write(ready[1], "x", 1);
+            pause();
+        }
+        _exit(0);
+    }
+    waitpid(mid, NULL, 0);
+    assert_int_equal(read(ready[0], &c, 1), 1); /* named, re-parented */
+    assert_int_equal(noise_procs_snap(&a), 0);
+    assert_int_equal(write(go[1], "g", 1), 1);
+    assert_int_equal(read(ready[0], &c, 1), 1); /* the child is reaped */
+    assert_int_equal(noise_procs_snap(&b), 0);
+    int rc = noise_procs_top(&a, &b, 0.1, who, sizeof(who));
+    double used = -1;
+    const char *top = busiest(&a, &b, "pb-make", &used);
+    struct noise_procs a1 = { NULL, 0 }, b1 = { NULL, 0 };
+    for (size_t k = 0; k < b.n; k++) {
+        assert_string_not_equal(b.p[k].comm, "pb-cc"); /* gone */
+        if (strcmp(b.p[k].comm, "pb-make") == 0) {
+            kill(b.p[k].pid, SIGKILL);
+            b1.p = &b.p[k];
+            b1.n = 1;
+        }
+    }
+    for (size_t q = 0; q < a.n; q++)
+        if (strcmp(a.p[q].comm, "pb-make") == 0) {
+            a1.p = &a.p[q];
+            a1.n = 1;
+        }
+    assert_true(used >= 0.25);
+    assert_int_equal(rc, 0);
+    assert_non_null(top);
+    assert_non_null(strstr(who, top));
+    /* Others run here too, and may have used more: alone, it is named,
+     * with its child's CPU, and the name says where that went. */
+    assert_int_equal(a1.n, 1);
+    assert_int_equal(b1.n, 1);
+    assert_int_equal(noise_procs_top(&a1, &b1, 0.1, who, sizeof(who)), 0);
+    assert_non_null(strstr(who, "pb-make"));
+    assert_non_null(strstr(who, "by children that have finished"));
     noise_procs_free(&a);
     noise_procs_free(&b);
 }
@@ -187,6 +273,7 @@ int main(void)
         cmocka_unit_test(test_sees_busy_child),
         cmocka_unit_test(test_own_work_is_not_foreign),
         cmocka_unit_test(test_names_busiest),
+        cmocka_unit_test(test_names_parent_of_finished_child),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
