@@ -436,11 +436,15 @@ double measure_serial_once(struct run_instance *in, struct measure_ctx *ctx,
 
 /* The harness probe: noop tasks, doubled in fours from HARNESS_TASKS0
  * until a repetition lasts HARNESS_MIN_S (or HARNESS_MAX_TASKS), then the
- * median of HARNESS_REPS repetitions at that count. */
+ * median of HARNESS_REPS repetitions at that count. A repetition that
+ * another process preempts reads several times its cost (procs chunk 16
+ * read 220 ns against its row's 21 with 0.5 ms and a median of 3 while a
+ * build ran): the median of 5 stands two of them, and at 2 ms or more
+ * one preemption adds less. */
 #define HARNESS_TASKS0 1024
-#define HARNESS_MAX_TASKS 65536
-#define HARNESS_MIN_S 0.0005
-#define HARNESS_REPS 3
+#define HARNESS_MAX_TASKS 262144
+#define HARNESS_MIN_S 0.002
+#define HARNESS_REPS 5
 #define HARNESS_TIMEOUT_S 10.0
 
 /* One repetition of noop x ntasks under c's executor, workers, mode,
