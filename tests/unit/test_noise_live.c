@@ -33,6 +33,50 @@ static void spin_cpu(double cpu_s)
     } while ((double)t.tv_sec + (double)t.tv_nsec * 1e-9 < cpu_s);
 }
 
+static void spin_a_little(void)
+{
+    spin_cpu(0.3);
+}
+
+/* As a compiler under make: a child named pb-cc spins, and is reaped. */
+static void spin_in_a_child(void)
+{
+    pid_t kid = fork();
+    if (kid == 0) {
+        prctl(PR_SET_NAME, "pb-cc");
+        spin_cpu(0.3);
+        _exit(0);
+    }
+    waitpid(kid, NULL, 0);
+}
+
+/* Start a process outside our tree (a grandchild re-parented away) named
+ * name, and wait until it has started: it waits for a byte on go[1],
+ * runs work, says so on ready[0] and waits to be killed. Makes both
+ * pipes. */
+static void start_outsider(const char *name, int go[2], int ready[2],
+                           void (*work)(void))
+{
+    char c;
+    assert_int_equal(pipe(go), 0);
+    assert_int_equal(pipe(ready), 0);
+    pid_t mid = fork();
+    assert_true(mid >= 0);
+    if (mid == 0) {
+        if (fork() == 0) {
+            prctl(PR_SET_NAME, name);
+            (void)!write(ready[1], "n", 1);
+            (void)!read(go[0], &c, 1);
+            work();
+            (void)!write(ready[1], "x", 1);
+            pause();
+        }
+        _exit(0);
+    }
+    waitpid(mid, NULL, 0);
+    assert_int_equal(read(ready[0], &c, 1), 1); /* named, re-parented */
+}
+
 /* Recomputed from the two snapshots as the rule says: the CPU each
  * process and the children it reaped used between them (all of it for
  * one that started in between); returns the top one's name, and the
@@ -71,23 +115,7 @@ static void test_names_busiest(void **state)
     struct noise_procs a, b;
     char who[200], c;
     int go[2], ready[2];
-    assert_int_equal(pipe(go), 0);
-    assert_int_equal(pipe(ready), 0);
-    pid_t mid = fork();
-    assert_true(mid >= 0);
-    if (mid == 0) {
-        if (fork() == 0) {
-            prctl(PR_SET_NAME, "pb-spinner");
-            (void)!write(ready[1], "n", 1);
-            (void)!read(go[0], &c, 1);
-            spin_cpu(0.3);
-            (void)!write(ready[1], "x", 1);
-            pause();
-        }
-        _exit(0);
-    }
-    waitpid(mid, NULL, 0);
-    assert_int_equal(read(ready[0], &c, 1), 1); /* named, re-parented */
+    start_outsider("pb-spinner", go, ready, spin_a_little);
     pid_t own = fork();
     assert_true(own >= 0);
     if (own == 0) {
@@ -137,29 +165,7 @@ static void test_names_parent_of_finished_child(void **state)
     struct noise_procs a, b;
     char who[200], c;
     int go[2], ready[2];
-    assert_int_equal(pipe(go), 0);
-    assert_int_equal(pipe(ready), 0);
-    pid_t mid = fork();
-    assert_true(mid >= 0);
-    if (mid == 0) {
-        if (fork() == 0) {
-            prctl(PR_SET_NAME, "pb-make");
-            (void)!write(ready[1], "n", 1);
-            (void)!read(go[0], &c, 1);
-            pid_t kid = fork();
-            if (kid == 0) {
-                prctl(PR_SET_NAME, "pb-cc");
-                spin_cpu(0.3);
-                _exit(0);
-            }
-            waitpid(kid, NULL, 0);
-            (void)!write(ready[1], "x", 1);
-            pause();
-        }
-        _exit(0);
-    }
-    waitpid(mid, NULL, 0);
-    assert_int_equal(read(ready[0], &c, 1), 1); /* named, re-parented */
+    start_outsider("pb-make", go, ready, spin_in_a_child);
     assert_int_equal(noise_procs_snap(&a), 0);
     assert_int_equal(write(go[1], "g", 1), 1);
     assert_int_equal(read(ready[0], &c, 1), 1); /* the child is reaped */
