@@ -1,7 +1,8 @@
 /* compare.c - `poolbench compare`: a new results file against one or more
  * base runs, matched by configuration, tested for significant change with
- * a correction for testing many rows, gated for CI. The output formats
- * are in compare_format.c, the command line in cli/compare.c. */
+ * a correction for testing many rows, gated for CI. Which rows match is
+ * in compare_match.c, the output formats are in compare_format.c, the
+ * command line in cli/compare.c. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "compare_match.h"
 
 /* ---- names ------------------------------------------------------------ */
 
@@ -38,13 +40,6 @@ static const char *const correction_names[] = {
 const char *compare_correction_name(enum compare_correction c)
 {
     return correction_names[c];
-}
-
-const char *compare_workers_spec(const struct results_row *r)
-{
-    /* Files written before `-j cpus` was stored have none. */
-    return r->workers_spec != NULL && r->workers_spec[0] != '\0'
-               ? r->workers_spec : NULL;
 }
 
 /* ---- statistics --------------------------------------------------------- */
@@ -213,144 +208,6 @@ int compare_row_values(const struct results_view *v, size_t k,
     return 0;
 }
 
-/* ---- matching -------------------------------------------------------- */
-
-/* A file's rows sorted by matching key, for binary search: n log n where
- * comparing every pair was quadratic. */
-struct key_index {
-    char **keys;      /* per sorted entry; owned */
-    size_t *rows;     /* row index per sorted entry */
-    size_t n;
-};
-
-/* The key of r: what the user chose. view_match_key with an automatic
- * chunk as 0 (a chunk given is >= 1), so that a chunk resolved from
- * another task count still matches, and under spec matching the worker
- * count replaced by its spec ("cpus"), so that runs of machines with
- * different CPU counts match. NULL when memory runs out. */
-static char *match_key(const struct results_row *r, int spec)
-{
-    struct results_row copy = *r;
-    const char *s = spec ? compare_workers_spec(r) : NULL;
-    if (s != NULL)
-        copy.workers = 0;
-    if (r->chunk_auto)
-        copy.chunk = 0;
-    size_t len = view_match_key(&copy, NULL, 0);
-    size_t extra = s != NULL ? strlen(s) + 2 : 0;
-    char *k = malloc(len + extra + 1);
-    if (k == NULL)
-        return NULL;
-    view_match_key(&copy, k, len + 1);
-    if (s != NULL)
-        snprintf(k + len, extra + 1, "\x1f%s", s);
-    return k;
-}
-
-static const struct key_index *sort_ctx;
-
-static int cmp_entry(const void *x, const void *y)
-{
-    size_t a = *(const size_t *)x, b = *(const size_t *)y;
-    int c = strcmp(sort_ctx->keys[a], sort_ctx->keys[b]);
-    return c != 0 ? c : (a > b) - (a < b);
-}
-
-static void index_free(struct key_index *ix)
-{
-    for (size_t k = 0; k < ix->n && ix->keys != NULL; k++)
-        free(ix->keys[k]);
-    free(ix->keys);
-    free(ix->rows);
-    memset(ix, 0, sizeof(*ix));
-}
-
-/* Build f's key index. Returns 0 or -1 (out of memory). */
-static int index_build(const struct results_file *f, int spec,
-                       struct key_index *ix)
-{
-    size_t n = f->nrows;
-    char **keys = calloc(n + 1, sizeof(*keys));
-    size_t *order = malloc((n + 1) * sizeof(*order));
-    memset(ix, 0, sizeof(*ix));
-    if (keys == NULL || order == NULL)
-        goto fail;
-    for (size_t k = 0; k < n; k++) {
-        keys[k] = match_key(&f->rows[k], spec);
-        order[k] = k;
-        if (keys[k] == NULL)
-            goto fail;
-    }
-    /* Sort row numbers by key, then lay the keys out in that order. */
-    struct key_index tmp = { keys, NULL, n };
-    sort_ctx = &tmp;
-    qsort(order, n, sizeof(*order), cmp_entry);
-    sort_ctx = NULL;
-    ix->keys = malloc((n + 1) * sizeof(*ix->keys));
-    if (ix->keys == NULL)
-        goto fail;
-    for (size_t k = 0; k < n; k++)
-        ix->keys[k] = keys[order[k]];
-    free(keys);
-    ix->rows = order;
-    ix->n = n;
-    return 0;
-fail:
-    for (size_t k = 0; keys != NULL && k < n; k++)
-        free(keys[k]);
-    free(keys);
-    free(order);
-    return -1;
-}
-
-/* The row index with key in ix (the first in file order), or -1. */
-static long index_find(const struct key_index *ix, const char *key)
-{
-    size_t lo = 0, hi = ix->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(ix->keys[mid], key) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < ix->n && strcmp(ix->keys[lo], key) == 0 ? (long)ix->rows[lo]
-                                                         : -1;
-}
-
-/* Fail unless every configuration appears once in f. Names the first row
- * (in file order) that has a duplicate, and its first duplicate. */
-static int check_unique(const struct results_file *f,
-                        const struct key_index *ix, char *err,
-                        size_t err_len)
-{
-    size_t first = SIZE_MAX, second = 0;
-    for (size_t k = 0; k + 1 < ix->n; k++)
-        if (strcmp(ix->keys[k], ix->keys[k + 1]) == 0 &&
-            ix->rows[k] < first) {
-            first = ix->rows[k];
-            second = ix->rows[k + 1];
-        }
-    if (first == SIZE_MAX)
-        return 0;
-    char label[512];
-    view_config_label(&f->rows[first], label, sizeof(label));
-    snprintf(err, err_len, "%s: results[%zu] and results[%zu] are the same "
-             "configuration (%s); compare takes one run per file, not a "
-             "merge of runs", f->path, first, second, label);
-    return -1;
-}
-
-/* Whether every row of every file carries a workers_spec. */
-static int all_have_spec(const struct results_file *const *files, size_t n)
-{
-    for (size_t k = 0; k < n; k++)
-        for (size_t i = 0; i < files[k]->nrows; i++)
-            if (compare_workers_spec(&files[k]->rows[i]) == NULL)
-                return 0;
-    return 1;
-}
-
 /* ---- evaluation ------------------------------------------------------ */
 
 /* Append text to a match's note, "; "-separated. */
@@ -368,12 +225,11 @@ static void add_note(struct compare_match *m, const char *fmt, ...)
 }
 
 /* Pool the base samples of match m over every base run that has its
- * configuration (ix[k] the run's index; key m's key) into m->bv, and
- * the runs' medians into the prediction interval. Returns 0, or -1 with
- * the verdict and note set. */
+ * configuration (at[k] its row in run k, or -1) into m->bv, and the
+ * runs' medians into the prediction interval. Returns 0, or -1 with the
+ * verdict and note set. */
 static int pool_base(struct compare_report *r, struct compare_match *m,
-                     const struct key_index *ix, const char *key,
-                     const struct compare_options *o)
+                     const long *at, const struct compare_options *o)
 {
     double *medians = malloc(r->nbases * sizeof(*medians));
     char why[256];
@@ -386,7 +242,7 @@ static int pool_base(struct compare_report *r, struct compare_match *m,
     m->nruns = 0;
     for (size_t k = 0; k < r->nbases; k++) {
         const struct results_file *f = r->bases[k];
-        long i = index_find(&ix[k], key);
+        long i = at[k];
         double *v = NULL;
         size_t n = 0;
         int first = i >= 0 && &f->rows[i] == m->base;
@@ -425,23 +281,23 @@ static int pool_base(struct compare_report *r, struct compare_match *m,
     return 0;
 }
 
-/* Whether some base run's row of key has another task count than the
- * new row: then per-task time is compared. */
+/* Whether some base run's row of m (at[k] its row in run k, or -1) has
+ * another task count than the new row: then per-task time is compared. */
 static int tasks_differ(const struct compare_report *r,
-                        const struct compare_match *m,
-                        const struct key_index *ix, const char *key)
+                        const struct compare_match *m, const long *at)
 {
     for (size_t k = 0; k < r->nbases; k++) {
-        long i = index_find(&ix[k], key);
+        long i = at[k];
         if (i >= 0 && r->bases[k]->rows[i].tasks != m->new_row->tasks)
             return 1;
     }
     return 0;
 }
 
-/* Measure one match: values, medians, ratio and its interval, U test. */
+/* Measure one match (at[k] its row in base run k, or -1): values,
+ * medians, ratio and its interval, U test. */
 static void measure(struct compare_report *r, struct compare_match *m,
-                    const struct key_index *ix, const char *key)
+                    const long *at)
 {
     struct compare_options per = r->opt;
     const struct compare_options *o = &per;
@@ -470,14 +326,14 @@ static void measure(struct compare_report *r, struct compare_match *m,
     /* Wall time of different task counts says nothing; per task it
      * does. */
     if (!o->normalize_speedup && o->metric == COMPARE_WALL &&
-        tasks_differ(r, m, ix, key)) {
+        tasks_differ(r, m, at)) {
         per.metric = COMPARE_NS_PER_TASK;
         m->per_task = 1;
         add_note(m, "tasks differ (%llu vs %llu): compared per-task time",
                  (unsigned long long)m->base->tasks,
                  (unsigned long long)m->new_row->tasks);
     }
-    if (pool_base(r, m, ix, key, o) != 0)
+    if (pool_base(r, m, at, o) != 0)
         return;
     if (compare_row_values(nv, (size_t)(m->new_row - r->new_file->rows), o,
                            &m->nv, &m->nn, &no, why, sizeof(why)) != 0) {
@@ -645,45 +501,23 @@ static void nothing_tested(const struct compare_report *r, char *err,
                  COMPARE_MIN_SAMPLES);
 }
 
-/* Pair every row of the new file with the newest base run's row of the
- * same configuration (any of the runs: a configuration the newest run
- * lacks is still compared with the older ones) and measure the pair; the
- * rest go to only_new, and the newest base's unmatched rows to only_base.
- * Returns 0, or -1 when out of memory. */
-static int match_rows(struct compare_report *out, struct key_index *ix,
-                      const struct key_index *nix, char *used)
+/* Measure every row of the new file that has a base row (the newest
+ * base run's of its configuration, compare_pair_rows); the rest go to
+ * only_new. */
+static void measure_pairs(struct compare_report *r,
+                          const struct compare_pairing *p)
 {
-    const struct results_file *base = out->bases[0];
-    const struct results_file *new_file = out->new_file;
-    (void)nix;
-    for (size_t j = 0; j < new_file->nrows; j++) {
-        const struct results_row *n = &new_file->rows[j];
-        char *key = match_key(n, out->match_spec);
-        const struct results_row *b = NULL;
-        if (key == NULL)
-            return -1;
-        for (size_t k = 0; k < out->nbases && b == NULL; k++) {
-            long i = index_find(&ix[k], key);
-            if (i >= 0)
-                b = &out->bases[k]->rows[i];
-            if (i >= 0 && k == 0)
-                used[i] = 1;
-        }
-        if (b == NULL) {
-            out->only_new[out->nonly_new++] = n;
-            free(key);
+    for (size_t j = 0; j < r->new_file->nrows; j++) {
+        const struct results_row *n = &r->new_file->rows[j];
+        if (p->base[j] == NULL) {
+            r->only_new[r->nonly_new++] = n;
             continue;
         }
-        struct compare_match *m = &out->matches[out->nmatches++];
-        m->base = b;
+        struct compare_match *m = &r->matches[r->nmatches++];
+        m->base = p->base[j];
         m->new_row = n;
-        measure(out, m, ix, key);
-        free(key);
+        measure(r, m, &p->at[j * p->nbases]);
     }
-    for (size_t i = 0; i < base->nrows; i++)
-        if (!used[i])
-            out->only_base[out->nonly_base++] = &base->rows[i];
-    return 0;
 }
 
 int compare_runs(const struct results_file *const *bases, size_t nbases,
@@ -691,9 +525,8 @@ int compare_runs(const struct results_file *const *bases, size_t nbases,
                  const struct compare_options *opt,
                  struct compare_report *out, char *err, size_t err_len)
 {
-    struct key_index *ix = NULL, nix = { 0 };
+    struct compare_pairing pairs = { 0 };
     const struct results_file **all = NULL;
-    char *used = NULL;
     memset(out, 0, sizeof(*out));
     out->opt = *opt;
     if (nbases == 0) {
@@ -714,14 +547,10 @@ int compare_runs(const struct results_file *const *bases, size_t nbases,
     }
     all = calloc(nbases + 1, sizeof(*all));
     out->views = calloc(nbases + 1, sizeof(*out->views));
-    ix = calloc(nbases, sizeof(*ix));
     out->matches = calloc(new_file->nrows, sizeof(*out->matches));
-    out->only_base = calloc(bases[0]->nrows, sizeof(*out->only_base));
     out->only_new = calloc(new_file->nrows, sizeof(*out->only_new));
-    used = calloc(bases[0]->nrows, 1);
-    if (all == NULL || out->views == NULL || ix == NULL ||
-        out->matches == NULL || out->only_base == NULL ||
-        out->only_new == NULL || used == NULL)
+    if (all == NULL || out->views == NULL || out->matches == NULL ||
+        out->only_new == NULL)
         goto oom;
     for (size_t k = 0; k < nbases; k++)
         all[k] = bases[k];
@@ -730,20 +559,17 @@ int compare_runs(const struct results_file *const *bases, size_t nbases,
     out->nbases = nbases;
     /* Workers as the user gave them (-j cpus): the count they resolve to
      * is the machine's, like a calibrated task count. */
-    out->match_spec = all_have_spec(all, nbases + 1);
+    out->match_spec = compare_all_have_spec(all, nbases + 1);
     for (size_t k = 0; k <= nbases; k++)
         if (view_build(all[k], &out->views[k], err, err_len) != 0)
             goto fail;
-    for (size_t k = 0; k < nbases; k++)
-        if (index_build(bases[k], out->match_spec, &ix[k]) != 0)
-            goto oom;
-    if (index_build(new_file, out->match_spec, &nix) != 0)
-        goto oom;
-    if (check_unique(bases[0], &ix[0], err, err_len) != 0 ||
-        check_unique(new_file, &nix, err, err_len) != 0)
+    if (compare_pair_rows(bases, nbases, new_file, out->match_spec, &pairs,
+                          err, err_len) != 0)
         goto fail;
-    if (match_rows(out, ix, &nix, used) != 0)
-        goto oom;
+    out->only_base = pairs.only_base;
+    out->nonly_base = pairs.nonly_base;
+    pairs.only_base = NULL;
+    measure_pairs(out, &pairs);
     if (out->nmatches == 0) {
         snprintf(err, err_len, "nothing matched: no configuration of %s "
                  "matches one of %s (%zu and %zu configurations; a match "
@@ -759,20 +585,12 @@ int compare_runs(const struct results_file *const *bases, size_t nbases,
         nothing_tested(out, err, err_len);
         goto fail;
     }
-    for (size_t k = 0; k < nbases; k++)
-        index_free(&ix[k]);
-    free(ix);
-    index_free(&nix);
-    free(used);
+    compare_pairing_free(&pairs);
     return 0;
 oom:
     snprintf(err, err_len, "out of memory");
 fail:
-    for (size_t k = 0; ix != NULL && k < nbases; k++)
-        index_free(&ix[k]);
-    free(ix);
-    index_free(&nix);
-    free(used);
+    compare_pairing_free(&pairs);
     if (out->bases == NULL)
         free(all);
     compare_report_free(out);

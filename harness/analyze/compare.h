@@ -228,10 +228,6 @@ int compare_row_values(const struct results_view *v, size_t k,
                        size_t *n, enum compare_verdict *verdict, char *why,
                        size_t why_len);
 
-/* The row's "workers_spec" ("cpus", "2xcpus", "2") or NULL when the file
- * has none. */
-const char *compare_workers_spec(const struct results_row *r);
-
 /* Adjust p[0..m) for multiple testing by c into adj[0..m) (see the top).
  * Returns 0, or -1 when memory runs out. */
 int compare_adjust_p(const double *p, size_t m, enum compare_correction c,

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "compare.h"
+#include "compare_match.h"
 
 /* Lines of the side-by-side header: file, created, and the machine keys
  * compare_describe.c lists (checked there). */

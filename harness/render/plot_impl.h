@@ -1,6 +1,6 @@
-/* plot_impl.h - what plot.c (sources, gnuplot, the kinds table, the
- * command) and plot_charts.c (one function per chart kind) share. Not
- * for other modules: use plot.h. */
+/* plot_impl.h - what plot.c (sources, gnuplot, the command), the chart
+ * kinds (plot_bars.c, plot_lines.c, plot_delivery.c) and their table
+ * (plot_charts.c) share. Not for other modules: use plot.h. */
 #ifndef POOLBENCH_PLOT_IMPL_H
 #define POOLBENCH_PLOT_IMPL_H
 
@@ -112,5 +112,21 @@ int plot_intern(char (*list)[128], size_t *n, size_t max, const char *text);
 
 /* qsort order of struct point: line, then x, then file order. */
 int plot_cmp_point(const void *a, const void *b);
+
+/* ---- the chart kinds, one row each in plot_kinds[] ---------------------- */
+
+/* Each draws its chart of instance in of source s (ratio: one across
+ * srcs[0..nsrcs)), or skips it with a plot_note. Returns 0, or -1 with a
+ * message in rd->err (the plot_kind hooks of plot.h). */
+int plot_chart_bars(struct render *rd, const struct plot_src *s,
+                    const struct view_inst *in);          /* plot_bars.c */
+int plot_chart_ratio(struct render *rd, const struct plot_src *srcs,
+                     size_t nsrcs);                       /* plot_bars.c */
+int plot_chart_scaling(struct render *rd, const struct plot_src *s,
+                       const struct view_inst *in);      /* plot_lines.c */
+int plot_chart_overhead(struct render *rd, const struct plot_src *s,
+                        const struct view_inst *in);     /* plot_lines.c */
+int plot_chart_delivery(struct render *rd, const struct plot_src *s,
+                        const struct view_inst *in);  /* plot_delivery.c */
 
 #endif /* POOLBENCH_PLOT_IMPL_H */

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,18 +13,6 @@
 #include "bounds.h"
 #include "results.h"
 #include "results_impl.h"
-#include "textesc.h"
-
-/* ---- terminal safety -------------------------------------------------- */
-
-void results_term_safe(char *buf, size_t len)
-{
-    char *copy = strdup(buf);
-    if (copy == NULL)
-        return;
-    textesc_ctl(copy, buf, len);
-    free(copy);
-}
 
 /* ---- reading ---------------------------------------------------------- */
 
@@ -59,27 +46,6 @@ void results_json_hooks(void)
 int results_out_of_memory(void)
 {
     return results_reader_oom;
-}
-
-int results_oom(struct results_reader *r)
-{
-    results_reader_oom = 1;
-    snprintf(r->err, r->err_len, "out of memory reading %s", r->name);
-    results_term_safe(r->err, r->err_len);
-    return -1;
-}
-
-int results_fail(struct results_reader *r, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    snprintf(r->err, r->err_len, "%s: %s", r->name, msg);
-    /* Messages quote the file's strings: keep them off the terminal. */
-    results_term_safe(r->err, r->err_len);
-    return -1;
 }
 
 /* Offset of the first byte that is not valid UTF-8, or -1. */
@@ -127,90 +93,6 @@ static long utf8_invalid_at(const unsigned char *s, size_t len)
         i += n + 1;
     }
     return -1;
-}
-
-const char *results_type_name(const cJSON *j)
-{
-    if (j == NULL)
-        return "nothing";
-    if (cJSON_IsString(j))
-        return "a string";
-    if (cJSON_IsNumber(j))
-        return "a number";
-    if (cJSON_IsBool(j))
-        return "a boolean";
-    if (cJSON_IsNull(j))
-        return "null";
-    if (cJSON_IsArray(j))
-        return "an array";
-    if (cJSON_IsObject(j))
-        return "an object";
-    return "something else";
-}
-
-int results_want_string(struct results_reader *r, const cJSON *o,
-                        const char *where, const char *key, int nullable,
-                        const char **out)
-{
-    const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (nullable && (j == NULL || cJSON_IsNull(j))) {
-        *out = NULL;
-        return 0;
-    }
-    if (!cJSON_IsString(j))
-        return results_fail(r, "%s.%s: expected a string, found %s", where,
-                            key, results_type_name(j));
-    /* Rows are parsed one at a time and their trees freed: keep the
-     * pool's copy. */
-    *out = results_pool_intern(r->pool, j->valuestring);
-    return *out == NULL ? results_oom(r) : 0;
-}
-
-int results_check_range(struct results_reader *r, const char *where,
-                        const char *key, double v, double min, double max,
-                        int whole)
-{
-    if (v < min || v > max || (whole && v != floor(v)))
-        return results_fail(r,
-                            "%s.%s: %g is out of range; expected %s "
-                            "from %g to %g",
-                            where, key, v,
-                            whole ? "a whole number" : "a number", min, max);
-    return 0;
-}
-
-int results_want_number(struct results_reader *r, const cJSON *o,
-                        const char *where, const char *key, double min,
-                        double max, int whole, double *out)
-{
-    const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (!cJSON_IsNumber(j))
-        return results_fail(r, "%s.%s: expected a number, found %s", where,
-                            key, results_type_name(j));
-    double v = j->valuedouble;
-    if (!isfinite(v))
-        return results_fail(r, "%s.%s: expected a finite number", where, key);
-    if (results_check_range(r, where, key, v, min, max, whole) != 0)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-int results_want_optional_number(struct results_reader *r, const cJSON *o,
-                                 const char *where, const char *key,
-                                 double *out)
-{
-    const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, key);
-    *out = NAN;
-    if (j == NULL || cJSON_IsNull(j))
-        return 0;
-    if (!cJSON_IsNumber(j) || !isfinite(j->valuedouble))
-        return results_fail(r,
-                            "%s.%s: expected a finite number or null, "
-                            "found %s",
-                            where, key, results_type_name(j));
-    *out = j->valuedouble;
-    return 0;
 }
 
 /* The top-level "ab" object of an A/B run (absent in other files): the
@@ -663,15 +545,6 @@ void results_free(struct results_file *f)
     free(f->text);
     free(f->path);
     memset(f, 0, sizeof(*f));
-}
-
-const struct results_series *results_series_find(
-    const struct results_row *row, const char *name)
-{
-    for (size_t k = 0; k < row->nseries; k++)
-        if (strcmp(row->series[k].name, name) == 0)
-            return &row->series[k];
-    return NULL;
 }
 
 int results_row_stats(const struct results_row *row, const char *name,

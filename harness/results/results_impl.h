@@ -12,7 +12,14 @@
  * last load began (results_out_of_memory reads it). */
 extern _Thread_local int results_reader_oom;
 
-/* ---- results.c: the reader's helpers ---- */
+/* ---- results.c: the reader's allocator ---- */
+
+/* cJSON's allocator for the reader (notes a failure) and installing it;
+ * results_json_hooks is called before any parse. */
+void *results_json_malloc(size_t size);
+void results_json_hooks(void);
+
+/* ---- results_check.c: the reader's checks ---- */
 
 /* Reader state: the file's name for messages like results[3].samples,
  * where they go, and the pool the rows' strings are copied to. */
@@ -22,11 +29,6 @@ struct results_reader {
     size_t err_len;
     struct results_pool *pool;
 };
-
-/* cJSON's allocator for the reader (notes a failure) and installing it;
- * results_json_hooks is called before any parse. */
-void *results_json_malloc(size_t size);
-void results_json_hooks(void);
 
 /* "out of memory reading NAME" into r->err; returns -1. */
 int results_oom(struct results_reader *r);

@@ -1,6 +1,7 @@
 /* results_row.c - reading one row of poolbench/1: its fields checked
- * against the schema, its strings and samples copied to the file's pool
- * so that the row's tree can go (see results_impl.h). */
+ * against the schema (with results_check.c), its strings and samples
+ * copied to the file's pool so that the row's tree can go (see
+ * results_impl.h); and finding a row's samples by name. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,6 +80,15 @@ int results_params_key(const cJSON *params, char **out, char *err,
     if (!cJSON_IsObject(params))
         return results_fail(&r, "expected an object");
     return canonical_params(&r, params, "params", out);
+}
+
+const struct results_series *results_series_find(
+    const struct results_row *row, const char *name)
+{
+    for (size_t k = 0; k < row->nseries; k++)
+        if (strcmp(row->series[k].name, name) == 0)
+            return &row->series[k];
+    return NULL;
 }
 
 static int read_samples(struct results_reader *r, const cJSON *samples,
