@@ -254,7 +254,8 @@ struct future *futures_iter_next(struct futures_iter *it, double timeout_s)
             it->head++;
             return f;
         }
-        if (spin < EXEC_SPIN) {
+        /* one at a time, a sleep costs more than the wait */
+        if (spin < (it->batch > 1 ? EXEC_BATCH_SPIN : EXEC_SPIN)) {
             exec_cpu_relax();
             continue;
         }
