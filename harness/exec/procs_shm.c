@@ -232,7 +232,7 @@ static void shm_run(struct exec_pool *p, struct exec_report *rep)
                 procs_cut(p, rep);
             continue;
         }
-        if (idle++ < (eager ? EXEC_SPIN : EXEC_BATCH_SPIN)) {
+        if (idle++ < (eager || p->batch == 1 ? EXEC_SPIN : EXEC_BATCH_SPIN)) {
             exec_cpu_relax();
             continue;
         }
