@@ -435,9 +435,17 @@ static int page_body(struct strbuf *b, const struct page_file *pf,
                                         dir, err, err_len) != 0)
                 return -1;
     strbuf_printf(b, "<h2 id=\"findings\">Across workloads</h2>\n");
+    size_t across = 0, workloads = 0, native = 0;
     for (size_t f = 0; f < npf; f++)
-        if (!pf[f].hyperfine)
-            report_across(b, &pf[f]);
+        if (!pf[f].hyperfine) {
+            across += report_across(b, &pf[f]);
+            workloads += pf[f].nworkloads;
+            native++;
+        }
+    if (across == 0 && native > 0)
+        strbuf_printf(b, "<p class=\"muted\">%s</p>\n", workloads < 2
+                      ? "Nothing to compare: one workload was run."
+                      : "No finding holds across the workloads.");
     report_python_section(b, pf, npf);
     for (size_t f = 0; f < npf; f++)
         if (!pf[f].hyperfine)

@@ -266,25 +266,27 @@ static void short_table(struct strbuf *b, const struct results_view *v,
     strbuf_printf(b, "</table>\n");
 }
 
-static void finding_items(struct strbuf *b, const struct page_file *p,
-                          int (*pick)(const struct page_file *p,
-                                      const struct finding *f,
-                                      const void *arg),
-                          const void *arg)
+/* The findings pick chooses, as a list; returns how many. */
+static size_t finding_items(struct strbuf *b, const struct page_file *p,
+                            int (*pick)(const struct page_file *p,
+                                        const struct finding *f,
+                                        const void *arg),
+                            const void *arg)
 {
-    int open = 0;
+    size_t open = 0;
     for (size_t k = 0; k < p->fs.n; k++) {
         const struct finding *f = &p->fs.items[k];
         if (!pick(p, f, arg))
             continue;
         if (!open)
             strbuf_printf(b, "<ul class=\"findings\">\n");
-        open = 1;
+        open++;
         report_html_cell(b, "li", f->text);
         strbuf_printf(b, "\n");
     }
     if (open)
         strbuf_printf(b, "</ul>\n");
+    return open;
 }
 
 static int pick_inst(const struct page_file *p, const struct finding *f,
@@ -308,9 +310,9 @@ static int pick_across(const struct page_file *p, const struct finding *f,
     return finding_across(&p->v, f);
 }
 
-void report_across(struct strbuf *b, const struct page_file *p)
+size_t report_across(struct strbuf *b, const struct page_file *p)
 {
-    finding_items(b, p, pick_across, NULL);
+    return finding_items(b, p, pick_across, NULL);
 }
 
 int report_workload_section(struct strbuf *b, const struct page_file *p,

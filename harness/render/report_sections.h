@@ -46,8 +46,9 @@ int report_workload_section(struct strbuf *b, const struct page_file *p,
                             const struct plot_set *set, char *used,
                             const char *dir, char *err, size_t err_len);
 
-/* The findings of p that compare workloads, as a list (none: nothing). */
-void report_across(struct strbuf *b, const struct page_file *p);
+/* The findings of p that compare workloads, as a list (none: nothing);
+ * returns how many. */
+size_t report_across(struct strbuf *b, const struct page_file *p);
 
 /* "Python vs native" over pf[0..npf); nothing without Python rows. */
 void report_python_section(struct strbuf *b, const struct page_file *pf,

@@ -343,6 +343,16 @@ print("ok")
 PY
 then ok; else bad "report.html is not a valid self-contained page"; fi
 
+# With one workload the across-workloads section says there is nothing
+# to compare (it was an empty heading); with findings it does not.
+if "$PB" run -w noop -n 200 -e serial -r 1 --no-progress -o one.json \
+      > /dev/null 2>&1 &&
+   "$PB" report one.json -o one.html > /dev/null 2>&1 &&
+   grep -q "Nothing to compare: one workload was run." one.html &&
+   ! grep -q "Nothing to compare" r.html &&
+   ! grep -q "No finding holds across" r.html
+then ok; else bad "report: the across-workloads section of one workload"; fi
+
 # Hostile strings (issue: command execution through gnuplot): backticks,
 # system(), @macro, quotes and newlines in every field that reaches a
 # chart, and in the file name. Nothing may run, charts are still drawn,
