@@ -71,7 +71,8 @@ struct noise_procs {
 };
 
 /* Snapshot /proc/PID/stat of every process but this one and its
- * descendants (workers, Python peers and their pools). Returns 0, or -1
+ * descendants (workers, Python peers and their pools) and kernel
+ * threads. Returns 0, or -1
  * (out is then empty) when /proc cannot be read or memory runs out. */
 int noise_procs_snap(struct noise_procs *out);
 

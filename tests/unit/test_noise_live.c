@@ -3,6 +3,7 @@
  * live machine, so in the `measure` suite, not `unit`; the amounts are CPU
  * time, not wall time, so a busy machine changes how long they take, not
  * what they assert. The arithmetic is in test_noise.c. */
+#include <dirent.h>
 #include <math.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -10,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -273,6 +275,43 @@ static void test_own_work_is_not_foreign(void **state)
     assert_true(r.cpus_available <= 1.0);
 }
 
+/* Kernel threads are left out of the snapshot: nothing a user could
+ * stop. */
+static void test_no_kernel_threads(void **state)
+{
+    (void)state;
+    struct noise_procs s;
+    assert_int_equal(noise_procs_snap(&s), 0);
+    size_t kthreads = 0;
+    DIR *d = opendir("/proc");
+    assert_non_null(d);
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        char path[300], line[1024];
+        int pid = atoi(e->d_name);
+        if (pid <= 0)
+            continue;
+        snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+        FILE *f = fopen(path, "re");
+        if (f == NULL)
+            continue;
+        char *got = fgets(line, sizeof(line), f);
+        fclose(f);
+        char *close = got != NULL ? strrchr(line, ')') : NULL;
+        unsigned long flags = 0;
+        if (close == NULL ||
+            sscanf(close + 2, "%*c %*d %*d %*d %*d %*d %lu", &flags) != 1 ||
+            !(flags & 0x00200000UL)) /* PF_KTHREAD */
+            continue;
+        kthreads++;
+        for (size_t k = 0; k < s.n; k++)
+            assert_int_not_equal(s.p[k].pid, pid);
+    }
+    closedir(d);
+    printf("# %zu kernel threads left out; %zu processes in the "
+           "snapshot\n", kthreads, s.n);
+    noise_procs_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -280,6 +319,7 @@ int main(void)
         cmocka_unit_test(test_own_work_is_not_foreign),
         cmocka_unit_test(test_names_busiest),
         cmocka_unit_test(test_names_parent_of_finished_child),
+        cmocka_unit_test(test_no_kernel_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
