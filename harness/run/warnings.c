@@ -241,22 +241,32 @@ static void why_counts(const struct run_config *c, char *buf, size_t len)
                                   count[b]);
 }
 
+/* Others' share of a CPU from which busy_machine names what to stop. */
+#define BUSY_NAMED_SHARE 0.05
+
 /* busy_machine for one configuration. */
 static void busy(const struct run_config *c, long cpus, const char *busiest,
                  long idx, cJSON *w)
 {
     size_t reps = c->nsamples + c->napart;
-    char why[200], fix[500], who[260] = "what else is running";
+    char why[200], fix[500], who[300] = "stop what else is running";
+    double avail = cpus_available(c, cpus);
+    double share = foreign_share(c);
     why_counts(c, why, sizeof(why));
-    if (busiest != NULL && busiest[0] != '\0')
-        snprintf(who, sizeof(who), "what else is running (while "
+    /* A process is named only when others took a share worth stopping;
+     * below it the time went where no process here shows it. */
+    if (!(share >= BUSY_NAMED_SHARE))
+        snprintf(who, sizeof(who), "rerun when the machine is quieter "
+                 "(other processes used under %.0f%% of a CPU: a VM's host "
+                 "can take CPU time without showing it)",
+                 100 * BUSY_NAMED_SHARE);
+    else if (busiest != NULL && busiest[0] != '\0')
+        snprintf(who, sizeof(who), "stop what else is running (while "
                  "measuring, most CPU went to %s)", busiest);
-    snprintf(fix, sizeof(fix), "stop %s, or %s", who, c->napart > 0
+    snprintf(fix, sizeof(fix), "%s, or %s", who, c->napart > 0
              ? "raise --retry-disturbed"
              : "rerun with --retry-disturbed 2 to run disturbed "
                "repetitions again");
-    double avail = cpus_available(c, cpus);
-    double share = foreign_share(c);
     /* Workers can use at most the CPUs there are. */
     long want = (long)c->cfg.workers < cpus ? (long)c->cfg.workers : cpus;
     if (c->ndisturbed > 0)

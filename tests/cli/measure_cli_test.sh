@@ -123,6 +123,12 @@ if check busy.json '
         any(w["kind"] == "busy_machine" for w in d["warnings"])' &&
    grep -q "! busy_machine" busy.txt; then ok
 else bad "the noise meter missed a busy loop: $(cat busy.txt)"; fi
+# Others took most of a CPU: the remedy names the busy loop (sh) to stop.
+if check busy.json '
+        any(w["kind"] == "busy_machine" and
+            "most CPU went to sh (pid" in w["remedy"]
+            for w in d["warnings"])'; then ok
+else bad "busy_machine does not name the busy loop: $(cat busy.txt)"; fi
 if check busy.json "all(0 <= c <= $cpus for c in
                         r[0]['samples']['cpus_available'])"; then ok
 else bad "cpus_available out of range"; fi
