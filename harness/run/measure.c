@@ -434,17 +434,23 @@ double measure_serial_once(struct run_instance *in, struct measure_ctx *ctx,
     return wall;
 }
 
-/* The harness probe: noop tasks, doubled in fours from HARNESS_TASKS0
- * until a repetition lasts HARNESS_MIN_S (or HARNESS_MAX_TASKS), then the
- * median of HARNESS_REPS repetitions at that count. A repetition that
- * another process preempts reads several times its cost (procs chunk 16
- * read 220 ns against its row's 21 with 0.5 ms and a median of 3 while a
- * build ran): the median of 5 stands two of them, and at 2 ms or more
- * one preemption adds less. */
+/* The harness probe: noop tasks, multiplied by four from HARNESS_TASKS0
+ * until a repetition lasts HARNESS_MIN_S, and on up to the row's own
+ * task count while it lasts less than HARNESS_ROW_S (HARNESS_MAX_TASKS
+ * at most); then HARNESS_FIRST repetitions at that count before the
+ * rounds and one more after each measured round (up to
+ * RUN_HARNESS_SAMPLES); the figure is their median. A repetition that another process preempts reads
+ * several times its cost (procs chunk 16 read 220 ns against its row's
+ * 21 with 0.5 ms and a median of 3 while a build ran), and on a 2-CPU VM
+ * threads at chunk 1 moves between about 30 and 60-160 ns a task as the
+ * scheduler places its workers: probed only before the rounds, it read
+ * 159-171 ns against rows of 30-68. Taken among the rounds, it sees what
+ * the rows see. */
 #define HARNESS_TASKS0 1024
 #define HARNESS_MAX_TASKS 262144
 #define HARNESS_MIN_S 0.002
-#define HARNESS_REPS 5
+#define HARNESS_ROW_S 0.02
+#define HARNESS_FIRST 3
 #define HARNESS_TIMEOUT_S 10.0
 
 /* One repetition of noop x ntasks under c's executor, workers, mode,
@@ -480,10 +486,25 @@ static double harness_once(const struct run_config *c,
     return wall;
 }
 
-/* c's harness cost in ns per task (see measure.h), or NAN. */
-static double harness_probe(const struct run_config *c,
-                            const struct workload *noop,
-                            struct measure_ctx *ctx)
+/* One more repetition of lead c's probe; a failed one ends the probe
+ * (its figure is NAN). */
+static void harness_more(struct run_config *c, const struct workload *noop,
+                         struct measure_ctx *ctx)
+{
+    if (c->harness_n == 0 || c->harness_nwall == RUN_HARNESS_SAMPLES)
+        return;
+    double v = harness_once(c, noop, c->harness_n, ctx);
+    if (isnan(v)) {
+        c->harness_n = 0;
+        return;
+    }
+    c->harness_wall[c->harness_nwall++] = v;
+}
+
+/* Start lead c's probe: find its task count, then HARNESS_FIRST
+ * repetitions at it. */
+static void harness_start(struct run_config *c, const struct workload *noop,
+                          struct measure_ctx *ctx)
 {
     uint64_t n = HARNESS_TASKS0;
     /* An explicit chunk gets about 4 chunks a worker, as auto does. */
@@ -491,19 +512,55 @@ static double harness_probe(const struct run_config *c,
         n = c->cfg.chunk * 4 * c->cfg.workers;
     if (n > HARNESS_MAX_TASKS)
         n = HARNESS_MAX_TASKS;
-    double v[HARNESS_REPS];
-    v[0] = harness_once(c, noop, n, ctx);
-    while (!isnan(v[0]) && v[0] < HARNESS_MIN_S &&
-           n * 4 <= HARNESS_MAX_TASKS) {
-        n *= 4;
-        v[0] = harness_once(c, noop, n, ctx);
+    /* As many tasks as the row, while a repetition takes little time:
+     * threads at chunk 1 reads more per task in a short run than in a
+     * long one, on a machine where placing the workers takes the
+     * scheduler a few ms. */
+    uint64_t row = c->inst->ntasks;
+    double v = harness_once(c, noop, n, ctx);
+    while (!isnan(v) && n < HARNESS_MAX_TASKS &&
+           (v < HARNESS_MIN_S || (n < row && v < HARNESS_ROW_S))) {
+        uint64_t next = n * 4;
+        if (v >= HARNESS_MIN_S && next > row)
+            next = row;
+        n = next < HARNESS_MAX_TASKS ? next : HARNESS_MAX_TASKS;
+        v = harness_once(c, noop, n, ctx);
     }
-    for (int k = 1; k < HARNESS_REPS && !isnan(v[0]); k++) {
-        v[k] = harness_once(c, noop, n, ctx);
-        if (isnan(v[k]))
-            return NAN;
+    if (isnan(v))
+        return;
+    c->harness_n = n;
+    c->harness_wall[c->harness_nwall++] = v;
+    while (c->harness_n > 0 && c->harness_nwall < HARNESS_FIRST)
+        harness_more(c, noop, ctx);
+}
+
+/* Every configuration's figure from its lead's repetitions so far. */
+static void harness_figures(struct run_plan *p)
+{
+    for (size_t k = 0; k < p->nconfigs; k++) {
+        struct run_config *c = &p->configs[k];
+        const struct run_config *lead =
+            c->harness_lead != NULL ? c->harness_lead : c;
+        c->harness_ns_per_task =
+            lead->harness_n > 0
+                ? stats_median(lead->harness_wall, lead->harness_nwall) /
+                      (double)lead->harness_n * 1e9
+                : NAN;
     }
-    return isnan(v[0]) ? NAN : stats_median(v, HARNESS_REPS) / n * 1e9;
+}
+
+/* One more repetition of every probe, after a measured round. */
+static void harness_round(struct run_plan *p, struct measure_ctx *ctx)
+{
+    const struct workload *noop = registry_find("noop");
+    for (size_t k = 0; k < p->nconfigs && noop != NULL; k++) {
+        struct run_config *c = &p->configs[k];
+        if (*ctx->stop || ctx->broken)
+            return;
+        if (c->harness_lead == NULL)
+            harness_more(c, noop, ctx);
+    }
+    harness_figures(p);
 }
 
 /* Whether two configurations cost the harness the same: executor,
@@ -522,15 +579,20 @@ void measure_harness_cost(struct run_plan *p, struct measure_ctx *ctx)
     const struct workload *noop = registry_find("noop");
     for (size_t k = 0; k < p->nconfigs; k++) {
         struct run_config *c = &p->configs[k];
-        c->harness_ns_per_task = NAN;
+        c->harness_n = 0;
+        c->harness_nwall = 0;
+        c->harness_lead = NULL;
         if (noop == NULL || *ctx->stop || (c->ex->flags & EXEC_PYTHON))
             continue;
         size_t q = 0;
         while (q < k && !harness_same(&p->configs[q], c))
             q++;
-        c->harness_ns_per_task = q < k ? p->configs[q].harness_ns_per_task
-                                       : harness_probe(c, noop, ctx);
+        if (q < k)
+            c->harness_lead = &p->configs[q];
+        else
+            harness_start(c, noop, ctx);
     }
+    harness_figures(p);
 }
 
 /* Serial's tasks per CPU-second on instance in: the best median of its
@@ -681,6 +743,8 @@ static size_t round_of(struct run_plan *p, struct measure_ctx *ctx,
         s->disturbed = s->why != 0;
         c->last = NULL;
     }
+    if (measured && ran > 0 && ctx->harness_probe)
+        harness_round(p, ctx);
     return ran;
 }
 

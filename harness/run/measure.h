@@ -107,13 +107,16 @@ int measure_run(struct run_plan *p, struct measure_ctx *ctx);
  * run_config.harness_ns_per_task: the median wall time per task of the
  * noop workload (an empty task; its checksum is checked) run through the
  * configuration's executor, workers, mode, transport and chunk (auto is
- * resolved for the probe's task count), 1,024 to 65,536 tasks so that a
- * repetition lasts at least 0.5 ms, 3 repetitions. That is what a task's
- * time includes besides the task itself: the claim, the result record,
- * the hand-over to the consumer and its fold into the checksum. Each
- * distinct executor/workers/mode/transport/chunk is measured once and
- * shared; Python peers (py-*) get NAN (not measured), as does a probe
- * that failed. measure_run calls it first when ctx->harness_probe. */
+ * resolved for the probe's task count), 1,024 to 262,144 tasks so that a
+ * repetition lasts at least 2 ms: 3 repetitions here, and with
+ * ctx->harness_probe one more after each measured round of measure_run
+ * (up to RUN_HARNESS_SAMPLES), so that the probe runs when the rows do.
+ * That is what a task's time includes besides the task itself: the
+ * claim, the result record, the hand-over to the consumer and its fold
+ * into the checksum. Each distinct executor/workers/mode/transport/chunk
+ * is probed once and shared; Python peers (py-*) get NAN (not measured),
+ * as does a probe that failed. measure_run calls it first when
+ * ctx->harness_probe. */
 void measure_harness_cost(struct run_plan *p, struct measure_ctx *ctx);
 
 /* Count the repetition still running under c (the watchdog gave up on

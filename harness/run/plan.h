@@ -15,6 +15,7 @@
 #include "registry.h"
 
 #define RUN_TIMELINE_CAP 512   /* points kept per timeline */
+#define RUN_HARNESS_SAMPLES 11 /* harness probe repetitions kept */
 
 /* Where an instance's task count came from (results "tasks_source"). */
 enum run_tasks_source {
@@ -110,6 +111,13 @@ struct run_config {
     double harness_ns_per_task;   /* the harness's own cost per task
                                      here (measure_harness_cost), NAN:
                                      not measured */
+    /* The probe's repetitions behind it (measure.c): their task count
+     * (0: none), wall times, and the configuration whose probe this one
+     * shares (NULL: its own). */
+    uint64_t harness_n;
+    double harness_wall[RUN_HARNESS_SAMPLES];
+    size_t harness_nwall;
+    struct run_config *harness_lead;
     char failure[512];
     int done;                     /* no more repetitions (failed) */
     int broken;

@@ -206,6 +206,21 @@ static void test_harness_cost(void **state)
         assert_int_equal(c[k].nsamples, 0);
         assert_true(c[k].harness_ns_per_task ==
                     c[k % 3].harness_ns_per_task);
+        /* the first three probe; the others share theirs */
+        assert_int_equal(c[k].harness_nwall, k < 3 ? 3 : 0);
+        assert_ptr_equal(c[k].harness_lead, k < 3 ? NULL : &c[k % 3]);
+    }
+    /* With the probe on, measure_run probes again after each measured
+     * round, so that the probe runs among the rows: 3 + 2 rounds. */
+    ctx.harness_probe = 1;
+    o.repeat = o.max_repeat = 2;
+    assert_int_equal(measure_run(&p, &ctx), 0);
+    for (int k = 0; k < 6; k++) {
+        assert_int_equal(c[k].nsamples, 2);
+        assert_int_equal(c[k].harness_nwall, k < 3 ? 5 : 0);
+        assert_true(isfinite(c[k].harness_ns_per_task));
+        assert_true(c[k].harness_ns_per_task ==
+                    c[k % 3].harness_ns_per_task);
     }
     /* A stop before it: nothing measured, NAN everywhere. */
     stop = 1;
