@@ -221,6 +221,10 @@ static void test_harness_cost(void **state)
         assert_true(isfinite(c[k].harness_ns_per_task));
         assert_true(c[k].harness_ns_per_task ==
                     c[k % 3].harness_ns_per_task);
+        free(c[k].samples);
+        free(c[k].apart);
+        c[k].samples = c[k].apart = NULL;
+        c[k].nsamples = c[k].napart = c[k].cap = c[k].cap_apart = 0;
     }
     /* A stop before it: nothing measured, NAN everywhere. */
     stop = 1;
