@@ -1,4 +1,7 @@
-/* measure.c - repetitions in interleaved rounds (see measure.h). */
+/* measure.c - one repetition: timed, folded into the checksum, metered
+ * for noise, kept or set apart (see measure.h); and what a
+ * configuration's repetitions add up to. The probe of the harness's own
+ * cost is in measure_harness.c, the rounds in measure_rounds.c. */
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -10,7 +13,7 @@
 
 #include "clock.h"
 #include "measure.h"
-#include "registry.h"
+#include "measure_impl.h"
 #include "results.h"
 #include "stats.h"
 
@@ -40,8 +43,7 @@ struct run_fold {
     struct run_timeline *tl;
 };
 
-/* The clock measuring reads: the monotonic one, or a test's fake. */
-static double now_s(const struct measure_ctx *ctx)
+double measure_now_s(const struct measure_ctx *ctx)
 {
     return ctx->now != NULL ? ctx->now() : clock_mono_s();
 }
@@ -135,7 +137,7 @@ static void deliver(void *ctx, uint64_t first, uint64_t count,
     int point = ++tl->since >= tl->stride;
     if (!first_delivery && !point)
         return;
-    double t = now_s(f->ctx) - f->t0;
+    double t = measure_now_s(f->ctx) - f->t0;
     if (first_delivery)
         f->first_result_s = t;
     if (!point)
@@ -270,8 +272,8 @@ void measure_why_text(unsigned why, char *buf, size_t len)
 /* Why the repetition of sample s was disturbed (MEASURE_WHY_* bits, 0:
  * it was not). /proc/stat counts in clock ticks: two ticks (one at each
  * end) are rounding, not noise. */
-static unsigned disturbed(const struct run_sample *s,
-                          const struct measure_ctx *c)
+unsigned measure_disturbed(const struct run_sample *s,
+                           const struct measure_ctx *c)
 {
     double tick = 1.0 / (double)sysconf(_SC_CLK_TCK);
     double allowed = c->o->noise_limit * s->span_s + 2 * tick;
@@ -309,7 +311,7 @@ static int push(struct run_sample **arr, size_t *n, size_t *cap,
 static void keep_sample(struct run_config *c, struct run_sample *s,
                         const struct measure_ctx *ctx)
 {
-    s->why = disturbed(s, ctx);
+    s->why = measure_disturbed(s, ctx);
     s->disturbed = s->why != 0;
     if (s->disturbed)
         c->ndisturbed++;
@@ -330,8 +332,7 @@ static void keep_sample(struct run_config *c, struct run_sample *s,
 
 /* Run one repetition of c; measured says whether it counts. Returns 0,
  * or -1 when the configuration failed (c->failure says why). */
-static int run_rep(struct run_config *c, int measured,
-                   struct measure_ctx *ctx)
+int measure_rep(struct run_config *c, int measured, struct measure_ctx *ctx)
 {
     const struct workload *wl = c->inst->wl;
     char err[256] = "";
@@ -356,21 +357,21 @@ static int run_rep(struct run_config *c, int measured,
         return -1;
     }
     mark(&a, &ctx->hw);
-    double t0 = now_s(ctx);
+    double t0 = measure_now_s(ctx);
     if (c->ex->create(&c->cfg, &job, &pool, err, sizeof(err)) != 0) {
         snprintf(c->failure, sizeof(c->failure), "%s: %s", c->ex->name,
                  err);
         free(ws);
         return -1;
     }
-    double t1 = now_s(ctx);
+    double t1 = measure_now_s(ctx);
     f.t0 = t1;
     c->live = &f;
     int rc = c->ex->run(pool, &rep);
-    double t2 = now_s(ctx);
+    double t2 = measure_now_s(ctx);
     if (!rep.broken)
         c->ex->destroy(pool);
-    double t3 = now_s(ctx);
+    double t3 = measure_now_s(ctx);
     mark(&b, &ctx->hw);
 
     c->worker_deaths += rep.worker_deaths;
@@ -419,7 +420,7 @@ double measure_serial_once(struct run_instance *in, struct measure_ctx *ctx,
     c.first_error_task = -1;
     if (ctx->around != NULL)
         ctx->around(ctx->around_arg, MEASURE_CALIBRATING);
-    int rc = run_rep(&c, 1, ctx);
+    int rc = measure_rep(&c, 1, ctx);
     if (ctx->around != NULL)
         ctx->around(ctx->around_arg, -1);
     double wall = c.nsamples > 0 ? c.samples[0].v[S_WALL]
@@ -432,167 +433,6 @@ double measure_serial_once(struct run_instance *in, struct measure_ctx *ctx,
         return -1;
     }
     return wall;
-}
-
-/* The harness probe: noop tasks, multiplied by four from HARNESS_TASKS0
- * until a repetition lasts HARNESS_MIN_S, and on up to the row's own
- * task count while it lasts less than HARNESS_ROW_S (HARNESS_MAX_TASKS
- * at most); then HARNESS_FIRST repetitions at that count before the
- * rounds and one more after each measured round (up to
- * RUN_HARNESS_SAMPLES); the figure is their median. A repetition that another process preempts reads
- * several times its cost (procs chunk 16 read 220 ns against its row's
- * 21 with 0.5 ms and a median of 3 while a build ran), and on a 2-CPU VM
- * threads at chunk 1 moves between about 30 and 60-160 ns a task as the
- * scheduler places its workers: probed only before the rounds, it read
- * 159-171 ns against rows of 30-68. Taken among the rounds, it sees what
- * the rows see. */
-#define HARNESS_TASKS0 1024
-#define HARNESS_MAX_TASKS 262144
-#define HARNESS_MIN_S 0.002
-#define HARNESS_ROW_S 0.02
-#define HARNESS_FIRST 3
-#define HARNESS_TIMEOUT_S 10.0
-
-/* One repetition of noop x ntasks under c's executor, workers, mode,
- * transport and chunk (auto re-resolved for ntasks): its wall time, or
- * NAN when it failed or its checksum is not n(n-1)/2. */
-static double harness_once(const struct run_config *c,
-                           const struct workload *noop, uint64_t ntasks,
-                           struct measure_ctx *ctx)
-{
-    struct run_instance in;
-    struct run_config t;
-    memset(&in, 0, sizeof(in));
-    memset(&t, 0, sizeof(t));
-    in.wl = noop;
-    in.ntasks = ntasks;
-    snprintf(in.label, sizeof(in.label), "noop (harness cost)");
-    t.inst = &in;
-    t.ex = c->ex;
-    t.cfg = c->cfg;
-    t.cfg.timeout_s = HARNESS_TIMEOUT_S;
-    if (c->chunk_asked == 0)
-        t.cfg.chunk = executor_auto_chunk(ntasks, c->cfg.workers, 0);
-    t.chunk_asked = c->chunk_asked;
-    t.first_error_task = -1;
-    int rc = run_rep(&t, 1, ctx);
-    double wall = t.nsamples > 0 ? t.samples[0].v[S_WALL]
-                  : t.napart > 0 ? t.apart[0].v[S_WALL] : NAN;
-    free(t.samples);
-    free(t.apart);
-    if (rc != 0 || t.errors > 0 || !t.have_checksum ||
-        t.checksum != ntasks * (ntasks - 1) / 2)
-        return NAN;
-    return wall;
-}
-
-/* One more repetition of lead c's probe; a failed one ends the probe
- * (its figure is NAN). */
-static void harness_more(struct run_config *c, const struct workload *noop,
-                         struct measure_ctx *ctx)
-{
-    if (c->harness_n == 0 || c->harness_nwall == RUN_HARNESS_SAMPLES)
-        return;
-    double v = harness_once(c, noop, c->harness_n, ctx);
-    if (isnan(v)) {
-        c->harness_n = 0;
-        return;
-    }
-    c->harness_wall[c->harness_nwall++] = v;
-}
-
-/* Start lead c's probe: find its task count, then HARNESS_FIRST
- * repetitions at it. */
-static void harness_start(struct run_config *c, const struct workload *noop,
-                          struct measure_ctx *ctx)
-{
-    uint64_t n = HARNESS_TASKS0;
-    /* An explicit chunk gets about 4 chunks a worker, as auto does. */
-    if (c->chunk_asked > 0 && c->cfg.chunk * 4 * c->cfg.workers > n)
-        n = c->cfg.chunk * 4 * c->cfg.workers;
-    if (n > HARNESS_MAX_TASKS)
-        n = HARNESS_MAX_TASKS;
-    /* As many tasks as the row, while a repetition takes little time:
-     * threads at chunk 1 reads more per task in a short run than in a
-     * long one, on a machine where placing the workers takes the
-     * scheduler a few ms. */
-    uint64_t row = c->inst->ntasks;
-    double v = harness_once(c, noop, n, ctx);
-    while (!isnan(v) && n < HARNESS_MAX_TASKS &&
-           (v < HARNESS_MIN_S || (n < row && v < HARNESS_ROW_S))) {
-        uint64_t next = n * 4;
-        if (v >= HARNESS_MIN_S && next > row)
-            next = row;
-        n = next < HARNESS_MAX_TASKS ? next : HARNESS_MAX_TASKS;
-        v = harness_once(c, noop, n, ctx);
-    }
-    if (isnan(v))
-        return;
-    c->harness_n = n;
-    c->harness_wall[c->harness_nwall++] = v;
-    while (c->harness_n > 0 && c->harness_nwall < HARNESS_FIRST)
-        harness_more(c, noop, ctx);
-}
-
-/* Every configuration's figure from its lead's repetitions so far. */
-static void harness_figures(struct run_plan *p)
-{
-    for (size_t k = 0; k < p->nconfigs; k++) {
-        struct run_config *c = &p->configs[k];
-        const struct run_config *lead =
-            c->harness_lead != NULL ? c->harness_lead : c;
-        c->harness_ns_per_task =
-            lead->harness_n > 0
-                ? stats_median(lead->harness_wall, lead->harness_nwall) /
-                      (double)lead->harness_n * 1e9
-                : NAN;
-    }
-}
-
-/* One more repetition of every probe, after a measured round. */
-static void harness_round(struct run_plan *p, struct measure_ctx *ctx)
-{
-    const struct workload *noop = registry_find("noop");
-    for (size_t k = 0; k < p->nconfigs && noop != NULL; k++) {
-        struct run_config *c = &p->configs[k];
-        if (*ctx->stop || ctx->broken)
-            return;
-        if (c->harness_lead == NULL)
-            harness_more(c, noop, ctx);
-    }
-    harness_figures(p);
-}
-
-/* Whether two configurations cost the harness the same: executor,
- * workers, mode, transport and chunk (auto, or the same number). */
-static int harness_same(const struct run_config *a,
-                        const struct run_config *b)
-{
-    return a->ex == b->ex && a->cfg.workers == b->cfg.workers &&
-           a->cfg.mode == b->cfg.mode && a->cfg.variant == b->cfg.variant &&
-           (a->chunk_asked == 0) == (b->chunk_asked == 0) &&
-           (a->chunk_asked == 0 || a->cfg.chunk == b->cfg.chunk);
-}
-
-void measure_harness_cost(struct run_plan *p, struct measure_ctx *ctx)
-{
-    const struct workload *noop = registry_find("noop");
-    for (size_t k = 0; k < p->nconfigs; k++) {
-        struct run_config *c = &p->configs[k];
-        c->harness_n = 0;
-        c->harness_nwall = 0;
-        c->harness_lead = NULL;
-        if (noop == NULL || *ctx->stop || (c->ex->flags & EXEC_PYTHON))
-            continue;
-        size_t q = 0;
-        while (q < k && !harness_same(&p->configs[q], c))
-            q++;
-        if (q < k)
-            c->harness_lead = &p->configs[q];
-        else
-            harness_start(c, noop, ctx);
-    }
-    harness_figures(p);
 }
 
 /* Serial's tasks per CPU-second on instance in: the best median of its
@@ -637,174 +477,4 @@ double measure_precision_pct(const struct run_config *c)
         pct = stats_ci_pct(&s);
     free(v);
     return pct;
-}
-
-/* A probe between rounds; the best so far is the machine's own speed. */
-static void probe(struct measure_ctx *ctx)
-{
-    double s = ctx->probe != NULL ? ctx->probe() : noise_probe_s();
-    ctx->last_probe_s = s;
-    if (!isnan(s) && (isnan(ctx->best_probe_s) || s < ctx->best_probe_s))
-        ctx->best_probe_s = s;
-}
-
-/* Whether configuration c needs another repetition in this phase. */
-typedef int needs_fn(const struct run_config *c, const struct measure_ctx *x);
-
-static int needs_count(const struct run_config *c,
-                       const struct measure_ctx *x)
-{
-    return c->nsamples < x->o->repeat;
-}
-
-static int needs_precision(const struct run_config *c,
-                           const struct measure_ctx *x)
-{
-    return c->nsamples < x->o->max_repeat &&
-           measure_precision_pct(c) > x->o->precision_pct;
-}
-
-/* One repetition of configuration k in a round; returns 1 when it ran. */
-static size_t step(struct run_plan *p, struct measure_ctx *ctx, size_t k,
-                   int measured)
-{
-    struct run_config *c = &p->configs[k];
-    if (*ctx->stop || ctx->broken || c->done)
-        return 0;
-    if (ctx->around != NULL)
-        ctx->around(ctx->around_arg, (long)k);
-    if (run_rep(c, measured, ctx) != 0) {
-        c->done = 1;
-        ctx->broken = c->broken;
-    }
-    if (ctx->around != NULL)
-        ctx->around(ctx->around_arg, -1);
-    if (ctx->progress != NULL) {
-        char what[400];
-        snprintf(what, sizeof(what), "%s %s x%u", c->inst->label,
-                 c->ex->name, c->cfg.workers);
-        progress_step(ctx->progress, 1, what);
-    }
-    return 1;
-}
-
-/* Whether c takes part in this round: it, or its A/B partner, needs a
- * repetition (a pair stays a pair in every round). */
-static int wanted(const struct run_config *c, const struct measure_ctx *ctx,
-                  needs_fn *needs)
-{
-    if (needs == NULL || needs(c, ctx))
-        return 1;
-    return c->partner != NULL && !c->partner->done &&
-           needs(c->partner, ctx);
-}
-
-/* One round over the configurations that need a repetition; returns how
- * many ran. An A/B pair runs back to back, the base side first in one
- * round and the new side first in the next (and the other way round for
- * every second pair within a round: ABBA), so that neither side always
- * follows the other and drift cancels within each pair. */
-static size_t round_of(struct run_plan *p, struct measure_ctx *ctx,
-                       needs_fn *needs, int measured)
-{
-    size_t ran = 0, pairs = 0;
-    for (size_t k = 0; k < p->nconfigs; k++) {
-        struct run_config *c = &p->configs[k];
-        if (c->partner != NULL && c->partner < c)
-            continue; /* ran with its partner */
-        if (!wanted(c, ctx, needs))
-            continue;
-        if (c->partner == NULL) {
-            ran += step(p, ctx, k, measured);
-            continue;
-        }
-        size_t q = (size_t)(c->partner - p->configs);
-        int flip = (int)((ctx->round + pairs++) & 1);
-        ran += step(p, ctx, flip ? q : k, measured);
-        ran += step(p, ctx, flip ? k : q, measured);
-    }
-    if (measured)
-        ctx->round++;
-    probe(ctx);
-    /* The probe after the round brackets its repetitions too: each keeps
-     * the slower of the two around it, and is disturbed when that is
-     * slow. */
-    for (size_t k = 0; k < p->nconfigs; k++) {
-        struct run_config *c = &p->configs[k];
-        if (c->last == NULL || *c->nlast == 0)
-            continue;
-        struct run_sample *s = &(*c->last)[*c->nlast - 1];
-        if (!(s->v[S_PROBE] >= ctx->last_probe_s))
-            s->v[S_PROBE] = ctx->last_probe_s;
-        unsigned why = disturbed(s, ctx);
-        if (!s->disturbed && why != 0)
-            c->ndisturbed++;
-        s->why |= why;
-        s->disturbed = s->why != 0;
-        c->last = NULL;
-    }
-    if (measured && ran > 0 && ctx->harness_probe)
-        harness_round(p, ctx);
-    return ran;
-}
-
-/* The same workload instance must give the same checksum under every
- * executor: poolbench's proof that a fast executor did the work. */
-static void cross_check(struct run_plan *p)
-{
-    for (size_t k = 0; k < p->nconfigs; k++) {
-        struct run_config *c = &p->configs[k];
-        if (c->failure[0] != '\0' || c->errors > 0 || !c->have_checksum)
-            continue;
-        for (size_t q = 0; q < k; q++) {
-            const struct run_config *d = &p->configs[q];
-            if (d->inst == c->inst && d->failure[0] == '\0' &&
-                d->errors == 0 && d->have_checksum &&
-                d->checksum != c->checksum) {
-                snprintf(c->failure, sizeof(c->failure), "checksum %016"
-                         PRIx64 " differs from %s's %016" PRIx64,
-                         c->checksum, d->ex->name, d->checksum);
-                break;
-            }
-        }
-    }
-}
-
-int measure_run(struct run_plan *p, struct measure_ctx *ctx)
-{
-    const struct run_options *o = ctx->o;
-    struct noise_procs before, after;
-    /* What else ran meanwhile, to name in a busy_machine warning. */
-    int have_procs = noise_procs_snap(&before) == 0;
-    ctx->busiest[0] = '\0';
-    ctx->started_s = now_s(ctx);
-    if (isnan(ctx->best_probe_s))
-        probe(ctx);
-    if (ctx->harness_probe)
-        measure_harness_cost(p, ctx);
-    for (uint64_t r = 0; r < o->warmup && !*ctx->stop && !ctx->broken; r++)
-        round_of(p, ctx, NULL, 0);
-    /* Retries of disturbed repetitions come back in later rounds, when
-     * the disturbance may have passed. */
-    while (!*ctx->stop && !ctx->broken &&
-           round_of(p, ctx, needs_count, 1) > 0)
-        ;
-    if (o->precision_pct > 0) {
-        while (!*ctx->stop && !ctx->broken &&
-               (o->max_time_s <= 0 ||
-                now_s(ctx) - ctx->started_s < o->max_time_s) &&
-               round_of(p, ctx, needs_precision, 1) > 0)
-            ;
-        for (size_t k = 0; k < p->nconfigs; k++)
-            p->configs[k].precision_reached =
-                measure_precision_pct(&p->configs[k]) <= o->precision_pct;
-    }
-    cross_check(p);
-    if (have_procs && noise_procs_snap(&after) == 0) {
-        noise_procs_top(&before, &after, MEASURE_BUSIEST_MIN_CPU_S,
-                        ctx->busiest, sizeof(ctx->busiest));
-        noise_procs_free(&after);
-    }
-    noise_procs_free(&before);
-    return 0;
 }
