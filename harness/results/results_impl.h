@@ -77,6 +77,28 @@ int results_read_row(struct results_reader *r, const cJSON *o, size_t idx,
 
 /* ---- results_pool.c: the arena a file's rows live in ---- */
 
+/* A bump arena of large blocks: what a pool hands out, and the scratch
+ * memory results_tree.c reuses from row to row. Zeroed, then
+ * block_bytes set, it is empty. */
+struct results_arena {
+    struct results_block *blocks; /* the newest first */
+    size_t block_bytes;           /* a new block's size */
+};
+
+/* n bytes of a, aligned for any type; NULL (and results_reader_oom set)
+ * when out of memory. A request over a quarter of a block gets a block
+ * of its own, behind the current one so that its free space is kept. */
+void *results_arena_alloc(struct results_arena *a, size_t n);
+
+/* Empty a for reuse, keeping its memory as one block as large as all of
+ * its blocks were (block_bytes at least): what needed several blocks
+ * once fits in one next time. Returns 0, or -1 (results_reader_oom set)
+ * when out of memory. */
+int results_arena_reset(struct results_arena *a);
+
+/* Free a's blocks; a is empty after. */
+void results_arena_free(struct results_arena *a);
+
 /* A new empty pool, or NULL when out of memory. */
 struct results_pool *results_pool_new(void);
 

@@ -1,5 +1,6 @@
 /* results_pool.c - the memory a loaded file's rows live in: one arena of
- * large blocks, and its strings interned (a fleet's 100,000 rows repeat
+ * large blocks (the arena also serves results_tree.c), and its strings
+ * interned (a fleet's 100,000 rows repeat
  * a handful of workload, executor and mode names). */
 #include <stdint.h>
 #include <stdlib.h>
@@ -9,67 +10,105 @@
 
 #define POOL_BLOCK_BYTES (1u << 20)
 
-/* One block of the arena; data follows the header. */
-struct pool_block {
-    struct pool_block *next;
+/* One block of an arena; data follows the header. */
+struct results_block {
+    struct results_block *next;
     size_t used, cap;
     max_align_t data[];
 };
 
-struct results_pool {
-    struct pool_block *blocks;  /* newest first */
-    const char **slots;         /* open addressing; NULL: empty */
-    size_t nslots, nused;
-};
-
-struct results_pool *results_pool_new(void)
+static struct results_block *arena_block(size_t cap)
 {
-    return calloc(1, sizeof(struct results_pool));
-}
-
-void results_pool_free(struct results_pool *p)
-{
-    if (p == NULL)
-        return;
-    while (p->blocks != NULL) {
-        struct pool_block *next = p->blocks->next;
-        free(p->blocks);
-        p->blocks = next;
+    struct results_block *b = malloc(sizeof(*b) + cap);
+    if (b == NULL) {
+        results_reader_oom = 1;
+        return NULL;
     }
-    free(p->slots);
-    free(p);
+    b->next = NULL;
+    b->used = 0;
+    b->cap = cap;
+    return b;
 }
 
-void *results_pool_alloc(struct results_pool *p, size_t n)
+void *results_arena_alloc(struct results_arena *a, size_t n)
 {
     const size_t align = sizeof(max_align_t);
     n = (n + align - 1) / align * align;
     if (n == 0)
         n = align;
-    struct pool_block *b = p->blocks;
+    struct results_block *b = a->blocks;
     if (b == NULL || b->cap - b->used < n) {
-        /* A request larger than a block gets a block of its own, kept
-         * behind the current one so its free space is not lost. */
-        size_t cap = n > POOL_BLOCK_BYTES / 4 ? n : POOL_BLOCK_BYTES;
-        struct pool_block *nb = malloc(sizeof(*nb) + cap);
-        if (nb == NULL) {
-            results_reader_oom = 1;
+        size_t cap = n > a->block_bytes / 4 ? n : a->block_bytes;
+        struct results_block *nb = arena_block(cap);
+        if (nb == NULL)
             return NULL;
-        }
-        nb->used = 0;
-        nb->cap = cap;
         if (cap == n && b != NULL) {
             nb->next = b->next;
             b->next = nb;
         } else {
             nb->next = b;
-            p->blocks = nb;
+            a->blocks = nb;
         }
         b = nb;
     }
     void *out = (char *)b->data + b->used;
     b->used += n;
     return out;
+}
+
+int results_arena_reset(struct results_arena *a)
+{
+    if (a->blocks != NULL && a->blocks->next != NULL) {
+        size_t total = 0;
+        for (struct results_block *b = a->blocks; b != NULL; b = b->next)
+            total += b->cap;
+        results_arena_free(a);
+        a->blocks = arena_block(total > a->block_bytes ? total
+                                                       : a->block_bytes);
+    } else if (a->blocks == NULL) {
+        a->blocks = arena_block(a->block_bytes);
+    }
+    if (a->blocks == NULL)
+        return -1;
+    a->blocks->used = 0;
+    return 0;
+}
+
+void results_arena_free(struct results_arena *a)
+{
+    while (a->blocks != NULL) {
+        struct results_block *next = a->blocks->next;
+        free(a->blocks);
+        a->blocks = next;
+    }
+}
+
+struct results_pool {
+    struct results_arena arena;
+    const char **slots;         /* open addressing; NULL: empty */
+    size_t nslots, nused;
+};
+
+struct results_pool *results_pool_new(void)
+{
+    struct results_pool *p = calloc(1, sizeof(*p));
+    if (p != NULL)
+        p->arena.block_bytes = POOL_BLOCK_BYTES;
+    return p;
+}
+
+void results_pool_free(struct results_pool *p)
+{
+    if (p == NULL)
+        return;
+    results_arena_free(&p->arena);
+    free(p->slots);
+    free(p);
+}
+
+void *results_pool_alloc(struct results_pool *p, size_t n)
+{
+    return results_arena_alloc(&p->arena, n);
 }
 
 static uint64_t hash_of(const char *s, size_t len)

@@ -16,15 +16,8 @@
 
 #define TREE_BLOCK_BYTES (64u * 1024)
 
-/* Scratch memory; data follows the header. */
-struct tree_block {
-    struct tree_block *next;
-    size_t used, cap;
-    max_align_t data[];
-};
-
 struct results_tree {
-    struct tree_block *blocks;  /* the newest first */
+    struct results_arena scratch; /* the row's nodes and strings */
     cJSON *open[RESULTS_MAX_DEPTH + 1]; /* open containers, the row's
                                            object first */
     int depth;                  /* entries of open[] */
@@ -40,6 +33,8 @@ struct results_tree *results_tree_new(void)
     struct results_tree *t = calloc(1, sizeof(*t));
     if (t == NULL)
         results_reader_oom = 1;
+    else
+        t->scratch.block_bytes = TREE_BLOCK_BYTES;
     return t;
 }
 
@@ -47,47 +42,14 @@ void results_tree_free(struct results_tree *t)
 {
     if (t == NULL)
         return;
-    while (t->blocks != NULL) {
-        struct tree_block *next = t->blocks->next;
-        free(t->blocks);
-        t->blocks = next;
-    }
+    results_arena_free(&t->scratch);
     free(t);
-}
-
-static struct tree_block *new_block(size_t cap)
-{
-    struct tree_block *b = malloc(sizeof(*b) + cap);
-    if (b == NULL) {
-        results_reader_oom = 1;
-        return NULL;
-    }
-    b->next = NULL;
-    b->used = 0;
-    b->cap = cap;
-    return b;
 }
 
 int results_tree_begin(struct results_tree *t)
 {
-    size_t total = 0;
-    /* A row that needed more than one block gets one block of the size
-     * it needed, so that rows like it fit in one. */
-    if (t->blocks != NULL && t->blocks->next != NULL) {
-        while (t->blocks != NULL) {
-            struct tree_block *next = t->blocks->next;
-            total += t->blocks->cap;
-            free(t->blocks);
-            t->blocks = next;
-        }
-    }
-    if (t->blocks == NULL) {
-        t->blocks = new_block(total > TREE_BLOCK_BYTES ? total
-                                                       : TREE_BLOCK_BYTES);
-        if (t->blocks == NULL)
-            return -1;
-    }
-    t->blocks->used = 0;
+    if (results_arena_reset(&t->scratch) != 0)
+        return -1;
     t->depth = 0;
     t->key = NULL;
     t->stats_key = t->skip = t->invalid = 0;
@@ -96,19 +58,7 @@ int results_tree_begin(struct results_tree *t)
 
 static void *scratch(struct results_tree *t, size_t n)
 {
-    const size_t align = sizeof(max_align_t);
-    n = (n + align - 1) / align * align;
-    struct tree_block *b = t->blocks;
-    if (b->cap - b->used < n) {
-        b = new_block(n > TREE_BLOCK_BYTES ? n : TREE_BLOCK_BYTES);
-        if (b == NULL)
-            return NULL;
-        b->next = t->blocks;
-        t->blocks = b;
-    }
-    void *p = (char *)b->data + b->used;
-    b->used += n;
-    return p;
+    return results_arena_alloc(&t->scratch, n);
 }
 
 static char *scratch_string(struct results_tree *t, const char *s,
